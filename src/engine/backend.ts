@@ -1,0 +1,461 @@
+/**
+ * Backend selection for the training worker (browser) and for Node scripts and tests.
+ *
+ * Why this is more than `tf.setBackend(name)` (see shared/reference/browser-lab-notes.md §2.3–2.5
+ * and perf-notes.md):
+ * - `tf.setBackend` returns `false` on an init failure and only logs the reason; it throws only
+ *   when the name was never registered. We need the reason for the notes, so we wrap the factory.
+ * - webgpu is registered only when `navigator.gpu` exists, and tfjs accepts any adapter, including
+ *   SwiftShader (a CPU emulation 20–40× slower than wasm). We probe the adapter ourselves.
+ * - tfjs's webgl refuses software GL unless SOFTWARE_WEBGL_ENABLED is set; we set it only when the
+ *   user forced webgl, so 'auto' never lands on software WebGL.
+ * - Never `dataSync()` on webgpu: it returned 0 and broke later reads here. We read with `data()`.
+ *
+ * Backends are imported lazily so a worker that ends up on wasm does not download webgl/webgpu,
+ * and so Node never loads the browser-only packages.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendRequest = 'auto' | BackendName;
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  software: boolean;
+}
+
+export interface BackendInfo {
+  /** What tf.getBackend() reports after init. */
+  backend: BackendName;
+  requested: BackendRequest;
+  /** WebGPU adapter probed via navigator.gpu.requestAdapter(), null if none. */
+  adapter: AdapterInfo | null;
+  /** The chosen backend runs on a software adapter (SwiftShader, llvmpipe…); webgpu/webgl only. */
+  software: boolean;
+  /** Human-readable: why this backend, and every failed attempt with its error. */
+  notes: string[];
+  tfjsVersion: string;
+}
+
+export interface DeviceLostInfo {
+  /** 'destroyed' when our own code destroyed the device, 'unknown' for a real loss. */
+  reason: string;
+  message: string;
+}
+
+/** Where we run decides which backends can exist at all. */
+export interface RuntimeEnvironment {
+  node: boolean;
+  /** navigator.gpu exists (webgpu can be registered). */
+  webgpuApi: boolean;
+  adapter: AdapterInfo | null;
+}
+
+export interface BackendPlan {
+  order: BackendName[];
+  notes: string[];
+}
+
+/** Fastest first. In a browser the order is fixed by how fast each backend usually is. */
+const BROWSER_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** Node has no WebGPU/WebGL; wasm is 10–30× faster than plain JS (perf-notes.md). */
+const NODE_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
+
+const ADAPTER_PROBE_TIMEOUT_MS = 5000;
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;
+
+// ---------------------------------------------------------------------------------------------
+// wasm binaries
+
+const WASM_BINARY_NAMES = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+] as const;
+type WasmBinaryName = (typeof WASM_BINARY_NAMES)[number];
+
+let wasmBinaryUrls: Partial<Record<WasmBinaryName, string>> | null = null;
+
+/**
+ * Where the browser finds the tfjs .wasm files (bundlers rename them). Call before initBackend;
+ * src/engine/wasmUrls.browser.ts does it for Vite builds. Node needs nothing.
+ */
+export function setWasmBinaryUrls(urls: Record<string, string>): void {
+  const known: Partial<Record<WasmBinaryName, string>> = {};
+  for (const name of WASM_BINARY_NAMES) {
+    if (urls[name]) known[name] = urls[name];
+  }
+  wasmBinaryUrls = known;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment and WebGPU adapter probe
+
+interface GpuAdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+/** The parts of GPUAdapter we read, including fields older Chromes had instead of `info`. */
+interface GpuAdapterLike {
+  info?: GpuAdapterInfoLike;
+  isFallbackAdapter?: boolean;
+  requestAdapterInfo?: () => Promise<GpuAdapterInfoLike>;
+}
+
+interface GpuLike {
+  requestAdapter(options?: {
+    powerPreference?: 'low-power' | 'high-performance';
+  }): Promise<GpuAdapterLike | null>;
+}
+
+function isNodeRuntime(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } } };
+  return typeof g.process?.versions?.node === 'string';
+}
+
+function navigatorGpu(): GpuLike | null {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  return nav?.gpu ?? null;
+}
+
+/** Software adapters: SwiftShader, llvmpipe/lavapipe (Mesa), WARP, or flagged as fallback. */
+export function toAdapterInfo(raw: GpuAdapterInfoLike, isFallback = false): AdapterInfo {
+  const info = {
+    vendor: raw.vendor ?? '',
+    architecture: raw.architecture ?? '',
+    device: raw.device ?? '',
+    description: raw.description ?? '',
+  };
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  const software = isFallback || raw.isFallbackAdapter === true || SOFTWARE_RENDERER.test(text);
+  return { ...info, software };
+}
+
+/** One line for notes and the UI, e.g. "google / swiftshader (SwiftShader Device (Subzero))". */
+export function describeAdapter(adapter: AdapterInfo): string {
+  const head = [adapter.vendor, adapter.architecture].filter(Boolean).join(' / ') || 'unknown';
+  const tail = adapter.description || adapter.device;
+  return tail ? `${head} (${tail})` : head;
+}
+
+function softwareKind(adapter: AdapterInfo): string {
+  const text = `${adapter.architecture} ${adapter.description} ${adapter.device}`;
+  const match = /swiftshader|llvmpipe|lavapipe|softpipe/i.exec(text);
+  if (!match) return 'a software fallback adapter';
+  return match[0].toLowerCase() === 'swiftshader' ? 'SwiftShader' : match[0].toLowerCase();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Asks for the adapter tfjs itself would get (same powerPreference as its webgpu factory), so
+ * the info describes the device webgpu would run on. Returns null with a reason when none.
+ */
+async function probeAdapter(gpu: GpuLike): Promise<{ adapter: AdapterInfo | null; note?: string }> {
+  const lowPower = tf.env().getFlags()['WEBGPU_USE_LOW_POWER_GPU'] === true;
+  try {
+    const adapter = await withTimeout(
+      gpu.requestAdapter({ powerPreference: lowPower ? 'low-power' : 'high-performance' }),
+      ADAPTER_PROBE_TIMEOUT_MS,
+      'navigator.gpu.requestAdapter()',
+    );
+    if (!adapter) {
+      return {
+        adapter: null,
+        note: 'navigator.gpu.requestAdapter() returned null: no WebGPU adapter',
+      };
+    }
+    const raw = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+    return { adapter: toAdapterInfo(raw, adapter.isFallbackAdapter === true) };
+  } catch (error) {
+    return { adapter: null, note: `WebGPU adapter probe failed: ${errorText(error)}` };
+  }
+}
+
+async function detectEnvironment(): Promise<{ env: RuntimeEnvironment; notes: string[] }> {
+  const gpu = navigatorGpu();
+  if (isNodeRuntime() || !gpu) {
+    return { env: { node: isNodeRuntime(), webgpuApi: gpu !== null, adapter: null }, notes: [] };
+  }
+  const { adapter, note } = await probeAdapter(gpu);
+  return { env: { node: false, webgpuApi: true, adapter }, notes: note ? [note] : [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning: which backends to try, in which order, and why (pure, unit-tested)
+
+function chainFor(env: RuntimeEnvironment): readonly BackendName[] {
+  return env.node ? NODE_CHAIN : BROWSER_CHAIN;
+}
+
+function planAuto(env: RuntimeEnvironment): BackendPlan {
+  if (env.node) {
+    return { order: [...NODE_CHAIN], notes: ['Node.js: using wasm (no WebGPU or WebGL here)'] };
+  }
+  const adapter = env.adapter;
+  if (adapter && !adapter.software) {
+    return {
+      order: [...BROWSER_CHAIN],
+      notes: [`WebGPU adapter ${describeAdapter(adapter)} is hardware: using webgpu`],
+    };
+  }
+  if (adapter && adapter.software) {
+    return {
+      order: ['wasm', 'cpu'],
+      notes: [
+        `WebGPU adapter is ${softwareKind(adapter)} (CPU emulation): using wasm, 20–40× faster ` +
+          'here; add backend=webgpu to force it',
+      ],
+    };
+  }
+  const why = env.webgpuApi
+    ? 'no WebGPU adapter'
+    : 'no WebGPU in this browser (navigator.gpu missing)';
+  return { order: ['webgl', 'wasm', 'cpu'], notes: [`${why}: trying webgl → wasm → cpu`] };
+}
+
+function planForced(request: BackendName, env: RuntimeEnvironment): BackendPlan {
+  const chain = chainFor(env);
+  const rank = BROWSER_CHAIN.indexOf(request);
+  // The forced backend first, then whatever this environment has below it.
+  const fallbacks = chain.filter((name) => BROWSER_CHAIN.indexOf(name) > rank);
+  const notes = [`backend=${request} requested`];
+  if (request === 'webgpu' && env.adapter?.software) {
+    notes.push(
+      `webgpu forced on ${softwareKind(env.adapter)} (CPU emulation): expect it to be 20–40× ` +
+        'slower than wasm',
+    );
+  }
+  return { order: [request, ...fallbacks], notes };
+}
+
+/** Which backends initBackend tries, in order, and the notes explaining the choice. */
+export function planBackends(request: BackendRequest, env: RuntimeEnvironment): BackendPlan {
+  return request === 'auto' ? planAuto(env) : planForced(request, env);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trying one backend
+
+/** Last init error per backend, captured by the wrapped factories (tfjs only logs it). */
+const initErrors = new Map<string, string>();
+const wrappedFactories = new WeakSet<object>();
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/**
+ * Replaces the registered factory by one that remembers why it failed. Sync factories stay
+ * sync: tfjs treats a promise-returning factory differently when a tf op auto-initialises.
+ */
+function captureInitErrors(name: BackendName): void {
+  const engine = tf.engine();
+  const entry = engine.registryFactory[name];
+  if (!entry || wrappedFactories.has(entry.factory) || engine.registry[name]) return;
+  const original = entry.factory;
+  const record = (error: unknown): never => {
+    initErrors.set(name, errorText(error));
+    throw error;
+  };
+  const factory = (): tf.KernelBackend | Promise<tf.KernelBackend> => {
+    try {
+      const result = original();
+      return result instanceof Promise ? result.catch(record) : result;
+    } catch (error) {
+      return record(error);
+    }
+  };
+  wrappedFactories.add(factory);
+  engine.registryFactory[name] = { factory, priority: entry.priority };
+}
+
+async function loadWasm(): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Threaded wasm gained nothing on 2 cores and hung in a cross-origin-isolated build
+  // (perf-notes.md): keep the single-threaded SIMD binary even if the page is isolated.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
+    wasm.setWasmPaths(wasmBinaryUrls);
+  }
+}
+
+/** Imports a backend package (which registers it). Returns why it cannot exist here, or null. */
+async function loadBackend(name: BackendName, env: RuntimeEnvironment): Promise<string | null> {
+  switch (name) {
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return null;
+    case 'wasm':
+      await loadWasm();
+      return null;
+    case 'webgl':
+      if (env.node) return 'WebGL does not exist in Node.js';
+      await import('@tensorflow/tfjs-backend-webgl');
+      return null;
+    case 'webgpu':
+      // The package registers webgpu only if navigator.gpu exists; its Node build even touches
+      // WebGPU globals, so do not import it there.
+      if (!env.webgpuApi) return 'navigator.gpu is missing (no WebGPU in this environment)';
+      if (!env.adapter) return 'no WebGPU adapter';
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return null;
+  }
+}
+
+/** One tiny matmul, read back asynchronously (never dataSync: see the header comment). */
+async function checkBackendComputes(): Promise<void> {
+  const product = tf.tidy(() => tf.matMul(tf.ones([4, 8]), tf.ones([8, 4])));
+  try {
+    const values = await product.data();
+    const wrong = Array.from(values).find((v) => v !== 8);
+    if (wrong !== undefined) throw new Error(`test matmul gave ${wrong} instead of 8`);
+  } finally {
+    product.dispose();
+  }
+}
+
+async function tryBackend(
+  name: BackendName,
+  request: BackendRequest,
+  env: RuntimeEnvironment,
+): Promise<string | null> {
+  try {
+    const missing = await loadBackend(name, env);
+    if (missing) return missing;
+    if (name === 'webgl' && request === 'webgl') {
+      // Without this tfjs refuses SwiftShader/llvmpipe GL (failIfMajorPerformanceCaveat).
+      tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
+    }
+    if (!tf.findBackendFactory(name)) return `the ${name} backend is not registered here`;
+    captureInitErrors(name);
+    initErrors.delete(name);
+    if (!(await tf.setBackend(name))) {
+      return `initialisation failed: ${initErrors.get(name) ?? 'tf.setBackend returned false'}`;
+    }
+    await tf.ready();
+    await checkBackendComputes();
+    return null;
+  } catch (error) {
+    return errorText(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the choice
+
+/** WebGL renderer string, e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device …))". */
+function webglRenderer(): string | null {
+  try {
+    const gl = (tf.backend() as MathBackendWebGL).gpgpu.gl;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer: unknown = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    return typeof renderer === 'string' ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
+function describeChoice(
+  backend: BackendName,
+  adapter: AdapterInfo | null,
+  ms: number,
+): { software: boolean; notes: string[] } {
+  const ready = `${backend} ready in ${Math.round(ms)} ms`;
+  if (backend === 'webgpu' && adapter) {
+    const kind = adapter.software ? ', software adapter' : '';
+    return {
+      software: adapter.software,
+      notes: [`${ready} on ${describeAdapter(adapter)}${kind}`],
+    };
+  }
+  if (backend === 'webgl') {
+    const renderer = webglRenderer();
+    const software = renderer !== null && SOFTWARE_RENDERER.test(renderer);
+    const on = renderer ? ` on ${renderer}${software ? ' (software renderer)' : ''}` : '';
+    return { software, notes: [`${ready}${on}`] };
+  }
+  return { software: false, notes: [ready] };
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+  const { env, notes } = await detectEnvironment();
+  const plan = planBackends(request, env);
+  notes.push(...plan.notes);
+  for (const [i, name] of plan.order.entries()) {
+    const started = now();
+    const failure = await tryBackend(name, request, env);
+    if (failure === null) {
+      const choice = describeChoice(name, env.adapter, now() - started);
+      return {
+        backend: name,
+        requested: request,
+        adapter: env.adapter,
+        software: choice.software,
+        notes: [...notes, ...choice.notes],
+        tfjsVersion: tf.version_core,
+      };
+    }
+    const next = plan.order[i + 1];
+    notes.push(`${name} failed: ${failure}${next ? `; falling back to ${next}` : ''}`);
+  }
+  throw new Error(`No tfjs backend could be initialised. ${notes.join('. ')}`);
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Picks and initialises the tfjs backend. 'auto': hardware WebGPU, else (software adapter) wasm,
+ * else webgl → wasm → cpu; in Node wasm → cpu. A forced backend falls back down the chain with
+ * a note when it fails. Throws only when no backend works. Calls are serialised.
+ */
+export function initBackend(request: BackendRequest): Promise<BackendInfo> {
+  const run = queue.then(() => selectBackend(request));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * When the current backend is webgpu: calls `cb` (and resolves) once its GPUDevice is lost, so
+ * the lab can show an error instead of hanging on a read that never completes. tfjs itself never
+ * watches `device.lost`. Returns null when the current backend is not webgpu.
+ */
+export function onDeviceLost(cb: (info: DeviceLostInfo) => void): Promise<DeviceLostInfo> | null {
+  // getBackend() only reads the name; backend() would auto-initialise one.
+  if (tf.getBackend() !== 'webgpu') return null;
+  const backend = tf.engine().registry['webgpu'] as WebGPUBackend | undefined;
+  if (!backend) return null;
+  return backend.device.lost.then((lost) => {
+    const info = { reason: String(lost.reason), message: lost.message };
+    cb(info);
+    return info;
+  });
+}

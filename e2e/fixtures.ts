@@ -1,0 +1,52 @@
+/**
+ * Shared Playwright fixtures. Import `test` and `expect` from here, not from @playwright/test:
+ * every test then fails on a console error, an uncaught page error or a crashed page (SwiftShader
+ * WebGPU has crashed pages here, perf-notes.md), including those from web workers.
+ */
+import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+
+export interface PageErrors {
+  /** Everything collected so far, in order. */
+  readonly messages: readonly string[];
+  /** Tolerate matching messages in this test (for a test that provokes an error on purpose). */
+  allow(pattern: RegExp): void;
+}
+
+function describeConsole(message: ConsoleMessage, where: string): string {
+  const { url, lineNumber } = message.location();
+  const at = url ? ` (${url}:${lineNumber})` : '';
+  return `console.error in ${where}: ${message.text()}${at}`;
+}
+
+/** Chromium fetches /favicon.ico on its own and logs the 404: not an error of the app. */
+const ALWAYS_ALLOWED = [/Failed to load resource: .*404.*\/favicon\.ico/];
+
+function collectErrors(page: Page, messages: string[]): void {
+  // Console messages from dedicated workers reach the page listener too, with worker() set.
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const worker = message.worker();
+    messages.push(describeConsole(message, worker ? `worker ${worker.url()}` : 'page'));
+  });
+  page.on('pageerror', (error) => messages.push(`uncaught page error: ${error.message}`));
+  page.on('crash', () => messages.push('the page crashed'));
+}
+
+export const test = base.extend<{ pageErrors: PageErrors }>({
+  pageErrors: [
+    async ({ page }, use, testInfo) => {
+      const messages: string[] = [];
+      const allowed: RegExp[] = [...ALWAYS_ALLOWED];
+      collectErrors(page, messages);
+      await use({ messages, allow: (pattern) => allowed.push(pattern) });
+      const unexpected = messages.filter((m) => !allowed.some((pattern) => pattern.test(m)));
+      if (unexpected.length > 0) {
+        await testInfo.attach('page-errors.txt', { body: unexpected.join('\n') });
+      }
+      expect(unexpected, 'console errors, page errors or crashes during the test').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

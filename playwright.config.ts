@@ -1,0 +1,61 @@
+import { defineConfig } from '@playwright/test';
+
+// Playwright cannot download browsers here: we drive Debian's Chromium (.ci/run installs it).
+const CHROMIUM = '/usr/bin/chromium';
+
+// Headless Chromium gives a real WebGPU adapter only with these flags, and only on a secure
+// origin (http://localhost counts). The adapter is SwiftShader, a CPU emulation: 20–40× slower
+// than wasm, so keep WebGPU tests small. The last three flags keep the browser off the network.
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const PORT = 4173;
+const CI = !!process.env.CI;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  // SwiftShader is slow and shader compilation alone can take seconds.
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: CI ? 1 : 0,
+  forbidOnly: CI,
+  // Everything a failure leaves (screenshot, trace, error context) goes to test-results/.
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    video: 'off',
+    actionTimeout: 30_000,
+    navigationTimeout: 60_000,
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+      },
+    },
+  ],
+  // `npm run test:e2e` builds first; preview serves the built dist/ as users get it.
+  webServer: {
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}`,
+    reuseExistingServer: !CI,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,97 @@
+import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
+
+/** A one-click starting point; `summary` says in one sentence what it shows. */
+export interface Preset {
+  id: string;
+  group: 'Seed 000: balanced' | 'Seed 000: imbalanced' | 'Minority collapse' | 'Teaching';
+  title: string;
+  summary: string;
+  config: ExperimentConfig;
+}
+
+const base = DEFAULT_UFM_CONFIG;
+
+function balanced(depth: number, bias: boolean): Preset {
+  const frame = bias ? 'a simplex ETF' : 'an orthogonal frame';
+  return {
+    id: `seed-balanced-${bias ? 'bias' : 'nobias'}-m${depth}`,
+    group: 'Seed 000: balanced',
+    title: `Balanced UFM, M = ${depth}, ${bias ? 'with' : 'no'} bias`,
+    summary: `The seed's balanced command (K = 4, n = 100, d = 64, 30 000 steps): every one of the ${depth} layer${depth > 1 ? 's' : ''} collapses to ${frame}, as the closed form predicts.`,
+    config: { ...base, depth, bias },
+  };
+}
+
+function imbalanced(depth: number): Preset {
+  return {
+    id: `seed-imbalanced-m${depth}`,
+    group: 'Seed 000: imbalanced',
+    title: `Imbalanced UFM (200/100/50/50), M = ${depth}, d = 2048`,
+    summary:
+      'The seed\'s imbalanced command: classifier rows and class means become orthogonal with class-size-dependent lengths (a "general orthogonal frame"), bigger classes getting longer classifiers but shorter means.',
+    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 2048, depth, bias: false },
+  };
+}
+
+export const PRESETS: Preset[] = [
+  ...[1, 3, 6, 9].map((m) => balanced(m, true)),
+  ...[1, 3, 6, 9].map((m) => balanced(m, false)),
+  ...[1, 3, 6].map(imbalanced),
+  {
+    id: 'minority-collapse-m1',
+    group: 'Minority collapse',
+    title: 'Minority collapse, M = 1 (λ = 0.02)',
+    summary:
+      'With λ_W = λ_H = 0.02 the two 50-sample classes are past the threshold n_k > N²λ_Wλ_H, so their classifier rows and means shrink to zero while the large classes survive.',
+    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 16, depth: 1, bias: false, lambdaW: 0.02, lambdaH: 0.02, steps: 5000, reportEvery: 50 },
+  },
+  {
+    id: 'minority-collapse-m3',
+    group: 'Minority collapse',
+    title: 'Minority collapse, M = 3 (λ = 0.018)',
+    summary:
+      'Three linear layers and λ = 0.018 put the 50-sample classes beyond the depth-3 threshold b/n_k ≤ 2^{2/3}/3, so they collapse to the origin at every layer while the others form an orthogonal frame.',
+    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 16, depth: 3, bias: false, lambdaW: 0.018, lambdaH: 0.018, steps: 8000, reportEvery: 50 },
+  },
+  {
+    id: 'teach-etf-3d',
+    group: 'Teaching',
+    title: 'Simplex ETF in 3-D (K = 4, d = 3, bias)',
+    summary: 'Four classes in three dimensions: with a bias the class means and classifier rows spread into a regular tetrahedron within a few seconds.',
+    config: { ...base, classSizes: [25, 25, 25, 25], hidden: 3, depth: 1, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 2000, reportEvery: 20 },
+  },
+  {
+    id: 'teach-orthogonal-3d',
+    group: 'Teaching',
+    title: 'Orthogonal frame in 3-D (K = 3, d = 3, no bias)',
+    summary: 'Without a bias the optimum is not a simplex: three classes line up with three orthogonal axes, classifier rows on top of their means.',
+    config: { ...base, classSizes: [25, 25, 25], hidden: 3, depth: 1, bias: false, lambdaW: 5e-3, lambdaH: 5e-3, steps: 2000, reportEvery: 20 },
+  },
+  {
+    id: 'teach-deep-m3',
+    group: 'Teaching',
+    title: 'Collapse through 3 linear layers (quick)',
+    summary: 'A small deep linear head (d = 16, M = 3) in which NC1–NC3 fall at every depth within a minute, the deeper layers collapsing alongside the first.',
+    config: { ...base, classSizes: [30, 30, 30, 30], hidden: 16, depth: 3, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 3000, reportEvery: 25 },
+  },
+  {
+    id: 'teach-imbalanced',
+    group: 'Teaching',
+    title: 'Imbalanced classes, general orthogonal frame (quick)',
+    summary: 'Class sizes 60/30/15/15 without a bias: orthogonal classifier rows whose lengths grow with class size, next to the closed-form lengths.',
+    config: { ...base, classSizes: [60, 30, 15, 15], hidden: 16, depth: 1, bias: false, lambdaW: 5e-3, lambdaH: 5e-3, steps: 3000, reportEvery: 25 },
+  },
+  {
+    id: 'tiny-check',
+    group: 'Teaching',
+    title: 'Tiny check run (K = 4, n = 10, d = 8)',
+    summary: 'The smallest run that still collapses: a few hundred steps for checking a machine or a backend.',
+    config: { ...base, classSizes: [10, 10, 10, 10], hidden: 8, depth: 2, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 300, reportEvery: 20 },
+  },
+];
+
+export const DEFAULT_PRESET_ID = 'teach-deep-m3';
+
+export function findPreset(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

@@ -1,0 +1,212 @@
+import type { BackendInfo } from './backend';
+import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
+import type { MetricSet } from './metrics';
+import type { HistoryEntry, Report, RunResult, RunStatus } from './types';
+import type { UfmInitState } from './ufm/initState';
+import { UfmSession } from './ufm/session';
+import { ufmTheory, type UfmTheory } from './ufm/theory';
+import { APP_VERSION } from './version';
+
+export interface RunnerEvents {
+  onReport?(report: Report): void;
+  onStatus?(status: RunStatus, message: string | null): void;
+}
+
+/** Keep each uninterrupted burst of steps short, so pause/stop messages are seen promptly. */
+const SLICE_TARGET_MS = 60;
+
+/**
+ * The experiment loop: train in slices, measure every `reportEvery` steps, and obey
+ * start / pause / resume / single step / stop. The worker, the CLI and the tests all drive it.
+ */
+export class ExperimentRunner {
+  status: RunStatus = 'idle';
+  message: string | null = null;
+  readonly history: HistoryEntry[] = [];
+  lastReport: Report | null = null;
+  readonly theory: UfmTheory;
+  private readonly session: UfmSession;
+  private sliceSteps = 1;
+  private wake: (() => void) | null = null;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly config: ExperimentConfig,
+    readonly backend: BackendInfo,
+    init?: UfmInitState,
+    private readonly events: RunnerEvents = {},
+  ) {
+    this.session = new UfmSession(config, init);
+    this.theory = ufmTheory(config);
+  }
+
+  get step(): number {
+    return this.session.step;
+  }
+
+  /** Run to the configured number of steps (or until stopped); resolves with the result. */
+  async run(): Promise<RunResult> {
+    if (this.status === 'running') throw new Error('already running');
+    await this.measureInitial();
+    this.setStatus('running');
+    while (this.session.step < this.config.steps && this.isLive()) {
+      if (this.status === 'paused') {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      await this.exclusive(() => this.advance());
+    }
+    if (this.status === 'running') this.setStatus('completed');
+    return this.result();
+  }
+
+  pause(): void {
+    if (this.status === 'running') this.setStatus('paused');
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.setStatus('running');
+    this.wakeUp();
+  }
+
+  stop(): void {
+    if (!this.isLive() && this.status !== 'idle') return;
+    this.setStatus('stopped');
+    this.wakeUp();
+  }
+
+  /** The report of the current state (step 0 before any training), measured once. */
+  async measureInitial(): Promise<Report> {
+    if (!this.lastReport) await this.exclusive(() => this.report('core'));
+    return this.lastReport as Report;
+  }
+
+  /** One optimiser step and a report, while paused or before starting. */
+  async stepOnce(): Promise<Report | null> {
+    if (this.status === 'running' || !this.canStep()) return null;
+    await this.exclusive(async () => {
+      const loss = await this.session.train(1);
+      if (!Number.isFinite(loss)) return this.diverged(loss);
+      await this.report('core');
+    });
+    return this.lastReport;
+  }
+
+  snapshot() {
+    return this.session.snapshot();
+  }
+
+  result(): RunResult {
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      app: { name: 'nc-lab', version: APP_VERSION },
+      config: this.config,
+      backend: this.backend,
+      status: this.status,
+      message: this.message,
+      history: this.history,
+      final: this.lastReport,
+      theory: this.theory,
+      timing: this.session.timing(),
+    };
+  }
+
+  dispose(): void {
+    this.stop();
+    this.session.dispose();
+  }
+
+  private async advance(): Promise<void> {
+    const { reportEvery, steps } = this.config;
+    const step = this.session.step;
+    const toReport = reportEvery - (step % reportEvery);
+    const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps));
+    const start = performance.now();
+    const loss = await this.session.train(n);
+    this.tuneSlice(n, performance.now() - start);
+    if (!Number.isFinite(loss)) return this.diverged(loss);
+    const done = this.session.step >= steps;
+    if (this.session.step % reportEvery === 0 || done) {
+      await this.report(done ? 'full' : 'core');
+    } else {
+      await yieldToEventLoop();
+    }
+  }
+
+  private async report(set: MetricSet): Promise<void> {
+    const report = await this.session.measure(set);
+    this.lastReport = report;
+    this.history.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
+    const loss = report.metrics.loss;
+    if (typeof loss === 'number' && !Number.isFinite(loss)) this.diverged(loss);
+    this.events.onReport?.(report);
+  }
+
+  private diverged(loss: number): void {
+    this.setStatus(
+      'diverged',
+      `Training diverged: the loss became ${loss} at step ${this.session.step}. The run stopped; its history is kept. Try a smaller learning rate.`,
+    );
+  }
+
+  private tuneSlice(n: number, ms: number): void {
+    const perStep = ms / n;
+    const target = perStep > 0 ? Math.floor(SLICE_TARGET_MS / perStep) : this.sliceSteps * 2;
+    this.sliceSteps = Math.max(1, Math.min(this.config.reportEvery, target));
+  }
+
+  private setStatus(status: RunStatus, message: string | null = null): void {
+    this.status = status;
+    if (message !== null) this.message = message;
+    this.events.onStatus?.(status, this.message);
+  }
+
+  private isLive(): boolean {
+    return this.status === 'running' || this.status === 'paused';
+  }
+
+  private canStep(): boolean {
+    return this.status === 'idle' || this.status === 'paused';
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+    this.wake = null;
+  }
+
+  /** Serialise access to the session: a single step never interleaves with the loop. */
+  private exclusive(task: () => Promise<void> | void): Promise<void> {
+    const next = this.busy.then(task);
+    this.busy = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report. */
+const HEAVY_KEYS = new Set(['class_means', 'global_mean', 'global_mean_unweighted', 'sigma_w', 'sigma_b', 'md_uncorrupted_means', 'md_corrupted_means']);
+
+function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
+  return Object.fromEntries(Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k)));
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Run one experiment to the end; the CLI, `window.ncLab.run` and the tests use this. */
+export async function runExperiment(
+  config: ExperimentConfig,
+  backend: BackendInfo,
+  options: { init?: UfmInitState; events?: RunnerEvents; signal?: AbortSignal } = {},
+): Promise<RunResult> {
+  const runner = new ExperimentRunner(config, backend, options.init, options.events);
+  const abort = () => runner.stop();
+  options.signal?.addEventListener('abort', abort);
+  try {
+    return await runner.run();
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    runner.dispose();
+  }
+}

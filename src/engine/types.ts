@@ -1,0 +1,47 @@
+import type { BackendInfo } from './backend';
+import type { ExperimentConfig } from './config/schema';
+import type { MetricValue } from './metrics';
+import type { UfmGeometry } from './ufm/geometry';
+import type { UfmTheory } from './ufm/theory';
+
+/** Metric keys exactly as in nc-metrics.md §6.1, plus the run's own scalars (loss, loss terms). */
+export type MetricsRecord = Record<string, MetricValue>;
+
+export interface HistoryEntry {
+  step: number;
+  metrics: MetricsRecord;
+}
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
+
+/** One read-back of a running experiment, every `reportEvery` steps. */
+export interface Report {
+  step: number;
+  totalSteps: number;
+  metrics: MetricsRecord;
+  /** Why a metric is null (undefined for this state), by key. */
+  undefinedReasons: Record<string, string>;
+  geometry: UfmGeometry;
+  timing: Timing;
+  numTensors: number;
+}
+
+export interface Timing {
+  /** Wall time spent in optimiser steps and in measurement, ms. */
+  trainMs: number;
+  measureMs: number;
+  stepsPerSecond: number;
+}
+
+export interface RunResult {
+  schemaVersion: number;
+  app: { name: 'nc-lab'; version: string };
+  config: ExperimentConfig;
+  backend: BackendInfo;
+  status: RunStatus;
+  message: string | null;
+  history: HistoryEntry[];
+  final: Report | null;
+  theory: UfmTheory;
+  timing: Timing;
+}

@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; the union package registers them (in Node and in Vite).
+import '@tensorflow/tfjs';
+import type { UfmConfig } from '../config/schema';
+import type { UfmInitArrays } from './initState';
+
+/**
+ * The deep-linear unconstrained-features model (seed 000, §D):
+ *   f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖²   (b never decayed).
+ * H is stored N×d (rows = samples) and each W_j out×in, as in the reference code.
+ */
+export class UfmModel {
+  readonly N: number;
+  readonly K: number;
+  readonly d: number;
+  readonly labels: Int32Array;
+  readonly H: tf.Variable<tf.Rank.R2>;
+  readonly layers: tf.Variable<tf.Rank.R2>[];
+  readonly bias: tf.Variable<tf.Rank.R1> | null;
+  private readonly Y: tf.Tensor2D;
+
+  constructor(
+    readonly config: UfmConfig,
+    init: UfmInitArrays,
+  ) {
+    this.N = init.N;
+    this.K = init.K;
+    this.d = init.d;
+    this.labels = init.labels;
+    this.H = tf.variable(tf.tensor2d(init.H, [init.N, init.d]));
+    this.layers = init.layers.map((l) => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols])));
+    this.bias = init.bias ? tf.variable(tf.tensor1d(init.bias)) : null;
+    this.Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32') as tf.Tensor2D);
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.H, ...this.layers, ...(this.bias ? [this.bias] : [])];
+  }
+
+  /**
+   * W_M⋯W_1 (K×d), multiplied from the top: every product stays K×d, so a step costs
+   * O(K d² M + N d K) instead of the O(N d² M) of pushing H through each d×d layer.
+   */
+  product(): tf.Tensor2D {
+    let P: tf.Tensor2D = this.layers[this.layers.length - 1];
+    for (let j = this.layers.length - 2; j >= 0; j--) P = tf.matMul(P, this.layers[j]);
+    return P;
+  }
+
+  /** The three loss terms, as scalars. Call inside tf.tidy. */
+  lossTerms(): { mse: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
+    const { lambdaW, lambdaH } = this.config;
+    let Z: tf.Tensor2D = tf.matMul(this.H, this.product(), false, true);
+    if (this.bias) Z = tf.add(Z, this.bias);
+    const mse = tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
+    const weightSq = tf.addN(this.layers.map((w) => tf.sum(tf.square(w))));
+    const weightDecay = tf.mul(weightSq, lambdaW / 2) as tf.Scalar;
+    const featureDecay = tf.mul(tf.sum(tf.square(this.H)), lambdaH / 2) as tf.Scalar;
+    return { mse, weightDecay, featureDecay };
+  }
+
+  loss(): tf.Scalar {
+    const { mse, weightDecay, featureDecay } = this.lossTerms();
+    return tf.addN([mse, weightDecay, featureDecay]) as tf.Scalar;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.variables, this.Y]);
+  }
+}

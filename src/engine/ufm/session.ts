@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { UfmConfig } from '../config/schema';
+import { computeMetrics, type MetricSet } from '../metrics';
+import { createOptimizer } from '../optimizer';
+import type { Report, MetricsRecord } from '../types';
+import { arraysFromState, randomInit, type UfmInitState } from './initState';
+import { ufmGeometry } from './geometry';
+import { UfmModel } from './model';
+import { rowsOf, type Mat } from '../linalg';
+
+/**
+ * One UFM training session: owns the model and the optimiser, steps synchronously inside
+ * tf.tidy (no read-back), and measures asynchronously (`await data()` only, never dataSync).
+ */
+export class UfmSession {
+  step = 0;
+  trainMs = 0;
+  measureMs = 0;
+  private readonly model: UfmModel;
+  private readonly optimizer: tf.Optimizer;
+  private axes: Mat | null = null;
+
+  constructor(
+    readonly config: UfmConfig,
+    init?: UfmInitState,
+  ) {
+    this.model = new UfmModel(config, init ? arraysFromState(config, init) : randomInit(config));
+    this.optimizer = createOptimizer(config);
+  }
+
+  /**
+   * Run n optimiser steps. Returns the loss before the last of them (read back once, which also
+   * keeps a GPU backend's command queue from running ahead of the page).
+   */
+  async train(n: number): Promise<number> {
+    const start = performance.now();
+    const vars = this.model.variables;
+    for (let i = 0; i < n - 1; i++) {
+      tf.tidy(() => {
+        this.optimizer.minimize(() => this.model.loss(), false, vars);
+      });
+    }
+    const cost = tf.tidy(() => this.optimizer.minimize(() => this.model.loss(), true, vars));
+    this.step += n;
+    const value = cost ? (await cost.data())[0] : NaN;
+    cost?.dispose();
+    this.trainMs += performance.now() - start;
+    return value;
+  }
+
+  async measure(set: MetricSet = 'core'): Promise<Report> {
+    const start = performance.now();
+    const { model, config } = this;
+    const [terms, P] = tf.tidy(() => {
+      const t = model.lossTerms();
+      return [tf.stack([t.mse, t.weightDecay, t.featureDecay]), model.product()] as const;
+    });
+    try {
+      const [termData, Pdata, biasData] = await Promise.all([
+        terms.data(),
+        P.data(),
+        model.bias ? model.bias.data() : Promise.resolve(null),
+      ]);
+      const W = rowsOf(Pdata, model.K, model.d);
+      const bias = biasData ? Array.from(biasData) : null;
+      const result = await computeMetrics(
+        {
+          K: model.K,
+          features: model.H,
+          labels: model.labels,
+          W: P,
+          b: bias,
+          layers: config.depth > 1 ? model.layers : null,
+          gof: config.bias ? null : { lambdaW: config.lambdaW, lambdaH: config.lambdaH, depth: config.depth },
+        },
+        set,
+      );
+      const [mse, wd, fd] = Array.from(termData);
+      const metrics: MetricsRecord = {
+        loss: mse + wd + fd,
+        loss_mse: mse,
+        loss_weight_decay: wd,
+        loss_feature_decay: fd,
+        ...result.values,
+      };
+      const classMeans = result.values.class_means as number[][];
+      const counts = result.values.counts as number[];
+      const { geometry, axes } = ufmGeometry(classMeans, counts, W, bias, this.axes);
+      this.axes = axes;
+      this.measureMs += performance.now() - start;
+      return {
+        step: this.step,
+        totalSteps: config.steps,
+        metrics,
+        undefinedReasons: { ...result.undefinedReasons } as Record<string, string>,
+        geometry,
+        timing: this.timing(),
+        numTensors: tf.memory().numTensors,
+      };
+    } finally {
+      tf.dispose([terms, P]);
+    }
+  }
+
+  timing() {
+    return {
+      trainMs: this.trainMs,
+      measureMs: this.measureMs,
+      stepsPerSecond: this.trainMs > 0 ? (1000 * this.step) / this.trainMs : 0,
+    };
+  }
+
+  /** The current parameters in the oracle `init` format, to save or continue from. */
+  async snapshot(): Promise<UfmInitState> {
+    const { model } = this;
+    const H = rowsOf(await model.H.data(), model.N, model.d);
+    const fc_weights = await Promise.all(
+      model.layers.map(async (w) => rowsOf(await w.data(), w.shape[0], w.shape[1])),
+    );
+    const fc_last_bias = model.bias ? Array.from(await model.bias.data()) : null;
+    return { H, fc_weights, fc_last_bias, targets: Array.from(model.labels) };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}

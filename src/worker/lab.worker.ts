@@ -1,0 +1,81 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import { initBackend, type BackendInfo, type BackendRequest } from '../engine/backend';
+import '../engine/wasmUrls.browser';
+import type { ExperimentConfig } from '../engine/config/schema';
+import { ExperimentRunner } from '../engine/runner';
+import type { UfmInitState } from '../engine/ufm/initState';
+import type { LabWorkerApi, WorkerEvent } from './protocol';
+
+/**
+ * The training worker: owns tfjs, the model, the optimiser and the loop, so the page never
+ * blocks. It holds at most one run; `load` replaces it (disposing every tensor of the old one).
+ */
+let listener: ((event: WorkerEvent) => void) | null = null;
+let backend: BackendInfo | null = null;
+let runner: ExperimentRunner | null = null;
+
+function emit(event: WorkerEvent): void {
+  listener?.(event);
+}
+
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  emit({ type: 'error', message });
+  throw new Error(message);
+}
+
+async function ensureBackend(request: BackendRequest): Promise<BackendInfo> {
+  if (!backend || backend.requested !== request) {
+    backend = await initBackend(request);
+    emit({ type: 'backend', info: backend });
+  }
+  return backend;
+}
+
+const api: LabWorkerApi = {
+  subscribe(cb) {
+    listener = cb;
+  },
+  initBackend: (request) => ensureBackend(request).catch(fail),
+  async load(config: ExperimentConfig, init?: UfmInitState) {
+    try {
+      runner?.dispose();
+      runner = null;
+      const info = await ensureBackend(config.backend);
+      const next = new ExperimentRunner(config, info, init, {
+        onReport: (report) => emit({ type: 'report', report }),
+        onStatus: (status, message) => emit({ type: 'status', status, message, step: next.step }),
+      });
+      runner = next;
+      return await next.measureInitial();
+    } catch (error) {
+      return fail(error);
+    }
+  },
+  async start() {
+    if (!runner) fail('Nothing to run: load a config first.');
+    // Not awaited: the loop runs on while the page keeps talking to the worker.
+    runner.run().catch((error: unknown) => emit({ type: 'error', message: String(error) }));
+  },
+  async pause() {
+    runner?.pause();
+  },
+  async resume() {
+    runner?.resume();
+  },
+  async stepOnce() {
+    await runner?.stepOnce();
+  },
+  async stop() {
+    runner?.stop();
+  },
+  async result() {
+    return runner ? runner.result() : null;
+  },
+  async snapshot() {
+    return runner ? runner.snapshot() : null;
+  },
+};
+
+Comlink.expose(api);

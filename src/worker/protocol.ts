@@ -1,0 +1,27 @@
+import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { ExperimentConfig } from '../engine/config/schema';
+import type { Report, RunResult, RunStatus } from '../engine/types';
+import type { UfmInitState } from '../engine/ufm/initState';
+
+/** Events the training worker pushes to the page. */
+export type WorkerEvent =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'report'; report: Report }
+  | { type: 'status'; status: RunStatus; message: string | null; step: number }
+  | { type: 'error'; message: string };
+
+/** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */
+export interface LabWorkerApi {
+  subscribe(listener: (event: WorkerEvent) => void): void;
+  /** Initialise tfjs on the requested backend (falls back webgpu → webgl → wasm → cpu). */
+  initBackend(request: BackendRequest): Promise<BackendInfo>;
+  /** Build a run from a config (and optionally a saved state); it waits for start or step. */
+  load(config: ExperimentConfig, init?: UfmInitState): Promise<Report>;
+  start(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stepOnce(): Promise<void>;
+  stop(): Promise<void>;
+  result(): Promise<RunResult | null>;
+  snapshot(): Promise<UfmInitState | null>;
+}

@@ -38,8 +38,9 @@ export const ufmConfigSchema = z
     hidden: z.number().int().min(1).max(LIMITS.maxHidden),
     depth: z.number().int().min(1).max(LIMITS.maxDepth),
     bias: z.boolean(),
-    lambdaW: z.number().min(0).max(1),
-    lambdaH: z.number().min(0).max(1),
+    // λ > 0: without decay the objective has no minimiser and the closed form is undefined.
+    lambdaW: z.number().gt(0, 'must be > 0 (the closed form needs weight decay)').max(1),
+    lambdaH: z.number().gt(0, 'must be > 0 (the closed form needs feature decay)').max(1),
     optimizer: z.enum(OPTIMIZERS),
     lr: z.number().gt(0).max(10),
     momentum: z.number().min(0).lt(1),

@@ -1,0 +1,90 @@
+/**
+ * Run one experiment in Node and print its RunResult JSON (the same runner as the browser lab).
+ *
+ *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
+ *                         [--backend auto|wasm|cpu] [--out result.json] [--quiet]
+ *
+ * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
+ * oracle file itself (its `init` block is used).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
+import { resolveConfig } from '../src/engine/config/resolve';
+import { runExperiment } from '../src/engine/runner';
+import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${what} file "${path}": ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what} file "${path}" is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function loadConfig(arg: string) {
+  const looksLikeQuery = /^[a-z]+:\/\//i.test(arg) || arg.startsWith('?') || (arg.includes('=') && !arg.endsWith('.json'));
+  return resolveConfig(looksLikeQuery ? arg : readJson(arg, 'config'));
+}
+
+function loadInit(path: string): UfmInitState {
+  const raw = readJson(path, 'init');
+  const candidate = raw && typeof raw === 'object' && 'init' in raw ? (raw as { init: unknown }).init : raw;
+  const parsed = ufmInitStateSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`init file "${path}": ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      init: { type: 'string' },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.config) throw new Error('missing --config <config.json | share URL>');
+  const config = loadConfig(values.config);
+  const request = (values.backend ?? (config.backend === 'auto' ? 'auto' : config.backend)) as BackendRequest;
+  if (!(BACKEND_REQUESTS as readonly string[]).includes(request)) {
+    throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
+  }
+  const init = values.init ? loadInit(values.init) : undefined;
+  const backend = await initBackend(request);
+  const result = await runExperiment(config, backend, {
+    init,
+    events: values.quiet
+      ? {}
+      : {
+          onReport: (r) => {
+            const nc1 = r.metrics.nc1_pinv;
+            process.stderr.write(`step ${r.step}/${r.totalSteps}  loss ${Number(r.metrics.loss).toExponential(4)}  nc1 ${typeof nc1 === 'number' ? nc1.toExponential(3) : 'undefined'}\n`);
+          },
+        },
+  });
+  const json = JSON.stringify(result, null, 1);
+  if (values.out) writeFileSync(values.out, json);
+  else process.stdout.write(json + '\n');
+  if (result.status === 'diverged' || result.status === 'failed') {
+    process.stderr.write(`${result.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `invalid config: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`experiment: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './presets';
+import { resolveConfig } from './resolve';
+import { ConfigError, DEFAULT_UFM_CONFIG, LIMITS } from './schema';
+import { configToQuery, parseQuery, shareUrl } from './url';
+
+function fieldsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map((i) => i.field);
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config ⇄ URL', () => {
+  it('every preset survives a round trip through its share URL unchanged', () => {
+    for (const preset of PRESETS) {
+      const url = shareUrl('http://localhost:5173/', preset.config, true);
+      const state = parseQuery(url);
+      expect(state.config, preset.id).toEqual(preset.config);
+      expect(state.autorun).toBe(true);
+    }
+  });
+
+  it('writes the schema version and every config field into the query', () => {
+    const params = new URLSearchParams(configToQuery(DEFAULT_UFM_CONFIG));
+    expect(params.get('v')).toBe('1');
+    for (const key of Object.keys(DEFAULT_UFM_CONFIG)) expect(params.has(key), key).toBe(true);
+    expect(params.get('classSizes')).toBe('100,100,100,100');
+    expect(params.get('bias')).toBe('1');
+  });
+
+  it('a preset id plus overrides gives the preset with those fields changed', () => {
+    const { config, presetId } = parseQuery('?preset=seed-imbalanced-m3&steps=500&seed=7');
+    expect(presetId).toBe('seed-imbalanced-m3');
+    expect(config.classSizes).toEqual([200, 100, 50, 50]);
+    expect(config.depth).toBe(3);
+    expect([config.steps, config.seed]).toEqual([500, 7]);
+  });
+
+  it('refuses invalid, malformed, oversized and unknown values, naming each field', () => {
+    expect(fieldsOf(() => parseQuery('hidden=-3'))).toEqual(['hidden']);
+    expect(fieldsOf(() => parseQuery(`hidden=${LIMITS.maxHidden + 1}`))).toEqual(['hidden']);
+    expect(fieldsOf(() => parseQuery('hidden=abc'))).toEqual(['hidden']);
+    expect(fieldsOf(() => parseQuery('classSizes=10,x'))).toEqual(['classSizes']);
+    expect(fieldsOf(() => parseQuery('classSizes=5'))).toEqual(['classSizes']);
+    expect(fieldsOf(() => parseQuery('bias=maybe'))).toEqual(['bias']);
+    expect(fieldsOf(() => parseQuery('optimizer=rmsprop'))).toEqual(['optimizer']);
+    expect(fieldsOf(() => parseQuery('seed=0'))).toEqual(['seed']);
+    expect(fieldsOf(() => parseQuery('lambdaW=0'))).toEqual(['lambdaW']);
+    expect(fieldsOf(() => parseQuery('v=99'))).toEqual(['v']);
+    expect(fieldsOf(() => parseQuery('colour=red'))).toEqual(['colour']);
+    expect(fieldsOf(() => parseQuery('preset=nope'))).toEqual(['preset']);
+    // Within each field's range but too big together: the resource cap names `hidden`.
+    expect(fieldsOf(() => parseQuery('hidden=4096&depth=12'))).toEqual(['hidden']);
+    expect(fieldsOf(() => parseQuery('x=' + 'a'.repeat(5000)))).toEqual(['(url)']);
+  });
+
+  it('the error message names the field and says what is wrong', () => {
+    expect(() => parseQuery('hidden=999999')).toThrow(/hidden: .*4096/);
+  });
+});
+
+describe('resolveConfig (CLI and window.ncLab.run input)', () => {
+  it('accepts a partial object filled from the defaults, a preset with overrides, or a share URL', () => {
+    expect(resolveConfig({ hidden: 8 }).hidden).toBe(8);
+    expect(resolveConfig({ hidden: 8 }).classSizes).toEqual(DEFAULT_UFM_CONFIG.classSizes);
+    expect(resolveConfig({ preset: 'tiny-check', steps: 40 }).steps).toBe(40);
+    expect(resolveConfig('http://localhost/?preset=tiny-check&depth=3').depth).toBe(3);
+  });
+
+  it('rejects unknown fields and unknown presets by name', () => {
+    expect(fieldsOf(() => resolveConfig({ hiden: 8 }))).toEqual(['hiden']);
+    expect(fieldsOf(() => resolveConfig({ preset: 'nope' }))).toEqual(['preset']);
+    expect(fieldsOf(() => resolveConfig(42))).toEqual(['(config)']);
+  });
+});

@@ -1,0 +1,177 @@
+// Small dense float64 linear algebra on the host (K×K, K×d). Matrices are arrays of row vectors.
+import { EigenvalueDecomposition } from 'ml-matrix';
+
+export type Rows = Float64Array[];
+
+/**
+ * Relative zero threshold for norms and distances: a vector whose norm is below REL_ZERO times the
+ * scale of its family is treated as zero. 1e-6 sits well above float32 resolution (~1e-7) and far
+ * below any genuine geometric difference, and being relative it survives the tiny_scale case.
+ */
+export const REL_ZERO = 1e-6;
+
+export function zeros(rows: number, cols: number): Rows {
+  return Array.from({ length: rows }, () => new Float64Array(cols));
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+export function norm(a: ArrayLike<number>): number {
+  return Math.sqrt(dot(a, a));
+}
+
+export function sub(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  return out;
+}
+
+export function scale(a: ArrayLike<number>, s: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] * s;
+  return out;
+}
+
+/** A Bᵀ (rows of A against rows of B). */
+export function gram(A: Rows, B: Rows = A): Rows {
+  const G = zeros(A.length, B.length);
+  for (let i = 0; i < A.length; i++) {
+    for (let j = 0; j < B.length; j++) {
+      G[i][j] = A === B && j < i ? G[j][i] : dot(A[i], B[j]);
+    }
+  }
+  return G;
+}
+
+/** A B for A (m×k) and B (k×n). */
+export function matMul(A: Rows, B: Rows): Rows {
+  const n = B.length > 0 ? B[0].length : 0;
+  const out = zeros(A.length, n);
+  for (let i = 0; i < A.length; i++) {
+    const o = out[i];
+    const a = A[i];
+    for (let k = 0; k < a.length; k++) {
+      const aik = a[k];
+      if (aik === 0) continue;
+      const b = B[k];
+      for (let j = 0; j < n; j++) o[j] += aik * b[j];
+    }
+  }
+  return out;
+}
+
+export function frob(A: Rows): number {
+  let s = 0;
+  for (const r of A) s += dot(r, r);
+  return Math.sqrt(s);
+}
+
+/** ‖A/‖A‖_F − B/‖B‖_F‖_F, or null when either matrix is zero. */
+export function normalisedDistance(A: Rows, B: Rows): number | null {
+  const na = frob(A);
+  const nb = frob(B);
+  if (!(na > 0) || !(nb > 0)) return null;
+  let s = 0;
+  for (let i = 0; i < A.length; i++) {
+    for (let j = 0; j < A[i].length; j++) {
+      const t = A[i][j] / na - B[i][j] / nb;
+      s += t * t;
+    }
+  }
+  return Math.sqrt(s);
+}
+
+/** ETF_K = (I − 11ᵀ/K)/√(K−1) (unit Frobenius norm). */
+export function etfTarget(K: number): Rows {
+  const T = zeros(K, K);
+  const c = 1 / Math.sqrt(K - 1);
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) T[i][j] = ((i === j ? 1 : 0) - 1 / K) * c;
+  return T;
+}
+
+/** ID_K = I/√K (unit Frobenius norm). */
+export function identityTarget(K: number): Rows {
+  const T = zeros(K, K);
+  for (let i = 0; i < K; i++) T[i][i] = 1 / Math.sqrt(K);
+  return T;
+}
+
+/** D(v) = diag(v)/‖v‖, or null when v = 0. */
+export function diagTarget(v: ArrayLike<number>): Rows | null {
+  const n = norm(v);
+  if (!(n > 0)) return null;
+  const T = zeros(v.length, v.length);
+  for (let i = 0; i < v.length; i++) T[i][i] = v[i] / n;
+  return T;
+}
+
+/** Structure error serr(G, T) = ‖G/‖G‖_F − T‖_F with T of unit norm; null when G = 0. */
+export function serr(G: Rows, T: Rows): number | null {
+  const g = frob(G);
+  if (!(g > 0) || !Number.isFinite(g)) return null;
+  let s = 0;
+  for (let i = 0; i < G.length; i++) {
+    for (let j = 0; j < G[i].length; j++) {
+      const t = G[i][j] / g - T[i][j];
+      s += t * t;
+    }
+  }
+  return Math.sqrt(s);
+}
+
+export interface SymEig {
+  /** eigenvalues, descending */
+  values: number[];
+  /** vectors[i] = unit eigenvector of values[i] */
+  vectors: Float64Array[];
+}
+
+/** Eigen-decomposition of a small symmetric matrix (Householder + QL, float64). */
+export function symEig(S: Rows): SymEig {
+  const n = S.length;
+  if (n === 0) return { values: [], vectors: [] };
+  // symmetrise exactly: accumulated scatter matrices can differ in the last bit across the diagonal
+  const sym = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => 0.5 * (S[i][j] + S[j][i])),
+  );
+  const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
+  const vals = evd.realEigenvalues;
+  const V = evd.eigenvectorMatrix;
+  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
+  return {
+    values: order.map((i) => vals[i]),
+    vectors: order.map((i) => Float64Array.from({ length: n }, (_, r) => V.get(r, i))),
+  };
+}
+
+/** xᵀ S x for a symmetric S. */
+export function quadForm(S: Rows, x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < S.length; i++) s += x[i] * dot(S[i], x);
+  return s;
+}
+
+/** T S Tᵀ for T (p×n) and S (n×n). */
+export function congruence(T: Rows, S: Rows): Rows {
+  const TS = matMul(T, S);
+  return gram(TS, T);
+}
+
+export function mean(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+}
+
+/** Variance with the given ddof (two-pass); null when fewer than ddof+1 values. */
+export function variance(v: ArrayLike<number>, ddof: 0 | 1): number | null {
+  if (v.length - ddof <= 0) return null;
+  const m = mean(v);
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += (v[i] - m) * (v[i] - m);
+  return s / (v.length - ddof);
+}

@@ -44,6 +44,17 @@ describe('initBackend in Node', () => {
     sum.dispose();
   });
 
+  it('registers gradients and chained ops, which tfjs-core alone lacks', async () => {
+    await initBackend('auto');
+    const w = tf.variable(tf.zeros([2]));
+    const loss = (): tf.Scalar => tf.mean(tf.square(w.sub(tf.tensor1d([1, 3]))));
+    const optimizer = tf.train.sgd(0.5);
+    for (let i = 0; i < 20; i++) optimizer.minimize(loss);
+    expect(Array.from(await w.data())).toEqual([expect.closeTo(1, 4), expect.closeTo(3, 4)]);
+    w.dispose();
+    optimizer.dispose();
+  });
+
   it('uses a forced cpu backend', async () => {
     const info = await initBackend('cpu');
     expect(info.backend).toBe('cpu');

@@ -7,9 +7,13 @@
  *   when the name was never registered. We need the reason for the notes, so we wrap the factory.
  * - webgpu is registered only when `navigator.gpu` exists, and tfjs accepts any adapter, including
  *   SwiftShader (a CPU emulation 20–40× slower than wasm). We probe the adapter ourselves.
- * - tfjs's webgl refuses software GL unless SOFTWARE_WEBGL_ENABLED is set; we set it only when the
- *   user forced webgl, so 'auto' never lands on software WebGL.
+ * - tfjs's webgl asks for no software GL (failIfMajorPerformanceCaveat) unless SOFTWARE_WEBGL_ENABLED
+ *   is set; we set it only when the user forced webgl. Chromium still hands workers SwiftShader GL,
+ *   so 'auto' also checks the renderer and skips software WebGL for wasm.
  * - Never `dataSync()` on webgpu: it returned 0 and broke later reads here. We read with `data()`.
+ * - '@tensorflow/tfjs-core' alone registers no gradients and no chained ops (`t.sub(…)`): only the
+ *   '@tensorflow/tfjs' union does. initBackend registers them, so engine code can train while
+ *   importing tfjs-core only.
  *
  * Backends are imported lazily so a worker that ends up on wasm does not download webgl/webgpu,
  * and so Node never loads the browser-only packages.
@@ -264,9 +268,17 @@ export function planBackends(request: BackendRequest, env: RuntimeEnvironment): 
 const initErrors = new Map<string, string>();
 const wrappedFactories = new WeakSet<object>();
 
+/** tfjs-backend-wasm rejects with a plain `{ message }` object, not an Error. */
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
-  return String(error);
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
 }
 
 /**
@@ -339,30 +351,74 @@ async function checkBackendComputes(): Promise<void> {
   }
 }
 
+type Attempt = { ok: true } | { ok: false; note: string };
+
+/** Software GL (SwiftShader WebGL is 2–9× slower than wasm here, perf-notes.md). */
+function softwareWebglRenderer(): string | null {
+  const renderer = webglRenderer();
+  return renderer !== null && SOFTWARE_RENDERER.test(renderer) ? renderer : null;
+}
+
 async function tryBackend(
   name: BackendName,
   request: BackendRequest,
   env: RuntimeEnvironment,
-): Promise<string | null> {
+): Promise<Attempt> {
+  const failed = (why: string): Attempt => ({ ok: false, note: `${name} failed: ${why}` });
   try {
     const missing = await loadBackend(name, env);
-    if (missing) return missing;
+    if (missing) return failed(missing);
     if (name === 'webgl' && request === 'webgl') {
       // Without this tfjs refuses SwiftShader/llvmpipe GL (failIfMajorPerformanceCaveat).
       tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
     }
-    if (!tf.findBackendFactory(name)) return `the ${name} backend is not registered here`;
+    if (!tf.findBackendFactory(name)) return failed(`the ${name} backend is not registered here`);
     captureInitErrors(name);
     initErrors.delete(name);
     if (!(await tf.setBackend(name))) {
-      return `initialisation failed: ${initErrors.get(name) ?? 'tf.setBackend returned false'}`;
+      return failed(
+        `initialisation failed: ${initErrors.get(name) ?? 'tf.setBackend returned false'}`,
+      );
     }
     await tf.ready();
+    // Chromium grants software GL contexts in workers despite failIfMajorPerformanceCaveat, so
+    // 'auto' has to look at the renderer itself.
+    const softwareGl = name === 'webgl' && request === 'auto' ? softwareWebglRenderer() : null;
+    if (softwareGl) {
+      return {
+        ok: false,
+        note:
+          `webgl skipped: its renderer is software (${softwareGl}), slower than wasm; add ` +
+          'backend=webgl to force it',
+      };
+    }
     await checkBackendComputes();
-    return null;
+    return { ok: true };
   } catch (error) {
-    return errorText(error);
+    return failed(errorText(error));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradients and chained ops
+
+/** Read at run time so Vite does not bundle the whole union package into the browser build. */
+const NODE_TFJS_UNION = '@tensorflow/tfjs';
+let trainingOpsRegistered: Promise<void> | null = null;
+
+/**
+ * Registers every gradient and chained op once. In the browser the ESM files of tfjs-core do it;
+ * Node cannot load those (extensionless ESM imports), so there the union's CJS build, which
+ * contains them and shares tfjs-core with us, does it.
+ */
+function registerTrainingOps(env: RuntimeEnvironment): Promise<void> {
+  trainingOpsRegistered ??= env.node
+    ? import(/* @vite-ignore */ NODE_TFJS_UNION).then(() => undefined)
+    : Promise.all([
+        import('@tensorflow/tfjs-core/dist/register_all_gradients'),
+        import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops'),
+      ]).then(() => undefined);
+  return trainingOpsRegistered;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,7 +451,7 @@ function describeChoice(
   }
   if (backend === 'webgl') {
     const renderer = webglRenderer();
-    const software = renderer !== null && SOFTWARE_RENDERER.test(renderer);
+    const software = softwareWebglRenderer() !== null;
     const on = renderer ? ` on ${renderer}${software ? ' (software renderer)' : ''}` : '';
     return { software, notes: [`${ready}${on}`] };
   }
@@ -408,12 +464,13 @@ function now(): number {
 
 async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
   const { env, notes } = await detectEnvironment();
+  await registerTrainingOps(env);
   const plan = planBackends(request, env);
   notes.push(...plan.notes);
   for (const [i, name] of plan.order.entries()) {
     const started = now();
-    const failure = await tryBackend(name, request, env);
-    if (failure === null) {
+    const attempt = await tryBackend(name, request, env);
+    if (attempt.ok) {
       const choice = describeChoice(name, env.adapter, now() - started);
       return {
         backend: name,
@@ -425,7 +482,7 @@ async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
       };
     }
     const next = plan.order[i + 1];
-    notes.push(`${name} failed: ${failure}${next ? `; falling back to ${next}` : ''}`);
+    notes.push(next ? `${attempt.note}; falling back to ${next}` : attempt.note);
   }
   throw new Error(`No tfjs backend could be initialised. ${notes.join('. ')}`);
 }
@@ -433,9 +490,11 @@ async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Picks and initialises the tfjs backend. 'auto': hardware WebGPU, else (software adapter) wasm,
- * else webgl → wasm → cpu; in Node wasm → cpu. A forced backend falls back down the chain with
- * a note when it fails. Throws only when no backend works. Calls are serialised.
+ * Picks and initialises the tfjs backend. 'auto': WebGPU on a hardware adapter; wasm when the
+ * adapter is software; otherwise hardware WebGL → wasm → cpu. In Node: wasm → cpu. A forced
+ * backend falls back down the chain with a note when it fails. Throws only when no backend works.
+ * Calls are serialised. Also registers all gradients and chained ops, which
+ * '@tensorflow/tfjs-core' alone lacks.
  */
 export function initBackend(request: BackendRequest): Promise<BackendInfo> {
   const run = queue.then(() => selectBackend(request));

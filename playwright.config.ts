@@ -17,6 +17,9 @@ const CHROMIUM_ARGS = [
 ];
 
 const PORT = 4173;
+/** The backend harness (e2e/harness); e2e/backend.spec.ts uses this port. */
+const HARNESS_PORT = 4174;
+const HARNESS_CONFIG = 'e2e/harness/vite.config.ts';
 const CI = !!process.env.CI;
 
 export default defineConfig({
@@ -49,13 +52,26 @@ export default defineConfig({
       },
     },
   ],
-  // `npm run test:e2e` builds first; preview serves the built dist/ as users get it.
-  webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !CI,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      // `npm run test:e2e` builds first; preview serves the built dist/ as users get it.
+      command: `npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !CI,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // e2e/harness: src/engine/backend.ts in a module worker, production-built (a few seconds).
+      command:
+        `npx vite build --config ${HARNESS_CONFIG} && ` +
+        `npx vite preview --config ${HARNESS_CONFIG} --port ${HARNESS_PORT} --strictPort`,
+      url: `http://localhost:${HARNESS_PORT}`,
+      reuseExistingServer: !CI,
+      timeout: 180_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -12,5 +12,6 @@ export type {
   HostMatrix,
 } from './types';
 export { computeMetricsFromArrays } from './host';
+export { computeMetrics, DEFAULT_BATCH_SIZE } from './device';
 export { solveGofX } from './gof';
 export { DEFAULT_PINV_RTOL } from './pipeline';

@@ -1,0 +1,338 @@
+// Streaming accumulation on a tfjs backend (float32), nc-metrics §5.2–5.4: every batch is shifted
+// by r (the mean of the first batch) and reduced on the device to small per-class partials
+// (K×d sums and sums of squares, a rows×rows projected scatter, per-sample decisions); the host
+// merges them in float64. No d×d tensor is created unless sigma_w is explicitly requested; reads
+// use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
+import * as tf from '@tensorflow/tfjs-core';
+import { zeros, type Rows } from './linalg';
+import type {
+  Accumulator,
+  ClassMoments,
+  DecisionPlan,
+  Decisions,
+  DeepLayer,
+  Pass2Out,
+  Pass2Plan,
+} from './types';
+
+export interface DeviceAccumulatorInput {
+  K: number;
+  features: tf.Tensor2D;
+  labels: Int32Array;
+  labelsOriginal: Int32Array | null;
+  testFeatures: tf.Tensor2D | null;
+  testLabels: Int32Array | null;
+  layers: tf.Tensor2D[] | null;
+  batchSize: number;
+}
+
+/** Row-major float32 upload of a host matrix, optionally transposed (so matMul needs no transpose). */
+function upload(rows: Rows, transpose = false): tf.Tensor2D {
+  const m = rows.length;
+  const n = m > 0 ? rows[0].length : 0;
+  const buf = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) buf[transpose ? j * m + i : i * n + j] = rows[i][j];
+  }
+  return transpose ? tf.tensor2d(buf, [n, m]) : tf.tensor2d(buf, [m, n]);
+}
+
+function slices(N: number, B: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let s = 0; s < N; s += B) out.push([s, Math.min(N, s + B)]);
+  return out;
+}
+
+/** Tensors kept for the decision kernels of pass 2 and the test pass. */
+interface DecisionTensors {
+  Wt: tf.Tensor2D | null;
+  netC: tf.Tensor1D | null;
+  nobC: tf.Tensor1D | null;
+  Mt: tf.Tensor2D;
+  nccC: tf.Tensor1D;
+  extras: boolean;
+}
+
+export class DeviceAccumulator implements Accumulator {
+  readonly N: number;
+  readonly d: number;
+  private readonly K: number;
+  private readonly inp: DeviceAccumulatorInput;
+  private r32: tf.Tensor1D | null = null;
+  private readonly owned: tf.Tensor[] = [];
+
+  constructor(inp: DeviceAccumulatorInput) {
+    this.inp = inp;
+    this.K = inp.K;
+    [this.N, this.d] = inp.features.shape;
+  }
+
+  private keep<T extends tf.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
+  private batch(X: tf.Tensor2D, start: number, end: number): tf.Tensor2D {
+    const b = tf.slice(X, [start, 0], [end - start, this.d]);
+    return b.dtype === 'float32' ? b : tf.cast(b, 'float32');
+  }
+
+  async pass1(withNoise: boolean): Promise<ClassMoments> {
+    const { K, N, d, inp } = this;
+    const B = inp.batchSize;
+    const parts = slices(N, B);
+    // r = float32 mean of the first batch; all device work is on h − r
+    this.r32 = this.keep(
+      tf.tidy(() => tf.mean(this.batch(inp.features, 0, parts[0][1]), 0) as tf.Tensor1D),
+    );
+    const ref = Float64Array.from(await this.r32.data());
+    const counts = new Array<number>(K).fill(0);
+    const rel = zeros(K, d);
+    const m2 = zeros(K, d);
+    const yo = withNoise ? inp.labelsOriginal : null;
+    let pairAcc: tf.Tensor2D | null = yo ? tf.zeros([K * K, d]) : null;
+    const r32 = this.r32;
+    for (const [start, end] of parts) {
+      const y = inp.labels.subarray(start, end);
+      const nb = new Array<number>(K).fill(0);
+      for (const c of y) nb[c]++;
+      const packed = tf.tidy(() => {
+        const Xs = tf.sub(this.batch(inp.features, start, end), r32);
+        const yt = tf.tensor1d(y, 'int32');
+        const s = tf.unsortedSegmentSum(Xs, yt, K);
+        const inv = tf.tensor2d(
+          nb.map((v) => (v > 0 ? 1 / v : 0)),
+          [K, 1],
+        );
+        // batch-class-centred squares: no E[h²] − μ² cancellation in float32
+        const dev = tf.sub(Xs, tf.gather(tf.mul(s, inv), yt));
+        const q = tf.unsortedSegmentSum(tf.square(dev), yt, K);
+        return tf.concat([s, q], 0);
+      });
+      if (pairAcc && yo) {
+        const key = new Int32Array(end - start);
+        for (let i = start; i < end; i++) key[i - start] = inp.labels[i] * K + yo[i];
+        const prev: tf.Tensor2D = pairAcc;
+        pairAcc = tf.tidy(() =>
+          tf.add(
+            prev,
+            tf.unsortedSegmentSum(
+              tf.sub(this.batch(inp.features, start, end), r32),
+              tf.tensor1d(key, 'int32'),
+              K * K,
+            ),
+          ),
+        );
+        prev.dispose();
+      }
+      const data = await packed.data();
+      packed.dispose();
+      // per-class Chan merge of means and per-coordinate M2 in float64
+      for (let c = 0; c < K; c++) {
+        const nB = nb[c];
+        if (nB === 0) continue;
+        const nA = counts[c];
+        const n = nA + nB;
+        const mu = rel[c];
+        const Q = m2[c];
+        const so = c * d;
+        const qo = (K + c) * d;
+        for (let j = 0; j < d; j++) {
+          const mb = data[so + j] / nB;
+          const delta = mb - mu[j];
+          mu[j] += (delta * nB) / n;
+          Q[j] += data[qo + j] + (delta * delta * nA * nB) / n;
+        }
+        counts[c] = n;
+      }
+    }
+    let noise: ClassMoments['noise'] = null;
+    if (pairAcc && yo) {
+      const flat = await pairAcc.data();
+      pairAcc.dispose();
+      const pairCounts = new Array<number>(K * K).fill(0);
+      for (let i = 0; i < N; i++) pairCounts[inp.labels[i] * K + yo[i]]++;
+      const pairRelSums = Array.from({ length: K * K }, (_, p) =>
+        Float64Array.from(flat.subarray(p * d, (p + 1) * d)),
+      );
+      noise = { pairCounts, pairRelSums };
+    }
+    return { N, d, counts, ref, rel, m2, noise, batches: parts.length };
+  }
+
+  async deepChain(Mc: Rows, g: Float64Array, classes: number[]): Promise<DeepLayer[]> {
+    const layers = this.inp.layers;
+    if (!layers) throw new Error('deepChain called without layers');
+    const M = layers.length;
+    const Ke = classes.length;
+    const packed = tf.tidy(() => {
+      // bottom-up: [M̃_l; μ_G^(l)] = [M̃; μ_G] T_lᵀ
+      const X: tf.Tensor2D[] = [upload([...Mc, g])];
+      for (let l = 1; l < M; l++) X.push(tf.matMul(X[l - 1], layers[l - 1], false, true));
+      // top-down: E_{M-1} = W_M (rows of the non-empty classes), E_l = E_{l+1} W_{l+1}
+      const E: tf.Tensor2D[] = new Array<tf.Tensor2D>(M);
+      E[M - 1] = tf.gather(layers[M - 1], tf.tensor1d(classes, 'int32'));
+      for (let l = M - 2; l >= 0; l--) E[l] = tf.matMul(E[l + 1], layers[l]);
+      const out: tf.Tensor[] = [];
+      for (let l = 0; l < M; l++) {
+        // R_l = M̃_l W_l ⋯ W_1 (K_eff × d): layer-l projection of the layer-0 residuals
+        let R = tf.slice(X[l], [0, 0], [Ke, X[l].shape[1]]);
+        for (let j = l - 1; j >= 0; j--) R = tf.matMul(R, layers[j]);
+        out.push(tf.reshape(E[l], [-1]), tf.reshape(X[l], [-1]), tf.reshape(R, [-1]));
+      }
+      return tf.concat(out);
+    });
+    const flat = await packed.data();
+    packed.dispose();
+    const rowsAt = (o: number, r: number, c: number): Rows =>
+      Array.from({ length: r }, (_, i) =>
+        Float64Array.from(flat.subarray(o + i * c, o + (i + 1) * c)),
+      );
+    const res: DeepLayer[] = [];
+    let o = 0;
+    for (let l = 0; l < M; l++) {
+      const dl = l === 0 ? this.d : layers[l - 1].shape[0];
+      const E = rowsAt(o, Ke, dl);
+      o += Ke * dl;
+      const X = rowsAt(o, Ke + 1, dl);
+      o += (Ke + 1) * dl;
+      const R = rowsAt(o, Ke, this.d);
+      o += Ke * this.d;
+      // layer 0 is known exactly in float64 on the host
+      res.push(l === 0 ? { E, Mc, g, R: Mc } : { E, Mc: X.slice(0, Ke), g: X[Ke], R });
+    }
+    return res;
+  }
+
+  private decisionTensors(plan: DecisionPlan): DecisionTensors {
+    const K = plan.nccConst.length;
+    return {
+      Wt: plan.W ? this.keep(upload(plan.W, true)) : null,
+      netC: plan.netConst ? this.keep(tf.tensor1d(Float32Array.from(plan.netConst))) : null,
+      nobC: plan.nobiasConst ? this.keep(tf.tensor1d(Float32Array.from(plan.nobiasConst))) : null,
+      Mt: this.keep(upload(plan.rel, true)),
+      nccC: this.keep(tf.tensor1d(Float32Array.from({ length: K }, (_, c) => plan.nccConst[c]))),
+      extras: plan.extras,
+    };
+  }
+
+  /** Per-sample decisions of one batch of shifted features, as float32 columns. */
+  private decide(Xs: tf.Tensor2D, t: DecisionTensors): tf.Tensor1D[] {
+    // NCC: argmin ‖x − m_c‖² = argmin (‖m_c‖² − 2 x·m_c) on shifted x, m (§2.4)
+    const scores = tf.sub(t.nccC, tf.mul(tf.matMul(Xs, t.Mt), 2));
+    const out: tf.Tensor1D[] = [tf.cast(tf.argMin(scores, 1), 'float32') as tf.Tensor1D];
+    if (t.Wt && t.netC) {
+      const Z = tf.matMul(Xs, t.Wt);
+      const logits = tf.add(Z, t.netC);
+      out.push(tf.cast(tf.argMax(logits, 1), 'float32') as tf.Tensor1D);
+      if (t.extras && t.nobC) {
+        out.push(tf.cast(tf.argMax(tf.add(Z, t.nobC), 1), 'float32') as tf.Tensor1D);
+        out.push(tf.max(tf.softmax(logits), 1) as tf.Tensor1D);
+      }
+    }
+    return out;
+  }
+
+  async pass2(plan: Pass2Plan): Promise<Pass2Out> {
+    const { N, d, inp } = this;
+    const r32 = this.requireRef();
+    const rel32 = this.keep(upload(plan.rel));
+    const Rt = plan.projection ? this.keep(upload(plan.projection, true)) : null;
+    const nr = plan.projection ? plan.projection.length : 0;
+    const clean32 = plan.cleanRel ? this.keep(upload(plan.cleanRel)) : null;
+    const dec = plan.decisions ? this.decisionTensors(plan.decisions) : null;
+    const scatter = Rt ? zeros(nr, nr) : null;
+    const sigmaW = plan.sigmaW ? zeros(d, d) : null;
+    const dist = plan.distances ? new Float64Array(N) : null;
+    const cleanDist = clean32 ? new Float64Array(N) : null;
+    const decisions: Decisions | null = dec
+      ? {
+          ncc: new Int32Array(N),
+          net: dec.Wt ? new Int32Array(N) : null,
+          nobias: dec.Wt && dec.extras ? new Int32Array(N) : null,
+          conf: dec.Wt && dec.extras ? new Float64Array(N) : null,
+        }
+      : null;
+    for (const [start, end] of slices(N, inp.batchSize)) {
+      const nb = end - start;
+      const packed = tf.tidy(() => {
+        const Xs: tf.Tensor2D = tf.sub(this.batch(inp.features, start, end), r32);
+        const yt = tf.tensor1d(inp.labels.subarray(start, end), 'int32');
+        const D = tf.sub(Xs, tf.gather(rel32, yt));
+        const parts: tf.Tensor[] = [];
+        if (Rt) {
+          const P = tf.matMul(D, Rt);
+          parts.push(tf.reshape(tf.matMul(P, P, true, false), [-1]));
+        }
+        if (sigmaW) parts.push(tf.reshape(tf.matMul(D, D, true, false), [-1]));
+        if (dist) parts.push(tf.sqrt(tf.sum(tf.square(D), 1)));
+        if (clean32) parts.push(tf.sqrt(tf.sum(tf.square(tf.sub(Xs, tf.gather(clean32, yt))), 1)));
+        if (dec) parts.push(...this.decide(Xs, dec));
+        return tf.concat(parts);
+      });
+      const data = await packed.data();
+      packed.dispose();
+      let o = 0;
+      if (scatter) {
+        for (let a = 0; a < nr; a++)
+          for (let b = 0; b < nr; b++) scatter[a][b] += data[o + a * nr + b];
+        o += nr * nr;
+      }
+      if (sigmaW) {
+        for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) sigmaW[a][b] += data[o + a * d + b];
+        o += d * d;
+      }
+      const column = (target: Float64Array | Int32Array | null) => {
+        if (!target) return;
+        for (let i = 0; i < nb; i++) target[start + i] = data[o + i];
+        o += nb;
+      };
+      column(dist);
+      column(cleanDist);
+      if (decisions) {
+        column(decisions.ncc);
+        column(decisions.net);
+        column(decisions.nobias);
+        column(decisions.conf);
+      }
+    }
+    return { scatter, sigmaW, dist, cleanDist, decisions };
+  }
+
+  async testDecisions(plan: DecisionPlan): Promise<Decisions | null> {
+    const { inp } = this;
+    const X = inp.testFeatures;
+    if (!X) return null;
+    const r32 = this.requireRef();
+    const dec = this.decisionTensors({ ...plan, extras: false });
+    const n = X.shape[0];
+    const out: Decisions = {
+      ncc: new Int32Array(n),
+      net: dec.Wt ? new Int32Array(n) : null,
+      nobias: null,
+      conf: null,
+    };
+    for (const [start, end] of slices(n, inp.batchSize)) {
+      const packed = tf.tidy(() =>
+        tf.concat(this.decide(tf.sub(this.batch(X, start, end), r32), dec)),
+      );
+      const data = await packed.data();
+      packed.dispose();
+      const nb = end - start;
+      for (let i = 0; i < nb; i++) out.ncc[start + i] = data[i];
+      if (out.net) for (let i = 0; i < nb; i++) out.net[start + i] = data[nb + i];
+    }
+    return out;
+  }
+
+  private requireRef(): tf.Tensor1D {
+    if (!this.r32) throw new Error('pass1 must run before pass2 / test decisions');
+    return this.r32;
+  }
+
+  dispose(): void {
+    for (const t of this.owned) t.dispose();
+    this.owned.length = 0;
+    this.r32 = null;
+  }
+}

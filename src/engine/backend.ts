@@ -7,9 +7,9 @@
  *   when the name was never registered. We need the reason for the notes, so we wrap the factory.
  * - webgpu is registered only when `navigator.gpu` exists, and tfjs accepts any adapter, including
  *   SwiftShader (a CPU emulation 20–40× slower than wasm). We probe the adapter ourselves.
- * - tfjs's webgl asks for no software GL (failIfMajorPerformanceCaveat) unless SOFTWARE_WEBGL_ENABLED
- *   is set; we set it only when the user forced webgl. Chromium still hands workers SwiftShader GL,
- *   so 'auto' also checks the renderer and skips software WebGL for wasm.
+ * - tfjs's webgl asks for no software GL (failIfMajorPerformanceCaveat) unless the flag
+ *   SOFTWARE_WEBGL_ENABLED is set; we set it only when the user forced webgl. Chromium still hands
+ *   workers SwiftShader GL, so 'auto' also checks the renderer and skips software WebGL for wasm.
  * - Never `dataSync()` on webgpu: it returned 0 and broke later reads here. We read with `data()`.
  * - '@tensorflow/tfjs-core' alone registers no gradients and no chained ops (`t.sub(…)`): only the
  *   '@tensorflow/tfjs' union does. initBackend registers them, so engine code can train while

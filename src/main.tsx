@@ -1,12 +1,16 @@
-// Placeholder entry so the e2e smoke test has a page; the app engineer replaces it.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { boot } from './app/boot';
+import './app/app.css';
+
+boot();
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <h1>NC Lab</h1>
+      <App />
     </StrictMode>,
   );
 }

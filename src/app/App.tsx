@@ -1,0 +1,50 @@
+import { Banners } from './components/Banners';
+import { ConfigForm } from './components/ConfigForm';
+import { Controls } from './components/Controls';
+import { Header } from './components/Header';
+import { MetricsTable } from './components/MetricsTable';
+import { PresetPicker } from './components/PresetPicker';
+import { ShareBar } from './components/ShareBar';
+import { StatusBar } from './components/StatusBar';
+import { GramPanel } from './panels/GramPanel';
+import { LossPanel } from './panels/LossPanel';
+import { NcPanel } from './panels/NcPanel';
+import { TheoryPanel } from './panels/TheoryPanel';
+import { View3dPanel } from './panels/View3dPanel';
+import { useShortcuts } from './useShortcuts';
+
+export function App() {
+  useShortcuts();
+  return (
+    <div className="app">
+      <Header />
+      <div className="layout">
+        <aside className="sidebar">
+          <PresetPicker />
+          <ConfigForm />
+        </aside>
+        <main className="main">
+          <Banners />
+          <div className="run-bar">
+            <Controls />
+            <StatusBar />
+            <ShareBar />
+          </div>
+          <div className="panels" data-testid="panels">
+            <LossPanel />
+            <TheoryPanel />
+            <NcPanel />
+            <GramPanel />
+            <View3dPanel />
+          </div>
+          <MetricsTable />
+          <footer className="footer">
+            UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form and metric
+            definitions: seed000 §C, nc-metrics §6.1. Metrics and theory are computed by the engine in the worker;
+            the page only draws them.
+          </footer>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import { labClient } from './labClient';
+import { installNcLabApi } from './ncLabApi';
+import { configPending, labActions, matchPreset, useLab } from './store';
+import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
+
+/**
+ * Page start: the URL (or the default preset) decides the config, the worker loads it (which
+ * initialises the backend and shows the step-0 state), `autorun=1` starts it. Later form edits
+ * reload an untouched run after a short pause, so the panels always show the form's config.
+ */
+export function boot(): void {
+  installNcLabApi();
+  const initial = readInitialUrl();
+  labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));
+  useLab.setState({ urlIssues: initial.issues });
+  writeUrl(initial.config, useLab.getState().presetId);
+  syncUrlWithStore();
+
+  void labClient.load(initial.config).then((report) => {
+    if (report && initial.autorun && !initial.issues) void labClient.start();
+  });
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  useLab.subscribe((s, prev) => {
+    if (s.config === prev.config) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const now = useLab.getState();
+      const untouched = (now.status === 'idle' && now.step === 0) || now.status === 'failed';
+      if (untouched && now.busy === null && now.loadedConfig && configPending(now)) void labClient.load(now.config);
+    }, 600);
+  });
+}

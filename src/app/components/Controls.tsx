@@ -1,0 +1,49 @@
+import { labClient } from '../labClient';
+import { formValid, useLab } from '../store';
+
+/** Start / Pause / Resume / Step / Stop / Reset. Keyboard: space, ".", "r" (see useShortcuts). */
+export function Controls() {
+  const status = useLab((s) => s.status);
+  const valid = useLab(formValid);
+  const busy = useLab((s) => s.busy !== null);
+  const running = status === 'running';
+  const paused = status === 'paused';
+  const canStart = valid && !busy && !running && !paused;
+  return (
+    <div className="controls" role="toolbar" aria-label="Run controls">
+      <button type="button" className="primary" data-testid="btn-start" disabled={!canStart} onClick={() => void labClient.start()} title="Start (space)">
+        ▶ Start
+      </button>
+      <button type="button" data-testid="btn-pause" disabled={!running} onClick={() => void labClient.pause()} title="Pause (space)">
+        ❚❚ Pause
+      </button>
+      <button type="button" data-testid="btn-resume" disabled={!paused} onClick={() => void labClient.resume()} title="Resume (space)">
+        ▶ Resume
+      </button>
+      <button
+        type="button"
+        data-testid="btn-step"
+        disabled={!valid || busy || running}
+        onClick={() => void labClient.step()}
+        title="One optimiser step (.)"
+      >
+        ⇥ Step
+      </button>
+      <button type="button" data-testid="btn-stop" disabled={!running && !paused} onClick={() => void labClient.stop()} title="Stop the run">
+        ■ Stop
+      </button>
+      <button
+        type="button"
+        data-testid="btn-reset"
+        disabled={!valid || busy}
+        onClick={() => void labClient.reset()}
+        title="Reload the same config: fresh init from the seed (r)"
+      >
+        ↺ Reset
+      </button>
+      <span className="kbd-hint" aria-hidden="true">
+        <kbd>space</kbd> start/pause · <kbd>.</kbd> step · <kbd>r</kbd> reset
+      </span>
+    </div>
+  );
+}

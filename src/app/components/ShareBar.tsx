@@ -1,0 +1,156 @@
+import { useRef, useState } from 'react';
+import { findPreset } from '../../engine/config/presets';
+import { parseConfig, type UfmConfig } from '../../engine/config/schema';
+import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
+import { dateStamp } from '../format';
+import { errorText, labClient } from '../labClient';
+import { labActions, useLab } from '../store';
+import { currentShareUrl } from '../urlState';
+
+function download(name: string, value: unknown): void {
+  const blob = new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function baseName(): string {
+  const s = useLab.getState();
+  const preset = s.presetId && findPreset(s.presetId) ? s.presetId : 'ufm';
+  return `nc-lab-${preset}-${dateStamp()}`;
+}
+
+/**
+ * A saved state file: the oracle `init` format (H, fc_weights, fc_last_bias, targets), plus the
+ * config when NC Lab wrote it. Without a config, the shapes decide K, n_k, d, M and the bias.
+ */
+function configForState(state: UfmInitState, saved: unknown, current: UfmConfig): UfmConfig {
+  if (saved !== undefined) return parseConfig(saved);
+  const K = Math.max(-1, ...state.targets) + 1;
+  const classSizes = Array.from({ length: K }, (_, k) => state.targets.filter((y) => y === k).length);
+  const hidden = state.H[0]?.length ?? current.hidden;
+  return parseConfig({
+    ...current,
+    classSizes,
+    hidden,
+    depth: state.fc_weights.length,
+    bias: state.fc_last_bias !== null,
+  });
+}
+
+export function ShareBar() {
+  const config = useLab((s) => s.config);
+  const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [stateError, setStateError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const link = currentShareUrl(config);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied('Link copied.');
+    } catch {
+      setCopied('The browser refused the clipboard: copy the link from the box.');
+    }
+    setTimeout(() => setCopied(null), 4000);
+  };
+
+  const saveResults = async () => {
+    try {
+      const result = await labClient.result();
+      if (!result) throw new Error('no run loaded');
+      download(`${baseName()}.json`, result);
+    } catch (error) {
+      labActions.addError(`Download failed: ${errorText(error)}`);
+    }
+  };
+
+  const saveState = async () => {
+    try {
+      const state = await labClient.snapshot();
+      if (!state) throw new Error('no run loaded');
+      const s = useLab.getState();
+      download(`${baseName()}-state-step${s.step}.json`, { ...state, config: s.loadedConfig, step: s.step });
+    } catch (error) {
+      labActions.addError(`Save state failed: ${errorText(error)}`);
+    }
+  };
+
+  const loadState = async (file: File) => {
+    setStateError(null);
+    try {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await file.text());
+      } catch {
+        throw new Error(`${file.name} is not JSON`);
+      }
+      const parsed = ufmInitStateSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+        throw new Error(`${file.name} is not a state file (needs H, fc_weights, fc_last_bias, targets): ${issues.join('; ')}`);
+      }
+      const saved = (raw as { config?: unknown }).config;
+      const config = configForState(parsed.data, saved, useLab.getState().config);
+      labActions.setConfig(config);
+      const report = await labClient.load(config, parsed.data);
+      if (!report) throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
+      labActions.announce(`Loaded the state from ${file.name}.`);
+    } catch (error) {
+      setStateError(`Load state: ${errorText(error)}`);
+    }
+  };
+
+  return (
+    <div className="share-bar">
+      <button type="button" data-testid="btn-copy-link" onClick={() => void copy()}>
+        Copy link
+      </button>
+      <input
+        className="share-link"
+        data-testid="share-link"
+        aria-label="Link to this configuration"
+        readOnly
+        value={link}
+        onFocus={(e) => e.currentTarget.select()}
+      />
+      {copied && <span role="status">{copied}</span>}
+      <button type="button" data-testid="btn-download" disabled={!hasRun} onClick={() => void saveResults()}>
+        Download results
+      </button>
+      <button type="button" data-testid="btn-save-state" disabled={!hasRun} onClick={() => void saveState()}>
+        Save state
+      </button>
+      <button type="button" data-testid="btn-load-state" onClick={() => fileRef.current?.click()}>
+        Load state…
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept="application/json,.json"
+        className="visually-hidden"
+        data-testid="load-state-input"
+        aria-label="Load a saved state (JSON with H, fc_weights, fc_last_bias, targets)"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void loadState(file);
+        }}
+      />
+      {stateError && (
+        <p className="inline-error" role="alert" data-testid="state-error">
+          {stateError}{' '}
+          <button type="button" className="link" onClick={() => setStateError(null)}>
+            dismiss
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

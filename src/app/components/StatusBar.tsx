@@ -1,0 +1,45 @@
+import { fmt, fmtInt } from '../format';
+import { useLab } from '../store';
+
+export function StatusBar() {
+  const status = useLab((s) => s.status);
+  const step = useLab((s) => s.step);
+  const total = useLab((s) => s.loadedConfig?.steps ?? null);
+  const busy = useLab((s) => s.busy);
+  const message = useLab((s) => s.statusMessage);
+  const timing = useLab((s) => s.lastReport?.timing ?? null);
+  const numTensors = useLab((s) => s.lastReport?.numTensors ?? null);
+  const from = useLab((s) => s.loadedFrom);
+  const announcement = useLab((s) => s.announcement);
+  const fraction = total ? Math.min(1, step / total) : 0;
+  return (
+    <div className="status-bar">
+      <span className={`status status-${status}`}>
+        status <strong data-testid="run-status">{status}</strong>
+      </span>
+      <span className="progress-text">
+        step <strong data-testid="run-step">{step}</strong>
+        {total !== null && <> / {fmtInt(total)}</>}
+      </span>
+      <progress max={1} value={fraction} aria-label="Training progress">
+        {Math.round(fraction * 100)} %
+      </progress>
+      <span title="optimiser steps per second, measurement excluded">
+        {timing ? `${fmt(timing.stepsPerSecond, 3)} steps/s` : '— steps/s'}
+      </span>
+      {from === 'state' && <span className="badge">from saved state</span>}
+      <span className="num-tensors" title="tf.memory().numTensors in the worker; it should stay flat while training">
+        tensors <span data-testid="num-tensors">{numTensors ?? '—'}</span>
+      </span>
+      {busy && (
+        <span className="busy" data-testid="busy">
+          <span className="spinner" aria-hidden="true" /> {busy}
+        </span>
+      )}
+      {message && (status === 'diverged' || status === 'failed') && <span className="error-text">{message}</span>}
+      <span className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,293 @@
+import type { Remote } from 'comlink';
+import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { UfmBenchRow } from '../engine/bench/ufmBench';
+import type { UfmConfig } from '../engine/config/schema';
+import type { Report, RunResult, RunStatus } from '../engine/types';
+import type { UfmInitState } from '../engine/ufm/initState';
+import { createLabWorker } from '../worker/client';
+import type { LabWorkerApi, WorkerEvent } from '../worker/protocol';
+import { configPending, formValid, labActions, useLab } from './store';
+
+/**
+ * Owns the training worker. Every command goes through a queue, so a click never interleaves
+ * with a reload, and every worker call races against a crash of the worker (a crashed worker
+ * never answers; the next command starts a fresh one).
+ */
+const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'diverged', 'failed']);
+
+interface Waiter {
+  resolve(status: RunStatus): void;
+}
+
+class LabClient {
+  private worker: { api: Remote<LabWorkerApi>; terminate(): void } | null = null;
+  private crashed: Promise<never> | null = null;
+  private crash: ((error: Error) => void) | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** False while a run is being replaced: late events of the old run are dropped. */
+  private accepting = false;
+  private waiters: Waiter[] = [];
+  /** The saved state the current run started from (Reset returns to it). */
+  private init: UfmInitState | undefined;
+  private firstLoad: Promise<unknown> | null = null;
+  private lastNc1: number | null = null;
+
+  /** Resolves once the first load (backend initialised) has finished, successfully or not. */
+  ready(): Promise<unknown> {
+    return this.firstLoad ?? Promise.resolve();
+  }
+
+  // --- commands --------------------------------------------------------------------------
+
+  /** Replace the worker's run with a fresh one from `config` (and a saved state, if given). */
+  load(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
+    const p = this.enqueue(() => this.doLoad(config, init));
+    this.firstLoad ??= p.catch(() => undefined);
+    return p;
+  }
+
+  start(): Promise<void> {
+    return this.enqueue(async () => {
+      const s = useLab.getState();
+      if (s.status === 'running') return;
+      if (s.status === 'paused') return this.call((api) => api.resume());
+      if (!(await this.ensureFresh())) return;
+      await this.call((api) => api.start());
+    });
+  }
+
+  pause(): Promise<void> {
+    return this.enqueue(() => this.call((api) => api.pause()));
+  }
+
+  resume(): Promise<void> {
+    return this.enqueue(() => this.call((api) => api.resume()));
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(() => this.call((api) => api.stop()));
+  }
+
+  step(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!(await this.ensureFresh())) return;
+      const status = useLab.getState().status;
+      if (status !== 'idle' && status !== 'paused') return;
+      await this.call((api) => api.stepOnce());
+    });
+  }
+
+  /** Fresh init of the same run: from the seed, or from the saved state it was loaded from. */
+  reset(): Promise<Report | null> {
+    const s = useLab.getState();
+    const sameRun = !configPending(s);
+    return this.enqueue(() => this.doLoad(s.config, sameRun ? this.init : undefined));
+  }
+
+  /** Toggle used by the space key: start, pause or resume. */
+  toggle(): Promise<void> {
+    const status = useLab.getState().status;
+    if (status === 'running') return this.pause();
+    if (status === 'paused') return this.resume();
+    return this.start();
+  }
+
+  result(): Promise<RunResult | null> {
+    return this.enqueue(() => this.call((api) => api.result()));
+  }
+
+  snapshot(): Promise<UfmInitState | null> {
+    return this.enqueue(() => this.call((api) => api.snapshot()));
+  }
+
+  async backendInfo(request?: BackendRequest): Promise<BackendInfo> {
+    await this.ready();
+    const known = useLab.getState().backend;
+    if (known && (!request || known.requested === request)) return known;
+    return this.enqueue(async () => {
+      const info = await this.call((api) => api.initBackend(request ?? useLab.getState().config.backend));
+      useLab.setState({ backend: info });
+      return info;
+    });
+  }
+
+  /** Time preset sizes in the worker (it disposes the current run; Start loads a fresh one). */
+  benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]> {
+    return this.enqueue(async () => {
+      this.accepting = false;
+      useLab.setState({ busy: `Benchmarking ${presetIds.join(', ')} on ${backend}…` });
+      try {
+        return await this.call((api) => api.benchmark(presetIds, backend, budgetSeconds));
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  /**
+   * Load `config`, run it to the end and resolve with the worker's RunResult (window.ncLab.run).
+   * It runs through the same worker as the page, so the panels show it.
+   */
+  async runToEnd(config: UfmConfig, init?: UfmInitState, timeoutMs?: number): Promise<RunResult> {
+    labActions.setConfig(config);
+    const loaded = await this.load(config, init);
+    if (!loaded) throw new Error(useLab.getState().statusMessage ?? 'the run could not be loaded');
+    const ended = new Promise<RunStatus>((resolve) => this.waiters.push({ resolve }));
+    await this.enqueue(() => this.call((api) => api.start()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      if (timeoutMs && timeoutMs > 0) {
+        timer = setTimeout(() => {
+          void this.stop();
+          reject(new Error(`ncLab.run: timed out after ${timeoutMs} ms at step ${useLab.getState().step}`));
+        }, timeoutMs);
+      }
+    });
+    try {
+      const status = await Promise.race([ended, timeout]);
+      const result = await this.result();
+      if (!result) throw new Error(`ncLab.run: the run ended (${status}) but the worker holds no result`);
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private async doLoad(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
+    this.accepting = false;
+    const status = useLab.getState().status;
+    if (this.worker && (status === 'running' || status === 'paused')) {
+      await this.call((api) => api.stop());
+    }
+    labActions.resetRun(config, init ? 'state' : 'seed');
+    this.init = init;
+    this.lastNc1 = null;
+    useLab.setState({ busy: useLab.getState().backend ? 'Building the run…' : 'Initialising the backend (first run compiles shaders)…' });
+    try {
+      const report = await this.call((api) => api.load(config, init));
+      const result = await this.call((api) => api.result());
+      this.accepting = true;
+      useLab.setState({ theory: result?.theory ?? null, backend: result?.backend ?? useLab.getState().backend, busy: null });
+      labActions.report(report);
+      labActions.announce(`Loaded: ${describeRun(config)}. Ready to start.`);
+      return report;
+    } catch (error) {
+      const message = errorText(error);
+      useLab.setState({ status: 'failed', statusMessage: message, busy: null });
+      labActions.addError(`Could not load the run: ${message}`);
+      this.settleWaiters('failed');
+      return null;
+    }
+  }
+
+  /** Make sure the worker holds a run of the form's config that can still train. */
+  private async ensureFresh(): Promise<boolean> {
+    const s = useLab.getState();
+    if (!formValid(s)) return false;
+    if (configPending(s) || !s.loadedConfig || TERMINAL.has(s.status)) {
+      return (await this.doLoad(s.config, configPending(s) ? undefined : this.init)) !== null;
+    }
+    return true;
+  }
+
+  private onEvent = (event: WorkerEvent): void => {
+    switch (event.type) {
+      case 'backend':
+        useLab.setState({ backend: event.info });
+        break;
+      case 'report':
+        if (!this.accepting) return;
+        labActions.report(event.report);
+        this.milestones(event.report);
+        break;
+      case 'status':
+        if (!this.accepting) return;
+        useLab.setState({ status: event.status, statusMessage: event.message, step: Math.max(event.step, useLab.getState().step) });
+        labActions.announce(describeStatus(event.status, event.step, event.message));
+        if (TERMINAL.has(event.status)) this.settleWaiters(event.status);
+        break;
+      case 'error':
+        labActions.addError(event.message);
+        if (event.message.startsWith('Training worker crashed')) {
+          this.crash?.(new Error(event.message));
+        }
+        if (this.accepting && (useLab.getState().status === 'running' || useLab.getState().status === 'paused')) {
+          useLab.setState({ status: 'failed', statusMessage: event.message });
+          this.settleWaiters('failed');
+        }
+        break;
+    }
+  };
+
+  private milestones(report: Report): void {
+    const nc1 = report.metrics.nc1_pinv;
+    if (typeof nc1 !== 'number') return;
+    for (const level of [1e-1, 1e-2, 1e-3]) {
+      if (this.lastNc1 !== null && this.lastNc1 >= level && nc1 < level) {
+        labActions.announce(`NC1 fell below ${level} at step ${report.step}.`);
+      }
+    }
+    this.lastNc1 = nc1;
+  }
+
+  private settleWaiters(status: RunStatus): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve(status);
+  }
+
+  private spawn() {
+    if (this.worker) return this.worker;
+    this.worker = createLabWorker(this.onEvent);
+    this.crashed = new Promise<never>((_, reject) => {
+      this.crash = (error) => {
+        this.worker?.terminate();
+        this.worker = null;
+        this.crash = null;
+        reject(error);
+      };
+    });
+    this.crashed.catch(() => undefined);
+    return this.worker;
+  }
+
+  private call<T>(fn: (api: Remote<LabWorkerApi>) => Promise<T>): Promise<T> {
+    const worker = this.spawn();
+    return Promise.race([fn(worker.api), this.crashed as Promise<never>]);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function describeRun(c: UfmConfig): string {
+  return `K = ${c.classSizes.length}, N = ${c.classSizes.reduce((a, n) => a + n, 0)}, d = ${c.hidden}, M = ${c.depth}, ${c.bias ? 'bias' : 'no bias'}`;
+}
+
+function describeStatus(status: RunStatus, step: number, message: string | null): string {
+  switch (status) {
+    case 'running':
+      return `Running from step ${step}.`;
+    case 'paused':
+      return `Paused at step ${step}.`;
+    case 'completed':
+      return `Completed after ${step} steps.`;
+    case 'stopped':
+      return `Stopped at step ${step}.`;
+    default:
+      return message ?? `Status: ${status}.`;
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message.replace(/^Error: /, '');
+  return String(error);
+}
+
+export const labClient = new LabClient();

@@ -1,0 +1,73 @@
+import type { Data } from '../plotly';
+import { fmt, forLog, scalar } from '../format';
+import { useLab, type LabState } from '../store';
+import { Panel } from './Panel';
+import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+
+const TERMS = [
+  { key: 'loss', name: 'loss f', color: '#1f2933', width: 2 },
+  { key: 'loss_mse', name: 'MSE term', color: '#4e79a7', width: 1.2 },
+  { key: 'loss_weight_decay', name: 'λ_W/2 Σ‖W_j‖²', color: '#f28e2b', width: 1.2 },
+  { key: 'loss_feature_decay', name: 'λ_H/2 ‖H‖²', color: '#59a14f', width: 1.2 },
+] as const;
+
+function buildLoss(s: LabState): Figure | null {
+  const entries = s.history.decimated();
+  if (!entries.length) return null;
+  const steps = entries.map((e) => e.step);
+  const data: Data[] = TERMS.map((t) => ({
+    type: 'scatter',
+    mode: entries.length > 1 ? 'lines' : 'markers',
+    name: t.name,
+    x: steps,
+    y: entries.map((e) => forLog(scalar(e.metrics, t.key))),
+    line: { color: t.color, width: t.width },
+    hovertemplate: `${t.name}: %{y:.4g}<extra>step %{x}</extra>`,
+  }));
+  const total = s.loadedConfig?.steps ?? steps[steps.length - 1];
+  const fmin = s.theory?.lossMin;
+  if (fmin !== undefined && fmin > 0) {
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `closed-form min f* = ${fmt(fmin, 5)}`,
+      x: [0, total],
+      y: [fmin, fmin],
+      line: { color: '#e15759', dash: 'dash', width: 1.5 },
+      hoverinfo: 'name',
+    });
+  }
+  return {
+    data,
+    layout: {
+      uirevision: 'loss',
+      xaxis: { title: { text: 'step' }, range: [0, total], zeroline: false },
+      yaxis: { ...LOG_AXIS, title: { text: 'loss' } },
+      legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
+      margin: { l: 56, r: 12, t: 12, b: 84 },
+    },
+  };
+}
+
+export function LossPanel() {
+  const last = useLab((s) => scalar(s.lastReport?.metrics, 'loss'));
+  const fmin = useLab((s) => s.theory?.lossMin ?? null);
+  return (
+    <Panel
+      testId="panel-loss"
+      title="Loss"
+      subtitle={
+        <>
+          f = {fmt(last, 5)} · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, seed000 §C)
+        </>
+      }
+    >
+      <PlotFigure
+        build={buildLoss}
+        watch={(s) => [s.historyVersion, s.theory]}
+        height={300}
+        label="Loss against step on a log scale, with the closed-form minimum as a dashed line"
+      />
+    </Panel>
+  );
+}

@@ -1,0 +1,194 @@
+import { useState } from 'react';
+import type { UfmConfig } from '../../engine/config/schema';
+import type { Data, Layout } from '../plotly';
+import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
+import { useLab, type LabState } from '../store';
+import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
+import { Panel } from './Panel';
+import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+
+interface Metric {
+  title: string;
+  /** Plain key (depth 1, and the l = 0 value) and per-layer key (depth > 1), if any. */
+  key: string;
+  deepKey: string | null;
+  log: boolean;
+}
+
+function metricsFor(kind: TargetKind): Metric[] {
+  const t = TARGET_KEYS[kind];
+  return [
+    { title: 'NC1  Tr(Σ_W Σ_B⁺)/K', key: 'nc1_pinv', deepKey: 'deep_nc1_pinv', log: true },
+    { title: `NC2 classifier → ${TARGET_LABEL[kind]}`, key: t.nc2W, deepKey: t.deep?.nc2W ?? null, log: true },
+    { title: `NC2 class means → ${TARGET_LABEL[kind]}`, key: t.nc2H, deepKey: t.deep?.nc2H ?? null, log: true },
+    { title: 'NC3 W H̄ᵀ vs target', key: t.nc3WH, deepKey: t.deep?.nc3WH ?? null, log: true },
+    { title: 'NC3 self-duality ‖W/‖W‖ − H̄/‖H̄‖‖', key: t.nc3Dual, deepKey: t.deep?.nc3Dual ?? null, log: true },
+  ];
+}
+
+const NC4 = [
+  { key: 'nc4_ncc_mismatch_train', name: 'NC4 NCC mismatch', color: '#e15759' },
+  { key: 'net_accuracy_train', name: 'net accuracy', color: '#4e79a7' },
+  { key: 'ncc_accuracy_train', name: 'NCC accuracy', color: '#59a14f' },
+];
+
+function axisNames(i: number): { x: string; y: string; xa: string; ya: string } {
+  const n = i === 0 ? '' : String(i + 1);
+  return { x: `x${n}`, y: `y${n}`, xa: `xaxis${n}`, ya: `yaxis${n}` };
+}
+
+function buildNc(s: LabState, kind: TargetKind): Figure | null {
+  const entries = s.history.decimated(600);
+  const config = s.loadedConfig;
+  if (!entries.length || !config) return null;
+  const steps = entries.map((e) => e.step);
+  const M = config.depth;
+  const data: Data[] = [];
+  const layout: Partial<Layout> & Record<string, unknown> = {
+    uirevision: `nc-${kind}`,
+    grid: { rows: 3, columns: 2, pattern: 'independent', ygap: 0.42, xgap: 0.14 },
+    showlegend: true,
+    legend: { orientation: 'h', y: -0.1, x: 0, font: { size: 10 } },
+    margin: { l: 52, r: 10, t: 26, b: 40 },
+    annotations: [],
+  };
+  const annotations: NonNullable<Layout['annotations']> = [];
+  const mode = entries.length > 1 ? 'lines' : 'markers';
+
+  metricsFor(kind).forEach((m, i) => {
+    const ax = axisNames(i);
+    const perLayer = M > 1 && m.deepKey !== null;
+    const layers = perLayer ? M : 1;
+    for (let l = 0; l < layers; l++) {
+      const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
+      data.push({
+        type: 'scatter',
+        mode,
+        name,
+        legendgroup: name,
+        showlegend: i === 0,
+        xaxis: ax.x,
+        yaxis: ax.y,
+        x: steps,
+        y: entries.map((e) => forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key))),
+        line: { color: depthColor(l, M), width: 1.4 },
+        marker: { color: depthColor(l, M), size: 4 },
+        hovertemplate: `${name}: %{y:.3g}<extra>step %{x}</extra>`,
+      });
+    }
+    layout[ax.xa] = { title: i >= 4 ? { text: 'step' } : undefined, zeroline: false };
+    layout[ax.ya] = { ...LOG_AXIS };
+    annotations.push(subplotTitle(i, perLayer || M === 1 ? m.title : `${m.title} (l = 0 only)`));
+  });
+
+  const ax = axisNames(5);
+  for (const t of NC4) {
+    data.push({
+      type: 'scatter',
+      mode,
+      name: t.name,
+      xaxis: ax.x,
+      yaxis: ax.y,
+      x: steps,
+      y: entries.map((e) => scalar(e.metrics, t.key)),
+      line: { color: t.color, width: 1.4, dash: t.key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot' },
+      hovertemplate: `${t.name}: %{y:.3f}<extra>step %{x}</extra>`,
+    });
+  }
+  layout[ax.xa] = { title: { text: 'step' }, zeroline: false };
+  layout[ax.ya] = { range: [-0.05, 1.05] };
+  annotations.push(subplotTitle(5, 'NC4 and accuracy (train)'));
+  layout.annotations = annotations;
+  return { data, layout };
+}
+
+function subplotTitle(i: number, text: string): Partial<Layout['annotations'][number]> {
+  const n = i === 0 ? '' : String(i + 1);
+  return {
+    text,
+    xref: `x${n} domain` as 'paper',
+    yref: `y${n} domain` as 'paper',
+    x: 0,
+    y: 1.02,
+    xanchor: 'left',
+    yanchor: 'bottom',
+    showarrow: false,
+    font: { size: 11 },
+  };
+}
+
+export function NcPanel() {
+  const config = useLab((s) => s.loadedConfig);
+  const [choice, setChoice] = useState<'auto' | TargetKind>('auto');
+  const auto = config ? rightTarget(config) : 'etf';
+  const kind = choice === 'auto' ? auto : choice;
+  return (
+    <Panel
+      testId="panel-nc"
+      title="Neural-collapse metrics"
+      wide
+      subtitle={
+        <>
+          <span className="target-badge" data-testid="nc-target">
+            target: {TARGET_LABEL[kind]}
+          </span>{' '}
+          {choice === 'auto' || choice === auto ? (
+            config && <>({targetReason(config)})</>
+          ) : (
+            <span className="warn-text">not the optimum of this config ({TARGET_LABEL[auto]} is)</span>
+          )}
+          {config && config.depth > 1 && kind === 'gof' && (
+            <> · the engine has no per-layer GOF keys, so GOF curves are for l = 0 (H)</>
+          )}
+        </>
+      }
+      actions={
+        <label className="inline-field">
+          Compare with{' '}
+          <select value={choice} onChange={(e) => setChoice(e.target.value as 'auto' | TargetKind)}>
+            <option value="auto">the right target ({TARGET_LABEL[auto]})</option>
+            <option value="etf">simplex ETF (*_etf_*)</option>
+            <option value="identity">orthogonal frame (*_identity_*)</option>
+            <option value="gof">general orthogonal frame (gof_*)</option>
+          </select>
+        </label>
+      }
+    >
+      <PlotFigure
+        build={(s) => buildNc(s, kind)}
+        watch={(s) => s.historyVersion}
+        revision={kind}
+        height={560}
+        label={`Neural-collapse metrics against step, log scale, measured against the ${TARGET_LABEL[kind]}`}
+      />
+      <CurrentValues kind={kind} config={config} />
+    </Panel>
+  );
+}
+
+/** The plotted metrics at the last report, as text (null shows its reason, never 0). */
+function CurrentValues({ kind, config }: { kind: TargetKind; config: UfmConfig | null }) {
+  const report = useLab((s) => s.lastReport);
+  if (!report || !config) return null;
+  const rows = [...metricsFor(kind).map((m) => ({ title: m.title, key: m.key })), ...NC4.map((t) => ({ title: t.name, key: t.key }))];
+  return (
+    <table className="values" aria-label={`Metric values at step ${report.step}`}>
+      <tbody>
+        {rows.map((r) => {
+          const v = scalar(report.metrics, r.key);
+          const reason = report.undefinedReasons[r.key];
+          return (
+            <tr key={r.key}>
+              <th scope="row">
+                {r.title} <code>{r.key}</code>
+              </th>
+              <td data-testid={`value-${r.key}`}>
+                {v !== null ? fmt(v, 4) : <span className="undefined">undefined: {reason ?? 'not reported'}</span>}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState } from 'react';
+import { loadPlotly, type Config, type Data, type Layout, type Plotly } from '../plotly';
+import { useLab, type LabState } from '../store';
+
+export interface Figure {
+  data: Data[];
+  layout: Partial<Layout>;
+}
+
+interface Props {
+  /** Builds the figure from the store (null: nothing to draw yet). Pure; may be a new function each render. */
+  build: (s: LabState) => Figure | null;
+  /** Store values whose change means a redraw (a value or an array of values). */
+  watch: (s: LabState) => unknown;
+  /** Panel-local inputs (selected target…): a change redraws. */
+  revision?: unknown;
+  height: number;
+  label: string;
+}
+
+/** Redraw at most this often, however fast reports arrive (plots are the expensive part). */
+const MIN_INTERVAL_MS = 120;
+
+const PLOT_CONFIG: Partial<Config> = {
+  displaylogo: false,
+  responsive: true,
+  toImageButtonOptions: { format: 'svg', scale: 1 },
+  modeBarButtonsToRemove: ['lasso2d', 'select2d'],
+};
+
+/**
+ * One Plotly figure, created once with newPlot and then updated with Plotly.react on animation
+ * frames (throttled), never per worker message and never through React re-renders.
+ */
+export function PlotFigure({ build, watch, revision, height, label }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const buildRef = useRef(build);
+  const scheduleRef = useRef<() => void>(() => {});
+  const [state, setState] = useState<'loading' | 'ready' | 'empty' | 'error'>('loading');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    buildRef.current = build;
+  });
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let plotly: Plotly | null = null;
+    let created = false;
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    let disposed = false;
+
+    const draw = () => {
+      frame = 0;
+      if (!plotly || disposed) return;
+      const wait = last + MIN_INTERVAL_MS - performance.now();
+      if (wait > 0) {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          frame ||= requestAnimationFrame(draw);
+        }, wait);
+        return;
+      }
+      last = performance.now();
+      const figure = buildRef.current(useLab.getState());
+      if (!figure) {
+        setState('empty');
+        return;
+      }
+      const layout: Partial<Layout> = {
+        height,
+        margin: { l: 48, r: 12, t: 28, b: 36 },
+        font: { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 11, color: '#1f2933' },
+        paper_bgcolor: 'rgba(0,0,0,0)',
+        plot_bgcolor: '#fff',
+        ...figure.layout,
+      };
+      try {
+        if (!created) {
+          void plotly.newPlot(el, figure.data, layout, PLOT_CONFIG);
+          created = true;
+        } else {
+          void plotly.react(el, figure.data, layout, PLOT_CONFIG);
+        }
+        setState('ready');
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+        setState('error');
+      }
+    };
+    const schedule = () => {
+      if (!frame && !disposed) frame = requestAnimationFrame(draw);
+    };
+    scheduleRef.current = schedule;
+
+    loadPlotly().then(
+      (p) => {
+        plotly = p;
+        schedule();
+      },
+      (e: unknown) => {
+        setError(`Could not load plotly.js: ${e instanceof Error ? e.message : String(e)}`);
+        setState('error');
+      },
+    );
+    const unsubscribe = useLab.subscribe((s, prev) => {
+      if (!shallowEqual(watch(s), watch(prev))) schedule();
+    });
+    return () => {
+      disposed = true;
+      unsubscribe();
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      if (plotly && created) plotly.purge(el);
+    };
+    // The figure is created once per mount; `watch` and `height` are fixed per panel.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    scheduleRef.current();
+  }, [revision]);
+
+  return (
+    <div className="figure" style={{ minHeight: height }}>
+      <div ref={ref} className="plot" role="img" aria-label={label} />
+      {state === 'loading' && <p className="plot-note">Loading the plotting library…</p>}
+      {state === 'empty' && <p className="plot-note">Waiting for the first report…</p>}
+      {state === 'error' && <p className="plot-note error-text">{error}</p>}
+    </div>
+  );
+}
+
+function shallowEqual(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  return Object.is(a, b);
+}
+
+/** Log axes with few, plain labels (0.05, 0.1, 1e-6) instead of every 2 and 5. */
+export const LOG_AXIS = { type: 'log', tickformat: '~g', nticks: 5 } as const;

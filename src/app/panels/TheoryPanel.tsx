@@ -1,0 +1,247 @@
+import type { UfmTheory } from '../../engine/ufm/theory';
+import type { UfmGeometry } from '../../engine/ufm/geometry';
+import type { UfmConfig } from '../../engine/config/schema';
+import type { Data, Layout } from '../plotly';
+import { classColor, fmt } from '../format';
+import { useLab, type LabState } from '../store';
+import { isBalanced } from '../targets';
+import { Panel } from './Panel';
+import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+
+interface Series {
+  title: string;
+  labels: string[];
+  measured: (number | null)[];
+  predicted: (number | null)[];
+  note?: string;
+}
+
+/** The four measured-vs-closed-form comparisons (values from the engine: geometry and theory). */
+function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] {
+  const K = config.classSizes.length;
+  const classLabels = config.classSizes.map((n, k) => `class ${k} (n=${n})`);
+  const perClassRows = !config.bias && !isBalanced(config);
+  const first: Series = perClassRows
+    ? {
+        title: 'classifier row norms ‖w_k‖ vs √t_k',
+        labels: classLabels,
+        measured: g.classifierRowNorms,
+        // √t_k is the closed-form length of classifier row k at the GOF (display of a theory value).
+        predicted: t.t.map((tk) => Math.sqrt(tk)),
+      }
+    : {
+        title: 'singular values of W_M⋯W_1',
+        labels: Array.from({ length: Math.max(g.productSingularValues.length, K) }, (_, i) => `σ${i + 1}`),
+        measured: g.productSingularValues,
+        predicted: t.productSingularValues,
+      };
+  const whDiagTheory = t.WH.map((row, k) => row[k]);
+  return [
+    first,
+    {
+      title: `class-mean norms ‖${config.bias ? 'h̄_k − h_G' : 'h̄_k'}‖`,
+      labels: classLabels,
+      measured: g.classMeanNorms,
+      predicted: t.classMeanNorms,
+    },
+    { title: 'diag(W H̄ᵀ): output on own class', labels: classLabels, measured: g.whDiag, predicted: whDiagTheory },
+    config.bias
+      ? { title: 'last-layer bias b_k (theory: n_k/N)', labels: classLabels, measured: g.bias ?? [], predicted: t.biasVector ?? [] }
+      : { title: 'bias', labels: [], measured: [], predicted: [], note: 'no bias in this config' },
+  ];
+}
+
+function buildTheory(s: LabState): Figure | null {
+  const config = s.loadedConfig;
+  const g = s.lastReport?.geometry;
+  const t = s.theory;
+  if (!config || !g || !t) return null;
+  const series = comparisons(config, g, t);
+  const data: Data[] = [];
+  const annotations: NonNullable<Layout['annotations']> = [];
+  const layout: Partial<Layout> & Record<string, unknown> = {
+    uirevision: 'theory',
+    grid: { rows: 2, columns: 2, pattern: 'independent', ygap: 0.45, xgap: 0.12 },
+    barmode: 'group',
+    legend: { orientation: 'h', y: -0.16, x: 0, font: { size: 10 } },
+    margin: { l: 44, r: 10, t: 26, b: 40 },
+  };
+  series.forEach((sr, i) => {
+    const n = i === 0 ? '' : String(i + 1);
+    data.push({
+      type: 'bar',
+      name: 'measured',
+      legendgroup: 'measured',
+      showlegend: i === 0,
+      xaxis: `x${n}`,
+      yaxis: `y${n}`,
+      x: sr.labels,
+      y: sr.measured,
+      marker: { color: sr.labels.map((_, k) => (sr.labels[0]?.startsWith('class') ? classColor(k) : '#4e79a7')) },
+      hovertemplate: '%{x}: measured %{y:.4g}<extra></extra>',
+    });
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'closed form',
+      legendgroup: 'theory',
+      showlegend: i === 0,
+      xaxis: `x${n}`,
+      yaxis: `y${n}`,
+      x: sr.labels,
+      y: sr.predicted,
+      marker: { symbol: 'line-ew-open', size: 26, color: '#111', line: { width: 2.5, color: '#111' } },
+      hovertemplate: '%{x}: theory %{y:.4g}<extra></extra>',
+    });
+    layout[`xaxis${n}`] = { tickfont: { size: 9 }, automargin: true };
+    layout[`yaxis${n}`] = { rangemode: 'tozero', zeroline: true };
+    annotations.push({
+      text: sr.note ? `${sr.title}: ${sr.note}` : sr.title,
+      xref: `x${n} domain` as 'paper',
+      yref: `y${n} domain` as 'paper',
+      x: 0,
+      y: 1.02,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 11 },
+    });
+  });
+  layout.annotations = annotations;
+  return { data, layout };
+}
+
+function directionLabels(config: UfmConfig, t: UfmTheory): string[] {
+  return t.a.map((a, i) => (config.bias ? `dir ${i} (a=${fmt(a, 3)})` : `class ${i} (n=${config.classSizes[i]})`));
+}
+
+function absorbed(t: UfmTheory, i: number): boolean {
+  const aMax = Math.max(...t.a);
+  return t.bias && t.a[i] <= 1e-9 * aMax;
+}
+
+function buildMinority(s: LabState): Figure | null {
+  const config = s.loadedConfig;
+  const t = s.theory;
+  if (!config || !t) return null;
+  const labels = directionLabels(config, t);
+  const idx = labels.map((_, i) => i).filter((i) => !absorbed(t, i));
+  const zero = new Set(t.zeroDirections);
+  const colour = (i: number) => (zero.has(i) ? '#e15759' : t.xPositiveButNotGlobal[i] ? '#f28e2b' : '#59a14f');
+  const x = idx.map((i) => labels[i]);
+  const data: Data[] = [
+    {
+      type: 'bar',
+      name: 'b̃ / a_k',
+      x,
+      y: idx.map((i) => t.ratios[i]),
+      marker: { color: idx.map(colour) },
+      text: idx.map((i) => (zero.has(i) ? 'collapses to 0' : '')),
+      textposition: 'outside',
+      hovertemplate: '%{x}: ratio %{y:.4g}<extra></extra>',
+    },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: `global-min threshold ${fmt(t.thresholdRatioGlobalMin, 4)}`,
+      x: [x[0], x[x.length - 1]],
+      y: [t.thresholdRatioGlobalMin, t.thresholdRatioGlobalMin],
+      line: { color: '#e15759', dash: 'dash' },
+    },
+  ];
+  if (t.M > 1) {
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `positive-root threshold ${fmt(t.thresholdRatioPositiveRoot, 4)}`,
+      x: [x[0], x[x.length - 1]],
+      y: [t.thresholdRatioPositiveRoot, t.thresholdRatioPositiveRoot],
+      line: { color: '#f28e2b', dash: 'dot' },
+    });
+  }
+  return {
+    data,
+    layout: {
+      uirevision: 'minority',
+      yaxis: { ...LOG_AXIS, title: { text: 'b̃ / a_k' } },
+      xaxis: { tickfont: { size: 9 }, automargin: true },
+      legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
+      margin: { l: 52, r: 10, t: 10, b: 60 },
+      showlegend: true,
+    },
+  };
+}
+
+export function TheoryPanel() {
+  const config = useLab((s) => s.loadedConfig);
+  const theory = useLab((s) => s.theory);
+  return (
+    <Panel
+      testId="panel-theory"
+      title="Theory vs measurement"
+      subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (seed000 §C.4–C.5)."
+    >
+      <PlotFigure
+        build={buildTheory}
+        watch={(s) => [s.lastReport, s.theory]}
+        height={380}
+        label="Per-class measured values against closed-form predictions"
+      />
+      <h3 className="sub-head">Minority collapse</h3>
+      <p className="panel-sub">
+        A class (bias-free) or direction (with bias) survives when b̃/a_k is below the global-minimum threshold; above
+        it the global minimiser sends it to 0.
+      </p>
+      <PlotFigure
+        build={buildMinority}
+        watch={(s) => s.theory}
+        height={220}
+        label="Ratio b over a_k per class against the collapse thresholds"
+      />
+      {config && theory && <MinorityTable config={config} theory={theory} />}
+    </Panel>
+  );
+}
+
+function MinorityTable({ config, theory: t }: { config: UfmConfig; theory: UfmTheory }) {
+  const labels = directionLabels(config, t);
+  const zero = new Set(t.zeroDirections);
+  return (
+    <table className="values compact" data-testid="minority-table">
+      <caption>
+        b̃ = M N λ_W (N λ_H)^(1/M) = {fmt(t.b, 4)}; thresholds on b̃/a_k: global min {fmt(t.thresholdRatioGlobalMin, 4)}
+        {t.M > 1 && <>, positive root {fmt(t.thresholdRatioPositiveRoot, 4)}</>}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{config.bias ? 'direction' : 'class'}</th>
+          <th scope="col">b̃/a_k</th>
+          <th scope="col">x_k</th>
+          <th scope="col">t_k = σ_k²</th>
+          <th scope="col">critical λ_W</th>
+          <th scope="col">closed form</th>
+        </tr>
+      </thead>
+      <tbody>
+        {labels.map((label, i) => (
+          <tr key={label} className={zero.has(i) ? 'row-zero' : undefined}>
+            <th scope="row">{label}</th>
+            <td>{absorbed(t, i) ? '—' : fmt(t.ratios[i], 4)}</td>
+            <td>{fmt(t.x[i], 4)}</td>
+            <td>{fmt(t.t[i], 4)}</td>
+            <td>{absorbed(t, i) ? '—' : fmt(t.criticalLambdaW[i], 3)}</td>
+            <td>
+              {absorbed(t, i)
+                ? 'the 1-direction, absorbed by the bias'
+                : zero.has(i)
+                  ? t.xPositiveButNotGlobal[i]
+                    ? 'collapses to 0 (a positive root exists but is only a local minimum)'
+                    : 'collapses to 0'
+                  : 'survives'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,138 @@
+import { create } from 'zustand';
+import type { BackendInfo } from '../engine/backend';
+import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets';
+import { DEFAULT_UFM_CONFIG, type UfmConfig } from '../engine/config/schema';
+import type { Report, RunStatus } from '../engine/types';
+import type { UfmTheory } from '../engine/ufm/theory';
+import { configToDraft, draftToConfig, sameConfig, type Draft, type FieldErrors, type FieldName } from './formModel';
+import { ReportHistory } from './history';
+
+export interface LabError {
+  id: number;
+  text: string;
+}
+
+export interface ConfigIssue {
+  field: string;
+  message: string;
+}
+
+export interface LabState {
+  /** The last valid config from the form (what Start, the URL and "Copy link" use). */
+  config: UfmConfig;
+  /** The preset the config equals, if any. */
+  presetId: string | null;
+  draft: Draft;
+  fieldErrors: FieldErrors;
+  /** Problems found in the page URL at load (shown in the config-error banner). */
+  urlIssues: ConfigIssue[] | null;
+
+  /** The config of the run the worker holds, and where its init came from. */
+  loadedConfig: UfmConfig | null;
+  loadedFrom: 'seed' | 'state';
+  status: RunStatus;
+  statusMessage: string | null;
+  /** What the lab is waiting for ("Initialising backend…"), null when ready. */
+  busy: string | null;
+  step: number;
+  lastReport: Report | null;
+  theory: UfmTheory | null;
+  /** Bounded history (mutated in place; `historyVersion` changes with it). */
+  history: ReportHistory;
+  historyVersion: number;
+  backend: BackendInfo | null;
+  errors: LabError[];
+  /** Polite screen-reader announcements (status changes, milestones). */
+  announcement: string;
+}
+
+export const defaultPreset = findPreset(DEFAULT_PRESET_ID) ?? PRESETS[0];
+const initialConfig = defaultPreset?.config ?? DEFAULT_UFM_CONFIG;
+
+export const useLab = create<LabState>()(() => ({
+  config: initialConfig,
+  presetId: defaultPreset?.id ?? null,
+  draft: configToDraft(initialConfig),
+  fieldErrors: {},
+  urlIssues: null,
+  loadedConfig: null,
+  loadedFrom: 'seed',
+  status: 'idle',
+  statusMessage: null,
+  busy: 'Starting the training worker…',
+  step: 0,
+  lastReport: null,
+  theory: null,
+  history: new ReportHistory(),
+  historyVersion: 0,
+  backend: null,
+  errors: [],
+  announcement: '',
+}));
+
+let errorId = 0;
+
+export const labActions = {
+  /** Replace the whole config (preset, URL, loaded state). */
+  setConfig(config: UfmConfig, presetId: string | null = matchPreset(config)): void {
+    useLab.setState({ config, presetId, draft: configToDraft(config), fieldErrors: {} });
+  },
+
+  /** One form field changed: keep the text, validate the whole draft through the schema. */
+  editField(name: FieldName, text: string): void {
+    const draft = { ...useLab.getState().draft, [name]: text };
+    const { config, errors } = draftToConfig(draft);
+    if (config) useLab.setState({ draft, fieldErrors: errors, config, presetId: matchPreset(config) });
+    else useLab.setState({ draft, fieldErrors: errors });
+  },
+
+  addError(text: string): void {
+    const errors = useLab.getState().errors;
+    if (errors.some((e) => e.text === text)) return;
+    useLab.setState({ errors: [...errors, { id: ++errorId, text }].slice(-5) });
+  },
+
+  dismissError(id: number): void {
+    useLab.setState({ errors: useLab.getState().errors.filter((e) => e.id !== id) });
+  },
+
+  announce(text: string): void {
+    useLab.setState({ announcement: text });
+  },
+
+  /** A report arrived from the worker. */
+  report(report: Report): void {
+    const { history } = useLab.getState();
+    history.push({ step: report.step, metrics: report.metrics });
+    useLab.setState({ lastReport: report, step: report.step, historyVersion: history.version });
+  },
+
+  resetRun(config: UfmConfig, from: 'seed' | 'state'): void {
+    const { history } = useLab.getState();
+    history.clear();
+    useLab.setState({
+      loadedConfig: config,
+      loadedFrom: from,
+      status: 'idle',
+      statusMessage: null,
+      step: 0,
+      lastReport: null,
+      theory: null,
+      historyVersion: history.version,
+    });
+  },
+};
+
+export function matchPreset(config: UfmConfig): string | null {
+  return PRESETS.find((p) => sameConfig(p.config, config))?.id ?? null;
+}
+
+/** True when the form is valid (Start and Step may run). */
+export function formValid(s: LabState): boolean {
+  return Object.keys(s.fieldErrors).length === 0;
+}
+
+/** The form differs from the run the worker holds: Start/Step will reload first. */
+export function configPending(s: LabState): boolean {
+  return !sameConfig(s.config, s.loadedConfig);
+}

@@ -1,0 +1,73 @@
+import type { UfmConfig } from '../engine/config/schema';
+
+/**
+ * Which NC2/NC3 target a config converges to (seed000 §C.4–C.5): with a bias the simplex ETF;
+ * without, balanced → orthogonal frame; imbalanced → general orthogonal frame (GOF). This only
+ * picks which engine metric keys to show first; every value comes from the engine.
+ */
+export type TargetKind = 'etf' | 'identity' | 'gof';
+
+export const TARGET_LABEL: Record<TargetKind, string> = {
+  etf: 'simplex ETF',
+  identity: 'orthogonal frame',
+  gof: 'general orthogonal frame',
+};
+
+export interface TargetKeys {
+  nc2W: string;
+  nc2H: string;
+  nc3WH: string;
+  nc3Dual: string;
+  /** Per-layer versions (deep_*), null where the engine has none (GOF). */
+  deep: { nc2W: string; nc2H: string; nc3WH: string; nc3Dual: string } | null;
+}
+
+export const TARGET_KEYS: Record<TargetKind, TargetKeys> = {
+  etf: {
+    nc2W: 'nc2_etf_error_weights',
+    nc2H: 'nc2_etf_error_means',
+    nc3WH: 'nc3_wh_etf_error',
+    nc3Dual: 'nc3_w_sub_h_centred',
+    deep: {
+      nc2W: 'deep_nc2_etf_error_weights',
+      nc2H: 'deep_nc2_etf_error_means',
+      nc3WH: 'deep_nc3_wh_etf_error',
+      nc3Dual: 'deep_nc3_w_sub_h_centred',
+    },
+  },
+  identity: {
+    nc2W: 'nc2_identity_error_weights',
+    nc2H: 'nc2_identity_error_means',
+    nc3WH: 'nc3_wh_identity_error',
+    nc3Dual: 'nc3_w_sub_h_uncentred',
+    deep: {
+      nc2W: 'deep_nc2_identity_error_weights',
+      nc2H: 'deep_nc2_identity_error_means',
+      nc3WH: 'deep_nc3_wh_identity_error',
+      nc3Dual: 'deep_nc3_w_sub_h_uncentred',
+    },
+  },
+  gof: {
+    nc2W: 'gof_nc2_w',
+    nc2H: 'gof_nc2_h',
+    nc3WH: 'gof_nc3_wh',
+    nc3Dual: 'gof_nc3_w_sub_h',
+    deep: null,
+  },
+};
+
+export function isBalanced(config: Pick<UfmConfig, 'classSizes'>): boolean {
+  return config.classSizes.every((n) => n === config.classSizes[0]);
+}
+
+export function rightTarget(config: Pick<UfmConfig, 'bias' | 'classSizes'>): TargetKind {
+  if (config.bias) return 'etf';
+  return isBalanced(config) ? 'identity' : 'gof';
+}
+
+export function targetReason(config: Pick<UfmConfig, 'bias' | 'classSizes'>): string {
+  if (config.bias) return 'with a bias the optimum is a simplex ETF';
+  return isBalanced(config)
+    ? 'bias-free and balanced: an orthogonal frame'
+    : 'bias-free and imbalanced: a general orthogonal frame (lengths depend on n_k)';
+}

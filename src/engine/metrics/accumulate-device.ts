@@ -37,6 +37,36 @@ function upload(rows: Rows, transpose = false): tf.Tensor2D {
   return transpose ? tf.tensor2d(buf, [n, m]) : tf.tensor2d(buf, [m, n]);
 }
 
+/**
+ * Segments present in a batch: distinct keys (ascending), per-row compact index and a P×B one-hot
+ * matrix, so segment sums are one matMul (UnsortedSegmentSum has no wasm kernel).
+ */
+function segments(keys: Int32Array): {
+  ids: number[];
+  index: Int32Array;
+  count: Record<number, number>;
+  oneHot: () => tf.Tensor2D;
+} {
+  const count: Record<number, number> = {};
+  for (const k of keys) count[k] = (count[k] ?? 0) + 1;
+  const ids = Object.keys(count)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const pos = new Map(ids.map((k, p) => [k, p]));
+  const index = Int32Array.from(keys, (k) => pos.get(k)!);
+  const B = keys.length;
+  return {
+    ids,
+    index,
+    count,
+    oneHot: () => {
+      const buf = new Float32Array(ids.length * B);
+      for (let i = 0; i < B; i++) buf[index[i] * B + i] = 1;
+      return tf.tensor2d(buf, [ids.length, B]);
+    },
+  };
+}
+
 function slices(N: number, B: number): [number, number][] {
   const out: [number, number][] = [];
   for (let s = 0; s < N; s += B) out.push([s, Math.min(N, s + B)]);
@@ -85,78 +115,63 @@ export class DeviceAccumulator implements Accumulator {
     this.r32 = this.keep(
       tf.tidy(() => tf.mean(this.batch(inp.features, 0, parts[0][1]), 0) as tf.Tensor1D),
     );
-    const ref = Float64Array.from(await this.r32.data());
+    const r32 = this.r32;
+    const ref = Float64Array.from(await r32.data());
     const counts = new Array<number>(K).fill(0);
     const rel = zeros(K, d);
     const m2 = zeros(K, d);
     const yo = withNoise ? inp.labelsOriginal : null;
-    let pairAcc: tf.Tensor2D | null = yo ? tf.zeros([K * K, d]) : null;
-    const r32 = this.r32;
+    const pairCounts = new Array<number>(yo ? K * K : 0).fill(0);
+    const pairRelSums = yo ? zeros(K * K, d) : [];
     for (const [start, end] of parts) {
       const y = inp.labels.subarray(start, end);
-      const nb = new Array<number>(K).fill(0);
-      for (const c of y) nb[c]++;
+      const seg = segments(y);
+      const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
+      const pairSeg = pairKeys ? segments(pairKeys) : null;
       const packed = tf.tidy(() => {
         const Xs = tf.sub(this.batch(inp.features, start, end), r32);
-        const yt = tf.tensor1d(y, 'int32');
-        const s = tf.unsortedSegmentSum(Xs, yt, K);
+        const Y = seg.oneHot();
+        const s = tf.matMul(Y, Xs); // per-class batch sums (P×d)
         const inv = tf.tensor2d(
-          nb.map((v) => (v > 0 ? 1 / v : 0)),
-          [K, 1],
+          seg.ids.map((c) => 1 / seg.count[c]),
+          [seg.ids.length, 1],
         );
         // batch-class-centred squares: no E[h²] − μ² cancellation in float32
-        const dev = tf.sub(Xs, tf.gather(tf.mul(s, inv), yt));
-        const q = tf.unsortedSegmentSum(tf.square(dev), yt, K);
-        return tf.concat([s, q], 0);
+        const dev = tf.sub(Xs, tf.gather(tf.mul(s, inv), tf.tensor1d(seg.index, 'int32')));
+        const q = tf.matMul(Y, tf.square(dev));
+        const out = [s, q];
+        if (pairSeg) out.push(tf.matMul(pairSeg.oneHot(), Xs));
+        return tf.concat(out, 0);
       });
-      if (pairAcc && yo) {
-        const key = new Int32Array(end - start);
-        for (let i = start; i < end; i++) key[i - start] = inp.labels[i] * K + yo[i];
-        const prev: tf.Tensor2D = pairAcc;
-        pairAcc = tf.tidy(() =>
-          tf.add(
-            prev,
-            tf.unsortedSegmentSum(
-              tf.sub(this.batch(inp.features, start, end), r32),
-              tf.tensor1d(key, 'int32'),
-              K * K,
-            ),
-          ),
-        );
-        prev.dispose();
-      }
       const data = await packed.data();
       packed.dispose();
+      const P = seg.ids.length;
       // per-class Chan merge of means and per-coordinate M2 in float64
-      for (let c = 0; c < K; c++) {
-        const nB = nb[c];
-        if (nB === 0) continue;
+      seg.ids.forEach((c, p) => {
+        const nB = seg.count[c];
         const nA = counts[c];
         const n = nA + nB;
         const mu = rel[c];
         const Q = m2[c];
-        const so = c * d;
-        const qo = (K + c) * d;
+        const so = p * d;
+        const qo = (P + p) * d;
         for (let j = 0; j < d; j++) {
-          const mb = data[so + j] / nB;
-          const delta = mb - mu[j];
+          const delta = data[so + j] / nB - mu[j];
           mu[j] += (delta * nB) / n;
           Q[j] += data[qo + j] + (delta * delta * nA * nB) / n;
         }
         counts[c] = n;
+      });
+      if (pairSeg) {
+        pairSeg.ids.forEach((key, p) => {
+          pairCounts[key] += pairSeg.count[key];
+          const acc = pairRelSums[key];
+          const o = (2 * P + p) * d;
+          for (let j = 0; j < d; j++) acc[j] += data[o + j];
+        });
       }
     }
-    let noise: ClassMoments['noise'] = null;
-    if (pairAcc && yo) {
-      const flat = await pairAcc.data();
-      pairAcc.dispose();
-      const pairCounts = new Array<number>(K * K).fill(0);
-      for (let i = 0; i < N; i++) pairCounts[inp.labels[i] * K + yo[i]]++;
-      const pairRelSums = Array.from({ length: K * K }, (_, p) =>
-        Float64Array.from(flat.subarray(p * d, (p + 1) * d)),
-      );
-      noise = { pairCounts, pairRelSums };
-    }
+    const noise = yo ? { pairCounts, pairRelSums } : null;
     return { N, d, counts, ref, rel, m2, noise, batches: parts.length };
   }
 

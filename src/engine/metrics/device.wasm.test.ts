@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll } from 'vitest';
+import { describeOracleOnDevice } from './device-oracle';
+
+// wasm lacks some kernels the cpu backend has (e.g. UnsortedSegmentSum): run the oracle there too
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describeOracleOnDevice('wasm');

@@ -56,7 +56,7 @@ export class ExperimentRunner {
       }
       await this.exclusive(() => this.advance());
     }
-    if (this.status === 'running') this.setStatus('completed');
+    if (this.isRunning()) this.setStatus('completed');
     return this.result();
   }
 
@@ -160,6 +160,10 @@ export class ExperimentRunner {
     this.status = status;
     if (message !== null) this.message = message;
     this.events.onStatus?.(status, this.message);
+  }
+
+  private isRunning(): boolean {
+    return this.status === 'running';
   }
 
   private isLive(): boolean {

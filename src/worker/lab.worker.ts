@@ -3,6 +3,8 @@ import * as Comlink from 'comlink';
 import { initBackend, type BackendInfo, type BackendRequest } from '../engine/backend';
 import '../engine/wasmUrls.browser';
 import type { ExperimentConfig } from '../engine/config/schema';
+import { benchConfig } from '../engine/bench/cases';
+import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type { LabWorkerApi, WorkerEvent } from './protocol';
@@ -75,6 +77,21 @@ const api: LabWorkerApi = {
   },
   async snapshot() {
     return runner ? runner.snapshot() : null;
+  },
+  async benchmark(presetIds, request, budgetSeconds) {
+    runner?.dispose();
+    runner = null;
+    const info = await ensureBackend(request);
+    const rows: UfmBenchRow[] = [];
+    for (const id of presetIds) {
+      const config = benchConfig(id);
+      // A 3-step probe sizes the timed run to about budgetSeconds.
+      const probe = await benchUfm({ ...config, reportEvery: 3 }, id, 3);
+      const rate = Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond);
+      const steps = Math.max(5, Math.min(3000, Math.round(budgetSeconds * rate)));
+      rows.push({ ...(await benchUfm({ ...config, reportEvery: Math.min(100, steps) }, id, steps)), backend: info.backend });
+    }
+    return rows;
   },
 };
 

@@ -1,5 +1,6 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config/schema';
+import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 
@@ -24,4 +25,6 @@ export interface LabWorkerApi {
   stop(): Promise<void>;
   result(): Promise<RunResult | null>;
   snapshot(): Promise<UfmInitState | null>;
+  /** `npm run bench`: time the preset sizes on one backend (stops any run first). */
+  benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]>;
 }

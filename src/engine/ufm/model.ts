@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; the union package registers them (in Node and in Vite).
-import '@tensorflow/tfjs';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
 
@@ -27,9 +25,11 @@ export class UfmModel {
     this.K = init.K;
     this.d = init.d;
     this.labels = init.labels;
-    this.H = tf.variable(tf.tensor2d(init.H, [init.N, init.d]));
-    this.layers = init.layers.map((l) => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols])));
-    this.bias = init.bias ? tf.variable(tf.tensor1d(init.bias)) : null;
+    // Inside tidy, so the tensors the variables are copied from are freed.
+    this.H = tf.tidy(() => tf.variable(tf.tensor2d(init.H, [init.N, init.d])));
+    this.layers = init.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))));
+    const bias = init.bias;
+    this.bias = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
     this.Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32') as tf.Tensor2D);
   }
 
@@ -38,7 +38,8 @@ export class UfmModel {
   }
 
   /**
-   * W_M⋯W_1 (K×d), multiplied from the top: every product stays K×d, so a step costs
+   * W_M⋯W_1 (K×d), multiplied from the top (for M = 1 this is the variable W_1 itself: clone it
+   * before disposing): every product stays K×d, so a step costs
    * O(K d² M + N d K) instead of the O(N d² M) of pushing H through each d×d layer.
    */
   product(): tf.Tensor2D {

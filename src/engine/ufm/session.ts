@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { computeMetrics, type MetricSet } from '../metrics';
-import { createOptimizer } from '../optimizer';
+import { createOptimizer, disposeOptimizer } from '../optimizer';
 import type { Report, MetricsRecord } from '../types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
 import { ufmGeometry } from './geometry';
@@ -40,10 +40,10 @@ export class UfmSession {
         this.optimizer.minimize(() => this.model.loss(), false, vars);
       });
     }
-    const cost = tf.tidy(() => this.optimizer.minimize(() => this.model.loss(), true, vars));
+    const cost = tf.tidy(() => this.optimizer.minimize(() => this.model.loss(), true, vars) as tf.Scalar);
     this.step += n;
-    const value = cost ? (await cost.data())[0] : NaN;
-    cost?.dispose();
+    const value = (await cost.data())[0];
+    cost.dispose();
     this.trainMs += performance.now() - start;
     return value;
   }
@@ -53,7 +53,7 @@ export class UfmSession {
     const { model, config } = this;
     const [terms, P] = tf.tidy(() => {
       const t = model.lossTerms();
-      return [tf.stack([t.mse, t.weightDecay, t.featureDecay]), model.product()] as const;
+      return [tf.stack([t.mse, t.weightDecay, t.featureDecay]), tf.clone(model.product())] as const;
     });
     try {
       const [termData, Pdata, biasData] = await Promise.all([
@@ -123,6 +123,6 @@ export class UfmSession {
 
   dispose(): void {
     this.model.dispose();
-    this.optimizer.dispose();
+    disposeOptimizer(this.optimizer);
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * UFM throughput of the lab against a bare tfjs loop, per backend, for the preset sizes.
+ *
+ *   npm run bench                 # Node (wasm, cpu) and headless Chromium (webgpu, webgl, wasm, cpu)
+ *   npm run bench -- --node-only  # skip the browser
+ *   npm run bench -- --budget 3   # seconds per measurement (default 2)
+ *
+ * Prints a table and writes bench-results/bench-<timestamp>.json.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/engine/backend';
+import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
+import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
+import { benchInBrowser } from './benchBrowser';
+
+interface Row extends UfmBenchRow {
+  where: 'node' | 'chromium';
+  preset: string;
+}
+
+/** Steps that take about `budget` seconds, from a short probe. */
+async function pickSteps(id: string, budgetS: number): Promise<number> {
+  const probe = await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3);
+  return Math.max(5, Math.min(3000, Math.round(budgetS * Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond))));
+}
+
+async function nodeRows(budgetS: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    const info = await initBackend(backend);
+    if (info.backend !== backend) continue;
+    for (const id of BENCH_PRESETS) {
+      const steps = await pickSteps(id, budgetS);
+      const config = { ...benchConfig(id), reportEvery: Math.min(100, steps) };
+      const row = await benchUfm(config, id, steps);
+      rows.push({ ...row, where: 'node', preset: id });
+      printRow(rows[rows.length - 1]);
+      if (tf.memory().numTensors > 50) throw new Error(`tensor leak: ${tf.memory().numTensors} tensors alive`);
+    }
+  }
+  return rows;
+}
+
+function printRow(r: Row): void {
+  const f = (x: number) => x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2).padStart(8);
+  console.log(
+    `${r.where.padEnd(9)}${r.backend.padEnd(8)}${r.preset.padEnd(24)}N=${String(r.N).padEnd(5)}d=${String(r.d).padEnd(5)}M=${r.M}  steps ${String(r.steps).padStart(5)}  lab ${f(r.labStepsPerSecond)}/s  bare ${f(r.bareStepsPerSecond)}/s  overhead ${(100 * r.overhead).toFixed(1).padStart(6)} %  measure ${r.measureMs.toFixed(1).padStart(7)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'node-only': { type: 'boolean', default: false },
+      'browser-only': { type: 'boolean', default: false },
+      budget: { type: 'string', default: '2' },
+      backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
+    },
+  });
+  const budget = Number(values.budget);
+  const rows: Row[] = [];
+  console.log('where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back');
+  if (!values['browser-only']) rows.push(...(await nodeRows(budget)));
+  if (!values['node-only']) {
+    const browserRows = await benchInBrowser(values.backends.split(','), budget, (r) => printRow({ ...r, where: 'chromium', preset: r.label }));
+    rows.push(...browserRows.map((r) => ({ ...r, where: 'chromium' as const, preset: r.label })));
+  }
+  mkdirSync('bench-results', { recursive: true });
+  const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1));
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

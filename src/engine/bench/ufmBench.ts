@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { UfmConfig } from '../config/schema';
+import { randomInit } from '../ufm/initState';
+import { UfmSession } from '../ufm/session';
+import { disposeOptimizer } from '../optimizer';
+
+/** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
+export interface UfmBenchRow {
+  backend: string;
+  label: string;
+  N: number;
+  d: number;
+  K: number;
+  M: number;
+  steps: number;
+  labStepsPerSecond: number;
+  bareStepsPerSecond: number;
+  /** lab time per step / bare time per step − 1. */
+  overhead: number;
+  /** One full metrics read-back (the `core` set), ms. */
+  measureMs: number;
+}
+
+/**
+ * The bare loop: the same variables, loss and optimiser, written inline with no session,
+ * slicing or read-back except one loss value at the end (both sides do that).
+ */
+async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<number> {
+  const init = randomInit(config);
+  const bias = init.bias;
+  const H = tf.tidy(() => tf.variable(tf.tensor2d(init.H, [init.N, init.d])));
+  const Ws = init.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))));
+  const b = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
+  const Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32'));
+  const opt = tf.train.momentum(config.lr, config.momentum);
+  const vars = [H, ...Ws, ...(b ? [b] : [])];
+  const loss = () => {
+    let P: tf.Tensor2D = Ws[Ws.length - 1];
+    for (let j = Ws.length - 2; j >= 0; j--) P = tf.matMul(P, Ws[j]);
+    let Z: tf.Tensor = tf.matMul(H, P, false, true);
+    if (b) Z = tf.add(Z, b);
+    const mse = tf.div(tf.sum(tf.squaredDifference(Z, Y)), 2 * init.N);
+    const wd = tf.mul(tf.addN(Ws.map((w) => tf.sum(tf.square(w)))), config.lambdaW / 2);
+    const fd = tf.mul(tf.sum(tf.square(H)), config.lambdaH / 2);
+    return tf.addN([mse, wd, fd]) as tf.Scalar;
+  };
+  const run = async (n: number) => {
+    for (let i = 0; i < n - 1; i++) tf.tidy(() => void opt.minimize(loss, false, vars));
+    const cost = tf.tidy(() => opt.minimize(loss, true, vars) as tf.Scalar);
+    await cost.data();
+    cost.dispose();
+  };
+  await run(2); // warm-up: kernel/shader compilation
+  const start = performance.now();
+  await run(steps);
+  const ms = performance.now() - start;
+  tf.dispose([...vars, Y]);
+  disposeOptimizer(opt);
+  return (1000 * steps) / ms;
+}
+
+async function labStepsPerSecond(config: UfmConfig, steps: number): Promise<{ sps: number; measureMs: number }> {
+  const session = new UfmSession(config);
+  try {
+    await session.train(2);
+    const start = performance.now();
+    // The runner's slices: read back once per reportEvery steps.
+    let left = steps;
+    while (left > 0) {
+      const n = Math.min(config.reportEvery, left);
+      await session.train(n);
+      left -= n;
+    }
+    const ms = performance.now() - start;
+    const m0 = performance.now();
+    await session.measure('core');
+    return { sps: (1000 * steps) / ms, measureMs: performance.now() - m0 };
+  } finally {
+    session.dispose();
+  }
+}
+
+export async function benchUfm(config: UfmConfig, label: string, steps: number): Promise<UfmBenchRow> {
+  const bare = await bareStepsPerSecond(config, steps);
+  const lab = await labStepsPerSecond(config, steps);
+  const N = config.classSizes.reduce((s, n) => s + n, 0);
+  return {
+    backend: tf.getBackend(),
+    label,
+    N,
+    d: config.hidden,
+    K: config.classSizes.length,
+    M: config.depth,
+    steps,
+    labStepsPerSecond: lab.sps,
+    bareStepsPerSecond: bare,
+    overhead: bare / lab.sps - 1,
+    measureMs: lab.measureMs,
+  };
+}

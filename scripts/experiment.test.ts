@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ORACLE_DIR, readUfmOracle } from '../src/engine/testing/oracles';
+import type { RunResult } from '../src/engine/types';
+
+const exec = promisify(execFile);
+const CLI = ['tsx', 'scripts/experiment.ts'];
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('npx', [...CLI, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('npm run experiment', () => {
+  it('runs a share URL and prints the RunResult JSON with metric keys as in nc-metrics.md', async () => {
+    const { code, stdout } = await runCli(['--config', 'http://localhost:5173/?preset=tiny-check&steps=40', '--quiet']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as RunResult;
+    expect(result.status).toBe('completed');
+    expect(result.backend.backend).toBe('wasm');
+    expect(result.config.steps).toBe(40);
+    expect(result.history.map((h) => h.step)).toEqual([0, 20, 40]);
+    for (const key of ['nc1_pinv', 'nc2_etf_error_weights', 'nc3_wh_etf_error', 'deep_nc1_pinv', 'loss']) {
+      expect(result.final!.metrics, key).toHaveProperty(key);
+    }
+    expect(result.theory.lossMin).toBeGreaterThan(0);
+  });
+
+  it('reproduces a reference run from an oracle file given as --init', async () => {
+    const oracle = readUfmOracle('balanced_M3_bias');
+    const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
+    const c = oracle.config;
+    const config = { classSizes: c.num_class_samples, hidden: c.hidden, depth: c.depth_linear, bias: c.bias, lambdaW: c.weight_decay, lambdaH: c.feature_decay, lr: c.lr, momentum: c.momentum, steps: 100, reportEvery: 100, seed: c.seed };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const { code, stdout } = await runCli(['--config', join(dir, 'config.json'), '--init', `${ORACLE_DIR}ufm/ref_ufm_balanced_M3_bias_it5000.json`, '--quiet']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as RunResult;
+    const ref = oracle.trajectory.find((t) => t.step === 100)!;
+    expect(Math.abs(Number(result.final!.metrics.loss) - ref.loss_post_step) / ref.loss_post_step).toBeLessThan(3e-5);
+  });
+
+  it('refuses a bad config with a message naming the field and a non-zero exit', async () => {
+    const bad = await runCli(['--config', '?hidden=-3']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/hidden/);
+    const missing = await runCli(['--config', '/nonexistent/config.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read config file/);
+  });
+});

@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type BackendInfo } from './backend';
+import { resolveConfig } from './config/resolve';
+import { ExperimentRunner, runExperiment } from './runner';
+import type { RunStatus } from './types';
+
+let backend: BackendInfo;
+beforeAll(async () => {
+  backend = await initBackend('wasm');
+});
+
+const tiny = (over: Record<string, unknown> = {}) => resolveConfig({ preset: 'tiny-check', ...over });
+
+describe('experiment runner', () => {
+  it('the same config, seed and backend give bit-identical histories', async () => {
+    const a = await runExperiment(tiny({ steps: 60 }), backend);
+    const b = await runExperiment(tiny({ steps: 60 }), backend);
+    expect(a.history.length).toBe(4); // steps 0, 20, 40, 60
+    expect(b.history).toEqual(a.history);
+    const c = await runExperiment(tiny({ steps: 60, seed: 3 }), backend);
+    expect(c.history[1].metrics.loss).not.toBe(a.history[1].metrics.loss);
+  });
+
+  it('collapse happens: loss approaches the closed-form minimum and NC1 falls by orders of magnitude', async () => {
+    const r = await runExperiment(tiny({ steps: 300 }), backend);
+    expect(r.status).toBe('completed');
+    const first = r.history[0].metrics;
+    const last = r.final!.metrics;
+    expect(Number(last.nc1_pinv)).toBeLessThan(1e-3 * Number(first.nc1_pinv));
+    expect(Number(last.loss)).toBeGreaterThanOrEqual(r.theory.lossMin * (1 - 1e-6));
+    expect((Number(last.loss) - r.theory.lossMin) / r.theory.lossMin).toBeLessThan(0.02);
+    expect(last.net_accuracy_train).toBe(1);
+  });
+
+  it('pause holds the step, single step advances by one, resume and stop end the run', async () => {
+    const statuses: RunStatus[] = [];
+    const runner = new ExperimentRunner(tiny({ steps: 100_000, reportEvery: 5 }), backend, undefined, {
+      onStatus: (s) => statuses.push(s),
+      onReport: (r) => {
+        if (r.step === 10) runner.pause();
+      },
+    });
+    const done = runner.run();
+    while (runner.status !== 'paused') await new Promise((r) => setTimeout(r, 5));
+    const held = runner.step;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.step).toBe(held);
+    await runner.stepOnce();
+    expect(runner.step).toBe(held + 1);
+    expect(runner.lastReport?.step).toBe(held + 1);
+    runner.resume();
+    while (runner.step < held + 20) await new Promise((r) => setTimeout(r, 5));
+    runner.stop();
+    const result = await done;
+    expect(result.status).toBe('stopped');
+    expect(result.history.length).toBeGreaterThan(3);
+    expect(statuses).toEqual(expect.arrayContaining(['running', 'paused', 'stopped']));
+    runner.dispose();
+  });
+
+  it('a diverging run stops with a message that says so and keeps its history', async () => {
+    const r = await runExperiment(tiny({ lr: 10, momentum: 0.99, steps: 2000, reportEvery: 5 }), backend);
+    expect(r.status).toBe('diverged');
+    expect(r.message).toMatch(/diverged.*step \d+/);
+    expect(r.history.length).toBeGreaterThan(0);
+    expect(r.history[0].step).toBe(0);
+  });
+
+  it('the live tensor count stays flat over a long run (no leak)', async () => {
+    const counts = new Set<number>();
+    await runExperiment(tiny({ steps: 2000, reportEvery: 100 }), backend, {
+      events: { onReport: (r) => r.step > 0 && counts.add(r.numTensors) },
+    });
+    expect([...counts]).toHaveLength(1);
+  });
+
+  it('Adam trains too, and an abort signal stops a run', async () => {
+    const r = await runExperiment(tiny({ optimizer: 'adam', lr: 0.01, steps: 200 }), backend);
+    expect(Number(r.final!.metrics.loss)).toBeLessThan(Number(r.history[0].metrics.loss));
+    const controller = new AbortController();
+    const p = runExperiment(tiny({ steps: 1_000_000, reportEvery: 10 }), backend, {
+      signal: controller.signal,
+      events: { onReport: (rep) => rep.step >= 30 && controller.abort() },
+    });
+    expect((await p).status).toBe('stopped');
+  });
+});

@@ -60,9 +60,10 @@ export function configToDraft(config: UfmConfig): Draft {
 }
 
 /** The draft as a config, or the errors by field (format errors first, then the schema's). */
-export function draftToConfig(draft: Draft): { config: UfmConfig | null; errors: FieldErrors } {
+export function draftToConfig(draft: Draft, fallback: UfmConfig): { config: UfmConfig | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const raw: Record<string, unknown> = { experiment: 'ufm' };
+  // Unreadable fields keep their last valid value, so the schema still checks all the others.
+  const raw: Record<string, unknown> = { ...fallback, experiment: 'ufm' };
   for (const f of FIELDS) {
     const text = draft[f.name].trim();
     switch (f.kind) {
@@ -89,14 +90,15 @@ export function draftToConfig(draft: Draft): { config: UfmConfig | null; errors:
         break;
     }
   }
-  if (Object.keys(errors).length) return { config: null, errors };
   try {
-    return { config: parseConfig(raw), errors };
+    const config = parseConfig(raw);
+    return { config: Object.keys(errors).length ? null : config, errors };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) {
       const field = issue.field.split('.')[0] as FieldName | '(config)';
-      errors[field] = errors[field] ? `${errors[field]}; ${issue.message}` : issue.message;
+      if (errors[field] === undefined) errors[field] = issue.message;
+      else if (!errors[field]?.includes(issue.message)) errors[field] = `${errors[field]}; ${issue.message}`;
     }
     return { config: null, errors };
   }

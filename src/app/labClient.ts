@@ -176,8 +176,9 @@ class LabClient {
       return report;
     } catch (error) {
       const message = errorText(error);
-      useLab.setState({ status: 'failed', statusMessage: message, busy: null });
-      labActions.addError(`Could not load the run: ${message}`);
+      // The worker reports the reason as an error event too (shown as a banner).
+      useLab.setState({ status: 'failed', statusMessage: `Could not load the run: ${message}`, busy: null });
+      if (!this.worker) labActions.addError(`Could not load the run: ${message}`);
       this.settleWaiters('failed');
       return null;
     }

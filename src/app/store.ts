@@ -80,8 +80,9 @@ export const labActions = {
 
   /** One form field changed: keep the text, validate the whole draft through the schema. */
   editField(name: FieldName, text: string): void {
-    const draft = { ...useLab.getState().draft, [name]: text };
-    const { config, errors } = draftToConfig(draft);
+    const state = useLab.getState();
+    const draft = { ...state.draft, [name]: text };
+    const { config, errors } = draftToConfig(draft, state.config);
     if (config) useLab.setState({ draft, fieldErrors: errors, config, presetId: matchPreset(config) });
     else useLab.setState({ draft, fieldErrors: errors });
   },

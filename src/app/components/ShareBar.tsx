@@ -98,9 +98,10 @@ export function ShareBar() {
       }
       const saved = (raw as { config?: unknown }).config;
       const config = configForState(parsed.data, saved, useLab.getState().config);
-      labActions.setConfig(config);
       const report = await labClient.load(config, parsed.data);
       if (!report) throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
+      // Only a state the worker accepted changes the form (and the URL).
+      labActions.setConfig(config);
       labActions.announce(`Loaded the state from ${file.name}.`);
     } catch (error) {
       setStateError(`Load state: ${errorText(error)}`);

@@ -38,15 +38,21 @@ function upload(rows: Rows, transpose = false): tf.Tensor2D {
 }
 
 /**
- * Segments present in a batch: distinct keys (ascending), per-row compact index and a P×B one-hot
- * matrix, so segment sums are one matMul (UnsortedSegmentSum has no wasm kernel).
+ * Segments present in a batch: distinct keys (ascending), per-row compact index, and one-hot
+ * matrices so that segment sums (P×B · B×d) and row gathers (B×P · P×d) can be plain matMuls:
+ * UnsortedSegmentSum has no wasm kernel and wasm's GatherV2 is slow for B×d outputs.
  */
-function segments(keys: Int32Array): {
+interface Segments {
   ids: number[];
   index: Int32Array;
   count: Record<number, number>;
+  /** P×B */
   oneHot: () => tf.Tensor2D;
-} {
+  /** B×P */
+  oneHotT: () => tf.Tensor2D;
+}
+
+function segments(keys: Int32Array): Segments {
   const count: Record<number, number> = {};
   for (const k of keys) count[k] = (count[k] ?? 0) + 1;
   const ids = Object.keys(count)
@@ -63,6 +69,12 @@ function segments(keys: Int32Array): {
       const buf = new Float32Array(ids.length * B);
       for (let i = 0; i < B; i++) buf[index[i] * B + i] = 1;
       return tf.tensor2d(buf, [ids.length, B]);
+    },
+    oneHotT: () => {
+      const P = ids.length;
+      const buf = new Float32Array(B * P);
+      for (let i = 0; i < B; i++) buf[i * P + index[i]] = 1;
+      return tf.tensor2d(buf, [B, P]);
     },
   };
 }
@@ -91,10 +103,33 @@ export class DeviceAccumulator implements Accumulator {
   private r32: tf.Tensor1D | null = null;
   private readonly owned: tf.Tensor[] = [];
 
+  /**
+   * Segment sums / row gathers with UnsortedSegmentSum + GatherV2 where they are native kernels;
+   * on wasm (no UnsortedSegmentSum, slow GatherV2) as one-hot matMuls.
+   */
+  private readonly segmentKernels: boolean;
+
   constructor(inp: DeviceAccumulatorInput) {
     this.inp = inp;
+    const backend = tf.getBackend();
+    this.segmentKernels =
+      backend !== 'wasm' && tf.getKernel('UnsortedSegmentSum', backend) !== undefined;
     this.K = inp.K;
     [this.N, this.d] = inp.features.shape;
+  }
+
+  /** Σ of the rows of each segment present in the batch (P×d). */
+  private segmentSum(X: tf.Tensor2D, seg: Segments): tf.Tensor2D {
+    return this.segmentKernels
+      ? tf.unsortedSegmentSum(X, tf.tensor1d(seg.index, 'int32'), seg.ids.length)
+      : tf.matMul(seg.oneHot(), X);
+  }
+
+  /** Row i of the result = row index[i] of the per-segment matrix Mp (P×d). */
+  private expandRows(Mp: tf.Tensor2D, seg: Segments): tf.Tensor2D {
+    return this.segmentKernels
+      ? tf.gather(Mp, tf.tensor1d(seg.index, 'int32'))
+      : tf.matMul(seg.oneHotT(), Mp);
   }
 
   private keep<T extends tf.Tensor>(t: T): T {
@@ -103,7 +138,9 @@ export class DeviceAccumulator implements Accumulator {
   }
 
   private batch(X: tf.Tensor2D, start: number, end: number): tf.Tensor2D {
-    const b = tf.slice(X, [start, 0], [end - start, this.d]);
+    // a single batch needs no copy (slices cost a full pass on wasm)
+    const b =
+      start === 0 && end === X.shape[0] ? X : tf.slice(X, [start, 0], [end - start, this.d]);
     return b.dtype === 'float32' ? b : tf.cast(b, 'float32');
   }
 
@@ -129,18 +166,17 @@ export class DeviceAccumulator implements Accumulator {
       const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
       const pairSeg = pairKeys ? segments(pairKeys) : null;
       const packed = tf.tidy(() => {
-        const Xs = tf.sub(this.batch(inp.features, start, end), r32);
-        const Y = seg.oneHot();
-        const s = tf.matMul(Y, Xs); // per-class batch sums (P×d)
+        const Xs: tf.Tensor2D = tf.sub(this.batch(inp.features, start, end), r32);
+        const s = this.segmentSum(Xs, seg); // per-class batch sums (P×d)
         const inv = tf.tensor2d(
           seg.ids.map((c) => 1 / seg.count[c]),
           [seg.ids.length, 1],
         );
         // batch-class-centred squares: no E[h²] − μ² cancellation in float32
-        const dev = tf.sub(Xs, tf.gather(tf.mul(s, inv), tf.tensor1d(seg.index, 'int32')));
-        const q = tf.matMul(Y, tf.square(dev));
+        const dev: tf.Tensor2D = tf.sub(Xs, this.expandRows(tf.mul(s, inv), seg));
+        const q = this.segmentSum(tf.square(dev), seg);
         const out = [s, q];
-        if (pairSeg) out.push(tf.matMul(pairSeg.oneHot(), Xs));
+        if (pairSeg) out.push(this.segmentSum(Xs, pairSeg));
         return tf.concat(out, 0);
       });
       const data = await packed.data();
@@ -270,10 +306,11 @@ export class DeviceAccumulator implements Accumulator {
       : null;
     for (const [start, end] of slices(N, inp.batchSize)) {
       const nb = end - start;
+      const seg = segments(inp.labels.subarray(start, end));
       const packed = tf.tidy(() => {
         const Xs: tf.Tensor2D = tf.sub(this.batch(inp.features, start, end), r32);
-        const yt = tf.tensor1d(inp.labels.subarray(start, end), 'int32');
-        const D = tf.sub(Xs, tf.gather(rel32, yt));
+        const ids = tf.tensor1d(seg.ids, 'int32');
+        const D = tf.sub(Xs, this.expandRows(tf.gather(rel32, ids), seg));
         const parts: tf.Tensor[] = [];
         if (Rt) {
           const P = tf.matMul(D, Rt);
@@ -281,7 +318,13 @@ export class DeviceAccumulator implements Accumulator {
         }
         if (sigmaW) parts.push(tf.reshape(tf.matMul(D, D, true, false), [-1]));
         if (dist) parts.push(tf.sqrt(tf.sum(tf.square(D), 1)));
-        if (clean32) parts.push(tf.sqrt(tf.sum(tf.square(tf.sub(Xs, tf.gather(clean32, yt))), 1)));
+        if (clean32) {
+          parts.push(
+            tf.sqrt(
+              tf.sum(tf.square(tf.sub(Xs, this.expandRows(tf.gather(clean32, ids), seg))), 1),
+            ),
+          );
+        }
         if (dec) parts.push(...this.decide(Xs, dec));
         return tf.concat(parts);
       });

@@ -52,7 +52,7 @@ export function cosMean(g: RowGeometry): number | null {
 }
 
 export function logNormVar(g: RowGeometry): number | null {
-  if (g.norms.some((n) => !(n > 0))) return null;
+  if (!g.unit) return null; // a (relatively) zero row: log-norm is -infinity
   return variance(
     g.norms.map((n) => Math.log(n)),
     1,

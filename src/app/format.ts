@@ -5,7 +5,8 @@ export function fmt(value: number | null | undefined, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const a = Math.abs(value);
-  if (a >= 1e4 || a < 1e-3) return value.toExponential(digits - 1);
+  if (a >= 1000 && a < 1e6) return Math.round(value).toLocaleString('en-US');
+  if (a >= 1e6 || a < 1e-3) return value.toExponential(digits - 1);
   return value.toPrecision(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 

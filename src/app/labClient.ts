@@ -13,6 +13,13 @@ import { configPending, formValid, labActions, useLab } from './store';
  * with a reload, and every worker call races against a crash of the worker (a crashed worker
  * never answers; the next command starts a fresh one).
  */
+/** How long a running worker gets to acknowledge "stop" before a reload replaces it. */
+const STOP_GRACE_MS = 1000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'diverged', 'failed']);
 
 interface Waiter {
@@ -158,10 +165,7 @@ class LabClient {
 
   private async doLoad(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
     this.accepting = false;
-    const status = useLab.getState().status;
-    if (this.worker && (status === 'running' || status === 'paused')) {
-      await this.call((api) => api.stop());
-    }
+    await this.endCurrentRun();
     labActions.resetRun(config, init ? 'state' : 'seed');
     this.init = init;
     this.lastNc1 = null;
@@ -182,6 +186,30 @@ class LabClient {
       this.settleWaiters('failed');
       return null;
     }
+  }
+
+  /**
+   * Stop a running run before replacing it. A worker busy in a long synchronous stretch may not
+   * read the message for seconds; then it is terminated and a fresh one started (its backend
+   * re-initialises on load), which also guarantees no late event of the old run arrives.
+   */
+  private async endCurrentRun(): Promise<void> {
+    const status = useLab.getState().status;
+    if (!this.worker || (status !== 'running' && status !== 'paused')) return;
+    useLab.setState({ busy: 'Stopping the current run…' });
+    const stopped = this.call((api) => api.stop()).then(
+      () => true,
+      () => false,
+    );
+    const answered = await Promise.race([stopped, sleep(STOP_GRACE_MS).then(() => false)]);
+    if (!answered) this.restartWorker();
+  }
+
+  private restartWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.crash = null;
+    this.crashed = null;
   }
 
   /** Make sure the worker holds a run of the form's config that can still train. */

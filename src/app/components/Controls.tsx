@@ -1,5 +1,21 @@
+import type React from 'react';
 import { labClient } from '../labClient';
 import { formValid, useLab } from '../store';
+
+/**
+ * After a mouse click, give focus back to the page so the space shortcut starts/pauses instead
+ * of re-clicking the button; keyboard activation (detail 0) keeps the focus where it is.
+ */
+export function releaseFocus(e: { detail: number; currentTarget: HTMLElement }): void {
+  if (e.detail > 0) e.currentTarget.blur();
+}
+
+function act(fn: () => Promise<unknown>) {
+  return (e: React.MouseEvent<HTMLButtonElement>) => {
+    releaseFocus(e);
+    void fn();
+  };
+}
 
 /** Start / Pause / Resume / Step / Stop / Reset. Keyboard: space, ".", "r" (see useShortcuts). */
 export function Controls() {
@@ -11,32 +27,32 @@ export function Controls() {
   const canStart = valid && !busy && !running && !paused;
   return (
     <div className="controls" role="toolbar" aria-label="Run controls">
-      <button type="button" className="primary" data-testid="btn-start" disabled={!canStart} onClick={() => void labClient.start()} title="Start (space)">
+      <button type="button" className="primary" data-testid="btn-start" disabled={!canStart} onClick={act(() => labClient.start())} title="Start (space)">
         ▶ Start
       </button>
-      <button type="button" data-testid="btn-pause" disabled={!running} onClick={() => void labClient.pause()} title="Pause (space)">
+      <button type="button" data-testid="btn-pause" disabled={!running} onClick={act(() => labClient.pause())} title="Pause (space)">
         ❚❚ Pause
       </button>
-      <button type="button" data-testid="btn-resume" disabled={!paused} onClick={() => void labClient.resume()} title="Resume (space)">
+      <button type="button" data-testid="btn-resume" disabled={!paused} onClick={act(() => labClient.resume())} title="Resume (space)">
         ▶ Resume
       </button>
       <button
         type="button"
         data-testid="btn-step"
         disabled={!valid || busy || running}
-        onClick={() => void labClient.step()}
+        onClick={act(() => labClient.step())}
         title="One optimiser step (.)"
       >
         ⇥ Step
       </button>
-      <button type="button" data-testid="btn-stop" disabled={!running && !paused} onClick={() => void labClient.stop()} title="Stop the run">
+      <button type="button" data-testid="btn-stop" disabled={!running && !paused} onClick={act(() => labClient.stop())} title="Stop the run">
         ■ Stop
       </button>
       <button
         type="button"
         data-testid="btn-reset"
         disabled={!valid || busy}
-        onClick={() => void labClient.reset()}
+        onClick={act(() => labClient.reset())}
         title="Reload the same config: fresh init from the seed (r)"
       >
         ↺ Reset

@@ -1,5 +1,6 @@
 import { PRESETS, type Preset } from '../../engine/config/presets';
 import { labClient } from '../labClient';
+import { releaseFocus } from './Controls';
 import { labActions, useLab } from '../store';
 
 const groups = PRESETS.reduce<Map<string, Preset[]>>((map, p) => {
@@ -28,7 +29,10 @@ export function PresetPicker() {
                   className={`preset${p.id === presetId ? ' active' : ''}`}
                   aria-pressed={p.id === presetId}
                   data-testid={`preset-${p.id}`}
-                  onClick={() => loadPreset(p)}
+                  onClick={(e) => {
+                    releaseFocus(e);
+                    loadPreset(p);
+                  }}
                   title={p.summary}
                 >
                   <span className="preset-title">{p.title}</span>

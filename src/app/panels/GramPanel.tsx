@@ -54,7 +54,7 @@ function buildGram(s: LabState): Figure | null {
     annotations: cells.map((c, i) => {
       const n = i === 0 ? '' : String(i + 1);
       return {
-        text: c.z ? c.title : `${c.title}: undefined`,
+        text: c.z ? c.title : `${c.title}: undefined (a zero matrix has no direction)`,
         xref: `x${n} domain` as 'paper',
         yref: `y${n} domain` as 'paper',
         x: 0.5,
@@ -66,10 +66,11 @@ function buildGram(s: LabState): Figure | null {
       };
     }),
   };
-  cells.forEach((_, i) => {
+  cells.forEach((c, i) => {
     const n = i === 0 ? '' : String(i + 1);
-    layout[`xaxis${n}`] = { showticklabels: K <= 16, tickfont: { size: 9 }, constrain: 'domain' };
-    layout[`yaxis${n}`] = { autorange: 'reversed', showticklabels: K <= 16, tickfont: { size: 9 }, scaleanchor: `x${n}`, constrain: 'domain' };
+    const visible = c.z !== null;
+    layout[`xaxis${n}`] = { visible, showticklabels: K <= 16, tickfont: { size: 9 }, constrain: 'domain' };
+    layout[`yaxis${n}`] = { visible, autorange: 'reversed', showticklabels: K <= 16, tickfont: { size: 9 }, scaleanchor: `x${n}`, constrain: 'domain' };
   });
   return { data, layout };
 }

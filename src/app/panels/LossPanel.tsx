@@ -2,7 +2,7 @@ import type { Data } from '../plotly';
 import { fmt, forLog, scalar } from '../format';
 import { useLab, type LabState } from '../store';
 import { Panel } from './Panel';
-import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 
 const TERMS = [
   { key: 'loss', name: 'loss f', color: '#1f2933', width: 2 },
@@ -42,7 +42,7 @@ function buildLoss(s: LabState): Figure | null {
     layout: {
       uirevision: 'loss',
       xaxis: { title: { text: 'step' }, range: [0, total], zeroline: false },
-      yaxis: { ...LOG_AXIS, title: { text: 'loss' } },
+      yaxis: { ...logAxis([...data.flatMap((d) => ((d as { y?: (number | null)[] }).y ?? []))]), title: { text: 'loss' } },
       legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
       margin: { l: 56, r: 12, t: 12, b: 84 },
     },

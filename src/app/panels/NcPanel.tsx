@@ -5,7 +5,7 @@ import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { useLab, type LabState } from '../store';
 import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
 import { Panel } from './Panel';
-import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 
 interface Metric {
   title: string;
@@ -43,6 +43,7 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
   if (!entries.length || !config) return null;
   const steps = entries.map((e) => e.step);
   const M = config.depth;
+  const total = Math.max(config.steps, steps[steps.length - 1]);
   const data: Data[] = [];
   const layout: Partial<Layout> & Record<string, unknown> = {
     uirevision: `nc-${kind}`,
@@ -59,7 +60,10 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
     const ax = axisNames(i);
     const perLayer = M > 1 && m.deepKey !== null;
     const layers = perLayer ? M : 1;
+    const ys: (number | null)[] = [];
     for (let l = 0; l < layers; l++) {
+      const y = entries.map((e) => forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key)));
+      ys.push(...y);
       const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
       data.push({
         type: 'scatter',
@@ -70,14 +74,14 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         xaxis: ax.x,
         yaxis: ax.y,
         x: steps,
-        y: entries.map((e) => forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key))),
+        y,
         line: { color: depthColor(l, M), width: 1.4 },
         marker: { color: depthColor(l, M), size: 4 },
         hovertemplate: `${name}: %{y:.3g}<extra>step %{x}</extra>`,
       });
     }
-    layout[ax.xa] = { title: i >= 4 ? { text: 'step' } : undefined, zeroline: false };
-    layout[ax.ya] = { ...LOG_AXIS };
+    layout[ax.xa] = { title: i >= 4 ? { text: 'step' } : undefined, zeroline: false, range: [0, total] };
+    layout[ax.ya] = logAxis(ys);
     annotations.push(subplotTitle(i, perLayer || M === 1 ? m.title : `${m.title} (l = 0 only)`));
   });
 
@@ -95,7 +99,7 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
       hovertemplate: `${t.name}: %{y:.3f}<extra>step %{x}</extra>`,
     });
   }
-  layout[ax.xa] = { title: { text: 'step' }, zeroline: false };
+  layout[ax.xa] = { title: { text: 'step' }, zeroline: false, range: [0, total] };
   layout[ax.ya] = { range: [-0.05, 1.05] };
   annotations.push(subplotTitle(5, 'NC4 and accuracy (train)'));
   layout.annotations = annotations;

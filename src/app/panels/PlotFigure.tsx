@@ -141,3 +141,17 @@ function shallowEqual(a: unknown, b: unknown): boolean {
 
 /** Log axes with few, plain labels (0.05, 0.1, 1e-6) instead of every 2 and 5. */
 export const LOG_AXIS = { type: 'log', tickformat: '~g', nticks: 5 } as const;
+
+/** A log axis for these values: 1-2-5 labels over a few decades, decades only beyond. */
+export function logAxis(values: readonly (number | null | undefined)[]): Record<string, unknown> {
+  let lo = Infinity;
+  let hi = 0;
+  for (const v of values) {
+    if (typeof v === 'number' && v > 0 && Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  const decades = hi > 0 ? Math.log10(hi / lo) : 0;
+  return { ...LOG_AXIS, dtick: decades > 0.6 && decades <= 3 ? 'D2' : undefined };
+}

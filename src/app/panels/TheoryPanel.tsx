@@ -6,7 +6,7 @@ import { classColor, fmt } from '../format';
 import { useLab, type LabState } from '../store';
 import { isBalanced } from '../targets';
 import { Panel } from './Panel';
-import { LOG_AXIS, PlotFigure, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 
 interface Series {
   title: string;
@@ -93,8 +93,9 @@ function buildTheory(s: LabState): Figure | null {
       marker: { symbol: 'line-ew-open', size: 26, color: '#111', line: { width: 2.5, color: '#111' } },
       hovertemplate: '%{x}: theory %{y:.4g}<extra></extra>',
     });
-    layout[`xaxis${n}`] = { tickfont: { size: 9 }, automargin: true };
-    layout[`yaxis${n}`] = { rangemode: 'tozero', zeroline: true };
+    const visible = sr.labels.length > 0;
+    layout[`xaxis${n}`] = { visible, tickfont: { size: 9 }, automargin: true };
+    layout[`yaxis${n}`] = { visible, rangemode: 'tozero', zeroline: true };
     annotations.push({
       text: sr.note ? `${sr.title}: ${sr.note}` : sr.title,
       xref: `x${n} domain` as 'paper',
@@ -112,7 +113,9 @@ function buildTheory(s: LabState): Figure | null {
 }
 
 function directionLabels(config: UfmConfig, t: UfmTheory): string[] {
-  return t.a.map((a, i) => (config.bias ? `dir ${i} (a=${fmt(a, 3)})` : `class ${i} (n=${config.classSizes[i]})`));
+  return t.a.map((a, i) =>
+    config.bias ? `dir ${i} (a=${absorbed(t, i) ? '0' : fmt(a, 3)})` : `class ${i} (n=${config.classSizes[i]})`,
+  );
 }
 
 function absorbed(t: UfmTheory, i: number): boolean {
@@ -163,7 +166,10 @@ function buildMinority(s: LabState): Figure | null {
     data,
     layout: {
       uirevision: 'minority',
-      yaxis: { ...LOG_AXIS, title: { text: 'b̃ / a_k' } },
+      yaxis: {
+        ...logAxis([...idx.map((i) => t.ratios[i]), t.thresholdRatioGlobalMin, t.thresholdRatioPositiveRoot]),
+        title: { text: 'b̃ / a_k' },
+      },
       xaxis: { tickfont: { size: 9 }, automargin: true },
       legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
       margin: { l: 52, r: 10, t: 10, b: 60 },

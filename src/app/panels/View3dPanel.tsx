@@ -55,7 +55,7 @@ function build3d(s: LabState): Figure | null {
       hovertemplate: '%{text} classifier<extra></extra>',
     },
   ];
-  const axis = { range: [-1.1, 1.1], zeroline: true, showspikes: false, title: { text: '' } };
+  const axis = { range: [-1.1, 1.1], zeroline: true, showspikes: false, tickfont: { size: 9 }, dtick: 0.5 };
   return {
     data,
     layout: {

@@ -16,6 +16,15 @@ async function hostRows(W: tf.Tensor2D | number[][]): Promise<Rows> {
   return Array.from({ length: m }, (_, i) => Float64Array.from(flat.subarray(i * n, (i + 1) * n)));
 }
 
+/** nc-metrics §5.1: some mobile GPUs fall back to float16 render targets. */
+function webglFloat32(): boolean {
+  try {
+    return tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');
+  } catch {
+    return true; // flag not registered: not the webgl backend's concern
+  }
+}
+
 export async function computeMetrics(
   input: MetricsInput,
   set: MetricSet = 'core',
@@ -76,6 +85,10 @@ export async function computeMetrics(
       set,
     );
     result.diagnostics.backend = tf.getBackend();
+    if (tf.getBackend() === 'webgl' && !webglFloat32()) {
+      result.diagnostics.warning =
+        'WebGL renders to float16 textures on this device: metrics are not float32-accurate';
+    }
     result.diagnostics.batchSize = batchSize;
     return result;
   } finally {

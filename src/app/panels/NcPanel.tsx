@@ -177,6 +177,10 @@ function CurrentValues({ kind, config }: { kind: TargetKind; config: UfmConfig |
   const rows = [...metricsFor(kind).map((m) => ({ title: m.title, key: m.key })), ...NC4.map((t) => ({ title: t.name, key: t.key }))];
   return (
     <table className="values" aria-label={`Metric values at step ${report.step}`}>
+      <caption>
+        At step {report.step}
+        {config.depth > 1 && <> (plain keys: l = 0, the features H and the whole product W_M⋯W_1)</>}
+      </caption>
       <tbody>
         {rows.map((r) => {
           const v = scalar(report.metrics, r.key);

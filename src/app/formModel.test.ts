@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../engine/config/presets';
+import { DEFAULT_UFM_CONFIG } from '../engine/config/schema';
+import { FIELDS, configToDraft, draftToConfig, sameConfig } from './formModel';
+import { ReportHistory } from './history';
+import { rightTarget } from './targets';
+
+describe('config form model', () => {
+  it('covers every UfmConfig field except the experiment tag', () => {
+    const names = FIELDS.map((f) => f.name).sort();
+    const keys = Object.keys(DEFAULT_UFM_CONFIG).filter((k) => k !== 'experiment').sort();
+    expect(names).toEqual(keys);
+  });
+
+  it('round-trips every preset through the draft', () => {
+    for (const p of PRESETS) {
+      const { config, errors } = draftToConfig(configToDraft(p.config), DEFAULT_UFM_CONFIG);
+      expect(errors).toEqual({});
+      expect(sameConfig(config, p.config)).toBe(true);
+    }
+  });
+
+  it('names the field of a format error and still checks the others through the schema', () => {
+    const draft = { ...configToDraft(DEFAULT_UFM_CONFIG), hidden: 'abc', classSizes: '10', seed: '0' };
+    const { config, errors } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
+    expect(config).toBeNull();
+    expect(errors.hidden).toMatch(/not a number/);
+    expect(errors.classSizes).toMatch(/at least 2 classes/);
+    expect(errors.seed).toMatch(/positive/);
+  });
+
+  it('accepts exponent notation and comma lists with spaces', () => {
+    const draft = { ...configToDraft(DEFAULT_UFM_CONFIG), lambdaW: '5e-4', classSizes: '200, 100,50 ,50' };
+    const { config } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
+    expect(config?.lambdaW).toBe(5e-4);
+    expect(config?.classSizes).toEqual([200, 100, 50, 50]);
+  });
+});
+
+describe('targets', () => {
+  it('picks ETF with bias, orthogonal frame bias-free balanced, GOF bias-free imbalanced', () => {
+    expect(rightTarget({ bias: true, classSizes: [5, 7] })).toBe('etf');
+    expect(rightTarget({ bias: false, classSizes: [5, 5] })).toBe('identity');
+    expect(rightTarget({ bias: false, classSizes: [5, 7] })).toBe('gof');
+  });
+});
+
+describe('ReportHistory', () => {
+  it('stays bounded, keeps the first and last entries and the step order', () => {
+    const h = new ReportHistory(100);
+    for (let s = 0; s <= 1000; s++) h.push({ step: s, metrics: {} });
+    expect(h.length).toBeLessThanOrEqual(100);
+    expect(h.first?.step).toBe(0);
+    expect(h.last?.step).toBe(1000);
+    const steps = h.entries.map((e) => e.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(h.decimated(10)).toHaveLength(10);
+  });
+
+  it('replaces entries from a re-measured step onwards', () => {
+    const h = new ReportHistory();
+    for (const s of [0, 10, 20]) h.push({ step: s, metrics: {} });
+    h.push({ step: 10, metrics: { loss: 1 } });
+    expect(h.entries.map((e) => e.step)).toEqual([0, 10]);
+  });
+});

@@ -186,3 +186,29 @@ test('save state, load it back, and a wrong-shaped state is refused clearly', as
   });
   await expect(page.getByTestId('state-error')).toContainText(/H|rows|targets|classSizes/);
 });
+
+test('Reset or a preset click during a run leaves no trace of the old run', async ({ page }) => {
+  await page.goto('/?preset=tiny-check&backend=wasm&steps=100000&reportEvery=50');
+  await waitForLab(page);
+  for (let i = 0; i < 2; i++) {
+    await page.getByTestId('btn-start').click();
+    await expect.poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 }).toBeGreaterThan(100);
+    await page.getByTestId('btn-reset').click();
+    await expect(page.getByTestId('run-status')).toHaveText('idle');
+    await expect(page.getByTestId('run-step')).toHaveText('0');
+    await page.waitForTimeout(1500); // late events of the old run would land here
+    const state = await page.evaluate(() => window.ncLab.getState());
+    expect(state.history.map((h) => h.step)).toEqual([0]);
+    expect(state.errors).toEqual([]);
+  }
+  await page.getByTestId('btn-start').click();
+  await expect.poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 }).toBeGreaterThan(100);
+  await page.getByTestId('preset-teach-etf-3d').click();
+  await expect(page.getByTestId('field-hidden')).toHaveValue('3');
+  await expect(page.getByTestId('run-status')).toHaveText('idle');
+  await expect(page).toHaveURL(/preset=teach-etf-3d/);
+  await page.waitForTimeout(1500);
+  const state = await page.evaluate(() => window.ncLab.getState());
+  expect(state.loadedConfig?.hidden).toBe(3);
+  expect(state.history.map((h) => h.step)).toEqual([0]);
+});

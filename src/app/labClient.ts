@@ -1,3 +1,4 @@
+import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
@@ -12,9 +13,15 @@ import { configPending, formValid, labActions, useLab } from './store';
  * Owns the training worker. Every command goes through a queue, so a click never interleaves
  * with a reload, and every worker call races against a crash of the worker (a crashed worker
  * never answers; the next command starts a fresh one).
+ *
+ * Events carry no run id, and they travel on their own MessagePort, so their order against
+ * call results is not guaranteed. Each run therefore gets its own event channel (a fresh
+ * `subscribe`), tagged with a generation; events from an older channel or an older worker are
+ * dropped, however late they arrive.
  */
-/** How long a running worker gets to acknowledge "stop" before a reload replaces it. */
-const STOP_GRACE_MS = 1000;
+/** How long a running worker gets to settle ("pause, finish the slice, stop") before a reload
+ * replaces the worker instead. */
+const SETTLE_GRACE_MS = 2000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,8 +38,9 @@ class LabClient {
   private crashed: Promise<never> | null = null;
   private crash: ((error: Error) => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** False while a run is being replaced: late events of the old run are dropped. */
-  private accepting = false;
+  /** Identity of the current worker and of the current run's event channel. */
+  private workerId = 0;
+  private channel = 0;
   private waiters: Waiter[] = [];
   /** The saved state the current run started from (Reset returns to it). */
   private init: UfmInitState | undefined;
@@ -121,7 +129,8 @@ class LabClient {
   /** Time preset sizes in the worker (it disposes the current run; Start loads a fresh one). */
   benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]> {
     return this.enqueue(async () => {
-      this.accepting = false;
+      await this.endCurrentRun();
+      await this.openChannel();
       useLab.setState({ busy: `Benchmarking ${presetIds.join(', ')} on ${backend}…` });
       try {
         return await this.call((api) => api.benchmark(presetIds, backend, budgetSeconds));
@@ -164,16 +173,15 @@ class LabClient {
   // --- internals -------------------------------------------------------------------------
 
   private async doLoad(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
-    this.accepting = false;
     await this.endCurrentRun();
     labActions.resetRun(config, init ? 'state' : 'seed');
     this.init = init;
     this.lastNc1 = null;
     useLab.setState({ busy: useLab.getState().backend ? 'Building the run…' : 'Initialising the backend (first run compiles shaders)…' });
     try {
+      await this.openChannel();
       const report = await this.call((api) => api.load(config, init));
       const result = await this.call((api) => api.result());
-      this.accepting = true;
       useLab.setState({ theory: result?.theory ?? null, backend: result?.backend ?? useLab.getState().backend, busy: null });
       labActions.report(report);
       labActions.announce(`Loaded: ${describeRun(config)}. Ready to start.`);
@@ -189,20 +197,37 @@ class LabClient {
   }
 
   /**
-   * Stop a running run before replacing it. A worker busy in a long synchronous stretch may not
-   * read the message for seconds; then it is terminated and a fresh one started (its backend
-   * re-initialises on load), which also guarantees no late event of the old run arrives.
+   * Bring a running or paused run to rest before it is replaced: pause, then one step (the
+   * runner serialises steps, so this waits for the slice in flight and nothing touches its
+   * tensors afterwards), then stop. Its events go to the old channel and are dropped. A worker
+   * that does not answer in time (a long synchronous stretch) is terminated; the next call
+   * starts a fresh one, whose backend initialises again on load.
    */
   private async endCurrentRun(): Promise<void> {
+    this.channel++; // from here on, the old run's events are stale
     const status = useLab.getState().status;
     if (!this.worker || (status !== 'running' && status !== 'paused')) return;
     useLab.setState({ busy: 'Stopping the current run…' });
-    const stopped = this.call((api) => api.stop()).then(
-      () => true,
-      () => false,
-    );
-    const answered = await Promise.race([stopped, sleep(STOP_GRACE_MS).then(() => false)]);
-    if (!answered) this.restartWorker();
+    // Bound to this worker: if it is replaced meanwhile, the late calls must not reach the new one.
+    const { api } = this.worker;
+    const settled = (async () => {
+      await api.pause();
+      await api.stepOnce();
+      await api.stop();
+      return true;
+    })().catch(() => false);
+    if (!(await Promise.race([settled, sleep(SETTLE_GRACE_MS).then(() => false)]))) this.restartWorker();
+  }
+
+  /** A fresh event channel for the next run (a new worker starts with one). */
+  private async openChannel(): Promise<void> {
+    const channel = ++this.channel;
+    if (!this.worker) {
+      this.spawn();
+      return;
+    }
+    const workerId = this.workerId;
+    await this.call((api) => api.subscribe(Comlink.proxy((event: WorkerEvent) => this.onEvent(event, workerId, channel))));
   }
 
   private restartWorker(): void {
@@ -222,34 +247,36 @@ class LabClient {
     return true;
   }
 
-  private onEvent = (event: WorkerEvent): void => {
+  private onEvent(event: WorkerEvent, workerId: number, channel: number): void {
+    if (workerId !== this.workerId) return; // a replaced worker
+    if (event.type === 'error' && event.message.startsWith('Training worker crashed')) {
+      labActions.addError(event.message);
+      this.crash?.(new Error(event.message));
+      return;
+    }
+    if (channel !== this.channel) return; // a replaced run
     switch (event.type) {
       case 'backend':
         useLab.setState({ backend: event.info });
         break;
       case 'report':
-        if (!this.accepting) return;
         labActions.report(event.report);
         this.milestones(event.report);
         break;
       case 'status':
-        if (!this.accepting) return;
         useLab.setState({ status: event.status, statusMessage: event.message, step: Math.max(event.step, useLab.getState().step) });
         labActions.announce(describeStatus(event.status, event.step, event.message));
         if (TERMINAL.has(event.status)) this.settleWaiters(event.status);
         break;
       case 'error':
         labActions.addError(event.message);
-        if (event.message.startsWith('Training worker crashed')) {
-          this.crash?.(new Error(event.message));
-        }
-        if (this.accepting && (useLab.getState().status === 'running' || useLab.getState().status === 'paused')) {
+        if (useLab.getState().status === 'running' || useLab.getState().status === 'paused') {
           useLab.setState({ status: 'failed', statusMessage: event.message });
           this.settleWaiters('failed');
         }
         break;
     }
-  };
+  }
 
   private milestones(report: Report): void {
     const nc1 = report.metrics.nc1_pinv;
@@ -270,7 +297,9 @@ class LabClient {
 
   private spawn() {
     if (this.worker) return this.worker;
-    this.worker = createLabWorker(this.onEvent);
+    const workerId = ++this.workerId;
+    const channel = this.channel;
+    this.worker = createLabWorker((event) => this.onEvent(event, workerId, channel));
     this.crashed = new Promise<never>((_, reject) => {
       this.crash = (error) => {
         this.worker?.terminate();

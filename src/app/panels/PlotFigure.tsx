@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { loadPlotly, type Config, type Data, type Layout, type Plotly } from '../plotly';
 import { useLab, type LabState } from '../store';
+import { cancelDraw, requestDraw } from './drawScheduler';
 
 export interface Figure {
   data: Data[];
@@ -18,9 +19,6 @@ interface Props {
   label: string;
 }
 
-/** Redraw at most this often, however fast reports arrive (plots are the expensive part). */
-const MIN_INTERVAL_MS = 120;
-
 const PLOT_CONFIG: Partial<Config> = {
   displaylogo: false,
   responsive: true,
@@ -29,8 +27,9 @@ const PLOT_CONFIG: Partial<Config> = {
 };
 
 /**
- * One Plotly figure, created once with newPlot and then updated with Plotly.react on animation
- * frames (throttled), never per worker message and never through React re-renders.
+ * One Plotly figure, created once with newPlot and then updated with Plotly.react through the
+ * page's draw queue (animation frames, time-budgeted), never per worker message and never
+ * through React re-renders.
  */
 export function PlotFigure({ build, watch, revision, height, label }: Props) {
   const ref = useRef<HTMLDivElement>(null);
@@ -48,23 +47,10 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
     if (!el) return;
     let plotly: Plotly | null = null;
     let created = false;
-    let frame = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
     let disposed = false;
 
     const draw = () => {
-      frame = 0;
       if (!plotly || disposed) return;
-      const wait = last + MIN_INTERVAL_MS - performance.now();
-      if (wait > 0) {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          frame ||= requestAnimationFrame(draw);
-        }, wait);
-        return;
-      }
-      last = performance.now();
       const figure = buildRef.current(useLab.getState());
       if (!figure) {
         setState('empty');
@@ -92,7 +78,7 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
       }
     };
     const schedule = () => {
-      if (!frame && !disposed) frame = requestAnimationFrame(draw);
+      if (!disposed) requestDraw(draw);
     };
     scheduleRef.current = schedule;
 
@@ -112,8 +98,7 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
     return () => {
       disposed = true;
       unsubscribe();
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
+      cancelDraw(draw);
       if (plotly && created) plotly.purge(el);
     };
     // The figure is created once per mount; `watch` and `height` are fixed per panel.

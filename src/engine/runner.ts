@@ -12,6 +12,9 @@ export interface RunnerEvents {
   onStatus?(status: RunStatus, message: string | null): void;
 }
 
+/** A loss this large means the run has blown up even while it is still finite. */
+const DIVERGED_LOSS = 1e20;
+
 /** Keep each uninterrupted burst of steps short, so pause/stop messages are seen promptly. */
 const SLICE_TARGET_MS = 60;
 
@@ -87,7 +90,7 @@ export class ExperimentRunner {
     if (this.status === 'running' || !this.canStep()) return null;
     await this.exclusive(async () => {
       const loss = await this.session.train(1);
-      if (!Number.isFinite(loss)) return this.diverged(loss);
+      if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
       await this.report('core');
     });
     return this.lastReport;
@@ -125,17 +128,25 @@ export class ExperimentRunner {
     const start = performance.now();
     const loss = await this.session.train(n);
     this.tuneSlice(n, performance.now() - start);
-    if (!Number.isFinite(loss)) return this.diverged(loss);
+    if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
     const done = this.session.step >= steps;
-    if (this.session.step % reportEvery === 0 || done) {
-      await this.report(done ? 'full' : 'core');
-    } else {
-      await yieldToEventLoop();
-    }
+    if (this.session.step % reportEvery === 0 || done) await this.report(done ? 'full' : 'core');
+    // Always let pause/stop messages in between slices, reports included.
+    await yieldToEventLoop();
   }
 
   private async report(set: MetricSet): Promise<void> {
-    const report = await this.session.measure(set);
+    let report: Report;
+    try {
+      report = await this.session.measure(set);
+    } catch (error) {
+      // Metrics of a blown-up state (huge or non-finite parameters) can fail; keep the history.
+      const loss = await this.session.currentLoss().catch(() => NaN);
+      if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
+      const message = error instanceof Error ? error.message : String(error);
+      this.setStatus('failed', `Measuring step ${this.session.step} failed: ${message}. The run stopped; its history is kept.`);
+      return;
+    }
     this.lastReport = report;
     this.history.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
     const loss = report.metrics.loss;

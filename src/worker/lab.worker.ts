@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { initBackend, type BackendInfo, type BackendRequest } from '../engine/backend';
+import { initBackend, onDeviceLost, type BackendInfo, type BackendRequest } from '../engine/backend';
 import '../engine/wasmUrls.browser';
 import type { ExperimentConfig } from '../engine/config/schema';
 import { benchConfig } from '../engine/bench/cases';
@@ -16,6 +16,18 @@ import type { LabWorkerApi, WorkerEvent } from './protocol';
 let listener: ((event: WorkerEvent) => void) | null = null;
 let backend: BackendInfo | null = null;
 let runner: ExperimentRunner | null = null;
+/** The running loop of `runner`, awaited before its tensors are disposed. */
+let loop: Promise<unknown> = Promise.resolve();
+
+/** Stop the current run, let its loop finish its slice, then free its tensors. */
+async function retire(): Promise<void> {
+  const old = runner;
+  runner = null;
+  if (!old) return;
+  old.stop();
+  await loop.catch(() => undefined);
+  old.dispose();
+}
 
 function emit(event: WorkerEvent): void {
   listener?.(event);
@@ -31,6 +43,15 @@ async function ensureBackend(request: BackendRequest): Promise<BackendInfo> {
   if (!backend || backend.requested !== request) {
     backend = await initBackend(request);
     emit({ type: 'backend', info: backend });
+    // A lost GPU device would otherwise hang the run: stop it and say so.
+    onDeviceLost((lost) => {
+      runner?.stop();
+      backend = null;
+      emit({
+        type: 'error',
+        message: `The WebGPU device was lost (${lost.reason}: ${lost.message}). The run stopped; its history is kept. Reset to start again, or choose another backend.`,
+      });
+    });
   }
   return backend;
 }
@@ -42,8 +63,7 @@ const api: LabWorkerApi = {
   initBackend: (request) => ensureBackend(request).catch(fail),
   async load(config: ExperimentConfig, init?: UfmInitState) {
     try {
-      runner?.dispose();
-      runner = null;
+      await retire();
       const info = await ensureBackend(config.backend);
       const next = new ExperimentRunner(config, info, init, {
         onReport: (report) => emit({ type: 'report', report }),
@@ -58,7 +78,7 @@ const api: LabWorkerApi = {
   async start() {
     if (!runner) fail('Nothing to run: load a config first.');
     // Not awaited: the loop runs on while the page keeps talking to the worker.
-    runner.run().catch((error: unknown) => emit({ type: 'error', message: String(error) }));
+    loop = runner.run().catch((error: unknown) => emit({ type: 'error', message: String(error) }));
   },
   async pause() {
     runner?.pause();
@@ -79,8 +99,7 @@ const api: LabWorkerApi = {
     return runner ? runner.snapshot() : null;
   },
   async benchmark(presetIds, request, budgetSeconds) {
-    runner?.dispose();
-    runner = null;
+    await retire();
     const info = await ensureBackend(request);
     const rows: UfmBenchRow[] = [];
     for (const id of presetIds) {

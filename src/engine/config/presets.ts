@@ -22,14 +22,23 @@ function balanced(depth: number, bias: boolean): Preset {
   };
 }
 
+/**
+ * With d = 2048 and M > 1 the seed's N(0, 0.1) initialisation makes the product W_M⋯W_1 so
+ * large (each layer's spectral norm ≈ 0.1·2√d ≈ 9) that SGD at lr 0.1 diverges within 3 steps —
+ * in the reference script as here. Those presets start from N(0, 0.02), the same spectral scale
+ * as the seed's d = 64 runs, and say so.
+ */
 function imbalanced(depth: number): Preset {
+  const initStd = depth > 1 ? 0.02 : base.initStd;
+  const note = depth > 1 ? ' Initial std 0.02: the seed\'s 0.1 diverges at d = 2048 with M > 1 (set initStd = 0.1 to see it).' : '';
   return {
     id: `seed-imbalanced-m${depth}`,
     group: 'Seed 000: imbalanced',
     title: `Imbalanced UFM (200/100/50/50), M = ${depth}, d = 2048`,
     summary:
-      'The seed\'s imbalanced command: classifier rows and class means become orthogonal with class-size-dependent lengths (a "general orthogonal frame"), bigger classes getting longer classifiers but shorter means.',
-    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 2048, depth, bias: false },
+      'The seed\'s imbalanced command: classifier rows and class means become orthogonal with class-size-dependent lengths (a "general orthogonal frame"), bigger classes getting longer classifiers but shorter means.' +
+      note,
+    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 2048, depth, bias: false, initStd },
   };
 }
 
@@ -48,10 +57,12 @@ export const PRESETS: Preset[] = [
   {
     id: 'minority-collapse-m3',
     group: 'Minority collapse',
-    title: 'Minority collapse, M = 3 (λ = 0.018)',
+    title: 'Minority collapse, M = 3 (λ = 0.0135)',
     summary:
-      'Three linear layers and λ = 0.018 put the 50-sample classes beyond the depth-3 threshold b/n_k ≤ 2^{2/3}/3, so they collapse to the origin at every layer while the others form an orthogonal frame.',
-    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 16, depth: 3, bias: false, lambdaW: 0.018, lambdaH: 0.018, steps: 8000, reportEvery: 50 },
+      'Three linear layers and λ = 0.0135 put the 50-sample classes beyond the depth-3 threshold b/n_k ≤ 2^{2/3}/3, so they collapse to the origin at every layer while the others form an orthogonal frame.',
+    // With M ≥ 2, x = 0 is always a local minimum: a small initialisation can trap a surviving
+    // class there too, hence the wider layers and larger initial std.
+    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 32, depth: 3, bias: false, lambdaW: 0.0135, lambdaH: 0.0135, initStd: 0.35, steps: 8000, reportEvery: 50 },
   },
   {
     id: 'teach-etf-3d',
@@ -72,7 +83,9 @@ export const PRESETS: Preset[] = [
     group: 'Teaching',
     title: 'Collapse through 3 linear layers (quick)',
     summary: 'A small deep linear head (d = 16, M = 3) in which NC1–NC3 fall at every depth within a minute, the deeper layers collapsing alongside the first.',
-    config: { ...base, classSizes: [30, 30, 30, 30], hidden: 16, depth: 3, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 3000, reportEvery: 25 },
+    // Initial std 0.25: at 0.1 the product W_3W_2W_1 starts so small that some directions stay
+    // in the local minimum at 0 that every deep (M ≥ 2) linear head has.
+    config: { ...base, classSizes: [30, 30, 30, 30], hidden: 16, depth: 3, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, initStd: 0.25, steps: 3000, reportEvery: 25 },
   },
   {
     id: 'teach-imbalanced',

@@ -102,6 +102,14 @@ export class UfmSession {
     }
   }
 
+  /** The loss at the current parameters (one scalar read back). */
+  async currentLoss(): Promise<number> {
+    const loss = tf.tidy(() => this.model.loss());
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  }
+
   timing() {
     return {
       trainMs: this.trainMs,

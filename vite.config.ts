@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The tfjs wasm backend loads its .wasm binaries at run time; scripts/copy-wasm.ts puts them in
-// public/tfjs-wasm/ so both `vite` and `vite build` serve them from the same path.
+// The tfjs wasm backend's .wasm binaries are imported with `?url` (src/engine/wasmUrls.browser.ts),
+// so Vite serves and fingerprints them like any asset.
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },

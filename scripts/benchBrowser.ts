@@ -3,17 +3,10 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 
 const PORT = 4175;
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+
 /** Presets too slow for a software adapter's budget are skipped there (see perf-notes.md). */
 const SOFTWARE_SKIP = new Set(['seed-imbalanced-m3', 'seed-imbalanced-m6', 'seed-balanced-bias-m9']);
 
@@ -46,7 +39,7 @@ export async function benchInBrowser(
 ): Promise<UfmBenchRow[]> {
   if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
   const server = await startPreview();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const rows: UfmBenchRow[] = [];
   try {
     for (const backend of backends) {

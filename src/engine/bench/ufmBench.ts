@@ -3,6 +3,7 @@ import type { UfmConfig } from '../config/schema';
 import { randomInit } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
 import { disposeOptimizer } from '../optimizer';
+import { fastMatMul } from '../fastMatMul';
 
 /** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
 export interface UfmBenchRow {
@@ -22,8 +23,8 @@ export interface UfmBenchRow {
 }
 
 /**
- * The bare loop: the same variables, loss and optimiser, written inline with no session,
- * slicing or read-back except one loss value at the end (both sides do that).
+ * The bare loop: the same variables, loss (same matmul phrasing) and optimiser, written inline
+ * with no session, slicing or read-back except one loss value at the end.
  */
 async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<number> {
   const init = randomInit(config);
@@ -36,8 +37,8 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   const vars = [H, ...Ws, ...(b ? [b] : [])];
   const loss = () => {
     let P: tf.Tensor2D = Ws[Ws.length - 1];
-    for (let j = Ws.length - 2; j >= 0; j--) P = tf.matMul(P, Ws[j]);
-    let Z: tf.Tensor = tf.matMul(H, P, false, true);
+    for (let j = Ws.length - 2; j >= 0; j--) P = fastMatMul(P, Ws[j]);
+    let Z: tf.Tensor = fastMatMul(H, tf.transpose(P));
     if (b) Z = tf.add(Z, b);
     const mse = tf.div(tf.sum(tf.squaredDifference(Z, Y)), 2 * init.N);
     const wd = tf.mul(tf.addN(Ws.map((w) => tf.sum(tf.square(w)))), config.lambdaW / 2);

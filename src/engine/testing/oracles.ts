@@ -23,21 +23,24 @@ interface LayerMetrics {
   NC1_extra: number;
 }
 
+/** The `config` block of an oracle file (the reference script's settings). */
+export interface UfmOracleConfig {
+  num_class_samples: number[];
+  N: number;
+  K: number;
+  hidden: number;
+  depth_linear: number;
+  bias: boolean;
+  weight_decay: number;
+  feature_decay: number;
+  lr: number;
+  momentum: number;
+  num_iteration: number;
+  seed: number;
+}
+
 export interface UfmOracle {
-  config: {
-    num_class_samples: number[];
-    N: number;
-    K: number;
-    hidden: number;
-    depth_linear: number;
-    bias: boolean;
-    weight_decay: number;
-    feature_decay: number;
-    lr: number;
-    momentum: number;
-    num_iteration: number;
-    seed: number;
-  };
+  config: UfmOracleConfig;
   init: UfmInitState & { loss_at_init: number };
   trajectory: {
     step: number;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
+import { fastMatMul } from '../fastMatMul';
 
 /**
  * The deep-linear unconstrained-features model (seed 000, §D):
@@ -44,14 +45,15 @@ export class UfmModel {
    */
   product(): tf.Tensor2D {
     let P: tf.Tensor2D = this.layers[this.layers.length - 1];
-    for (let j = this.layers.length - 2; j >= 0; j--) P = tf.matMul(P, this.layers[j]);
+    for (let j = this.layers.length - 2; j >= 0; j--) P = fastMatMul(P, this.layers[j]);
     return P;
   }
 
   /** The three loss terms, as scalars. Call inside tf.tidy. */
   lossTerms(): { mse: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
     const { lambdaW, lambdaH } = this.config;
-    let Z: tf.Tensor2D = tf.matMul(this.H, this.product(), false, true);
+    // Z = H Pᵀ; transposing the K×d product is cheap, transposed matmuls are not (on wasm).
+    let Z: tf.Tensor2D = fastMatMul(this.H, tf.transpose(this.product()));
     if (this.bias) Z = tf.add(Z, this.bias);
     const mse = tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
     const weightSq = tf.addN(this.layers.map((w) => tf.sum(tf.square(w))));

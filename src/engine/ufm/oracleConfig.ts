@@ -1,18 +1,8 @@
 import { DEFAULT_UFM_CONFIG, type UfmConfig } from '../config/schema';
+import type { UfmOracleConfig } from '../testing/oracles';
 
 /** The lab config equivalent to an oracle file's `config` block (seed 000 synthetic scripts). */
-export function configFromOracle(c: {
-  num_class_samples: number[];
-  hidden: number;
-  depth_linear: number;
-  bias: boolean;
-  weight_decay: number;
-  feature_decay: number;
-  lr: number;
-  momentum: number;
-  num_iteration: number;
-  seed: number;
-}): UfmConfig {
+export function configFromOracle(c: UfmOracleConfig): UfmConfig {
   return {
     ...DEFAULT_UFM_CONFIG,
     classSizes: c.num_class_samples,

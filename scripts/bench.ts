@@ -23,7 +23,7 @@ interface Row extends UfmBenchRow {
 
 /** Steps that take about `budget` seconds, from a short probe. */
 async function pickSteps(id: string, budgetS: number): Promise<number> {
-  const probe = await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3);
+  const probe = await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3, 1);
   return Math.max(5, Math.min(3000, Math.round(budgetS * Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond))));
 }
 

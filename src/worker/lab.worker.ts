@@ -105,7 +105,7 @@ const api: LabWorkerApi = {
     for (const id of presetIds) {
       const config = benchConfig(id);
       // A 3-step probe sizes the timed run to about budgetSeconds.
-      const probe = await benchUfm({ ...config, reportEvery: 3 }, id, 3);
+      const probe = await benchUfm({ ...config, reportEvery: 3 }, id, 3, 1);
       const rate = Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond);
       const steps = Math.max(5, Math.min(3000, Math.round(budgetSeconds * rate)));
       rows.push({ ...(await benchUfm({ ...config, reportEvery: Math.min(100, steps) }, id, steps)), backend: info.backend });

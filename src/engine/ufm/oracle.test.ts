@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readUfmOracle, UFM_CASES, type UfmOracle } from '../testing/oracles';
 import { configFromOracle } from './oracleConfig';

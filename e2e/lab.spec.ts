@@ -34,27 +34,36 @@ async function waitForLab(page: Page, timeout = 90_000): Promise<void> {
   );
 }
 
-test('tiny-check autoruns on WebGPU: metrics arrive, NC1 falls, every panel draws', async ({ page }, testInfo) => {
+test('tiny-check autoruns on WebGPU: metrics arrive, NC1 falls, every panel draws', async ({
+  page,
+}, testInfo) => {
   await page.goto('/?preset=tiny-check&autorun=1&backend=webgpu');
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 90_000 });
   await expect(page.getByTestId('adapter-info')).not.toBeEmpty();
   const info = await page.evaluate(() => window.ncLab.backendInfo());
-  if (info.software) await expect(page.getByTestId('software-warning')).toContainText('SwiftShader');
+  if (info.software)
+    await expect(page.getByTestId('software-warning')).toContainText('SwiftShader');
 
   // Metrics arrive while it runs.
-  await expect.poll(() => page.evaluate(() => window.ncLab.getState().history.length), { timeout: 90_000 }).toBeGreaterThan(2);
+  await expect
+    .poll(() => page.evaluate(() => window.ncLab.getState().history.length), { timeout: 90_000 })
+    .toBeGreaterThan(2);
   await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 150_000 });
   await expect(page.getByTestId('run-step')).toHaveText('300');
 
   const state = await page.evaluate(() => window.ncLab.getState());
-  const nc1 = state.history.map((h) => h.metrics.nc1_pinv).filter((v): v is number => typeof v === 'number');
+  const nc1 = state.history
+    .map((h) => h.metrics.nc1_pinv)
+    .filter((v): v is number => typeof v === 'number');
   expect(nc1.length).toBeGreaterThan(5);
   expect(nc1[nc1.length - 1]).toBeLessThan(nc1[0] * 0.5);
   expect(state.backend?.backend).toBe('webgpu');
   await expect(page.getByTestId('num-tensors')).toHaveText(/^\d+$/);
 
   for (const id of PANELS) {
-    await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
+      timeout: 60_000,
+    });
   }
   // The right target for a biased, balanced config, labelled.
   await expect(page.getByTestId('nc-target')).toContainText('simplex ETF');
@@ -74,7 +83,14 @@ test('the share link round-trips the config', async ({ page }) => {
   await hidden.fill('12');
   await expect(page).toHaveURL(/hidden=12/);
   const original = await page.evaluate(() => window.ncLab.config());
-  expect(original).toMatchObject({ hidden: 12, seed: 7, lr: 0.05, classSizes: [60, 30, 15, 15], bias: false, backend: 'wasm' });
+  expect(original).toMatchObject({
+    hidden: 12,
+    seed: 7,
+    lr: 0.05,
+    classSizes: [60, 30, 15, 15],
+    bias: false,
+    backend: 'wasm',
+  });
 
   await page.getByTestId('btn-copy-link').click();
   const link = await page.getByTestId('share-link').inputValue();
@@ -88,7 +104,9 @@ test('the share link round-trips the config', async ({ page }) => {
 });
 
 for (const bad of ['-3', '999999']) {
-  test(`an invalid URL value (hidden=${bad}) is named in a banner and the lab falls back`, async ({ page }) => {
+  test(`an invalid URL value (hidden=${bad}) is named in a banner and the lab falls back`, async ({
+    page,
+  }) => {
     await page.goto(`/?hidden=${bad}&backend=wasm`);
     const banner = page.getByTestId('config-error');
     await expect(banner).toBeVisible();
@@ -141,7 +159,10 @@ test('keyboard: "." steps, space starts and pauses, "r" resets', async ({ page }
 test('window.ncLab.run on wasm resolves with a RunResult', async ({ page }) => {
   await page.goto('/?backend=wasm');
   await waitForLab(page);
-  const result = await page.evaluate((config) => window.ncLab.run(config, { timeoutMs: 120_000 }), TINY);
+  const result = await page.evaluate(
+    (config) => window.ncLab.run(config, { timeoutMs: 120_000 }),
+    TINY,
+  );
   expect(result.status).toBe('completed');
   expect(result.backend.backend).toBe('wasm');
   expect(result.history.length).toBeGreaterThan(0);
@@ -152,13 +173,22 @@ test('window.ncLab.run on wasm resolves with a RunResult', async ({ page }) => {
   // It ran through the page: the panels show it.
   await expect(page.getByTestId('run-step')).toHaveText('60');
   // A share query works too, and validation errors name the field.
-  const fromQuery = await page.evaluate(() => window.ncLab.run('?preset=tiny-check&steps=20&reportEvery=10&backend=wasm'));
+  const fromQuery = await page.evaluate(() =>
+    window.ncLab.run('?preset=tiny-check&steps=20&reportEvery=10&backend=wasm'),
+  );
   expect(fromQuery.config.steps).toBe(20);
-  const error = await page.evaluate(() => window.ncLab.run({ hidden: -1 }).then(() => 'resolved', (e: Error) => e.message));
+  const error = await page.evaluate(() =>
+    window.ncLab.run({ hidden: -1 }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
   expect(error).toContain('hidden');
 });
 
-test('save state, load it back, and a wrong-shaped state is refused clearly', async ({ page }, testInfo) => {
+test('save state, load it back, and a wrong-shaped state is refused clearly', async ({
+  page,
+}, testInfo) => {
   await page.goto('/?preset=tiny-check&backend=wasm&steps=40&reportEvery=10');
   await waitForLab(page);
   await page.getByTestId('btn-start').click();
@@ -166,7 +196,9 @@ test('save state, load it back, and a wrong-shaped state is refused clearly', as
 
   const downloadResults = page.waitForEvent('download');
   await page.getByTestId('btn-download').click();
-  expect((await downloadResults).suggestedFilename()).toMatch(/^nc-lab-tiny-check-\d{4}-\d{2}-\d{2}-\d{6}\.json$/);
+  expect((await downloadResults).suggestedFilename()).toMatch(
+    /^nc-lab-tiny-check-\d{4}-\d{2}-\d{2}-\d{6}\.json$/,
+  );
 
   const downloadState = page.waitForEvent('download');
   await page.getByTestId('btn-save-state').click();
@@ -192,7 +224,9 @@ test('Reset or a preset click during a run leaves no trace of the old run', asyn
   await waitForLab(page);
   for (let i = 0; i < 2; i++) {
     await page.getByTestId('btn-start').click();
-    await expect.poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 }).toBeGreaterThan(100);
+    await expect
+      .poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 })
+      .toBeGreaterThan(100);
     await page.getByTestId('btn-reset').click();
     await expect(page.getByTestId('run-status')).toHaveText('idle');
     await expect(page.getByTestId('run-step')).toHaveText('0');
@@ -202,7 +236,9 @@ test('Reset or a preset click during a run leaves no trace of the old run', asyn
     expect(state.errors).toEqual([]);
   }
   await page.getByTestId('btn-start').click();
-  await expect.poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 }).toBeGreaterThan(100);
+  await expect
+    .poll(() => page.evaluate(() => window.ncLab.getState().step), { timeout: 30_000 })
+    .toBeGreaterThan(100);
   await page.getByTestId('preset-teach-etf-3d').click();
   await expect(page.getByTestId('field-hidden')).toHaveValue('3');
   await expect(page.getByTestId('run-status')).toHaveText('idle');

@@ -24,7 +24,13 @@ interface Row extends UfmBenchRow {
 /** Steps that take about `budget` seconds, from a short probe. */
 async function pickSteps(id: string, budgetS: number): Promise<number> {
   const probe = await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3, 1);
-  return Math.max(5, Math.min(3000, Math.round(budgetS * Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond))));
+  return Math.max(
+    5,
+    Math.min(
+      3000,
+      Math.round(budgetS * Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond)),
+    ),
+  );
 }
 
 async function nodeRows(budgetS: number): Promise<Row[]> {
@@ -38,7 +44,8 @@ async function nodeRows(budgetS: number): Promise<Row[]> {
       const row = await benchUfm(config, id, steps);
       rows.push({ ...row, where: 'node', preset: id });
       printRow(rows[rows.length - 1]);
-      if (tf.memory().numTensors > 50) throw new Error(`tensor leak: ${tf.memory().numTensors} tensors alive`);
+      if (tf.memory().numTensors > 50)
+        throw new Error(`tensor leak: ${tf.memory().numTensors} tensors alive`);
     }
   }
   return rows;
@@ -62,15 +69,23 @@ async function main(): Promise<void> {
   });
   const budget = Number(values.budget);
   const rows: Row[] = [];
-  console.log('where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back');
+  console.log(
+    'where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back',
+  );
   if (!values['browser-only']) rows.push(...(await nodeRows(budget)));
   if (!values['node-only']) {
-    const browserRows = await benchInBrowser(values.backends.split(','), budget, (r) => printRow({ ...r, where: 'chromium', preset: r.label }));
+    const browserRows = await benchInBrowser(values.backends.split(','), budget, (r) =>
+      printRow({ ...r, where: 'chromium', preset: r.label }),
+    );
     rows.push(...browserRows.map((r) => ({ ...r, where: 'chromium' as const, preset: r.label })));
   }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+  };
   writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1));
   console.log(`\nwrote ${file}`);
 }

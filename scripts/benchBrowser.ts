@@ -8,17 +8,25 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 const PORT = 4175;
 
 /** Presets too slow for a software adapter's budget are skipped there (see perf-notes.md). */
-const SOFTWARE_SKIP = new Set(['seed-imbalanced-m3', 'seed-imbalanced-m6', 'seed-balanced-bias-m9']);
+const SOFTWARE_SKIP = new Set([
+  'seed-imbalanced-m3',
+  'seed-imbalanced-m6',
+  'seed-balanced-bias-m9',
+]);
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
 async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`http://localhost:${PORT}/`)).ok) return server;

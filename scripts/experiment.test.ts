@@ -22,14 +22,24 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
 
 describe('npm run experiment', () => {
   it('runs a share URL and prints the RunResult JSON with metric keys as in nc-metrics.md', async () => {
-    const { code, stdout } = await runCli(['--config', 'http://localhost:5173/?preset=tiny-check&steps=40', '--quiet']);
+    const { code, stdout } = await runCli([
+      '--config',
+      'http://localhost:5173/?preset=tiny-check&steps=40',
+      '--quiet',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as RunResult;
     expect(result.status).toBe('completed');
     expect(result.backend.backend).toBe('wasm');
     expect(result.config.steps).toBe(40);
     expect(result.history.map((h) => h.step)).toEqual([0, 20, 40]);
-    for (const key of ['nc1_pinv', 'nc2_etf_error_weights', 'nc3_wh_etf_error', 'deep_nc1_pinv', 'loss']) {
+    for (const key of [
+      'nc1_pinv',
+      'nc2_etf_error_weights',
+      'nc3_wh_etf_error',
+      'deep_nc1_pinv',
+      'loss',
+    ]) {
       expect(result.final!.metrics, key).toHaveProperty(key);
     }
     expect(result.theory.lossMin).toBeGreaterThan(0);
@@ -39,13 +49,33 @@ describe('npm run experiment', () => {
     const oracle = readUfmOracle('balanced_M3_bias');
     const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
     const c = oracle.config;
-    const config = { classSizes: c.num_class_samples, hidden: c.hidden, depth: c.depth_linear, bias: c.bias, lambdaW: c.weight_decay, lambdaH: c.feature_decay, lr: c.lr, momentum: c.momentum, steps: 100, reportEvery: 100, seed: c.seed };
+    const config = {
+      classSizes: c.num_class_samples,
+      hidden: c.hidden,
+      depth: c.depth_linear,
+      bias: c.bias,
+      lambdaW: c.weight_decay,
+      lambdaH: c.feature_decay,
+      lr: c.lr,
+      momentum: c.momentum,
+      steps: 100,
+      reportEvery: 100,
+      seed: c.seed,
+    };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    const { code, stdout } = await runCli(['--config', join(dir, 'config.json'), '--init', `${ORACLE_DIR}ufm/ref_ufm_balanced_M3_bias_it5000.json`, '--quiet']);
+    const { code, stdout } = await runCli([
+      '--config',
+      join(dir, 'config.json'),
+      '--init',
+      `${ORACLE_DIR}ufm/ref_ufm_balanced_M3_bias_it5000.json`,
+      '--quiet',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as RunResult;
     const ref = oracle.trajectory.find((t) => t.step === 100)!;
-    expect(Math.abs(Number(result.final!.metrics.loss) - ref.loss_post_step) / ref.loss_post_step).toBeLessThan(3e-5);
+    expect(
+      Math.abs(Number(result.final!.metrics.loss) - ref.loss_post_step) / ref.loss_post_step,
+    ).toBeLessThan(3e-5);
   });
 
   it('refuses a bad config with a message naming the field and a non-zero exit', async () => {

@@ -25,18 +25,24 @@ function readJson(path: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${what} file "${path}" is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${what} file "${path}" is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
 function loadConfig(arg: string) {
-  const looksLikeQuery = /^[a-z]+:\/\//i.test(arg) || arg.startsWith('?') || (arg.includes('=') && !arg.endsWith('.json'));
+  const looksLikeQuery =
+    /^[a-z]+:\/\//i.test(arg) ||
+    arg.startsWith('?') ||
+    (arg.includes('=') && !arg.endsWith('.json'));
   return resolveConfig(looksLikeQuery ? arg : readJson(arg, 'config'));
 }
 
 function loadInit(path: string): UfmInitState {
   const raw = readJson(path, 'init');
-  const candidate = raw && typeof raw === 'object' && 'init' in raw ? (raw as { init: unknown }).init : raw;
+  const candidate =
+    raw && typeof raw === 'object' && 'init' in raw ? (raw as { init: unknown }).init : raw;
   const parsed = ufmInitStateSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -57,7 +63,8 @@ async function main(): Promise<void> {
   });
   if (!values.config) throw new Error('missing --config <config.json | share URL>');
   const config = loadConfig(values.config);
-  const request = (values.backend ?? (config.backend === 'auto' ? 'auto' : config.backend)) as BackendRequest;
+  const request = (values.backend ??
+    (config.backend === 'auto' ? 'auto' : config.backend)) as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request)) {
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
   }
@@ -70,7 +77,9 @@ async function main(): Promise<void> {
       : {
           onReport: (r) => {
             const nc1 = r.metrics.nc1_pinv;
-            process.stderr.write(`step ${r.step}/${r.totalSteps}  loss ${Number(r.metrics.loss).toExponential(4)}  nc1 ${typeof nc1 === 'number' ? nc1.toExponential(3) : 'undefined'}\n`);
+            process.stderr.write(
+              `step ${r.step}/${r.totalSteps}  loss ${Number(r.metrics.loss).toExponential(4)}  nc1 ${typeof nc1 === 'number' ? nc1.toExponential(3) : 'undefined'}\n`,
+            );
           },
         },
   });
@@ -84,7 +93,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `invalid config: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError
+      ? `invalid config: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`experiment: ${message}\n`);
   process.exit(1);
 });

@@ -39,9 +39,9 @@ export function App() {
           </div>
           <MetricsTable />
           <footer className="footer">
-            UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form and metric
-            definitions: seed000 §C, nc-metrics §6.1. Metrics and theory are computed by the engine in the worker;
-            the page only draws them.
+            UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form
+            and metric definitions: seed000 §C, nc-metrics §6.1. Metrics and theory are computed by
+            the engine in the worker; the page only draws them.
           </footer>
         </main>
       </div>

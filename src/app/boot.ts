@@ -27,7 +27,8 @@ export function boot(): void {
     timer = setTimeout(() => {
       const now = useLab.getState();
       const untouched = (now.status === 'idle' && now.step === 0) || now.status === 'failed';
-      if (untouched && now.busy === null && now.loadedConfig && configPending(now)) void labClient.load(now.config);
+      if (untouched && now.busy === null && now.loadedConfig && configPending(now))
+        void labClient.load(now.config);
     }, 600);
   });
 }

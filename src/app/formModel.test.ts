@@ -8,7 +8,9 @@ import { rightTarget } from './targets';
 describe('config form model', () => {
   it('covers every UfmConfig field except the experiment tag', () => {
     const names = FIELDS.map((f) => f.name).sort();
-    const keys = Object.keys(DEFAULT_UFM_CONFIG).filter((k) => k !== 'experiment').sort();
+    const keys = Object.keys(DEFAULT_UFM_CONFIG)
+      .filter((k) => k !== 'experiment')
+      .sort();
     expect(names).toEqual(keys);
   });
 
@@ -21,7 +23,12 @@ describe('config form model', () => {
   });
 
   it('names the field of a format error and still checks the others through the schema', () => {
-    const draft = { ...configToDraft(DEFAULT_UFM_CONFIG), hidden: 'abc', classSizes: '10', seed: '0' };
+    const draft = {
+      ...configToDraft(DEFAULT_UFM_CONFIG),
+      hidden: 'abc',
+      classSizes: '10',
+      seed: '0',
+    };
     const { config, errors } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
     expect(config).toBeNull();
     expect(errors.hidden).toMatch(/not a number/);
@@ -30,7 +37,11 @@ describe('config form model', () => {
   });
 
   it('accepts exponent notation and comma lists with spaces', () => {
-    const draft = { ...configToDraft(DEFAULT_UFM_CONFIG), lambdaW: '5e-4', classSizes: '200, 100,50 ,50' };
+    const draft = {
+      ...configToDraft(DEFAULT_UFM_CONFIG),
+      lambdaW: '5e-4',
+      classSizes: '200, 100,50 ,50',
+    };
     const { config } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
     expect(config?.lambdaW).toBe(5e-4);
     expect(config?.classSizes).toEqual([200, 100, 50, 50]);

@@ -7,7 +7,10 @@ export function fmt(value: number | null | undefined, digits = 3): string {
   const a = Math.abs(value);
   if (a >= 1000 && a < 1e6) return Math.round(value).toLocaleString('en-US');
   if (a >= 1e6 || a < 1e-3) return value.toExponential(digits - 1);
-  return value.toPrecision(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return value
+    .toPrecision(digits)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 export function fmtInt(value: number): string {
@@ -21,7 +24,11 @@ export function scalar(metrics: Record<string, unknown> | undefined, key: string
 }
 
 /** Entry l of a per-layer metric array, or null. */
-export function layerValue(metrics: Record<string, unknown> | undefined, key: string, l: number): number | null {
+export function layerValue(
+  metrics: Record<string, unknown> | undefined,
+  key: string,
+  l: number,
+): number | null {
   const v = metrics?.[key];
   if (!Array.isArray(v)) return null;
   const x: unknown = v[l];
@@ -34,8 +41,16 @@ export function forLog(v: number | null): number | null {
 }
 
 export const CLASS_COLORS = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f',
-  '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
 ];
 
 export function classColor(k: number): string {

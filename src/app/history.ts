@@ -37,7 +37,9 @@ export class ReportHistory {
     }
     this.items.push(entry);
     if (this.items.length > this.capacity) {
-      this.items = this.items.filter((_, i) => i === 0 || i % 2 === 1 || i === this.items.length - 1);
+      this.items = this.items.filter(
+        (_, i) => i === 0 || i % 2 === 1 || i === this.items.length - 1,
+      );
     }
     this.version++;
   }

@@ -120,14 +120,20 @@ class LabClient {
     const known = useLab.getState().backend;
     if (known && (!request || known.requested === request)) return known;
     return this.enqueue(async () => {
-      const info = await this.call((api) => api.initBackend(request ?? useLab.getState().config.backend));
+      const info = await this.call((api) =>
+        api.initBackend(request ?? useLab.getState().config.backend),
+      );
       useLab.setState({ backend: info });
       return info;
     });
   }
 
   /** Time preset sizes in the worker (it disposes the current run; Start loads a fresh one). */
-  benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]> {
+  benchmark(
+    presetIds: string[],
+    backend: BackendRequest,
+    budgetSeconds: number,
+  ): Promise<UfmBenchRow[]> {
     return this.enqueue(async () => {
       await this.endCurrentRun();
       await this.openChannel();
@@ -156,14 +162,19 @@ class LabClient {
       if (timeoutMs && timeoutMs > 0) {
         timer = setTimeout(() => {
           void this.stop();
-          reject(new Error(`ncLab.run: timed out after ${timeoutMs} ms at step ${useLab.getState().step}`));
+          reject(
+            new Error(
+              `ncLab.run: timed out after ${timeoutMs} ms at step ${useLab.getState().step}`,
+            ),
+          );
         }, timeoutMs);
       }
     });
     try {
       const status = await Promise.race([ended, timeout]);
       const result = await this.result();
-      if (!result) throw new Error(`ncLab.run: the run ended (${status}) but the worker holds no result`);
+      if (!result)
+        throw new Error(`ncLab.run: the run ended (${status}) but the worker holds no result`);
       return result;
     } finally {
       clearTimeout(timer);
@@ -177,19 +188,31 @@ class LabClient {
     labActions.resetRun(config, init ? 'state' : 'seed');
     this.init = init;
     this.lastNc1 = null;
-    useLab.setState({ busy: useLab.getState().backend ? 'Building the run…' : 'Initialising the backend (first run compiles shaders)…' });
+    useLab.setState({
+      busy: useLab.getState().backend
+        ? 'Building the run…'
+        : 'Initialising the backend (first run compiles shaders)…',
+    });
     try {
       await this.openChannel();
       const report = await this.call((api) => api.load(config, init));
       const result = await this.call((api) => api.result());
-      useLab.setState({ theory: result?.theory ?? null, backend: result?.backend ?? useLab.getState().backend, busy: null });
+      useLab.setState({
+        theory: result?.theory ?? null,
+        backend: result?.backend ?? useLab.getState().backend,
+        busy: null,
+      });
       labActions.report(report);
       labActions.announce(`Loaded: ${describeRun(config)}. Ready to start.`);
       return report;
     } catch (error) {
       const message = errorText(error);
       // The worker reports the reason as an error event too (shown as a banner).
-      useLab.setState({ status: 'failed', statusMessage: `Could not load the run: ${message}`, busy: null });
+      useLab.setState({
+        status: 'failed',
+        statusMessage: `Could not load the run: ${message}`,
+        busy: null,
+      });
       if (!this.worker) labActions.addError(`Could not load the run: ${message}`);
       this.settleWaiters('failed');
       return null;
@@ -216,7 +239,8 @@ class LabClient {
       await api.stop();
       return true;
     })().catch(() => false);
-    if (!(await Promise.race([settled, sleep(SETTLE_GRACE_MS).then(() => false)]))) this.restartWorker();
+    if (!(await Promise.race([settled, sleep(SETTLE_GRACE_MS).then(() => false)])))
+      this.restartWorker();
   }
 
   /** A fresh event channel for the next run (a new worker starts with one). */
@@ -227,7 +251,9 @@ class LabClient {
       return;
     }
     const workerId = this.workerId;
-    await this.call((api) => api.subscribe(Comlink.proxy((event: WorkerEvent) => this.onEvent(event, workerId, channel))));
+    await this.call((api) =>
+      api.subscribe(Comlink.proxy((event: WorkerEvent) => this.onEvent(event, workerId, channel))),
+    );
   }
 
   private restartWorker(): void {
@@ -264,7 +290,11 @@ class LabClient {
         this.milestones(event.report);
         break;
       case 'status':
-        useLab.setState({ status: event.status, statusMessage: event.message, step: Math.max(event.step, useLab.getState().step) });
+        useLab.setState({
+          status: event.status,
+          statusMessage: event.message,
+          step: Math.max(event.step, useLab.getState().step),
+        });
         labActions.announce(describeStatus(event.status, event.step, event.message));
         if (TERMINAL.has(event.status)) this.settleWaiters(event.status);
         break;

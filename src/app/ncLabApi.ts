@@ -43,7 +43,11 @@ export interface NcLabApi {
   /** The backend in use; with a request, the worker switches to it (falling back as usual). */
   backendInfo(request?: BackendRequest): Promise<BackendInfo>;
   /** `npm run bench`: time preset sizes on one backend in the page's worker (ends the current run). */
-  benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]>;
+  benchmark(
+    presetIds: string[],
+    backend: BackendRequest,
+    budgetSeconds: number,
+  ): Promise<UfmBenchRow[]>;
   getState(): NcLabState;
   /** The form's current (valid) config. */
   config(): UfmConfig;
@@ -63,7 +67,8 @@ export function createNcLabApi(): NcLabApi {
       return labClient.runToEnd(config, init, options.timeoutMs);
     },
     backendInfo: (request) => labClient.backendInfo(request),
-    benchmark: (presetIds, backend, budgetSeconds) => labClient.benchmark(presetIds, backend, budgetSeconds),
+    benchmark: (presetIds, backend, budgetSeconds) =>
+      labClient.benchmark(presetIds, backend, budgetSeconds),
     getState() {
       const s = useLab.getState();
       return {

@@ -10,6 +10,8 @@ export type { Data, Layout, Config } from 'plotly.js';
 let loading: Promise<Plotly> | null = null;
 
 export function loadPlotly(): Promise<Plotly> {
-  loading ??= import('plotly.js-dist-min').then((m) => ((m as { default?: Plotly }).default ?? m) as Plotly);
+  loading ??= import('plotly.js-dist-min').then(
+    (m) => ((m as { default?: Plotly }).default ?? m) as Plotly,
+  );
   return loading;
 }

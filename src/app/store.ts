@@ -4,7 +4,14 @@ import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets
 import { DEFAULT_UFM_CONFIG, type UfmConfig } from '../engine/config/schema';
 import type { Report, RunStatus } from '../engine/types';
 import type { UfmTheory } from '../engine/ufm/theory';
-import { configToDraft, draftToConfig, sameConfig, type Draft, type FieldErrors, type FieldName } from './formModel';
+import {
+  configToDraft,
+  draftToConfig,
+  sameConfig,
+  type Draft,
+  type FieldErrors,
+  type FieldName,
+} from './formModel';
 import { ReportHistory } from './history';
 
 export interface LabError {
@@ -83,7 +90,8 @@ export const labActions = {
     const state = useLab.getState();
     const draft = { ...state.draft, [name]: text };
     const { config, errors } = draftToConfig(draft, state.config);
-    if (config) useLab.setState({ draft, fieldErrors: errors, config, presetId: matchPreset(config) });
+    if (config)
+      useLab.setState({ draft, fieldErrors: errors, config, presetId: matchPreset(config) });
     else useLab.setState({ draft, fieldErrors: errors });
   },
 

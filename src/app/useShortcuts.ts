@@ -18,7 +18,8 @@ export function useShortcuts(): void {
       if (s.busy) return;
       if (e.key === ' ') {
         e.preventDefault();
-        if (s.status === 'running' || s.status === 'paused' || formValid(s)) void labClient.toggle();
+        if (s.status === 'running' || s.status === 'paused' || formValid(s))
+          void labClient.toggle();
       } else if (e.key === '.') {
         if (s.status !== 'running' && formValid(s)) void labClient.step();
       } else if (e.key === 'r' || e.key === 'R') {

@@ -27,12 +27,16 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const direct = Y.size;
   const flipped = X.size + X.shape[0] * Y.shape[0];
-  return direct <= flipped ? tf.matMul(X, tf.transpose(Y)) : tf.transpose(tf.matMul(Y, tf.transpose(X)));
+  return direct <= flipped
+    ? tf.matMul(X, tf.transpose(Y))
+    : tf.transpose(tf.matMul(Y, tf.transpose(X)));
 }
 
 /** Xᵀ·Y: transpose X, or compute (Yᵀ·X)ᵀ when Y and the result are smaller than X. */
 function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const direct = X.size;
   const flipped = Y.size + X.shape[1] * Y.shape[1];
-  return direct <= flipped ? tf.matMul(tf.transpose(X), Y) : tf.transpose(tf.matMul(tf.transpose(Y), X));
+  return direct <= flipped
+    ? tf.matMul(tf.transpose(X), Y)
+    : tf.transpose(tf.matMul(tf.transpose(Y), X));
 }

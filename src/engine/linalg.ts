@@ -29,7 +29,9 @@ export function normalised(A: Mat): Mat | null {
 }
 
 export function rowsOf(data: ArrayLike<number>, rows: number, cols: number): Mat {
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => data[i * cols + j]));
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => data[i * cols + j]),
+  );
 }
 
 export function centreRows(A: Mat, weights?: number[]): Mat {

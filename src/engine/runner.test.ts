@@ -9,7 +9,8 @@ beforeAll(async () => {
   backend = await initBackend('wasm');
 });
 
-const tiny = (over: Record<string, unknown> = {}) => resolveConfig({ preset: 'tiny-check', ...over });
+const tiny = (over: Record<string, unknown> = {}) =>
+  resolveConfig({ preset: 'tiny-check', ...over });
 
 describe('experiment runner', () => {
   it('the same config, seed and backend give bit-identical histories', async () => {
@@ -34,12 +35,17 @@ describe('experiment runner', () => {
 
   it('pause holds the step, single step advances by one, resume and stop end the run', async () => {
     const statuses: RunStatus[] = [];
-    const runner = new ExperimentRunner(tiny({ steps: 100_000, reportEvery: 5 }), backend, undefined, {
-      onStatus: (s) => statuses.push(s),
-      onReport: (r) => {
-        if (r.step === 10) runner.pause();
+    const runner = new ExperimentRunner(
+      tiny({ steps: 100_000, reportEvery: 5 }),
+      backend,
+      undefined,
+      {
+        onStatus: (s) => statuses.push(s),
+        onReport: (r) => {
+          if (r.step === 10) runner.pause();
+        },
       },
-    });
+    );
     const done = runner.run();
     while (runner.status !== 'paused') await new Promise((r) => setTimeout(r, 5));
     const held = runner.step;
@@ -59,7 +65,10 @@ describe('experiment runner', () => {
   });
 
   it('a diverging run stops with a message that says so and keeps its history', async () => {
-    const r = await runExperiment(tiny({ lr: 10, momentum: 0.99, steps: 2000, reportEvery: 5 }), backend);
+    const r = await runExperiment(
+      tiny({ lr: 10, momentum: 0.99, steps: 2000, reportEvery: 5 }),
+      backend,
+    );
     expect(r.status).toBe('diverged');
     expect(r.message).toMatch(/diverged.*step \d+/);
     expect(r.history.length).toBeGreaterThan(0);

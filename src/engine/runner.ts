@@ -144,7 +144,10 @@ export class ExperimentRunner {
       const loss = await this.session.currentLoss().catch(() => NaN);
       if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
       const message = error instanceof Error ? error.message : String(error);
-      this.setStatus('failed', `Measuring step ${this.session.step} failed: ${message}. The run stopped; its history is kept.`);
+      this.setStatus(
+        'failed',
+        `Measuring step ${this.session.step} failed: ${message}. The run stopped; its history is kept.`,
+      );
       return;
     }
     this.lastReport = report;
@@ -199,7 +202,15 @@ export class ExperimentRunner {
 }
 
 /** History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report. */
-const HEAVY_KEYS = new Set(['class_means', 'global_mean', 'global_mean_unweighted', 'sigma_w', 'sigma_b', 'md_uncorrupted_means', 'md_corrupted_means']);
+const HEAVY_KEYS = new Set([
+  'class_means',
+  'global_mean',
+  'global_mean_unweighted',
+  'sigma_w',
+  'sigma_b',
+  'md_uncorrupted_means',
+  'md_corrupted_means',
+]);
 
 function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k)));

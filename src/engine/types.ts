@@ -12,7 +12,8 @@ export interface HistoryEntry {
   metrics: MetricsRecord;
 }
 
-export type RunStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
+export type RunStatus =
+  'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
 
 /** One read-back of a running experiment, every `reportEvery` steps. */
 export interface Report {

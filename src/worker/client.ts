@@ -9,6 +9,8 @@ export function createLabWorker(onEvent: (event: WorkerEvent) => void): {
   const worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<LabWorkerApi>(worker);
   void api.subscribe(Comlink.proxy(onEvent));
-  worker.addEventListener('error', (e) => onEvent({ type: 'error', message: `Training worker crashed: ${e.message || 'unknown error'}` }));
+  worker.addEventListener('error', (e) =>
+    onEvent({ type: 'error', message: `Training worker crashed: ${e.message || 'unknown error'}` }),
+  );
   return { api, terminate: () => worker.terminate() };
 }

@@ -1,6 +1,11 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { initBackend, onDeviceLost, type BackendInfo, type BackendRequest } from '../engine/backend';
+import {
+  initBackend,
+  onDeviceLost,
+  type BackendInfo,
+  type BackendRequest,
+} from '../engine/backend';
 import '../engine/wasmUrls.browser';
 import type { ExperimentConfig } from '../engine/config/schema';
 import { benchConfig } from '../engine/bench/cases';
@@ -108,7 +113,10 @@ const api: LabWorkerApi = {
       const probe = await benchUfm({ ...config, reportEvery: 3 }, id, 3, 1);
       const rate = Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond);
       const steps = Math.max(5, Math.min(3000, Math.round(budgetSeconds * rate)));
-      rows.push({ ...(await benchUfm({ ...config, reportEvery: Math.min(100, steps) }, id, steps)), backend: info.backend });
+      rows.push({
+        ...(await benchUfm({ ...config, reportEvery: Math.min(100, steps) }, id, steps)),
+        backend: info.backend,
+      });
     }
     return rows;
   },

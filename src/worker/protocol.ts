@@ -26,5 +26,9 @@ export interface LabWorkerApi {
   result(): Promise<RunResult | null>;
   snapshot(): Promise<UfmInitState | null>;
   /** `npm run bench`: time the preset sizes on one backend (stops any run first). */
-  benchmark(presetIds: string[], backend: BackendRequest, budgetSeconds: number): Promise<UfmBenchRow[]>;
+  benchmark(
+    presetIds: string[],
+    backend: BackendRequest,
+    budgetSeconds: number,
+  ): Promise<UfmBenchRow[]>;
 }

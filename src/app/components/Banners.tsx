@@ -8,7 +8,9 @@ export function Banners() {
     <>
       {issues && (
         <div className="banner banner-error" role="alert" data-testid="config-error">
-          <strong>The link's configuration is invalid, so the lab loaded the default preset instead.</strong>
+          <strong>
+            The link's configuration is invalid, so the lab loaded the default preset instead.
+          </strong>
           <ul>
             {issues.map((i, n) => (
               <li key={n}>
@@ -16,7 +18,11 @@ export function Banners() {
               </li>
             ))}
           </ul>
-          <button type="button" className="link" onClick={() => useLab.setState({ urlIssues: null })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => useLab.setState({ urlIssues: null })}
+          >
             dismiss
           </button>
         </div>

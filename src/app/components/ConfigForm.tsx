@@ -8,7 +8,12 @@ export function ConfigForm() {
   const fieldErrors = useLab((s) => s.fieldErrors);
   const general = fieldErrors['(config)'];
   return (
-    <form className="config-form" aria-label="Experiment configuration" onSubmit={(e) => e.preventDefault()} noValidate>
+    <form
+      className="config-form"
+      aria-label="Experiment configuration"
+      onSubmit={(e) => e.preventDefault()}
+      noValidate
+    >
       <h2>Configuration</h2>
       {GROUPS.map((group) => (
         <fieldset key={group}>
@@ -33,7 +38,9 @@ function Field({ spec }: { spec: FieldSpec }) {
   const relevant = useLab((s) => (spec.relevant ? spec.relevant(s.draft) : true));
   const error = useLab((s) => s.fieldErrors[spec.name]);
   const id = `field-${spec.name}`;
-  const describedBy = [error ? `${id}-error` : null, spec.hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [error ? `${id}-error` : null, spec.hint ? `${id}-hint` : null].filter(Boolean).join(' ') ||
+    undefined;
   const common = {
     id,
     name: spec.name,
@@ -53,7 +60,11 @@ function Field({ spec }: { spec: FieldSpec }) {
     );
   } else if (spec.kind === 'enum') {
     input = (
-      <select {...common} value={value} onChange={(e) => labActions.editField(spec.name, e.target.value)}>
+      <select
+        {...common}
+        value={value}
+        onChange={(e) => labActions.editField(spec.name, e.target.value)}
+      >
         {spec.options?.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -75,7 +86,9 @@ function Field({ spec }: { spec: FieldSpec }) {
     );
   }
   return (
-    <div className={`field field-${spec.kind}${relevant ? '' : ' irrelevant'}${error ? ' invalid' : ''}`}>
+    <div
+      className={`field field-${spec.kind}${relevant ? '' : ' irrelevant'}${error ? ' invalid' : ''}`}
+    >
       <label htmlFor={id}>{spec.label}</label>
       {input}
       {spec.hint && (
@@ -93,9 +106,15 @@ function Field({ spec }: { spec: FieldSpec }) {
 }
 
 function PendingNote() {
-  const pending = useLab((s) => s.loadedConfig !== null && (s.status !== 'idle' || s.step > 0) && configPending(s));
+  const pending = useLab(
+    (s) => s.loadedConfig !== null && (s.status !== 'idle' || s.step > 0) && configPending(s),
+  );
   const invalid = useLab((s) => Object.keys(s.fieldErrors).length > 0);
-  if (invalid) return <p className="form-note warn-text">Fix the highlighted fields to start a run.</p>;
-  if (pending) return <p className="form-note">The form differs from the current run: Start or Reset applies it.</p>;
+  if (invalid)
+    return <p className="form-note warn-text">Fix the highlighted fields to start a run.</p>;
+  if (pending)
+    return (
+      <p className="form-note">The form differs from the current run: Start or Reset applies it.</p>
+    );
   return null;
 }

@@ -27,13 +27,32 @@ export function Controls() {
   const canStart = valid && !busy && !running && !paused;
   return (
     <div className="controls" role="toolbar" aria-label="Run controls">
-      <button type="button" className="primary" data-testid="btn-start" disabled={!canStart} onClick={act(() => labClient.start())} title="Start (space)">
+      <button
+        type="button"
+        className="primary"
+        data-testid="btn-start"
+        disabled={!canStart}
+        onClick={act(() => labClient.start())}
+        title="Start (space)"
+      >
         ▶ Start
       </button>
-      <button type="button" data-testid="btn-pause" disabled={!running} onClick={act(() => labClient.pause())} title="Pause (space)">
+      <button
+        type="button"
+        data-testid="btn-pause"
+        disabled={!running}
+        onClick={act(() => labClient.pause())}
+        title="Pause (space)"
+      >
         ❚❚ Pause
       </button>
-      <button type="button" data-testid="btn-resume" disabled={!paused} onClick={act(() => labClient.resume())} title="Resume (space)">
+      <button
+        type="button"
+        data-testid="btn-resume"
+        disabled={!paused}
+        onClick={act(() => labClient.resume())}
+        title="Resume (space)"
+      >
         ▶ Resume
       </button>
       <button
@@ -45,7 +64,13 @@ export function Controls() {
       >
         ⇥ Step
       </button>
-      <button type="button" data-testid="btn-stop" disabled={!running && !paused} onClick={act(() => labClient.stop())} title="Stop the run">
+      <button
+        type="button"
+        data-testid="btn-stop"
+        disabled={!running && !paused}
+        onClick={act(() => labClient.stop())}
+        title="Stop the run"
+      >
         ■ Stop
       </button>
       <button

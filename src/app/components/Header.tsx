@@ -8,7 +8,9 @@ export function Header() {
     <header className="app-header">
       <div className="brand">
         <h1>NC Lab</h1>
-        <p className="tagline">neural collapse in the unconstrained-features model, trained live in your browser</p>
+        <p className="tagline">
+          neural collapse in the unconstrained-features model, trained live in your browser
+        </p>
       </div>
       <div className="backend" aria-label="Compute backend">
         <span className="backend-label">backend</span>{' '}
@@ -22,8 +24,9 @@ export function Header() {
         )}
         <span className="adapter" data-testid="adapter-info">
           {adapter
-            ? [adapter.vendor, adapter.architecture, adapter.description || adapter.device].filter(Boolean).join(' · ') ||
-              'WebGPU adapter (no details)'
+            ? [adapter.vendor, adapter.architecture, adapter.description || adapter.device]
+                .filter(Boolean)
+                .join(' · ') || 'WebGPU adapter (no details)'
             : backend
               ? 'no WebGPU adapter'
               : 'probing…'}

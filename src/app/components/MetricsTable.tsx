@@ -5,7 +5,9 @@ import { useLab } from '../store';
 export function MetricsTable() {
   const report = useLab((s) => s.lastReport);
   if (!report) return null;
-  const rows = Object.entries(report.metrics).filter(([, v]) => !Array.isArray(v) || v.every((x) => typeof x === 'number' || x === null));
+  const rows = Object.entries(report.metrics).filter(
+    ([, v]) => !Array.isArray(v) || v.every((x) => typeof x === 'number' || x === null),
+  );
   return (
     <details className="metrics-table">
       <summary>All metrics at step {report.step} (table)</summary>
@@ -24,9 +26,13 @@ export function MetricsTable() {
               </th>
               <td>
                 {v === null || v === undefined ? (
-                  <span className="undefined">undefined: {report.undefinedReasons[key] ?? 'no reason given'}</span>
+                  <span className="undefined">
+                    undefined: {report.undefinedReasons[key] ?? 'no reason given'}
+                  </span>
                 ) : Array.isArray(v) ? (
-                  (v as (number | null)[]).map((x) => (x === null ? 'undefined' : fmt(x, 4))).join(', ')
+                  (v as (number | null)[])
+                    .map((x) => (x === null ? 'undefined' : fmt(x, 4)))
+                    .join(', ')
                 ) : typeof v === 'number' ? (
                   fmt(v, 5)
                 ) : (

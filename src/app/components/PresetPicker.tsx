@@ -19,7 +19,11 @@ export function PresetPicker() {
     <nav className="presets" aria-label="Presets">
       <h2>Presets</h2>
       {[...groups].map(([group, presets]) => (
-        <details key={group} className="preset-group" open={group === 'Teaching' || presets.some((p) => p.id === presetId)}>
+        <details
+          key={group}
+          className="preset-group"
+          open={group === 'Teaching' || presets.some((p) => p.id === presetId)}
+        >
           <summary>{group}</summary>
           <ul>
             {presets.map((p) => (

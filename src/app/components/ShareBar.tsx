@@ -32,7 +32,10 @@ function baseName(): string {
 function configForState(state: UfmInitState, saved: unknown, current: UfmConfig): UfmConfig {
   if (saved !== undefined) return parseConfig(saved);
   const K = Math.max(-1, ...state.targets) + 1;
-  const classSizes = Array.from({ length: K }, (_, k) => state.targets.filter((y) => y === k).length);
+  const classSizes = Array.from(
+    { length: K },
+    (_, k) => state.targets.filter((y) => y === k).length,
+  );
   const hidden = state.H[0]?.length ?? current.hidden;
   return parseConfig({
     ...current,
@@ -76,7 +79,11 @@ export function ShareBar() {
       const state = await labClient.snapshot();
       if (!state) throw new Error('no run loaded');
       const s = useLab.getState();
-      download(`${baseName()}-state-step${s.step}.json`, { ...state, config: s.loadedConfig, step: s.step });
+      download(`${baseName()}-state-step${s.step}.json`, {
+        ...state,
+        config: s.loadedConfig,
+        step: s.step,
+      });
     } catch (error) {
       labActions.addError(`Save state failed: ${errorText(error)}`);
     }
@@ -93,13 +100,18 @@ export function ShareBar() {
       }
       const parsed = ufmInitStateSchema.safeParse(raw);
       if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
-        throw new Error(`${file.name} is not a state file (needs H, fc_weights, fc_last_bias, targets): ${issues.join('; ')}`);
+        const issues = parsed.error.issues
+          .slice(0, 4)
+          .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+        throw new Error(
+          `${file.name} is not a state file (needs H, fc_weights, fc_last_bias, targets): ${issues.join('; ')}`,
+        );
       }
       const saved = (raw as { config?: unknown }).config;
       const config = configForState(parsed.data, saved, useLab.getState().config);
       const report = await labClient.load(config, parsed.data);
-      if (!report) throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
+      if (!report)
+        throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
       // Only a state the worker accepted changes the form (and the URL).
       labActions.setConfig(config);
       labActions.announce(`Loaded the state from ${file.name}.`);
@@ -122,10 +134,20 @@ export function ShareBar() {
         onFocus={(e) => e.currentTarget.select()}
       />
       {copied && <span role="status">{copied}</span>}
-      <button type="button" data-testid="btn-download" disabled={!hasRun} onClick={() => void saveResults()}>
+      <button
+        type="button"
+        data-testid="btn-download"
+        disabled={!hasRun}
+        onClick={() => void saveResults()}
+      >
         Download results
       </button>
-      <button type="button" data-testid="btn-save-state" disabled={!hasRun} onClick={() => void saveState()}>
+      <button
+        type="button"
+        data-testid="btn-save-state"
+        disabled={!hasRun}
+        onClick={() => void saveState()}
+      >
         Save state
       </button>
       <button type="button" data-testid="btn-load-state" onClick={() => fileRef.current?.click()}>

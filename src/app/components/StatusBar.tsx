@@ -28,7 +28,10 @@ export function StatusBar() {
         {timing ? `${fmt(timing.stepsPerSecond, 3)} steps/s` : '— steps/s'}
       </span>
       {from === 'state' && <span className="badge">from saved state</span>}
-      <span className="num-tensors" title="tf.memory().numTensors in the worker; it should stay flat while training">
+      <span
+        className="num-tensors"
+        title="tf.memory().numTensors in the worker; it should stay flat while training"
+      >
         tensors <span data-testid="num-tensors">{numTensors ?? '—'}</span>
       </span>
       {busy && (
@@ -36,7 +39,9 @@ export function StatusBar() {
           <span className="spinner" aria-hidden="true" /> {busy}
         </span>
       )}
-      {message && (status === 'diverged' || status === 'failed') && <span className="error-text">{message}</span>}
+      {message && (status === 'diverged' || status === 'failed') && (
+        <span className="error-text">{message}</span>
+      )}
       <span className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
       </span>

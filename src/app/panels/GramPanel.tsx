@@ -69,8 +69,20 @@ function buildGram(s: LabState): Figure | null {
   cells.forEach((c, i) => {
     const n = i === 0 ? '' : String(i + 1);
     const visible = c.z !== null;
-    layout[`xaxis${n}`] = { visible, showticklabels: K <= 16, tickfont: { size: 9 }, constrain: 'domain' };
-    layout[`yaxis${n}`] = { visible, autorange: 'reversed', showticklabels: K <= 16, tickfont: { size: 9 }, scaleanchor: `x${n}`, constrain: 'domain' };
+    layout[`xaxis${n}`] = {
+      visible,
+      showticklabels: K <= 16,
+      tickfont: { size: 9 },
+      constrain: 'domain',
+    };
+    layout[`yaxis${n}`] = {
+      visible,
+      autorange: 'reversed',
+      showticklabels: K <= 16,
+      tickfont: { size: 9 },
+      scaleanchor: `x${n}`,
+      constrain: 'domain',
+    };
   });
   return { data, layout };
 }

@@ -42,7 +42,10 @@ function buildLoss(s: LabState): Figure | null {
     layout: {
       uirevision: 'loss',
       xaxis: { title: { text: 'step' }, range: [0, total], zeroline: false },
-      yaxis: { ...logAxis([...data.flatMap((d) => ((d as { y?: (number | null)[] }).y ?? []))]), title: { text: 'loss' } },
+      yaxis: {
+        ...logAxis([...data.flatMap((d) => (d as { y?: (number | null)[] }).y ?? [])]),
+        title: { text: 'loss' },
+      },
       legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
       margin: { l: 56, r: 12, t: 12, b: 84 },
     },

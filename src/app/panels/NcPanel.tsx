@@ -19,10 +19,25 @@ function metricsFor(kind: TargetKind): Metric[] {
   const t = TARGET_KEYS[kind];
   return [
     { title: 'NC1  Tr(Σ_W Σ_B⁺)/K', key: 'nc1_pinv', deepKey: 'deep_nc1_pinv', log: true },
-    { title: `NC2 classifier → ${TARGET_LABEL[kind]}`, key: t.nc2W, deepKey: t.deep?.nc2W ?? null, log: true },
-    { title: `NC2 class means → ${TARGET_LABEL[kind]}`, key: t.nc2H, deepKey: t.deep?.nc2H ?? null, log: true },
+    {
+      title: `NC2 classifier → ${TARGET_LABEL[kind]}`,
+      key: t.nc2W,
+      deepKey: t.deep?.nc2W ?? null,
+      log: true,
+    },
+    {
+      title: `NC2 class means → ${TARGET_LABEL[kind]}`,
+      key: t.nc2H,
+      deepKey: t.deep?.nc2H ?? null,
+      log: true,
+    },
     { title: 'NC3 W H̄ᵀ vs target', key: t.nc3WH, deepKey: t.deep?.nc3WH ?? null, log: true },
-    { title: 'NC3 self-duality ‖W/‖W‖ − H̄/‖H̄‖‖', key: t.nc3Dual, deepKey: t.deep?.nc3Dual ?? null, log: true },
+    {
+      title: 'NC3 self-duality ‖W/‖W‖ − H̄/‖H̄‖‖',
+      key: t.nc3Dual,
+      deepKey: t.deep?.nc3Dual ?? null,
+      log: true,
+    },
   ];
 }
 
@@ -62,7 +77,9 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
     const layers = perLayer ? M : 1;
     const ys: (number | null)[] = [];
     for (let l = 0; l < layers; l++) {
-      const y = entries.map((e) => forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key)));
+      const y = entries.map((e) =>
+        forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key)),
+      );
       ys.push(...y);
       const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
       data.push({
@@ -80,7 +97,11 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         hovertemplate: `${name}: %{y:.3g}<extra>step %{x}</extra>`,
       });
     }
-    layout[ax.xa] = { title: i >= 4 ? { text: 'step' } : undefined, zeroline: false, range: [0, total] };
+    layout[ax.xa] = {
+      title: i >= 4 ? { text: 'step' } : undefined,
+      zeroline: false,
+      range: [0, total],
+    };
     layout[ax.ya] = logAxis(ys);
     annotations.push(subplotTitle(i, perLayer || M === 1 ? m.title : `${m.title} (l = 0 only)`));
   });
@@ -95,7 +116,11 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
       yaxis: ax.y,
       x: steps,
       y: entries.map((e) => scalar(e.metrics, t.key)),
-      line: { color: t.color, width: 1.4, dash: t.key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot' },
+      line: {
+        color: t.color,
+        width: 1.4,
+        dash: t.key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot',
+      },
       hovertemplate: `${t.name}: %{y:.3f}<extra>step %{x}</extra>`,
     });
   }
@@ -139,7 +164,9 @@ export function NcPanel() {
           {choice === 'auto' || choice === auto ? (
             config && <>({targetReason(config)})</>
           ) : (
-            <span className="warn-text">not the optimum of this config ({TARGET_LABEL[auto]} is)</span>
+            <span className="warn-text">
+              not the optimum of this config ({TARGET_LABEL[auto]} is)
+            </span>
           )}
           {config && config.depth > 1 && kind === 'gof' && (
             <> · the engine has no per-layer GOF keys, so GOF curves are for l = 0 (H)</>
@@ -174,12 +201,17 @@ export function NcPanel() {
 function CurrentValues({ kind, config }: { kind: TargetKind; config: UfmConfig | null }) {
   const report = useLab((s) => s.lastReport);
   if (!report || !config) return null;
-  const rows = [...metricsFor(kind).map((m) => ({ title: m.title, key: m.key })), ...NC4.map((t) => ({ title: t.name, key: t.key }))];
+  const rows = [
+    ...metricsFor(kind).map((m) => ({ title: m.title, key: m.key })),
+    ...NC4.map((t) => ({ title: t.name, key: t.key })),
+  ];
   return (
     <table className="values" aria-label={`Metric values at step ${report.step}`}>
       <caption>
         At step {report.step}
-        {config.depth > 1 && <> (plain keys: l = 0, the features H and the whole product W_M⋯W_1)</>}
+        {config.depth > 1 && (
+          <> (plain keys: l = 0, the features H and the whole product W_M⋯W_1)</>
+        )}
       </caption>
       <tbody>
         {rows.map((r) => {
@@ -191,7 +223,11 @@ function CurrentValues({ kind, config }: { kind: TargetKind; config: UfmConfig |
                 {r.title} <code>{r.key}</code>
               </th>
               <td data-testid={`value-${r.key}`}>
-                {v !== null ? fmt(v, 4) : <span className="undefined">undefined: {reason ?? 'not reported'}</span>}
+                {v !== null ? (
+                  fmt(v, 4)
+                ) : (
+                  <span className="undefined">undefined: {reason ?? 'not reported'}</span>
+                )}
               </td>
             </tr>
           );

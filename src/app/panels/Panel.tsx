@@ -1,7 +1,14 @@
 import type { ReactNode } from 'react';
 
 /** A titled panel section; `testId` is what the e2e tests look for. */
-export function Panel({ testId, title, subtitle, actions, children, wide }: {
+export function Panel({
+  testId,
+  title,
+  subtitle,
+  actions,
+  children,
+  wide,
+}: {
   testId: string;
   title: string;
   subtitle?: ReactNode;
@@ -11,7 +18,11 @@ export function Panel({ testId, title, subtitle, actions, children, wide }: {
 }) {
   const id = `${testId}-title`;
   return (
-    <section className={`panel${wide ? ' panel-wide' : ''}`} data-testid={testId} aria-labelledby={id}>
+    <section
+      className={`panel${wide ? ' panel-wide' : ''}`}
+      data-testid={testId}
+      aria-labelledby={id}
+    >
       <header className="panel-head">
         <div>
           <h2 id={id}>{title}</h2>

@@ -59,7 +59,11 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
       const layout: Partial<Layout> = {
         height,
         margin: { l: 48, r: 12, t: 28, b: 36 },
-        font: { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 11, color: '#1f2933' },
+        font: {
+          family: 'system-ui, -apple-system, "Segoe UI", sans-serif',
+          size: 11,
+          color: '#1f2933',
+        },
         paper_bgcolor: 'rgba(0,0,0,0)',
         plot_bgcolor: '#fff',
         ...figure.layout,
@@ -120,7 +124,8 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
 }
 
 function shallowEqual(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
   return Object.is(a, b);
 }
 

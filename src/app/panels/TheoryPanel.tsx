@@ -31,7 +31,10 @@ function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] 
       }
     : {
         title: 'singular values of W_M⋯W_1',
-        labels: Array.from({ length: Math.max(g.productSingularValues.length, K) }, (_, i) => `σ${i + 1}`),
+        labels: Array.from(
+          { length: Math.max(g.productSingularValues.length, K) },
+          (_, i) => `σ${i + 1}`,
+        ),
         measured: g.productSingularValues,
         predicted: t.productSingularValues,
       };
@@ -44,9 +47,19 @@ function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] 
       measured: g.classMeanNorms,
       predicted: t.classMeanNorms,
     },
-    { title: 'diag(W H̄ᵀ): output on own class', labels: classLabels, measured: g.whDiag, predicted: whDiagTheory },
+    {
+      title: 'diag(W H̄ᵀ): output on own class',
+      labels: classLabels,
+      measured: g.whDiag,
+      predicted: whDiagTheory,
+    },
     config.bias
-      ? { title: 'last-layer bias b_k (theory: n_k/N)', labels: classLabels, measured: g.bias ?? [], predicted: t.biasVector ?? [] }
+      ? {
+          title: 'last-layer bias b_k (theory: n_k/N)',
+          labels: classLabels,
+          measured: g.bias ?? [],
+          predicted: t.biasVector ?? [],
+        }
       : { title: 'bias', labels: [], measured: [], predicted: [], note: 'no bias in this config' },
   ];
 }
@@ -77,7 +90,11 @@ function buildTheory(s: LabState): Figure | null {
       yaxis: `y${n}`,
       x: sr.labels,
       y: sr.measured,
-      marker: { color: sr.labels.map((_, k) => (sr.labels[0]?.startsWith('class') ? classColor(k) : '#4e79a7')) },
+      marker: {
+        color: sr.labels.map((_, k) =>
+          sr.labels[0]?.startsWith('class') ? classColor(k) : '#4e79a7',
+        ),
+      },
       hovertemplate: '%{x}: measured %{y:.4g}<extra></extra>',
     });
     data.push({
@@ -90,7 +107,12 @@ function buildTheory(s: LabState): Figure | null {
       yaxis: `y${n}`,
       x: sr.labels,
       y: sr.predicted,
-      marker: { symbol: 'line-ew-open', size: 26, color: '#111', line: { width: 2.5, color: '#111' } },
+      marker: {
+        symbol: 'line-ew-open',
+        size: 26,
+        color: '#111',
+        line: { width: 2.5, color: '#111' },
+      },
       hovertemplate: '%{x}: theory %{y:.4g}<extra></extra>',
     });
     const visible = sr.labels.length > 0;
@@ -114,7 +136,9 @@ function buildTheory(s: LabState): Figure | null {
 
 function directionLabels(config: UfmConfig, t: UfmTheory): string[] {
   return t.a.map((a, i) =>
-    config.bias ? `dir ${i} (a=${absorbed(t, i) ? '0' : fmt(a, 3)})` : `class ${i} (n=${config.classSizes[i]})`,
+    config.bias
+      ? `dir ${i} (a=${absorbed(t, i) ? '0' : fmt(a, 3)})`
+      : `class ${i} (n=${config.classSizes[i]})`,
   );
 }
 
@@ -130,7 +154,8 @@ function buildMinority(s: LabState): Figure | null {
   const labels = directionLabels(config, t);
   const idx = labels.map((_, i) => i).filter((i) => !absorbed(t, i));
   const zero = new Set(t.zeroDirections);
-  const colour = (i: number) => (zero.has(i) ? '#e15759' : t.xPositiveButNotGlobal[i] ? '#f28e2b' : '#59a14f');
+  const colour = (i: number) =>
+    zero.has(i) ? '#e15759' : t.xPositiveButNotGlobal[i] ? '#f28e2b' : '#59a14f';
   const x = idx.map((i) => labels[i]);
   const data: Data[] = [
     {
@@ -167,7 +192,11 @@ function buildMinority(s: LabState): Figure | null {
     layout: {
       uirevision: 'minority',
       yaxis: {
-        ...logAxis([...idx.map((i) => t.ratios[i]), t.thresholdRatioGlobalMin, t.thresholdRatioPositiveRoot]),
+        ...logAxis([
+          ...idx.map((i) => t.ratios[i]),
+          t.thresholdRatioGlobalMin,
+          t.thresholdRatioPositiveRoot,
+        ]),
         title: { text: 'b̃ / a_k' },
       },
       xaxis: { tickfont: { size: 9 }, automargin: true },
@@ -195,8 +224,8 @@ export function TheoryPanel() {
       />
       <h3 className="sub-head">Minority collapse</h3>
       <p className="panel-sub">
-        A class (bias-free) or direction (with bias) survives when b̃/a_k is below the global-minimum threshold; above
-        it the global minimiser sends it to 0.
+        A class (bias-free) or direction (with bias) survives when b̃/a_k is below the global-minimum
+        threshold; above it the global minimiser sends it to 0.
       </p>
       <PlotFigure
         build={buildMinority}
@@ -215,7 +244,8 @@ function MinorityTable({ config, theory: t }: { config: UfmConfig; theory: UfmTh
   return (
     <table className="values compact" data-testid="minority-table">
       <caption>
-        b̃ = M N λ_W (N λ_H)^(1/M) = {fmt(t.b, 4)}; thresholds on b̃/a_k: global min {fmt(t.thresholdRatioGlobalMin, 4)}
+        b̃ = M N λ_W (N λ_H)^(1/M) = {fmt(t.b, 4)}; thresholds on b̃/a_k: global min{' '}
+        {fmt(t.thresholdRatioGlobalMin, 4)}
         {t.M > 1 && <>, positive root {fmt(t.thresholdRatioPositiveRoot, 4)}</>}
       </caption>
       <thead>

@@ -11,8 +11,16 @@ function unitMax(vectors: number[][]): number[][] {
 }
 
 /** Segments from the origin to every point, as one trace with gaps. */
-function spokes(points: number[][]): { x: (number | null)[]; y: (number | null)[]; z: (number | null)[] } {
-  const out = { x: [] as (number | null)[], y: [] as (number | null)[], z: [] as (number | null)[] };
+function spokes(points: number[][]): {
+  x: (number | null)[];
+  y: (number | null)[];
+  z: (number | null)[];
+} {
+  const out = {
+    x: [] as (number | null)[],
+    y: [] as (number | null)[],
+    z: [] as (number | null)[],
+  };
   for (const p of points) {
     out.x.push(0, p[0], null);
     out.y.push(0, p[1], null);
@@ -30,8 +38,24 @@ function build3d(s: LabState): Figure | null {
   const names = config.classSizes.map((n, k) => `class ${k} (n=${n})`);
   const colors = names.map((_, k) => classColor(k));
   const data: Data[] = [
-    { type: 'scatter3d', mode: 'lines', name: 'means (spokes)', showlegend: false, hoverinfo: 'skip', ...spokes(means), line: { color: '#4e79a7', width: 4 } },
-    { type: 'scatter3d', mode: 'lines', name: 'classifier (spokes)', showlegend: false, hoverinfo: 'skip', ...spokes(rows), line: { color: '#e15759', width: 3, dash: 'dash' } },
+    {
+      type: 'scatter3d',
+      mode: 'lines',
+      name: 'means (spokes)',
+      showlegend: false,
+      hoverinfo: 'skip',
+      ...spokes(means),
+      line: { color: '#4e79a7', width: 4 },
+    },
+    {
+      type: 'scatter3d',
+      mode: 'lines',
+      name: 'classifier (spokes)',
+      showlegend: false,
+      hoverinfo: 'skip',
+      ...spokes(rows),
+      line: { color: '#e15759', width: 3, dash: 'dash' },
+    },
     {
       type: 'scatter3d',
       mode: 'markers',
@@ -55,7 +79,13 @@ function build3d(s: LabState): Figure | null {
       hovertemplate: '%{text} classifier<extra></extra>',
     },
   ];
-  const axis = { range: [-1.1, 1.1], zeroline: true, showspikes: false, tickfont: { size: 9 }, dtick: 0.5 };
+  const axis = {
+    range: [-1.1, 1.1],
+    zeroline: true,
+    showspikes: false,
+    tickfont: { size: 9 },
+    dtick: 0.5,
+  };
   return {
     data,
     layout: {
@@ -86,8 +116,8 @@ export function View3dPanel() {
       title="3-D view"
       subtitle={
         <>
-          <span data-testid="view3d-basis">{basis}</span> · means ● and classifier rows ◇, each set scaled to unit max
-          norm; drag to rotate (the camera stays while training runs).
+          <span data-testid="view3d-basis">{basis}</span> · means ● and classifier rows ◇, each set
+          scaled to unit max norm; drag to rotate (the camera stays while training runs).
         </>
       }
     >

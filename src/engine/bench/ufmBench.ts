@@ -30,7 +30,9 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   const init = randomInit(config);
   const bias = init.bias;
   const H = tf.tidy(() => tf.variable(tf.tensor2d(init.H, [init.N, init.d])));
-  const Ws = init.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))));
+  const Ws = init.layers.map((l) =>
+    tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))),
+  );
   const b = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
   const Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32'));
   const opt = tf.train.momentum(config.lr, config.momentum);
@@ -60,7 +62,10 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   return (1000 * steps) / ms;
 }
 
-async function labStepsPerSecond(config: UfmConfig, steps: number): Promise<{ sps: number; measureMs: number }> {
+async function labStepsPerSecond(
+  config: UfmConfig,
+  steps: number,
+): Promise<{ sps: number; measureMs: number }> {
   const session = new UfmSession(config);
   try {
     await session.train(2);
@@ -81,7 +86,12 @@ async function labStepsPerSecond(config: UfmConfig, steps: number): Promise<{ sp
   }
 }
 
-export async function benchUfm(config: UfmConfig, label: string, steps: number, rounds = 2): Promise<UfmBenchRow> {
+export async function benchUfm(
+  config: UfmConfig,
+  label: string,
+  steps: number,
+  rounds = 2,
+): Promise<UfmBenchRow> {
   // Alternate the two and keep each one's best round, so warm-up and a busy neighbour do not
   // count against whichever happened to run first.
   let bare = 0;

@@ -20,7 +20,9 @@ describe('presets', () => {
   });
 
   // The quick presets must show what they say: a run reaches the closed-form global minimum.
-  const quick = PRESETS.filter((p) => p.group === 'Teaching' || p.group === 'Minority collapse').filter((p) => p.id !== 'tiny-check');
+  const quick = PRESETS.filter(
+    (p) => p.group === 'Teaching' || p.group === 'Minority collapse',
+  ).filter((p) => p.id !== 'tiny-check');
   for (const preset of quick) {
     it(`${preset.id} converges to the closed-form minimum`, async () => {
       const result = await runExperiment(preset.config, backend);

@@ -30,7 +30,10 @@ function balanced(depth: number, bias: boolean): Preset {
  */
 function imbalanced(depth: number): Preset {
   const initStd = depth > 1 ? 0.02 : base.initStd;
-  const note = depth > 1 ? ' Initial std 0.02: the seed\'s 0.1 diverges at d = 2048 with M > 1 (set initStd = 0.1 to see it).' : '';
+  const note =
+    depth > 1
+      ? " Initial std 0.02: the seed's 0.1 diverges at d = 2048 with M > 1 (set initStd = 0.1 to see it)."
+      : '';
   return {
     id: `seed-imbalanced-m${depth}`,
     group: 'Seed 000: imbalanced',
@@ -52,7 +55,17 @@ export const PRESETS: Preset[] = [
     title: 'Minority collapse, M = 1 (λ = 0.02)',
     summary:
       'With λ_W = λ_H = 0.02 the two 50-sample classes are past the threshold n_k > N²λ_Wλ_H, so their classifier rows and means shrink to zero while the large classes survive.',
-    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 16, depth: 1, bias: false, lambdaW: 0.02, lambdaH: 0.02, steps: 5000, reportEvery: 50 },
+    config: {
+      ...base,
+      classSizes: [200, 100, 50, 50],
+      hidden: 16,
+      depth: 1,
+      bias: false,
+      lambdaW: 0.02,
+      lambdaH: 0.02,
+      steps: 5000,
+      reportEvery: 50,
+    },
   },
   {
     id: 'minority-collapse-m3',
@@ -62,44 +75,111 @@ export const PRESETS: Preset[] = [
       'Three linear layers and λ = 0.0135 put the 50-sample classes beyond the depth-3 threshold b/n_k ≤ 2^{2/3}/3, so they collapse to the origin at every layer while the others form an orthogonal frame.',
     // With M ≥ 2, x = 0 is always a local minimum: a small initialisation can trap a surviving
     // class there too, hence the wider layers and larger initial std.
-    config: { ...base, classSizes: [200, 100, 50, 50], hidden: 32, depth: 3, bias: false, lambdaW: 0.0135, lambdaH: 0.0135, initStd: 0.35, steps: 8000, reportEvery: 50 },
+    config: {
+      ...base,
+      classSizes: [200, 100, 50, 50],
+      hidden: 32,
+      depth: 3,
+      bias: false,
+      lambdaW: 0.0135,
+      lambdaH: 0.0135,
+      initStd: 0.35,
+      steps: 8000,
+      reportEvery: 50,
+    },
   },
   {
     id: 'teach-etf-3d',
     group: 'Teaching',
     title: 'Simplex ETF in 3-D (K = 4, d = 3, bias)',
-    summary: 'Four classes in three dimensions: with a bias the class means and classifier rows spread into a regular tetrahedron within a few seconds.',
-    config: { ...base, classSizes: [25, 25, 25, 25], hidden: 3, depth: 1, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 2000, reportEvery: 20 },
+    summary:
+      'Four classes in three dimensions: with a bias the class means and classifier rows spread into a regular tetrahedron within a few seconds.',
+    config: {
+      ...base,
+      classSizes: [25, 25, 25, 25],
+      hidden: 3,
+      depth: 1,
+      bias: true,
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      steps: 2000,
+      reportEvery: 20,
+    },
   },
   {
     id: 'teach-orthogonal-3d',
     group: 'Teaching',
     title: 'Orthogonal frame in 3-D (K = 3, d = 3, no bias)',
-    summary: 'Without a bias the optimum is not a simplex: three classes line up with three orthogonal axes, classifier rows on top of their means.',
-    config: { ...base, classSizes: [25, 25, 25], hidden: 3, depth: 1, bias: false, lambdaW: 5e-3, lambdaH: 5e-3, steps: 2000, reportEvery: 20 },
+    summary:
+      'Without a bias the optimum is not a simplex: three classes line up with three orthogonal axes, classifier rows on top of their means.',
+    config: {
+      ...base,
+      classSizes: [25, 25, 25],
+      hidden: 3,
+      depth: 1,
+      bias: false,
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      steps: 2000,
+      reportEvery: 20,
+    },
   },
   {
     id: 'teach-deep-m3',
     group: 'Teaching',
     title: 'Collapse through 3 linear layers (quick)',
-    summary: 'A small deep linear head (d = 16, M = 3) in which NC1–NC3 fall at every depth within a minute, the deeper layers collapsing alongside the first.',
+    summary:
+      'A small deep linear head (d = 16, M = 3) in which NC1–NC3 fall at every depth within a minute, the deeper layers collapsing alongside the first.',
     // Initial std 0.25: at 0.1 the product W_3W_2W_1 starts so small that some directions stay
     // in the local minimum at 0 that every deep (M ≥ 2) linear head has.
-    config: { ...base, classSizes: [30, 30, 30, 30], hidden: 16, depth: 3, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, initStd: 0.25, steps: 3000, reportEvery: 25 },
+    config: {
+      ...base,
+      classSizes: [30, 30, 30, 30],
+      hidden: 16,
+      depth: 3,
+      bias: true,
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      initStd: 0.25,
+      steps: 3000,
+      reportEvery: 25,
+    },
   },
   {
     id: 'teach-imbalanced',
     group: 'Teaching',
     title: 'Imbalanced classes, general orthogonal frame (quick)',
-    summary: 'Class sizes 60/30/15/15 without a bias: orthogonal classifier rows whose lengths grow with class size, next to the closed-form lengths.',
-    config: { ...base, classSizes: [60, 30, 15, 15], hidden: 16, depth: 1, bias: false, lambdaW: 5e-3, lambdaH: 5e-3, steps: 3000, reportEvery: 25 },
+    summary:
+      'Class sizes 60/30/15/15 without a bias: orthogonal classifier rows whose lengths grow with class size, next to the closed-form lengths.',
+    config: {
+      ...base,
+      classSizes: [60, 30, 15, 15],
+      hidden: 16,
+      depth: 1,
+      bias: false,
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      steps: 3000,
+      reportEvery: 25,
+    },
   },
   {
     id: 'tiny-check',
     group: 'Teaching',
     title: 'Tiny check run (K = 4, n = 10, d = 8)',
-    summary: 'The smallest run that still collapses: a few hundred steps for checking a machine or a backend.',
-    config: { ...base, classSizes: [10, 10, 10, 10], hidden: 8, depth: 2, bias: true, lambdaW: 5e-3, lambdaH: 5e-3, steps: 300, reportEvery: 20 },
+    summary:
+      'The smallest run that still collapses: a few hundred steps for checking a machine or a backend.',
+    config: {
+      ...base,
+      classSizes: [10, 10, 10, 10],
+      hidden: 8,
+      depth: 2,
+      bias: true,
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      steps: 300,
+      reportEvery: 20,
+    },
   },
 ];
 

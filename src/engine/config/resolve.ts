@@ -12,8 +12,11 @@ export function resolveConfig(input: unknown): ExperimentConfig {
     const { preset, ...overrides } = input as Record<string, unknown>;
     if (preset === undefined) return parseConfig(overrides);
     const found = typeof preset === 'string' ? findPreset(preset) : undefined;
-    if (!found) throw new ConfigError([{ field: 'preset', message: `unknown preset "${String(preset)}"` }]);
+    if (!found)
+      throw new ConfigError([{ field: 'preset', message: `unknown preset "${String(preset)}"` }]);
     return parseConfig({ ...found.config, ...overrides });
   }
-  throw new ConfigError([{ field: '(config)', message: 'expected a share URL or a config object' }]);
+  throw new ConfigError([
+    { field: '(config)', message: 'expected a share URL or a config object' },
+  ]);
 }

@@ -24,7 +24,10 @@ export interface UrlState {
   autorun: boolean;
 }
 
-export function configToQuery(config: ExperimentConfig, extra: Record<string, string> = {}): string {
+export function configToQuery(
+  config: ExperimentConfig,
+  extra: Record<string, string> = {},
+): string {
   const params = new URLSearchParams({ v: String(SCHEMA_VERSION) });
   for (const [key, value] of Object.entries(config)) {
     params.set(key, formatValue(value));
@@ -61,7 +64,8 @@ export function parseQuery(input: string | URLSearchParams): UrlState {
 
   const presetId = params.get('preset');
   const preset = presetId ? findPreset(presetId) : undefined;
-  if (presetId && !preset) problems.push({ field: 'preset', message: `unknown preset "${presetId}"` });
+  if (presetId && !preset)
+    problems.push({ field: 'preset', message: `unknown preset "${presetId}"` });
 
   const raw: Record<string, unknown> = { ...(preset?.config ?? DEFAULT_UFM_CONFIG) };
   for (const [key, text] of params) {
@@ -84,7 +88,11 @@ export function parseQuery(input: string | URLSearchParams): UrlState {
   if (problems.length || !parsed.success) throw new ConfigError(problems);
 
   const autorun = params.get('autorun');
-  return { config: parsed.data, presetId: preset ? preset.id : null, autorun: autorun === '1' || autorun === 'true' };
+  return {
+    config: parsed.data,
+    presetId: preset ? preset.id : null,
+    autorun: autorun === '1' || autorun === 'true',
+  };
 }
 
 function toParams(input: string | URLSearchParams): URLSearchParams {

@@ -9,7 +9,12 @@ export function readOracle<T>(relative: string): T {
   return JSON.parse(readFileSync(ORACLE_DIR + relative, 'utf8')) as T;
 }
 
-export const UFM_CASES = ['balanced_M1_nobias', 'balanced_M3_bias', 'imbalanced_M1', 'imbalanced_M3'] as const;
+export const UFM_CASES = [
+  'balanced_M1_nobias',
+  'balanced_M3_bias',
+  'imbalanced_M1',
+  'imbalanced_M3',
+] as const;
 
 interface LayerMetrics {
   NC2_ETF_W: number;

@@ -1,4 +1,12 @@
-import { centreRows, dot, matMulT, normalised, singularValues, symmetricEigen, type Mat } from '../linalg';
+import {
+  centreRows,
+  dot,
+  matMulT,
+  normalised,
+  singularValues,
+  symmetricEigen,
+  type Mat,
+} from '../linalg';
 
 /**
  * What the geometry panels draw, computed in the engine (the UI never computes metrics): Gram
@@ -37,7 +45,12 @@ export function ufmGeometry(
 ): { geometry: UfmGeometry; axes: Mat | null } {
   const centred = bias !== null;
   const N = counts.reduce((s, n) => s + n, 0);
-  const means = centred ? centreRows(classMeans, counts.map((n) => n / N)) : classMeans;
+  const means = centred
+    ? centreRows(
+        classMeans,
+        counts.map((n) => n / N),
+      )
+    : classMeans;
   const { view3d, axes } = project3d(means, W, previousAxes);
   return {
     geometry: {
@@ -60,11 +73,18 @@ export function ufmGeometry(
  * (from the K×K Gram), with signs kept consistent with the previous report so the view does
  * not flip while training runs.
  */
-function project3d(means: Mat, W: Mat, previousAxes: Mat | null): { view3d: View3d; axes: Mat | null } {
+function project3d(
+  means: Mat,
+  W: Mat,
+  previousAxes: Mat | null,
+): { view3d: View3d; axes: Mat | null } {
   const d = means[0].length;
   if (d <= 3) {
     const pad = (v: number[]) => [0, 1, 2].map((i) => v[i] ?? 0);
-    return { view3d: { basis: 'raw', explained: 1, means: means.map(pad), classifier: W.map(pad) }, axes: null };
+    return {
+      view3d: { basis: 'raw', explained: 1, means: means.map(pad), classifier: W.map(pad) },
+      axes: null,
+    };
   }
   const { values, vectors } = symmetricEigen(matMulT(means, means));
   const total = values.reduce((s, v) => s + Math.max(0, v), 0);
@@ -74,7 +94,10 @@ function project3d(means: Mat, W: Mat, previousAxes: Mat | null): { view3d: View
     let axis: number[];
     if (lambda > 1e-12 * (values[0] || 1)) {
       // u_i = H̄ᵀ v_i / √λ_i
-      axis = Array.from({ length: d }, (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[k][i], 0) / Math.sqrt(lambda));
+      axis = Array.from(
+        { length: d },
+        (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[k][i], 0) / Math.sqrt(lambda),
+      );
     } else {
       axis = new Array<number>(d).fill(0);
     }
@@ -84,7 +107,12 @@ function project3d(means: Mat, W: Mat, previousAxes: Mat | null): { view3d: View
   const kept = values.slice(0, 3).reduce((s, v) => s + Math.max(0, v), 0);
   const project = (v: number[]) => axes.map((u) => dot(v, u));
   return {
-    view3d: { basis: 'pca', explained: total > 0 ? kept / total : 0, means: means.map(project), classifier: W.map(project) },
+    view3d: {
+      basis: 'pca',
+      explained: total > 0 ? kept / total : 0,
+      means: means.map(project),
+      classifier: W.map(project),
+    },
     axes,
   };
 }

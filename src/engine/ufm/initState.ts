@@ -60,14 +60,16 @@ export function arraysFromState(config: UfmConfig, state: UfmInitState): UfmInit
   const fail = (msg: string): never => {
     throw new Error(`init: ${msg}`);
   };
-  if (state.targets.length !== N) fail(`targets has ${state.targets.length} labels, config has N = ${N}`);
+  if (state.targets.length !== N)
+    fail(`targets has ${state.targets.length} labels, config has N = ${N}`);
   const counts = new Array<number>(K).fill(0);
   for (const y of state.targets) {
     if (y >= K) fail(`targets contains label ${y}, config has K = ${K} classes`);
     counts[y]++;
   }
   counts.forEach((c, k) => {
-    if (c !== config.classSizes[k]) fail(`class ${k} has ${c} targets, classSizes says ${config.classSizes[k]}`);
+    if (c !== config.classSizes[k])
+      fail(`class ${k} has ${c} targets, classSizes says ${config.classSizes[k]}`);
   });
   if (state.H.length !== N) fail(`H has ${state.H.length} rows, expected N = ${N}`);
   const H = new Float32Array(N * d);
@@ -90,7 +92,8 @@ export function arraysFromState(config: UfmConfig, state: UfmInitState): UfmInit
   });
   let bias: Float32Array | null = null;
   if (config.bias) {
-    if (!state.fc_last_bias || state.fc_last_bias.length !== K) fail(`fc_last_bias must have K = ${K} entries`);
+    if (!state.fc_last_bias || state.fc_last_bias.length !== K)
+      fail(`fc_last_bias must have K = ${K} entries`);
     bias = Float32Array.from(state.fc_last_bias as number[]);
   } else if (state.fc_last_bias) {
     fail('fc_last_bias is given but the config has bias = false');

@@ -28,10 +28,14 @@ export class UfmModel {
     this.labels = init.labels;
     // Inside tidy, so the tensors the variables are copied from are freed.
     this.H = tf.tidy(() => tf.variable(tf.tensor2d(init.H, [init.N, init.d])));
-    this.layers = init.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))));
+    this.layers = init.layers.map((l) =>
+      tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))),
+    );
     const bias = init.bias;
     this.bias = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
-    this.Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32') as tf.Tensor2D);
+    this.Y = tf.tidy(
+      () => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32') as tf.Tensor2D,
+    );
   }
 
   get variables(): tf.Variable[] {

@@ -83,14 +83,21 @@ describe.each(UFM_CASES)('reference trajectory %s', (name) => {
     const session = new UfmSession(config, oracle.init);
     try {
       const before = await session.measure('cheap');
-      expect(within(before.metrics.loss, oracle.init.loss_at_init, { atol: 0, rtol: 1e-6 })).toBe(true);
+      expect(within(before.metrics.loss, oracle.init.loss_at_init, { atol: 0, rtol: 1e-6 })).toBe(
+        true,
+      );
       await session.train(1);
       const ref = oracle.trajectory[0];
       expect(ref.step).toBe(1);
       const state = await session.snapshot();
       expect(maxAbsDiff(state.H.flat(), ref.state!.H.flat())).toBeLessThan(STEP_ATOL);
-      state.fc_weights.forEach((w, j) => expect(maxAbsDiff(w.flat(), ref.state!.fc_weights[j].flat()), `W_${j + 1}`).toBeLessThan(STEP_ATOL));
-      if (ref.state!.fc_last_bias) expect(maxAbsDiff(state.fc_last_bias!, ref.state!.fc_last_bias)).toBeLessThan(STEP_ATOL);
+      state.fc_weights.forEach((w, j) =>
+        expect(maxAbsDiff(w.flat(), ref.state!.fc_weights[j].flat()), `W_${j + 1}`).toBeLessThan(
+          STEP_ATOL,
+        ),
+      );
+      if (ref.state!.fc_last_bias)
+        expect(maxAbsDiff(state.fc_last_bias!, ref.state!.fc_last_bias)).toBeLessThan(STEP_ATOL);
       const after = await session.measure('cheap');
       expect(within(after.metrics.loss, ref.loss_post_step, { atol: 0, rtol: 1e-6 })).toBe(true);
     } finally {
@@ -109,19 +116,36 @@ describe.each(UFM_CASES)('reference trajectory %s', (name) => {
         await session.train(ref.step - session.step);
         const { metrics, numTensors } = await session.measure('cheap');
         tensorCounts.add(numTensors);
-        const check = (what: string, got: unknown, want: number, tol: { atol: number; rtol: number }) => {
-          if (!within(got, want, tol)) failures.push(`step ${ref.step} ${what}: got ${String(got)}, reference ${want}`);
+        const check = (
+          what: string,
+          got: unknown,
+          want: number,
+          tol: { atol: number; rtol: number },
+        ) => {
+          if (!within(got, want, tol))
+            failures.push(`step ${ref.step} ${what}: got ${String(got)}, reference ${want}`);
         };
         check('loss', metrics.loss, ref.loss_post_step, { atol: 0, rtol: LOSS_RTOL });
-        check('loss_mse', metrics.loss_mse, ref.loss_terms_post_step.mse, { atol: 1e-8, rtol: 1e-3 });
+        check('loss_mse', metrics.loss_mse, ref.loss_terms_post_step.mse, {
+          atol: 1e-8,
+          rtol: 1e-3,
+        });
         // The reference stores accuracy as a float32 percentage (27.000001907…).
-        check('net accuracy', 100 * Number(metrics.net_accuracy_train), ref.train_acc, { atol: 1e-4, rtol: 0 });
+        check('net accuracy', 100 * Number(metrics.net_accuracy_train), ref.train_acc, {
+          atol: 1e-4,
+          rtol: 0,
+        });
         check('nc1_pinv', metrics.nc1_pinv, ref.spec.NC1, NC1);
         ref.spec.per_layer.forEach((layer, i) => {
           const l = M - 1 - i;
           for (const [oracleKey, key] of Object.entries(LAYER_KEYS)) {
             const want = layer[oracleKey as keyof typeof LAYER_KEYS];
-            check(`${oracleKey} (l = ${l})`, layerValue(metrics, key, l, M), want, oracleKey === 'NC1_extra' ? NC1 : METRIC);
+            check(
+              `${oracleKey} (l = ${l})`,
+              layerValue(metrics, key, l, M),
+              want,
+              oracleKey === 'NC1_extra' ? NC1 : METRIC,
+            );
           }
         });
         if (!config.bias && ref.spec.gof) {

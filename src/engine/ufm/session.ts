@@ -40,7 +40,9 @@ export class UfmSession {
         this.optimizer.minimize(() => this.model.loss(), false, vars);
       });
     }
-    const cost = tf.tidy(() => this.optimizer.minimize(() => this.model.loss(), true, vars) as tf.Scalar);
+    const cost = tf.tidy(
+      () => this.optimizer.minimize(() => this.model.loss(), true, vars) as tf.Scalar,
+    );
     this.step += n;
     const value = (await cost.data())[0];
     cost.dispose();
@@ -71,7 +73,9 @@ export class UfmSession {
           W: P,
           b: bias,
           layers: config.depth > 1 ? model.layers : null,
-          gof: config.bias ? null : { lambdaW: config.lambdaW, lambdaH: config.lambdaH, depth: config.depth },
+          gof: config.bias
+            ? null
+            : { lambdaW: config.lambdaW, lambdaH: config.lambdaH, depth: config.depth },
         },
         set,
       );

@@ -32,17 +32,31 @@ describe('closed-form UFM minimiser reproduces each oracle closed_form block', (
         bias: o.config.bias,
       });
       expectClose([th.b], [cf.b], 'b');
-      expectClose([th.thresholdRatioGlobalMin], [cf.threshold_ratio_global_min], 'threshold global');
-      expectClose([th.thresholdRatioPositiveRoot], [cf.threshold_ratio_positive_root_exists], 'threshold root');
+      expectClose(
+        [th.thresholdRatioGlobalMin],
+        [cf.threshold_ratio_global_min],
+        'threshold global',
+      );
+      expectClose(
+        [th.thresholdRatioPositiveRoot],
+        [cf.threshold_ratio_positive_root_exists],
+        'threshold root',
+      );
       expectClose(th.layerSingularValues, cf.s_layer_singular_values, 'layer singular values');
       expectClose(th.productSingularValues, cf.product_singular_values, 'product singular values');
       expectClose(th.classMeanNorms, cf.class_mean_norms, 'class-mean norms');
       expectClose([th.lossMin], [cf.loss_min], 'minimum loss');
       if (o.config.bias) {
         // Balanced with bias: a simplex ETF; x is one scalar for the K−1 live directions.
-        expectClose(th.x.filter((x) => x > 0), th.x.filter((x) => x > 0).map(() => cf.x), 'x');
+        expectClose(
+          th.x.filter((x) => x > 0),
+          th.x.filter((x) => x > 0).map(() => cf.x),
+          'x',
+        );
         th.WWt.forEach((row, i) => expectClose(row, (cf.WWt as number[][])[i], `WWt row ${i}`));
-        th.WH.forEach((row, i) => expectClose(row, (cf.WH_centered as number[][])[i], `WH row ${i}`));
+        th.WH.forEach((row, i) =>
+          expectClose(row, (cf.WH_centered as number[][])[i], `WH row ${i}`),
+        );
         expectClose(th.biasVector ?? [], cf.bias_vector, 'bias');
         expectClose(th.outputDiag, cf.predicted_output_diag, 'output diag');
       } else {
@@ -56,12 +70,21 @@ describe('closed-form UFM minimiser reproduces each oracle closed_form block', (
         expectClose(rowScale, cf.W_over_Ht_row_scale, 'W = diag(t + Nλ_H) H̄ᵀ row scale');
         expect(th.biasVector).toBeNull();
       }
-      const perDepth = (o as unknown as { comparison: { per_depth_predictions: Record<string, number[]>[] } })
-        .comparison.per_depth_predictions;
+      const perDepth = (
+        o as unknown as { comparison: { per_depth_predictions: Record<string, number[]>[] } }
+      ).comparison.per_depth_predictions;
       perDepth.forEach((p, j) => {
         expectClose(th.perDepth[j].PPtEigs, p.pred_PPt_eigs_desc, `P_j P_jᵀ eigenvalues, j = ${j}`);
-        expectClose(th.perDepth[j].meanGramDiag, p.pred_mean_gram_diag, `means' Gram diag, j = ${j}`);
-        expectClose(th.perDepth[j].PTimesMeansDiag, p.pred_P_times_means_diag, `P_j means diag, j = ${j}`);
+        expectClose(
+          th.perDepth[j].meanGramDiag,
+          p.pred_mean_gram_diag,
+          `means' Gram diag, j = ${j}`,
+        );
+        expectClose(
+          th.perDepth[j].PTimesMeansDiag,
+          p.pred_P_times_means_diag,
+          `P_j means diag, j = ${j}`,
+        );
       });
     });
   }
@@ -92,7 +115,13 @@ describe('minority-collapse thresholds', () => {
         // Choose λ_W so that b/n = side · threshold for a class of n = 100.
         const n = 100;
         const lW = (side * thr * n) / (M * N * (N * lH) ** (1 / M));
-        const th = ufmTheory({ classSizes: [n, N - n], depth: M, lambdaW: lW, lambdaH: lH, bias: false });
+        const th = ufmTheory({
+          classSizes: [n, N - n],
+          depth: M,
+          lambdaW: lW,
+          lambdaH: lH,
+          bias: false,
+        });
         const brute = bruteForceMinimiser(n, N, M, lW, lH);
         expect(th.x[0] > 0, `side ${side}`).toBe(side < 1);
         expect(brute > 0, `brute force, side ${side}`).toBe(side < 1);
@@ -104,13 +133,20 @@ describe('minority-collapse thresholds', () => {
   }
 
   it('the positive-root threshold lies above the global one for M ≥ 2 (a band of local-only minima)', () => {
-    for (const M of [2, 3, 6, 9]) expect(thresholdRatioPositiveRoot(M)).toBeGreaterThan(thresholdRatioGlobalMin(M));
+    for (const M of [2, 3, 6, 9])
+      expect(thresholdRatioPositiveRoot(M)).toBeGreaterThan(thresholdRatioGlobalMin(M));
     // Inside the band the largest root is positive but not the global minimiser.
     const M = 3;
     const r = (thresholdRatioGlobalMin(M) + thresholdRatioPositiveRoot(M)) / 2;
     const n = 100;
     const lW = (r * n) / (M * N * (N * lH) ** (1 / M));
-    const th = ufmTheory({ classSizes: [n, N - n], depth: M, lambdaW: lW, lambdaH: lH, bias: false });
+    const th = ufmTheory({
+      classSizes: [n, N - n],
+      depth: M,
+      lambdaW: lW,
+      lambdaH: lH,
+      bias: false,
+    });
     expect(th.xLargestRoot[0]).toBeGreaterThan(0);
     expect(th.x[0]).toBe(0);
     expect(th.xPositiveButNotGlobal[0]).toBe(true);
@@ -118,7 +154,13 @@ describe('minority-collapse thresholds', () => {
   });
 
   it('M = 1: class k survives iff n_k > N² λ_W λ_H', () => {
-    const th = ufmTheory({ classSizes: [200, 100, 50, 50], depth: 1, lambdaW: 0.02, lambdaH: 0.02, bias: false });
+    const th = ufmTheory({
+      classSizes: [200, 100, 50, 50],
+      depth: 1,
+      lambdaW: 0.02,
+      lambdaH: 0.02,
+      bias: false,
+    });
     const cut = 400 ** 2 * 0.02 * 0.02;
     expect(th.x.map((x) => x > 0)).toEqual([200, 100, 50, 50].map((n) => n > cut));
   });

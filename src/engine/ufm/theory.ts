@@ -98,15 +98,24 @@ export function ufmTheory(input: UfmTheoryInput): UfmTheory {
   const C = bias ? centring(pi) : identity(K);
   const frame = (f: (ti: number) => number) => sandwich(U, t.map(f));
   const WWt = frame((ti) => ti);
-  const meanGram = congruence(C, frame((ti) => ti / (ti + NlH) ** 2));
-  const WH = multiply(frame((ti) => ti / (ti + NlH)), C);
+  const meanGram = congruence(
+    C,
+    frame((ti) => ti / (ti + NlH) ** 2),
+  );
+  const WH = multiply(
+    frame((ti) => ti / (ti + NlH)),
+    C,
+  );
   const biasVector = bias ? pi : null;
 
   const coef = ((M * lambdaW) / 2) * NlH ** (1 / M);
   const lossMin = a.reduce((sum, ai, i) => sum + ai / (2 * N * (1 + x[i] ** M)) + coef * x[i], 0);
 
   const perDepth = Array.from({ length: M }, (_, j) => {
-    const gram = congruence(C, frame((ti) => (ti === 0 ? 0 : ti ** ((M + j) / M) / (ti + NlH) ** 2)));
+    const gram = congruence(
+      C,
+      frame((ti) => (ti === 0 ? 0 : ti ** ((M + j) / M) / (ti + NlH) ** 2)),
+    );
     return {
       j,
       PPtEigs: desc(t.map((ti) => (ti === 0 ? 0 : ti ** ((M - j) / M)))),
@@ -155,7 +164,9 @@ function biasDirections(n: number[]): { a: number[]; U: number[][] } {
 }
 
 function identity(K: number): number[][] {
-  return Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (i === j ? 1 : 0)));
+  return Array.from({ length: K }, (_, i) =>
+    Array.from({ length: K }, (_, j) => (i === j ? 1 : 0)),
+  );
 }
 
 /** Columns e_k − π. */

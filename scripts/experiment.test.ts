@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ORACLE_DIR, readUfmOracle } from '../src/engine/testing/oracles';
 import type { RunResult } from '../src/engine/types';
+import { configFromOracle } from '../src/engine/ufm/oracleConfig';
 
 const exec = promisify(execFile);
 const CLI = ['tsx', 'scripts/experiment.ts'];
@@ -48,20 +49,7 @@ describe('npm run experiment', () => {
   it('reproduces a reference run from an oracle file given as --init', async () => {
     const oracle = readUfmOracle('balanced_M3_bias');
     const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
-    const c = oracle.config;
-    const config = {
-      classSizes: c.num_class_samples,
-      hidden: c.hidden,
-      depth: c.depth_linear,
-      bias: c.bias,
-      lambdaW: c.weight_decay,
-      lambdaH: c.feature_decay,
-      lr: c.lr,
-      momentum: c.momentum,
-      steps: 100,
-      reportEvery: 100,
-      seed: c.seed,
-    };
+    const config = { ...configFromOracle(oracle.config), steps: 100, reportEvery: 100 };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     const { code, stdout } = await runCli([
       '--config',

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../engine/config/presets';
-import { DEFAULT_UFM_CONFIG } from '../engine/config/schema';
-import { FIELDS, configToDraft, draftToConfig, sameConfig } from './formModel';
+import { DEFAULT_NET_CONFIG, DEFAULT_UFM_CONFIG, expectUfm } from '../engine/config/schema';
+import { configToDraft, draftToConfig, fieldsFor, sameConfig } from './formModel';
 import { ReportHistory } from './history';
 import { rightTarget } from './targets';
 
 describe('config form model', () => {
-  it('covers every UfmConfig field except the experiment tag', () => {
-    const names = FIELDS.map((f) => f.name).sort();
-    const keys = Object.keys(DEFAULT_UFM_CONFIG)
-      .filter((k) => k !== 'experiment')
-      .sort();
-    expect(names).toEqual(keys);
+  it('covers every field of each experiment kind except the experiment tag', () => {
+    for (const defaults of [DEFAULT_UFM_CONFIG, DEFAULT_NET_CONFIG]) {
+      const names = fieldsFor(defaults.experiment)
+        .map((f) => f.name)
+        .sort();
+      const keys = Object.keys(defaults)
+        .filter((k) => k !== 'experiment')
+        .sort();
+      expect(names, defaults.experiment).toEqual(keys);
+    }
+  });
+
+  it('a network draft with empty class and count lists means "all" and switches kind', () => {
+    const draft = { ...configToDraft(DEFAULT_NET_CONFIG), classes: '', perClass: ' ' };
+    const { config, errors } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
+    expect(errors).toEqual({});
+    expect(config?.experiment).toBe('net');
+    expect(config && 'classes' in config ? [config.classes, config.perClass] : null).toEqual([
+      [],
+      [],
+    ]);
   });
 
   it('round-trips every preset through the draft', () => {
@@ -43,8 +58,8 @@ describe('config form model', () => {
       classSizes: '200, 100,50 ,50',
     };
     const { config } = draftToConfig(draft, DEFAULT_UFM_CONFIG);
-    expect(config?.lambdaW).toBe(5e-4);
-    expect(config?.classSizes).toEqual([200, 100, 50, 50]);
+    expect(expectUfm(config!).lambdaW).toBe(5e-4);
+    expect(expectUfm(config!).classSizes).toEqual([200, 100, 50, 50]);
   });
 });
 

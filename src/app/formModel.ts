@@ -1,20 +1,35 @@
 import {
   BACKEND_REQUESTS,
   ConfigError,
+  DATASETS,
   LIMITS,
+  LOSSES,
+  NET_MODELS,
   OPTIMIZERS,
+  defaultsFor,
   parseConfig,
-  type UfmConfig,
+  type ExperimentConfig,
+  type ExperimentKind,
 } from '../engine/config/schema';
 
 /**
- * The config form's model: one entry per UfmConfig field (the schema decides validity; this
- * only says how to show and read each field). Text drafts are kept per field so a half-typed
- * value ("5e-") stays on screen with its error instead of being reset.
+ * The config form's model: one entry per config field of each experiment kind (the schema
+ * decides validity; this only says how to show and read each field). Text drafts are kept per
+ * field so a half-typed value ("5e-") stays on screen with its error instead of being reset.
  */
-export type FieldName = Exclude<keyof UfmConfig, 'experiment'>;
+export type FieldName = string;
+/** Field texts by name, plus `experiment` (the kind whose fields the form shows). */
 export type Draft = Record<FieldName, string>;
 export type FieldErrors = Partial<Record<FieldName | '(config)', string>>;
+
+export const FIELD_GROUPS = [
+  'Problem',
+  'Data',
+  'Model',
+  'Regularisation',
+  'Optimiser',
+  'Run',
+] as const;
 
 export interface FieldSpec {
   name: FieldName;
@@ -22,15 +37,22 @@ export interface FieldSpec {
   kind: 'list' | 'int' | 'number' | 'bool' | 'enum';
   options?: readonly string[];
   hint: string;
-  group: 'Problem' | 'Regularisation' | 'Optimiser' | 'Run';
+  group: (typeof FIELD_GROUPS)[number];
+  /** A list field that may be left empty (meaning "all"). */
+  optional?: boolean;
   /** The field only matters for some configs (it is still kept and shared). */
   relevant?: (c: Draft) => boolean;
 }
 
 const isSgd = (d: Draft) => d.optimizer === 'sgd';
 const isAdam = (d: Draft) => d.optimizer === 'adam';
+const isGaussian = (d: Draft) => d.dataset === 'gaussian';
+const isMnistFamily = (d: Draft) => d.dataset === 'mnist' || d.dataset === 'fashion-mnist';
+const isMlp = (d: Draft) => d.model === 'mlp' || d.model === 'mlp-md';
+const isConv = (d: Draft) => !isMlp(d);
+const smooths = (d: Draft) => d.loss === 'ls' || d.loss === 'lr';
 
-export const FIELDS: readonly FieldSpec[] = [
+const UFM_FIELDS: readonly FieldSpec[] = [
   {
     name: 'classSizes',
     label: 'Class sizes',
@@ -146,10 +168,159 @@ export const FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-export function configToDraft(config: UfmConfig): Draft {
-  const draft = {} as Draft;
-  for (const f of FIELDS) {
-    const v = config[f.name];
+const int = (
+  name: string,
+  label: string,
+  group: FieldSpec['group'],
+  hint = '',
+  relevant?: (d: Draft) => boolean,
+): FieldSpec => ({ name, label, kind: 'int', group, hint, relevant });
+const num = (
+  name: string,
+  label: string,
+  group: FieldSpec['group'],
+  hint = '',
+  relevant?: (d: Draft) => boolean,
+): FieldSpec => ({ name, label, kind: 'number', group, hint, relevant });
+const bool = (
+  name: string,
+  label: string,
+  group: FieldSpec['group'],
+  hint = '',
+  relevant?: (d: Draft) => boolean,
+): FieldSpec => ({ name, label, kind: 'bool', group, hint, relevant });
+const choice = (
+  name: string,
+  label: string,
+  group: FieldSpec['group'],
+  options: readonly string[],
+  hint = '',
+): FieldSpec => ({ name, label, kind: 'enum', group, options, hint });
+
+const NET_FIELDS: readonly FieldSpec[] = [
+  choice(
+    'dataset',
+    'Dataset',
+    'Data',
+    DATASETS,
+    'MNIST and FashionMNIST are embedded; CIFAR and SVHN need your files',
+  ),
+  {
+    name: 'classes',
+    label: 'Classes',
+    kind: 'list',
+    group: 'Data',
+    optional: true,
+    hint: 'labels to keep, e.g. 0, 1 (empty = all)',
+  },
+  {
+    name: 'perClass',
+    label: 'Samples per class',
+    kind: 'list',
+    group: 'Data',
+    optional: true,
+    hint: 'first n of each class in index order: one n, or one per class (empty = all)',
+  },
+  bool(
+    'valSplit',
+    'Validation split',
+    'Data',
+    'hold out the first 20 % of the training set (seed 002)',
+  ),
+  num(
+    'labelNoise',
+    'Label noise η',
+    'Data',
+    'each label replaced with probability η by a uniform class',
+  ),
+  int('gaussClasses', 'Mixture classes', 'Data', '', isGaussian),
+  int('gaussDim', 'Mixture dimension', 'Data', '', isGaussian),
+  num(
+    'gaussSeparation',
+    'Mixture separation',
+    'Data',
+    'distance of the means in noise stds',
+    isGaussian,
+  ),
+  bool(
+    'resize32',
+    '3×32×32 input',
+    'Data',
+    'grey → 3 channels, 28 → 32 (the reference)',
+    isMnistFamily,
+  ),
+  choice(
+    'model',
+    'Model',
+    'Model',
+    NET_MODELS,
+    'mlp: seed 000; mlp-md: seed 002 (K-dim penultimate)',
+  ),
+  int('width', 'Width', 'Model', 'MLP width and head width d'),
+  int('depthRelu', 'ReLU blocks', 'Model', 'MLP backbone depth', isMlp),
+  int(
+    'depthLinear',
+    'Linear head depth M',
+    'Model',
+    `linear layers of the head (≤ ${LIMITS.maxDepth})`,
+  ),
+  bool('bias', 'Last-layer bias', 'Model'),
+  bool('batchnorm', 'BatchNorm', 'Model', 'MLP backbone', isMlp),
+  num('widthMult', 'Channel multiplier', 'Model', '1 = reference widths 64…512', isConv),
+  choice(
+    'loss',
+    'Loss',
+    'Regularisation',
+    LOSSES,
+    'mse (one-hot), ce, ls (label smoothing), lr (label relaxation)',
+  ),
+  num('lossAlpha', 'Loss α', 'Regularisation', 'smoothing / relaxation', smooths),
+  num(
+    'weightDecay',
+    'Weight decay',
+    'Regularisation',
+    'coupled L2, or head weights only with sep. decay',
+  ),
+  bool('sepDecay', 'Separate decay', 'Regularisation', "seed 000's --sep_decay"),
+  num(
+    'featureDecay',
+    'Feature decay',
+    'Regularisation',
+    'on the penultimate features (sep. decay)',
+    (d) => d.sepDecay === '1',
+  ),
+  choice('optimizer', 'Optimiser', 'Optimiser', OPTIMIZERS),
+  num('lr', 'Learning rate', 'Optimiser'),
+  num('momentum', 'Momentum', 'Optimiser', 'SGD only', isSgd),
+  num('adamBeta1', 'Adam β₁', 'Optimiser', 'Adam only', isAdam),
+  num('adamBeta2', 'Adam β₂', 'Optimiser', 'Adam only', isAdam),
+  num('adamEpsilon', 'Adam ε', 'Optimiser', 'Adam only', isAdam),
+  int('lrStep', 'LR step (epochs)', 'Optimiser', 'lr × γ every this many epochs (0 = constant)'),
+  num('lrGamma', 'LR γ', 'Optimiser'),
+  int('epochs', 'Epochs', 'Run'),
+  int('batchSize', 'Batch size', 'Run', '0 = full batch'),
+  bool('shuffle', 'Shuffle', 'Run', 'seeded reshuffle every epoch'),
+  int('patience', 'Patience', 'Run', 'epochs without improvement before stopping (0 = never)'),
+  int('measureEvery', 'Measure every', 'Run', 'epochs between NC measurements'),
+  int('measureSamples', 'Samples measured', 'Run', 'per split (0 = all)'),
+  int('seed', 'Seed', 'Run', 'positive; same seed → same init, order and noise'),
+  choice('backend', 'Backend', 'Run', BACKEND_REQUESTS, 'auto: hardware WebGPU, else wasm'),
+];
+
+export const EXPERIMENT_LABELS: Record<ExperimentKind, string> = {
+  ufm: 'Unconstrained features (UFM)',
+  net: 'Network on a dataset',
+};
+
+export function fieldsFor(kind: ExperimentKind): readonly FieldSpec[] {
+  return kind === 'net' ? NET_FIELDS : UFM_FIELDS;
+}
+
+export function configToDraft(config: ExperimentConfig): Draft {
+  const draft: Draft = { experiment: config.experiment };
+  const values = config as unknown as Record<string, unknown>;
+  for (const f of fieldsFor(config.experiment)) {
+    const v = values[f.name];
     draft[f.name] = Array.isArray(v)
       ? v.join(', ')
       : typeof v === 'boolean'
@@ -164,18 +335,21 @@ export function configToDraft(config: UfmConfig): Draft {
 /** The draft as a config, or the errors by field (format errors first, then the schema's). */
 export function draftToConfig(
   draft: Draft,
-  fallback: UfmConfig,
-): { config: UfmConfig | null; errors: FieldErrors } {
+  fallback: ExperimentConfig,
+): { config: ExperimentConfig | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
+  const kind = draft.experiment === 'net' ? 'net' : 'ufm';
   // Unreadable fields keep their last valid value, so the schema still checks all the others.
-  const raw: Record<string, unknown> = { ...fallback, experiment: 'ufm' };
-  for (const f of FIELDS) {
-    const text = draft[f.name].trim();
+  const base = fallback.experiment === kind ? fallback : defaultsFor(kind);
+  const raw: Record<string, unknown> = { ...base };
+  for (const f of fieldsFor(kind)) {
+    const text = (draft[f.name] ?? '').trim();
     switch (f.kind) {
       case 'list': {
         const parts = text.split(/[,\s]+/).filter(Boolean);
         const nums = parts.map(toNumber);
-        if (!parts.length || nums.some((n) => n === undefined)) {
+        if (!parts.length && f.optional) raw[f.name] = [];
+        else if (!parts.length || nums.some((n) => n === undefined)) {
           errors[f.name] = 'must be a comma-separated list of numbers, e.g. 100, 100, 100';
         } else raw[f.name] = nums;
         break;
@@ -217,7 +391,7 @@ function toNumber(text: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function sameConfig(a: UfmConfig | null, b: UfmConfig | null): boolean {
+export function sameConfig(a: ExperimentConfig | null, b: ExperimentConfig | null): boolean {
   if (a === null || b === null) return false;
   const keys = Object.keys(a).sort();
   return JSON.stringify(a, keys) === JSON.stringify(b, Object.keys(b).sort());

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
-import type { UfmConfig } from '../engine/config/schema';
+import type { ExperimentConfig } from '../engine/config/schema';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 import { createLabWorker } from '../worker/client';
@@ -55,7 +55,7 @@ class LabClient {
   // --- commands --------------------------------------------------------------------------
 
   /** Replace the worker's run with a fresh one from `config` (and a saved state, if given). */
-  load(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
+  load(config: ExperimentConfig, init?: UfmInitState): Promise<Report | null> {
     const p = this.enqueue(() => this.doLoad(config, init));
     this.firstLoad ??= p.catch(() => undefined);
     return p;
@@ -151,7 +151,11 @@ class LabClient {
    * Load `config`, run it to the end and resolve with the worker's RunResult (window.ncLab.run).
    * It runs through the same worker as the page, so the panels show it.
    */
-  async runToEnd(config: UfmConfig, init?: UfmInitState, timeoutMs?: number): Promise<RunResult> {
+  async runToEnd(
+    config: ExperimentConfig,
+    init?: UfmInitState,
+    timeoutMs?: number,
+  ): Promise<RunResult> {
     labActions.setConfig(config);
     const loaded = await this.load(config, init);
     if (!loaded) throw new Error(useLab.getState().statusMessage ?? 'the run could not be loaded');
@@ -183,7 +187,7 @@ class LabClient {
 
   // --- internals -------------------------------------------------------------------------
 
-  private async doLoad(config: UfmConfig, init?: UfmInitState): Promise<Report | null> {
+  private async doLoad(config: ExperimentConfig, init?: UfmInitState): Promise<Report | null> {
     await this.endCurrentRun();
     labActions.resetRun(config, init ? 'state' : 'seed');
     this.init = init;
@@ -285,6 +289,9 @@ class LabClient {
       case 'backend':
         useLab.setState({ backend: event.info });
         break;
+      case 'progress':
+        useLab.setState({ busy: `${event.message} (${Math.round(100 * event.fraction)} %)` });
+        break;
       case 'report':
         labActions.report(event.report);
         this.milestones(event.report);
@@ -354,7 +361,9 @@ class LabClient {
   }
 }
 
-function describeRun(c: UfmConfig): string {
+function describeRun(c: ExperimentConfig): string {
+  if (c.experiment === 'net')
+    return `${c.model} on ${c.dataset}, M = ${c.depthLinear}, ${c.loss}, ${c.epochs} epochs`;
   return `K = ${c.classSizes.length}, N = ${c.classSizes.reduce((a, n) => a + n, 0)}, d = ${c.hidden}, M = ${c.depth}, ${c.bias ? 'bias' : 'no bias'}`;
 }
 

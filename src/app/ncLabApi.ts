@@ -1,6 +1,6 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
-import { parseConfig, type UfmConfig } from '../engine/config/schema';
+import { parseConfig, type ExperimentConfig } from '../engine/config/schema';
 import { parseQuery } from '../engine/config/url';
 import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types';
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
@@ -19,8 +19,8 @@ export interface NcLabState {
   lastReport: Report | null;
   /** The page's (bounded) history of reported scalars, oldest first. */
   history: HistoryEntry[];
-  config: UfmConfig;
-  loadedConfig: UfmConfig | null;
+  config: ExperimentConfig;
+  loadedConfig: ExperimentConfig | null;
   backend: BackendInfo | null;
   errors: string[];
   configErrors: { field: string; message: string }[] | null;
@@ -36,10 +36,13 @@ export interface NcLabRunOptions {
 export interface NcLabApi {
   /**
    * Run a config to the end. A string is a share URL or query (`?preset=tiny-check&steps=50`);
-   * an object is a partial UfmConfig, missing fields taken from DEFAULT_UFM_CONFIG. Invalid
+   * an object is a partial ExperimentConfig, missing fields taken from DEFAULT_UFM_CONFIG. Invalid
    * configs reject with the ConfigError message naming the fields.
    */
-  run(configOrShareUrl: Partial<UfmConfig> | string, options?: NcLabRunOptions): Promise<RunResult>;
+  run(
+    configOrShareUrl: Record<string, unknown> | string,
+    options?: NcLabRunOptions,
+  ): Promise<RunResult>;
   /** The backend in use; with a request, the worker switches to it (falling back as usual). */
   backendInfo(request?: BackendRequest): Promise<BackendInfo>;
   /** `npm run bench`: time preset sizes on one backend in the page's worker (ends the current run). */
@@ -50,7 +53,7 @@ export interface NcLabApi {
   ): Promise<UfmBenchRow[]>;
   getState(): NcLabState;
   /** The form's current (valid) config. */
-  config(): UfmConfig;
+  config(): ExperimentConfig;
 }
 
 declare global {
@@ -74,7 +77,7 @@ export function createNcLabApi(): NcLabApi {
       return {
         status: s.status,
         step: s.step,
-        totalSteps: s.loadedConfig?.steps ?? null,
+        totalSteps: s.lastReport?.totalSteps ?? null,
         busy: s.busy,
         lastReport: s.lastReport,
         history: s.history.entries.slice(),

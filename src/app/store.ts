@@ -1,7 +1,12 @@
 import { create } from 'zustand';
 import type { BackendInfo } from '../engine/backend';
 import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets';
-import { DEFAULT_UFM_CONFIG, type UfmConfig } from '../engine/config/schema';
+import {
+  DEFAULT_UFM_CONFIG,
+  defaultsFor,
+  type ExperimentConfig,
+  type ExperimentKind,
+} from '../engine/config/schema';
 import type { Report, RunStatus } from '../engine/types';
 import type { UfmTheory } from '../engine/ufm/theory';
 import {
@@ -26,7 +31,7 @@ export interface ConfigIssue {
 
 export interface LabState {
   /** The last valid config from the form (what Start, the URL and "Copy link" use). */
-  config: UfmConfig;
+  config: ExperimentConfig;
   /** The preset the config equals, if any. */
   presetId: string | null;
   draft: Draft;
@@ -35,7 +40,7 @@ export interface LabState {
   urlIssues: ConfigIssue[] | null;
 
   /** The config of the run the worker holds, and where its init came from. */
-  loadedConfig: UfmConfig | null;
+  loadedConfig: ExperimentConfig | null;
   loadedFrom: 'seed' | 'state';
   status: RunStatus;
   statusMessage: string | null;
@@ -81,8 +86,16 @@ let errorId = 0;
 
 export const labActions = {
   /** Replace the whole config (preset, URL, loaded state). */
-  setConfig(config: UfmConfig, presetId: string | null = matchPreset(config)): void {
+  setConfig(config: ExperimentConfig, presetId: string | null = matchPreset(config)): void {
     useLab.setState({ config, presetId, draft: configToDraft(config), fieldErrors: {} });
+  },
+
+  /** Switch the form to another experiment kind: its first preset, else its defaults. */
+  setExperiment(kind: ExperimentKind): void {
+    if (useLab.getState().config.experiment === kind) return;
+    const preset = PRESETS.find((p) => p.config.experiment === kind && p.starter);
+    if (preset) labActions.setConfig(preset.config, preset.id);
+    else labActions.setConfig(defaultsFor(kind));
   },
 
   /** One form field changed: keep the text, validate the whole draft through the schema. */
@@ -116,7 +129,7 @@ export const labActions = {
     useLab.setState({ lastReport: report, step: report.step, historyVersion: history.version });
   },
 
-  resetRun(config: UfmConfig, from: 'seed' | 'state'): void {
+  resetRun(config: ExperimentConfig, from: 'seed' | 'state'): void {
     const { history } = useLab.getState();
     history.clear();
     useLab.setState({
@@ -132,7 +145,7 @@ export const labActions = {
   },
 };
 
-export function matchPreset(config: UfmConfig): string | null {
+export function matchPreset(config: ExperimentConfig): string | null {
   return PRESETS.find((p) => sameConfig(p.config, config))?.id ?? null;
 }
 

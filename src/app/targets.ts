@@ -1,4 +1,4 @@
-import type { UfmConfig } from '../engine/config/schema';
+import type { RunShape } from '../engine/types';
 
 /**
  * Which NC2/NC3 target a config converges to (seed000 §C.4–C.5): with a bias the simplex ETF;
@@ -56,16 +56,16 @@ export const TARGET_KEYS: Record<TargetKind, TargetKeys> = {
   },
 };
 
-export function isBalanced(config: Pick<UfmConfig, 'classSizes'>): boolean {
+export function isBalanced(config: Pick<RunShape, 'classSizes'>): boolean {
   return config.classSizes.every((n) => n === config.classSizes[0]);
 }
 
-export function rightTarget(config: Pick<UfmConfig, 'bias' | 'classSizes'>): TargetKind {
+export function rightTarget(config: Pick<RunShape, 'bias' | 'classSizes'>): TargetKind {
   if (config.bias) return 'etf';
   return isBalanced(config) ? 'identity' : 'gof';
 }
 
-export function targetReason(config: Pick<UfmConfig, 'bias' | 'classSizes'>): string {
+export function targetReason(config: Pick<RunShape, 'bias' | 'classSizes'>): string {
   if (config.bias) return 'with a bias the optimum is a simplex ETF';
   return isBalanced(config)
     ? 'bias-free and balanced: an orthogonal frame'

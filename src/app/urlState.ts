@@ -1,9 +1,9 @@
-import { ConfigError, type UfmConfig } from '../engine/config/schema';
+import { ConfigError, type ExperimentConfig } from '../engine/config/schema';
 import { configToQuery, parseQuery, shareUrl } from '../engine/config/url';
 import { defaultPreset, useLab, type ConfigIssue } from './store';
 
 export interface InitialUrlState {
-  config: UfmConfig;
+  config: ExperimentConfig;
   presetId: string | null;
   autorun: boolean;
   issues: ConfigIssue[] | null;
@@ -26,7 +26,7 @@ export function readInitialUrl(search = window.location.search): InitialUrlState
 }
 
 /** Keep every config field in the address bar (replaceState: edits do not pile up history). */
-export function writeUrl(config: UfmConfig, presetId: string | null): void {
+export function writeUrl(config: ExperimentConfig, presetId: string | null): void {
   const query = configToQuery(config, presetId ? { preset: presetId } : {});
   const url = `${window.location.pathname}?${query}${window.location.hash}`;
   if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
@@ -34,7 +34,7 @@ export function writeUrl(config: UfmConfig, presetId: string | null): void {
   }
 }
 
-export function currentShareUrl(config: UfmConfig): string {
+export function currentShareUrl(config: ExperimentConfig): string {
   return shareUrl(window.location.href, config);
 }
 

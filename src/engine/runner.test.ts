@@ -28,17 +28,17 @@ describe('experiment runner', () => {
     const first = r.history[0].metrics;
     const last = r.final!.metrics;
     expect(Number(last.nc1_pinv)).toBeLessThan(1e-3 * Number(first.nc1_pinv));
-    expect(Number(last.loss)).toBeGreaterThanOrEqual(r.theory.lossMin * (1 - 1e-6));
-    expect((Number(last.loss) - r.theory.lossMin) / r.theory.lossMin).toBeLessThan(0.02);
+    expect(Number(last.loss)).toBeGreaterThanOrEqual(r.theory!.lossMin * (1 - 1e-6));
+    expect((Number(last.loss) - r.theory!.lossMin) / r.theory!.lossMin).toBeLessThan(0.02);
     expect(last.net_accuracy_train).toBe(1);
   });
 
   it('pause holds the step, single step advances by one, resume and stop end the run', async () => {
     const statuses: RunStatus[] = [];
-    const runner = new ExperimentRunner(
+    const runner: ExperimentRunner = await ExperimentRunner.create(
       tiny({ steps: 100_000, reportEvery: 5 }),
       backend,
-      undefined,
+      {},
       {
         onStatus: (s) => statuses.push(s),
         onReport: (r) => {

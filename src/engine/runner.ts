@@ -2,9 +2,9 @@ import type { BackendInfo } from './backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
 import type { MetricSet } from './metrics';
 import type { HistoryEntry, Report, RunResult, RunStatus } from './types';
-import type { UfmInitState } from './ufm/initState';
-import { UfmSession } from './ufm/session';
-import { ufmTheory, type UfmTheory } from './ufm/theory';
+import type { TrainingSession } from './session';
+import { createSession, type SessionSources } from './sessions';
+import type { UfmTheory } from './ufm/theory';
 import { APP_VERSION } from './version';
 
 export interface RunnerEvents {
@@ -27,8 +27,7 @@ export class ExperimentRunner {
   message: string | null = null;
   readonly history: HistoryEntry[] = [];
   lastReport: Report | null = null;
-  readonly theory: UfmTheory;
-  private readonly session: UfmSession;
+  readonly theory: UfmTheory | null;
   private sliceSteps = 1;
   private wake: (() => void) | null = null;
   private busy: Promise<void> = Promise.resolve();
@@ -36,11 +35,20 @@ export class ExperimentRunner {
   constructor(
     readonly config: ExperimentConfig,
     readonly backend: BackendInfo,
-    init?: UfmInitState,
+    private readonly session: TrainingSession,
     private readonly events: RunnerEvents = {},
   ) {
-    this.session = new UfmSession(config, init);
-    this.theory = ufmTheory(config);
+    this.theory = session.theory;
+  }
+
+  /** Build the session the config asks for (loading its data), then the runner around it. */
+  static async create(
+    config: ExperimentConfig,
+    backend: BackendInfo,
+    sources: SessionSources = {},
+    events: RunnerEvents = {},
+  ): Promise<ExperimentRunner> {
+    return new ExperimentRunner(config, backend, await createSession(config, sources), events);
   }
 
   get step(): number {
@@ -52,7 +60,7 @@ export class ExperimentRunner {
     if (this.status === 'running') throw new Error('already running');
     await this.measureInitial();
     this.setStatus('running');
-    while (this.session.step < this.config.steps && this.isLive()) {
+    while (!this.finished() && this.isLive()) {
       if (this.status === 'paused') {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
@@ -96,8 +104,9 @@ export class ExperimentRunner {
     return this.lastReport;
   }
 
-  snapshot() {
-    return this.session.snapshot();
+  /** The session itself, for what only one kind of experiment offers (UFM: save state). */
+  get sessionHandle(): TrainingSession {
+    return this.session;
   }
 
   result(): RunResult {
@@ -121,7 +130,7 @@ export class ExperimentRunner {
   }
 
   private async advance(): Promise<void> {
-    const { reportEvery, steps } = this.config;
+    const { reportEvery, totalSteps: steps } = this.session;
     const step = this.session.step;
     const toReport = reportEvery - (step % reportEvery);
     const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps));
@@ -129,7 +138,7 @@ export class ExperimentRunner {
     const loss = await this.session.train(n);
     this.tuneSlice(n, performance.now() - start);
     if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
-    const done = this.session.step >= steps;
+    const done = this.finished();
     if (this.session.step % reportEvery === 0 || done) await this.report(done ? 'full' : 'core');
     // Always let pause/stop messages in between slices, reports included.
     await yieldToEventLoop();
@@ -167,7 +176,11 @@ export class ExperimentRunner {
   private tuneSlice(n: number, ms: number): void {
     const perStep = ms / n;
     const target = perStep > 0 ? Math.floor(SLICE_TARGET_MS / perStep) : this.sliceSteps * 2;
-    this.sliceSteps = Math.max(1, Math.min(this.config.reportEvery, target));
+    this.sliceSteps = Math.max(1, Math.min(this.session.reportEvery, target));
+  }
+
+  private finished(): boolean {
+    return this.session.step >= this.session.totalSteps || !!this.session.finishedEarly?.();
   }
 
   private setStatus(status: RunStatus, message: string | null = null): void {
@@ -224,9 +237,9 @@ function yieldToEventLoop(): Promise<void> {
 export async function runExperiment(
   config: ExperimentConfig,
   backend: BackendInfo,
-  options: { init?: UfmInitState; events?: RunnerEvents; signal?: AbortSignal } = {},
+  options: SessionSources & { events?: RunnerEvents; signal?: AbortSignal } = {},
 ): Promise<RunResult> {
-  const runner = new ExperimentRunner(config, backend, options.init, options.events);
+  const runner = await ExperimentRunner.create(config, backend, options, options.events);
   const abort = () => runner.stop();
   options.signal?.addEventListener('abort', abort);
   try {

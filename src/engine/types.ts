@@ -15,10 +15,24 @@ export interface HistoryEntry {
 export type RunStatus =
   'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
 
+/** What the panels need to know of a run, whatever its kind. */
+export interface RunShape {
+  K: number;
+  /** Linear layers M of the (deep linear) head: per-depth metrics have M entries. */
+  depth: number;
+  bias: boolean;
+  /** Training samples per class. */
+  classSizes: number[];
+  /** The x axis: optimiser steps (UFM) or epochs (networks), `stepsPerUnit` steps each. */
+  unit: 'step' | 'epoch';
+  stepsPerUnit: number;
+}
+
 /** One read-back of a running experiment, every `reportEvery` steps. */
 export interface Report {
   step: number;
   totalSteps: number;
+  shape: RunShape;
   metrics: MetricsRecord;
   /** Why a metric is null (undefined for this state), by key. */
   undefinedReasons: Record<string, string>;
@@ -43,6 +57,6 @@ export interface RunResult {
   message: string | null;
   history: HistoryEntry[];
   final: Report | null;
-  theory: UfmTheory;
+  theory: UfmTheory | null;
   timing: Timing;
 }

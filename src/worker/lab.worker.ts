@@ -11,6 +11,8 @@ import type { ExperimentConfig } from '../engine/config/schema';
 import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
+import { UfmSession } from '../engine/ufm/session';
+import { loadWorkerData } from './datasets';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type { LabWorkerApi, WorkerEvent } from './protocol';
 
@@ -36,6 +38,11 @@ async function retire(): Promise<void> {
 
 function emit(event: WorkerEvent): void {
   listener?.(event);
+}
+
+/** Dataset loading progress, shown by the page while a big file is read. */
+function progress(fraction: number, message: string): void {
+  emit({ type: 'progress', fraction, message });
 }
 
 function fail(error: unknown): never {
@@ -70,10 +77,15 @@ const api: LabWorkerApi = {
     try {
       await retire();
       const info = await ensureBackend(config.backend);
-      const next = new ExperimentRunner(config, info, init, {
-        onReport: (report) => emit({ type: 'report', report }),
-        onStatus: (status, message) => emit({ type: 'status', status, message, step: next.step }),
-      });
+      const next: ExperimentRunner = await ExperimentRunner.create(
+        config,
+        info,
+        { init, loadData: (c) => loadWorkerData(c, progress) },
+        {
+          onReport: (report) => emit({ type: 'report', report }),
+          onStatus: (status, message) => emit({ type: 'status', status, message, step: next.step }),
+        },
+      );
       runner = next;
       return await next.measureInitial();
     } catch (error) {
@@ -101,7 +113,8 @@ const api: LabWorkerApi = {
     return runner ? runner.result() : null;
   },
   async snapshot() {
-    return runner ? runner.snapshot() : null;
+    const session = runner?.sessionHandle;
+    return session instanceof UfmSession ? session.snapshot() : null;
   },
   async benchmark(presetIds, request, budgetSeconds) {
     await retire();

@@ -9,6 +9,7 @@ export type WorkerEvent =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'report'; report: Report }
   | { type: 'status'; status: RunStatus; message: string | null; step: number }
+  | { type: 'progress'; fraction: number; message: string }
   | { type: 'error'; message: string };
 
 /** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */

@@ -1,11 +1,12 @@
-import { FIELDS, type FieldSpec } from '../formModel';
+import type { ExperimentKind } from '../../engine/config/schema';
+import { EXPERIMENT_LABELS, FIELD_GROUPS, fieldsFor, type FieldSpec } from '../formModel';
 import { configPending, labActions, useLab } from '../store';
 
-const GROUPS = ['Problem', 'Regularisation', 'Optimiser', 'Run'] as const;
-
-/** Every UfmConfig field, validated by the schema as you type; errors sit under their field. */
+/** Every field of the current experiment kind, validated by the schema as you type. */
 export function ConfigForm() {
   const fieldErrors = useLab((s) => s.fieldErrors);
+  const kind = useLab((s) => s.config.experiment);
+  const fields = fieldsFor(kind);
   const general = fieldErrors['(config)'];
   return (
     <form
@@ -15,14 +16,33 @@ export function ConfigForm() {
       noValidate
     >
       <h2>Configuration</h2>
-      {GROUPS.map((group) => (
-        <fieldset key={group}>
-          <legend>{group}</legend>
-          {FIELDS.filter((f) => f.group === group).map((f) => (
-            <Field key={f.name} spec={f} />
+      <div className="field field-enum">
+        <label htmlFor="field-experiment">Experiment</label>
+        <select
+          id="field-experiment"
+          data-testid="field-experiment"
+          value={kind}
+          onChange={(e) => labActions.setExperiment(e.target.value as ExperimentKind)}
+        >
+          {Object.entries(EXPERIMENT_LABELS).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
           ))}
-        </fieldset>
-      ))}
+        </select>
+      </div>
+      {FIELD_GROUPS.map((group) => {
+        const inGroup = fields.filter((f) => f.group === group);
+        if (!inGroup.length) return null;
+        return (
+          <fieldset key={group}>
+            <legend>{group}</legend>
+            {inGroup.map((f) => (
+              <Field key={f.name} spec={f} />
+            ))}
+          </fieldset>
+        );
+      })}
       {general && (
         <p className="field-error" role="alert">
           {general}
@@ -34,7 +54,7 @@ export function ConfigForm() {
 }
 
 function Field({ spec }: { spec: FieldSpec }) {
-  const value = useLab((s) => s.draft[spec.name]);
+  const value = useLab((s) => s.draft[spec.name] ?? '');
   const relevant = useLab((s) => (spec.relevant ? spec.relevant(s.draft) : true));
   const error = useLab((s) => s.fieldErrors[spec.name]);
   const id = `field-${spec.name}`;

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { findPreset } from '../../engine/config/presets';
-import { parseConfig, type UfmConfig } from '../../engine/config/schema';
+import { DEFAULT_UFM_CONFIG, parseConfig, type ExperimentConfig } from '../../engine/config/schema';
 import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';
@@ -29,16 +29,21 @@ function baseName(): string {
  * A saved state file: the oracle `init` format (H, fc_weights, fc_last_bias, targets), plus the
  * config when NC Lab wrote it. Without a config, the shapes decide K, n_k, d, M and the bias.
  */
-function configForState(state: UfmInitState, saved: unknown, current: UfmConfig): UfmConfig {
+function configForState(
+  state: UfmInitState,
+  saved: unknown,
+  current: ExperimentConfig,
+): ExperimentConfig {
   if (saved !== undefined) return parseConfig(saved);
+  const base = current.experiment === 'ufm' ? current : DEFAULT_UFM_CONFIG;
   const K = Math.max(-1, ...state.targets) + 1;
   const classSizes = Array.from(
     { length: K },
     (_, k) => state.targets.filter((y) => y === k).length,
   );
-  const hidden = state.H[0]?.length ?? current.hidden;
+  const hidden = state.H[0]?.length ?? base.hidden;
   return parseConfig({
-    ...current,
+    ...base,
     classSizes,
     hidden,
     depth: state.fc_weights.length,

@@ -4,7 +4,8 @@ import { useLab } from '../store';
 export function StatusBar() {
   const status = useLab((s) => s.status);
   const step = useLab((s) => s.step);
-  const total = useLab((s) => s.loadedConfig?.steps ?? null);
+  const total = useLab((s) => s.lastReport?.totalSteps ?? null);
+  const shape = useLab((s) => s.lastReport?.shape ?? null);
   const busy = useLab((s) => s.busy);
   const message = useLab((s) => s.statusMessage);
   const timing = useLab((s) => s.lastReport?.timing ?? null);
@@ -20,6 +21,12 @@ export function StatusBar() {
       <span className="progress-text">
         step <strong data-testid="run-step">{step}</strong>
         {total !== null && <> / {fmtInt(total)}</>}
+        {shape && shape.unit === 'epoch' && (
+          <>
+            {' '}
+            · epoch <strong data-testid="run-epoch">{fmt(step / shape.stepsPerUnit, 3)}</strong>
+          </>
+        )}
       </span>
       <progress max={1} value={fraction} aria-label="Training progress">
         {Math.round(fraction * 100)} %

@@ -1,3 +1,4 @@
+import { frameGram } from '../../engine/ufm/geometry';
 import type { Data, Layout } from '../plotly';
 import { useLab, type LabState } from '../store';
 import { TARGET_LABEL, rightTarget } from '../targets';
@@ -11,17 +12,21 @@ function frobeniusNormalised(A: number[][]): number[][] {
 }
 
 function buildGram(s: LabState): Figure | null {
-  const config = s.loadedConfig;
+  const config = s.lastReport?.shape;
   const g = s.lastReport?.geometry;
   const t = s.theory;
-  if (!config || !g || !t) return null;
-  const K = config.classSizes.length;
+  if (!config || !g) return null;
+  const K = config.K;
   const mean = config.bias ? 'M̃ M̃ᵀ (centred means)' : 'H̄ H̄ᵀ (class means)';
+  // Without a closed form (networks), compare with the ideal frame's shape where one exists.
+  const target = rightTarget(config);
+  const ideal = target === 'gof' ? null : frameGram(target, K);
+  const name = t ? 'closed form' : `${TARGET_LABEL[target]} target`;
   const cells: { title: string; z: number[][] | null }[] = [
     { title: 'W Wᵀ measured', z: g.gramW },
-    { title: 'W Wᵀ closed form', z: frobeniusNormalised(t.WWt) },
+    { title: `W Wᵀ ${name}`, z: t ? frobeniusNormalised(t.WWt) : ideal },
     { title: `${mean} measured`, z: g.gramH },
-    { title: `${mean} closed form`, z: frobeniusNormalised(t.classMeanGram) },
+    { title: `${mean} ${name}`, z: t ? frobeniusNormalised(t.classMeanGram) : ideal },
   ];
   const absMax = Math.max(1e-12, ...cells.flatMap((c) => (c.z ?? []).flat().map(Math.abs)));
   const labels = Array.from({ length: K }, (_, k) => `${k}`);
@@ -88,7 +93,7 @@ function buildGram(s: LabState): Figure | null {
 }
 
 export function GramPanel() {
-  const config = useLab((s) => s.loadedConfig);
+  const config = useLab((s) => s.lastReport?.shape ?? null);
   return (
     <Panel
       testId="panel-gram"

@@ -14,17 +14,21 @@ const TERMS = [
 function buildLoss(s: LabState): Figure | null {
   const entries = s.history.decimated();
   if (!entries.length) return null;
-  const steps = entries.map((e) => e.step);
-  const data: Data[] = TERMS.map((t) => ({
+  const shape = s.lastReport?.shape;
+  const per = shape?.stepsPerUnit ?? 1;
+  const unit = shape?.unit ?? 'step';
+  const steps = entries.map((e) => e.step / per);
+  const terms = TERMS.filter((t) => entries.some((e) => scalar(e.metrics, t.key) !== null));
+  const data: Data[] = terms.map((t) => ({
     type: 'scatter',
     mode: entries.length > 1 ? 'lines' : 'markers',
     name: t.name,
     x: steps,
     y: entries.map((e) => forLog(scalar(e.metrics, t.key))),
     line: { color: t.color, width: t.width },
-    hovertemplate: `${t.name}: %{y:.4g}<extra>step %{x}</extra>`,
+    hovertemplate: `${t.name}: %{y:.4g}<extra>${unit} %{x}</extra>`,
   }));
-  const total = s.loadedConfig?.steps ?? steps[steps.length - 1];
+  const total = s.lastReport ? s.lastReport.totalSteps / per : steps[steps.length - 1];
   const fmin = s.theory?.lossMin;
   if (fmin !== undefined && fmin > 0) {
     data.push({
@@ -41,7 +45,7 @@ function buildLoss(s: LabState): Figure | null {
     data,
     layout: {
       uirevision: 'loss',
-      xaxis: { title: { text: 'step' }, range: [0, total], zeroline: false },
+      xaxis: { title: { text: unit }, range: [0, total], zeroline: false },
       yaxis: {
         ...logAxis([...data.flatMap((d) => (d as { y?: (number | null)[] }).y ?? [])]),
         title: { text: 'loss' },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { UfmConfig } from '../../engine/config/schema';
+import type { RunShape } from '../../engine/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { useLab, type LabState } from '../store';
@@ -54,11 +54,11 @@ function axisNames(i: number): { x: string; y: string; xa: string; ya: string } 
 
 function buildNc(s: LabState, kind: TargetKind): Figure | null {
   const entries = s.history.decimated(600);
-  const config = s.loadedConfig;
-  if (!entries.length || !config) return null;
-  const steps = entries.map((e) => e.step);
-  const M = config.depth;
-  const total = Math.max(config.steps, steps[steps.length - 1]);
+  const report = s.lastReport;
+  if (!entries.length || !report) return null;
+  const { depth: M, unit, stepsPerUnit } = report.shape;
+  const steps = entries.map((e) => e.step / stepsPerUnit);
+  const total = Math.max(report.totalSteps / stepsPerUnit, steps[steps.length - 1]);
   const data: Data[] = [];
   const layout: Partial<Layout> & Record<string, unknown> = {
     uirevision: `nc-${kind}`,
@@ -94,11 +94,11 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         y,
         line: { color: depthColor(l, M), width: 1.4 },
         marker: { color: depthColor(l, M), size: 4 },
-        hovertemplate: `${name}: %{y:.3g}<extra>step %{x}</extra>`,
+        hovertemplate: `${name}: %{y:.3g}<extra>${unit} %{x}</extra>`,
       });
     }
     layout[ax.xa] = {
-      title: i >= 4 ? { text: 'step' } : undefined,
+      title: i >= 4 ? { text: unit } : undefined,
       zeroline: false,
       range: [0, total],
     };
@@ -121,10 +121,10 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         width: 1.4,
         dash: t.key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot',
       },
-      hovertemplate: `${t.name}: %{y:.3f}<extra>step %{x}</extra>`,
+      hovertemplate: `${t.name}: %{y:.3f}<extra>${unit} %{x}</extra>`,
     });
   }
-  layout[ax.xa] = { title: { text: 'step' }, zeroline: false, range: [0, total] };
+  layout[ax.xa] = { title: { text: unit }, zeroline: false, range: [0, total] };
   layout[ax.ya] = { range: [-0.05, 1.05] };
   annotations.push(subplotTitle(5, 'NC4 and accuracy (train)'));
   layout.annotations = annotations;
@@ -147,7 +147,7 @@ function subplotTitle(i: number, text: string): Partial<Layout['annotations'][nu
 }
 
 export function NcPanel() {
-  const config = useLab((s) => s.loadedConfig);
+  const config = useLab((s) => s.lastReport?.shape ?? null);
   const [choice, setChoice] = useState<'auto' | TargetKind>('auto');
   const auto = config ? rightTarget(config) : 'etf';
   const kind = choice === 'auto' ? auto : choice;
@@ -190,7 +190,7 @@ export function NcPanel() {
         watch={(s) => s.historyVersion}
         revision={kind}
         height={560}
-        label={`Neural-collapse metrics against step, log scale, measured against the ${TARGET_LABEL[kind]}`}
+        label={`Neural-collapse metrics against ${config?.unit ?? 'step'}, log scale, measured against the ${TARGET_LABEL[kind]}`}
       />
       <CurrentValues kind={kind} config={config} />
     </Panel>
@@ -198,7 +198,7 @@ export function NcPanel() {
 }
 
 /** The plotted metrics at the last report, as text (null shows its reason, never 0). */
-function CurrentValues({ kind, config }: { kind: TargetKind; config: UfmConfig | null }) {
+function CurrentValues({ kind, config }: { kind: TargetKind; config: RunShape | null }) {
   const report = useLab((s) => s.lastReport);
   if (!report || !config) return null;
   const rows = [

@@ -1,6 +1,6 @@
 import type { UfmTheory } from '../../engine/ufm/theory';
 import type { UfmGeometry } from '../../engine/ufm/geometry';
-import type { UfmConfig } from '../../engine/config/schema';
+import type { ExperimentConfig, UfmConfig } from '../../engine/config/schema';
 import type { Data, Layout } from '../plotly';
 import { classColor, fmt } from '../format';
 import { useLab, type LabState } from '../store';
@@ -64,8 +64,13 @@ function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] 
   ];
 }
 
+/** The closed form belongs to UFM runs only. */
+function ufmConfig(config: ExperimentConfig | null): UfmConfig | null {
+  return config && config.experiment === 'ufm' ? config : null;
+}
+
 function buildTheory(s: LabState): Figure | null {
-  const config = s.loadedConfig;
+  const config = ufmConfig(s.loadedConfig);
   const g = s.lastReport?.geometry;
   const t = s.theory;
   if (!config || !g || !t) return null;
@@ -148,7 +153,7 @@ function absorbed(t: UfmTheory, i: number): boolean {
 }
 
 function buildMinority(s: LabState): Figure | null {
-  const config = s.loadedConfig;
+  const config = ufmConfig(s.loadedConfig);
   const t = s.theory;
   if (!config || !t) return null;
   const labels = directionLabels(config, t);
@@ -208,8 +213,9 @@ function buildMinority(s: LabState): Figure | null {
 }
 
 export function TheoryPanel() {
-  const config = useLab((s) => s.loadedConfig);
+  const config = useLab((s) => ufmConfig(s.loadedConfig));
   const theory = useLab((s) => s.theory);
+  if (!config) return null;
   return (
     <Panel
       testId="panel-theory"

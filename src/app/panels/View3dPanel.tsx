@@ -31,7 +31,7 @@ function spokes(points: number[][]): {
 
 function build3d(s: LabState): Figure | null {
   const view = s.lastReport?.geometry.view3d;
-  const config = s.loadedConfig;
+  const config = s.lastReport?.shape;
   if (!view || !config) return null;
   const means = unitMax(view.means);
   const rows = unitMax(view.classifier);

@@ -1,5 +1,5 @@
 import { findPreset } from '../config/presets';
-import type { UfmConfig } from '../config/schema';
+import { expectUfm, type UfmConfig } from '../config/schema';
 
 /** The preset sizes the benchmark times (seed 000's balanced and imbalanced commands). */
 export const BENCH_PRESETS = [
@@ -15,5 +15,5 @@ export const BENCH_PRESETS = [
 export function benchConfig(id: string): UfmConfig {
   const preset = findPreset(id);
   if (!preset) throw new Error(`unknown preset ${id}`);
-  return preset.config;
+  return expectUfm(preset.config);
 }

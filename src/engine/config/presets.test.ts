@@ -3,7 +3,7 @@ import { initBackend, type BackendInfo } from '../backend';
 import { runExperiment } from '../runner';
 import { ufmTheory } from '../ufm/theory';
 import { PRESETS } from './presets';
-import { parseConfig } from './schema';
+import { parseConfig, expectUfm } from './schema';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('presets', () => {
     it(`${preset.id} converges to the closed-form minimum`, async () => {
       const result = await runExperiment(preset.config, backend);
       const loss = Number(result.final!.metrics.loss);
-      const { lossMin } = ufmTheory(preset.config);
+      const { lossMin } = ufmTheory(expectUfm(preset.config));
       expect(result.status).toBe('completed');
       expect(Math.abs(loss - lossMin) / lossMin).toBeLessThan(1e-4);
       expect(Number(result.final!.metrics.nc1_pinv)).toBeLessThan(1e-8);

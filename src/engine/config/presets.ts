@@ -1,12 +1,24 @@
 import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
 
 /** A one-click starting point; `summary` says in one sentence what it shows. */
+export type PresetGroup =
+  | 'Seed 000: balanced'
+  | 'Seed 000: imbalanced'
+  | 'Minority collapse'
+  | 'Teaching'
+  | 'Networks in the browser'
+  | 'Seed 000: MLP on CIFAR-10'
+  | 'Seed 000: ResNet18 / VGG16'
+  | 'Seed 000: imbalanced MLP';
+
 export interface Preset {
   id: string;
-  group: 'Seed 000: balanced' | 'Seed 000: imbalanced' | 'Minority collapse' | 'Teaching';
+  group: PresetGroup;
   title: string;
   summary: string;
   config: ExperimentConfig;
+  /** The preset the form switches to when the user picks this experiment kind. */
+  starter?: boolean;
 }
 
 const base = DEFAULT_UFM_CONFIG;

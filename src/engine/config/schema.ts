@@ -73,9 +73,128 @@ export const ufmConfigSchema = z
   });
 
 export type UfmConfig = z.infer<typeof ufmConfigSchema>;
-/** Every experiment kind; more join this union as the lab grows. */
-export type ExperimentConfig = UfmConfig;
-export const experimentConfigSchema = ufmConfigSchema;
+
+export const DATASETS = [
+  'mnist',
+  'fashion-mnist',
+  'cifar10',
+  'cifar100',
+  'svhn',
+  'gaussian',
+] as const;
+export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'vgg16'] as const;
+export const LOSSES = ['mse', 'ce', 'ls', 'lr'] as const;
+
+/**
+ * A real network trained on a dataset (seed 000 §A, seed 002 §1): a backbone (MLP, ResNet18 or
+ * VGG16), a deep linear head of `depthLinear` layers, and NC metrics at the input of every head
+ * layer every `measureEvery` epochs. One optimiser step = one mini-batch.
+ */
+export const netConfigSchema = z
+  .object({
+    experiment: z.literal('net'),
+    dataset: z.enum(DATASETS),
+    /** Chosen classes in the dataset's labels (empty = all), remapped to 0..K−1 in this order. */
+    classes: z.array(z.number().int().min(0).max(99)).max(100),
+    /** Training samples per class: empty = all, one value = the same for every class, else one per class. */
+    perClass: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(LIMITS.maxClassSize * 3),
+      )
+      .max(100),
+    /** seed 002: hold out the first 20 % of the stored training set as validation. */
+    valSplit: z.boolean(),
+    /** Label noise η: each training label replaced with probability η by a uniform class. */
+    labelNoise: z.number().min(0).max(1),
+    /** Gaussian mixture: classes, dimension, separation of the means (in units of the noise std). */
+    gaussClasses: z.number().int().min(2).max(LIMITS.maxClasses),
+    gaussDim: z.number().int().min(1).max(LIMITS.maxHidden),
+    gaussSeparation: z.number().min(0).max(100),
+    /** MNIST family: grey → 3 channels and 28 → 32 (the reference's 3072-d input). */
+    resize32: z.boolean(),
+    model: z.enum(NET_MODELS),
+    /** MLP width d (and the width of the deep linear head's hidden layers). */
+    width: z.number().int().min(1).max(LIMITS.maxHidden),
+    /** ReLU blocks of the MLP backbone. */
+    depthRelu: z.number().int().min(1).max(12),
+    /** Linear layers of the head, M (W_1 … W_M). */
+    depthLinear: z.number().int().min(1).max(LIMITS.maxDepth),
+    /** Bias of the last head layer. */
+    bias: z.boolean(),
+    batchnorm: z.boolean(),
+    /** Channel multiplier of ResNet18/VGG16 (1 = the reference widths 64…512). */
+    widthMult: z.number().gt(0).max(1),
+    loss: z.enum(LOSSES),
+    /** Label smoothing α (loss ls) or label relaxation α (loss lr). */
+    lossAlpha: z.number().min(0).lt(1),
+    optimizer: z.enum(OPTIMIZERS),
+    lr: z.number().gt(0).max(10),
+    momentum: z.number().min(0).lt(1),
+    adamBeta1: z.number().min(0).lt(1),
+    adamBeta2: z.number().min(0).lt(1),
+    adamEpsilon: z.number().gt(0).max(1),
+    /** Coupled L2 on every parameter, or (sepDecay) decay of the head weights only. */
+    weightDecay: z.number().min(0).max(1),
+    /** seed 000 `--sep_decay`: wd/2·Σ‖W_head‖² + fd/2·Σ_batch‖h_i‖², backbone unregularised. */
+    sepDecay: z.boolean(),
+    featureDecay: z.number().min(0).max(1),
+    /** StepLR: lr × lrGamma every lrStep epochs (0 = constant). */
+    lrStep: z.number().int().min(0).max(100_000),
+    lrGamma: z.number().gt(0).max(1),
+    epochs: z.number().int().min(1).max(100_000),
+    /** Mini-batch size; 0 = full batch. */
+    batchSize: z.number().int().min(0).max(LIMITS.maxSamples),
+    /** Reshuffle every epoch (seeded); off = fixed index order, as seed 000's imbalanced runs. */
+    shuffle: z.boolean(),
+    /** Stop when the training loss has not improved for this many epochs (0 = never). */
+    patience: z.number().int().min(0).max(100_000),
+    /** Measure NC metrics every this many epochs (and at the end). */
+    measureEvery: z.number().int().min(1).max(100_000),
+    /** Samples per split fed to the metrics (0 = all): bounds the cost of a report. */
+    measureSamples: z.number().int().min(0).max(200_000),
+    seed: positiveSeed,
+    backend: z.enum(BACKEND_REQUESTS),
+  })
+  .superRefine((c, ctx) => {
+    if (c.perClass.length > 1 && c.classes.length > 0 && c.perClass.length !== c.classes.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['perClass'],
+        message: `${c.perClass.length} counts for ${c.classes.length} chosen classes: give one count, or one per class`,
+      });
+    }
+    if (new Set(c.classes).size !== c.classes.length) {
+      ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a class is listed twice' });
+    }
+    if (c.dataset === 'gaussian' && c.classes.some((k) => k >= c.gaussClasses)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classes'],
+        message: `the Gaussian mixture has classes 0…${c.gaussClasses - 1}`,
+      });
+    }
+    if (c.model !== 'mlp' && c.model !== 'mlp-md' && c.dataset === 'gaussian') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: 'convolutional models need images; the Gaussian mixture is vectors (use mlp)',
+      });
+    }
+  });
+
+export type NetConfig = z.infer<typeof netConfigSchema>;
+
+/** Every experiment kind, told apart by `experiment`. */
+export type ExperimentConfig = UfmConfig | NetConfig;
+export const experimentConfigSchema = z.discriminatedUnion('experiment', [
+  ufmConfigSchema,
+  netConfigSchema,
+]);
+export type ExperimentKind = ExperimentConfig['experiment'];
 
 export function ufmParameterCount(c: Pick<UfmConfig, 'classSizes' | 'hidden' | 'depth'>): number {
   const N = c.classSizes.reduce((a, n) => a + n, 0);
@@ -105,6 +224,70 @@ export const DEFAULT_UFM_CONFIG: UfmConfig = {
   backend: 'auto',
 };
 
+/**
+ * Defaults: seed 000's balanced MLP command (MLP, depth_relu 6, width 512, depth_linear 1, MSE,
+ * Adam lr 1e-4, --sep_decay with wd = fd = 1e-4, batch 128, StepLR 50/0.1, 200 epochs), on MNIST.
+ */
+export const DEFAULT_NET_CONFIG: NetConfig = {
+  experiment: 'net',
+  dataset: 'mnist',
+  classes: [],
+  perClass: [],
+  valSplit: false,
+  labelNoise: 0,
+  gaussClasses: 4,
+  gaussDim: 32,
+  gaussSeparation: 4,
+  resize32: true,
+  model: 'mlp',
+  width: 512,
+  depthRelu: 6,
+  depthLinear: 1,
+  bias: true,
+  batchnorm: true,
+  widthMult: 1,
+  loss: 'mse',
+  lossAlpha: 0.1,
+  optimizer: 'adam',
+  lr: 1e-4,
+  momentum: 0.9,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  adamEpsilon: 1e-8,
+  weightDecay: 1e-4,
+  sepDecay: true,
+  featureDecay: 1e-4,
+  lrStep: 50,
+  lrGamma: 0.1,
+  epochs: 200,
+  batchSize: 128,
+  shuffle: true,
+  patience: 0,
+  measureEvery: 10,
+  measureSamples: 10_000,
+  seed: 1,
+  backend: 'auto',
+};
+
+export const DEFAULT_CONFIGS: {
+  [K in ExperimentKind]: Extract<ExperimentConfig, { experiment: K }>;
+} = {
+  ufm: DEFAULT_UFM_CONFIG,
+  net: DEFAULT_NET_CONFIG,
+};
+
+/** The defaults of the experiment `raw` names (UFM when it names none or an unknown one). */
+export function defaultsFor(experiment: unknown): ExperimentConfig {
+  return experiment === 'net' ? DEFAULT_NET_CONFIG : DEFAULT_UFM_CONFIG;
+}
+
+/** The config as a UFM config, or an error saying it is another kind (tests, UFM-only tools). */
+export function expectUfm(config: ExperimentConfig): UfmConfig {
+  if (config.experiment !== 'ufm')
+    throw new Error(`expected a UFM config, got "${config.experiment}"`);
+  return config;
+}
+
 /** A readable list of problems, each naming its field: "hidden: Too big: expected …". */
 export class ConfigError extends Error {
   constructor(readonly issues: { field: string; message: string }[]) {
@@ -122,12 +305,16 @@ export function issuesOf(error: z.ZodError): { field: string; message: string }[
 
 /** Fill missing fields from the defaults, validate, and throw a ConfigError naming each bad field. */
 export function parseConfig(raw: unknown): ExperimentConfig {
+  const defaults =
+    raw && typeof raw === 'object'
+      ? defaultsFor((raw as { experiment?: unknown }).experiment)
+      : null;
   const input =
     raw && typeof raw === 'object' && !Array.isArray(raw)
-      ? { ...DEFAULT_UFM_CONFIG, ...(raw as Record<string, unknown>) }
+      ? { ...defaults, ...(raw as Record<string, unknown>) }
       : raw;
-  if (input && typeof input === 'object') {
-    const unknown = Object.keys(input).filter((k) => !(k in DEFAULT_UFM_CONFIG));
+  if (input && typeof input === 'object' && defaults) {
+    const unknown = Object.keys(input).filter((k) => !(k in defaults));
     if (unknown.length) {
       throw new ConfigError(unknown.map((k) => ({ field: k, message: 'unknown config field' })));
     }

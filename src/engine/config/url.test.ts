@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { resolveConfig } from './resolve';
-import { ConfigError, DEFAULT_UFM_CONFIG, LIMITS } from './schema';
+import { ConfigError, DEFAULT_UFM_CONFIG, LIMITS, expectUfm } from './schema';
 import { configToQuery, parseQuery, shareUrl } from './url';
 
 function fieldsOf(fn: () => unknown): string[] {
@@ -33,7 +33,8 @@ describe('config ⇄ URL', () => {
   });
 
   it('a preset id plus overrides gives the preset with those fields changed', () => {
-    const { config, presetId } = parseQuery('?preset=seed-imbalanced-m3&steps=500&seed=7');
+    const { config: parsed, presetId } = parseQuery('?preset=seed-imbalanced-m3&steps=500&seed=7');
+    const config = expectUfm(parsed);
     expect(presetId).toBe('seed-imbalanced-m3');
     expect(config.classSizes).toEqual([200, 100, 50, 50]);
     expect(config.depth).toBe(3);
@@ -65,10 +66,11 @@ describe('config ⇄ URL', () => {
 
 describe('resolveConfig (CLI and window.ncLab.run input)', () => {
   it('accepts a partial object filled from the defaults, a preset with overrides, or a share URL', () => {
-    expect(resolveConfig({ hidden: 8 }).hidden).toBe(8);
-    expect(resolveConfig({ hidden: 8 }).classSizes).toEqual(DEFAULT_UFM_CONFIG.classSizes);
-    expect(resolveConfig({ preset: 'tiny-check', steps: 40 }).steps).toBe(40);
-    expect(resolveConfig('http://localhost/?preset=tiny-check&depth=3').depth).toBe(3);
+    const ufm = (input: unknown) => expectUfm(resolveConfig(input));
+    expect(ufm({ hidden: 8 }).hidden).toBe(8);
+    expect(ufm({ hidden: 8 }).classSizes).toEqual(DEFAULT_UFM_CONFIG.classSizes);
+    expect(ufm({ preset: 'tiny-check', steps: 40 }).steps).toBe(40);
+    expect(ufm('http://localhost/?preset=tiny-check&depth=3').depth).toBe(3);
   });
 
   it('rejects unknown fields and unknown presets by name', () => {

@@ -1,7 +1,7 @@
 import {
   ConfigError,
-  DEFAULT_UFM_CONFIG,
   SCHEMA_VERSION,
+  defaultsFor,
   experimentConfigSchema,
   issuesOf,
   type ExperimentConfig,
@@ -67,14 +67,24 @@ export function parseQuery(input: string | URLSearchParams): UrlState {
   if (presetId && !preset)
     problems.push({ field: 'preset', message: `unknown preset "${presetId}"` });
 
-  const raw: Record<string, unknown> = { ...(preset?.config ?? DEFAULT_UFM_CONFIG) };
+  // The experiment kind decides which keys exist: the URL's own, else the preset's, else UFM.
+  const kind = params.get('experiment') ?? preset?.config.experiment ?? 'ufm';
+  if (kind !== 'ufm' && kind !== 'net') {
+    throw new ConfigError([
+      ...problems,
+      { field: 'experiment', message: `unknown experiment "${kind}" (ufm or net)` },
+    ]);
+  }
+  const defaults = defaultsFor(kind);
+  const start = preset && preset.config.experiment === kind ? preset.config : defaults;
+  const raw: Record<string, unknown> = { ...start };
   for (const [key, text] of params) {
     if (CONTROL_KEYS.has(key)) continue;
-    if (!(key in DEFAULT_UFM_CONFIG)) {
-      problems.push({ field: key, message: 'unknown parameter' });
+    if (!(key in defaults)) {
+      problems.push({ field: key, message: `unknown parameter for experiment ${kind}` });
       continue;
     }
-    const template = (DEFAULT_UFM_CONFIG as Record<string, unknown>)[key];
+    const template = (defaults as Record<string, unknown>)[key];
     const value = parseValue(text, template);
     if (value === undefined) {
       problems.push({ field: key, message: `"${text}" is not ${describe(template)}` });
@@ -111,6 +121,7 @@ function formatValue(value: unknown): string {
 /** Parse `text` into the type of `template`; undefined when it does not fit. */
 function parseValue(text: string, template: unknown): unknown {
   if (Array.isArray(template)) {
+    if (text.trim() === '') return [];
     const parts = text.split(',').map((s) => s.trim());
     const numbers = parts.map(parseNumber);
     return numbers.every((n) => n !== undefined) ? numbers : undefined;

@@ -73,7 +73,7 @@ export function ufmGeometry(
  * (from the K×K Gram), with signs kept consistent with the previous report so the view does
  * not flip while training runs.
  */
-function project3d(
+export function project3d(
   means: Mat,
   W: Mat,
   previousAxes: Mat | null,
@@ -115,4 +115,17 @@ function project3d(
     },
     axes,
   };
+}
+
+/**
+ * The Gram matrix of an ideal frame, Frobenius-normalised: the simplex ETF's I − 11ᵀ/K or the
+ * orthogonal frame's I. Networks have no closed form for the lengths, so their Gram panels
+ * compare with this shape.
+ */
+export function frameGram(kind: 'etf' | 'identity', K: number): Mat {
+  const G = Array.from({ length: K }, (_, i) =>
+    Array.from({ length: K }, (_, j) => (i === j ? 1 : 0) - (kind === 'etf' ? 1 / K : 0)),
+  );
+  const norm = Math.sqrt(G.flat().reduce((s, v) => s + v * v, 0));
+  return norm > 0 ? G.map((row) => row.map((v) => v / norm)) : G;
 }

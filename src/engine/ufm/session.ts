@@ -6,14 +6,17 @@ import type { Report, MetricsRecord } from '../types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
 import { ufmGeometry } from './geometry';
 import { UfmModel } from './model';
+import { ufmTheory, type UfmTheory } from './theory';
+import type { TrainingSession } from '../session';
 import { rowsOf, type Mat } from '../linalg';
 
 /**
  * One UFM training session: owns the model and the optimiser, steps synchronously inside
  * tf.tidy (no read-back), and measures asynchronously (`await data()` only, never dataSync).
  */
-export class UfmSession {
+export class UfmSession implements TrainingSession {
   step = 0;
+  readonly theory: UfmTheory;
   trainMs = 0;
   measureMs = 0;
   private readonly model: UfmModel;
@@ -26,6 +29,15 @@ export class UfmSession {
   ) {
     this.model = new UfmModel(config, init ? arraysFromState(config, init) : randomInit(config));
     this.optimizer = createOptimizer(config);
+    this.theory = ufmTheory(config);
+  }
+
+  get totalSteps(): number {
+    return this.config.steps;
+  }
+
+  get reportEvery(): number {
+    return this.config.reportEvery;
   }
 
   /**
@@ -95,6 +107,14 @@ export class UfmSession {
       return {
         step: this.step,
         totalSteps: config.steps,
+        shape: {
+          K: model.K,
+          depth: config.depth,
+          bias: config.bias,
+          classSizes: config.classSizes,
+          unit: 'step',
+          stepsPerUnit: 1,
+        },
         metrics,
         undefinedReasons: { ...result.undefinedReasons } as Record<string, string>,
         geometry,

@@ -1,3 +1,4 @@
+import { expectUfm } from '../config/schema';
 import { describe, expect, it } from 'vitest';
 import { readUfmOracle, UFM_CASES } from '../testing/oracles';
 import { findPreset } from '../config/presets';
@@ -167,7 +168,7 @@ describe('minority-collapse thresholds', () => {
 
   it('the minority-collapse presets put exactly the two small classes past the threshold', () => {
     for (const id of ['minority-collapse-m1', 'minority-collapse-m3']) {
-      const c = findPreset(id)!.config;
+      const c = expectUfm(findPreset(id)!.config);
       expect(ufmTheory(c).zeroDirections, id).toEqual([2, 3]);
     }
   });

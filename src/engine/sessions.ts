@@ -1,0 +1,30 @@
+import type { ExperimentConfig, NetConfig } from './config/schema';
+import type { PreparedData } from './data/types';
+import type { TrainingSession } from './session';
+import type { UfmInitState } from './ufm/initState';
+import { UfmSession } from './ufm/session';
+
+/** What a session may need besides its config. */
+export interface SessionSources {
+  /** UFM: start from this saved state instead of the seeded initialisation. */
+  init?: UfmInitState;
+  /** Network experiments: how to obtain the prepared dataset (embedded, cached or the user's file). */
+  loadData?: (config: NetConfig) => Promise<PreparedData>;
+}
+
+/** The one place that maps an experiment kind to its session. */
+export async function createSession(
+  config: ExperimentConfig,
+  sources: SessionSources = {},
+): Promise<TrainingSession> {
+  switch (config.experiment) {
+    case 'ufm':
+      return new UfmSession(config, sources.init);
+    case 'net': {
+      if (!sources.loadData) throw new Error('a network experiment needs its dataset: none given');
+      if (sources.init) throw new Error('a saved UFM state cannot start a network experiment');
+      await sources.loadData(config);
+      throw new Error('network experiments are being built: no trainer yet');
+    }
+  }
+}

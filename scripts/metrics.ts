@@ -8,7 +8,6 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  computeMetrics,
   computeMetricsFromArrays,
   isMetricKey,
   type ArrayMetricsInput,
@@ -16,9 +15,13 @@ import {
   type MetricSet,
   type MetricsResult,
 } from '../src/engine/metrics/index';
-import { readNpy, type NpyArray } from '../src/engine/metrics/npy';
-import { isOracleFile, oracleToArrays } from '../src/engine/metrics/oracle';
-import { rowSource } from '../src/engine/metrics/hostmatrix';
+import { computeMetricsOnDevice } from '../src/engine/metrics/arraysOnDevice';
+import {
+  featureFilesToInput,
+  readCaseFile,
+  type NamedBytes,
+} from '../src/engine/metrics/featureFiles';
+import { oracleToArrays } from '../src/engine/metrics/oracle';
 
 const USAGE = `usage: npx tsx scripts/metrics.ts <file.json|features.npy> [options]
   <file.json>            metric_vectors.json format: {"cases": [{"name", "inputs": {K, H, y, W, b, ...}}]}
@@ -106,130 +109,36 @@ function parseArgs(argv: string[]): Options {
   return opts as Options;
 }
 
-function readBytes(path: string, what: string): Uint8Array {
+function readBytes(path: string, what: string): NamedBytes {
   try {
-    return readFileSync(path);
+    return { name: path, bytes: readFileSync(path) };
   } catch (e) {
     throw new CliError(`${what}: cannot read ${path} (${(e as Error).message})`);
   }
 }
 
-/** .npy or .json numeric array → {shape, data} */
-function readArray(path: string, what: string): NpyArray {
-  const bytes = readBytes(path, what);
-  if (path.endsWith('.npy')) {
-    try {
-      return readNpy(bytes);
-    } catch (e) {
-      throw new CliError(`${what} (${path}): ${(e as Error).message}`);
-    }
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new CliError(`${what} (${path}): not valid JSON (${(e as Error).message})`);
-  }
-  const isNumArray = (x: unknown): x is number[] =>
-    Array.isArray(x) && x.every((y) => typeof y === 'number');
-  if (isNumArray(v)) return { shape: [v.length], dtype: 'f8', data: Float64Array.from(v) };
-  if (Array.isArray(v) && v.length > 0 && v.every(isNumArray)) {
-    const rows = v as number[][];
-    const cols = rows[0].length;
-    if (rows.some((r) => r.length !== cols))
-      throw new CliError(`${what} (${path}): rows have different lengths`);
-    return { shape: [rows.length, cols], dtype: 'f8', data: Float64Array.from(rows.flat()) };
-  }
-  throw new CliError(
-    `${what} (${path}): expected a JSON array of numbers or of equal-length number rows`,
-  );
-}
-
-function matrix(a: NpyArray, what: string) {
-  if (a.shape.length !== 2)
-    throw new CliError(`${what}: expected a 2-D array, got shape (${a.shape.join(', ')})`);
-  return { rows: a.shape[0], cols: a.shape[1], data: a.data };
-}
-
-function vector(a: NpyArray, what: string, integer = false): Float64Array {
-  if (a.shape.length !== 1 && !(a.shape.length === 2 && a.shape[1] === 1)) {
-    throw new CliError(`${what}: expected a 1-D array, got shape (${a.shape.join(', ')})`);
-  }
-  if (integer) {
-    const bad = a.data.findIndex((v) => !Number.isInteger(v));
-    if (bad >= 0)
-      throw new CliError(`${what}: entry ${bad} = ${a.data[bad]} is not an integer label`);
-  }
-  return a.data;
-}
-
-async function run(input: ArrayMetricsInput, opts: Options): Promise<MetricsResult> {
+function run(input: ArrayMetricsInput, opts: Options): Promise<MetricsResult> {
   if (opts.engine === 'host') return computeMetricsFromArrays(input, opts.set);
   // device path: float32 tensors on the cpu or wasm backend
-  const flat = (m: NonNullable<ArrayMetricsInput['features']>, what: string) => {
-    const s = rowSource(m, what);
-    const buf = new Float32Array(s.rows * s.cols);
-    for (let i = 0; i < s.rows; i++) buf.set(s.row(i), i * s.cols);
-    return tf.tensor2d(buf, [s.rows, s.cols]);
-  };
-  const owned: tf.Tensor[] = [];
-  const keep = <T extends tf.Tensor>(t: T): T => {
-    owned.push(t);
-    return t;
-  };
-  try {
-    return await computeMetrics(
-      {
-        K: input.K,
-        features: keep(flat(input.features, 'features')),
-        labels: Int32Array.from(input.labels),
-        W: input.W ? keep(flat(input.W, 'W')) : null,
-        b: input.b ? Array.from(input.b) : null,
-        testFeatures: input.testFeatures ? keep(flat(input.testFeatures, 'testFeatures')) : null,
-        testLabels: input.testLabels ? Int32Array.from(input.testLabels) : null,
-        labelsOriginal: input.labelsOriginal ? Int32Array.from(input.labelsOriginal) : null,
-        oodGlobalMean: input.oodGlobalMean ? Array.from(input.oodGlobalMean) : null,
-        layers: input.layers ? input.layers.map((L, l) => keep(flat(L, `layers[${l}]`))) : null,
-        gof: input.gof ?? null,
-        batchSize: opts.batchSize,
-      },
-      opts.set,
-    );
-  } finally {
-    owned.forEach((t) => t.dispose());
-  }
+  return computeMetricsOnDevice(input, opts.set, opts.batchSize);
 }
 
 function npyInput(opts: Options): ArrayMetricsInput {
-  const features = matrix(readArray(opts.file, 'features'), 'features');
   if (!opts.labels) throw new CliError('features .npy given without --labels');
-  const labels = vector(readArray(opts.labels, 'labels'), 'labels', true);
-  if (labels.length !== features.rows) {
-    throw new CliError(`labels has ${labels.length} entries, features has ${features.rows} rows`);
-  }
-  const W = opts.weights ? matrix(readArray(opts.weights, 'weights'), 'weights') : null;
-  if (W && W.cols !== features.cols)
-    throw new CliError(`weights has ${W.cols} columns, features has ${features.cols}`);
-  const maxLabel = labels.reduce((a, v) => Math.max(a, v), 0);
-  const K = opts.K ?? (W ? W.rows : maxLabel + 1);
-  const test = opts.testFeatures
-    ? matrix(readArray(opts.testFeatures, 'test features'), 'test features')
-    : null;
-  if (test && !opts.testLabels) throw new CliError('--test-features given without --test-labels');
-  return {
-    K,
-    features,
-    labels,
-    W,
-    b: opts.bias ? vector(readArray(opts.bias, 'bias'), 'bias') : null,
-    testFeatures: test,
-    testLabels: opts.testLabels
-      ? vector(readArray(opts.testLabels, 'test labels'), 'test labels', true)
-      : null,
-    labelsOriginal: opts.labelsOriginal
-      ? vector(readArray(opts.labelsOriginal, 'original labels'), 'original labels', true)
-      : null,
-  };
+  if (opts.testFeatures && !opts.testLabels)
+    throw new CliError('--test-features given without --test-labels');
+  const optional = (path: string | undefined, what: string) =>
+    path ? readBytes(path, what) : null;
+  return featureFilesToInput({
+    features: readBytes(opts.file, 'features'),
+    labels: readBytes(opts.labels, 'labels'),
+    weights: optional(opts.weights, 'weights'),
+    bias: optional(opts.bias, 'bias'),
+    testFeatures: optional(opts.testFeatures, 'test features'),
+    testLabels: optional(opts.testLabels, 'test labels'),
+    labelsOriginal: optional(opts.labelsOriginal, 'original labels'),
+    K: opts.K,
+  }).input;
 }
 
 /** JSON with objects indented and arrays on one line (K×d means stay readable). */
@@ -254,21 +163,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (opts.file.endsWith('.npy')) {
       out = await run(npyInput(opts), opts);
     } else {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(new TextDecoder().decode(readBytes(opts.file, 'input')));
-      } catch (e) {
-        if (e instanceof CliError) throw e;
-        throw new CliError(`${opts.file}: not valid JSON (${(e as Error).message})`);
-      }
-      if (!isOracleFile(doc)) {
-        throw new CliError(
-          `${opts.file}: expected {"cases": [...]} (metric_vectors.json format) or a .npy features file`,
-        );
-      }
+      const cases = readCaseFile(readBytes(opts.file, 'input'));
       const results: Record<string, MetricsResult> = {};
-      for (const [i, c] of doc.cases.entries()) {
-        const name = typeof c.name === 'string' ? c.name : `case_${i}`;
+      for (const { name, case: c } of cases) {
         try {
           results[name] = await run(oracleToArrays(c), opts);
         } catch (e) {

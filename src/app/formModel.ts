@@ -274,6 +274,13 @@ const NET_FIELDS: readonly FieldSpec[] = [
     LOSSES,
     'mse (one-hot), ce, ls (label smoothing), lr (label relaxation)',
   ),
+  bool(
+    'mseHalf',
+    'MSE ÷ 2',
+    'Regularisation',
+    "seed 000's imbalanced script",
+    (d) => d.loss === 'mse',
+  ),
   num('lossAlpha', 'Loss α', 'Regularisation', 'smoothing / relaxation', smooths),
   num(
     'weightDecay',

@@ -1,3 +1,4 @@
+import { NET_PRESETS } from './netPresets';
 import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
 
 /** A one-click starting point; `summary` says in one sentence what it shows. */
@@ -193,6 +194,7 @@ export const PRESETS: Preset[] = [
       reportEvery: 20,
     },
   },
+  ...NET_PRESETS,
 ];
 
 export const DEFAULT_PRESET_ID = 'teach-deep-m3';

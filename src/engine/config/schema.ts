@@ -129,6 +129,8 @@ export const netConfigSchema = z
     /** Channel multiplier of ResNet18/VGG16 (1 = the reference widths 64…512). */
     widthMult: z.number().gt(0).max(1),
     loss: z.enum(LOSSES),
+    /** MSE halved: seed 000's imbalanced script uses nn.MSELoss()/2 (its balanced one does not). */
+    mseHalf: z.boolean(),
     /** Label smoothing α (loss ls) or label relaxation α (loss lr). */
     lossAlpha: z.number().min(0).lt(1),
     optimizer: z.enum(OPTIMIZERS),
@@ -247,6 +249,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   batchnorm: true,
   widthMult: 1,
   loss: 'mse',
+  mseHalf: false,
   lossAlpha: 0.1,
   optimizer: 'adam',
   lr: 1e-4,

@@ -79,3 +79,30 @@ describe('resolveConfig (CLI and window.ncLab.run input)', () => {
     expect(fieldsOf(() => resolveConfig(42))).toEqual(['(config)']);
   });
 });
+
+describe('network experiments in the URL', () => {
+  it('experiment=net reads the network fields, empty lists mean "all"', () => {
+    const { config } = parseQuery('?experiment=net&dataset=fashion-mnist&classes=&perClass=100');
+    expect(config).toMatchObject({
+      experiment: 'net',
+      dataset: 'fashion-mnist',
+      classes: [],
+      perClass: [100],
+    });
+    const round = parseQuery(configToQuery(config)).config;
+    expect(round).toEqual(config);
+  });
+
+  it('a network preset with overrides keeps its kind; UFM fields are refused by name', () => {
+    const { config, presetId } = parseQuery('?preset=net-mnist-mlp&epochs=3');
+    expect(presetId).toBe('net-mnist-mlp');
+    expect(config).toMatchObject({ experiment: 'net', epochs: 3, dataset: 'mnist' });
+    expect(() => parseQuery('?experiment=net&hidden=3')).toThrow(
+      /hidden: unknown parameter for experiment net/,
+    );
+    expect(() => parseQuery('?experiment=gan')).toThrow(/experiment: unknown experiment "gan"/);
+    expect(() => parseQuery('?experiment=net&classes=0,1&perClass=5,6,7')).toThrow(
+      /perClass: 3 counts for 2 chosen classes/,
+    );
+  });
+});

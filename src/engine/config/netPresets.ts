@@ -1,0 +1,240 @@
+import { DEFAULT_NET_CONFIG, type NetConfig } from './schema';
+import type { Preset } from './presets';
+
+/**
+ * Network presets: every README command of seed 000 with its exact settings (they need the
+ * user's CIFAR-10 file), and browser-sized variants on the embedded MNIST / FashionMNIST that
+ * show collapse within minutes.
+ */
+const seed = DEFAULT_NET_CONFIG;
+
+function net(over: Partial<NetConfig>): NetConfig {
+  return { ...seed, ...over };
+}
+
+const CIFAR_NOTE = ' Needs your CIFAR-10 file (drop cifar-10-binary.tar.gz on the Datasets panel).';
+
+/** README #1: `train_1st_order.py --model MLP --depth_relu 6 --width W --loss MSE --lr 1e-4 --optimizer Adam --sep_decay`. */
+function balancedMlp(width: number, depthLinear: number, bias: boolean): Preset {
+  return {
+    id: `seed-mlp-w${width}-m${depthLinear}-${bias ? 'bias' : 'nobias'}`,
+    group: 'Seed 000: MLP on CIFAR-10',
+    title: `MLP width ${width}, M = ${depthLinear}, ${bias ? 'bias' : 'no bias'}`,
+    summary:
+      `Seed 000's balanced MLP command (6 ReLU blocks with BN, Adam 1e-4, --sep_decay 1e-4, batch 128, 200 epochs) with a ${depthLinear}-layer linear head: every head layer's features and classifier collapse to ${bias ? 'a simplex ETF' : 'an orthogonal frame'}.` +
+      CIFAR_NOTE,
+    config: net({ dataset: 'cifar10', width, depthLinear, bias }),
+  };
+}
+
+/** README #2: `train_1st_order.py --model ResNet18|VGG16 --depth_linear M --width 512` (SGD 1e-3, wd 1e-4 coupled). */
+function deepNet(model: 'resnet18' | 'vgg16', depthLinear: number): Preset {
+  return {
+    id: `seed-${model}-m${depthLinear}`,
+    group: 'Seed 000: ResNet18 / VGG16',
+    title: `${model === 'resnet18' ? 'ResNet18' : 'VGG16'}, M = ${depthLinear}`,
+    summary:
+      `Seed 000's ${model === 'resnet18' ? 'ResNet18' : 'VGG16'} command: MSE, SGD lr 1e-3 momentum 0.9, weight decay 1e-4 on every parameter, batch 128, StepLR 50, 200 epochs, a ${depthLinear}-layer head of width 512.` +
+      CIFAR_NOTE,
+    config: net({
+      dataset: 'cifar10',
+      model,
+      width: 512,
+      depthLinear,
+      bias: true,
+      optimizer: 'sgd',
+      lr: 1e-3,
+      momentum: 0.9,
+      weightDecay: 1e-4,
+      sepDecay: false,
+      featureDecay: 0,
+    }),
+  };
+}
+
+/** README #4: `train_1st_order_unbalanced.py --width 2048 --no-bias --lr 1e-4 --weight_decay 1e-5 --sep_decay --epochs 12000 --patience 6000`. */
+function imbalancedMlp(depthLinear: number): Preset {
+  return {
+    id: `seed-mlp-imbalanced-m${depthLinear}`,
+    group: 'Seed 000: imbalanced MLP',
+    title: `Imbalanced MLP (100…500 a class), M = ${depthLinear}`,
+    summary:
+      `Seed 000's imbalanced command: the first 100, 100, 200, …, 500 CIFAR-10 images of each class, full batch in index order, bias-free, no BN, MSE/2, Adam 1e-4, --sep_decay 1e-5, 12 000 epochs: features and classifier approach the general orthogonal frame.` +
+      CIFAR_NOTE,
+    config: net({
+      dataset: 'cifar10',
+      perClass: [100, 100, 200, 200, 300, 300, 400, 400, 500, 500],
+      width: 2048,
+      depthLinear,
+      bias: false,
+      batchnorm: false,
+      mseHalf: true,
+      weightDecay: 1e-5,
+      featureDecay: 1e-5,
+      lrStep: 6000,
+      epochs: 12_000,
+      patience: 6000,
+      batchSize: 0,
+      shuffle: false,
+      measureEvery: 100,
+    }),
+  };
+}
+
+/** Browser-sized: small enough for a laptop GPU (or wasm) in minutes. */
+const browser: Preset[] = [
+  {
+    id: 'net-mnist-mlp',
+    group: 'Networks in the browser',
+    title: 'MLP on MNIST, 3-layer linear head',
+    summary:
+      'Embedded MNIST, 500 images a class, 784 → 3×256 ReLU+BN → a 3-layer linear head, MSE with separate decay: train accuracy reaches 100 % and NC1 falls at every head layer.',
+    starter: true,
+    config: net({
+      dataset: 'mnist',
+      perClass: [500],
+      resize32: false,
+      width: 256,
+      depthRelu: 3,
+      depthLinear: 3,
+      optimizer: 'adam',
+      lr: 1e-3,
+      weightDecay: 1e-4,
+      featureDecay: 1e-4,
+      lrStep: 40,
+      epochs: 60,
+      measureEvery: 2,
+      measureSamples: 2000,
+    }),
+  },
+  {
+    id: 'net-fashion-mlp',
+    group: 'Networks in the browser',
+    title: 'MLP on FashionMNIST, bias-free head',
+    summary:
+      'Embedded FashionMNIST (500 a class), a bias-free 2-layer head: the class means and classifier rows approach an orthogonal frame rather than a simplex.',
+    config: net({
+      dataset: 'fashion-mnist',
+      perClass: [500],
+      resize32: false,
+      width: 256,
+      depthRelu: 3,
+      depthLinear: 2,
+      bias: false,
+      optimizer: 'adam',
+      lr: 1e-3,
+      lrStep: 40,
+      epochs: 60,
+      measureEvery: 2,
+      measureSamples: 2000,
+    }),
+  },
+  {
+    id: 'net-mnist-imbalanced',
+    group: 'Networks in the browser',
+    title: 'Imbalanced MNIST (20…100 a class), full batch',
+    summary:
+      'The imbalanced construction on MNIST (the first 20, 20, 40, …, 100 images of each digit), bias-free, full batch in index order: compare the class-mean lengths with the general orthogonal frame.',
+    config: net({
+      dataset: 'mnist',
+      perClass: [20, 20, 40, 40, 60, 60, 80, 80, 100, 100],
+      resize32: false,
+      width: 256,
+      depthRelu: 3,
+      depthLinear: 3,
+      bias: false,
+      batchnorm: false,
+      mseHalf: true,
+      optimizer: 'adam',
+      lr: 1e-3,
+      weightDecay: 1e-4,
+      featureDecay: 1e-4,
+      lrStep: 0,
+      epochs: 600,
+      batchSize: 0,
+      shuffle: false,
+      measureEvery: 20,
+      measureSamples: 0,
+    }),
+  },
+  {
+    id: 'net-mnist-resnet18',
+    group: 'Networks in the browser',
+    title: 'ResNet18 (⅛ width) on MNIST',
+    summary:
+      'ResNet18 with 8…64 channels on 3×32×32 MNIST (200 a class), a 3-layer head, Adam: the convolutional features collapse too. Best on a GPU.',
+    config: net({
+      dataset: 'mnist',
+      perClass: [200],
+      model: 'resnet18',
+      widthMult: 0.125,
+      width: 64,
+      depthLinear: 3,
+      optimizer: 'adam',
+      lr: 1e-3,
+      sepDecay: true,
+      lrStep: 20,
+      epochs: 30,
+      batchSize: 64,
+      measureEvery: 2,
+      measureSamples: 1000,
+    }),
+  },
+  {
+    id: 'net-fashion-vgg16',
+    group: 'Networks in the browser',
+    title: 'VGG16 (⅛ width) on FashionMNIST',
+    summary:
+      'VGG16 with 8…64 channels on 3×32×32 FashionMNIST (200 a class), a 3-layer head, Adam. Best on a GPU.',
+    config: net({
+      dataset: 'fashion-mnist',
+      perClass: [200],
+      model: 'vgg16',
+      widthMult: 0.125,
+      width: 64,
+      depthLinear: 3,
+      optimizer: 'adam',
+      lr: 1e-3,
+      lrStep: 20,
+      epochs: 30,
+      batchSize: 64,
+      measureEvery: 2,
+      measureSamples: 1000,
+    }),
+  },
+  {
+    id: 'net-gauss-tiny',
+    group: 'Networks in the browser',
+    title: 'Tiny MLP on a Gaussian mixture',
+    summary:
+      'Four Gaussian classes in 16 dimensions, a small MLP and a 2-layer head, full batch: collapse in seconds, even on a CPU.',
+    config: net({
+      dataset: 'gaussian',
+      gaussClasses: 4,
+      gaussDim: 16,
+      gaussSeparation: 3,
+      perClass: [100],
+      width: 32,
+      depthRelu: 2,
+      depthLinear: 2,
+      optimizer: 'adam',
+      lr: 1e-2,
+      lrStep: 0,
+      epochs: 300,
+      batchSize: 0,
+      measureEvery: 10,
+      measureSamples: 0,
+    }),
+  },
+];
+
+export const NET_PRESETS: Preset[] = [
+  ...browser,
+  ...[512, 1024, 2048].flatMap((w) =>
+    [1, 3, 6, 9].flatMap((m) => [balancedMlp(w, m, true), balancedMlp(w, m, false)]),
+  ),
+  ...(['resnet18', 'vgg16'] as const).flatMap((model) =>
+    [1, 3, 6, 9].map((m) => deepNet(model, m)),
+  ),
+  ...[1, 3, 6].map(imbalancedMlp),
+];

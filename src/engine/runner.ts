@@ -1,7 +1,8 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo } from './backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
 import type { MetricSet } from './metrics';
-import type { HistoryEntry, Report, RunResult, RunStatus } from './types';
+import type { HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
 import type { TrainingSession } from './session';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from './ufm/theory';
@@ -159,6 +160,7 @@ export class ExperimentRunner {
       );
       return;
     }
+    report.memory = memoryUse();
     this.lastReport = report;
     this.history.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
     const loss = report.metrics.loss;
@@ -227,6 +229,20 @@ const HEAVY_KEYS = new Set([
 
 function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k)));
+}
+
+/** tfjs's own accounting; GPU backends add their buffer totals to tf.memory(). */
+function memoryUse(): MemoryUse {
+  const m = tf.memory() as tf.MemoryInfo & {
+    numBytesInGPU?: number;
+    numBytesInGPUAllocated?: number;
+    numBytesAllocatedInGPU?: number;
+  };
+  return {
+    bytes: m.numBytes,
+    gpuBytes: m.numBytesInGPU ?? null,
+    gpuAllocatedBytes: m.numBytesAllocatedInGPU ?? m.numBytesInGPUAllocated ?? null,
+  };
 }
 
 function yieldToEventLoop(): Promise<void> {

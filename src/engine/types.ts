@@ -39,6 +39,16 @@ export interface Report {
   geometry: UfmGeometry;
   timing: Timing;
   numTensors: number;
+  /** tfjs memory at the report (filled by the runner): all tensors, and on the GPU where known. */
+  memory?: MemoryUse;
+}
+
+export interface MemoryUse {
+  bytes: number;
+  /** Bytes in GPU buffers or textures (webgpu, webgl); null on cpu and wasm. */
+  gpuBytes: number | null;
+  /** Bytes the GPU backend holds, pooled buffers included (webgpu). */
+  gpuAllocatedBytes: number | null;
 }
 
 export interface Timing {

@@ -1,4 +1,4 @@
-import { fmt, fmtInt } from '../format';
+import { fmt, fmtBytes, fmtInt } from '../format';
 import { useLab } from '../store';
 
 export function StatusBar() {
@@ -10,6 +10,7 @@ export function StatusBar() {
   const message = useLab((s) => s.statusMessage);
   const timing = useLab((s) => s.lastReport?.timing ?? null);
   const numTensors = useLab((s) => s.lastReport?.numTensors ?? null);
+  const memory = useLab((s) => s.lastReport?.memory ?? null);
   const from = useLab((s) => s.loadedFrom);
   const announcement = useLab((s) => s.announcement);
   const fraction = total ? Math.min(1, step / total) : 0;
@@ -41,6 +42,16 @@ export function StatusBar() {
       >
         tensors <span data-testid="num-tensors">{numTensors ?? '—'}</span>
       </span>
+      {memory && (
+        <span
+          data-testid="memory"
+          title="tfjs memory in the worker: tensors, GPU buffers in use and held by the pool"
+        >
+          memory {fmtBytes(memory.bytes)}
+          {memory.gpuBytes !== null && <> · GPU {fmtBytes(memory.gpuBytes)}</>}
+          {memory.gpuAllocatedBytes !== null && <> (pool {fmtBytes(memory.gpuAllocatedBytes)})</>}
+        </span>
+      )}
       {busy && (
         <span className="busy" data-testid="busy">
           <span className="spinner" aria-hidden="true" /> {busy}

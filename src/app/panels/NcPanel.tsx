@@ -45,6 +45,9 @@ const NC4 = [
   { key: 'nc4_ncc_mismatch_train', name: 'NC4 NCC mismatch', color: '#e15759' },
   { key: 'net_accuracy_train', name: 'net accuracy', color: '#4e79a7' },
   { key: 'ncc_accuracy_train', name: 'NCC accuracy', color: '#59a14f' },
+  // Networks also measure a test split (dashed); the UFM has none, so these stay hidden.
+  { key: 'nc4_ncc_mismatch_test', name: 'NC4 NCC mismatch (test)', color: '#e15759' },
+  { key: 'net_accuracy_test', name: 'net accuracy (test)', color: '#4e79a7' },
 ];
 
 function axisNames(i: number): { x: string; y: string; xa: string; ya: string } {
@@ -108,6 +111,7 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
 
   const ax = axisNames(5);
   for (const t of NC4) {
+    if (!entries.some((e) => scalar(e.metrics, t.key) !== null)) continue;
     data.push({
       type: 'scatter',
       mode,
@@ -119,14 +123,18 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
       line: {
         color: t.color,
         width: 1.4,
-        dash: t.key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot',
+        dash: t.key.endsWith('_test')
+          ? 'dash'
+          : t.key === 'nc4_ncc_mismatch_train'
+            ? 'solid'
+            : 'dot',
       },
       hovertemplate: `${t.name}: %{y:.3f}<extra>${unit} %{x}</extra>`,
     });
   }
   layout[ax.xa] = { title: { text: unit }, zeroline: false, range: [0, total] };
   layout[ax.ya] = { range: [-0.05, 1.05] };
-  annotations.push(subplotTitle(5, 'NC4 and accuracy (train)'));
+  annotations.push(subplotTitle(5, 'NC4 and accuracy (train; test dashed)'));
   layout.annotations = annotations;
   return { data, layout };
 }
@@ -203,7 +211,7 @@ function CurrentValues({ kind, config }: { kind: TargetKind; config: RunShape | 
   if (!report || !config) return null;
   const rows = [
     ...metricsFor(kind).map((m) => ({ title: m.title, key: m.key })),
-    ...NC4.map((t) => ({ title: t.name, key: t.key })),
+    ...NC4.filter((t) => t.key in report.metrics).map((t) => ({ title: t.name, key: t.key })),
   ];
   return (
     <table className="values" aria-label={`Metric values at step ${report.step}`}>

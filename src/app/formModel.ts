@@ -233,6 +233,19 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Data',
     'each label replaced with probability η by a uniform class',
   ),
+  bool(
+    'fourClass',
+    'Four-class problem',
+    'Data',
+    'latent copy (label + 2) of each of two classes (seed 002)',
+  ),
+  num(
+    'fourClassNoise',
+    'Latent fraction',
+    'Data',
+    'share moved to the latent class',
+    (d) => d.fourClass === '1',
+  ),
   int('gaussClasses', 'Mixture classes', 'Data', '', isGaussian),
   int('gaussDim', 'Mixture dimension', 'Data', '', isGaussian),
   num(
@@ -273,6 +286,13 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Regularisation',
     LOSSES,
     'mse (one-hot), ce, ls (label smoothing), lr (label relaxation)',
+  ),
+  choice(
+    'pairWith',
+    'Twin run with loss',
+    'Regularisation',
+    ['none', ...LOSSES],
+    'same weights and noisy labels, another loss',
   ),
   bool(
     'mseHalf',

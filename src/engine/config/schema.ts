@@ -110,6 +110,10 @@ export const netConfigSchema = z
     valSplit: z.boolean(),
     /** Label noise η: each training label replaced with probability η by a uniform class. */
     labelNoise: z.number().min(0).max(1),
+    /** seed 002's four-class problem: a latent copy (label + 2) of each of two classes. */
+    fourClass: z.boolean(),
+    /** Fraction of the samples moved to the latent class (`--fc_noise_degree`). */
+    fourClassNoise: z.number().min(0).max(1),
     /** Gaussian mixture: classes, dimension, separation of the means (in units of the noise std). */
     gaussClasses: z.number().int().min(2).max(LIMITS.maxClasses),
     gaussDim: z.number().int().min(1).max(LIMITS.maxHidden),
@@ -129,6 +133,8 @@ export const netConfigSchema = z
     /** Channel multiplier of ResNet18/VGG16 (1 = the reference widths 64…512). */
     widthMult: z.number().gt(0).max(1),
     loss: z.enum(LOSSES),
+    /** Train a twin from identical weights and identical noisy labels with this loss, side by side. */
+    pairWith: z.enum(['none', ...LOSSES]),
     /** MSE halved: seed 000's imbalanced script uses nn.MSELoss()/2 (its balanced one does not). */
     mseHalf: z.boolean(),
     /** Label smoothing α (loss ls) or label relaxation α (loss lr). */
@@ -162,6 +168,20 @@ export const netConfigSchema = z
     backend: z.enum(BACKEND_REQUESTS),
   })
   .superRefine((c, ctx) => {
+    if (c.fourClass && c.classes.length !== 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classes'],
+        message: 'the four-class problem starts from exactly two classes (e.g. 0, 1)',
+      });
+    }
+    if (c.pairWith !== 'none' && c.pairWith === c.loss) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pairWith'],
+        message: `the twin must use another loss than ${c.loss}`,
+      });
+    }
     if (c.perClass.length > 1 && c.classes.length > 0 && c.perClass.length !== c.classes.length) {
       ctx.addIssue({
         code: 'custom',
@@ -237,6 +257,8 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   perClass: [],
   valSplit: false,
   labelNoise: 0,
+  fourClass: false,
+  fourClassNoise: 0.5,
   gaussClasses: 4,
   gaussDim: 32,
   gaussSeparation: 4,
@@ -249,6 +271,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   batchnorm: true,
   widthMult: 1,
   loss: 'mse',
+  pairWith: 'none',
   mseHalf: false,
   lossAlpha: 0.1,
   optimizer: 'adam',

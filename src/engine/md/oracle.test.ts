@@ -18,7 +18,7 @@
 //   true-count NC1 and traces in md_train_*.{NC1_true_counts, trace_Sigma_*_true_counts}, compared
 //   below. Our md_nc1_logits_pinv and nc3_wh_etf_error have no true-count counterpart in the oracle.
 //   (Outside the suite, a float64 re-computation with the hard-coded divisors reproduces all five
-//   repo values to ≤ 2e-5 relative, so the difference is B3 and nothing else.)
+//   repo values to ≤ 4e-5 relative, float32 level, so the difference is B3 and nothing else.)
 // - val_loss_repo: the training loss (CE / LS) is the trainer's, not a measure of this module.
 // - train_loss_running, train_top1_running: running means over the epoch's mini-batches, taken
 //   while the weights changed; lr, seconds_*: schedule and timing.

@@ -14,7 +14,9 @@ export interface FeatureGeometry {
   counts: number[];
   /** M̃ M̃ᵀ / ‖·‖_F, M̃ = class means − the sample-weighted global mean; null when M̃ = 0. */
   gramMeans: Mat | null;
-  /** W Wᵀ / ‖·‖_F over the same classes; null without W (or W = 0). */
+  /** A classifier W was given. */
+  hasClassifier: boolean;
+  /** W Wᵀ / ‖·‖_F over the same classes; null without W (or when W = 0). */
   gramW: Mat | null;
   /** (I − 11ᵀ/K)/√(K − 1): the simplex ETF, unit Frobenius norm. */
   etf: Mat;
@@ -43,6 +45,7 @@ export function featureGeometry(
     classes,
     counts,
     gramMeans: normalised(matMulT(centred, centred)),
+    hasClassifier: W !== null,
     gramW: W ? normalised(matMulT(W, W)) : null,
     etf: etfTarget(K).map((row) => Array.from(row)),
     view3d: project3d(centred, W ?? [], null).view3d,

@@ -6,12 +6,7 @@ import { writeNpy } from '../metrics/npy';
 import type { OracleFile } from '../metrics/oracle';
 import { computeMetricsFromArrays, type MetricsResult } from '../metrics/index';
 import { readOracle } from '../testing/oracles';
-import {
-  measureFeatureFiles,
-  resolveRoles,
-  type FeatureFile,
-  type MeasureProgress,
-} from './measure';
+import { measureFeatureFiles, type FeatureFile, type MeasureProgress } from './measure';
 
 const oracle = readOracle<OracleFile & { tolerance: Record<string, Tolerance> }>(
   'metrics/metric_vectors.json',
@@ -100,6 +95,7 @@ describe('measureFeatureFiles', () => {
     const m = await measureFeatureFiles(npyFiles('perfect_simplex_etf', false));
     const g = m.cases[0].geometry!;
     expect(frobDiff(g.gramMeans!, g.etf)).toBeLessThan(1e-5);
+    expect(g.hasClassifier).toBe(false);
     expect(g.gramW).toBeNull();
     expect(g.view3d.classifier).toEqual([]);
     expect(m.cases[0].result!.undefinedReasons.nc2_etf_error_weights).toBe('no classifier W given');
@@ -155,14 +151,5 @@ describe('measureFeatureFiles', () => {
     await expect(measureFeatureFiles([cases, files[0]])).rejects.toThrow(
       /cases\.json is a case file and is measured on its own/,
     );
-  });
-
-  it('resolveRoles: given roles win, a lone JSON file or an unnamed one is a case file', () => {
-    expect(resolveRoles([{ name: 'y.json' }])).toEqual(['cases']);
-    expect(resolveRoles([{ name: 'run.json' }, { name: 'H.npy' }])).toEqual(['cases', 'features']);
-    expect(resolveRoles([{ name: 'a.npy', role: 'features' }, { name: 'y.json' }])).toEqual([
-      'features',
-      'labels',
-    ]);
   });
 });

@@ -6,21 +6,19 @@ import {
   ARRAY_ROLES,
   FeatureFileError,
   ROLE_NAMES,
-  assignRoles,
   featureFilesToInput,
   readCaseFile,
+  resolveRoles,
   type ArrayFileInfo,
   type ArrayRole,
   type FeatureFileSet,
+  type FileRole,
   type NamedBytes,
 } from '../metrics/featureFiles';
 import { rowSource } from '../metrics/hostmatrix';
 import { oracleToArrays } from '../metrics/oracle';
 import type { ArrayMetricsInput, MetricsResult } from '../metrics/types';
 import { featureGeometry, type FeatureGeometry } from './geometry';
-
-/** What a dropped file is: an array of the metrics input, a case file, or left out. */
-export type FileRole = ArrayRole | 'cases' | 'ignore';
 
 export interface FeatureFile {
   name: string;
@@ -70,28 +68,6 @@ export interface FeatureMeasurement {
   set: 'cheap' | 'core' | 'full';
   cases: FeatureCaseResult[];
   seconds: number;
-}
-
-/**
- * The role of every file: given, else guessed from its name; a lone .json file, or one whose
- * name names no array, is a case file.
- */
-export function resolveRoles(
-  files: readonly { name: string; role?: FileRole | null }[],
-): FileRole[] {
-  const guessed = assignRoles(files.map((f) => f.name));
-  return files.map((f, i) => {
-    if (f.role) return f.role;
-    const json = f.name.toLowerCase().endsWith('.json');
-    if (json && (files.length === 1 || guessed[i] === null)) return 'cases';
-    const g = guessed[i];
-    if (g === null) {
-      throw new FeatureFileError(
-        `${f.name}: cannot tell what this file holds from its name; choose its role (features, labels, W, b, …)`,
-      );
-    }
-    return g;
-  });
 }
 
 function fileSet(files: FeatureFile[], roles: FileRole[], K: number | undefined): FeatureFileSet {

@@ -6,6 +6,7 @@ import {
   guessRole,
   readArrayFile,
   readCaseFile,
+  resolveRoles,
   type NamedBytes,
 } from './featureFiles';
 import { writeNpy } from './npy';
@@ -274,5 +275,14 @@ describe('guessRole / assignRoles', () => {
   it('a single unnamed file beside named ones is the features', () => {
     expect(assignRoles(['emb_v2_final.npz.npy', 'labels.npy'])).toEqual(['features', 'labels']);
     expect(assignRoles(['a.npy', 'c.npy'])).toEqual([null, null]);
+  });
+
+  it('resolveRoles: given roles win, a lone JSON file or an unnamed one is a case file', () => {
+    expect(resolveRoles([{ name: 'y.json' }])).toEqual(['cases']);
+    expect(resolveRoles([{ name: 'run.json' }, { name: 'H.npy' }])).toEqual(['cases', 'features']);
+    expect(resolveRoles([{ name: 'a.npy', role: 'features' }, { name: 'y.json' }])).toEqual([
+      'features',
+      'labels',
+    ]);
   });
 });

@@ -25,6 +25,9 @@ export const ARRAY_ROLES: readonly ArrayRole[] = [
   'labelsOriginal',
 ];
 
+/** What a dropped file is: an array of the metrics input, a case file, or left out. */
+export type FileRole = ArrayRole | 'cases' | 'ignore';
+
 /** How messages name a role ("labels (y.npy): …"). */
 export const ROLE_NAMES: Record<ArrayRole, string> = {
   features: 'features',
@@ -296,4 +299,33 @@ export function assignRoles(fileNames: readonly string[]): (ArrayRole | null)[] 
   const unknown = roles.flatMap((r, i) => (r === null ? [i] : []));
   if (!roles.includes('features') && unknown.length === 1) roles[unknown[0]] = 'features';
   return roles;
+}
+
+/**
+ * Suggested roles for dropped files: by name (assignRoles); a lone .json file, or a .json file
+ * whose name names no array, is a case file; null where the name says nothing.
+ */
+export function suggestRoles(fileNames: readonly string[]): (FileRole | null)[] {
+  const guessed = assignRoles(fileNames);
+  return fileNames.map((name, i) =>
+    name.toLowerCase().endsWith('.json') && (fileNames.length === 1 || guessed[i] === null)
+      ? 'cases'
+      : guessed[i],
+  );
+}
+
+/** The role of every file: the given one, else the suggested one; none is an error. */
+export function resolveRoles(
+  files: readonly { name: string; role?: FileRole | null }[],
+): FileRole[] {
+  const suggested = suggestRoles(files.map((f) => f.name));
+  return files.map((f, i) => {
+    const role = f.role ?? suggested[i];
+    if (role === null) {
+      throw new FeatureFileError(
+        `${f.name}: cannot tell what this file holds from its name; choose its role (features, labels, W, b, …)`,
+      );
+    }
+    return role;
+  });
 }

@@ -5,6 +5,12 @@ import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { ExperimentConfig } from '../engine/config/schema';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
+import type {
+  FeatureFile,
+  FeatureMeasurement,
+  MeasureFeaturesOptions,
+  MeasureProgress,
+} from '../engine/features/measure';
 import { createLabWorker } from '../worker/client';
 import type { LabWorkerApi, WorkerEvent } from '../worker/protocol';
 import { configPending, formValid, labActions, useLab } from './store';
@@ -145,6 +151,27 @@ class LabClient {
         useLab.setState({ loadedConfig: null, busy: null });
       }
     });
+  }
+
+  /** Metrics of the researcher's own feature files, in the worker (a run there keeps going). */
+  measureFeatures(
+    files: FeatureFile[],
+    options: MeasureFeaturesOptions,
+    onProgress?: (progress: MeasureProgress) => void,
+  ): Promise<FeatureMeasurement> {
+    const backend = useLab.getState().config.backend;
+    return this.enqueue(() =>
+      this.call((api) =>
+        api.measureFeatures(
+          Comlink.transfer(
+            files,
+            files.map((f) => f.bytes),
+          ),
+          { ...options, backend },
+          onProgress ? Comlink.proxy(onProgress) : undefined,
+        ),
+      ),
+    );
   }
 
   /**

@@ -14,6 +14,7 @@ import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
 import { loadWorkerData } from './datasets';
 import type { UfmInitState } from '../engine/ufm/initState';
+import { measureFeatureFiles } from '../engine/features/measure';
 import type { LabWorkerApi, WorkerEvent } from './protocol';
 
 /**
@@ -115,6 +116,16 @@ const api: LabWorkerApi = {
   async snapshot() {
     const session = runner?.sessionHandle;
     return session instanceof UfmSession ? session.snapshot() : null;
+  },
+  async measureFeatures(files, options, onProgress) {
+    // The backend a run already uses (switching it would pull the tensors from under the run).
+    if (!backend) await ensureBackend(options.backend ?? 'auto');
+    try {
+      return await measureFeatureFiles(files, options, onProgress);
+    } finally {
+      // close the progress callback's message port
+      (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
   },
   async benchmark(presetIds, request, budgetSeconds) {
     await retire();

@@ -3,6 +3,12 @@ import type { ExperimentConfig } from '../engine/config/schema';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
+import type {
+  FeatureFile,
+  FeatureMeasurement,
+  MeasureFeaturesOptions,
+  MeasureProgress,
+} from '../engine/features/measure';
 
 /** Events the training worker pushes to the page. */
 export type WorkerEvent =
@@ -32,4 +38,14 @@ export interface LabWorkerApi {
     backend: BackendRequest,
     budgetSeconds: number,
   ): Promise<UfmBenchRow[]>;
+  /**
+   * Metrics and geometry of the researcher's own feature files (features + labels [+ W, b] or
+   * a metric_vectors.json-style case file), on the worker's backend (initialised with
+   * `backend` when none is yet). Leaves any run alone; rejects naming the file and the problem.
+   */
+  measureFeatures(
+    files: FeatureFile[],
+    options: MeasureFeaturesOptions & { backend?: BackendRequest },
+    onProgress?: (progress: MeasureProgress) => void,
+  ): Promise<FeatureMeasurement>;
 }

@@ -8,11 +8,19 @@ export interface Figure {
   layout: Partial<Layout>;
 }
 
-interface Props {
+/** A store a figure reads (the lab store by default; any zustand store fits). */
+export interface FigureSource<S> {
+  getState(): S;
+  subscribe(listener: (state: S, previous: S) => void): () => void;
+}
+
+interface Props<S> {
   /** Builds the figure from the store (null: nothing to draw yet). Pure; may be a new function each render. */
-  build: (s: LabState) => Figure | null;
+  build: (s: S) => Figure | null;
   /** Store values whose change means a redraw (a value or an array of values). */
-  watch: (s: LabState) => unknown;
+  watch: (s: S) => unknown;
+  /** The store to read (default: the lab store); fixed per mount. */
+  source?: FigureSource<S>;
   /** Panel-local inputs (selected target…): a change redraws. */
   revision?: unknown;
   height: number;
@@ -31,7 +39,15 @@ const PLOT_CONFIG: Partial<Config> = {
  * page's draw queue (animation frames, time-budgeted), never per worker message and never
  * through React re-renders.
  */
-export function PlotFigure({ build, watch, revision, height, label }: Props) {
+export function PlotFigure<S = LabState>({
+  build,
+  watch,
+  revision,
+  height,
+  label,
+  source,
+}: Props<S>) {
+  const store = (source ?? useLab) as FigureSource<S>;
   const ref = useRef<HTMLDivElement>(null);
   const buildRef = useRef(build);
   const scheduleRef = useRef<() => void>(() => {});
@@ -51,7 +67,7 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
 
     const draw = () => {
       if (!plotly || disposed) return;
-      const figure = buildRef.current(useLab.getState());
+      const figure = buildRef.current(store.getState());
       if (!figure) {
         setState('empty');
         return;
@@ -96,7 +112,7 @@ export function PlotFigure({ build, watch, revision, height, label }: Props) {
         setState('error');
       },
     );
-    const unsubscribe = useLab.subscribe((s, prev) => {
+    const unsubscribe = store.subscribe((s, prev) => {
       if (!shallowEqual(watch(s), watch(prev))) schedule();
     });
     return () => {

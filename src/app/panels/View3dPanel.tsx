@@ -5,13 +5,13 @@ import { Panel } from './Panel';
 import { PlotFigure, type Figure } from './PlotFigure';
 
 /** Display scaling: each set of vectors to unit maximum norm, so means and classifiers overlay. */
-function unitMax(vectors: number[][]): number[][] {
+export function unitMax(vectors: number[][]): number[][] {
   const max = Math.max(0, ...vectors.map((v) => Math.hypot(...v)));
   return max > 0 ? vectors.map((v) => v.map((x) => x / max)) : vectors;
 }
 
 /** Segments from the origin to every point, as one trace with gaps. */
-function spokes(points: number[][]): {
+export function spokes(points: number[][]): {
   x: (number | null)[];
   y: (number | null)[];
   z: (number | null)[];

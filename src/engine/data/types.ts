@@ -1,7 +1,7 @@
 /**
  * The one in-memory dataset shape every loader produces and every trainer consumes. Images are
  * kept as raw bytes (HWC, row-major, as the official files decode) so a 50 000-image CIFAR-10 set
- * costs 150 MB, not 600; preprocessing to float32 happens per batch (see preprocess.ts).
+ * costs 150 MB, not 600; preprocessing to float32 happens per batch (see prepare.ts).
  */
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'svhn' | 'gaussian';
 
@@ -53,8 +53,14 @@ export interface PreparedSplit {
   labels: Int32Array;
   /** Labels before noise (equal to `labels` where no noise), remapped to 0..K−1. */
   originalLabels: Int32Array;
-  /** Row of each sample in the source split (for the oracle's corrupted-index lists). */
+  /** Row of each sample in the source split (dataset.train for train and val, dataset.test for test). */
   sourceIndex: Int32Array;
+  /**
+   * Position of each sample in the stored training set (after class selection, per-class counts
+   * and, for the four-class problem, the shuffle; before the validation split) — the order of the
+   * oracle's `corrupted_indices_in_stored_train_order`. For test: position in the filtered test set.
+   */
+  storedIndex: Int32Array;
 }
 
 /**
@@ -77,4 +83,8 @@ export interface PreparedData {
   fill(split: 'train' | 'val' | 'test', rows: ArrayLike<number>, out: Float32Array): void;
   /** One line per step taken (split, subset, noise), shown in the UI and the CLI. */
   notes: string[];
+  /** 'flat': [C·H·W] in torch's x.view(N, −1) order of a C×H×W tensor; 'image': [H, W, C] (NHWC). */
+  inputForm: 'flat' | 'image';
+  /** Smallest and largest model-input value over all prepared samples (scans the bytes). */
+  valueRange(): [number, number];
 }

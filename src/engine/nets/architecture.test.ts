@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend';
+import { DEFAULT_NET_CONFIG } from '../config/schema';
+import type { ForwardMode } from './layers';
+import { NetModel, type ModelSpec } from './model';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+const base: ModelSpec = { ...DEFAULT_NET_CONFIG };
+const EVAL: ForwardMode = { training: false, updateStats: false, conv: 'native' };
+
+function count(spec: Partial<ModelSpec>, K: number, inputShape: number[]): number {
+  const m = new NetModel({ ...base, ...spec }, K, inputShape);
+  const n = m.store.count();
+  m.dispose();
+  return n;
+}
+
+describe('parameter counts equal the reference PyTorch architectures', () => {
+  // kuangliu/pytorch-cifar ResNet18 (the seed's models/resnet.py) with K = 10 and a biased
+  // Linear(512, 10): the well-known 11 173 962 parameters (conv + BN + 5 130 of the linear).
+  const RESNET18_CIFAR10 = 11_173_962;
+  // The same repository's VGG('VGG16') with BN and Linear(512, 10): 14 728 266.
+  const VGG16_CIFAR10 = 14_728_266;
+  // This repo adds BatchNorm1d(512) on the pooled features (γ and β: 1 024 parameters).
+  const FEATURE_BN = 2 * 512;
+  const LINEAR_512_10 = 512 * 10 + 10;
+
+  it('ResNet18 at widthMult 1: 11 173 962 + BatchNorm1d(512) for depthLinear 1 with bias', () => {
+    const spec = { model: 'resnet18', widthMult: 1, depthLinear: 1, bias: true } as const;
+    expect(count(spec, 10, [32, 32, 3])).toBe(RESNET18_CIFAR10 + FEATURE_BN);
+  });
+
+  it('ResNet18 with a 3-layer head of width 512: the linear replaced by 512→512→512→10', () => {
+    const spec = {
+      model: 'resnet18',
+      widthMult: 1,
+      depthLinear: 3,
+      width: 512,
+      bias: true,
+    } as const;
+    const head = 512 * 512 + 512 * 512 + 512 * 10 + 10; // fc.0, fc.1 bias-free; fc.2 biased
+    expect(count(spec, 10, [32, 32, 3])).toBe(RESNET18_CIFAR10 - LINEAR_512_10 + FEATURE_BN + head);
+    // Bias-free head (`--no-bias`): 10 fewer.
+    expect(count({ ...spec, bias: false }, 10, [32, 32, 3])).toBe(
+      RESNET18_CIFAR10 - LINEAR_512_10 + FEATURE_BN + head - 10,
+    );
+  });
+
+  it('VGG16 at widthMult 1: 14 728 266 + BatchNorm1d(512); the convs derived layer by layer agree', () => {
+    const spec = { model: 'vgg16', widthMult: 1, depthLinear: 1, bias: true } as const;
+    // Conv3×3 with bias + BN2d (γ, β) per entry of cfg 'D'.
+    const cfg = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
+    let inCh = 3;
+    let convs = 0;
+    for (const c of cfg) {
+      convs += 9 * inCh * c + c + 2 * c;
+      inCh = c;
+    }
+    expect(convs + LINEAR_512_10).toBe(VGG16_CIFAR10);
+    expect(count(spec, 10, [32, 32, 3])).toBe(VGG16_CIFAR10 + FEATURE_BN);
+  });
+
+  it("seed 000's MLP: 6 × [Linear, ReLU, BN] + BN, or 6 × [Linear, ReLU] + intermediate Linear", () => {
+    const h = 64; // the formula is the same at 512; 64 keeps the orthogonal init cheap on cpu
+    const linears = 3072 * h + h + 5 * (h * h + h);
+    const head = h * 10 + 10;
+    const mlp = { model: 'mlp', width: h, depthRelu: 6, depthLinear: 1, bias: true } as const;
+    expect(count({ ...mlp, batchnorm: true }, 10, [32, 32, 3])).toBe(linears + 7 * 2 * h + head);
+    expect(count({ ...mlp, batchnorm: false }, 10, [32, 32, 3])).toBe(linears + (h * h + h) + head);
+  });
+
+  it("seed 002's MLP of the md oracle: 3072→256→256→256→2 with BN, then fc 2×2", () => {
+    const spec = {
+      model: 'mlp-md',
+      width: 256,
+      depthRelu: 4,
+      depthLinear: 1,
+      batchnorm: true,
+      bias: true,
+    } as const;
+    const linears = 3072 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2;
+    const bns = 3 * 2 * 256 + 2 * 2;
+    expect(count(spec, 2, [32, 32, 3])).toBe(linears + bns + 2 * 2 + 2);
+  });
+});
+
+describe('shapes', () => {
+  it('features and logits of every model on small inputs (widthMult scales the channels)', () => {
+    const cases: [Partial<ModelSpec>, number[], number][] = [
+      [{ model: 'mlp', width: 16, depthRelu: 2 }, [12], 16],
+      [{ model: 'mlp-md', width: 16, depthRelu: 3 }, [12], 4],
+      [{ model: 'resnet18', widthMult: 1 / 8 }, [8, 8, 3], 64],
+      [{ model: 'resnet18', widthMult: 1 / 16 }, [28, 28, 1], 32],
+      [{ model: 'vgg16', widthMult: 1 / 16 }, [32, 32, 3], 32],
+    ];
+    for (const [spec, shape, d] of cases) {
+      const m = new NetModel({ ...base, depthLinear: 2, width: 16, ...spec }, 4, shape);
+      expect(m.featureDim).toBe(d);
+      const x = tf.zeros([2, ...shape]);
+      const [features, logits] = tf.tidy(() => {
+        const out = m.forward(x, EVAL);
+        return [out.features, out.logits];
+      });
+      expect(features.shape).toEqual([2, d]);
+      expect(logits.shape).toEqual([2, 4]);
+      tf.dispose([x, features, logits]);
+      m.dispose();
+    }
+  });
+
+  it('refuses inputs the architecture cannot take, naming the problem', () => {
+    expect(
+      () => new NetModel({ ...base, model: 'vgg16', widthMult: 1 / 16 }, 4, [16, 16, 3]),
+    ).toThrow(/VGG16 needs inputs of at least 32×32/);
+    expect(() => new NetModel({ ...base, model: 'resnet18', widthMult: 1 / 16 }, 4, [12])).toThrow(
+      /needs image inputs/,
+    );
+  });
+});

@@ -1,0 +1,91 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { NetConfig } from '../config/schema';
+import { createRng } from '../rng';
+import type { Backbone } from './backbone';
+import { LinearHead } from './head';
+import type { ForwardMode } from './layers';
+import { Seed000Mlp, Seed002Mlp } from './mlp';
+import { ParamStore } from './params';
+import { ResNet18 } from './resnet';
+import { Vgg16 } from './vgg';
+
+/** The config fields that shape the network. */
+export type ModelSpec = Pick<
+  NetConfig,
+  'model' | 'width' | 'depthRelu' | 'depthLinear' | 'bias' | 'batchnorm' | 'widthMult' | 'seed'
+>;
+
+export interface NetForward {
+  /** h: the input of the first head layer W_1 (what seed 000 hooks and decays). */
+  features: tf.Tensor2D;
+  logits: tf.Tensor2D;
+}
+
+/**
+ * Backbone + deep linear head, with every parameter in one store. Initialised from the seed
+ * alone (JavaScript RNG), so the same config gives the same weights on every backend.
+ */
+export class NetModel {
+  readonly store = new ParamStore();
+  readonly backbone: Backbone;
+  readonly head: LinearHead;
+  /** NHWC (convolutional models) or flat input. */
+  readonly imageInput: boolean;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly K: number,
+    readonly inputShape: readonly number[],
+  ) {
+    const rng = createRng(`${spec.seed}/init`);
+    const inputSize = inputShape.reduce((a, b) => a * b, 1);
+    this.imageInput = spec.model === 'resnet18' || spec.model === 'vgg16';
+    if (this.imageInput && inputShape.length !== 3) {
+      throw new Error(
+        `${spec.model} needs image inputs [H, W, C]; this dataset gives vectors of shape [${inputShape.join(', ')}]`,
+      );
+    }
+    const mlp = {
+      inputSize,
+      width: spec.width,
+      depthRelu: spec.depthRelu,
+      batchnorm: spec.batchnorm,
+    };
+    switch (spec.model) {
+      case 'mlp':
+        this.backbone = new Seed000Mlp(this.store, rng, mlp);
+        break;
+      case 'mlp-md':
+        this.backbone = new Seed002Mlp(this.store, rng, { ...mlp, K });
+        break;
+      case 'resnet18':
+        this.backbone = new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
+        break;
+      case 'vgg16':
+        this.backbone = new Vgg16(this.store, rng, inputShape, spec.widthMult);
+        break;
+    }
+    this.head = new LinearHead(this.store, rng, {
+      featureDim: this.backbone.featureDim,
+      width: spec.width,
+      depth: spec.depthLinear,
+      K,
+      bias: spec.bias,
+      init: spec.model === 'mlp' ? 'orthogonal' : 'default',
+    });
+  }
+
+  get featureDim(): number {
+    return this.backbone.featureDim;
+  }
+
+  /** x: [B, ...inputShape]. Call inside tf.tidy. */
+  forward(x: tf.Tensor, mode: ForwardMode): NetForward {
+    const features = this.backbone.apply(x, mode);
+    return { features, logits: this.head.apply(features) };
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -113,6 +113,42 @@ describe('npm run dataset -- info', () => {
     expect(s.prepared.valueRange[1]).toBeCloseTo(m(255), 5);
   });
 
+  it("takes the oracle's corrupted-index list and reproduces its noisy label counts", async () => {
+    const oracle = join(ROOT, '../shared/oracles/md/ref_md_CE.json');
+    const meta = readOracle<{ meta: { noisy_label_counts: number[]; n_corrupted_total: number } }>(
+      'md/ref_md_CE.json',
+    ).meta;
+    const r = await cli([
+      'info',
+      'mnist',
+      '--classes',
+      '0,1',
+      '--val',
+      '0.2',
+      '--corrupted',
+      oracle,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).prepared;
+    expect([0, 1].map((k) => p.train.perClass[k] + p.val.perClass[k])).toEqual(
+      meta.noisy_label_counts,
+    );
+    expect(p.train.changed + p.val.changed).toBe(meta.n_corrupted_total);
+    const bad = await cli([
+      'info',
+      'mnist',
+      '--classes',
+      '0,1',
+      '--corrupted',
+      join(ROOT, 'package.json'),
+    ]);
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--corrupted: .*package\.json holds no list of indices/),
+    });
+  });
+
   it('describes a Gaussian mixture with noisy labels', async () => {
     const r = await cli([
       'info',

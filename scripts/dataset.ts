@@ -3,6 +3,7 @@
 // Loads an embedded dataset (from node_modules), a Gaussian mixture or dataset files, prepares it
 // with the given options and prints counts per class, shapes, value range and the split note.
 // Bad input → a message on stderr naming the problem, exit code 1.
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gaussianMixture } from '../src/engine/data/gaussian';
 import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
@@ -19,6 +20,8 @@ const USAGE = `usage: npm run dataset -- info <name | file...> [options]
   --test-per-class n,..  the same for test
   --val f                validation = first floor(f*N) of the stored training set (seed 002: 0.2)
   --noise eta            seed 002 label noise: each label redrawn uniformly with probability eta
+  --corrupted <file>     explicit corrupted positions in the stored training set: a JSON array,
+                         {"indices": [...], "labels": [...]}, or an oracle file (ref_md_*.json)
   --four-class degree    seed 002 four-class problem (2 classes -> 4 with latent copies)
   --seed s               seeds the noise and shuffle draws (default 1)
   --input flat|image     model input: flat (torch CHW order) or image (NHWC); default flat
@@ -41,6 +44,7 @@ const VALUE_FLAGS = [
   '--test-per-class',
   '--val',
   '--noise',
+  '--corrupted',
   '--four-class',
   '--seed',
   '--input',
@@ -108,7 +112,9 @@ function prepareOptions(args: Args): PrepareOptions {
     throw new CliError(`--normalize: "${normalize}" (dataset or none)`);
   }
   const degree = num(args, '--four-class');
+  const corruptedFile = args.values['--corrupted'];
   return {
+    corrupted: corruptedFile === undefined ? undefined : readCorrupted(corruptedFile),
     classes: list(args, '--classes'),
     trainPerClass: list(args, '--train-per-class'),
     testPerClass: list(args, '--test-per-class'),
@@ -121,6 +127,37 @@ function prepareOptions(args: Args): PrepareOptions {
     size: num(args, '--size'),
     normalization: normalize,
   };
+}
+
+/** A JSON array of indices, {indices, labels}, or an oracle's meta.corrupted_indices_in_stored_train_order. */
+function readCorrupted(path: string): NonNullable<PrepareOptions['corrupted']> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--corrupted: cannot read ${path} as JSON (${(e as Error).message})`);
+  }
+  const d = doc as {
+    indices?: unknown;
+    labels?: unknown;
+    meta?: { corrupted_indices_in_stored_train_order?: unknown };
+  };
+  const indices = Array.isArray(doc)
+    ? doc
+    : (d.indices ?? d.meta?.corrupted_indices_in_stored_train_order);
+  if (!Array.isArray(indices) || !indices.every((i) => typeof i === 'number')) {
+    throw new CliError(
+      `--corrupted: ${path} holds no list of indices (an array, {"indices": [...]}, or an oracle file)`,
+    );
+  }
+  const labels = d.labels;
+  if (
+    labels !== undefined &&
+    (!Array.isArray(labels) || !labels.every((y) => typeof y === 'number'))
+  ) {
+    throw new CliError(`--corrupted: "labels" in ${path} is not a list of numbers`);
+  }
+  return { indices: indices as number[], labels: labels as number[] | undefined };
 }
 
 async function load(args: Args, io: CliIo): Promise<Dataset> {

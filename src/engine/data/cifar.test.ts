@@ -111,6 +111,15 @@ describe('CIFAR archives (.tar.gz, streamed)', () => {
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
   });
 
+  it('reads a web ReadableStream (what File.stream() gives in the browser)', async () => {
+    const gz = gzipSync(tarArchive(cifar10Files()));
+    const ds = await readCifarArchive(new Blob([gz]).stream(), {
+      fileName: 'cifar-10-binary.tar.gz',
+    });
+    expect(Array.from(ds.test.labels)).toEqual([9, 0, 4]);
+    expect(imageAt(ds.train.images, 0)).toEqual(Array.from(img(10)));
+  });
+
   it('reads a plain .tar and loose .bin files the same way', async () => {
     const files = cifar10Files();
     const fromTar = await readCifarArchive(tarArchive(files), { fileName: 'cifar.tar' });

@@ -135,6 +135,8 @@ export class CifarAssembler {
   }
 }
 
+const INFLATE_SLICE = 1 << 16;
+
 export interface ArchiveOptions {
   /** Shown in messages (default "archive"). */
   fileName?: string;
@@ -173,8 +175,11 @@ export async function readCifarArchive(
       if (isGzip(chunk)) gunzip = new Gunzip((data) => tar.push(data));
     }
     try {
-      if (gunzip) gunzip.push(chunk, false);
-      else tar.push(chunk);
+      if (!gunzip) tar.push(chunk);
+      // Small slices bound each inflated piece, so nothing but the output grows with the file.
+      else
+        for (let o = 0; o < chunk.length; o += INFLATE_SLICE)
+          gunzip.push(chunk.subarray(o, o + INFLATE_SLICE), false);
     } catch (e) {
       inflateError(e);
     }

@@ -289,6 +289,8 @@ class ElementStream {
   }
 }
 
+const INFLATE_SLICE = 1 << 16;
+
 /** Inflates one miCOMPRESSED element and parses its content as elements. */
 class Inflater implements BodyHandler {
   private readonly inner: ElementStream;
@@ -304,7 +306,11 @@ class Inflater implements BodyHandler {
   }
 
   push(chunk: Uint8Array): void {
-    this.guard(() => this.unzlib.push(chunk, false));
+    // Small slices bound each inflated piece (zlib can expand 1 000-fold).
+    for (let o = 0; o < chunk.length; o += INFLATE_SLICE) {
+      const slice = chunk.subarray(o, o + INFLATE_SLICE);
+      this.guard(() => this.unzlib.push(slice, false));
+    }
   }
 
   end(): void {

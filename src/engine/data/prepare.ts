@@ -1,4 +1,4 @@
-import { createRng, shuffleInPlace } from '../rng';
+import { createRng, shuffleInPlace, type Rng } from '../rng';
 import { fail } from './errors';
 import { applyCorruption, latentRelabel, resampleNoise } from './labelNoise';
 import { DATASET_NORMALIZATION, normalizationTable, type Normalization } from './normalization';
@@ -48,98 +48,167 @@ export interface PrepareOptions {
 
 export function prepareData(dataset: Dataset, options: PrepareOptions = {}): PreparedData {
   const notes: string[] = [];
-  const sourceK = dataset.classes.length;
-  const chosen = options.classes ?? Array.from({ length: sourceK }, (_, i) => i);
-  checkClasses(chosen, sourceK);
-  let K = chosen.length;
-  const map = new Int32Array(sourceK).fill(-1);
-  chosen.forEach((c, j) => (map[c] = j));
-  let classes = chosen.map((c) => dataset.classes[c]);
-  if (options.classes)
+  const seed = options.seed ?? 1;
+  const chosen = chooseClasses(dataset, options, notes);
+  let { K, classes } = chosen;
+  const stored = selectRows(
+    dataset.train.labels,
+    chosen.map,
+    K,
+    options.trainPerClass,
+    'train',
+    classes,
+  );
+  const test = selectRows(
+    dataset.test.labels,
+    chosen.map,
+    K,
+    options.testPerClass,
+    'test',
+    classes,
+  );
+  if (options.trainPerClass) {
     notes.push(
-      `classes ${chosen.map((c) => `${c} (${dataset.classes[c]})`).join(', ')} → labels 0…${K - 1}`,
+      `train: first ${options.trainPerClass.join(', ')} per class in file order (N = ${stored.rows.length})`,
     );
-
-  const stored = selectRows(dataset.train.labels, map, K, options.trainPerClass, 'train', classes);
-  const test = selectRows(dataset.test.labels, map, K, options.testPerClass, 'test', classes);
-  if (options.trainPerClass)
-    notes.push(
-      `train: first ${options.trainPerClass.join(', ')} samples per class in file order (N = ${stored.rows.length})`,
-    );
+  }
   if (options.testPerClass)
-    notes.push(`test: first ${options.testPerClass.join(', ')} samples per class in file order`);
+    notes.push(`test: first ${options.testPerClass.join(', ')} per class in file order`);
 
-  const rng = createRng(options.seed ?? 1);
-  const N = stored.rows.length;
+  const rng = createRng(seed);
   if (options.fourClass) {
     if (K !== 2) fail(`fourClass: the four-class problem needs exactly 2 classes, got ${K}`);
-    const order = shuffleInPlace(
-      rng,
-      Array.from({ length: N }, (_, i) => i),
-    );
-    stored.rows = Int32Array.from(order, (i) => stored.rows[i]);
-    stored.labels = Int32Array.from(order, (i) => stored.labels[i]);
-    notes.push(`four-class problem: stored training set shuffled (seed ${options.seed ?? 1})`);
+    shuffleSelection(stored, rng);
+    notes.push(`four-class problem: stored training set shuffled (seed ${seed})`);
   }
   const original = stored.labels.slice();
-  const noisy = stored.labels;
-  const eta = options.labelNoise ?? 0;
-  if (eta > 0 && options.corrupted)
-    fail('labelNoise and corrupted are exclusive: give one of them');
-  if (eta > 0) {
-    const { redrawn, changed } = resampleNoise(noisy, K, eta, rng);
-    notes.push(
-      `label noise η = ${eta} (seed ${options.seed ?? 1}): ${redrawn} labels redrawn uniformly from ${K} classes ` +
-        `(the draw may return the same class), ${changed} of ${N} changed (${pct(changed, N)}; expected η(K−1)/K = ${pct(eta * (K - 1), K)})`,
-    );
-  } else if (eta < 0) fail(`labelNoise: η = ${eta} must lie in [0, 1]`);
-  if (options.corrupted) {
-    const n = applyCorruption(noisy, K, options.corrupted.indices, options.corrupted.labels);
-    notes.push(
-      `corrupted labels from an explicit list: ${n} of ${N} (${pct(n, N)}) in stored training order`,
-    );
-  }
+  corruptLabels(stored.labels, K, options, rng, notes);
   if (options.fourClass) {
-    const moved = latentRelabel(noisy, options.fourClass.degree, rng);
+    const moved = latentRelabel(stored.labels, options.fourClass.degree, rng);
     classes = [...classes, ...classes.map((c) => `${c} (latent)`)];
     K = 4;
     notes.push(
-      `latent classes 2, 3: ${moved} of ${N} samples moved to the latent copy of their class (degree ${options.fourClass.degree}); test keeps labels 0, 1`,
+      `latent classes 2, 3: ${moved} of ${stored.rows.length} samples moved to the latent copy of their ` +
+        `class (degree ${options.fourClass.degree}); test keeps labels 0, 1`,
     );
   }
-
-  const f = options.valFraction ?? 0;
-  if (!(f >= 0 && f < 1)) fail(`valFraction ${f} must lie in [0, 1)`);
-  const nVal = Math.floor(f * N);
-  if (nVal > 0)
-    notes.push(
-      `validation: the first ${nVal} samples (${f * 100} %) of the stored training set, unshuffled; train: the other ${N - nVal}`,
-    );
-
-  const storedIndex = Int32Array.from({ length: N }, (_, i) => i);
-  const part = (a: number, b: number): PreparedSplit => ({
-    n: b - a,
-    labels: noisy.slice(a, b),
-    originalLabels: original.slice(a, b),
-    sourceIndex: stored.rows.slice(a, b),
-    storedIndex: storedIndex.slice(a, b),
-  });
   const splits = {
-    train: part(nVal, N),
-    val: part(0, nVal),
-    test: {
-      n: test.rows.length,
-      labels: test.labels,
-      originalLabels: test.labels.slice(),
-      sourceIndex: test.rows,
-      storedIndex: Int32Array.from({ length: test.rows.length }, (_, i) => i),
-    },
+    ...splitStored(stored, original, options.valFraction ?? 0, notes),
+    test: preparedSplit(test.rows, test.labels, test.labels.slice()),
   };
   const inputs =
     dataset.kind === 'images'
       ? imageInputs(dataset, options, notes)
       : vectorInputs(dataset, options);
-  const fill: PreparedData['fill'] = (split, rows, out) => {
+  return {
+    name: dataset.name,
+    K,
+    classes,
+    inputShape: inputs.shape,
+    inputSize: inputs.size,
+    ...splits,
+    fill: filler(splits, inputs),
+    notes,
+    inputForm: options.input ?? 'flat',
+    valueRange: () => inputs.range([splits.train, splits.val], splits.test),
+  };
+}
+
+function chooseClasses(dataset: Dataset, options: PrepareOptions, notes: string[]) {
+  const sourceK = dataset.classes.length;
+  const chosen = options.classes ?? Array.from({ length: sourceK }, (_, i) => i);
+  checkClasses(chosen, sourceK);
+  const map = new Int32Array(sourceK).fill(-1);
+  chosen.forEach((c, j) => (map[c] = j));
+  if (options.classes) {
+    const list = chosen.map((c) => `${c} (${dataset.classes[c]})`).join(', ');
+    notes.push(`classes ${list} → labels 0…${chosen.length - 1}`);
+  }
+  return { K: chosen.length, classes: chosen.map((c) => dataset.classes[c]), map };
+}
+
+function shuffleSelection(s: Selection, rng: Rng): void {
+  const order = shuffleInPlace(
+    rng,
+    Array.from({ length: s.rows.length }, (_, i) => i),
+  );
+  const rows = s.rows;
+  const labels = s.labels;
+  s.rows = Int32Array.from(order, (i) => rows[i]);
+  s.labels = Int32Array.from(order, (i) => labels[i]);
+}
+
+/** Resample noise with rate η, or an explicit corrupted list (never both), in place. */
+function corruptLabels(
+  labels: Int32Array,
+  K: number,
+  options: PrepareOptions,
+  rng: Rng,
+  notes: string[],
+): void {
+  const eta = options.labelNoise ?? 0;
+  const N = labels.length;
+  if (eta > 0 && options.corrupted)
+    fail('labelNoise and corrupted are exclusive: give one of them');
+  if (eta < 0) fail(`labelNoise: η = ${eta} must lie in [0, 1]`);
+  if (eta > 0) {
+    const { redrawn, changed } = resampleNoise(labels, K, eta, rng);
+    notes.push(
+      `label noise η = ${eta} (seed ${options.seed ?? 1}): ${redrawn} labels redrawn uniformly from ${K} ` +
+        `classes (the draw may return the same class), ${changed} of ${N} changed (${pct(changed, N)}; ` +
+        `expected η(K−1)/K = ${pct(eta * (K - 1), K)})`,
+    );
+  }
+  if (options.corrupted) {
+    const n = applyCorruption(labels, K, options.corrupted.indices, options.corrupted.labels);
+    notes.push(
+      `corrupted labels from an explicit list: ${n} of ${N} (${pct(n, N)}), stored training order`,
+    );
+  }
+}
+
+/** Validation = the first ⌊f·N⌋ of the stored training set, train = the rest. */
+function splitStored(stored: Selection, original: Int32Array, f: number, notes: string[]) {
+  if (!(f >= 0 && f < 1)) fail(`valFraction ${f} must lie in [0, 1)`);
+  const N = stored.rows.length;
+  const nVal = Math.floor(f * N);
+  if (nVal > 0) {
+    notes.push(
+      `validation: the first ${nVal} samples (${f * 100} %) of the stored training set, unshuffled; ` +
+        `train: the other ${N - nVal}`,
+    );
+  }
+  const part = (a: number, b: number) => {
+    const s = preparedSplit(
+      stored.rows.slice(a, b),
+      stored.labels.slice(a, b),
+      original.slice(a, b),
+    );
+    s.storedIndex = s.storedIndex.map((i) => i + a);
+    return s;
+  };
+  return { train: part(nVal, N), val: part(0, nVal) };
+}
+
+function preparedSplit(
+  rows: Int32Array,
+  labels: Int32Array,
+  originalLabels: Int32Array,
+): PreparedSplit {
+  return {
+    n: rows.length,
+    labels,
+    originalLabels,
+    sourceIndex: rows,
+    storedIndex: Int32Array.from({ length: rows.length }, (_, i) => i),
+  };
+}
+
+function filler(
+  splits: Record<'train' | 'val' | 'test', PreparedSplit>,
+  inputs: Inputs,
+): PreparedData['fill'] {
+  return (split, rows, out) => {
     const s = splits[split];
     if (!s) fail(`fill: unknown split "${String(split)}"`);
     if (out.length < rows.length * inputs.size) {
@@ -150,22 +219,11 @@ export function prepareData(dataset: Dataset, options: PrepareOptions = {}): Pre
     const fromTest = split === 'test';
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
-      if (!Number.isInteger(row) || row < 0 || row >= s.n)
+      if (!Number.isInteger(row) || row < 0 || row >= s.n) {
         fail(`fill: row ${row} out of range (${split} has ${s.n} samples)`);
+      }
       inputs.write(fromTest, s.sourceIndex[row], out, r * inputs.size);
     }
-  };
-  return {
-    name: dataset.name,
-    K,
-    classes,
-    inputShape: inputs.shape,
-    inputSize: inputs.size,
-    ...splits,
-    fill,
-    notes,
-    inputForm: options.input ?? 'flat',
-    valueRange: () => inputs.range([splits.train, splits.val], splits.test),
   };
 }
 

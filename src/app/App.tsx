@@ -2,6 +2,7 @@ import { Banners } from './components/Banners';
 import { ConfigForm } from './components/ConfigForm';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
+import { DatasetsSection } from './datasets/DatasetsSection';
 import { FeaturesSection } from './features/FeaturesSection';
 import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
@@ -39,6 +40,7 @@ export function App() {
             <View3dPanel />
           </div>
           <MetricsTable />
+          <DatasetsSection />
           <FeaturesSection />
           <footer className="footer">
             UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form

@@ -12,7 +12,10 @@ import type {
   MeasureProgress,
 } from '../engine/features/measure';
 import { createLabWorker } from '../worker/client';
-import type { LabWorkerApi, WorkerEvent } from '../worker/protocol';
+import type { StoredSummary } from '../engine/data';
+import type { CachedDatasetInfo } from '../worker/datasetCache';
+import type { ImportedDataset } from '../worker/datasets';
+import type { LabWorkerApi, StoredDatasetName, WorkerEvent } from '../worker/protocol';
 import { configPending, formValid, labActions, useLab } from './store';
 
 /**
@@ -151,6 +154,35 @@ class LabClient {
         useLab.setState({ loadedConfig: null, busy: null });
       }
     });
+  }
+
+  /**
+   * Dataset files and the IndexedDB cache, in the worker. Not queued behind run commands: a
+   * large archive parses while a run keeps its controls.
+   */
+  importDataset(
+    files: File[],
+    onProgress?: (fraction: number, message: string) => void,
+  ): Promise<ImportedDataset> {
+    return this.call((api) =>
+      api.importDataset(files, onProgress ? Comlink.proxy(onProgress) : undefined),
+    );
+  }
+
+  listDatasets(): Promise<CachedDatasetInfo[]> {
+    return this.call((api) => api.listDatasets());
+  }
+
+  deleteDataset(key: string): Promise<void> {
+    return this.call((api) => api.deleteDataset(key));
+  }
+
+  clearDatasets(): Promise<void> {
+    return this.call((api) => api.clearDatasets());
+  }
+
+  describeDataset(name: StoredDatasetName): Promise<StoredSummary> {
+    return this.call((api) => api.describeDataset(name));
   }
 
   /** Metrics of the researcher's own feature files, in the worker (a run there keeps going). */

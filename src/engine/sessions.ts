@@ -23,8 +23,9 @@ export async function createSession(
     case 'net': {
       if (!sources.loadData) throw new Error('a network experiment needs its dataset: none given');
       if (sources.init) throw new Error('a saved UFM state cannot start a network experiment');
-      await sources.loadData(config);
-      throw new Error('network experiments are being built: no trainer yet');
+      const data = await sources.loadData(config);
+      const { NetSession } = await import('./nets/session');
+      return new NetSession(config, data, { mseScale: config.mseHalf ? 0.5 : 1 });
     }
   }
 }

@@ -12,7 +12,14 @@ import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
-import { loadWorkerData } from './datasets';
+import {
+  clearCachedDatasets,
+  deleteCachedDataset,
+  describeDataset,
+  importDatasetFiles,
+  listCachedDatasets,
+  loadWorkerData,
+} from './datasets';
 import type { UfmInitState } from '../engine/ufm/initState';
 import { measureFeatureFiles } from '../engine/features/measure';
 import type { LabWorkerApi, WorkerEvent } from './protocol';
@@ -127,6 +134,19 @@ const api: LabWorkerApi = {
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
   },
+  async importDataset(files, onProgress) {
+    try {
+      return await importDatasetFiles(files, (f, m) => onProgress?.(f, m));
+    } catch (error) {
+      return fail(error);
+    } finally {
+      (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
+  listDatasets: () => listCachedDatasets(),
+  deleteDataset: (key) => deleteCachedDataset(key),
+  clearDatasets: () => clearCachedDatasets(),
+  describeDataset: (name) => describeDataset(name, progress).catch(fail),
   async benchmark(presetIds, request, budgetSeconds) {
     await retire();
     const info = await ensureBackend(request);

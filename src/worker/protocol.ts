@@ -1,4 +1,8 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { StoredSummary } from '../engine/data';
+import type { DatasetName } from '../engine/data/types';
+import type { CachedDatasetInfo } from './datasetCache';
+import type { ImportedDataset } from './datasets';
 import type { ExperimentConfig } from '../engine/config/schema';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { Report, RunResult, RunStatus } from '../engine/types';
@@ -48,4 +52,16 @@ export interface LabWorkerApi {
     options: MeasureFeaturesOptions & { backend?: BackendRequest },
     onProgress?: (progress: MeasureProgress) => void,
   ): Promise<FeatureMeasurement>;
+  /** Parse the user's dataset files (streamed from the File objects) into the IndexedDB cache. */
+  importDataset(
+    files: File[],
+    onProgress?: (fraction: number, message: string) => void,
+  ): Promise<ImportedDataset>;
+  listDatasets(): Promise<CachedDatasetInfo[]>;
+  deleteDataset(key: string): Promise<void>;
+  clearDatasets(): Promise<void>;
+  /** Counts per class and split note of an embedded or cached dataset. */
+  describeDataset(name: StoredDatasetName): Promise<StoredSummary>;
 }
+
+export type StoredDatasetName = Exclude<DatasetName, 'gaussian'>;

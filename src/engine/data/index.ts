@@ -12,4 +12,10 @@ export { loadEmbedded, EMBEDDED_NAMES, type EmbeddedName, type FetchLike } from 
 export { gaussianMixture, type GaussianMixtureOptions } from './gaussian';
 export { prepareData, type PrepareOptions } from './prepare';
 export { DATASET_NORMALIZATION } from './normalization';
-export { summarize, countPerClass, type DatasetSummary } from './summary';
+export {
+  summarize,
+  summarizeStored,
+  countPerClass,
+  type DatasetSummary,
+  type StoredSummary,
+} from './summary';

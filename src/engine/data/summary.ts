@@ -42,7 +42,10 @@ function splitCounts(s: PreparedSplit, K: number): SplitCounts {
   return { n: s.n, perClass: countPerClass(s.labels, K), changed };
 }
 
-export function summarize(dataset: Dataset, prepared: PreparedData): DatasetSummary {
+export type StoredSummary = Omit<DatasetSummary, 'prepared'>;
+
+/** What is stored, before any preparation: counts per class, shapes, the split note. */
+export function summarizeStored(dataset: Dataset): StoredSummary {
   const K = dataset.classes.length;
   return {
     name: dataset.name,
@@ -51,6 +54,12 @@ export function summarize(dataset: Dataset, prepared: PreparedData): DatasetSumm
     splitNote: dataset.splitNote,
     train: { n: dataset.train.labels.length, perClass: countPerClass(dataset.train.labels, K) },
     test: { n: dataset.test.labels.length, perClass: countPerClass(dataset.test.labels, K) },
+  };
+}
+
+export function summarize(dataset: Dataset, prepared: PreparedData): DatasetSummary {
+  return {
+    ...summarizeStored(dataset),
     prepared: {
       K: prepared.K,
       classes: prepared.classes,

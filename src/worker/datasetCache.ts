@@ -1,5 +1,5 @@
 import { clear, createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
-import type { Dataset, DatasetName } from '../../engine/data/types';
+import type { Dataset, DatasetName } from '../engine/data/types';
 
 /**
  * The browser's cache of parsed datasets (IndexedDB through idb-keyval), so a 160 MB CIFAR

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetCache, type KeyValueStore } from './datasetCache';
-import { gaussianMixture } from '../../engine/data/gaussian';
-import type { ImageDataset } from '../../engine/data/types';
+import { gaussianMixture } from '../engine/data/gaussian';
+import type { ImageDataset } from '../engine/data/types';
 
 /** An in-memory store that clones like IndexedDB does (structured clone keeps typed arrays). */
 function fakeStore(): KeyValueStore & { raw: Map<string, unknown> } {

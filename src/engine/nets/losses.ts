@@ -20,7 +20,8 @@ export interface LossSpec {
  * - lr: label relaxation (Lienen & Hüllermeier 2021, seed 002 §1a.0).
  */
 export function dataLoss(spec: LossSpec, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  const onehot = tf.oneHot(labels, spec.K, 1, 0, 'float32') as tf.Tensor2D;
+  // int32 one-hot, then cast: wasm's OneHot writes int bits into a float32 output (1 → 1.4e-45).
+  const onehot = tf.cast(tf.oneHot(labels, spec.K), 'float32') as tf.Tensor2D;
   switch (spec.kind) {
     case 'mse':
       return tf.mul(tf.mean(tf.squaredDifference(logits, onehot)), spec.mseScale) as tf.Scalar;

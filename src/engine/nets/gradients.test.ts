@@ -168,8 +168,8 @@ describe('gradients match central differences of the objective', () => {
   });
 });
 
-describe('the im2col path trains the same network', () => {
-  it('ResNet18: every parameter gradient and the loss agree between tf.conv2d and im2col', async () => {
+describe('the convolution paths without Conv2DBackpropFilter train the same network', () => {
+  it('ResNet18: every parameter gradient and the loss agree between tf.conv2d, im2col and forward-grads', async () => {
     const cfg: NetConfig = {
       ...base,
       model: 'resnet18',
@@ -183,7 +183,7 @@ describe('the im2col path trains the same network', () => {
       train: randomSplit('conv', 4, 8 * 8 * 3, 3),
     });
     const rows = Int32Array.from([0, 1, 2, 3]);
-    const gradsOf = async (conv: 'native' | 'im2col') => {
+    const gradsOf = async (conv: 'native' | 'im2col' | 'forward-grads') => {
       const session = new NetSession(cfg, data, { conv });
       const vars = session.model.store.trainable;
       const { value, grads } = tf.variableGrads(() => session.objectiveOn(rows).total, vars);
@@ -196,12 +196,14 @@ describe('the im2col path trains the same network', () => {
       return out;
     };
     const a = await gradsOf('native');
-    const b = await gradsOf('im2col');
-    expect(b.loss).toBeCloseTo(a.loss, 5);
-    a.grads.forEach((g, i) => {
-      const scale = Math.max(...Array.from(g, Math.abs));
-      for (let j = 0; j < g.length; j++)
-        expect(Math.abs(b.grads[i][j] - g[j])).toBeLessThan(1e-4 * scale + 1e-6);
-    });
+    for (const mode of ['im2col', 'forward-grads'] as const) {
+      const b = await gradsOf(mode);
+      expect(b.loss).toBeCloseTo(a.loss, 5);
+      a.grads.forEach((g, i) => {
+        const scale = Math.max(...Array.from(g, Math.abs));
+        for (let j = 0; j < g.length; j++)
+          expect(Math.abs(b.grads[i][j] - g[j])).toBeLessThan(1e-4 * scale + 1e-6);
+      });
+    }
   });
 });

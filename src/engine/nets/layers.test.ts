@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { createRng } from '../rng';
-import { conv2dIm2col, convOutSize } from './conv';
+import { conv2dForwardGrads, conv2dIm2col, convOutSize } from './conv';
 import { orthogonal, torchDefaultUniform } from './init';
 import { BN_EPS, BatchNorm, type ForwardMode } from './layers';
 import { ParamStore } from './params';
@@ -95,7 +95,7 @@ describe('BatchNorm (PyTorch semantics)', () => {
   });
 });
 
-describe('im2col convolution', () => {
+describe('convolutions without Conv2DBackpropFilter (im2col, forward-grads)', () => {
   const cases = [
     { H: 6, W: 5, C: 3, out: 4, k: 3, stride: 1, pad: 1 },
     { H: 8, W: 8, C: 2, out: 3, k: 3, stride: 2, pad: 1 },
@@ -105,41 +105,48 @@ describe('im2col convolution', () => {
     { H: 5, W: 5, C: 1, out: 2, k: 3, stride: 1, pad: 0 },
   ];
   for (const c of cases) {
-    it(`equals tf.conv2d in value and gradients: ${c.H}×${c.W}×${c.C} → ${c.out}, k ${c.k}, stride ${c.stride}, pad ${c.pad}`, async () => {
-      const rng = createRng(`conv${c.H}${c.k}${c.stride}`);
-      const B = 2;
-      const x = tf.tensor4d(
-        Array.from({ length: B * c.H * c.W * c.C }, () => rng.normal(0, 1)),
-        [B, c.H, c.W, c.C],
-      );
-      const w = tf.tensor4d(
-        Array.from({ length: c.k * c.k * c.C * c.out }, () => rng.normal(0, 1)),
-        [c.k, c.k, c.C, c.out],
-      );
-      const Ho = convOutSize(c.H, c.k, c.stride, c.pad);
-      const Wo = convOutSize(c.W, c.k, c.stride, c.pad);
-      const r = tf.tensor4d(
-        Array.from({ length: B * Ho * Wo * c.out }, () => rng.normal(0, 1)),
-        [B, Ho, Wo, c.out],
-      );
-      // A random linear functional of the output: its gradients are conv's backward passes.
-      const native = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)),
-      );
-      const mine = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(conv2dIm2col(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)),
-      );
-      const yN = tf.conv2d(x, w, c.stride, c.pad);
-      const yM = conv2dIm2col(x, w, c.stride, c.pad);
-      expect(yM.shape).toEqual(yN.shape);
-      expect(yM.shape).toEqual([B, Ho, Wo, c.out]);
-      const [gxN, gwN] = native([x, w]);
-      const [gxM, gwM] = mine([x, w]);
-      expect(maxAbsDiff(await yM.data(), await yN.data())).toBeLessThan(1e-5);
-      expect(maxAbsDiff(await gxM.data(), await gxN.data())).toBeLessThan(1e-5);
-      expect(maxAbsDiff(await gwM.data(), await gwN.data())).toBeLessThan(1e-4);
-      tf.dispose([x, w, r, yN, yM, gxN, gwN, gxM, gwM]);
-    });
+    for (const [label, conv] of [
+      ['im2col', conv2dIm2col],
+      ['forward-grads', conv2dForwardGrads],
+    ] as const) {
+      it(`${label} equals tf.conv2d in value and gradients: ${c.H}×${c.W}×${c.C} → ${c.out}, k ${c.k}, stride ${c.stride}, pad ${c.pad}`, async () => {
+        const rng = createRng(`conv${c.H}${c.k}${c.stride}`);
+        const B = 2;
+        const x = tf.tensor4d(
+          Array.from({ length: B * c.H * c.W * c.C }, () => rng.normal(0, 1)),
+          [B, c.H, c.W, c.C],
+        );
+        const w = tf.tensor4d(
+          Array.from({ length: c.k * c.k * c.C * c.out }, () => rng.normal(0, 1)),
+          [c.k, c.k, c.C, c.out],
+        );
+        const Ho = convOutSize(c.H, c.k, c.stride, c.pad);
+        const Wo = convOutSize(c.W, c.k, c.stride, c.pad);
+        const r = tf.tensor4d(
+          Array.from({ length: B * Ho * Wo * c.out }, () => rng.normal(0, 1)),
+          [B, Ho, Wo, c.out],
+        );
+        // A random linear functional of the output: its gradients are conv's backward passes.
+        const native = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)),
+        );
+        const mine = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)),
+        );
+        const yN = tf.conv2d(x, w, c.stride, c.pad);
+        const yM = conv(x, w, c.stride, c.pad);
+        expect(yM.shape).toEqual(yN.shape);
+        expect(yM.shape).toEqual([B, Ho, Wo, c.out]);
+        const [gxN, gwN] = native([x, w]);
+        const [gxM, gwM] = mine([x, w]);
+        expect(gxM.shape).toEqual(gxN.shape);
+        expect(gwM.shape).toEqual(gwN.shape);
+        expect(maxAbsDiff(await yM.data(), await yN.data())).toBeLessThan(1e-5);
+        expect(maxAbsDiff(await gxM.data(), await gxN.data())).toBeLessThan(1e-5);
+        expect(maxAbsDiff(await gwM.data(), await gwN.data())).toBeLessThan(1e-4);
+        tf.dispose([x, w, r, yN, yM, gxN, gwN, gxM, gwM]);
+      });
+    }
   }
 });
 

@@ -2,22 +2,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
+import type { ConvMode } from './conv';
 import { NetSession, type NamedArray } from './session';
 import { preparedFromArrays, randomSplit } from './testing';
 
 /**
- * wasm has no Conv2DBackpropFilter kernel, so tf.conv2d cannot be trained there: the session
- * picks the im2col path on wasm by itself. The same seeded run on cpu (tf.conv2d) and on wasm
- * (im2col) must measure the same class means before training and reach the same state after a step.
+ * wasm has no Conv2DBackpropFilter kernel, so tf.conv2d's own gradient cannot run there: the
+ * session picks the forward-grads path on wasm by itself. The same seeded run on cpu (tf.conv2d)
+ * and on wasm (forward-grads) must measure the same class means before training and reach the same state after a step.
  * (Further steps drift apart: BatchNorm over 4 samples amplifies float32 rounding ×15–50 per
  * step here, 4e-5 → 6e-4 → 3e-2 of a tensor's scale — chaos, not a second code path.)
  */
-async function runOn(backend: 'cpu' | 'wasm', cfg: NetConfig, inputShape: number[]) {
+async function runOn(
+  backend: 'cpu' | 'wasm',
+  cfg: NetConfig,
+  inputShape: number[],
+  conv?: ConvMode,
+) {
   await initBackend(backend);
   expect(tf.getBackend()).toBe(backend);
   const size = inputShape.reduce((a, b) => a * b, 1);
   const data = preparedFromArrays({ inputShape, K: 3, train: randomSplit('wasm', 8, size, 3) });
-  const session = new NetSession(cfg, data);
+  const session = new NetSession(cfg, data, conv ? { conv } : {});
   const before = await session.measure('cheap');
   const loss = await session.train(1);
   const state = await session.state();
@@ -52,16 +58,17 @@ const base: NetConfig = {
   measureSamples: 0,
 };
 
-describe('convolutional nets train on wasm through im2col', () => {
-  for (const [model, shape] of [
-    ['mlp', [12]], // and the default model (wasm's float32 one-hot bug once zeroed its loss)
-    ['resnet18', [8, 8, 3]],
-    ['vgg16', [32, 32, 3]],
+describe('convolutional nets train on wasm without Conv2DBackpropFilter', () => {
+  for (const [model, shape, conv] of [
+    ['mlp', [12], undefined], // and the default model (wasm's float32 one-hot bug once zeroed its loss)
+    ['resnet18', [8, 8, 3], undefined],
+    ['resnet18', [8, 8, 3], 'im2col'],
+    ['vgg16', [32, 32, 3], undefined],
   ] as const) {
-    it(`${model}: wasm measures and steps as cpu does`, async () => {
+    it(`${model}${conv ? ` (${conv})` : ''}: wasm measures and steps as cpu does`, async () => {
       const cfg = { ...base, model };
       const cpu = await runOn('cpu', cfg, [...shape]);
-      const wasm = await runOn('wasm', cfg, [...shape]);
+      const wasm = await runOn('wasm', cfg, [...shape], conv);
       // Eval-mode features at init (VGG16's barely vary between samples, so compare the means).
       const scale = Math.max(...cpu.means.map(Math.abs));
       wasm.means.forEach((v, i) => expect(Math.abs(v - cpu.means[i])).toBeLessThan(1e-5 * scale));

@@ -112,12 +112,14 @@ describe('shapes', () => {
     }
   });
 
-  it('refuses inputs the architecture cannot take, naming the problem', () => {
+  it('refuses inputs the architecture cannot take, naming the problem, and frees what it built', () => {
+    const before = tf.memory().numTensors;
     expect(
       () => new NetModel({ ...base, model: 'vgg16', widthMult: 1 / 16 }, 4, [16, 16, 3]),
     ).toThrow(/VGG16 needs inputs of at least 32×32/);
     expect(() => new NetModel({ ...base, model: 'resnet18', widthMult: 1 / 16 }, 4, [12])).toThrow(
       /needs image inputs/,
     );
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
-import { createRng } from '../rng';
+import { createRng, type Rng } from '../rng';
 import type { Backbone } from './backbone';
 import { LinearHead } from './head';
 import type { ForwardMode } from './layers';
@@ -45,6 +45,24 @@ export class NetModel {
         `${spec.model} needs image inputs [H, W, C]; this dataset gives vectors of shape [${inputShape.join(', ')}]`,
       );
     }
+    try {
+      this.backbone = this.buildBackbone(rng, inputSize);
+      this.head = new LinearHead(this.store, rng, {
+        featureDim: this.backbone.featureDim,
+        width: spec.width,
+        depth: spec.depthLinear,
+        K,
+        bias: spec.bias,
+        init: spec.model === 'mlp' ? 'orthogonal' : 'default',
+      });
+    } catch (error) {
+      this.store.dispose(); // the layers built before the failure
+      throw error;
+    }
+  }
+
+  private buildBackbone(rng: Rng, inputSize: number): Backbone {
+    const { spec, K, inputShape } = this;
     const mlp = {
       inputSize,
       width: spec.width,
@@ -53,26 +71,14 @@ export class NetModel {
     };
     switch (spec.model) {
       case 'mlp':
-        this.backbone = new Seed000Mlp(this.store, rng, mlp);
-        break;
+        return new Seed000Mlp(this.store, rng, mlp);
       case 'mlp-md':
-        this.backbone = new Seed002Mlp(this.store, rng, { ...mlp, K });
-        break;
+        return new Seed002Mlp(this.store, rng, { ...mlp, K });
       case 'resnet18':
-        this.backbone = new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
-        break;
+        return new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
       case 'vgg16':
-        this.backbone = new Vgg16(this.store, rng, inputShape, spec.widthMult);
-        break;
+        return new Vgg16(this.store, rng, inputShape, spec.widthMult);
     }
-    this.head = new LinearHead(this.store, rng, {
-      featureDim: this.backbone.featureDim,
-      width: spec.width,
-      depth: spec.depthLinear,
-      K,
-      bias: spec.bias,
-      init: spec.model === 'mlp' ? 'orthogonal' : 'default',
-    });
   }
 
   get featureDim(): number {

@@ -20,7 +20,7 @@ export interface NetSessionOptions {
    * (§A.2); 1 everywhere else. (Not a config field yet.)
    */
   mseScale?: number;
-  /** Convolution path; default: im2col on wasm (no Conv2DBackpropFilter there), native elsewhere. */
+  /** Convolution path; default: forward-grads on wasm (no Conv2DBackpropFilter there), native elsewhere. */
   conv?: ConvMode;
   /** Rows per eval-mode forward pass in `measure`. */
   measureBatch?: number;
@@ -47,8 +47,6 @@ export interface NetState {
   params: NamedArray[];
   buffers: NamedArray[];
 }
-
-const TRAIN: ForwardMode = { training: true, updateStats: true, conv: 'native' };
 
 /**
  * One network training session (the network analogue of UfmSession): the model, optimiser,
@@ -88,17 +86,17 @@ export class NetSession implements TrainingSession {
     options: NetSessionOptions = {},
   ) {
     if (data.train.n < 1) throw new Error(`the ${data.name} training split is empty`);
-    const conv = config.model === 'resnet18' || config.model === 'vgg16';
-    if (conv && data.inputForm !== 'image') {
+    const convolutional = config.model === 'resnet18' || config.model === 'vgg16';
+    if (convolutional && data.inputForm !== 'image') {
       throw new Error(`${config.model} needs image inputs (NHWC); the data was prepared flat`);
     }
-    this.conv = options.conv ?? convModeFor(tf.getBackend());
-    this.model = new NetModel(config, data.K, data.inputShape);
     this.plan = new EpochPlan(data.train.n, config.batchSize, config.shuffle, config.seed);
     this.stepsPerEpoch = this.plan.stepsPerEpoch;
     this.totalSteps = config.epochs * this.stepsPerEpoch;
     this.reportEvery = config.measureEvery * this.stepsPerEpoch;
-    this.checkBatchNormBatches();
+    checkBatchNormBatches(config, this.plan, convolutional);
+    this.conv = options.conv ?? convModeFor(tf.getBackend());
+    this.model = new NetModel(config, data.K, data.inputShape);
     this.loss = {
       kind: config.loss,
       K: data.K,
@@ -325,7 +323,7 @@ export class NetSession implements TrainingSession {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
     const feeder = this.feeders.train as SplitFeeder;
     const vars = this.model.store.trainable;
-    const mode: ForwardMode = { ...TRAIN, conv: this.conv };
+    const mode: ForwardMode = { training: true, updateStats: true, conv: this.conv };
     return tf.tidy(() => {
       const x = feeder.inputs(rows, this.model.imageInput);
       const y = feeder.labels(rows);
@@ -408,7 +406,8 @@ export class NetSession implements TrainingSession {
   private async evalSplit(split: SplitName): Promise<{ features: tf.Tensor2D; accuracy: number }> {
     const rows = this.measureRows[split];
     const feeder = this.feeders[split] as SplitFeeder;
-    const mode: ForwardMode = { training: false, updateStats: false, conv: this.conv };
+    // No gradient here, so tf.conv2d serves every backend (and is the fastest forward).
+    const mode: ForwardMode = { training: false, updateStats: false, conv: 'native' };
     const chunks: tf.Tensor2D[] = [];
     const hits: tf.Scalar[] = [];
     for (let s = 0; s < rows.length; s += this.measureBatch) {
@@ -474,16 +473,16 @@ export class NetSession implements TrainingSession {
     if (this.config.optimizer === 'sgd') (this.optimizer as tf.SGDOptimizer).setLearningRate(lr);
     else (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
   }
+}
 
-  /** PyTorch refuses a train-mode BatchNorm1d over one sample; say so before training starts. */
-  private checkBatchNormBatches(): void {
-    const usesBn1d = this.config.batchnorm || this.model.imageInput;
-    if (usesBn1d && this.plan.batchSizes().some((b) => b < 2)) {
-      throw new Error(
-        `batchSize ${this.config.batchSize} leaves a batch of 1 of the ${this.plan.n} training samples, ` +
-          'and BatchNorm cannot normalise a single sample: choose another batch size',
-      );
-    }
+/** PyTorch refuses a train-mode BatchNorm1d over one sample; say so before training starts. */
+function checkBatchNormBatches(config: NetConfig, plan: EpochPlan, convolutional: boolean): void {
+  // ResNet18 and VGG16 always end in BatchNorm1d over the batch.
+  if ((config.batchnorm || convolutional) && plan.batchSizes().some((b) => b < 2)) {
+    throw new Error(
+      `batchSize ${config.batchSize} leaves a batch of 1 of the ${plan.n} training samples, ` +
+        'and BatchNorm cannot normalise a single sample: choose another batch size',
+    );
   }
 }
 

@@ -373,7 +373,9 @@ export class NetSession implements TrainingSession {
 
   private accumulateEpochLoss(terms: tf.Tensor1D): void {
     const batch = this.lastBatchSize();
-    const add = tf.tidy(() => tf.mul(tf.slice(terms, [0], [1]).reshape([]), batch) as tf.Scalar);
+    const add = tf.tidy(
+      () => tf.mul(tf.reshape(tf.slice(terms, [0], [1]), []), batch) as tf.Scalar,
+    );
     if (this.epochLossSum) {
       const sum = tf.add(this.epochLossSum, add) as tf.Scalar;
       tf.dispose([this.epochLossSum, add]);

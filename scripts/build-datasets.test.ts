@@ -42,7 +42,7 @@ describe('scripts/build-datasets.ts and the browser loader', () => {
     expect(Array.from(ds.train.labels)).toEqual(Array.from(ref.train.labels));
     expect(Array.from(ds.test.labels)).toEqual(Array.from(ref.test.labels));
     expect(progress.at(-1)?.[0]).toBe(1);
-    expect(progress.some(([, m]) => m.includes('train-images-idx3-ubyte.gz'))).toBe(true);
+    expect(progress.some(([, m]) => m.includes('train-images-idx3-ubyte.gzbin'))).toBe(true);
   });
 
   it('refuses a missing dataset, a missing manifest and a truncated asset, naming the file', async () => {
@@ -52,10 +52,10 @@ describe('scripts/build-datasets.ts and the browser loader', () => {
     await expect(
       loadEmbedded('mnist', fileFetch, undefined, { baseUrl: 'http://lab.test/nowhere/' }),
     ).rejects.toThrow(/nowhere\/manifest\.json: HTTP 404 Not Found/);
-    const labels = join(dir, 'mnist', 't10k-labels-idx1-ubyte.gz');
+    const labels = join(dir, 'mnist', 't10k-labels-idx1-ubyte.gzbin');
     writeFileSync(labels, readFileSync(labels).subarray(0, 100));
     await expect(loadEmbedded('mnist', fileFetch, undefined, { baseUrl: BASE })).rejects.toThrow(
-      /mnist\/t10k-labels-idx1-ubyte\.gz: 100 bytes, the manifest says \d+ \(truncated download\?\)/,
+      /mnist\/t10k-labels-idx1-ubyte\.gzbin: 100 bytes, the manifest says \d+ \(truncated download\?\)/,
     );
     expect(assetsComplete(dir, ['mnist'])).toBe(false);
   });

@@ -13,7 +13,29 @@ import { LossPanel } from './panels/LossPanel';
 import { NcPanel } from './panels/NcPanel';
 import { TheoryPanel } from './panels/TheoryPanel';
 import { View3dPanel } from './panels/View3dPanel';
+import { useLab } from './store';
 import { useShortcuts } from './useShortcuts';
+
+function Footer() {
+  const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
+  return (
+    <footer className="footer">
+      {kind === 'ufm' ? (
+        <>
+          UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form:
+          seed000 §C.
+        </>
+      ) : (
+        <>
+          Network: backbone → features h → linear head W_M⋯W_1 (seed000 §A.3, seed002 §1); NC
+          metrics at the input of every head layer, eval mode (seed000 §B).
+        </>
+      )}{' '}
+      Metric definitions: nc-metrics §6.1. Metrics and theory are computed by the engine in the
+      worker; the page only draws them.
+    </footer>
+  );
+}
 
 export function App() {
   useShortcuts();
@@ -42,11 +64,7 @@ export function App() {
           <MetricsTable />
           <DatasetsSection />
           <FeaturesSection />
-          <footer className="footer">
-            UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form
-            and metric definitions: seed000 §C, nc-metrics §6.1. Metrics and theory are computed by
-            the engine in the worker; the page only draws them.
-          </footer>
+          <Footer />
         </main>
       </div>
     </div>

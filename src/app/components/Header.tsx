@@ -9,7 +9,7 @@ export function Header() {
       <div className="brand">
         <h1>NC Lab</h1>
         <p className="tagline">
-          neural collapse in the unconstrained-features model, trained live in your browser
+          neural collapse, trained live in your browser: unconstrained features and real networks
         </p>
       </div>
       <div className="backend" aria-label="Compute backend">

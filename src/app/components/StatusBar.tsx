@@ -58,7 +58,9 @@ export function StatusBar() {
         </span>
       )}
       {message && (status === 'diverged' || status === 'failed') && (
-        <span className="error-text">{message}</span>
+        <span className="error-text" data-testid="status-message">
+          {message}
+        </span>
       )}
       <span className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}

@@ -7,6 +7,7 @@ import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 const TERMS = [
   { key: 'loss', name: 'loss f', color: '#1f2933', width: 2 },
   { key: 'loss_mse', name: 'MSE term', color: '#4e79a7', width: 1.2 },
+  { key: 'loss_data', name: 'data term (last batch)', color: '#4e79a7', width: 1.2 },
   { key: 'loss_weight_decay', name: 'λ_W/2 Σ‖W_j‖²', color: '#f28e2b', width: 1.2 },
   { key: 'loss_feature_decay', name: 'λ_H/2 ‖H‖²', color: '#59a14f', width: 1.2 },
 ] as const;
@@ -65,7 +66,10 @@ export function LossPanel() {
       title="Loss"
       subtitle={
         <>
-          f = {fmt(last, 5)} · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, seed000 §C)
+          f = {fmt(last, 5)}
+          {fmin !== null && (
+            <> · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, seed000 §C)</>
+          )}
         </>
       }
     >

@@ -71,9 +71,10 @@ function imbalancedMlp(depthLinear: number): Preset {
       mseHalf: true,
       weightDecay: 1e-5,
       featureDecay: 1e-5,
+      // The script's --patience 6000 is its StepLR step, not early stopping.
       lrStep: 6000,
       epochs: 12_000,
-      patience: 6000,
+      patience: 0,
       batchSize: 0,
       shuffle: false,
       measureEvery: 100,

@@ -158,7 +158,10 @@ export const netConfigSchema = z
     batchSize: z.number().int().min(0).max(LIMITS.maxSamples),
     /** Reshuffle every epoch (seeded); off = fixed index order, as seed 000's imbalanced runs. */
     shuffle: z.boolean(),
-    /** Stop when the training loss has not improved for this many epochs (0 = never). */
+    /**
+     * Early stopping: end when the epoch-mean training loss has not improved for this many epochs
+     * (0 = never). The seeds' `--patience` is their StepLR step: that is `lrStep` here.
+     */
     patience: z.number().int().min(0).max(100_000),
     /** Measure NC metrics every this many epochs (and at the end). */
     measureEvery: z.number().int().min(1).max(100_000),

@@ -12,7 +12,7 @@ import type { DatasetName, ImageDataset } from './types';
 export type EmbeddedName = 'mnist' | 'fashion-mnist';
 export const EMBEDDED_NAMES: EmbeddedName[] = ['mnist', 'fashion-mnist'];
 export const MANIFEST_FILE = 'manifest.json';
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 export interface EmbeddedFile {
   /** Relative to the manifest. */
@@ -57,11 +57,13 @@ export function encodeEmbedded(
     testImages: encodeIdx([ds.test.labels.length, h, w], ds.test.images),
     testLabels: encodeIdx([ds.test.labels.length], Uint8Array.from(ds.test.labels)),
   };
+  // Gzipped IDX under a neutral extension: a server that sees ".gz" (vite preview's sirv,
+  // nginx gzip_static) may send it with Content-Encoding: gzip, and fetch then inflates it.
   const names: Record<FileKey, string> = {
-    trainImages: 'train-images-idx3-ubyte.gz',
-    trainLabels: 'train-labels-idx1-ubyte.gz',
-    testImages: 't10k-images-idx3-ubyte.gz',
-    testLabels: 't10k-labels-idx1-ubyte.gz',
+    trainImages: 'train-images-idx3-ubyte.gzbin',
+    trainLabels: 'train-labels-idx1-ubyte.gzbin',
+    testImages: 't10k-images-idx3-ubyte.gzbin',
+    testLabels: 't10k-labels-idx1-ubyte.gzbin',
   };
   const files = FILE_KEYS.map((k) => ({
     key: k,

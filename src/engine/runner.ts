@@ -3,7 +3,7 @@ import type { BackendInfo } from './backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
 import type { MetricSet } from './metrics';
 import type { HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
-import type { TrainingSession } from './session';
+import { TWIN_PREFIX, type TrainingSession } from './session';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from './ufm/theory';
 import { APP_VERSION } from './version';
@@ -228,7 +228,9 @@ const HEAVY_KEYS = new Set([
 ]);
 
 function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
-  return Object.fromEntries(Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k)));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k.replace(TWIN_PREFIX, ''))),
+  );
 }
 
 /** tfjs's own accounting; GPU backends add their buffer totals to tf.memory(). */

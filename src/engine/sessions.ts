@@ -25,7 +25,23 @@ export async function createSession(
       if (sources.init) throw new Error('a saved UFM state cannot start a network experiment');
       const data = await sources.loadData(config);
       const { NetSession } = await import('./nets/session');
-      return new NetSession(config, data, { mseScale: config.mseHalf ? 0.5 : 1 });
+      const options = { mseScale: config.mseHalf ? 0.5 : 1 };
+      const main = new NetSession(config, data, options);
+      if (config.pairWith === 'none') return main;
+      // The same seed gives the twin the same initial weights and batch order; the same data object
+      // the same noisy labels. Only the loss differs.
+      const { PairedSession } = await import('./nets/paired');
+      try {
+        const twin = new NetSession(
+          { ...config, loss: config.pairWith, pairWith: 'none' },
+          data,
+          options,
+        );
+        return new PairedSession(main, twin);
+      } catch (error) {
+        main.dispose();
+        throw error;
+      }
     }
   }
 }

@@ -41,6 +41,18 @@ export interface Report {
   numTensors: number;
   /** tfjs memory at the report (filled by the runner): all tensors, and on the GPU where known. */
   memory?: MemoryUse;
+  /** Low-dimensional features of some training samples (networks with p ≤ 3), for a scatter. */
+  samples?: SampleCloud;
+  /** The twin of a paired run (same weights and labels, another loss); its metrics are `twin.*`. */
+  twin?: { loss: string; geometry: UfmGeometry; samples?: SampleCloud };
+}
+
+export interface SampleCloud {
+  /** rows × p raw penultimate coordinates (p ≤ 3). */
+  points: number[][];
+  labels: number[];
+  /** Labels before noise: a point is corrupted where they differ. */
+  originalLabels: number[];
 }
 
 export interface MemoryUse {

@@ -239,3 +239,158 @@ export const NET_PRESETS: Preset[] = [
   ),
   ...[1, 3, 6].map(imbalancedMlp),
 ];
+
+/**
+ * seed 002: label noise, CE against label smoothing. The MLP is Linear→BN→ReLU blocks with a
+ * K-dimensional non-negative penultimate layer and a K×K classifier; SGD momentum 0.9 with
+ * coupled weight decay on every parameter.
+ */
+const md = (over: Partial<NetConfig>): NetConfig =>
+  net({
+    model: 'mlp-md',
+    depthLinear: 1,
+    bias: true,
+    batchnorm: true,
+    loss: 'ce',
+    lossAlpha: 0.1,
+    optimizer: 'sgd',
+    lr: 0.1,
+    momentum: 0.9,
+    weightDecay: 1e-3,
+    sepDecay: false,
+    featureDecay: 0,
+    valSplit: true,
+    lrGamma: 0.1,
+    measureEvery: 1,
+    measureSamples: 4000,
+    ...over,
+  });
+
+export const MD_PRESETS: Preset[] = [
+  {
+    id: 'md-mnist-quick',
+    group: 'Memorization–dilation (seed 002)',
+    title: 'CE vs LS on noisy MNIST 0/1 (quick)',
+    summary:
+      'MNIST digits 0 and 1 (1 000 a class), 20 % label noise, a 3-block MLP with a 2-d non-negative penultimate layer, cross-entropy and its label-smoothing twin from the same weights and labels: watch the corrupted samples leave their class and LS keep both memorization and dilation smaller.',
+    config: md({
+      dataset: 'mnist',
+      classes: [0, 1],
+      perClass: [1000],
+      resize32: false,
+      labelNoise: 0.2,
+      width: 128,
+      depthRelu: 3,
+      pairWith: 'ls',
+      batchSize: 32,
+      lrStep: 6,
+      epochs: 12,
+      seed: 42,
+    }),
+  },
+  {
+    id: 'md-mnist-reference',
+    group: 'Memorization–dilation (seed 002)',
+    title: 'The reference run: MNIST 0/1, η = 0.2, 30 epochs',
+    summary:
+      "The settings of ../shared/oracles/md (seed 002's conventional-noise experiment on MNIST {0, 1}, 3072 → 3×256 → 2 with BN and ReLU, batch 16, wd 1e-3, lr 0.1 × 0.1 every 10 epochs, 30 epochs), CE with its LS twin.",
+    config: md({
+      dataset: 'mnist',
+      classes: [0, 1],
+      labelNoise: 0.2,
+      width: 256,
+      depthRelu: 4,
+      pairWith: 'ls',
+      batchSize: 16,
+      lrStep: 10,
+      epochs: 30,
+      seed: 42,
+    }),
+  },
+  {
+    id: 'md-svhn-seed',
+    group: 'Memorization–dilation (seed 002)',
+    title: "The seed's command: SVHN 0/1, depth 9, width 2048",
+    summary:
+      "seed 002's README command: SVHN digits 0 and 1, η = 0.2, LS (α = 0.1) with a CE twin, MLP depth 9 width 2048, batch 16, wd 1e-3, lr 0.1 × 0.1 every 40 epochs, 200 epochs. Needs your SVHN files (train_32x32.mat, test_32x32.mat).",
+    config: md({
+      dataset: 'svhn',
+      classes: [0, 1],
+      labelNoise: 0.2,
+      loss: 'ls',
+      pairWith: 'ce',
+      width: 2048,
+      depthRelu: 9,
+      batchSize: 16,
+      lrStep: 40,
+      epochs: 200,
+      measureEvery: 5,
+      seed: 42,
+    }),
+  },
+  {
+    id: 'md-fourclass-mnist',
+    group: 'Memorization–dilation (seed 002)',
+    title: 'Four-class latent-noise problem (MNIST 0/1)',
+    summary:
+      "Half of each of the two classes moved to a latent copy (labels 2 and 3): the network must separate samples that look alike, the latent-class setting of the paper's appendix. K = 4, penultimate dimension 4.",
+    config: md({
+      dataset: 'mnist',
+      classes: [0, 1],
+      perClass: [1000],
+      resize32: false,
+      fourClass: true,
+      fourClassNoise: 0.5,
+      width: 128,
+      depthRelu: 3,
+      batchSize: 32,
+      lrStep: 6,
+      epochs: 12,
+      valSplit: false,
+      seed: 42,
+    }),
+  },
+  {
+    id: 'md-large-resnet18-cifar10',
+    group: 'Memorization–dilation (seed 002)',
+    title: 'Large scale: ResNet18 on CIFAR-10 with 20 % noise',
+    summary:
+      'All ten CIFAR-10 classes with resample noise η = 0.2, ResNet18, SGD lr 0.1 momentum 0.9, wd 5e-4, batch 128, StepLR(40, 0.1), 200 epochs, CE with an LS twin. Needs your CIFAR-10 file and a GPU.',
+    config: md({
+      dataset: 'cifar10',
+      model: 'resnet18',
+      labelNoise: 0.2,
+      width: 512,
+      pairWith: 'ls',
+      weightDecay: 5e-4,
+      batchSize: 128,
+      lrStep: 40,
+      epochs: 200,
+      valSplit: false,
+      measureEvery: 5,
+      measureSamples: 10_000,
+    }),
+  },
+  {
+    id: 'md-large-resnet18-mnist',
+    group: 'Memorization–dilation (seed 002)',
+    title: 'Large scale, browser-sized: ResNet18 (⅛ width) on noisy MNIST',
+    summary:
+      'The large-scale setting on all ten MNIST digits (300 a class), η = 0.2, ResNet18 with 8…64 channels, CE with an LS twin: memorization and dilation with ten classes. Best on a GPU.',
+    config: md({
+      dataset: 'mnist',
+      model: 'resnet18',
+      widthMult: 0.125,
+      perClass: [300],
+      labelNoise: 0.2,
+      width: 64,
+      pairWith: 'ls',
+      weightDecay: 5e-4,
+      batchSize: 64,
+      lrStep: 8,
+      epochs: 12,
+      valSplit: false,
+      measureSamples: 2000,
+    }),
+  },
+];

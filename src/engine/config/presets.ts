@@ -1,4 +1,4 @@
-import { NET_PRESETS } from './netPresets';
+import { MD_PRESETS, NET_PRESETS } from './netPresets';
 import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
 
 /** A one-click starting point; `summary` says in one sentence what it shows. */
@@ -10,7 +10,8 @@ export type PresetGroup =
   | 'Networks in the browser'
   | 'Seed 000: MLP on CIFAR-10'
   | 'Seed 000: ResNet18 / VGG16'
-  | 'Seed 000: imbalanced MLP';
+  | 'Seed 000: imbalanced MLP'
+  | 'Memorization–dilation (seed 002)';
 
 export interface Preset {
   id: string;
@@ -195,6 +196,7 @@ export const PRESETS: Preset[] = [
     },
   },
   ...NET_PRESETS,
+  ...MD_PRESETS,
 ];
 
 export const DEFAULT_PRESET_ID = 'teach-deep-m3';

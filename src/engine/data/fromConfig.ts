@@ -30,8 +30,20 @@ export function prepareOptionsFor(config: NetConfig): PrepareOptions {
   };
 }
 
+/** An explicit list of corrupted positions (seed 002's reference run lists the ones it used). */
+export interface CorruptedList {
+  /** Positions in the stored training set (class-filtered, before the validation split). */
+  indices: number[];
+  /** Their noisy labels; needed only when K > 2 (with K = 2 it is the other class). */
+  labels?: number[];
+}
+
 /** Load and prepare the data of a network experiment. */
-export async function loadNetData(config: NetConfig, source: DatasetSource): Promise<PreparedData> {
+export async function loadNetData(
+  config: NetConfig,
+  source: DatasetSource,
+  corrupted?: CorruptedList,
+): Promise<PreparedData> {
   const dataset =
     config.dataset === 'gaussian'
       ? gaussianMixture({
@@ -45,6 +57,7 @@ export async function loadNetData(config: NetConfig, source: DatasetSource): Pro
         })
       : await source(config.dataset);
   const options = prepareOptionsFor(config);
+  if (corrupted) options.corrupted = corrupted;
   if (config.perClass.length === 1 && config.dataset !== 'gaussian') {
     const K = config.classes.length || dataset.classes.length;
     options.trainPerClass = Array.from({ length: K }, () => config.perClass[0]);

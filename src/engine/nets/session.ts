@@ -5,7 +5,7 @@ import { computeMetrics, type GofParams, type MetricSet } from '../metrics';
 import { createOptimizer, disposeOptimizer } from '../optimizer';
 import { rowsOf, type Mat } from '../linalg';
 import type { TrainingSession } from '../session';
-import type { MetricsRecord, Report, RunShape, Timing } from '../types';
+import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../types';
 import { ufmGeometry } from '../ufm/geometry';
 import { EpochPlan, sampleRows, stepLr } from './batches';
 import { convModeFor, type ConvMode } from './conv';
@@ -13,6 +13,10 @@ import { SplitFeeder, type SplitName } from './feeder';
 import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import { NetModel } from './model';
+import { measureNetMd, type NetMdSplit } from '../md/netMd';
+
+/** Points of the feature scatter in a report (the panel's budget, not a statistic). */
+const SCATTER_POINTS = 600;
 
 export interface NetSessionOptions {
   /**
@@ -231,6 +235,14 @@ export class NetSession implements TrainingSession {
       ...result.values,
     };
     const Wrows = rowsOf(Wdata, K, model.featureDim);
+    const undefinedReasons: Record<string, string> = {
+      ...(result.undefinedReasons as Record<string, string>),
+    };
+    if (noisy || config.labelNoise > 0 || config.fourClass) {
+      const md = await this.memorizationDilation(train, val, test, Wrows, bias);
+      Object.assign(metrics, md.values);
+      Object.assign(undefinedReasons, md.reasons);
+    }
     const { geometry, axes } = ufmGeometry(
       result.values.class_means as number[][],
       result.values.counts as number[],
@@ -239,10 +251,11 @@ export class NetSession implements TrainingSession {
       this.axes,
     );
     this.axes = axes;
-    const undefinedReasons: Record<string, string> = {
-      ...(result.undefinedReasons as Record<string, string>),
-    };
     if (!test) undefinedReasons.test_acc = 'no test samples';
+    const samples =
+      model.featureDim <= 3
+        ? await this.sampleCloud(train.features, trainLabels, originalLabels)
+        : undefined;
     return {
       step: this.step,
       totalSteps: this.totalSteps,
@@ -250,11 +263,58 @@ export class NetSession implements TrainingSession {
       metrics,
       undefinedReasons,
       geometry,
+      samples,
       timing: this.timing(),
       numTensors: 0,
       epoch: this.epoch,
       lr: this.lr,
     };
+  }
+
+  /** Up to SCATTER_POINTS measured training samples in raw penultimate coordinates (p ≤ 3). */
+  private async sampleCloud(
+    features: tf.Tensor2D,
+    labels: Int32Array,
+    originalLabels: Int32Array,
+  ): Promise<SampleCloud> {
+    const p = features.shape[1];
+    const flat = await features.data();
+    const n = Math.min(labels.length, SCATTER_POINTS);
+    const stride = labels.length / n;
+    const rows = Array.from({ length: n }, (_, i) => Math.floor(i * stride));
+    return {
+      points: rows.map((r) => Array.from(flat.subarray(r * p, (r + 1) * p))),
+      labels: rows.map((r) => labels[r]),
+      originalLabels: rows.map((r) => originalLabels[r]),
+    };
+  }
+
+  /** seed 002's measures on the measured rows (features read back once; p = K is small). */
+  private async memorizationDilation(
+    train: { features: tf.Tensor2D },
+    val: { features: tf.Tensor2D } | null,
+    test: { features: tf.Tensor2D } | null,
+    W: Mat,
+    b: number[] | null,
+  ): Promise<{ values: MetricsRecord; reasons: Record<string, string> }> {
+    const { data } = this;
+    const split = async (name: SplitName, features: tf.Tensor2D): Promise<NetMdSplit> => {
+      const rows = this.measureRows[name];
+      return {
+        features: (await features.data()) as Float32Array,
+        labels: pickLabels(data[name].labels, rows),
+        originalLabels: pickLabels(data[name].originalLabels, rows),
+      };
+    };
+    return measureNetMd({
+      K: data.K,
+      dim: this.model.featureDim,
+      train: await split('train', train.features),
+      val: val ? await split('val', val.features) : null,
+      test: test ? await split('test', test.features) : null,
+      W,
+      b,
+    });
   }
 
   timing(): Timing {

@@ -70,7 +70,9 @@ describe('paired CE / LS runs (seed 002)', () => {
   });
 
   it('a twin with the same loss is refused by name', () => {
-    expect(() => pairConfig({ pairWith: 'ce' })).toThrow(/pairWith: the twin must use another loss/);
+    expect(() => pairConfig({ pairWith: 'ce' })).toThrow(
+      /pairWith: the twin must use another loss/,
+    );
   });
 
   it('an explicit corrupted list reaches the session: exactly those labels flip', async () => {

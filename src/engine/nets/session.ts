@@ -238,7 +238,8 @@ export class NetSession implements TrainingSession {
     const undefinedReasons: Record<string, string> = {
       ...(result.undefinedReasons as Record<string, string>),
     };
-    if (noisy || config.labelNoise > 0 || config.fourClass) {
+    // seed 002's model is measured always (η = 0 too, the sweep's baseline); others when noisy.
+    if (noisy || config.labelNoise > 0 || config.fourClass || config.model === 'mlp-md') {
       const md = await this.memorizationDilation(train, val, test, Wrows, bias);
       Object.assign(metrics, md.values);
       Object.assign(undefinedReasons, md.reasons);

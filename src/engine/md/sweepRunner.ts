@@ -1,0 +1,96 @@
+// The noise sweep of seed 002 (§1a, the dilation-against-memorization figure): one run per
+// (loss, η, seed) from a base network config, each measured once at its end, reduced to
+// memorization, dilation and test accuracy, and aggregated by sweep.ts.
+import type { BackendInfo } from '../backend';
+import { LOSSES, netConfigSchema, type NetConfig } from '../config/schema';
+import type { PreparedData } from '../data/types';
+import { runExperiment } from '../runner';
+import type { MetricsRecord } from '../types';
+import { aggregateSweep, sweepGrid, type MdSweep, type SweepRun } from './sweep';
+
+export interface SweepRequest {
+  etas: number[];
+  seeds: number[];
+  /** Default: the base config's loss and its twin's (pairWith), else CE and LS. */
+  losses?: NetConfig['loss'][];
+}
+
+export interface SweepResult {
+  request: Required<SweepRequest>;
+  runs: (SweepRun & { status: string; message: string | null })[];
+  sweep: MdSweep;
+}
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  current: { loss: string; eta: number; seed: number } | null;
+}
+
+/** Runs of at most this many are accepted (a sweep is sequential; each run trains fully). */
+export const MAX_SWEEP_RUNS = 120;
+
+export function sweepLosses(base: NetConfig, request: SweepRequest): NetConfig['loss'][] {
+  if (request.losses?.length) return request.losses;
+  return base.pairWith !== 'none' ? [base.loss, base.pairWith] : ['ce', 'ls'];
+}
+
+/** Check the grid and name what is wrong (η in [0, 1), seeds positive integers, a bounded size). */
+export function checkSweepRequest(base: NetConfig, request: SweepRequest): Required<SweepRequest> {
+  const losses = sweepLosses(base, request);
+  const { etas, seeds } = request;
+  if (!etas.length) throw new Error('sweep: no η values');
+  if (!seeds.length) throw new Error('sweep: no seeds');
+  const badEta = etas.find((e) => !(e >= 0 && e < 1));
+  if (badEta !== undefined) throw new Error(`sweep: η = ${badEta} is outside [0, 1)`);
+  const badSeed = seeds.find((s) => !Number.isInteger(s) || s < 1);
+  if (badSeed !== undefined) throw new Error(`sweep: seed ${badSeed} is not a positive integer`);
+  const badLoss = losses.find((l) => !(LOSSES as readonly string[]).includes(l));
+  if (badLoss !== undefined) throw new Error(`sweep: unknown loss "${badLoss}"`);
+  const total = losses.length * etas.length * seeds.length;
+  if (total > MAX_SWEEP_RUNS)
+    throw new Error(`sweep: ${total} runs exceed the limit of ${MAX_SWEEP_RUNS}`);
+  if (base.fourClass) throw new Error('sweep: the four-class problem has no resample-noise sweep');
+  return { etas, seeds, losses };
+}
+
+const num = (m: MetricsRecord, key: string) =>
+  typeof m[key] === 'number' ? (m[key] as number) : null;
+
+export async function runNoiseSweep(
+  base: NetConfig,
+  request: SweepRequest,
+  backend: BackendInfo,
+  loadData: (config: NetConfig) => Promise<PreparedData>,
+  onProgress?: (p: SweepProgress) => void,
+  signal?: AbortSignal,
+): Promise<SweepResult> {
+  const checked = checkSweepRequest(base, request);
+  const grid = sweepGrid(checked.seeds, checked.etas, checked.losses);
+  const runs: SweepResult['runs'] = [];
+  for (const [i, cell] of grid.entries()) {
+    if (signal?.aborted) throw new Error(`sweep stopped after ${i} of ${grid.length} runs`);
+    onProgress?.({ done: i, total: grid.length, current: cell });
+    // One measurement at the end: the sweep plots final states only.
+    const config = netConfigSchema.parse({
+      ...base,
+      loss: cell.loss,
+      pairWith: 'none',
+      labelNoise: cell.eta,
+      seed: cell.seed,
+      measureEvery: base.epochs,
+    });
+    const result = await runExperiment(config, backend, { loadData, signal });
+    const m = result.final?.metrics ?? {};
+    runs.push({
+      ...cell,
+      memorization: num(m, 'md_memorization_rel_avg'),
+      dilation: num(m, 'md_dilation_rel_avg'),
+      testAccuracy: num(m, 'net_accuracy_test'),
+      status: result.status,
+      message: result.message,
+    });
+  }
+  onProgress?.({ done: grid.length, total: grid.length, current: null });
+  return { request: checked, runs, sweep: aggregateSweep(runs) };
+}

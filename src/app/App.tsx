@@ -8,6 +8,8 @@ import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
 import { ShareBar } from './components/ShareBar';
 import { StatusBar } from './components/StatusBar';
+import { MdPanel } from './md/MdPanel';
+import { SweepPanel } from './md/SweepPanel';
 import { GramPanel } from './panels/GramPanel';
 import { LossPanel } from './panels/LossPanel';
 import { NcPanel } from './panels/NcPanel';
@@ -57,9 +59,11 @@ export function App() {
           <div className="panels" data-testid="panels">
             <LossPanel />
             <TheoryPanel />
+            <MdPanel />
             <NcPanel />
             <GramPanel />
             <View3dPanel />
+            <SweepPanel />
           </div>
           <MetricsTable />
           <DatasetsSection />

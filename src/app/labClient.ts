@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
-import type { ExperimentConfig } from '../engine/config/schema';
+import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
+import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type {
@@ -154,6 +155,30 @@ class LabClient {
         useLab.setState({ loadedConfig: null, busy: null });
       }
     });
+  }
+
+  /** seed 002's noise sweep in the worker; the lab's run is replaced (like a benchmark). */
+  runSweep(
+    base: NetConfig,
+    request: SweepRequest,
+    onProgress?: (progress: SweepProgress) => void,
+  ): Promise<SweepResult> {
+    return this.enqueue(async () => {
+      await this.endCurrentRun();
+      await this.openChannel();
+      try {
+        return await this.call((api) =>
+          api.runSweep(base, request, onProgress ? Comlink.proxy(onProgress) : undefined),
+        );
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  stopSweep(): Promise<void> {
+    return this.call((api) => api.stopSweep());
   }
 
   /**

@@ -2,9 +2,11 @@ import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import { parseConfig, type ExperimentConfig } from '../engine/config/schema';
 import { parseQuery } from '../engine/config/url';
+import type { SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types';
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
+import { useSweep } from './md/sweepStore';
 import { useLab } from './store';
 
 /**
@@ -51,6 +53,14 @@ export interface NcLabApi {
     backend: BackendRequest,
     budgetSeconds: number,
   ): Promise<UfmBenchRow[]>;
+  /**
+   * seed 002's noise sweep of a network config (share URL or partial config): one run per
+   * loss × η × seed in the page's worker; resolves with the runs and the plot's data.
+   */
+  sweep(
+    configOrShareUrl: Record<string, unknown> | string,
+    request: SweepRequest,
+  ): Promise<SweepResult>;
   getState(): NcLabState;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
@@ -68,6 +78,14 @@ export function createNcLabApi(): NcLabApi {
       const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
       const init = options.init ? ufmInitStateSchema.parse(options.init) : undefined;
       return labClient.runToEnd(config, init, options.timeoutMs);
+    },
+    async sweep(input, request) {
+      const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
+      if (config.experiment !== 'net')
+        throw new Error('ncLab.sweep: the sweep reruns a network config (experiment=net)');
+      const result = await labClient.runSweep(config, request);
+      useSweep.setState({ result, error: null });
+      return result;
     },
     backendInfo: (request) => labClient.backendInfo(request),
     benchmark: (presetIds, backend, budgetSeconds) =>

@@ -12,6 +12,7 @@ import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
+import { runNoiseSweep } from '../engine/md/sweepRunner';
 import {
   clearCachedDatasets,
   deleteCachedDataset,
@@ -31,6 +32,8 @@ import type { LabWorkerApi, WorkerEvent } from './protocol';
 let listener: ((event: WorkerEvent) => void) | null = null;
 let backend: BackendInfo | null = null;
 let runner: ExperimentRunner | null = null;
+/** Aborts the running noise sweep, if any. */
+let sweepAbort: AbortController | null = null;
 /** The running loop of `runner`, awaited before its tensors are disposed. */
 let loop: Promise<unknown> = Promise.resolve();
 
@@ -133,6 +136,31 @@ const api: LabWorkerApi = {
       // close the progress callback's message port
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
+  },
+  async runSweep(base, request, onProgress) {
+    await retire();
+    sweepAbort?.abort();
+    const abort = new AbortController();
+    sweepAbort = abort;
+    try {
+      const info = await ensureBackend(base.backend);
+      return await runNoiseSweep(
+        base,
+        request,
+        info,
+        (c) => loadWorkerData(c, progress),
+        (p) => onProgress?.(p),
+        abort.signal,
+      );
+    } catch (error) {
+      return fail(error);
+    } finally {
+      if (sweepAbort === abort) sweepAbort = null;
+      (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
+  async stopSweep() {
+    sweepAbort?.abort();
   },
   async importDataset(files, onProgress) {
     try {

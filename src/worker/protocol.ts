@@ -1,5 +1,7 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
+import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { DatasetName } from '../engine/data/types';
 import type { CachedDatasetInfo } from './datasetCache';
 import type { ImportedDataset } from './datasets';
@@ -52,6 +54,14 @@ export interface LabWorkerApi {
     options: MeasureFeaturesOptions & { backend?: BackendRequest },
     onProgress?: (progress: MeasureProgress) => void,
   ): Promise<FeatureMeasurement>;
+  /** seed 002's noise sweep from a base network config (stops any run first). */
+  runSweep(
+    base: NetConfig,
+    request: SweepRequest,
+    onProgress?: (progress: SweepProgress) => void,
+  ): Promise<SweepResult>;
+  /** Stop a running sweep after its current run. */
+  stopSweep(): Promise<void>;
   /** Parse the user's dataset files (streamed from the File objects) into the IndexedDB cache. */
   importDataset(
     files: File[],

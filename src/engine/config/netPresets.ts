@@ -272,7 +272,7 @@ export const MD_PRESETS: Preset[] = [
     group: 'Memorization–dilation (seed 002)',
     title: 'CE vs LS on noisy MNIST 0/1 (quick)',
     summary:
-      'MNIST digits 0 and 1 (1 000 a class), 20 % label noise, a 3-block MLP with a 2-d non-negative penultimate layer, cross-entropy and its label-smoothing twin from the same weights and labels: watch the corrupted samples leave their class and LS keep both memorization and dilation smaller.',
+      'MNIST digits 0 and 1 (1 000 a class), 20 % label noise, a 3-block MLP with a 2-d non-negative penultimate layer, cross-entropy and its label-smoothing twin from the same weights and labels: watch the corrupted samples stay near their true class (memorization) while the clean ones spread (dilation), for each loss.',
     config: md({
       dataset: 'mnist',
       classes: [0, 1],

@@ -1,0 +1,73 @@
+/**
+ * seed 002 in the browser: a paired CE / LS run on noisy MNIST draws both sets of
+ * memorization–dilation curves and the feature scatter; a small noise sweep gives the
+ * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
+ */
+import type { SweepResult } from '../src/engine/md/sweepRunner';
+import { test, expect } from './fixtures';
+
+const QUICK =
+  'preset=md-mnist-quick&perClass=150&width=32&depthRelu=2&batchSize=50&lrStep=0&backend=wasm';
+
+test('a paired CE / LS run on noisy MNIST produces both sets of curves and the scatter', async ({
+  page,
+}, testInfo) => {
+  await page.goto(`/?${QUICK}&epochs=3&autorun=1`);
+  await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 150_000 });
+  const state = await page.evaluate(() => window.ncLab.getState());
+  expect(state.history).toHaveLength(4); // epochs 0 … 3
+  for (const h of state.history) {
+    for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg']) {
+      expect(typeof h.metrics[key], key).toBe('number');
+      expect(typeof h.metrics[`twin.${key}`], `twin.${key}`).toBe('number');
+    }
+  }
+  expect(state.lastReport?.twin?.loss).toBe('ls');
+  expect(state.lastReport?.samples?.points.length).toBeGreaterThan(100);
+  const panel = page.getByTestId('panel-md');
+  await expect(panel.locator('svg.main-svg').first()).toBeVisible();
+  await expect(panel.locator('.plot')).toHaveCount(2);
+  await expect(page.getByTestId('md-md_memorization_rel_avg')).toHaveText(/\d/);
+  await expect(page.getByTestId('md-twin.md_memorization_rel_avg')).toHaveText(/\d/);
+  const path = testInfo.outputPath('md-paired-run.png');
+  await panel.screenshot({ path });
+  await testInfo.attach('md-paired-run', { path, contentType: 'image/png' });
+});
+
+test('a small noise sweep produces the dilation-against-memorization data and plots', async ({
+  page,
+}) => {
+  await page.goto(`/?${QUICK}&perClass=60&epochs=2`);
+  await page.waitForFunction(() => 'ncLab' in window && window.ncLab.getState().busy === null);
+  await page.getByTestId('sweep-etas').fill('0, 0.2, 0.4');
+  await page.getByTestId('sweep-seeds').fill('1');
+  await page.getByTestId('btn-sweep').click();
+  await expect(page.getByTestId('sweep-status')).toHaveText('6 runs done.', { timeout: 150_000 });
+  const sweepPanel = page.getByTestId('panel-sweep');
+  await expect(sweepPanel.locator('.plot')).toHaveCount(2);
+  await expect(sweepPanel.locator('svg.main-svg').first()).toBeVisible();
+
+  const result: SweepResult = await page.evaluate(() =>
+    window.ncLab.sweep(
+      '?preset=md-mnist-quick&perClass=60&width=16&depthRelu=1&batchSize=40&epochs=2&lrStep=0&backend=wasm',
+      { etas: [0, 0.2, 0.4], seeds: [1, 2] },
+    ),
+  );
+  expect(result.request.losses).toEqual(['ce', 'ls']);
+  expect(result.runs).toHaveLength(12);
+  for (const series of result.sweep.scatter) {
+    expect(series.points).toHaveLength(4); // η = 0.2, 0.4 × 2 seeds; η = 0 has no memorization
+    expect(series.fit?.n).toBe(4);
+  }
+  for (const curve of result.sweep.accuracy) {
+    expect(curve.points.map((p) => p.eta)).toEqual([0, 0.2, 0.4]);
+    for (const p of curve.points) expect(p.mean).toBeGreaterThan(0.5);
+  }
+  const bad = await page.evaluate(() =>
+    window.ncLab.sweep('?preset=md-mnist-quick&backend=wasm', { etas: [1.5], seeds: [1] }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(bad).toMatch(/η = 1.5 is outside/);
+});

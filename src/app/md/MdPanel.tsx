@@ -1,0 +1,250 @@
+import type { ExperimentConfig } from '../../engine/config/schema';
+import { TWIN_PREFIX } from '../../engine/session';
+import type { Report, SampleCloud } from '../../engine/types';
+import { classColor, fmt, scalar } from '../format';
+import type { Data, Layout } from '../plotly';
+import { Panel } from '../panels/Panel';
+import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { useLab, type LabState } from '../store';
+
+/** Memorization / dilation are measured when a run has seed 002's measures in its reports. */
+export function hasMd(report: Report | null): boolean {
+  return !!report && 'md_dilation_rel_avg' in report.metrics;
+}
+
+const RUN_COLORS = ['#4e79a7', '#e15759'];
+
+function runs(
+  report: Report,
+  config: ExperimentConfig | null,
+): { label: string; prefix: string; samples?: SampleCloud }[] {
+  const loss = config?.experiment === 'net' ? ` (${config.loss})` : '';
+  const main = { label: `main run${loss}`, prefix: '', samples: report.samples };
+  if (!report.twin) return [main];
+  return [
+    main,
+    { label: `twin (${report.twin.loss})`, prefix: TWIN_PREFIX, samples: report.twin.samples },
+  ];
+}
+
+/** The penultimate features of each run: clean samples by class, corrupted ones as crosses. */
+function buildScatter(s: LabState): Figure | null {
+  const report = s.lastReport;
+  if (!report?.samples) return null;
+  const list = runs(report, s.loadedConfig);
+  const data: Data[] = [];
+  const layout: Partial<Layout> & Record<string, unknown> = {
+    uirevision: 'md-scatter',
+    grid: { rows: 1, columns: list.length, pattern: 'independent', xgap: 0.12 },
+    legend: { orientation: 'h', y: -0.18, x: 0, font: { size: 10 } },
+    margin: { l: 44, r: 10, t: 26, b: 40 },
+    annotations: [],
+  };
+  const annotations: NonNullable<Layout['annotations']> = [];
+  list.forEach((run, i) => {
+    const n = i === 0 ? '' : String(i + 1);
+    const cloud = run.samples;
+    if (!cloud) return;
+    const K = report.shape.K;
+    for (let k = 0; k < K; k++) {
+      for (const corrupted of [false, true]) {
+        const idx = cloud.labels
+          .map((y, j) => j)
+          .filter(
+            (j) =>
+              cloud.labels[j] === k && (cloud.labels[j] !== cloud.originalLabels[j]) === corrupted,
+          );
+        if (!idx.length) continue;
+        data.push({
+          type: 'scatter',
+          mode: 'markers',
+          name: corrupted ? `labelled ${k}, truly another class` : `class ${k} (clean)`,
+          legendgroup: `${k}-${corrupted}`,
+          showlegend: i === 0,
+          xaxis: `x${n}`,
+          yaxis: `y${n}`,
+          x: idx.map((j) => cloud.points[j][0]),
+          y: idx.map((j) => cloud.points[j][1] ?? 0),
+          marker: {
+            color: classColor(k),
+            size: corrupted ? 7 : 4,
+            symbol: corrupted ? 'x' : 'circle',
+            opacity: corrupted ? 0.9 : 0.45,
+          },
+          hovertemplate: `label ${k}${corrupted ? ' (corrupted)' : ''}<extra></extra>`,
+        });
+      }
+    }
+    const means = report.metrics[`${run.prefix}md_uncorrupted_means`];
+    if (Array.isArray(means)) {
+      const rows = means as (number[] | null)[];
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: 'clean class means',
+        legendgroup: 'means',
+        showlegend: i === 0,
+        xaxis: `x${n}`,
+        yaxis: `y${n}`,
+        x: rows.map((r) => r?.[0] ?? null),
+        y: rows.map((r) => r?.[1] ?? 0),
+        marker: {
+          color: rows.map((_, k) => classColor(k)),
+          size: 14,
+          symbol: 'diamond',
+          line: { color: '#1f2933', width: 1.5 },
+        },
+        hoverinfo: 'skip',
+      });
+    }
+    layout[`xaxis${n}`] = { title: { text: 'h₁' }, zeroline: false };
+    layout[`yaxis${n}`] = { title: { text: 'h₂' }, zeroline: false };
+    annotations.push({
+      text: run.label,
+      xref: `x${n} domain` as 'paper',
+      yref: `y${n} domain` as 'paper',
+      x: 0,
+      y: 1.02,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 11 },
+    });
+  });
+  layout.annotations = annotations;
+  return { data, layout };
+}
+
+/** Memorization and dilation (relative to the clean-mean distance) against epoch, per run. */
+function buildCurves(s: LabState): Figure | null {
+  const report = s.lastReport;
+  const entries = s.history.decimated(600);
+  if (!report || !entries.length) return null;
+  const per = report.shape.stepsPerUnit;
+  const x = entries.map((e) => e.step / per);
+  const data: Data[] = [];
+  const mode = entries.length > 1 ? 'lines+markers' : 'markers';
+  runs(report, s.loadedConfig).forEach((run, i) => {
+    const series: [string, string, string, string][] = [
+      ['md_memorization_rel_avg', 'memorization', 'solid', 'x'],
+      ['md_dilation_rel_avg', 'dilation', 'dash', 'x'],
+      ['md_noisy_fitted_train', 'noisy labels fitted', 'dot', 'x2'],
+      ['net_accuracy_test', 'test accuracy', 'dashdot', 'x2'],
+    ];
+    for (const [key, name, dash, xa] of series) {
+      data.push({
+        type: 'scatter',
+        mode,
+        name: `${name}, ${run.label}`,
+        xaxis: xa,
+        yaxis: xa === 'x' ? 'y' : 'y2',
+        x,
+        y: entries.map((e) => scalar(e.metrics, run.prefix + key)),
+        line: { color: RUN_COLORS[i], dash: dash as 'solid', width: 1.6 },
+        marker: { color: RUN_COLORS[i], size: 4 },
+        hovertemplate: `${name} (${run.label}): %{y:.4g}<extra>epoch %{x}</extra>`,
+      });
+    }
+  });
+  return {
+    data,
+    layout: {
+      uirevision: 'md-curves',
+      grid: { rows: 1, columns: 2, pattern: 'independent', xgap: 0.12 },
+      xaxis: { title: { text: 'epoch' }, zeroline: false },
+      yaxis: { title: { text: 'relative to the clean-mean distance' }, rangemode: 'tozero' },
+      xaxis2: { title: { text: 'epoch' }, zeroline: false },
+      yaxis2: { title: { text: 'fraction' }, range: [-0.02, 1.02] },
+      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      margin: { l: 52, r: 10, t: 16, b: 40 },
+    },
+  };
+}
+
+function Values() {
+  const report = useLab((s) => s.lastReport);
+  const config = useLab((s) => s.loadedConfig);
+  if (!report) return null;
+  const list = runs(report, config);
+  const rows: [string, string][] = [
+    ['memorization (relative)', 'md_memorization_rel_avg'],
+    ['dilation (relative)', 'md_dilation_rel_avg'],
+    ['memorization', 'md_memorization_avg'],
+    ['dilation', 'md_dilation_avg'],
+    ['accuracy, noisy labels', 'md_acc_noisy_train'],
+    ['accuracy, original labels', 'md_acc_original_train'],
+    ['noisy labels fitted', 'md_noisy_fitted_train'],
+    ['test accuracy', 'md_test_accuracy'],
+    ['test ECE (15 bins)', 'md_test_ece15'],
+    ['NC1', 'nc1_pinv'],
+  ];
+  return (
+    <table className="values compact" data-testid="md-values">
+      <thead>
+        <tr>
+          <th scope="col">measure</th>
+          {list.map((r) => (
+            <th scope="col" key={r.label}>
+              {r.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([title, key]) => (
+          <tr key={key}>
+            <th scope="row">
+              {title} <code>{key}</code>
+            </th>
+            {list.map((r) => {
+              const v = scalar(report.metrics, r.prefix + key);
+              const reason = report.undefinedReasons[r.prefix + key];
+              return (
+                <td key={r.label} data-testid={`md-${r.prefix}${key}`}>
+                  {v !== null ? fmt(v, 4) : <span className="undefined">{reason ?? '—'}</span>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** seed 002's memorization–dilation view of a noisy run (and its twin). */
+export function MdPanel() {
+  const show = useLab((s) => hasMd(s.lastReport));
+  const hasSamples = useLab((s) => !!s.lastReport?.samples);
+  if (!show) return null;
+  return (
+    <Panel
+      testId="panel-md"
+      title="Memorization and dilation"
+      wide
+      subtitle={
+        <>
+          Memorization: mean distance of corrupted samples to the clean mean of their true class;
+          dilation: spread of the clean samples; both divided by the distance between the clean
+          class means (seed002 §1b).
+        </>
+      }
+    >
+      {hasSamples && (
+        <PlotFigure
+          build={buildScatter}
+          watch={(s) => s.lastReport}
+          height={330}
+          label="Penultimate features of clean and corrupted training samples, with the clean class means"
+        />
+      )}
+      <PlotFigure
+        build={buildCurves}
+        watch={(s) => s.historyVersion}
+        height={300}
+        label="Memorization and dilation against epoch for each loss"
+      />
+      <Values />
+    </Panel>
+  );
+}

@@ -1,0 +1,198 @@
+import type { NetConfig } from '../../engine/config/schema';
+import type { SweepResult } from '../../engine/md/sweepRunner';
+import { dateStamp, fmt } from '../format';
+import type { Data } from '../plotly';
+import { Panel } from '../panels/Panel';
+import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { useLab } from '../store';
+import { sweepActions, useSweep, type SweepState } from './sweepStore';
+
+const LOSS_COLORS: Record<string, string> = {
+  ce: '#4e79a7',
+  ls: '#e15759',
+  lr: '#59a14f',
+  mse: '#f28e2b',
+};
+
+/** Dilation against memorization, one colour and fitted line per loss (seed 002's figure). */
+function buildScatter(s: SweepState): Figure | null {
+  const sweep = s.result?.sweep;
+  if (!sweep) return null;
+  const data: Data[] = [];
+  for (const series of sweep.scatter) {
+    const color = LOSS_COLORS[series.loss] ?? '#1f2933';
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: series.loss,
+      x: series.points.map((p) => p.memorization),
+      y: series.points.map((p) => p.dilation),
+      text: series.points.map((p) => `η = ${p.eta}, seed ${p.seed}`),
+      marker: { color, size: 8 },
+      hovertemplate: `${series.loss}: %{text}<br>memorization %{x:.4g}, dilation %{y:.4g}<extra></extra>`,
+    });
+    if (series.line && series.fit) {
+      const r2 = series.fit.r2 === null ? '—' : fmt(series.fit.r2, 3);
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}`,
+        x: series.line.map((p) => p.x),
+        y: series.line.map((p) => p.y),
+        line: { color, dash: 'dash', width: 1.5 },
+        hoverinfo: 'name',
+      });
+    }
+  }
+  return {
+    data,
+    layout: {
+      uirevision: 'sweep-scatter',
+      xaxis: { title: { text: 'memorization (relative)' }, zeroline: false },
+      yaxis: { title: { text: 'dilation (relative)' }, zeroline: false },
+      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      margin: { l: 56, r: 10, t: 12, b: 40 },
+    },
+  };
+}
+
+/** Clean test accuracy against η, mean ± standard deviation over seeds. */
+function buildAccuracy(s: SweepState): Figure | null {
+  const sweep = s.result?.sweep;
+  if (!sweep) return null;
+  const data: Data[] = sweep.accuracy.map((curve) => ({
+    type: 'scatter',
+    mode: 'lines+markers',
+    name: curve.loss,
+    x: curve.points.map((p) => p.eta),
+    y: curve.points.map((p) => p.mean),
+    error_y: { type: 'data', array: curve.points.map((p) => p.std ?? 0), visible: true },
+    line: { color: LOSS_COLORS[curve.loss] ?? '#1f2933' },
+    hovertemplate: `${curve.loss}: η %{x} → %{y:.4f}<extra></extra>`,
+  }));
+  return {
+    data,
+    layout: {
+      uirevision: 'sweep-accuracy',
+      xaxis: { title: { text: 'label noise η' }, zeroline: false },
+      yaxis: { title: { text: 'test accuracy' } },
+      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      margin: { l: 56, r: 10, t: 12, b: 40 },
+    },
+  };
+}
+
+function download(result: SweepResult, config: NetConfig): void {
+  const blob = new Blob([JSON.stringify({ config, ...result }, null, 1)], {
+    type: 'application/json',
+  });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `nc-lab-sweep-${dateStamp()}.json`;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+/**
+ * The noise sweep: the form's network config rerun for every η × loss × seed, each measured at
+ * its end; dilation against memorization with a line per loss, and test accuracy against η.
+ */
+export function SweepPanel() {
+  // Shown for label-noise experiments: seed 002's model, a noisy run or a paired run.
+  const config = useLab((s) =>
+    s.config.experiment === 'net' &&
+    (s.config.model === 'mlp-md' || s.config.labelNoise > 0 || s.config.pairWith !== 'none')
+      ? s.config
+      : null,
+  );
+  const { etas, seeds, running, progress, result, error } = useSweep();
+  if (!config) return null;
+  const losses = config.pairWith !== 'none' ? [config.loss, config.pairWith] : ['ce', 'ls'];
+  return (
+    <Panel
+      testId="panel-sweep"
+      title="Noise sweep"
+      wide
+      subtitle={
+        <>
+          Reruns the form&apos;s network config ({config.epochs} epochs each) for every η, seed and
+          loss ({losses.join(', ')}), replacing the current run. Keep it small in a browser.
+        </>
+      }
+    >
+      <form
+        className="ff-options"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void sweepActions.run(config);
+        }}
+      >
+        <label className="inline-field">
+          η values{' '}
+          <input
+            data-testid="sweep-etas"
+            value={etas}
+            onChange={(e) => sweepActions.edit('etas', e.target.value)}
+          />
+        </label>
+        <label className="inline-field">
+          seeds{' '}
+          <input
+            data-testid="sweep-seeds"
+            value={seeds}
+            onChange={(e) => sweepActions.edit('seeds', e.target.value)}
+          />
+        </label>
+        <button type="submit" data-testid="btn-sweep" disabled={running}>
+          Run sweep
+        </button>
+        <button type="button" disabled={!running} onClick={() => sweepActions.stop()}>
+          Stop
+        </button>
+        <button
+          type="button"
+          disabled={!result}
+          data-testid="btn-sweep-download"
+          onClick={() => result && download(result, config)}
+        >
+          Download sweep (JSON)
+        </button>
+      </form>
+      <p className="ff-status" role="status" data-testid="sweep-status">
+        {running && progress && (
+          <span className="busy">
+            <span className="spinner" aria-hidden="true" /> run {progress.done + 1} of{' '}
+            {progress.total}
+            {progress.current &&
+              `: ${progress.current.loss}, η = ${progress.current.eta}, seed ${progress.current.seed}`}{' '}
+            <progress max={progress.total} value={progress.done} />
+          </span>
+        )}
+        {!running && result && <>{result.runs.length} runs done.</>}
+      </p>
+      {error && (
+        <p className="banner banner-error" role="alert" data-testid="sweep-error">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div className="sweep-figures">
+          <PlotFigure
+            source={useSweep}
+            build={buildScatter}
+            watch={(s) => s.result}
+            height={320}
+            label="Dilation against memorization per run, with a fitted line per loss"
+          />
+          <PlotFigure
+            source={useSweep}
+            build={buildAccuracy}
+            watch={(s) => s.result}
+            height={320}
+            label="Test accuracy against label noise, mean and spread over seeds"
+          />
+        </div>
+      )}
+    </Panel>
+  );
+}

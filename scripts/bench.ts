@@ -1,5 +1,6 @@
 /**
- * UFM throughput of the lab against a bare tfjs loop, per backend, for the preset sizes.
+ * UFM throughput of the lab against a bare tfjs loop, per backend, for the preset sizes, and
+ * network training throughput (NetSession steps/s and samples/s, one metrics read-back).
  *
  *   npm run bench                 # Node (wasm, cpu) and headless Chromium (webgpu, webgl, wasm, cpu)
  *   npm run bench -- --node-only  # skip the browser
@@ -14,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
-import { benchInBrowser } from './benchBrowser';
+import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
+import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
@@ -51,6 +53,30 @@ async function nodeRows(budgetS: number): Promise<Row[]> {
   return rows;
 }
 
+type NetRow = NetBenchRow & { where: 'node' | 'chromium' };
+
+/** Network cases in Node: wasm for all, cpu only for the MLPs (a conv step takes minutes). */
+async function nodeNetRows(): Promise<NetRow[]> {
+  const rows: NetRow[] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    const info = await initBackend(backend);
+    if (info.backend !== backend) continue;
+    for (const c of NET_BENCH_CASES) {
+      if (c.conv && backend === 'cpu') continue;
+      const row: NetRow = { ...(await benchNetCase(c.id)), where: 'node' };
+      rows.push(row);
+      printNetRow(row);
+    }
+  }
+  return rows;
+}
+
+function printNetRow(r: NetRow): void {
+  console.log(
+    `${r.where.padEnd(9)}${r.backend.padEnd(8)}${r.label.padEnd(46)}${r.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${r.samplesPerSecond.toFixed(0).padStart(7)} samples/s  measure ${r.measureMs.toFixed(0).padStart(6)} ms`,
+  );
+}
+
 function printRow(r: Row): void {
   const f = (x: number) => x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2).padStart(8);
   console.log(
@@ -79,6 +105,15 @@ async function main(): Promise<void> {
     );
     rows.push(...browserRows.map((r) => ({ ...r, where: 'chromium' as const, preset: r.label })));
   }
+  const netRows: NetRow[] = [];
+  console.log('\nnetworks (NetSession training steps, 512 random samples)');
+  if (!values['browser-only']) netRows.push(...(await nodeNetRows()));
+  if (!values['node-only']) {
+    const browserNets = await benchNetsInBrowser(values.backends.split(','), (r) =>
+      printNetRow({ ...r, where: 'chromium' }),
+    );
+    netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
+  }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
@@ -86,7 +121,10 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     node: process.version,
   };
-  writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1));
+  writeFileSync(
+    file,
+    JSON.stringify({ machine, date: new Date().toISOString(), rows, netRows }, null, 1),
+  );
   console.log(`\nwrote ${file}`);
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
+import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 
 const PORT = 4175;
@@ -37,6 +38,43 @@ async function startPreview(): Promise<ChildProcess> {
   }
   server.kill();
   throw new Error('vite preview did not start');
+}
+
+/** Network cases in headless Chromium, through the lab's worker; conv cases skipped on software adapters. */
+export async function benchNetsInBrowser(
+  backends: string[],
+  onRow: (row: NetBenchRow) => void,
+): Promise<NetBenchRow[]> {
+  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  const server = await startPreview();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const rows: NetBenchRow[] = [];
+  try {
+    for (const backend of backends) {
+      const page = await browser.newPage();
+      await page.goto(`http://localhost:${PORT}/?backend=${backend}`);
+      await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout: 60_000 });
+      const info = await page.evaluate((b) => window.ncLab.backendInfo(b as 'auto'), backend);
+      if (info.backend !== backend) {
+        await page.close();
+        continue;
+      }
+      const slow = info.software || backend === 'cpu';
+      for (const c of NET_BENCH_CASES.filter((x) => !(slow && x.conv))) {
+        const [row] = await page.evaluate(
+          ([i, b]) => window.ncLab.benchmarkNets([i], b as 'auto'),
+          [c.id, backend] as const,
+        );
+        rows.push(row);
+        onRow(row);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  return rows;
 }
 
 /** Time the preset sizes in headless Chromium, through the lab's own worker (window.ncLab.benchmark). */

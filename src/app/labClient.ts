@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
+import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
 import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { Report, RunResult, RunStatus } from '../engine/types';
@@ -150,6 +151,20 @@ class LabClient {
       useLab.setState({ busy: `Benchmarking ${presetIds.join(', ')} on ${backend}…` });
       try {
         return await this.call((api) => api.benchmark(presetIds, backend, budgetSeconds));
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  /** Network training throughput in the worker (ends the current run, like benchmark). */
+  benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]> {
+    return this.enqueue(async () => {
+      await this.endCurrentRun();
+      await this.openChannel();
+      try {
+        return await this.call((api) => api.benchmarkNets(ids, backend));
       } finally {
         labActions.resetRun(useLab.getState().config, 'seed');
         useLab.setState({ loadedConfig: null, busy: null });

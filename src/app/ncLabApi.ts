@@ -1,5 +1,6 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
+import type { NetBenchRow } from '../engine/bench/netBench';
 import { parseConfig, type ExperimentConfig } from '../engine/config/schema';
 import { parseQuery } from '../engine/config/url';
 import type { SweepRequest, SweepResult } from '../engine/md/sweepRunner';
@@ -61,6 +62,8 @@ export interface NcLabApi {
     configOrShareUrl: Record<string, unknown> | string,
     request: SweepRequest,
   ): Promise<SweepResult>;
+  /** `npm run bench`: network training steps per second of NET_BENCH_CASES ids on one backend. */
+  benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   getState(): NcLabState;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
@@ -87,6 +90,7 @@ export function createNcLabApi(): NcLabApi {
       useSweep.setState({ result, error: null });
       return result;
     },
+    benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),
     backendInfo: (request) => labClient.backendInfo(request),
     benchmark: (presetIds, backend, budgetSeconds) =>
       labClient.benchmark(presetIds, backend, budgetSeconds),

@@ -13,6 +13,7 @@ import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
 import { runNoiseSweep } from '../engine/md/sweepRunner';
+import { benchNetCase, type NetBenchRow } from '../engine/bench/netBench';
 import {
   clearCachedDatasets,
   deleteCachedDataset,
@@ -136,6 +137,13 @@ const api: LabWorkerApi = {
       // close the progress callback's message port
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
+  },
+  async benchmarkNets(ids, request) {
+    await retire();
+    await ensureBackend(request);
+    const rows: NetBenchRow[] = [];
+    for (const id of ids) rows.push(await benchNetCase(id));
+    return rows;
   },
   async runSweep(base, request, onProgress) {
     await retire();

@@ -7,6 +7,7 @@ import type { CachedDatasetInfo } from './datasetCache';
 import type { ImportedDataset } from './datasets';
 import type { ExperimentConfig } from '../engine/config/schema';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
+import type { NetBenchRow } from '../engine/bench/netBench';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type {
@@ -54,6 +55,8 @@ export interface LabWorkerApi {
     options: MeasureFeaturesOptions & { backend?: BackendRequest },
     onProgress?: (progress: MeasureProgress) => void,
   ): Promise<FeatureMeasurement>;
+  /** `npm run bench`: network training throughput of the given cases on one backend. */
+  benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   /** seed 002's noise sweep from a base network config (stops any run first). */
   runSweep(
     base: NetConfig,

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_NET_CONFIG, netConfigSchema, type NetConfig } from '../config/schema';
+import { benchNetSteps } from '../nets/bench';
+
+/**
+ * Network training throughput (steps and samples per second of the lab's NetSession, plus one
+ * `core` metrics read-back) for the sizes of the presets: seed 000's MLP, seed 002's MLP, and
+ * ResNet18 / VGG16 at the browser presets' ⅛ width.
+ */
+export interface NetBenchCase {
+  id: string;
+  label: string;
+  config: NetConfig;
+  inputShape: number[];
+  K: number;
+  /** Convolutional: skipped on software adapters and on the cpu backend (minutes per step). */
+  conv: boolean;
+}
+
+const net = (over: Partial<NetConfig>) =>
+  netConfigSchema.parse({ ...DEFAULT_NET_CONFIG, measureSamples: 512, ...over });
+
+export const NET_BENCH_CASES: NetBenchCase[] = [
+  {
+    id: 'net-mlp-seed000',
+    label: 'MLP 3072→6×512 (BN), M=3, batch 128, Adam',
+    config: net({ depthLinear: 3 }),
+    inputShape: [3072],
+    K: 10,
+    conv: false,
+  },
+  {
+    id: 'net-mlp-md',
+    label: 'seed 002 MLP 3072→3×256→2, batch 16, SGD',
+    config: net({
+      model: 'mlp-md',
+      width: 256,
+      depthRelu: 4,
+      batchSize: 16,
+      loss: 'ce',
+      optimizer: 'sgd',
+      lr: 0.1,
+      sepDecay: false,
+      weightDecay: 1e-3,
+    }),
+    inputShape: [3072],
+    K: 2,
+    conv: false,
+  },
+  {
+    id: 'net-resnet18-w8',
+    label: 'ResNet18 ⅛ width, 32×32×3, batch 16',
+    config: net({ model: 'resnet18', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
+    inputShape: [32, 32, 3],
+    K: 10,
+    conv: true,
+  },
+  {
+    id: 'net-vgg16-w8',
+    label: 'VGG16 ⅛ width, 32×32×3, batch 16',
+    config: net({ model: 'vgg16', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
+    inputShape: [32, 32, 3],
+    K: 10,
+    conv: true,
+  },
+];
+
+export interface NetBenchRow {
+  backend: string;
+  id: string;
+  label: string;
+  batchSize: number;
+  stepsPerSecond: number;
+  samplesPerSecond: number;
+  measureMs: number;
+}
+
+export function findNetBenchCase(id: string): NetBenchCase {
+  const c = NET_BENCH_CASES.find((x) => x.id === id);
+  if (!c) throw new Error(`unknown network benchmark case "${id}"`);
+  return c;
+}
+
+/** Time one case on the current backend: about `slices` × 5 steps after 3 warm-up steps. */
+export async function benchNetCase(id: string, slices = 3): Promise<NetBenchRow> {
+  const c = findNetBenchCase(id);
+  const r = await benchNetSteps(c.config, c.inputShape, c.K, { samples: 512, slices });
+  return {
+    backend: tf.getBackend(),
+    id: c.id,
+    label: c.label,
+    batchSize: c.config.batchSize,
+    stepsPerSecond: r.stepsPerSecond,
+    samplesPerSecond: r.stepsPerSecond * c.config.batchSize,
+    measureMs: r.measureMs,
+  };
+}

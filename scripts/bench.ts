@@ -16,6 +16,7 @@ import { initBackend } from '../src/engine/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
+import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 
 interface Row extends UfmBenchRow {
@@ -114,6 +115,16 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
+  // Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm.
+  const streaming: StreamingBenchResult[] = [];
+  if (!values['browser-only']) {
+    await initBackend('wasm');
+    const r = await benchStreamingMetrics({ repeats: 2 });
+    streaming.push(r);
+    console.log(
+      `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
+    );
+  }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
@@ -123,7 +134,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(
     file,
-    JSON.stringify({ machine, date: new Date().toISOString(), rows, netRows }, null, 1),
+    JSON.stringify({ machine, date: new Date().toISOString(), rows, netRows, streaming }, null, 1),
   );
   console.log(`\nwrote ${file}`);
 }

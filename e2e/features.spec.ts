@@ -10,22 +10,12 @@ import { compareValue, type Tolerance } from '../src/engine/metrics/compare';
 import { writeNpy } from '../src/engine/metrics/npy';
 import type { OracleCase, OracleFile } from '../src/engine/metrics/oracle';
 import type { MetricsResult } from '../src/engine/metrics/types';
-import { test, expect } from './fixtures';
+import { test, expect, waitForLab } from './fixtures';
 
 const ORACLE_PATH = fileURLToPath(
   new URL('../../shared/oracles/metrics/metric_vectors.json', import.meta.url),
 );
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
-
-/** The first report is in: the worker has its backend and takes the next call. */
-async function waitForLab(page: Page): Promise<void> {
-  await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout: 90_000 });
-  await page.waitForFunction(
-    () => window.ncLab.getState().busy === null && window.ncLab.getState().lastReport !== null,
-    undefined,
-    { timeout: 90_000 },
-  );
-}
 
 type FilePayload = { name: string; mimeType: string; buffer: Buffer };
 const npyFile = (name: string, bytes: Uint8Array): FilePayload => ({

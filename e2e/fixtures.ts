@@ -50,3 +50,16 @@ export const test = base.extend<{ pageErrors: PageErrors }>({
 });
 
 export { expect };
+
+/** The page is up: window.ncLab exists and the first run has loaded (backend initialised). */
+export async function waitForLab(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout });
+  await page.waitForFunction(
+    () => {
+      const s = window.ncLab.getState();
+      return s.busy === null && s.lastReport !== null;
+    },
+    undefined,
+    { timeout },
+  );
+}

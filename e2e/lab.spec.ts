@@ -3,9 +3,8 @@
  * costs ~25 ms per tiny step, so only the first test trains on webgpu; the rest use wasm.
  * Console errors, page errors and crashes fail every test (fixtures.ts).
  */
-import type { Page } from '@playwright/test';
 import type { UfmConfig } from '../src/engine/config/schema';
-import { test, expect } from './fixtures';
+import { test, expect, waitForLab } from './fixtures';
 
 const TINY: Partial<UfmConfig> = {
   classSizes: [10, 10, 10, 10],
@@ -20,19 +19,6 @@ const TINY: Partial<UfmConfig> = {
 };
 
 const PANELS = ['panel-loss', 'panel-nc', 'panel-theory', 'panel-gram', 'panel-3d'];
-
-/** The page is up: window.ncLab exists and the first run has loaded (backend initialised). */
-async function waitForLab(page: Page, timeout = 90_000): Promise<void> {
-  await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout });
-  await page.waitForFunction(
-    () => {
-      const s = window.ncLab.getState();
-      return s.busy === null && s.lastReport !== null;
-    },
-    undefined,
-    { timeout },
-  );
-}
 
 test('tiny-check autoruns on WebGPU: metrics arrive, NC1 falls, every panel draws', async ({
   page,

@@ -3,22 +3,9 @@
  * WebGPU backend (SwiftShader here, so sizes stay tiny), a diverging run, and the user's CIFAR-10
  * files parsed in the worker and kept in IndexedDB across a reload.
  */
-import type { Page } from '@playwright/test';
 import { cifarBin } from '../src/engine/data/testing/writers';
 import type { RunResult } from '../src/engine/types';
-import { test, expect } from './fixtures';
-
-async function waitForLab(page: Page, timeout = 120_000): Promise<void> {
-  await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout });
-  await page.waitForFunction(
-    () => {
-      const s = window.ncLab.getState();
-      return s.busy === null && s.lastReport !== null;
-    },
-    undefined,
-    { timeout },
-  );
-}
+import { test, expect, waitForLab } from './fixtures';
 
 const TINY_MNIST = new URLSearchParams({
   preset: 'net-mnist-mlp',

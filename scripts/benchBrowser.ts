@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import type { BackendInfo } from '../src/engine/backend';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';
@@ -40,40 +41,50 @@ async function startPreview(): Promise<ChildProcess> {
   throw new Error('vite preview did not start');
 }
 
-/** Network cases in headless Chromium, through the lab's worker; conv cases skipped on software adapters. */
-export async function benchNetsInBrowser(
+/**
+ * Build if needed, serve dist/, and call `visit` with a page of the lab on each backend that
+ * really initialises (a missing one is reported and skipped).
+ */
+async function onEachBackend(
   backends: string[],
-  onRow: (row: NetBenchRow) => void,
-): Promise<NetBenchRow[]> {
+  visit: (page: Page, backend: string, info: BackendInfo) => Promise<void>,
+): Promise<void> {
   if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const rows: NetBenchRow[] = [];
   try {
     for (const backend of backends) {
       const page = await browser.newPage();
       await page.goto(`http://localhost:${PORT}/?backend=${backend}`);
       await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout: 60_000 });
       const info = await page.evaluate((b) => window.ncLab.backendInfo(b as 'auto'), backend);
-      if (info.backend !== backend) {
-        await page.close();
-        continue;
-      }
-      const slow = info.software || backend === 'cpu';
-      for (const c of NET_BENCH_CASES.filter((x) => !(slow && x.conv))) {
-        const [row] = await page.evaluate(
-          ([i, b]) => window.ncLab.benchmarkNets([i], b as 'auto'),
-          [c.id, backend] as const,
-        );
-        rows.push(row);
-        onRow(row);
-      }
+      if (info.backend === backend) await visit(page, backend, info);
+      else console.log(`chromium ${backend}: not available (${info.notes.join('; ')})`);
       await page.close();
     }
   } finally {
     await browser.close();
     server.kill();
   }
+}
+
+/** Network cases through the lab's worker; conv cases skipped on software adapters and cpu. */
+export async function benchNetsInBrowser(
+  backends: string[],
+  onRow: (row: NetBenchRow) => void,
+): Promise<NetBenchRow[]> {
+  const rows: NetBenchRow[] = [];
+  await onEachBackend(backends, async (page, backend, info) => {
+    const slow = info.software || backend === 'cpu';
+    for (const c of NET_BENCH_CASES.filter((x) => !(slow && x.conv))) {
+      const [row] = await page.evaluate(([i, b]) => window.ncLab.benchmarkNets([i], b as 'auto'), [
+        c.id,
+        backend,
+      ] as const);
+      rows.push(row);
+      onRow(row);
+    }
+  });
   return rows;
 }
 
@@ -83,35 +94,17 @@ export async function benchInBrowser(
   budgetSeconds: number,
   onRow: (row: UfmBenchRow) => void,
 ): Promise<UfmBenchRow[]> {
-  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
-  const server = await startPreview();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const rows: UfmBenchRow[] = [];
-  try {
-    for (const backend of backends) {
-      const page = await browser.newPage();
-      await page.goto(`http://localhost:${PORT}/?backend=${backend}`);
-      await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout: 60_000 });
-      const info = await page.evaluate((b) => window.ncLab.backendInfo(b as 'auto'), backend);
-      if (info.backend !== backend) {
-        console.log(`chromium ${backend}: not available (${info.notes.join('; ')})`);
-        await page.close();
-        continue;
-      }
-      const ids = BENCH_PRESETS.filter((id) => !(info.software && SOFTWARE_SKIP.has(id)));
-      for (const id of ids) {
-        const [row] = await page.evaluate(
-          ([i, b, s]) => window.ncLab.benchmark([i as string], b as 'auto', s as number),
-          [id, backend, budgetSeconds] as const,
-        );
-        rows.push(row);
-        onRow(row);
-      }
-      await page.close();
+  await onEachBackend(backends, async (page, backend, info) => {
+    const ids = BENCH_PRESETS.filter((id) => !(info.software && SOFTWARE_SKIP.has(id)));
+    for (const id of ids) {
+      const [row] = await page.evaluate(
+        ([i, b, s]) => window.ncLab.benchmark([i as string], b as 'auto', s as number),
+        [id, backend, budgetSeconds] as const,
+      );
+      rows.push(row);
+      onRow(row);
     }
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  });
   return rows;
 }

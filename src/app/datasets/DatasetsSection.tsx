@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { DropZone } from '../components/DropZone';
 import type { StoredSummary } from '../../engine/data';
 import type { StoredDatasetName } from '../../worker/protocol';
 import { fmtBytes } from '../format';
@@ -115,8 +116,6 @@ function Cached() {
  * and kept in IndexedDB so a reload does not ask again.
  */
 export function DatasetsSection() {
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const [url, setUrl] = useState('');
   const busy = useDatasets((s) => s.busy);
   const progress = useDatasets((s) => s.progress);
@@ -126,11 +125,6 @@ export function DatasetsSection() {
   useEffect(() => {
     void datasetActions.refresh();
   }, []);
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    void datasetActions.importFiles(Array.from(e.dataTransfer.files));
-  };
   return (
     <section className="features" data-testid="datasets-section" aria-labelledby="datasets-title">
       <header className="panel-head">
@@ -158,56 +152,37 @@ export function DatasetsSection() {
           </li>
         ))}
       </ul>
-      <div
-        className={`ff-drop${over ? ' ff-over' : ''}`}
-        data-testid="datasets-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+      <DropZone
+        testId="datasets-drop"
+        inputTestId="datasets-input"
+        accept=".gz,.tgz,.tar,.bin,.mat"
+        onFiles={(files) => void datasetActions.importFiles(files)}
+        after={
+          <form
+            className="ds-url"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (url.trim()) void datasetActions.importUrl(url.trim());
+            }}
+          >
+            <label>
+              or a URL to your copy{' '}
+              <input
+                type="url"
+                value={url}
+                placeholder="https://…/cifar-10-binary.tar.gz"
+                data-testid="datasets-url"
+                onChange={(e) => setUrl(e.target.value)}
+              />
+            </label>{' '}
+            <button type="submit" disabled={!url.trim() || busy !== null}>
+              Fetch
+            </button>
+          </form>
+        }
       >
-        Drop dataset files here, or{' '}
-        <button type="button" onClick={() => input.current?.click()}>
-          Choose files…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          accept=".gz,.tgz,.tar,.bin,.mat"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="datasets-input"
-          onChange={(e) => {
-            void datasetActions.importFiles(Array.from(e.currentTarget.files ?? []));
-            e.currentTarget.value = '';
-          }}
-        />
-        <form
-          className="ds-url"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (url.trim()) void datasetActions.importUrl(url.trim());
-          }}
-        >
-          <label>
-            or a URL to your copy{' '}
-            <input
-              type="url"
-              value={url}
-              placeholder="https://…/cifar-10-binary.tar.gz"
-              data-testid="datasets-url"
-              onChange={(e) => setUrl(e.target.value)}
-            />
-          </label>{' '}
-          <button type="submit" disabled={!url.trim() || busy !== null}>
-            Fetch
-          </button>
-        </form>
-      </div>
+        Drop dataset files here, or
+      </DropZone>
       <p className="ff-status" role="status" data-testid="datasets-status">
         {busy ? (
           <span className="busy">

@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { DropZone } from '../components/DropZone';
 import { ARRAY_ROLES, ROLE_NAMES, type FileRole } from '../../engine/metrics/featureFiles';
 import { FeatureResults } from './FeatureResults';
 import { featureActions, missingRoles, useFeatures, type FeatureSet } from './featuresStore';
@@ -152,13 +152,6 @@ function Status() {
  * worker measures every metric and the class-mean geometry, the section shows them.
  */
 export function FeaturesSection() {
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    featureActions.addFiles(Array.from(e.dataTransfer.files));
-  };
   return (
     <section className="features" data-testid="features-section" aria-labelledby="features-title">
       <header className="panel-head">
@@ -173,35 +166,14 @@ export function FeaturesSection() {
           </p>
         </div>
       </header>
-      <div
-        className={`ff-drop${over ? ' ff-over' : ''}`}
-        data-testid="features-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+      <DropZone
+        testId="features-drop"
+        inputTestId="features-input"
+        accept=".npy,.json,application/json,application/octet-stream"
+        onFiles={(files) => featureActions.addFiles(files)}
       >
-        Drop <code>.npy</code> / <code>.json</code> files here, or{' '}
-        <button type="button" onClick={() => input.current?.click()}>
-          Choose files…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          accept=".npy,.json,application/json,application/octet-stream"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="features-input"
-          onChange={(e) => {
-            featureActions.addFiles(Array.from(e.currentTarget.files ?? []));
-            e.currentTarget.value = '';
-          }}
-        />
-      </div>
+        Drop <code>.npy</code> / <code>.json</code> files here, or
+      </DropZone>
       <FileList />
       <Options />
       <Status />

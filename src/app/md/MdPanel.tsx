@@ -4,7 +4,7 @@ import type { Report, SampleCloud } from '../../engine/types';
 import { classColor, fmt, scalar } from '../format';
 import type { Data, Layout } from '../plotly';
 import { Panel } from '../panels/Panel';
-import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { PlotFigure, subplotTitle, type Figure } from '../panels/PlotFigure';
 import { useLab, type LabState } from '../store';
 
 /** Memorization / dilation are measured when a run has seed 002's measures in its reports. */
@@ -99,17 +99,7 @@ function buildScatter(s: LabState): Figure | null {
     }
     layout[`xaxis${n}`] = { title: { text: 'h₁' }, zeroline: false };
     layout[`yaxis${n}`] = { title: { text: 'h₂' }, zeroline: false };
-    annotations.push({
-      text: run.label,
-      xref: `x${n} domain` as 'paper',
-      yref: `y${n} domain` as 'paper',
-      x: 0,
-      y: 1.02,
-      xanchor: 'left',
-      yanchor: 'bottom',
-      showarrow: false,
-      font: { size: 11 },
-    });
+    annotations.push(subplotTitle(i, run.label));
   });
   layout.annotations = annotations;
   return { data, layout };

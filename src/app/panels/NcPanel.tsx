@@ -5,7 +5,7 @@ import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { useLab, type LabState } from '../store';
 import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
 
 interface Metric {
   title: string;
@@ -137,21 +137,6 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
   annotations.push(subplotTitle(5, 'NC4 and accuracy (train; test dashed)'));
   layout.annotations = annotations;
   return { data, layout };
-}
-
-function subplotTitle(i: number, text: string): Partial<Layout['annotations'][number]> {
-  const n = i === 0 ? '' : String(i + 1);
-  return {
-    text,
-    xref: `x${n} domain` as 'paper',
-    yref: `y${n} domain` as 'paper',
-    x: 0,
-    y: 1.02,
-    xanchor: 'left',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: 11 },
-  };
 }
 
 export function NcPanel() {

@@ -161,3 +161,19 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
   const decades = hi > 0 ? Math.log10(hi / lo) : 0;
   return { ...LOG_AXIS, dtick: decades > 0.6 && decades <= 3 ? 'D2' : undefined };
 }
+
+/** The title of subplot i of a grid, left-aligned above it. */
+export function subplotTitle(i: number, text: string): Partial<Layout['annotations'][number]> {
+  const n = i === 0 ? '' : String(i + 1);
+  return {
+    text,
+    xref: `x${n} domain` as 'paper',
+    yref: `y${n} domain` as 'paper',
+    x: 0,
+    y: 1.02,
+    xanchor: 'left',
+    yanchor: 'bottom',
+    showarrow: false,
+    font: { size: 11 },
+  };
+}

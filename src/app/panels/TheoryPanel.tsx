@@ -6,7 +6,7 @@ import { classColor, fmt } from '../format';
 import { useLab, type LabState } from '../store';
 import { isBalanced } from '../targets';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
 
 interface Series {
   title: string;
@@ -123,17 +123,7 @@ function buildTheory(s: LabState): Figure | null {
     const visible = sr.labels.length > 0;
     layout[`xaxis${n}`] = { visible, tickfont: { size: 9 }, automargin: true };
     layout[`yaxis${n}`] = { visible, rangemode: 'tozero', zeroline: true };
-    annotations.push({
-      text: sr.note ? `${sr.title}: ${sr.note}` : sr.title,
-      xref: `x${n} domain` as 'paper',
-      yref: `y${n} domain` as 'paper',
-      x: 0,
-      y: 1.02,
-      xanchor: 'left',
-      yanchor: 'bottom',
-      showarrow: false,
-      font: { size: 11 },
-    });
+    annotations.push(subplotTitle(i, sr.note ? `${sr.title}: ${sr.note}` : sr.title));
   });
   layout.annotations = annotations;
   return { data, layout };

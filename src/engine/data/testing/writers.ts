@@ -1,6 +1,9 @@
 // Writers of tiny files in the official formats, for the parser tests (never used by the app).
 import { zlibSync } from 'fflate';
 import { MI } from '../mat';
+import { concatBytes as concat } from '../source';
+
+export { concat };
 
 /** CIFAR records from HWC images: label byte(s) then the R, G, B planes. */
 export function cifarBin(images: Uint8Array[], labels: number[], coarse?: number[]): Uint8Array {
@@ -119,16 +122,6 @@ function small(type: number, data: Uint8Array, le: boolean): Uint8Array {
   new DataView(t.buffer).setUint32(0, (data.length << 16) | type, le);
   t.set(data, 4);
   return t;
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** SVHN-style X (32×32×3×N column-major) from HWC images. */

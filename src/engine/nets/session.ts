@@ -238,9 +238,12 @@ export class NetSession implements TrainingSession {
     const undefinedReasons: Record<string, string> = {
       ...(result.undefinedReasons as Record<string, string>),
     };
+    // The train features on the host, read back at most once for the MD measures and the scatter.
+    let trainHost: Promise<Float32Array> | null = null;
+    const readTrain = () => (trainHost ??= train.features.data() as Promise<Float32Array>);
     // seed 002's model is measured always (η = 0 too, the sweep's baseline); others when noisy.
     if (noisy || config.labelNoise > 0 || config.fourClass || config.model === 'mlp-md') {
-      const md = await this.memorizationDilation(train, val, test, Wrows, bias);
+      const md = await this.memorizationDilation(await readTrain(), val, test, Wrows, bias);
       Object.assign(metrics, md.values);
       Object.assign(undefinedReasons, md.reasons);
     }
@@ -255,7 +258,7 @@ export class NetSession implements TrainingSession {
     if (!test) undefinedReasons.test_acc = 'no test samples';
     const samples =
       model.featureDim <= 3
-        ? await this.sampleCloud(train.features, trainLabels, originalLabels)
+        ? sampleCloud(await readTrain(), model.featureDim, trainLabels, originalLabels)
         : undefined;
     return {
       step: this.step,
@@ -272,37 +275,23 @@ export class NetSession implements TrainingSession {
     };
   }
 
-  /** Up to SCATTER_POINTS measured training samples in raw penultimate coordinates (p ≤ 3). */
-  private async sampleCloud(
-    features: tf.Tensor2D,
-    labels: Int32Array,
-    originalLabels: Int32Array,
-  ): Promise<SampleCloud> {
-    const p = features.shape[1];
-    const flat = await features.data();
-    const n = Math.min(labels.length, SCATTER_POINTS);
-    const stride = labels.length / n;
-    const rows = Array.from({ length: n }, (_, i) => Math.floor(i * stride));
-    return {
-      points: rows.map((r) => Array.from(flat.subarray(r * p, (r + 1) * p))),
-      labels: rows.map((r) => labels[r]),
-      originalLabels: rows.map((r) => originalLabels[r]),
-    };
-  }
-
   /** seed 002's measures on the measured rows (features read back once; p = K is small). */
   private async memorizationDilation(
-    train: { features: tf.Tensor2D },
+    trainFeatures: Float32Array,
     val: { features: tf.Tensor2D } | null,
     test: { features: tf.Tensor2D } | null,
     W: Mat,
     b: number[] | null,
   ): Promise<{ values: MetricsRecord; reasons: Record<string, string> }> {
     const { data } = this;
-    const split = async (name: SplitName, features: tf.Tensor2D): Promise<NetMdSplit> => {
+    const split = async (
+      name: SplitName,
+      features: tf.Tensor2D | Float32Array,
+    ): Promise<NetMdSplit> => {
       const rows = this.measureRows[name];
       return {
-        features: (await features.data()) as Float32Array,
+        features:
+          features instanceof Float32Array ? features : ((await features.data()) as Float32Array),
         labels: pickLabels(data[name].labels, rows),
         originalLabels: pickLabels(data[name].originalLabels, rows),
       };
@@ -310,7 +299,7 @@ export class NetSession implements TrainingSession {
     return measureNetMd({
       K: data.K,
       dim: this.model.featureDim,
-      train: await split('train', train.features),
+      train: await split('train', trainFeatures),
       val: val ? await split('val', val.features) : null,
       test: test ? await split('test', test.features) : null,
       W,
@@ -557,4 +546,21 @@ function pickLabels(labels: Int32Array, rows: Int32Array): Int32Array {
 function withGeometryKeys(set: MetricSet): MetricSet {
   if (typeof set === 'string') return set;
   return Array.from(new Set([...set, 'counts', 'class_means'])) as MetricSet;
+}
+
+/** Up to SCATTER_POINTS measured training samples in raw penultimate coordinates (p ≤ 3). */
+function sampleCloud(
+  flat: Float32Array,
+  p: number,
+  labels: Int32Array,
+  originalLabels: Int32Array,
+): SampleCloud {
+  const n = Math.min(labels.length, SCATTER_POINTS);
+  const stride = labels.length / n;
+  const rows = Array.from({ length: n }, (_, i) => Math.floor(i * stride));
+  return {
+    points: rows.map((r) => Array.from(flat.subarray(r * p, (r + 1) * p))),
+    labels: rows.map((r) => labels[r]),
+    originalLabels: rows.map((r) => originalLabels[r]),
+  };
 }

@@ -19,7 +19,8 @@ function buildLoss(s: LabState): Figure | null {
   const per = shape?.stepsPerUnit ?? 1;
   const unit = shape?.unit ?? 'step';
   const steps = entries.map((e) => e.step / per);
-  const terms = TERMS.filter((t) => entries.some((e) => scalar(e.metrics, t.key) !== null));
+  // Only terms this run has (a log axis cannot draw a term that is always 0, e.g. no decay).
+  const terms = TERMS.filter((t) => entries.some((e) => (scalar(e.metrics, t.key) ?? 0) > 0));
   const data: Data[] = terms.map((t) => ({
     type: 'scatter',
     mode: entries.length > 1 ? 'lines' : 'markers',

@@ -2,9 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 import { CHROMIUM, CHROMIUM_ARGS } from './e2e/chromium';
 
-const PORT = 4173;
+// E2E_PORT / E2E_HARNESS_PORT let two checkouts run their e2e suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** The backend harness (e2e/harness); e2e/backend.spec.ts uses this port. */
-const HARNESS_PORT = 4174;
+const HARNESS_PORT = Number(process.env.E2E_HARNESS_PORT ?? 4174);
 const HARNESS_CONFIG = 'e2e/harness/vite.config.ts';
 const CI = !!process.env.CI;
 

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import type { HarnessResult } from './harness/protocol';
 import { expect, test } from './fixtures';
 
-const HARNESS = 'http://localhost:4174/';
+const HARNESS = `http://localhost:${process.env.E2E_HARNESS_PORT ?? 4174}/`;
 
 type Success = Extract<HarnessResult, { ok: true }>;
 

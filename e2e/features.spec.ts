@@ -1,20 +1,18 @@
 /**
  * "Measure your features": files dropped or chosen on the page are measured by the page's own
  * worker. Sizes stay tiny (SwiftShader WebGPU is a CPU emulation). The oracle numbers are read
- * from ../shared/oracles at run time, never copied here.
+ * from the repository's test/oracles at run time, never copied here.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { compareValue, type Tolerance } from '../src/engine/metrics/compare';
 import { writeNpy } from '../src/engine/metrics/npy';
 import type { OracleCase, OracleFile } from '../src/engine/metrics/oracle';
 import type { MetricsResult } from '../src/engine/metrics/types';
+import { ORACLE_DIR } from '../src/engine/testing/oracles';
 import { test, expect, waitForLab } from './fixtures';
 
-const ORACLE_PATH = fileURLToPath(
-  new URL('../../shared/oracles/metrics/metric_vectors.json', import.meta.url),
-);
+const ORACLE_PATH = `${ORACLE_DIR}metrics/metric_vectors.json`;
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
 
 type FilePayload = { name: string; mimeType: string; buffer: Buffer };

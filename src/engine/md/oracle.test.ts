@@ -1,5 +1,5 @@
 // The memorization–dilation measures on the seed-002 reference run's final state
-// (../shared/oracles/md/ref_md_<loss>_final_features.json) against the run's epoch-30 record
+// (test/oracles/md/ref_md_<loss>_final_features.json) against the run's epoch-30 record
 // (ref_md_<loss>.json). Expected numbers are read from the oracle files at run time.
 //
 // Tolerances (both from metrics/metric_vectors.json, the project's definitions):

@@ -1,7 +1,7 @@
 /**
  * Shared Playwright fixtures. Import `test` and `expect` from here, not from @playwright/test:
  * every test then fails on a console error, an uncaught page error or a crashed page (SwiftShader
- * WebGPU has crashed pages here, perf-notes.md), including those from web workers.
+ * WebGPU has crashed pages here, docs/backends.md §6), including those from web workers.
  */
 import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
 

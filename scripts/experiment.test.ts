@@ -26,7 +26,7 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('npm run experiment', () => {
-  it('runs a share URL and prints the RunResult JSON with metric keys as in nc-metrics.md', async () => {
+  it('runs a share URL and prints the RunResult JSON with metric keys as in docs/metrics.md', async () => {
     const { code, stdout } = await runCli([
       '--config',
       'http://localhost:5173/?preset=tiny-check&steps=40',

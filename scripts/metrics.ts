@@ -2,7 +2,7 @@
 //   npx tsx scripts/metrics.ts <file> [options]
 // <file> is either a metric_vectors.json-style file ({cases: [{name, inputs}]}: one result per
 // case, by name) or an N×d features .npy with --labels. Prints JSON keyed exactly as
-// reference/nc-metrics.md; bad input → a message on stderr naming the problem, exit code 1.
+// docs/metrics.md §6.1; bad input → a message on stderr naming the problem, exit code 1.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';

@@ -4,7 +4,7 @@ import type { MetricValue } from './metrics';
 import type { UfmGeometry } from './ufm/geometry';
 import type { UfmTheory } from './ufm/theory';
 
-/** Metric keys exactly as in nc-metrics.md §6.1, plus the run's own scalars (loss, loss terms). */
+/** Metric keys exactly as in docs/metrics.md §6.1, plus the run's own scalars (loss and terms). */
 export type MetricsRecord = Record<string, MetricValue>;
 
 export interface HistoryEntry {

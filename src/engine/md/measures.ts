@@ -1,7 +1,8 @@
-// Memorization–dilation measures of one model state (seed002 §1b, nc-metrics §2.9): everything the
-// seed's per-epoch log has, per split. NC1–NC4 and the repository's md_* measures come from the
-// metrics library (float64 host path); this module adds the decisions (accuracies, ECE) and the
-// memorization / dilation distances with their scale-free forms (memorization.ts).
+// Memorization–dilation measures of one model state (docs/memorization-dilation.md §4,
+// docs/metrics.md §2.9): everything the seed's per-epoch log has, per split. NC1–NC4 and the
+// repository's md_* measures come from the metrics library (float64 host path); this module adds
+// the decisions (accuracies, ECE) and the memorization / dilation distances with their scale-free
+// forms (memorization.ts).
 import { computeMetricsFromArrays, type MetricKey, type MetricValue } from '../metrics';
 import { rowSource, toRows, type RowSource } from '../metrics/hostmatrix';
 import { ece15 } from '../metrics/md';
@@ -76,7 +77,7 @@ export interface MdMeasures {
   md_train_fit: MdBlock | null;
 }
 
-/** Library keys measured on every block: NC1–NC4 and the repository's md_* (nc-metrics §2.9). */
+/** Library keys measured on every block: NC1–NC4 and the repository's md_* (docs/metrics.md §2.9) */
 export const MD_LIBRARY_KEYS: readonly MetricKey[] = [
   'counts',
   'class_means',

@@ -1,10 +1,10 @@
-// Memorization and dilation (seed002 §1b B, E): the distances of samples to the clean mean of
-// their ORIGINAL class. The metrics library gives the clean means and the clean spread
-// (md_uncorrupted_means, md_uncorrupted_stds); what it lacks is the mean distance of corrupted
-// samples (memorization), the mean distance of clean samples, and the scale-free forms.
+// Memorization and dilation (docs/memorization-dilation.md §4.2): the distances of samples to the
+// clean mean of their ORIGINAL class. The metrics library gives the clean means and the clean
+// spread (md_uncorrupted_means, md_uncorrupted_stds); what it lacks is the mean distance of
+// corrupted samples (memorization), the mean distance of clean samples, and the scale-free forms.
 import type { RowSource } from '../metrics/hostmatrix';
 
-/** The keys this module adds to nc-metrics §2.9 (per class c unless the name ends in _avg). */
+/** The keys this module adds to docs/metrics.md §2.9 (per class c unless named …_avg). */
 export const MD_EXTRA_KEYS = [
   'md_n_corrupted',
   'md_memorization_sum',

@@ -16,7 +16,7 @@ async function hostRows(W: tf.Tensor2D | number[][]): Promise<Rows> {
   return Array.from({ length: m }, (_, i) => Float64Array.from(flat.subarray(i * n, (i + 1) * n)));
 }
 
-/** nc-metrics §5.1: some mobile GPUs fall back to float16 render targets. */
+/** docs/metrics.md §5.1: some mobile GPUs fall back to float16 render targets. */
 function webglFloat32(): boolean {
   try {
     return tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');

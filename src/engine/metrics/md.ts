@@ -1,4 +1,4 @@
-// Memorization–Dilation repository measures (julilien; nc-metrics §2.9).
+// Memorization–Dilation repository measures (Nguyen et al. 2023's code; docs/metrics.md §2.9).
 import { REL_ZERO, dot, norm, sub, type Rows } from './linalg';
 
 /** Population variance / std over {i: y_i = c} of ‖h_i − μ_c‖, per non-empty class (two-pass). */

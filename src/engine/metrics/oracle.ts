@@ -1,4 +1,4 @@
-// Test/CLI helpers for the metric_vectors.json format (reference/nc-metrics.md §6). No expected
+// Test/CLI helpers for the metric_vectors.json format (docs/metrics.md §6). No expected
 // numbers live here: they are read from the oracle file at run time.
 import type { ArrayMetricsInput, GofParams, MetricValue } from './types';
 

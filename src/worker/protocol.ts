@@ -23,7 +23,9 @@ export type WorkerEvent =
   | { type: 'report'; report: Report }
   | { type: 'status'; status: RunStatus; message: string | null; step: number }
   | { type: 'progress'; fraction: number; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The worker itself failed (its script or a module did not load, or it threw uncaught). */
+  | { type: 'crash'; reason: string };
 
 /** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */
 export interface LabWorkerApi {

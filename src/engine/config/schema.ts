@@ -332,6 +332,14 @@ export function issuesOf(error: z.ZodError): { field: string; message: string }[
   }));
 }
 
+/**
+ * True when `key` is a field of this kind of config. An own-property test: `in` would also accept
+ * what every object inherits (`constructor`, `toString`, `__proto__`).
+ */
+export function isConfigField(defaults: ExperimentConfig, key: string): boolean {
+  return Object.hasOwn(defaults, key);
+}
+
 /** Fill missing fields from the defaults, validate, and throw a ConfigError naming each bad field. */
 export function parseConfig(raw: unknown): ExperimentConfig {
   const defaults =
@@ -343,7 +351,7 @@ export function parseConfig(raw: unknown): ExperimentConfig {
       ? { ...defaults, ...(raw as Record<string, unknown>) }
       : raw;
   if (input && typeof input === 'object' && defaults) {
-    const unknown = Object.keys(input).filter((k) => !(k in defaults));
+    const unknown = Object.keys(input).filter((k) => !isConfigField(defaults, k));
     if (unknown.length) {
       throw new ConfigError(unknown.map((k) => ({ field: k, message: 'unknown config field' })));
     }

@@ -110,7 +110,7 @@ export class NetSession implements TrainingSession {
     this.optimizer = createOptimizer(config);
     this.measureBatch = options.measureBatch ?? (this.model.imageInput ? 128 : 1024);
     const pick = (split: SplitName) =>
-      sampleRows(data[split].n, config.measureSamples, `${config.seed}/measure/${split}`);
+      sampleRows(data[split].labels, config.measureSamples, `${config.seed}/measure/${split}`);
     this.measureRows = { train: pick('train'), val: pick('val'), test: pick('test') };
     for (const split of ['train', 'val', 'test'] as const) {
       if (data[split].n > 0) {

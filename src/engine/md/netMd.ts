@@ -22,6 +22,8 @@ export interface NetMdInput {
   /** K × dim product of the head */
   W: number[][];
   b: number[] | null;
+  /** the four-class problem: number of original classes (labels ≥ it are latent copies) */
+  latentOf?: number;
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
@@ -55,6 +57,7 @@ export async function measureNetMd(
       : null,
     W: input.W,
     b: input.b,
+    latentOf: input.latentOf,
   });
   return flatten(m);
 }
@@ -80,6 +83,7 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record
   values.md_test_accuracy = m.test ? m.test.accuracy : null;
   values.md_test_ece15 = m.test ? m.test.ece15 : null;
   if (!m.test) reasons.md_test_accuracy = reasons.md_test_ece15 = 'no test samples';
+  if (m.test?.accuracy_merged != null) values.md_test_accuracy_merged = m.test.accuracy_merged;
   return { values, reasons };
 }
 

@@ -304,6 +304,7 @@ export class NetSession implements TrainingSession {
       test: test ? await split('test', test.features) : null,
       W,
       b,
+      latentOf: this.config.fourClass ? data.K / 2 : undefined,
     });
   }
 

@@ -46,8 +46,8 @@ export function FeatureMetricsTable({ result }: { result: MetricsResult }) {
   return (
     <div className="fm-table-wrap">
       <p className="panel-sub">
-        {entries.length} metrics (keys of nc-metrics §6.1), {undefinedCount} undefined for this
-        input.
+        {entries.length} metrics (hover a key for its definition), {undefinedCount} undefined for
+        this input.
       </p>
       <table className="values fm-table" data-testid="features-metrics">
         <thead>

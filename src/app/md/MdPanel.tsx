@@ -216,7 +216,7 @@ export function MdPanel() {
         <>
           Memorization: mean distance of corrupted samples to the clean mean of their true class;
           dilation: spread of the clean samples; both divided by the distance between the clean
-          class means (seed002 §1b).
+          class means (Nguyen et al. 2023).
         </>
       }
     >

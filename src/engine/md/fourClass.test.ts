@@ -78,6 +78,17 @@ describe('four-class problem measures', () => {
     expect(flat.values.md_test_accuracy_merged).toBe(0.75);
   });
 
+  it('reports the clean means per original class in the flattened report, with no stale reason', async () => {
+    const flat = flatten(await measureMd(input));
+    expect(flat.values.md_uncorrupted_means).toEqual([
+      [1, 0],
+      [10, 0],
+    ]);
+    expect(flat.reasons.md_uncorrupted_means).toBeUndefined();
+    expect(flat.values.md_corruption_bias).toBeNull();
+    expect(flat.reasons.md_corruption_bias).toMatch(/^four-class problem: /);
+  });
+
   it('has no merged accuracy outside the four-class problem', async () => {
     const m = await measureMd({ ...input, K: 4, latentOf: undefined });
     expect(m.test!.accuracy_merged).toBeNull();

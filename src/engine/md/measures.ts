@@ -83,6 +83,8 @@ export interface MdMeasures {
   test: MdTestMeasures | null;
   md_train_all: MdBlock;
   md_train_fit: MdBlock | null;
+  /** the four-class problem's number of original classes, else null */
+  latentOf: number | null;
 }
 
 /** Library keys measured on every block: NC1–NC4 and the repository's md_* (nc-metrics §2.9). */
@@ -143,6 +145,7 @@ export async function measureMd(input: MdInput): Promise<MdMeasures> {
     test: p.test && input.test ? await testMeasures(p, input.test) : null,
     md_train_all: full,
     md_train_fit: inFit && fit!.includes(1) ? await mdBlock(p, input, inFit) : null,
+    latentOf: p.latentOf,
   };
 }
 

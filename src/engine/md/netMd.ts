@@ -62,6 +62,12 @@ export async function measureNetMd(
   return flatten(m);
 }
 
+const LATENT_CLEAN_KEYS = [
+  'md_uncorrupted_means',
+  'md_uncorrupted_stds',
+  'md_corruption_bias',
+] as const;
+
 /** md_train_all's extra keys as they are, split accuracies as md_<field>_<split>. */
 export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record<string, string> } {
   const values: MetricsRecord = {};
@@ -71,6 +77,15 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record
     values[key] = (block.values[key] ?? null) as MetricsRecord[string];
     const reason = block.undefinedReasons[key];
     if (reason) reasons[key] = reason;
+  }
+  // The four-class problem's clean statistics are per original class (measures.ts); they replace
+  // the per-label ones, which are undefined for the latent classes by construction.
+  if (m.latentOf !== null) {
+    for (const key of LATENT_CLEAN_KEYS) {
+      values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+      const reason = block.undefinedReasons[key];
+      if (reason) reasons[key] = reason;
+    }
   }
   const splits: [string, SplitAccuracy | null][] = [
     ['train', m.train_fit ?? m.train_all],

@@ -35,6 +35,7 @@ describe('metric definitions', () => {
       },
       md_train_all: { n_samples: 1, n_corrupted: 0, values: {}, undefinedReasons: {} },
       md_train_fit: null,
+      latentOf: 2,
     });
     const missing = Object.keys(values).filter((k) => !metricDefinition(k));
     expect(missing).toEqual([]);

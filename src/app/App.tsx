@@ -3,6 +3,9 @@ import { ConfigForm } from './components/ConfigForm';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
 import { DatasetsSection } from './datasets/DatasetsSection';
+import { ConfigWarnings } from './guide/ConfigWarnings';
+import { Intro } from './guide/Intro';
+import { PresetGuide } from './guide/PresetGuide';
 import { FeaturesSection } from './features/FeaturesSection';
 import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
@@ -44,10 +47,12 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <Intro />
       <div className="layout">
         <aside className="sidebar">
           <PresetPicker />
           <ConfigForm />
+          <ConfigWarnings />
         </aside>
         <main className="main">
           <Banners />
@@ -56,6 +61,7 @@ export function App() {
             <StatusBar />
             <ShareBar />
           </div>
+          <PresetGuide />
           <div className="panels" data-testid="panels">
             <LossPanel />
             <TheoryPanel />

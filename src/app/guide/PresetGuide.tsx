@@ -1,8 +1,8 @@
 import { useEffect, useMemo } from 'react';
-import { guideFor, type PanelId } from '../../engine/config/presetGuides';
+import { guideFor, presetOfConfig, type PanelId } from '../../engine/config/presetGuides';
 import { findPreset } from '../../engine/config/presets';
 import { labClient } from '../labClient';
-import { matchPreset, useLab } from '../store';
+import { useLab } from '../store';
 import { guideActions, useGuide } from './guideStore';
 import { duePause, nextPauseNote, reportUnit } from './teaching';
 import './guide.css';
@@ -30,9 +30,8 @@ function showPanel(panel: PanelId): void {
 /** The preset of the run on screen (or, before a run, of the form). */
 function useGuidedPresetId(): string | null {
   const loaded = useLab((s) => s.loadedConfig);
-  const formPreset = useLab((s) => s.presetId);
-  const loadedPreset = useMemo(() => (loaded ? matchPreset(loaded) : null), [loaded]);
-  return loaded ? loadedPreset : formPreset;
+  const form = useLab((s) => s.config);
+  return useMemo(() => presetOfConfig(loaded ?? form), [loaded, form]);
 }
 
 /** The preset's "what to look at" note, its key panels, and teaching mode. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PANEL_IDS, PRESET_GUIDES, guideFor, type GuideStep } from './presetGuides';
+import { PANEL_IDS, PRESET_GUIDES, guideFor, presetOfConfig, type GuideStep } from './presetGuides';
 import { PRESETS, findPreset } from './presets';
+import { expectUfm } from './schema';
 
 /** Citations of files a user of the lab does not have (the team's spec files). */
 const FILE_CITATION = /seed ?00\d|seed's|nc-metrics|shared\/|\.md\b|§/i;
@@ -54,6 +55,12 @@ describe('preset guides', () => {
       ];
     });
     expect(texts.filter(([, t]) => FILE_CITATION.test(t)).map(([w]) => w)).toEqual([]);
+  });
+
+  it('finds the preset of a config run on another backend, and no preset for an edited one', () => {
+    const etf = expectUfm(findPreset('teach-etf-3d')!.config);
+    expect(presetOfConfig({ ...etf, backend: 'wasm' })).toBe('teach-etf-3d');
+    expect(presetOfConfig({ ...etf, hidden: 5 })).toBeNull();
   });
 
   it('the scanner itself catches the old citation forms', () => {

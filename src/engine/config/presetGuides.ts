@@ -2,6 +2,7 @@
 // preset id (presetGuides.test.ts fails on an id that is not a preset, and on a preset without a
 // note). Panels are named by their data-testid. User-facing: cite papers, never local files.
 import { PRESETS, type Preset } from './presets';
+import type { ExperimentConfig } from './schema';
 
 export const PANEL_IDS = [
   'panel-loss',
@@ -273,4 +274,19 @@ export function guideFor(presetId: string): PresetGuide | null {
   if (Object.hasOwn(PRESET_GUIDES, presetId)) return PRESET_GUIDES[presetId as GuidedPresetId];
   const p = PRESETS.find((x) => x.id === presetId);
   return p ? familyGuide(p) : null;
+}
+
+/** Same experiment: every field equal except the compute backend, which changes no result. */
+function sameExperiment(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  const strip = (c: ExperimentConfig) => {
+    const rest: Record<string, unknown> = { ...c };
+    delete rest.backend;
+    return JSON.stringify(rest, Object.keys(rest).sort());
+  };
+  return strip(a) === strip(b);
+}
+
+/** The preset a config runs (on any backend), or null for a config of the user's own. */
+export function presetOfConfig(config: ExperimentConfig): string | null {
+  return PRESETS.find((p) => sameExperiment(p.config, config))?.id ?? null;
 }

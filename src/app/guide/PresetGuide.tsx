@@ -17,14 +17,15 @@ const PANEL_NAMES: Record<PanelId, string> = {
   'panel-sweep': 'Noise sweep',
 };
 
-function showPanel(panel: PanelId): void {
+/** Outline a panel (and scroll to it when asked: a pause keeps the step text in view instead). */
+function showPanel(panel: PanelId, scroll = true): void {
   const el = document.querySelector<HTMLElement>(`[data-testid="${panel}"]`);
   if (!el) return;
   document
     .querySelectorAll('.guide-focus')
     .forEach((other) => other !== el && other.classList.remove('guide-focus'));
   el.classList.add('guide-focus');
-  el.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  if (scroll) el.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
 /** The preset of the run on screen (or, before a run, of the form). */
@@ -94,7 +95,7 @@ function Teaching({ presetId }: { presetId: string }) {
         guideActions.goTo(due, due);
         void labClient.pause();
         const panel = steps[due].panel;
-        if (panel) showPanel(panel);
+        if (panel) showPanel(panel, false);
       }),
     [presetId, steps],
   );
@@ -106,7 +107,7 @@ function Teaching({ presetId }: { presetId: string }) {
   const go = (to: number) => {
     guideActions.goTo(to);
     const panel = steps[to].panel;
-    if (panel) showPanel(panel);
+    if (panel) showPanel(panel, false);
   };
   const note = nextPauseNote(steps, i, unitName);
   return (
@@ -127,6 +128,13 @@ function Teaching({ presetId }: { presetId: string }) {
       </p>
       <h3 data-testid="teach-title">{step.title}</h3>
       <p>{step.text}</p>
+      {step.panel && (
+        <p>
+          <button type="button" className="link" onClick={() => showPanel(step.panel!)}>
+            Show the {PANEL_NAMES[step.panel]} panel
+          </button>
+        </p>
+      )}
       {note && <p className="teach-note">{note}</p>}
       <div className="teach-actions">
         <button type="button" data-testid="teach-back" disabled={i === 0} onClick={() => go(i - 1)}>

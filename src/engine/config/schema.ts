@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sentenceErrorMap } from './messages';
 
 /**
  * The one experiment config schema: the UI form, the URL, the presets, the CLI and
@@ -220,6 +221,21 @@ export const experimentConfigSchema = z.discriminatedUnion('experiment', [
   netConfigSchema,
 ]);
 export type ExperimentKind = ExperimentConfig['experiment'];
+
+/** Fields holding whole numbers (or lists of them): their bound errors say "a whole number". */
+function intFieldsOf(...schemas: { shape: Record<string, z.ZodType> }[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of schemas) {
+    for (const [name, field] of Object.entries(s.shape)) {
+      const inner = field instanceof z.ZodArray ? field.element : field;
+      if (inner instanceof z.ZodNumber && inner.isInt) out.add(name);
+    }
+  }
+  return out;
+}
+export const INT_FIELDS: ReadonlySet<string> = intFieldsOf(ufmConfigSchema, netConfigSchema);
+// Every parse of the config (form, URL, CLI) reports sentences, not zod's library text.
+z.config({ customError: sentenceErrorMap(INT_FIELDS) });
 
 export function ufmParameterCount(c: Pick<UfmConfig, 'classSizes' | 'hidden' | 'depth'>): number {
   const N = c.classSizes.reduce((a, n) => a + n, 0);

@@ -245,6 +245,7 @@ export class NetSession implements TrainingSession {
     if (noisy || config.labelNoise > 0 || config.fourClass || config.model === 'mlp-md') {
       const md = await this.memorizationDilation(await readTrain(), val, test, Wrows, bias);
       Object.assign(metrics, md.values);
+      for (const [k, v] of Object.entries(md.values)) if (v !== null) delete undefinedReasons[k];
       Object.assign(undefinedReasons, md.reasons);
     }
     const { geometry, axes } = ufmGeometry(
@@ -304,6 +305,7 @@ export class NetSession implements TrainingSession {
       test: test ? await split('test', test.features) : null,
       W,
       b,
+      latentOf: this.config.fourClass ? data.K / 2 : undefined,
     });
   }
 

@@ -99,7 +99,7 @@ export async function readMat(source: ByteSource, options: MatReadOptions): Prom
   const name = options.fileName ?? 'MAT file';
   const total = options.totalBytes ?? knownLength(source);
   const progress = throttled(options.onProgress);
-  const parser = new MatParser(options.onArray, name);
+  const parser = new MatParser(options.onArray, name, knownLength(source));
   let consumed = 0;
   for await (const chunk of chunksOf(source)) {
     parser.push(chunk);
@@ -119,6 +119,8 @@ export class MatParser {
   constructor(
     private readonly onArray: MatReadOptions['onArray'],
     private readonly fileName: string,
+    /** The file's length when known: a top-level element claiming more is refused. */
+    private readonly fileBytes?: number,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -134,6 +136,7 @@ export class MatParser {
         'top',
         this.onArray,
         this.fileName,
+        this.fileBytes === undefined ? undefined : this.fileBytes - 128,
       );
     }
     if (c.length > 0) this.elements.push(c);
@@ -203,6 +206,8 @@ class ElementStream {
     private readonly level: 'top' | 'compressed',
     private readonly onArray: MatReadOptions['onArray'],
     private readonly fileName: string,
+    /** Bytes of elements the stream can hold, when known (uncompressed top level). */
+    private readonly streamBytes?: number,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -261,6 +266,12 @@ class ElementStream {
     const type = word;
     const size = view.getUint32(4, this.le);
     const start = this.offset;
+    if (this.streamBytes !== undefined && size > this.streamBytes - start - 8) {
+      fail(
+        `${this.fileName}: the data element at byte ${start + 128} claims ${size} bytes, more than ` +
+          `the ${Math.max(0, this.streamBytes - start - 8)} bytes left in the file (truncated or corrupt)`,
+      );
+    }
     this.offset += 8 + size;
     if (type === MI.MATRIX) {
       this.body = new MatrixBody(size, this.le, this.onArray, this.fileName);

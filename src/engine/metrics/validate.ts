@@ -1,4 +1,13 @@
 // Input checks shared by the device and host entry points: clear messages instead of NaNs.
+
+/**
+ * The most classes the metrics handle: 1 000 (ImageNet's count). K×K matrices and per-class
+ * sums are allocated from K, so K, and every label, is checked against it before anything is.
+ */
+export const MAX_CLASSES = 1000;
+
+/** Label-noise measures keep a d-vector per (label, original label) pair: K²·d ≤ 2²⁶ (512 MB). */
+export const MAX_PAIR_SUM_ENTRIES = 2 ** 26;
 export interface Shapes {
   K: number;
   N: number;
@@ -19,6 +28,12 @@ export function toInt32Labels(v: ArrayLike<number>, what: string): Int32Array {
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (!Number.isInteger(x)) throw new Error(`${what}[${i}] = ${x} is not an integer label`);
+    // Checked here, before the Int32Array store would wrap 2³¹ to a negative class.
+    if (x < 0 || x >= MAX_CLASSES) {
+      throw new Error(
+        `${what}[${i}] = ${x} is not a class index 0..${MAX_CLASSES - 1} (the class limit is ${MAX_CLASSES})`,
+      );
+    }
     out[i] = x;
   }
   return out;
@@ -35,6 +50,8 @@ function checkLabels(y: ArrayLike<number>, K: number, what: string): void {
 export function validateShapes(s: Shapes): void {
   const { K, N, d } = s;
   if (!Number.isInteger(K) || K < 1) throw new Error(`K must be a positive integer, got ${K}`);
+  if (K > MAX_CLASSES)
+    throw new Error(`K = ${K} is more than the ${MAX_CLASSES} classes NC Lab's metrics handle`);
   if (N < 1 || d < 1) throw new Error(`features must be a non-empty N×d matrix, got ${N}×${d}`);
   if (s.labels.length !== N)
     throw new Error(`labels has length ${s.labels.length}, features has ${N} rows`);
@@ -52,6 +69,12 @@ export function validateShapes(s: Shapes): void {
     }
   }
   if (s.labelsOriginal) {
+    if (K * K * d > MAX_PAIR_SUM_ENTRIES) {
+      throw new Error(
+        `label-noise measures with K = ${K} and d = ${d} need K²·d = ${K * K * d} sums, more than ` +
+          `the ${MAX_PAIR_SUM_ENTRIES} allowed; leave out the original labels or reduce d`,
+      );
+    }
     if (s.labelsOriginal.length !== N) {
       throw new Error(
         `labelsOriginal has length ${s.labelsOriginal.length}, features has ${N} rows`,

@@ -178,7 +178,7 @@ async function mdBlock(
     originalLabels: yo,
     cleanMeans: clean.means,
     cleanStd: (values.md_uncorrupted_stds as number[] | null | undefined) ?? null,
-    corruptionBias: (values.md_corruption_bias as number[][] | null | undefined) ?? null,
+    corruptionBias: (values.md_corruption_bias as (number[] | null)[] | null | undefined) ?? null,
     reason: clean.reason,
   });
   Object.assign(values, md.values);

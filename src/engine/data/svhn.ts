@@ -1,13 +1,6 @@
 import { fail } from './errors';
 import { DIGIT_CLASSES } from './mnist';
-import {
-  collectSink,
-  decodeNumeric,
-  matTypeName,
-  MI,
-  readMat,
-  type MatArrayInfo,
-} from './mat';
+import { collectSink, decodeNumeric, matTypeName, MI, readMat, type MatArrayInfo } from './mat';
 import type { ByteSource, ProgressFn } from './source';
 import type { ImageDataset, ImageSplit } from './types';
 

@@ -180,6 +180,21 @@ export async function readCifarArchive(
   options: ArchiveOptions = {},
 ): Promise<ImageDataset> {
   const name = options.fileName ?? 'archive';
+  try {
+    return await readArchive(source, name, options);
+  } catch (e) {
+    // A refusal about an entry (its path may be damaged too) also names the archive it came from.
+    if (e instanceof DatasetError && !e.message.startsWith(`${name}: `))
+      throw new DatasetError(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function readArchive(
+  source: ByteSource,
+  name: string,
+  options: ArchiveOptions,
+): Promise<ImageDataset> {
   const total = options.totalBytes ?? knownLength(source);
   const progress = throttled(options.onProgress);
   const assembler = new CifarAssembler(name);

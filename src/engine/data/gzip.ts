@@ -117,3 +117,52 @@ export function gunzipBounded(bytes: Uint8Array, fileName: string, maxBytes: num
 
 /** Small slices bound each inflated piece (deflate can expand 1 000-fold). */
 export const INFLATE_SLICE = 1 << 16;
+
+/** zlib's trailer (RFC 1950): the Adler-32 of the inflated data, big-endian, in the last 4 bytes. */
+export class ZlibTrailerCheck {
+  private a = 1;
+  private b = 0;
+  private readonly tail = new Uint8Array(4);
+  private tailBytes = 0;
+
+  constructor(private readonly what: string) {}
+
+  compressed(chunk: Uint8Array): void {
+    if (chunk.length >= 4) {
+      this.tail.set(chunk.subarray(chunk.length - 4));
+      this.tailBytes = 4;
+      return;
+    }
+    const keep = Math.min(this.tailBytes, 4 - chunk.length);
+    this.tail.copyWithin(0, this.tailBytes - keep, this.tailBytes);
+    this.tail.set(chunk, keep);
+    this.tailBytes = keep + chunk.length;
+  }
+
+  inflated(chunk: Uint8Array): void {
+    let { a, b } = this;
+    // 5552 bytes is the most that can be summed before the modulo without exceeding 2^53.
+    for (let o = 0; o < chunk.length; o += 5552) {
+      const end = Math.min(chunk.length, o + 5552);
+      for (let i = o; i < end; i++) {
+        a += chunk[i];
+        b += a;
+      }
+      a %= 65521;
+      b %= 65521;
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  verify(): void {
+    if (this.tailBytes < 4) fail(`${this.what}: truncated zlib data: no Adler-32 trailer`);
+    const stored = new DataView(this.tail.buffer).getUint32(0, false);
+    const adler = ((this.b << 16) | this.a) >>> 0;
+    if (stored !== adler) {
+      fail(
+        `${this.what}: Adler-32 of the inflated data is ${hex(adler)}, the zlib trailer says ${hex(stored)}`,
+      );
+    }
+  }
+}

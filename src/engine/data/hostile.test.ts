@@ -72,7 +72,7 @@ describe('issue 14, finding 2: memory follows the data, not the sizes a header c
     );
     expect(err).toBeInstanceOf(DatasetError);
     expect((err as Error).message).toBe(
-      `cifar-10-batches-bin/data_batch_1.bin: ${300_000 * 3073} bytes claimed, 300000 CIFAR-10 records; ` +
+      `cifar-10-binary.tar.gz: cifar-10-batches-bin/data_batch_1.bin: ${300_000 * 3073} bytes claimed, 300000 CIFAR-10 records; ` +
         `NC Lab reads at most ${MAX_CIFAR_RECORDS} records per file`,
     );
   });

@@ -1,5 +1,6 @@
 import { Unzlib } from 'fflate';
 import { DatasetError, fail } from './errors';
+import { ZlibTrailerCheck } from './gzip';
 import {
   chunksOf,
   concatBytes,
@@ -306,6 +307,7 @@ const INFLATE_SLICE = 1 << 16;
 class Inflater implements BodyHandler {
   private readonly inner: ElementStream;
   private readonly unzlib: Unzlib;
+  private readonly trailer: ZlibTrailerCheck;
 
   constructor(
     le: boolean,
@@ -313,13 +315,18 @@ class Inflater implements BodyHandler {
     private readonly fileName: string,
   ) {
     this.inner = new ElementStream(le, 'compressed', onArray, fileName);
-    this.unzlib = new Unzlib((data) => this.inner.push(data));
+    this.trailer = new ZlibTrailerCheck(`${fileName}: corrupt miCOMPRESSED element`);
+    this.unzlib = new Unzlib((data) => {
+      this.trailer.inflated(data);
+      this.inner.push(data);
+    });
   }
 
   push(chunk: Uint8Array): void {
     // Small slices bound each inflated piece (zlib can expand 1 000-fold).
     for (let o = 0; o < chunk.length; o += INFLATE_SLICE) {
       const slice = chunk.subarray(o, o + INFLATE_SLICE);
+      this.trailer.compressed(slice);
       this.guard(() => this.unzlib.push(slice, false));
     }
   }
@@ -327,6 +334,8 @@ class Inflater implements BodyHandler {
   end(): void {
     this.guard(() => this.unzlib.push(new Uint8Array(0), true));
     this.inner.finish();
+    // fflate does not check zlib's Adler-32; a damaged element that still inflates is caught here.
+    this.trailer.verify();
   }
 
   name(): string {
@@ -415,7 +424,7 @@ class MatrixBody implements BodyHandler {
 /** Parses array flags, dims, name and the real part's tag; null until enough bytes arrived. */
 function parseMatrixHeader(b: Uint8Array, le: boolean, fileName: string): MatrixHeader | null {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const sub = (off: number) => readSubTag(view, off, le);
+  const sub = (off: number) => readSubTag(view, off, le, fileName);
   const flags = sub(0);
   if (!flags || flags.end > b.length) return null;
   if (flags.type !== MI.UINT32 || flags.size !== 8)
@@ -477,12 +486,13 @@ interface SubTag {
   next: number;
 }
 
-function readSubTag(view: DataView, off: number, le: boolean): SubTag | null {
+function readSubTag(view: DataView, off: number, le: boolean, fileName: string): SubTag | null {
   if (off + 8 > view.byteLength) return null;
   const word = view.getUint32(off, le);
   if (word >>> 16 !== 0) {
     const size = word >>> 16;
-    if (size > 4) fail(`corrupt MAT data: small-format element claims ${size} bytes (at most 4)`);
+    if (size > 4)
+      fail(`${fileName}: corrupt MAT data: small-format element claims ${size} bytes (at most 4)`);
     return {
       type: word & 0xffff,
       size,

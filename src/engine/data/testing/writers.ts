@@ -167,7 +167,7 @@ export function claimTarSize(tar: Uint8Array, offset: number, size: number): Uin
 }
 
 /** MAT element bytes (after the 128-byte header) wrapped in one miCOMPRESSED element. */
-export function matCompressed(elements: Uint8Array, le = true): Uint8Array {
-  const z = zlibSync(elements);
+export function matCompressed(elements: Uint8Array, le = true, level?: 0 | 6 | 9): Uint8Array {
+  const z = zlibSync(elements, level === undefined ? {} : { level });
   return concat([tag(MI.COMPRESSED, z.length, le), z]);
 }

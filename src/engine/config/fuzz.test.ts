@@ -13,7 +13,7 @@ const HOSTILE_VALUES: unknown[] = [
   null,
   -1,
   0,
-  1e999,
+  Infinity,
   1e308,
   2 ** 31,
   2 ** 53,

@@ -54,7 +54,8 @@ export async function computeMetrics(
   });
   if (input.testLabels) {
     for (const v of input.testLabels)
-      if (!(v >= 0 && v < K)) throw new MetricsInputError(`testLabels value ${v} is outside 0..${K - 1}`);
+      if (!(v >= 0 && v < K))
+        throw new MetricsInputError(`testLabels value ${v} is outside 0..${K - 1}`);
   }
   const batchSize = Math.max(1, Math.floor(input.batchSize ?? DEFAULT_BATCH_SIZE));
   const acc = new DeviceAccumulator({

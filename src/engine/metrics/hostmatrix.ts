@@ -18,7 +18,9 @@ export function rowSource(m: HostMatrix, what: string): RowSource {
   if (isDense(m)) {
     const { rows, cols, data } = m;
     if (data.length !== rows * cols) {
-      throw new MetricsInputError(`${what}: data length ${data.length} does not match ${rows}×${cols}`);
+      throw new MetricsInputError(
+        `${what}: data length ${data.length} does not match ${rows}×${cols}`,
+      );
     }
     if (data instanceof Float64Array) {
       return { rows, cols, row: (i) => data.subarray(i * cols, (i + 1) * cols) };

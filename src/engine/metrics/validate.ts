@@ -32,7 +32,8 @@ export function toInt32Labels(v: ArrayLike<number>, what: string): Int32Array {
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (!Number.isInteger(x)) throw new MetricsInputError(`${what}[${i}] = ${x} is not an integer label`);
+    if (!Number.isInteger(x))
+      throw new MetricsInputError(`${what}[${i}] = ${x} is not an integer label`);
     // Checked here, before the Int32Array store would wrap 2³¹ to a negative class.
     if (x < 0 || x >= MAX_CLASSES) {
       throw new MetricsInputError(
@@ -54,23 +55,30 @@ function checkLabels(y: ArrayLike<number>, K: number, what: string): void {
 
 export function validateShapes(s: Shapes): void {
   const { K, N, d } = s;
-  if (!Number.isInteger(K) || K < 1) throw new MetricsInputError(`K must be a positive integer, got ${K}`);
+  if (!Number.isInteger(K) || K < 1)
+    throw new MetricsInputError(`K must be a positive integer, got ${K}`);
   if (K > MAX_CLASSES)
-    throw new MetricsInputError(`K = ${K} is more than the ${MAX_CLASSES} classes NC Lab's metrics handle`);
-  if (N < 1 || d < 1) throw new MetricsInputError(`features must be a non-empty N×d matrix, got ${N}×${d}`);
+    throw new MetricsInputError(
+      `K = ${K} is more than the ${MAX_CLASSES} classes NC Lab's metrics handle`,
+    );
+  if (N < 1 || d < 1)
+    throw new MetricsInputError(`features must be a non-empty N×d matrix, got ${N}×${d}`);
   if (s.labels.length !== N)
     throw new MetricsInputError(`labels has length ${s.labels.length}, features has ${N} rows`);
   checkLabels(s.labels, K, 'labels');
   if (s.W && (s.W[0] !== K || s.W[1] !== d)) {
     throw new MetricsInputError(`W must be K×d = ${K}×${d}, got ${s.W[0]}×${s.W[1]}`);
   }
-  if (s.b !== null && s.b !== K) throw new MetricsInputError(`b must have length K = ${K}, got ${s.b}`);
+  if (s.b !== null && s.b !== K)
+    throw new MetricsInputError(`b must have length K = ${K}, got ${s.b}`);
   if (s.test) {
     if (s.test[1] !== d)
       throw new MetricsInputError(`testFeatures has ${s.test[1]} columns, features has ${d}`);
     if (s.testLabels === null) throw new MetricsInputError('testFeatures given without testLabels');
     if (s.testLabels !== s.test[0]) {
-      throw new MetricsInputError(`testLabels has length ${s.testLabels}, testFeatures has ${s.test[0]} rows`);
+      throw new MetricsInputError(
+        `testLabels has length ${s.testLabels}, testFeatures has ${s.test[0]} rows`,
+      );
     }
   }
   if (s.labelsOriginal) {
@@ -94,10 +102,13 @@ export function validateShapes(s: Shapes): void {
     let inDim = d;
     s.layers.forEach(([out, inn], l) => {
       if (inn !== inDim)
-        throw new MetricsInputError(`layers[${l}] is ${out}×${inn} but its input has dimension ${inDim}`);
+        throw new MetricsInputError(
+          `layers[${l}] is ${out}×${inn} but its input has dimension ${inDim}`,
+        );
       inDim = out;
     });
-    if (inDim !== K) throw new MetricsInputError(`the last layer must have K = ${K} outputs, got ${inDim}`);
+    if (inDim !== K)
+      throw new MetricsInputError(`the last layer must have K = ${K} outputs, got ${inDim}`);
   }
   if (s.gof) {
     const { lambdaW, lambdaH, depth } = s.gof;

@@ -183,7 +183,11 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 function toParams(input: string | URLSearchParams): URLSearchParams {
   if (input instanceof URLSearchParams) return input;
   const text = input.trim();
-  if (/^[a-z]+:\/\//i.test(text)) return new URL(text).searchParams;
+  if (/^[a-z]+:\/\//i.test(text)) {
+    if (!URL.canParse(text))
+      throw new ConfigError([{ field: '(url)', message: 'not a valid URL' }]);
+    return new URL(text).searchParams;
+  }
   return new URLSearchParams(text.startsWith('?') ? text.slice(1) : text);
 }
 

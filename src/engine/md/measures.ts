@@ -201,7 +201,7 @@ async function mdBlock(
     cleanStd: (values.md_uncorrupted_stds as number[] | null | undefined) ?? null,
     corruptionBias: K0
       ? null
-      : ((values.md_corruption_bias as number[][] | null | undefined) ?? null),
+      : ((values.md_corruption_bias as (number[] | null)[] | null | undefined) ?? null),
     reason: clean.reason,
   });
   if (K0) md.undefinedReasons.md_corruption_bias_rel = LATENT_BIAS_REASON;

@@ -25,7 +25,7 @@ export const MD_EXTRA_KEYS = [
 
 export type MdExtraKey = (typeof MD_EXTRA_KEYS)[number];
 
-export type MdExtraValue = number | (number | null)[] | number[][] | null;
+export type MdExtraValue = number | (number | null)[] | (number[] | null)[] | number[][] | null;
 
 export interface MemorizationInput {
   K: number;
@@ -38,8 +38,8 @@ export interface MemorizationInput {
   cleanMeans: number[][] | null;
   /** population std of the clean distances per class (md_uncorrupted_stds) */
   cleanStd: number[] | null;
-  /** md_corruption_bias (K × (K−1)) or null */
-  corruptionBias: number[][] | null;
+  /** md_corruption_bias (K × (K−1)) or null; a row is null for a class without corrupted samples */
+  corruptionBias: (number[] | null)[] | null;
   /** why cleanMeans is null */
   reason?: string;
 }
@@ -158,7 +158,7 @@ export function memorizationDilation(inp: MemorizationInput): MemorizationResult
   put(
     'md_corruption_bias_rel',
     inp.corruptionBias && sep !== null
-      ? inp.corruptionBias.map((row) => row.map((v) => v / sep))
+      ? inp.corruptionBias.map((row) => (row ? row.map((v) => v / sep) : null))
       : null,
     sep === null ? noSep : 'md_corruption_bias is undefined',
   );

@@ -5,7 +5,13 @@ import type { MetricKey } from './keys';
 import type { Rows } from './linalg';
 
 export type MetricValue =
-  number | number[] | (number | null)[] | (number[] | null)[][] | number[][] | null;
+  | number
+  | number[]
+  | (number | null)[]
+  | (number[] | null)[]
+  | (number[] | null)[][]
+  | number[][]
+  | null;
 
 export interface GofParams {
   lambdaW: number;

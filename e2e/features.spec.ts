@@ -156,9 +156,10 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   await expect(page.getByTestId('features-counts').locator('tr').nth(1)).toHaveText('n10101010');
   // Every key of the full set, numbers where defined, reasons where not.
   await expect(page.getByTestId('features-metrics').locator('tbody tr')).toHaveCount(77);
-  await expect(page.getByTestId('fmetric-nc1_pinv')).toHaveText(/nc1_pinv\s*[\d.e-]+$/);
-  await expect(page.getByTestId('fmetric-net_accuracy_train')).toHaveText(
-    /net_accuracy_train\s*1$/,
+  // The value cell (the key's cell also holds its hidden definition tooltip).
+  await expect(page.getByTestId('fmetric-nc1_pinv').locator('td').last()).toHaveText(/^[\d.e-]+$/);
+  await expect(page.getByTestId('fmetric-net_accuracy_train').locator('td').last()).toHaveText(
+    /^1$/,
   );
   await expect(page.getByTestId('fmetric-nc4_ncc_mismatch_test')).toContainText(
     'undefined: no test features / labels given',

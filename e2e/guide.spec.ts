@@ -68,8 +68,8 @@ test('teaching mode walks through a preset and pauses the run where there is som
   await expect(title).toHaveText('Early: the features gather by class', { timeout: 60_000 });
   await expect.poll(() => page.evaluate(() => window.ncLab.getState().status)).toBe('paused');
   const first = await page.evaluate(() => window.ncLab.getState().step);
-  expect(first).toBeGreaterThanOrEqual(100);
-  expect(first).toBeLessThan(600);
+  // the worker pauses by itself at the pause point, however busy the page is
+  expect(first).toBe(100);
 
   await page.getByTestId('teach-resume').click();
   await expect(title).toHaveText('Mid-run: a simplex appears', { timeout: 60_000 });

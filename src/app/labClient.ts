@@ -101,6 +101,11 @@ class LabClient {
     return this.enqueue(() => this.call((api) => api.pause()));
   }
 
+  /** Teaching mode's pause points: the worker pauses exactly at this optimiser step. */
+  pauseAt(step: number | null): Promise<void> {
+    return this.enqueue(() => this.call((api) => api.pauseAt(step)));
+  }
+
   resume(): Promise<void> {
     return this.enqueue(() => this.call((api) => api.resume()));
   }

@@ -64,6 +64,28 @@ describe('experiment runner', () => {
     runner.dispose();
   });
 
+  it('pauseAt stops the run exactly at that step, between reports, and reports the state there', async () => {
+    const runner = await ExperimentRunner.create(
+      tiny({ steps: 100_000, reportEvery: 50 }),
+      backend,
+    );
+    runner.pauseAt(137);
+    const done = runner.run();
+    for (let i = 0; runner.status !== 'paused' && i < 2000; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(runner.status).toBe('paused');
+    expect(runner.step).toBe(137);
+    expect(runner.lastReport?.step).toBe(137);
+    expect(runner.history.map((h) => h.step)).toEqual([0, 50, 100, 137]);
+    // used once: resuming runs on past it
+    runner.resume();
+    for (let i = 0; runner.step < 160 && i < 2000; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(runner.step).toBeGreaterThanOrEqual(160);
+    runner.stop();
+    expect((await done).status).toBe('stopped');
+    runner.dispose();
+  });
+
   it('a diverging run stops with a message that says so and keeps its history', async () => {
     const r = await runExperiment(
       tiny({ lr: 10, momentum: 0.99, steps: 2000, reportEvery: 5 }),

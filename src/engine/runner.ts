@@ -42,6 +42,8 @@ export class ExperimentRunner {
   /** Timing of the run as trained, kept when a replay replaces the session. */
   private timingAtBreak: ReturnType<TrainingSession['timing']> | null = null;
   private sliceSteps = 1;
+  /** A step at which the run pauses by itself (teaching mode's pause points), reported there. */
+  private breakAt: number | null = null;
   private wake: (() => void) | null = null;
   private busy: Promise<void> = Promise.resolve();
 
@@ -89,6 +91,14 @@ export class ExperimentRunner {
 
   pause(): void {
     if (this.status === 'running') this.setStatus('paused');
+  }
+
+  /**
+   * Pause exactly at `step` (null clears it): slices stop there and the state is reported, so a
+   * pause point does not depend on how fast the page reacts to reports.
+   */
+  pauseAt(step: number | null): void {
+    this.breakAt = step !== null && step > this.session.step ? step : null;
   }
 
   resume(): void {
@@ -152,7 +162,8 @@ export class ExperimentRunner {
     const { reportEvery, totalSteps: steps } = this.session;
     const step = this.session.step;
     const toReport = reportEvery - (step % reportEvery);
-    const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps));
+    const toBreak = this.breakAt !== null ? this.breakAt - step : Infinity;
+    const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps, toBreak));
     const start = performance.now();
     const loss = await this.session.train(n);
     this.tuneSlice(n, performance.now() - start);
@@ -160,7 +171,13 @@ export class ExperimentRunner {
     // train(n) returns the loss before its last step: the state one step back was finite.
     this.noteFinite(this.session.step - 1, loss);
     const done = this.finished();
-    if (this.session.step % reportEvery === 0 || done) await this.report(done ? 'full' : 'core');
+    const atBreak = this.breakAt !== null && this.session.step >= this.breakAt;
+    if (this.session.step % reportEvery === 0 || done || atBreak)
+      await this.report(done ? 'full' : 'core');
+    if (atBreak) {
+      this.breakAt = null;
+      if (!done) this.pause();
+    }
     // Always let pause/stop messages in between slices, reports included.
     await yieldToEventLoop();
   }

@@ -117,6 +117,9 @@ const api: LabWorkerApi = {
   async pause() {
     runner?.pause();
   },
+  async pauseAt(step: number | null) {
+    runner?.pauseAt(step);
+  },
   async resume() {
     runner?.resume();
   },

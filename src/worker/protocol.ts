@@ -36,6 +36,8 @@ export interface LabWorkerApi {
   load(config: ExperimentConfig, init?: UfmInitState): Promise<Report>;
   start(): Promise<void>;
   pause(): Promise<void>;
+  /** Pause by itself exactly at this optimiser step (null clears it). */
+  pauseAt(step: number | null): Promise<void>;
   resume(): Promise<void>;
   stepOnce(): Promise<void>;
   stop(): Promise<void>;

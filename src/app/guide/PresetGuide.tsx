@@ -4,7 +4,7 @@ import { findPreset } from '../../engine/config/presets';
 import { labClient } from '../labClient';
 import { useLab } from '../store';
 import { guideActions, useGuide } from './guideStore';
-import { duePause, nextPauseNote, reportUnit } from './teaching';
+import { duePause, nextPauseNote, nextPauseStep, reportUnit } from './teaching';
 import './guide.css';
 
 const PANEL_NAMES: Record<PanelId, string> = {
@@ -84,7 +84,16 @@ function Teaching({ presetId }: { presetId: string }) {
   const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
   const unitName = kind === 'net' ? 'epoch' : 'step';
 
-  // Pause the run at each step's pause point and show that step.
+  // Whenever the run is at rest (loaded, paused), tell the worker where the next pause point is,
+  // so it stops exactly there once started; the report there then shows that step (below).
+  const report = useLab((s) => s.lastReport);
+  useEffect(() => {
+    if (!teaching || teaching.presetId !== presetId || !report || status === 'running') return;
+    const at = nextPauseStep(steps, teaching.done, report.step, report.shape.stepsPerUnit);
+    void labClient.pauseAt(at);
+  }, [teaching, presetId, steps, status, report]);
+
+  // Show each step when the run reaches its pause point (and pause, should it have run past).
   useEffect(
     () =>
       useLab.subscribe((s) => {

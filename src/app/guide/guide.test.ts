@@ -6,7 +6,7 @@ import {
   rememberIntroDismissed,
   type KeyValueStore,
 } from './introStorage';
-import { duePause, nextPauseNote, reportUnit } from './teaching';
+import { duePause, nextPauseNote, nextPauseStep, reportUnit } from './teaching';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -52,6 +52,14 @@ describe('teaching mode pauses', () => {
     expect(duePause(steps, new Set([1]), 600)).toBe(2);
     expect(duePause(steps, new Set(), 2000)).toBe(2);
     expect(duePause(steps, new Set([1, 2]), 2000)).toBeNull();
+  });
+
+  it('gives the worker the earliest unused pause point ahead of the run, in optimiser steps', () => {
+    expect(nextPauseStep(steps, new Set(), 0, 1)).toBe(100);
+    expect(nextPauseStep(steps, new Set([1]), 100, 1)).toBe(600);
+    expect(nextPauseStep(steps, new Set(), 250, 1)).toBe(600);
+    expect(nextPauseStep(steps, new Set(), 0, 40)).toBe(4000);
+    expect(nextPauseStep(steps, new Set(), 600, 1)).toBeNull();
   });
 
   it('tells where the next pause is', () => {

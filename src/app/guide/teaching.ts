@@ -24,6 +24,23 @@ export function duePause(
   return due;
 }
 
+/**
+ * The optimiser step of the earliest pause point still ahead of the run (not used yet and past
+ * `step`), or null: the worker pauses there by itself, whatever the page is busy with.
+ */
+export function nextPauseStep(
+  steps: readonly GuideStep[],
+  done: ReadonlySet<number>,
+  step: number,
+  stepsPerUnit: number,
+): number | null {
+  const ahead = steps
+    .filter((s, i) => s.pauseAt !== undefined && !done.has(i))
+    .map((s) => (s.pauseAt as number) * stepsPerUnit)
+    .filter((at) => at > step);
+  return ahead.length ? Math.min(...ahead) : null;
+}
+
 /** The text that tells the user where the next pause is, or null when none is left. */
 export function nextPauseNote(
   steps: readonly GuideStep[],

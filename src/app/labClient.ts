@@ -6,6 +6,7 @@ import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
 import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
+import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type {
@@ -244,6 +245,29 @@ class LabClient {
         useLab.setState({ loadedConfig: null, busy: null });
       }
     });
+  }
+
+  /** A hyper-parameter search in the worker; the lab's run is replaced (like a sweep). */
+  runSearch(
+    spec: unknown,
+    onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+  ): Promise<SearchResult> {
+    return this.enqueue(async () => {
+      await this.endCurrentRun();
+      await this.openChannel();
+      try {
+        return await this.call((api) =>
+          api.runSearch(spec, onTrial ? Comlink.proxy(onTrial) : undefined),
+        );
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  stopSearch(): Promise<void> {
+    return this.call((api) => api.stopSearch());
   }
 
   /** Pause, resume or cancel the running grid (not queued: they act while it runs). */

@@ -15,6 +15,7 @@ import { UfmSession } from '../engine/ufm/session';
 import { runNoiseSweep } from '../engine/md/sweepRunner';
 import { GridRun } from '../engine/grid/runner';
 import { expandGrid } from '../engine/grid/spec';
+import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
 import { benchNetCase, type NetBenchRow } from '../engine/bench/netBench';
 import {
   clearCachedDatasets,
@@ -39,6 +40,8 @@ let runner: ExperimentRunner | null = null;
 let sweepAbort: AbortController | null = null;
 /** The running grid, if any (pause / resume / stop reach it). */
 let gridRun: GridRun | null = null;
+/** Aborts the running search, if any. */
+let searchAbort: AbortController | null = null;
 /** The running loop of `runner`, awaited before its tensors are disposed. */
 let loop: Promise<unknown> = Promise.resolve();
 
@@ -215,6 +218,28 @@ const api: LabWorkerApi = {
   },
   async stopGrid() {
     gridRun?.cancel();
+  },
+  async runSearch(spec, onTrial) {
+    await retire();
+    searchAbort?.abort();
+    const abort = new AbortController();
+    searchAbort = abort;
+    try {
+      const info = await ensureBackend(searchBaseConfig(parseSearchSpec(spec)).backend);
+      return await runSearch(spec, info, {
+        loadData: (c) => loadWorkerData(c, progress),
+        onTrial: (t, best) => onTrial?.(t, best),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      return fail(error);
+    } finally {
+      if (searchAbort === abort) searchAbort = null;
+      (onTrial as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
+  async stopSearch() {
+    searchAbort?.abort();
   },
   async importDataset(files, onProgress) {
     try {

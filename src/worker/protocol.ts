@@ -3,6 +3,7 @@ import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
 import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
+import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { DatasetName } from '../engine/data/types';
 import type { CachedDatasetInfo } from './datasetCache';
 import type { ImportedDataset } from './datasets';
@@ -84,6 +85,13 @@ export interface LabWorkerApi {
   resumeGrid(): Promise<void>;
   /** Cancel the grid: its current member is dropped, finished ones are returned. */
   stopGrid(): Promise<void>;
+  /** A hyper-parameter search by seed 002's protocol (stops any run first). */
+  runSearch(
+    spec: unknown,
+    onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+  ): Promise<SearchResult>;
+  /** Stop the search after its current trial (no retrain). */
+  stopSearch(): Promise<void>;
   /** Parse the user's dataset files (streamed from the File objects) into the IndexedDB cache. */
   importDataset(
     files: File[],

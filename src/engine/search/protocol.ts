@@ -81,7 +81,8 @@ export function parseSearchSpec(raw: unknown): SearchSpec {
   throw new SearchError(`invalid search: ${issues.join('; ')}`);
 }
 
-function baseOf(spec: SearchSpec): ExperimentConfig & { experiment: 'net' } {
+/** The search's base config, checked: a network config, and a space over its fields. */
+export function searchBaseConfig(spec: SearchSpec): ExperimentConfig & { experiment: 'net' } {
   let base: ExperimentConfig;
   try {
     base = resolveConfig(spec.base);
@@ -106,7 +107,7 @@ function baseOf(spec: SearchSpec): ExperimentConfig & { experiment: 'net' } {
 /** Validate the spec and its base before anything runs (the CLI and the page call this first). */
 export function checkSearchSpec(raw: unknown): SearchSpec {
   const spec = parseSearchSpec(raw);
-  baseOf(spec);
+  searchBaseConfig(spec);
   return spec;
 }
 
@@ -118,7 +119,7 @@ export async function runSearch(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   const spec = parseSearchSpec(raw);
-  const base = baseOf(spec);
+  const base = searchBaseConfig(spec);
   const space = spec.space ?? SEED_DEFAULT_SPACE;
   const epochs = Math.max(1, Math.round(base.epochs * spec.epochFraction));
   const trials: SearchTrial[] = [];

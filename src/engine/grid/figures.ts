@@ -175,7 +175,7 @@ export const FIGURE_PRESETS: FigurePreset[] = [
     title: 'UFM, M ∈ {1, 3, 6, 9}: loss and NC against iteration, with the closed form',
     source: 'Dang et al. 2023, Thm 3.1 and the synthetic UFM experiments',
     whatToSee:
-      'The loss of every depth falls to its closed-form minimum f* (dashed) while NC1, NC2 and NC3 go to zero: the balanced deep linear UFM collapses to a simplex ETF at every layer, as the paper proves and shows.',
+      'The loss of every depth falls towards its closed-form minimum f* (dashed; the browser variant stops 10–45 % above it, the deeper heads farther) while NC1, NC2 and NC3 go to zero: the balanced deep linear UFM collapses to a simplex ETF at every layer, as the paper proves and shows.',
     figure: {
       kind: 'curves',
       metrics: [

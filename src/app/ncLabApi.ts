@@ -8,7 +8,7 @@ import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
 import { useSweep } from './md/sweepStore';
-import type { GridMemberResult, GridRunResult } from '../engine/grid/runner';
+import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult } from '../engine/search/protocol';
 import { gridActions, useGrid } from './grid/gridStore';
 import { useLab } from './store';
@@ -71,6 +71,12 @@ export interface NcLabApi {
    * run of the same spec) are not run again. Rejects naming a bad axis or value.
    */
   grid(spec: unknown, options?: { completed?: GridMemberResult[] }): Promise<GridRunResult>;
+  /** The page's grid: running or not, its progress, and the members finished so far. */
+  gridState(): {
+    running: boolean;
+    progress: GridProgress | null;
+    members: GridMemberResult[];
+  };
   /** Pause, resume or cancel the running grid. */
   gridControl(action: 'pause' | 'resume' | 'stop'): Promise<void>;
   /** A hyper-parameter search by seed 002's protocol (the spec of `npm run search`). */
@@ -113,6 +119,10 @@ export function createNcLabApi(): NcLabApi {
       return result;
     },
     gridControl: (action) => labClient.gridControl(action),
+    gridState() {
+      const g = useGrid.getState();
+      return { running: g.running, progress: g.progress, members: g.members.slice() };
+    },
     search: (spec) => gridActions.search(spec),
     benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),
     backendInfo: (request) => labClient.backendInfo(request),

@@ -126,6 +126,7 @@ export function GridPanel() {
   const figure = s.figureId ? findFigurePreset(s.figureId) : undefined;
   const metrics = figure?.figure.kind === 'curves' ? figure.figure.metrics : DEFAULT_METRICS;
   const [metricKey, setMetricKey] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
   const metric = metrics.find((m) => m.key === metricKey) ?? metrics[0];
   const md = figure?.figure.kind === 'md';
   const resumable = !s.running && s.members.length > 0 && !s.result;
@@ -198,6 +199,22 @@ export function GridPanel() {
         >
           Cancel
         </button>
+        <button
+          type="button"
+          data-testid="btn-grid-link"
+          onClick={() => {
+            try {
+              const url = gridActions.link();
+              setLink(url);
+              void navigator.clipboard?.writeText(url).catch(() => undefined);
+            } catch (error) {
+              setLink(null);
+              useGrid.setState({ error: `Cannot make a link: ${(error as Error).message}` });
+            }
+          }}
+        >
+          Copy link
+        </button>
         <button type="button" disabled={!s.members.length} onClick={() => download(s)}>
           Download members (JSON)
         </button>
@@ -218,6 +235,11 @@ export function GridPanel() {
           </label>
         )}
       </div>
+      {link && (
+        <p className="panel-sub" data-testid="grid-link">
+          <a href={link}>Link to this grid</a> (copied)
+        </p>
+      )}
       <p className="ff-status" role="status" data-testid="grid-status">
         {s.running && s.progress && (
           <span className="busy">

@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../../engine/grid/runner';
 import { FIGURE_PRESETS } from '../../engine/grid/figures';
+import { parseGridSpec } from '../../engine/grid/spec';
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
+import { gridFromQuery, gridToQuery } from '../../engine/grid/url';
 import { errorText, labClient } from '../labClient';
 
 /**
@@ -33,16 +35,32 @@ export interface GridState {
 
 const firstFigure = FIGURE_PRESETS[0];
 
+/** The spec a link carries (`?grid=…`), else the first figure preset's browser variant. */
+function initialSpec(): Pick<GridState, 'specText' | 'figureId' | 'error'> {
+  const fallback = {
+    specText: JSON.stringify(firstFigure.browser, null, 1),
+    figureId: firstFigure.id,
+    error: null,
+  };
+  if (typeof location === 'undefined') return fallback;
+  try {
+    const spec = gridFromQuery(location.search);
+    if (!spec) return fallback;
+    const same = FIGURE_PRESETS.find((f) => JSON.stringify(f.browser) === JSON.stringify(spec));
+    return { specText: JSON.stringify(spec, null, 1), figureId: same?.id ?? null, error: null };
+  } catch (error) {
+    return { ...fallback, error: `The link's grid: ${errorText(error)}` };
+  }
+}
+
 export const useGrid = create<GridState>()(() => ({
-  specText: JSON.stringify(firstFigure.browser, null, 1),
-  figureId: firstFigure.id,
+  ...initialSpec(),
   running: false,
   paused: false,
   progress: null,
   members: [],
   membersSpec: null,
   result: null,
-  error: null,
   search: { running: false, trials: [], best: null, result: null, error: null },
 }));
 
@@ -108,6 +126,12 @@ export const gridActions = {
     } finally {
       useGrid.setState({ running: false, paused: false });
     }
+  },
+
+  /** A link that opens the lab with this grid's spec loaded (throws naming what is wrong). */
+  link(): string {
+    const spec = parseGridSpec(JSON.parse(useGrid.getState().specText));
+    return `${location.origin}${location.pathname}?${gridToQuery(spec)}`;
   },
 
   pause(): void {

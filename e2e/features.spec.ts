@@ -131,6 +131,8 @@ test('oracle cases measured through WebGPU in the page worker match metric_vecto
   );
   await expect(page.getByTestId('features-status')).toBeEmpty();
   for (const id of ['features-panel-gram', 'features-panel-3d']) {
+    // Figures draw once on screen.
+    await page.getByTestId(id).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
       timeout: 60_000,
     });
@@ -167,6 +169,8 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   );
   await expect(page.getByTestId('fmetric-class_means')).toContainText('4 × 6');
   for (const id of ['features-panel-gram', 'features-panel-3d']) {
+    // Figures draw once on screen.
+    await page.getByTestId(id).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
       timeout: 60_000,
     });

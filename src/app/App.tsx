@@ -8,13 +8,8 @@ import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
 import { ShareBar } from './components/ShareBar';
 import { StatusBar } from './components/StatusBar';
-import { MdPanel } from './md/MdPanel';
-import { SweepPanel } from './md/SweepPanel';
-import { GramPanel } from './panels/GramPanel';
-import { LossPanel } from './panels/LossPanel';
-import { NcPanel } from './panels/NcPanel';
-import { TheoryPanel } from './panels/TheoryPanel';
-import { View3dPanel } from './panels/View3dPanel';
+import { Dashboard } from './layout/Dashboard';
+import { Sidebar } from './layout/Sidebar';
 import { useLab } from './store';
 import { useShortcuts } from './useShortcuts';
 
@@ -45,25 +40,22 @@ export function App() {
     <div className="app">
       <Header />
       <div className="layout">
-        <aside className="sidebar">
+        <Sidebar>
           <PresetPicker />
           <ConfigForm />
-        </aside>
+        </Sidebar>
         <main className="main">
-          <Banners />
-          <div className="run-bar">
-            <Controls />
-            <StatusBar />
-            <ShareBar />
-          </div>
-          <div className="panels" data-testid="panels">
-            <LossPanel />
-            <TheoryPanel />
-            <MdPanel />
-            <NcPanel />
-            <GramPanel />
-            <View3dPanel />
-            <SweepPanel />
+          {/* One screen on a laptop: everything in main-top fits the window, the dashboard
+              taking the height the rest leaves; what follows scrolls. */}
+          <div className="main-top">
+            <Banners />
+            <div className="run-bar">
+              <Controls />
+              <StatusBar />
+              <ShareBar />
+            </div>
+            {/* Slot for the introduction / preset guide (issue 10 part 4), above the panels. */}
+            <Dashboard />
           </div>
           <MetricsTable />
           <DatasetsSection />

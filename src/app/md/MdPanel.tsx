@@ -225,6 +225,7 @@ export function MdPanel() {
           build={buildScatter}
           watch={(s) => s.lastReport}
           height={330}
+          share={0.55}
           label="Penultimate features of clean and corrupted training samples, with the clean class means"
         />
       )}
@@ -232,6 +233,7 @@ export function MdPanel() {
         build={buildCurves}
         watch={(s) => s.historyVersion}
         height={300}
+        share={hasSamples ? 0.45 : 1}
         label="Memorization and dilation against epoch for each loss"
       />
       <Values />

@@ -116,8 +116,10 @@ export function PlotFigure<S = LabState>({
         setState('error');
       }
     };
+    const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
+    const name = `${panel} ${label.slice(0, 24)}`;
     const schedule = () => {
-      if (!disposed) requestDraw(draw);
+      if (!disposed) requestDraw(draw, name);
     };
     scheduleRef.current = schedule;
 

@@ -1,11 +1,42 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/**
+ * Everything the page AND the training worker import from node_modules. The dev server's
+ * dependency scan starts at index.html and does not follow `new Worker(new URL(…))`, so without
+ * this list it found the worker's imports only after the first page load, re-optimised, and kept
+ * serving stale chunks ("does not provide an export named …") until restarted. Listing them (and
+ * the worker as a scan entry) pre-bundles all of them before the first request.
+ */
+const DEPENDENCIES = [
+  'react',
+  'react-dom/client',
+  'zustand',
+  'zod',
+  'comlink',
+  'fflate',
+  'idb-keyval',
+  'ml-matrix',
+  'seedrandom',
+  'plotly.js-dist-min',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
+  '@tensorflow/tfjs-core/dist/register_all_gradients',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgl',
+  '@tensorflow/tfjs-backend-webgpu',
+];
+
 // The tfjs wasm backend's .wasm binaries are imported with `?url` (src/engine/wasmUrls.browser.ts),
 // so Vite serves and fingerprints them like any asset.
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  optimizeDeps: {
+    entries: ['index.html', 'src/worker/lab.worker.ts'],
+    include: DEPENDENCIES,
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
   server: { port: 5173 },
   preview: { port: 4173 },

@@ -1,20 +1,18 @@
 /**
  * "Measure your features": files dropped or chosen on the page are measured by the page's own
  * worker. Sizes stay tiny (SwiftShader WebGPU is a CPU emulation). The oracle numbers are read
- * from ../shared/oracles at run time, never copied here.
+ * from the repository's test/oracles at run time, never copied here.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { compareValue, type Tolerance } from '../src/engine/metrics/compare';
 import { writeNpy } from '../src/engine/metrics/npy';
 import type { OracleCase, OracleFile } from '../src/engine/metrics/oracle';
 import type { MetricsResult } from '../src/engine/metrics/types';
+import { ORACLE_DIR } from '../src/engine/testing/oracles';
 import { test, expect, waitForLab } from './fixtures';
 
-const ORACLE_PATH = fileURLToPath(
-  new URL('../../shared/oracles/metrics/metric_vectors.json', import.meta.url),
-);
+const ORACLE_PATH = `${ORACLE_DIR}metrics/metric_vectors.json`;
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
 
 type FilePayload = { name: string; mimeType: string; buffer: Buffer };
@@ -160,9 +158,10 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   await expect(page.getByTestId('features-counts').locator('tr').nth(1)).toHaveText('n10101010');
   // Every key of the full set, numbers where defined, reasons where not.
   await expect(page.getByTestId('features-metrics').locator('tbody tr')).toHaveCount(77);
-  await expect(page.getByTestId('fmetric-nc1_pinv')).toHaveText(/nc1_pinv\s*[\d.e-]+$/);
-  await expect(page.getByTestId('fmetric-net_accuracy_train')).toHaveText(
-    /net_accuracy_train\s*1$/,
+  // The value cell (the key's cell also holds its hidden definition tooltip).
+  await expect(page.getByTestId('fmetric-nc1_pinv').locator('td').last()).toHaveText(/^[\d.e-]+$/);
+  await expect(page.getByTestId('fmetric-net_accuracy_train').locator('td').last()).toHaveText(
+    /^1$/,
   );
   await expect(page.getByTestId('fmetric-nc4_ncc_mismatch_test')).toContainText(
     'undefined: no test features / labels given',

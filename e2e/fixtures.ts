@@ -1,7 +1,7 @@
 /**
  * Shared Playwright fixtures. Import `test` and `expect` from here, not from @playwright/test:
  * every test then fails on a console error, an uncaught page error or a crashed page (SwiftShader
- * WebGPU has crashed pages here, perf-notes.md), including those from web workers.
+ * WebGPU has crashed pages here, docs/backends.md §6), including those from web workers.
  */
 import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
 
@@ -32,7 +32,25 @@ function collectErrors(page: Page, messages: string[]): void {
   page.on('crash', () => messages.push('the page crashed'));
 }
 
-export const test = base.extend<{ pageErrors: PageErrors }>({
+/** localStorage key of the dismissed first-visit introduction (src/app/guide/introStorage.ts). */
+const INTRO_KEY = 'nclab.intro.dismissed';
+
+export const test = base.extend<{ pageErrors: PageErrors; firstVisit: boolean }>({
+  /** Start as a first-time visitor (the introduction dialog shows); e2e/guide.spec.ts sets it. */
+  firstVisit: [false, { option: true }],
+  page: async ({ page, firstVisit }, use) => {
+    // Every other test is a returning visitor: the intro's modal dialog would cover the page.
+    if (!firstVisit) {
+      await page.addInitScript((key) => {
+        try {
+          localStorage.setItem(key, '1');
+        } catch {
+          // opaque origins (about:blank) have no storage
+        }
+      }, INTRO_KEY);
+    }
+    await use(page);
+  },
   pageErrors: [
     async ({ page }, use, testInfo) => {
       const messages: string[] = [];

@@ -92,7 +92,7 @@ test('the share link round-trips the config', async ({ page }) => {
 });
 
 for (const bad of ['-3', '999999']) {
-  test(`an invalid URL value (hidden=${bad}) is named in a banner and the lab falls back`, async ({
+  test(`an invalid URL value (hidden=${bad}) is named in a banner and in the form; the rest is kept`, async ({
     page,
   }) => {
     await page.goto(`/?hidden=${bad}&backend=wasm`);
@@ -100,12 +100,11 @@ for (const bad of ['-3', '999999']) {
     await expect(banner).toBeVisible();
     await expect(banner).toContainText('hidden');
     await waitForLab(page);
-    // Fallback: the default preset, and the page still works (one step).
-    const config = await page.evaluate(() => window.ncLab.config());
-    expect(config).toMatchObject({ experiment: 'ufm' });
-    const hidden = 'hidden' in config ? config.hidden : -1;
-    expect(hidden).toBeGreaterThan(0);
-    expect(hidden).toBeLessThanOrEqual(4096);
+    await expect(page.getByTestId('field-hidden')).toHaveValue(bad);
+    await expect(page.getByTestId('error-hidden')).not.toBeEmpty();
+    expect(await page.evaluate(() => window.ncLab.config())).toMatchObject({ backend: 'wasm' });
+    // Fixed in the form, the page works (one step).
+    await page.getByTestId('field-hidden').fill('8');
     await page.getByTestId('btn-step').click();
     await expect(page.getByTestId('run-step')).toHaveText('1', { timeout: 60_000 });
   });

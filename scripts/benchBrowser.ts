@@ -10,7 +10,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 /** BENCH_PORT lets two checkouts benchmark side by side. */
 export const PORT = Number(process.env.BENCH_PORT ?? 4175);
 
-/** Presets too slow for a software adapter's budget are skipped there (see perf-notes.md). */
+/** Presets too slow for a software adapter's budget are skipped there (see docs/backends.md §2). */
 const SOFTWARE_SKIP = new Set([
   'seed-imbalanced-m3',
   'seed-imbalanced-m6',

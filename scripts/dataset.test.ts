@@ -7,7 +7,7 @@ import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './dataset';
 import { cifarBin, tarArchive, testImage } from '../src/engine/data/testing/writers';
-import { readOracle } from '../src/engine/testing/oracles';
+import { ORACLE_DIR, readOracle } from '../src/engine/testing/oracles';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'nc-dataset-cli-'));
@@ -114,7 +114,7 @@ describe('npm run dataset -- info', () => {
   });
 
   it("takes the oracle's corrupted-index list and reproduces its noisy label counts", async () => {
-    const oracle = join(ROOT, '../shared/oracles/md/ref_md_CE.json');
+    const oracle = `${ORACLE_DIR}md/ref_md_CE.json`;
     const meta = readOracle<{ meta: { noisy_label_counts: number[]; n_corrupted_total: number } }>(
       'md/ref_md_CE.json',
     ).meta;

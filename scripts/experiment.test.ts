@@ -26,7 +26,7 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('npm run experiment', () => {
-  it('runs a share URL and prints the RunResult JSON with metric keys as in nc-metrics.md', async () => {
+  it('runs a share URL and prints the RunResult JSON with metric keys as in docs/metrics.md', async () => {
     const { code, stdout } = await runCli([
       '--config',
       'http://localhost:5173/?preset=tiny-check&steps=40',
@@ -77,6 +77,16 @@ describe('npm run experiment', () => {
     const missing = await runCli(['--config', '/nonexistent/config.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read config file/);
+  });
+
+  it('refuses inherited keys (constructor, __proto__) in a config file as unknown fields, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, '{"preset": "tiny-check", "steps": 40, "constructor": 1, "__proto__": {}}');
+    const bad = await runCli(['--config', file, '--quiet']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/constructor: unknown config field/);
+    expect(bad.stderr).toMatch(/__proto__: unknown config field/);
   });
 
   it('trains a network experiment (Gaussian mixture) and reports per-epoch NC metrics', async () => {

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
+import { configWarnings } from '../src/engine/config/warnings';
 import { runExperiment } from '../src/engine/runner';
 import type { NetConfig } from '../src/engine/config/schema';
 import { loadNetData, type CorruptedList } from '../src/engine/data/fromConfig';
@@ -112,6 +113,8 @@ async function main(): Promise<void> {
   });
   if (!values.config) throw new Error('missing --config <config.json | share URL>');
   const config = loadConfig(values.config);
+  for (const w of configWarnings(config))
+    process.stderr.write(`warning: ${w.field}: ${w.message}\n`);
   const request = (values.backend ??
     (config.backend === 'auto' ? 'auto' : config.backend)) as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request)) {

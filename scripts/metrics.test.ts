@@ -8,15 +8,14 @@ import { runCli } from './metrics';
 import { compareValue, type Tolerance } from '../src/engine/metrics/compare';
 import { writeNpy } from '../src/engine/metrics/npy';
 import type { OracleFile } from '../src/engine/metrics/oracle';
+import { ORACLE_DIR } from '../src/engine/testing/oracles';
 import {
   METRIC_KEYS,
   computeMetricsFromArrays,
   type MetricsResult,
 } from '../src/engine/metrics/index';
 
-const ORACLE_PATH = fileURLToPath(
-  new URL('../../shared/oracles/metrics/metric_vectors.json', import.meta.url),
-);
+const ORACLE_PATH = `${ORACLE_DIR}metrics/metric_vectors.json`;
 const oracle = JSON.parse(readFileSync(ORACLE_PATH, 'utf8')) as OracleFile & {
   tolerance: Record<string, Tolerance>;
 };

@@ -2,7 +2,7 @@
 //   npx tsx scripts/metrics.ts <file> [options]
 // <file> is either a metric_vectors.json-style file ({cases: [{name, inputs}]}: one result per
 // case, by name) or an N×d features .npy with --labels. Prints JSON keyed exactly as
-// reference/nc-metrics.md; bad input → a message on stderr naming the problem, exit code 1.
+// docs/metrics.md §6.1; bad input → a message on stderr naming the problem, exit code 1.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -150,6 +150,20 @@ function formatJson(v: unknown, indent = ''): string {
   return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${formatJson(x, inner)}`).join(',\n')}\n${indent}}`;
 }
 
+/**
+ * Classes 0…K−1 without a sample are legal (the measures skip them) but usually a wrong K or a
+ * stray label: say so on stderr, beside diagnostics.emptyClasses in the output.
+ */
+function noteEmptyClasses(where: string, r: MetricsResult, io: CliIo): void {
+  const counts = r.diagnostics.counts;
+  const empty = counts.flatMap((n, c) => (n === 0 ? [c] : []));
+  if (empty.length === 0) return;
+  const shown = empty.length > 8 ? `${empty.slice(0, 8).join(', ')}, …` : empty.join(', ');
+  io.stderr(
+    `metrics: note: ${where}: ${empty.length} of K = ${counts.length} classes have no sample (${shown})\n`,
+  );
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -161,7 +175,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     let out: unknown;
     if (opts.file.endsWith('.npy')) {
-      out = await run(npyInput(opts), opts);
+      const input = npyInput(opts);
+      let result: MetricsResult;
+      try {
+        result = await run(input, opts);
+      } catch (e) {
+        throw new CliError(`${opts.file}: ${(e as Error).message}`);
+      }
+      noteEmptyClasses(opts.file, result, io);
+      out = result;
     } else {
       const cases = readCaseFile(readBytes(opts.file, 'input'));
       const results: Record<string, MetricsResult> = {};
@@ -169,8 +191,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         try {
           results[name] = await run(oracleToArrays(c), opts);
         } catch (e) {
-          throw new CliError(`case "${name}": ${(e as Error).message}`);
+          throw new CliError(`${opts.file}: case "${name}": ${(e as Error).message}`);
         }
+        noteEmptyClasses(`${opts.file}: case "${name}"`, results[name], io);
       }
       out = results;
     }

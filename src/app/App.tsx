@@ -3,6 +3,9 @@ import { ConfigForm } from './components/ConfigForm';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
 import { DatasetsSection } from './datasets/DatasetsSection';
+import { ConfigWarnings } from './guide/ConfigWarnings';
+import { Intro } from './guide/Intro';
+import { PresetGuide } from './guide/PresetGuide';
 import { FeaturesSection } from './features/FeaturesSection';
 import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
@@ -20,16 +23,16 @@ function Footer() {
       {kind === 'ufm' ? (
         <>
           UFM with MSE: f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖². Closed form:
-          seed000 §C.
+          Dang et al. 2023.
         </>
       ) : (
         <>
-          Network: backbone → features h → linear head W_M⋯W_1 (seed000 §A.3, seed002 §1); NC
-          metrics at the input of every head layer, eval mode (seed000 §B).
+          Network: backbone → features h → linear head W_M⋯W_1 (Dang et al. 2023; Nguyen et al.
+          2023); NC metrics at the input of every head layer, eval mode.
         </>
       )}{' '}
-      Metric definitions: nc-metrics §6.1. Metrics and theory are computed by the engine in the
-      worker; the page only draws them.
+      Metric definitions: hover or focus a metric name. Metrics and theory are computed by the
+      engine in the worker; the page only draws them.
     </footer>
   );
 }
@@ -39,10 +42,12 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <Intro />
       <div className="layout">
         <Sidebar>
           <PresetPicker />
           <ConfigForm />
+          <ConfigWarnings />
         </Sidebar>
         <main className="main">
           {/* One screen on a laptop: everything in main-top fits the window, the dashboard
@@ -54,7 +59,7 @@ export function App() {
               <StatusBar />
               <ShareBar />
             </div>
-            {/* Slot for the introduction / preset guide (issue 10 part 4), above the panels. */}
+            <PresetGuide />
             <Dashboard />
           </div>
           <MetricsTable />

@@ -13,8 +13,10 @@ export function boot(): void {
   const initial = readInitialUrl();
   labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));
   useLab.setState({ urlIssues: initial.issues });
-  writeUrl(initial.config, useLab.getState().presetId);
-  syncUrlWithStore();
+  labActions.showRejectedFields(initial.rejected, initial.issues ?? []);
+  // A link with problems stays in the address bar as typed; a good one is written out in full.
+  if (!initial.issues) writeUrl(initial.config, useLab.getState().presetId);
+  syncUrlWithStore(initial.issues ? initial.config : null);
 
   void labClient.load(initial.config).then((report) => {
     if (report && initial.autorun && !initial.issues) void labClient.start();

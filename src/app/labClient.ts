@@ -18,6 +18,7 @@ import type { StoredSummary } from '../engine/data';
 import type { CachedDatasetInfo } from '../worker/datasetCache';
 import type { ImportedDataset } from '../worker/datasets';
 import type { LabWorkerApi, StoredDatasetName, WorkerEvent } from '../worker/protocol';
+import { secondsLeft, type ProgressMark } from './eta';
 import { configPending, formValid, labActions, useLab } from './store';
 
 /**
@@ -33,6 +34,18 @@ import { configPending, formValid, labActions, useLab } from './store';
 /** How long a running worker gets to settle ("pause, finish the slice, stop") before a reload
  * replaces the worker instead. */
 const SETTLE_GRACE_MS = 2000;
+
+/** A backend that has not initialised by then is reported as stuck (the worker is replaced). */
+export const BACKEND_INIT_TIMEOUT_MS = 60_000;
+
+/** What to do when the worker cannot start: the usual causes are a stale page or dev bundle. */
+const RESTART_ADVICE =
+  'Reload the page. If you run the development server (npm run dev), stop and restart it first; or use npm start, which serves the built lab.';
+
+/** The page's message for a worker that crashed or never started: why, and what to do. */
+export function crashMessage(reason: string): string {
+  return `The training worker stopped: ${reason}. ${RESTART_ADVICE}`;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,6 +70,8 @@ class LabClient {
   private init: UfmInitState | undefined;
   private firstLoad: Promise<unknown> | null = null;
   private lastNc1: number | null = null;
+  /** Where the current stretch of running began (for the time-left estimate). */
+  private runningSince: ProgressMark | null = null;
 
   /** Resolves once the first load (backend initialised) has finished, successfully or not. */
   ready(): Promise<unknown> {
@@ -84,6 +99,11 @@ class LabClient {
 
   pause(): Promise<void> {
     return this.enqueue(() => this.call((api) => api.pause()));
+  }
+
+  /** Teaching mode's pause points: the worker pauses exactly at this optimiser step. */
+  pauseAt(step: number | null): Promise<void> {
+    return this.enqueue(() => this.call((api) => api.pauseAt(step)));
   }
 
   resume(): Promise<void> {
@@ -298,6 +318,7 @@ class LabClient {
     });
     try {
       await this.openChannel();
+      if (!useLab.getState().backend) await this.initBackendOrTimeout(config);
       const report = await this.call((api) => api.load(config, init));
       const result = await this.call((api) => api.result());
       useLab.setState({
@@ -319,6 +340,30 @@ class LabClient {
       if (!this.worker) labActions.addError(`Could not load the run: ${message}`);
       this.settleWaiters('failed');
       return null;
+    }
+  }
+
+  /** Initialise the worker's backend, giving up (and replacing the worker) after the timeout. */
+  private async initBackendOrTimeout(config: ExperimentConfig): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.restartWorker();
+        reject(
+          new Error(
+            `the ${config.backend} backend did not initialise within ${BACKEND_INIT_TIMEOUT_MS / 1000} s. ${RESTART_ADVICE} A link with backend=wasm avoids the GPU probe.`,
+          ),
+        );
+      }, BACKEND_INIT_TIMEOUT_MS);
+    });
+    try {
+      const info = await Promise.race([
+        this.call((api) => api.initBackend(config.backend)),
+        timeout,
+      ]);
+      useLab.setState({ backend: info });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -378,9 +423,11 @@ class LabClient {
 
   private onEvent(event: WorkerEvent, workerId: number, channel: number): void {
     if (workerId !== this.workerId) return; // a replaced worker
-    if (event.type === 'error' && event.message.startsWith('Training worker crashed')) {
-      labActions.addError(event.message);
-      this.crash?.(new Error(event.message));
+    if (event.type === 'crash') {
+      const message = crashMessage(event.reason);
+      labActions.addError(message);
+      useLab.setState({ busy: null });
+      this.crash?.(new Error(message));
       return;
     }
     if (channel !== this.channel) return; // a replaced run
@@ -394,14 +441,21 @@ class LabClient {
       case 'report':
         labActions.report(event.report);
         this.milestones(event.report);
+        this.estimateTimeLeft(event.report);
         break;
       case 'status':
+        this.runningSince =
+          event.status === 'running' ? { time: performance.now(), step: event.step } : null;
+        if (event.status !== 'running') useLab.setState({ timeLeft: null });
         useLab.setState({
           status: event.status,
           statusMessage: event.message,
           step: Math.max(event.step, useLab.getState().step),
         });
         labActions.announce(describeStatus(event.status, event.step, event.message));
+        // A run that ends early says why in a banner too (the status bar is easy to miss).
+        if ((event.status === 'failed' || event.status === 'diverged') && event.message)
+          labActions.addError(event.message);
         if (TERMINAL.has(event.status)) this.settleWaiters(event.status);
         break;
       case 'error':
@@ -412,6 +466,12 @@ class LabClient {
         }
         break;
     }
+  }
+
+  private estimateTimeLeft(report: Report): void {
+    if (!this.runningSince || useLab.getState().status !== 'running') return;
+    const now = { time: performance.now(), step: report.step };
+    useLab.setState({ timeLeft: secondsLeft(this.runningSince, now, report.totalSteps) });
   }
 
   private milestones(report: Report): void {

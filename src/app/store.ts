@@ -48,6 +48,8 @@ export interface LabState {
   busy: string | null;
   step: number;
   lastReport: Report | null;
+  /** Estimated seconds to the end of a running run (null when not running or not known yet). */
+  timeLeft: number | null;
   theory: UfmTheory | null;
   /** Bounded history (mutated in place; `historyVersion` changes with it). */
   history: ReportHistory;
@@ -74,6 +76,7 @@ export const useLab = create<LabState>()(() => ({
   busy: 'Starting the training worker…',
   step: 0,
   lastReport: null,
+  timeLeft: null,
   theory: null,
   history: new ReportHistory(),
   historyVersion: 0,
@@ -106,6 +109,25 @@ export const labActions = {
     if (config)
       useLab.setState({ draft, fieldErrors: errors, config, presetId: matchPreset(config) });
     else useLab.setState({ draft, fieldErrors: errors });
+  },
+
+  /** A link's refused fields: their text back in the form, with the link's message as the error. */
+  showRejectedFields(rejected: Record<string, string>, issues: ConfigIssue[]): void {
+    const { draft, fieldErrors } = useLab.getState();
+    const fields = Object.keys(rejected).filter((f) => f !== 'experiment' && f in draft);
+    if (!fields.length) return;
+    const message = (f: string) =>
+      issues
+        .filter((i) => i.field === f || i.field.startsWith(`${f}.`))
+        .map((i) => i.message)
+        .join('; ');
+    useLab.setState({
+      draft: { ...draft, ...Object.fromEntries(fields.map((f) => [f, rejected[f]])) },
+      fieldErrors: {
+        ...fieldErrors,
+        ...Object.fromEntries(fields.map((f) => [f, `from the link: ${message(f)}`])),
+      },
+    });
   },
 
   addError(text: string): void {
@@ -143,6 +165,7 @@ export const labActions = {
       statusMessage: null,
       step: 0,
       lastReport: null,
+      timeLeft: null,
       theory: null,
       historyVersion: history.version,
     });

@@ -1,31 +1,43 @@
-import { ConfigError, type ExperimentConfig } from '../engine/config/schema';
-import { configToQuery, parseQuery, shareUrl } from '../engine/config/url';
-import { defaultPreset, useLab, type ConfigIssue } from './store';
+import type { ExperimentConfig } from '../engine/config/schema';
+import { configToQuery, readQuery, shareUrl } from '../engine/config/url';
+import { sameConfig } from './formModel';
+import { defaultPreset, formValid, matchPreset, useLab, type ConfigIssue } from './store';
 
 export interface InitialUrlState {
   config: ExperimentConfig;
   presetId: string | null;
   autorun: boolean;
   issues: ConfigIssue[] | null;
+  /** The link's text of each refused field, shown in the form beside its error. */
+  rejected: Record<string, string>;
 }
 
-/** The page's starting point: the URL when it parses, else the default preset plus the issues. */
+/**
+ * The page's starting point: the URL's config, field by field. A bad field is named in `issues`
+ * and keeps its text for the form; the link's other fields are kept (never the default preset
+ * in place of the user's link).
+ */
 export function readInitialUrl(search = window.location.search): InitialUrlState {
-  const fallback = { config: defaultPreset.config, presetId: defaultPreset.id, autorun: false };
-  if (!search || search === '?') return { ...fallback, issues: null };
-  try {
-    const { config, presetId, autorun } = parseQuery(search);
-    return { config, presetId, autorun, issues: null };
-  } catch (error) {
-    const issues =
-      error instanceof ConfigError
-        ? error.issues
-        : [{ field: '(url)', message: error instanceof Error ? error.message : String(error) }];
-    return { ...fallback, issues };
+  if (!search || search === '?') {
+    return {
+      config: defaultPreset.config,
+      presetId: defaultPreset.id,
+      autorun: false,
+      issues: null,
+      rejected: {},
+    };
   }
+  const reading = readQuery(search);
+  return {
+    config: reading.config,
+    presetId: reading.presetId,
+    autorun: reading.autorun,
+    issues: reading.issues.length ? reading.issues : null,
+    rejected: reading.rejected,
+  };
 }
 
-/** Keep every config field in the address bar (replaceState: edits do not pile up history). */
+/** Put `config` in the address bar (replaceState: edits do not pile up history). */
 export function writeUrl(config: ExperimentConfig, presetId: string | null): void {
   const query = configToQuery(config, presetId ? { preset: presetId } : {});
   const url = `${window.location.pathname}?${query}${window.location.hash}`;
@@ -34,13 +46,24 @@ export function writeUrl(config: ExperimentConfig, presetId: string | null): voi
   }
 }
 
-export function currentShareUrl(config: ExperimentConfig): string {
-  return shareUrl(window.location.href, config);
+/** The link of what is on screen: the run the worker holds, else the form's config. */
+export function currentShareUrl(
+  s: { config: ExperimentConfig; loadedConfig: ExperimentConfig | null } = useLab.getState(),
+): string {
+  return shareUrl(window.location.href, s.loadedConfig ?? s.config);
 }
 
-/** Mirror config changes into the URL from now on. */
-export function syncUrlWithStore(): () => void {
+/**
+ * Mirror the run on screen into the address bar from now on. A form edit during a run leaves the
+ * address alone (it still describes the run being drawn); a link the page could not fully read
+ * stays as the user typed it until a config of their own choosing is loaded.
+ */
+export function syncUrlWithStore(keepAsTyped: ExperimentConfig | null): () => void {
+  let untouched = keepAsTyped;
   return useLab.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.presetId !== prev.presetId) writeUrl(s.config, s.presetId);
+    if (s.loadedConfig === prev.loadedConfig || s.loadedConfig === null || !formValid(s)) return;
+    if (untouched && sameConfig(s.loadedConfig, untouched)) return;
+    untouched = null;
+    writeUrl(s.loadedConfig, matchPreset(s.loadedConfig));
   });
 }

@@ -1,8 +1,7 @@
 /**
  * Backend selection for the training worker (browser) and for Node scripts and tests.
  *
- * Why this is more than `tf.setBackend(name)` (see shared/reference/browser-lab-notes.md §2.3–2.5
- * and perf-notes.md):
+ * Why this is more than `tf.setBackend(name)` (see docs/backends.md §1–§3):
  * - `tf.setBackend` returns `false` on an init failure and only logs the reason; it throws only
  *   when the name was never registered. We need the reason for the notes, so we wrap the factory.
  * - webgpu is registered only when `navigator.gpu` exists, and tfjs accepts any adapter, including
@@ -67,7 +66,7 @@ export interface BackendPlan {
 
 /** Fastest first. In a browser the order is fixed by how fast each backend usually is. */
 const BROWSER_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-/** Node has no WebGPU/WebGL; wasm is 10–30× faster than plain JS (perf-notes.md). */
+/** Node has no WebGPU/WebGL; wasm is 10–30× faster than plain JS (docs/backends.md §1). */
 const NODE_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
 
 const ADAPTER_PROBE_TIMEOUT_MS = 5000;
@@ -309,7 +308,7 @@ function captureInitErrors(name: BackendName): void {
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Threaded wasm gained nothing on 2 cores and hung in a cross-origin-isolated build
-  // (perf-notes.md): keep the single-threaded SIMD binary even if the page is isolated.
+  // (docs/backends.md §4): keep the single-threaded SIMD binary even if the page is isolated.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
     wasm.setWasmPaths(wasmBinaryUrls);
@@ -353,7 +352,7 @@ async function checkBackendComputes(): Promise<void> {
 
 type Attempt = { ok: true } | { ok: false; note: string };
 
-/** Software GL (SwiftShader WebGL is 2–9× slower than wasm here, perf-notes.md). */
+/** Software GL (SwiftShader WebGL is 2–9× slower than wasm here, docs/backends.md §2). */
 function softwareWebglRenderer(): string | null {
   const renderer = webglRenderer();
   return renderer !== null && SOFTWARE_RENDERER.test(renderer) ? renderer : null;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * a·b with a gradient that never asks tfjs for a transposed matmul. tfjs's wasm backend runs its
  * fast (SIMD) kernel only when neither input is transposed, and the built-in matMul gradient
  * transposes both times; here each gradient transposes explicitly whichever operand is cheaper
- * (perf-notes.md measured 2–11× on wasm). The values are the same products.
+ * (measured 2–11× on wasm, docs/backends.md §4). The values are the same products.
  */
 export function fastMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return op(a, b) as tf.Tensor2D;

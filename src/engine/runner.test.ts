@@ -64,6 +64,28 @@ describe('experiment runner', () => {
     runner.dispose();
   });
 
+  it('pauseAt stops the run exactly at that step, between reports, and reports the state there', async () => {
+    const runner = await ExperimentRunner.create(
+      tiny({ steps: 100_000, reportEvery: 50 }),
+      backend,
+    );
+    runner.pauseAt(137);
+    const done = runner.run();
+    for (let i = 0; runner.status !== 'paused' && i < 2000; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(runner.status).toBe('paused');
+    expect(runner.step).toBe(137);
+    expect(runner.lastReport?.step).toBe(137);
+    expect(runner.history.map((h) => h.step)).toEqual([0, 50, 100, 137]);
+    // used once: resuming runs on past it
+    runner.resume();
+    for (let i = 0; runner.step < 160 && i < 2000; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(runner.step).toBeGreaterThanOrEqual(160);
+    runner.stop();
+    expect((await done).status).toBe('stopped');
+    runner.dispose();
+  });
+
   it('a diverging run stops with a message that says so and keeps its history', async () => {
     const r = await runExperiment(
       tiny({ lr: 10, momentum: 0.99, steps: 2000, reportEvery: 5 }),
@@ -73,6 +95,29 @@ describe('experiment runner', () => {
     expect(r.message).toMatch(/diverged.*step \d+/);
     expect(r.history.length).toBeGreaterThan(0);
     expect(r.history[0].step).toBe(0);
+    expect(r.breakdown!.step).toBeGreaterThan(r.breakdown!.lastFiniteStep);
+    expect(r.final!.step).toBe(r.breakdown!.lastFiniteStep);
+  });
+
+  it('a run that diverges before its first report records its last finite state and the step it broke', async () => {
+    // ?preset=tiny-check&lr=10: the loss is NaN within a few steps, long before report 20.
+    const r = await runExperiment(tiny({ lr: 10 }), backend);
+    expect(r.status).toBe('diverged');
+    const breakdown = r.breakdown!;
+    expect(breakdown.lastFiniteStep).toBeGreaterThan(0);
+    expect(breakdown.step).toBe(breakdown.lastFiniteStep + 1);
+    expect(r.history.map((h) => h.step)).toEqual([0, breakdown.lastFiniteStep]);
+    expect(r.final!.step).toBe(breakdown.lastFiniteStep);
+    const lastLoss = Number(r.final!.metrics.loss);
+    expect(Number.isFinite(lastLoss)).toBe(true);
+    expect(lastLoss).not.toBe(r.history[0].metrics.loss);
+    expect(breakdown.lastFiniteLoss).toBe(lastLoss);
+    expect(r.message).toContain(`diverged at step ${breakdown.step}`);
+    expect(r.message).toContain(`step ${breakdown.lastFiniteStep}`);
+    // The kept state is the run's own: the same run stopped there by its length ends identically.
+    const upTo = await runExperiment(tiny({ lr: 10, steps: breakdown.lastFiniteStep }), backend);
+    expect(upTo.status).toBe('completed');
+    expect(upTo.final!.metrics.loss).toBe(lastLoss);
   });
 
   it('the live tensor count stays flat over a long run (no leak)', async () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo } from './backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
 import type { MetricSet } from './metrics';
-import type { HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
+import type { Breakdown, HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
 import { TWIN_PREFIX, type TrainingSession } from './session';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from './ufm/theory';
@@ -16,6 +16,12 @@ export interface RunnerEvents {
 /** A loss this large means the run has blown up even while it is still finite. */
 const DIVERGED_LOSS = 1e20;
 
+/**
+ * A run that breaks is replayed (from its seed, deterministically) to its last finite state only
+ * when it has trained for less than this: beyond it, the last report stands as that state.
+ */
+const REPLAY_BUDGET_MS = 20_000;
+
 /** Keep each uninterrupted burst of steps short, so pause/stop messages are seen promptly. */
 const SLICE_TARGET_MS = 60;
 
@@ -28,16 +34,26 @@ export class ExperimentRunner {
   message: string | null = null;
   readonly history: HistoryEntry[] = [];
   lastReport: Report | null = null;
+  /** Where a diverged or failed run broke, and its last finite state (null while it has not). */
+  breakdown: Breakdown | null = null;
   readonly theory: UfmTheory | null;
+  /** The last step known to have a finite loss, and that loss (from slices and reports). */
+  private lastFinite: { step: number; loss: number } | null = null;
+  /** Timing of the run as trained, kept when a replay replaces the session. */
+  private timingAtBreak: ReturnType<TrainingSession['timing']> | null = null;
   private sliceSteps = 1;
+  /** A step at which the run pauses by itself (teaching mode's pause points), reported there. */
+  private breakAt: number | null = null;
   private wake: (() => void) | null = null;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
     readonly config: ExperimentConfig,
     readonly backend: BackendInfo,
-    private readonly session: TrainingSession,
+    private session: TrainingSession,
     private readonly events: RunnerEvents = {},
+    /** A fresh session of the same config and sources (replays a broken run to its last finite state). */
+    private readonly fresh?: () => Promise<TrainingSession>,
   ) {
     this.theory = session.theory;
   }
@@ -49,7 +65,8 @@ export class ExperimentRunner {
     sources: SessionSources = {},
     events: RunnerEvents = {},
   ): Promise<ExperimentRunner> {
-    return new ExperimentRunner(config, backend, await createSession(config, sources), events);
+    const make = () => createSession(config, sources);
+    return new ExperimentRunner(config, backend, await make(), events, make);
   }
 
   get step(): number {
@@ -76,6 +93,14 @@ export class ExperimentRunner {
     if (this.status === 'running') this.setStatus('paused');
   }
 
+  /**
+   * Pause exactly at `step` (null clears it): slices stop there and the state is reported, so a
+   * pause point does not depend on how fast the page reacts to reports.
+   */
+  pauseAt(step: number | null): void {
+    this.breakAt = step !== null && step > this.session.step ? step : null;
+  }
+
   resume(): void {
     if (this.status !== 'paused') return;
     this.setStatus('running');
@@ -98,8 +123,10 @@ export class ExperimentRunner {
   async stepOnce(): Promise<Report | null> {
     if (this.status === 'running' || !this.canStep()) return null;
     await this.exclusive(async () => {
+      const from = this.session.step;
       const loss = await this.session.train(1);
-      if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
+      if (isBroken(loss)) return this.diverged(loss);
+      this.noteFinite(from, loss);
       await this.report('core');
     });
     return this.lastReport;
@@ -121,7 +148,8 @@ export class ExperimentRunner {
       history: this.history,
       final: this.lastReport,
       theory: this.theory,
-      timing: this.session.timing(),
+      timing: this.timingAtBreak ?? this.session.timing(),
+      breakdown: this.breakdown,
     };
   }
 
@@ -134,13 +162,22 @@ export class ExperimentRunner {
     const { reportEvery, totalSteps: steps } = this.session;
     const step = this.session.step;
     const toReport = reportEvery - (step % reportEvery);
-    const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps));
+    const toBreak = this.breakAt !== null ? this.breakAt - step : Infinity;
+    const n = Math.max(1, Math.min(toReport, steps - step, this.sliceSteps, toBreak));
     const start = performance.now();
     const loss = await this.session.train(n);
     this.tuneSlice(n, performance.now() - start);
-    if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
+    if (isBroken(loss)) return this.diverged(loss);
+    // train(n) returns the loss before its last step: the state one step back was finite.
+    this.noteFinite(this.session.step - 1, loss);
     const done = this.finished();
-    if (this.session.step % reportEvery === 0 || done) await this.report(done ? 'full' : 'core');
+    const atBreak = this.breakAt !== null && this.session.step >= this.breakAt;
+    if (this.session.step % reportEvery === 0 || done || atBreak)
+      await this.report(done ? 'full' : 'core');
+    if (atBreak) {
+      this.breakAt = null;
+      if (!done) this.pause();
+    }
     // Always let pause/stop messages in between slices, reports included.
     await yieldToEventLoop();
   }
@@ -152,27 +189,99 @@ export class ExperimentRunner {
     } catch (error) {
       // Metrics of a blown-up state (huge or non-finite parameters) can fail; keep the history.
       const loss = await this.session.currentLoss().catch(() => NaN);
-      if (!Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS) return this.diverged(loss);
+      if (isBroken(loss)) return this.diverged(loss);
       const message = error instanceof Error ? error.message : String(error);
+      const at = this.session.step;
+      const last = this.lastReport?.step ?? 0;
+      this.breakdown = { step: at, lastFiniteStep: last, lastFiniteLoss: this.lastLoss() };
       this.setStatus(
         'failed',
-        `Measuring step ${this.session.step} failed: ${message}. The run stopped; its history is kept.`,
+        `Measuring step ${at} failed: ${message}. The run stopped; its history is kept up to step ${last}.`,
       );
       return;
     }
+    const loss = report.metrics.loss;
+    const broken = typeof loss === 'number' && isBroken(loss);
+    // A broken state is not recorded: the last finite one stands (found by diverged). Only a
+    // run broken from its first state (step 0) has nothing better to show.
+    if (broken && this.lastReport) return this.diverged(loss);
     report.memory = memoryUse();
     this.lastReport = report;
     this.history.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
-    const loss = report.metrics.loss;
-    if (typeof loss === 'number' && !Number.isFinite(loss)) this.diverged(loss);
+    this.noteFinite(report.step, typeof loss === 'number' ? loss : NaN);
     this.events.onReport?.(report);
+    if (broken) await this.diverged(loss);
   }
 
-  private diverged(loss: number): void {
+  private noteFinite(step: number, loss: number): void {
+    if (!isBroken(loss) && step >= (this.lastFinite?.step ?? -1)) this.lastFinite = { step, loss };
+  }
+
+  private lastLoss(): number | null {
+    const loss = this.lastReport?.metrics.loss;
+    return typeof loss === 'number' && !isBroken(loss) ? loss : null;
+  }
+
+  /**
+   * The loss went non-finite (or huge) after the last step known finite. Record where, and make the
+   * last finite state the run's last report: when that state was never measured (a run that
+   * breaks before its first report), replay the run from its seed to find the exact step, and
+   * measure the state just before it.
+   */
+  private async diverged(loss: number): Promise<void> {
+    const seenAt = this.session.step;
+    this.timingAtBreak = this.session.timing();
+    const reported = this.lastReport?.step ?? -1;
+    let broke = seenAt;
+    if (this.fresh && this.lastFinite && seenAt - reported > 1) {
+      const found = await this.replayToLastFinite(this.lastFinite.step, seenAt).catch(() => null);
+      if (found !== null) broke = found + 1;
+    }
+    const last = this.lastReport;
+    const lastFiniteStep = last && last.step < broke ? last.step : Math.max(0, broke - 1);
+    this.breakdown = { step: broke, lastFiniteStep, lastFiniteLoss: this.lastLoss() };
+    const kept = last
+      ? ` The last finite state (step ${last.step}, loss ${fmtLoss(this.lastLoss())}) is kept and shown.`
+      : '';
     this.setStatus(
       'diverged',
-      `Training diverged: the loss became ${loss} at step ${this.session.step}. The run stopped; its history is kept. Try a smaller learning rate.`,
+      `Training diverged at step ${broke}: the loss became ${loss}.${kept} Try a smaller learning rate.`,
     );
+  }
+
+  /**
+   * Replay a fresh session to the last step before the loss breaks (searched one step at a time
+   * from `from`, at most to `to`), measure it, and make it the run's session. Returns that step,
+   * or null when the replay is too long or does not break where the run did.
+   */
+  private async replayToLastFinite(from: number, to: number): Promise<number | null> {
+    if (!this.fresh || (this.timingAtBreak?.trainMs ?? Infinity) > REPLAY_BUDGET_MS) return null;
+    let last = from;
+    const probe = await this.fresh();
+    try {
+      if (from > 0) await probe.train(from);
+      while (probe.step < to) {
+        await probe.train(1);
+        if (isBroken(await probe.currentLoss())) break;
+        last = probe.step;
+      }
+    } finally {
+      probe.dispose();
+    }
+    if (last === (this.lastReport?.step ?? -1)) return last; // that state is measured already
+    const replay = await this.fresh();
+    try {
+      if (last > 0) await replay.train(last);
+      if (isBroken(await replay.currentLoss()))
+        throw new Error('the replay did not reproduce the run');
+    } catch (error) {
+      replay.dispose();
+      throw error;
+    }
+    this.session.dispose();
+    this.session = replay;
+    await this.report('core');
+    return last;
   }
 
   private tuneSlice(n: number, ms: number): void {
@@ -214,6 +323,14 @@ export class ExperimentRunner {
     this.busy = next.catch(() => undefined);
     return next;
   }
+}
+
+function isBroken(loss: number): boolean {
+  return !Number.isFinite(loss) || Math.abs(loss) > DIVERGED_LOSS;
+}
+
+function fmtLoss(loss: number | null): string {
+  return loss === null ? 'unknown' : loss.toPrecision(4);
 }
 
 /** History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report. */

@@ -4,7 +4,7 @@ import type { MetricValue } from './metrics';
 import type { UfmGeometry } from './ufm/geometry';
 import type { UfmTheory } from './ufm/theory';
 
-/** Metric keys exactly as in nc-metrics.md §6.1, plus the run's own scalars (loss, loss terms). */
+/** Metric keys exactly as in docs/metrics.md §6.1, plus the run's own scalars (loss and terms). */
 export type MetricsRecord = Record<string, MetricValue>;
 
 export interface HistoryEntry {
@@ -70,6 +70,14 @@ export interface Timing {
   stepsPerSecond: number;
 }
 
+/** Where a diverged or failed run broke, and the last finite state it keeps (its last report). */
+export interface Breakdown {
+  /** The first step whose loss was non-finite (or whose measurement failed). */
+  step: number;
+  lastFiniteStep: number;
+  lastFiniteLoss: number | null;
+}
+
 export interface RunResult {
   schemaVersion: number;
   app: { name: 'nc-lab'; version: string };
@@ -81,4 +89,6 @@ export interface RunResult {
   final: Report | null;
   theory: UfmTheory | null;
   timing: Timing;
+  /** Set when the run diverged or failed; null otherwise. */
+  breakdown: Breakdown | null;
 }

@@ -9,8 +9,15 @@ export function createLabWorker(onEvent: (event: WorkerEvent) => void): {
   const worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<LabWorkerApi>(worker);
   void api.subscribe(Comlink.proxy(onEvent));
+  // A module worker whose script or imports fail to load fires a plain Event (no message).
   worker.addEventListener('error', (e) =>
-    onEvent({ type: 'error', message: `Training worker crashed: ${e.message || 'unknown error'}` }),
+    onEvent({
+      type: 'crash',
+      reason: e.message || 'its script or one of its modules could not be loaded',
+    }),
+  );
+  worker.addEventListener('messageerror', () =>
+    onEvent({ type: 'crash', reason: 'a message from it could not be read' }),
   );
   return { api, terminate: () => worker.terminate() };
 }

@@ -94,8 +94,13 @@ const api: LabWorkerApi = {
         info,
         { init, loadData: (c) => loadWorkerData(c, progress) },
         {
-          onReport: (report) => emit({ type: 'report', report }),
-          onStatus: (status, message) => emit({ type: 'status', status, message, step: next.step }),
+          // Only the current run speaks: a retired one's "stopped" would reach the new channel.
+          onReport: (report) => {
+            if (runner === next) emit({ type: 'report', report });
+          },
+          onStatus: (status, message) => {
+            if (runner === next) emit({ type: 'status', status, message, step: next.step });
+          },
         },
       );
       runner = next;
@@ -111,6 +116,9 @@ const api: LabWorkerApi = {
   },
   async pause() {
     runner?.pause();
+  },
+  async pauseAt(step: number | null) {
+    runner?.pauseAt(step);
   },
   async resume() {
     runner?.resume();

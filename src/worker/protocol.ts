@@ -23,7 +23,9 @@ export type WorkerEvent =
   | { type: 'report'; report: Report }
   | { type: 'status'; status: RunStatus; message: string | null; step: number }
   | { type: 'progress'; fraction: number; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The worker itself failed (its script or a module did not load, or it threw uncaught). */
+  | { type: 'crash'; reason: string };
 
 /** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */
 export interface LabWorkerApi {
@@ -34,6 +36,8 @@ export interface LabWorkerApi {
   load(config: ExperimentConfig, init?: UfmInitState): Promise<Report>;
   start(): Promise<void>;
   pause(): Promise<void>;
+  /** Pause by itself exactly at this optimiser step (null clears it). */
+  pauseAt(step: number | null): Promise<void>;
   resume(): Promise<void>;
   stepOnce(): Promise<void>;
   stop(): Promise<void>;

@@ -1,6 +1,6 @@
 import { labActions, useLab } from '../store';
 
-/** The URL's config problems (the lab fell back to the default preset) and runtime errors. */
+/** The URL's config problems (the link's good fields are kept) and runtime errors. */
 export function Banners() {
   const issues = useLab((s) => s.urlIssues);
   const errors = useLab((s) => s.errors);
@@ -9,7 +9,8 @@ export function Banners() {
       {issues && (
         <div className="banner banner-error" role="alert" data-testid="config-error">
           <strong>
-            The link's configuration is invalid, so the lab loaded the default preset instead.
+            Part of the link could not be used. Its other fields were kept; fix the fields below
+            (marked in the form) to run it.
           </strong>
           <ul>
             {issues.map((i, n) => (

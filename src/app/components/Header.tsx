@@ -1,3 +1,4 @@
+import { IntroButton } from '../guide/Intro';
 import { useLab } from '../store';
 
 export function Header() {
@@ -11,6 +12,7 @@ export function Header() {
         <p className="tagline">
           neural collapse, trained live in your browser: unconstrained features and real networks
         </p>
+        <IntroButton />
       </div>
       <div className="backend" aria-label="Compute backend">
         <span className="backend-label">backend</span>{' '}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { fmt } from '../format';
 import { useLab } from '../store';
+import { MetricTerm } from '../guide/MetricTerm';
 
 /**
  * Every metric of the last report as text: the accessible alternative to the charts. Its rows
@@ -29,7 +30,7 @@ export function MetricsTable() {
             {rows.map(([key, v]) => (
               <tr key={key}>
                 <th scope="row">
-                  <code>{key}</code>
+                  <MetricTerm metric={key} />
                 </th>
                 <td>
                   {v === null || v === undefined ? (

@@ -4,7 +4,7 @@ import { DEFAULT_UFM_CONFIG, parseConfig, type ExperimentConfig } from '../../en
 import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';
-import { labActions, useLab } from '../store';
+import { configPending, labActions, useLab } from '../store';
 import { currentShareUrl } from '../urlState';
 
 function download(name: string, value: unknown): void {
@@ -53,11 +53,14 @@ function configForState(
 
 export function ShareBar() {
   const config = useLab((s) => s.config);
+  const loadedConfig = useLab((s) => s.loadedConfig);
+  const formDiffers = useLab((s) => s.loadedConfig !== null && configPending(s));
   const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
   const [copied, setCopied] = useState<string | null>(null);
   const [stateError, setStateError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const link = currentShareUrl(config);
+  // The link of the run on screen, not of a form edited since (Start loads the form's).
+  const link = currentShareUrl({ config, loadedConfig });
 
   const copy = async () => {
     try {
@@ -133,12 +136,18 @@ export function ShareBar() {
       <input
         className="share-link"
         data-testid="share-link"
-        aria-label="Link to this configuration"
+        aria-label="Link to the run on screen"
         readOnly
         value={link}
         onFocus={(e) => e.currentTarget.select()}
       />
       {copied && <span role="status">{copied}</span>}
+      {formDiffers && (
+        <span className="form-differs" data-testid="form-differs">
+          The form differs from the run on screen: this link is the run&apos;s. Start or Reset loads
+          the form&apos;s settings.
+        </span>
+      )}
       <button
         type="button"
         data-testid="btn-download"

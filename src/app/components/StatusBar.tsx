@@ -1,3 +1,4 @@
+import { formatTimeLeft } from '../eta';
 import { fmt, fmtBytes, fmtInt } from '../format';
 import { useLab } from '../store';
 
@@ -13,6 +14,7 @@ export function StatusBar() {
   const memory = useLab((s) => s.lastReport?.memory ?? null);
   const from = useLab((s) => s.loadedFrom);
   const announcement = useLab((s) => s.announcement);
+  const timeLeft = useLab((s) => s.timeLeft);
   const fraction = total ? Math.min(1, step / total) : 0;
   return (
     <div className="status-bar">
@@ -32,6 +34,14 @@ export function StatusBar() {
       <progress max={1} value={fraction} aria-label="Training progress">
         {Math.round(fraction * 100)} %
       </progress>
+      {timeLeft !== null && status === 'running' && (
+        <span
+          data-testid="time-left"
+          title="estimated from the steps done since the run started or resumed, measurements included"
+        >
+          {formatTimeLeft(timeLeft)} left
+        </span>
+      )}
       <span title="optimiser steps per second, measurement excluded">
         {timing ? `${fmt(timing.stepsPerSecond, 3)} steps/s` : '— steps/s'}
       </span>

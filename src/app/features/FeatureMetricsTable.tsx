@@ -1,5 +1,6 @@
 import type { MetricValue, MetricsResult } from '../../engine/metrics/types';
 import { fmt } from '../format';
+import { MetricTerm } from '../guide/MetricTerm';
 
 /** Entries of a long array shown in the table; the download has them all. */
 const SHOWN = 10;
@@ -46,8 +47,8 @@ export function FeatureMetricsTable({ result }: { result: MetricsResult }) {
   return (
     <div className="fm-table-wrap">
       <p className="panel-sub">
-        {entries.length} metrics (keys of nc-metrics §6.1), {undefinedCount} undefined for this
-        input.
+        {entries.length} metrics (hover a key for its definition), {undefinedCount} undefined for
+        this input.
       </p>
       <table className="values fm-table" data-testid="features-metrics">
         <thead>
@@ -60,7 +61,7 @@ export function FeatureMetricsTable({ result }: { result: MetricsResult }) {
           {entries.map(([key, v]) => (
             <tr key={key} data-testid={`fmetric-${key}`}>
               <th scope="row">
-                <code>{key}</code>
+                <MetricTerm metric={key} />
               </th>
               <td>
                 <MetricCell

@@ -25,7 +25,7 @@ describe('key panels per preset', () => {
   });
 
   it('puts memorization–dilation first for every label-noise preset', () => {
-    for (const p of PRESETS.filter((x) => x.group === 'Memorization–dilation (seed 002)'))
+    for (const p of PRESETS.filter((x) => x.group === 'Memorization–dilation (Nguyen et al. 2023)'))
       expect(keyPanels(p.config, p.id)).toEqual(['md', 'nc']);
   });
 

@@ -7,6 +7,8 @@ import { Panel } from '../panels/Panel';
 import { PlotFigure, subplotTitle, type Figure } from '../panels/PlotFigure';
 import { historySeries } from '../history';
 import { useLab, type LabState } from '../store';
+import { MetricTerm } from '../guide/MetricTerm';
+import { FourClassNote } from './FourClassNote';
 
 /** Memorization / dilation are measured when a run has seed 002's measures in its reports. */
 export function hasMd(report: Report | null): boolean {
@@ -133,6 +135,9 @@ function buildCurves(s: LabState): Figure | null {
       ['md_noisy_fitted_train', 'noisy labels fitted', 'dot', 'x2'],
       ['net_accuracy_test', 'test accuracy', 'dashdot', 'x2'],
     ];
+    // Four-class problem: a latent prediction is an error above; here it counts as its digit.
+    if ('md_test_accuracy_merged' in report.metrics)
+      series.push(['md_test_accuracy_merged', 'test accuracy, latent merged', 'longdash', 'x2']);
     for (const [key, name, dash, xa] of series) {
       data.push({
         type: 'scatter',
@@ -176,6 +181,9 @@ function Values() {
     ['accuracy, original labels', 'md_acc_original_train'],
     ['noisy labels fitted', 'md_noisy_fitted_train'],
     ['test accuracy', 'md_test_accuracy'],
+    ...(report.metrics.md_test_accuracy_merged !== undefined
+      ? [['test accuracy, latent classes merged', 'md_test_accuracy_merged'] as [string, string]]
+      : []),
     ['test ECE (15 bins)', 'md_test_ece15'],
     ['NC1', 'nc1_pinv'],
   ];
@@ -195,7 +203,9 @@ function Values() {
         {rows.map(([title, key]) => (
           <tr key={key}>
             <th scope="row">
-              {title} <code>{key}</code>
+              <MetricTerm metric={key}>
+                {title} <code>{key}</code>
+              </MetricTerm>
             </th>
             {list.map((r) => {
               const v = scalar(report.metrics, r.prefix + key);
@@ -227,7 +237,7 @@ export function MdPanel() {
         <>
           Memorization: mean distance of corrupted samples to the clean mean of their true class;
           dilation: spread of the clean samples; both divided by the distance between the clean
-          class means (seed002 §1b).
+          class means (Nguyen et al. 2023).
         </>
       }
     >
@@ -248,6 +258,7 @@ export function MdPanel() {
         label="Memorization and dilation against epoch for each loss"
       />
       <Values />
+      <FourClassNote />
     </Panel>
   );
 }

@@ -69,7 +69,7 @@ export function LossPanel() {
         <>
           f = {fmt(last, 5)}
           {fmin !== null && (
-            <> · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, seed000 §C)</>
+            <> · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, Dang et al. 2023)</>
           )}
         </>
       }

@@ -7,6 +7,7 @@ import { useLab, type LabState } from '../store';
 import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
+import { MetricTerm } from '../guide/MetricTerm';
 
 interface Metric {
   title: string;
@@ -215,7 +216,9 @@ function CurrentValues({ kind, config }: { kind: TargetKind; config: RunShape | 
           return (
             <tr key={r.key}>
               <th scope="row">
-                {r.title} <code>{r.key}</code>
+                <MetricTerm metric={r.key}>
+                  {r.title} <code>{r.key}</code>
+                </MetricTerm>
               </th>
               <td data-testid={`value-${r.key}`}>
                 {v !== null ? (

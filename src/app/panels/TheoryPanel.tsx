@@ -210,7 +210,7 @@ export function TheoryPanel() {
     <Panel
       testId="panel-theory"
       title="Theory vs measurement"
-      subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (seed000 §C.4–C.5)."
+      subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (Dang et al. 2023)."
     >
       <PlotFigure
         build={buildTheory}

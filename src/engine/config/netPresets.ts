@@ -18,10 +18,10 @@ const CIFAR_NOTE = ' Needs your CIFAR-10 file (drop cifar-10-binary.tar.gz on th
 function balancedMlp(width: number, depthLinear: number, bias: boolean): Preset {
   return {
     id: `seed-mlp-w${width}-m${depthLinear}-${bias ? 'bias' : 'nobias'}`,
-    group: 'Seed 000: MLP on CIFAR-10',
+    group: 'Dang et al. 2023: MLP on CIFAR-10',
     title: `MLP width ${width}, M = ${depthLinear}, ${bias ? 'bias' : 'no bias'}`,
     summary:
-      `Seed 000's balanced MLP command (6 ReLU blocks with BN, Adam 1e-4, --sep_decay 1e-4, batch 128, 200 epochs) with a ${depthLinear}-layer linear head: every head layer's features and classifier collapse to ${bias ? 'a simplex ETF' : 'an orthogonal frame'}.` +
+      `The balanced MLP experiment of Dang et al. 2023 (6 ReLU blocks with BN, Adam 1e-4, --sep_decay 1e-4, batch 128, 200 epochs) with a ${depthLinear}-layer linear head: every head layer's features and classifier collapse to ${bias ? 'a simplex ETF' : 'an orthogonal frame'}.` +
       CIFAR_NOTE,
     config: net({ dataset: 'cifar10', width, depthLinear, bias }),
   };
@@ -31,10 +31,10 @@ function balancedMlp(width: number, depthLinear: number, bias: boolean): Preset 
 function deepNet(model: 'resnet18' | 'vgg16', depthLinear: number): Preset {
   return {
     id: `seed-${model}-m${depthLinear}`,
-    group: 'Seed 000: ResNet18 / VGG16',
+    group: 'Dang et al. 2023: ResNet18 / VGG16',
     title: `${model === 'resnet18' ? 'ResNet18' : 'VGG16'}, M = ${depthLinear}`,
     summary:
-      `Seed 000's ${model === 'resnet18' ? 'ResNet18' : 'VGG16'} command: MSE, SGD lr 1e-3 momentum 0.9, weight decay 1e-4 on every parameter, batch 128, StepLR 50, 200 epochs, a ${depthLinear}-layer head of width 512.` +
+      `The ${model === 'resnet18' ? 'ResNet18' : 'VGG16'} experiment of Dang et al. 2023: MSE, SGD lr 1e-3 momentum 0.9, weight decay 1e-4 on every parameter, batch 128, StepLR 50, 200 epochs, a ${depthLinear}-layer head of width 512.` +
       CIFAR_NOTE,
     config: net({
       dataset: 'cifar10',
@@ -56,10 +56,10 @@ function deepNet(model: 'resnet18' | 'vgg16', depthLinear: number): Preset {
 function imbalancedMlp(depthLinear: number): Preset {
   return {
     id: `seed-mlp-imbalanced-m${depthLinear}`,
-    group: 'Seed 000: imbalanced MLP',
+    group: 'Dang et al. 2023: imbalanced MLP',
     title: `Imbalanced MLP (100…500 a class), M = ${depthLinear}`,
     summary:
-      `Seed 000's imbalanced command: the first 100, 100, 200, …, 500 CIFAR-10 images of each class, full batch in index order, bias-free, no BN, MSE/2, Adam 1e-4, --sep_decay 1e-5, 12 000 epochs: features and classifier approach the general orthogonal frame.` +
+      `The imbalanced experiment of Dang et al. 2023: the first 100, 100, 200, …, 500 CIFAR-10 images of each class, full batch in index order, bias-free, no BN, MSE/2, Adam 1e-4, --sep_decay 1e-5, 12 000 epochs: features and classifier approach the general orthogonal frame.` +
       CIFAR_NOTE,
     config: net({
       dataset: 'cifar10',
@@ -269,7 +269,7 @@ const md = (over: Partial<NetConfig>): NetConfig =>
 export const MD_PRESETS: Preset[] = [
   {
     id: 'md-mnist-quick',
-    group: 'Memorization–dilation (seed 002)',
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
     title: 'CE vs LS on noisy MNIST 0/1 (quick)',
     summary:
       'MNIST digits 0 and 1 (1 000 a class), 20 % label noise, a 3-block MLP with a 2-d non-negative penultimate layer, cross-entropy and its label-smoothing twin from the same weights and labels: watch the corrupted samples stay near their true class (memorization) while the clean ones spread (dilation), for each loss.',
@@ -290,10 +290,10 @@ export const MD_PRESETS: Preset[] = [
   },
   {
     id: 'md-mnist-reference',
-    group: 'Memorization–dilation (seed 002)',
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
     title: 'The reference run: MNIST 0/1, η = 0.2, 30 epochs',
     summary:
-      "The settings of ../shared/oracles/md (seed 002's conventional-noise experiment on MNIST {0, 1}, 3072 → 3×256 → 2 with BN and ReLU, batch 16, wd 1e-3, lr 0.1 × 0.1 every 10 epochs, 30 epochs), CE with its LS twin.",
+      "The conventional-noise experiment of Nguyen et al. 2023 on MNIST {0, 1}, as the lab's reference run: 3072 → 3×256 → 2 with BN and ReLU, batch 16, wd 1e-3, lr 0.1 × 0.1 every 10 epochs, 30 epochs, CE with its LS twin.",
     config: md({
       dataset: 'mnist',
       classes: [0, 1],
@@ -309,10 +309,10 @@ export const MD_PRESETS: Preset[] = [
   },
   {
     id: 'md-svhn-seed',
-    group: 'Memorization–dilation (seed 002)',
-    title: "The seed's command: SVHN 0/1, depth 9, width 2048",
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
+    title: "The paper's command: SVHN 0/1, depth 9, width 2048",
     summary:
-      "seed 002's README command: SVHN digits 0 and 1, η = 0.2, LS (α = 0.1) with a CE twin, MLP depth 9 width 2048, batch 16, wd 1e-3, lr 0.1 × 0.1 every 40 epochs, 200 epochs. Needs your SVHN files (train_32x32.mat, test_32x32.mat).",
+      "The memorization–dilation paper's published command (Nguyen et al. 2023): SVHN digits 0 and 1, η = 0.2, LS (α = 0.1) with a CE twin, MLP depth 9 width 2048, batch 16, wd 1e-3, lr 0.1 × 0.1 every 40 epochs, 200 epochs. Needs your SVHN files (train_32x32.mat, test_32x32.mat).",
     config: md({
       dataset: 'svhn',
       classes: [0, 1],
@@ -330,10 +330,10 @@ export const MD_PRESETS: Preset[] = [
   },
   {
     id: 'md-fourclass-mnist',
-    group: 'Memorization–dilation (seed 002)',
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
     title: 'Four-class latent-noise problem (MNIST 0/1)',
     summary:
-      "Half of each of the two classes moved to a latent copy (labels 2 and 3): the network must separate samples that look alike, the latent-class setting of the paper's appendix. K = 4, penultimate dimension 4.",
+      'The latent-class problem of Nguyen et al. 2023 (appendix): half of the digits 0 and 1 are relabelled as latent copies (labels 2 and 3) that look exactly like the originals, so the network can fit them only by memorising. K = 4, penultimate dimension 4. Memorization and dilation are measured per original class; test accuracy counts a latent prediction as wrong (as the paper’s code does), the merged accuracy counts it as its digit.',
     config: md({
       dataset: 'mnist',
       classes: [0, 1],
@@ -346,13 +346,14 @@ export const MD_PRESETS: Preset[] = [
       batchSize: 32,
       lrStep: 6,
       epochs: 12,
-      valSplit: false,
+      // The paper's simple pipeline holds out the first 20 % here too.
+      valSplit: true,
       seed: 42,
     }),
   },
   {
     id: 'md-large-resnet18-cifar10',
-    group: 'Memorization–dilation (seed 002)',
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
     title: 'Large scale: ResNet18 on CIFAR-10 with 20 % noise',
     summary:
       'All ten CIFAR-10 classes with resample noise η = 0.2, ResNet18, SGD lr 0.1 momentum 0.9, wd 5e-4, batch 128, StepLR(40, 0.1), 200 epochs, CE with an LS twin. Needs your CIFAR-10 file and a GPU.',
@@ -373,7 +374,7 @@ export const MD_PRESETS: Preset[] = [
   },
   {
     id: 'md-large-resnet18-mnist',
-    group: 'Memorization–dilation (seed 002)',
+    group: 'Memorization–dilation (Nguyen et al. 2023)',
     title: 'Large scale, browser-sized: ResNet18 (⅛ width) on noisy MNIST',
     summary:
       'The large-scale setting on all ten MNIST digits (300 a class), η = 0.2, ResNet18 with 8…64 channels, CE with an LS twin: memorization and dilation with ten classes. Best on a GPU.',

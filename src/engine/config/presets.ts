@@ -3,15 +3,15 @@ import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
 
 /** A one-click starting point; `summary` says in one sentence what it shows. */
 export type PresetGroup =
-  | 'Seed 000: balanced'
-  | 'Seed 000: imbalanced'
+  | 'Dang et al. 2023: balanced UFM'
+  | 'Dang et al. 2023: imbalanced UFM'
   | 'Minority collapse'
   | 'Teaching'
   | 'Networks in the browser'
-  | 'Seed 000: MLP on CIFAR-10'
-  | 'Seed 000: ResNet18 / VGG16'
-  | 'Seed 000: imbalanced MLP'
-  | 'Memorization–dilation (seed 002)';
+  | 'Dang et al. 2023: MLP on CIFAR-10'
+  | 'Dang et al. 2023: ResNet18 / VGG16'
+  | 'Dang et al. 2023: imbalanced MLP'
+  | 'Memorization–dilation (Nguyen et al. 2023)';
 
 export interface Preset {
   id: string;
@@ -29,9 +29,9 @@ function balanced(depth: number, bias: boolean): Preset {
   const frame = bias ? 'a simplex ETF' : 'an orthogonal frame';
   return {
     id: `seed-balanced-${bias ? 'bias' : 'nobias'}-m${depth}`,
-    group: 'Seed 000: balanced',
+    group: 'Dang et al. 2023: balanced UFM',
     title: `Balanced UFM, M = ${depth}, ${bias ? 'with' : 'no'} bias`,
-    summary: `The seed's balanced command (K = 4, n = 100, d = 64, 30 000 steps): every one of the ${depth} layer${depth > 1 ? 's' : ''} collapses to ${frame}, as the closed form predicts.`,
+    summary: `The balanced experiment of Dang et al. 2023 (K = 4, n = 100, d = 64, 30 000 steps): every one of the ${depth} layer${depth > 1 ? 's' : ''} collapses to ${frame}, as the closed form predicts.`,
     config: { ...base, depth, bias },
   };
 }
@@ -46,14 +46,14 @@ function imbalanced(depth: number): Preset {
   const initStd = depth > 1 ? 0.02 : base.initStd;
   const note =
     depth > 1
-      ? " Initial std 0.02: the seed's 0.1 diverges at d = 2048 with M > 1 (set initStd = 0.1 to see it)."
+      ? " Initial std 0.02: the paper's 0.1 diverges at d = 2048 with M > 1 (set initStd = 0.1 to see it)."
       : '';
   return {
     id: `seed-imbalanced-m${depth}`,
-    group: 'Seed 000: imbalanced',
+    group: 'Dang et al. 2023: imbalanced UFM',
     title: `Imbalanced UFM (200/100/50/50), M = ${depth}, d = 2048`,
     summary:
-      'The seed\'s imbalanced command: classifier rows and class means become orthogonal with class-size-dependent lengths (a "general orthogonal frame"), bigger classes getting longer classifiers but shorter means.' +
+      'The imbalanced experiment of Dang et al. 2023: classifier rows and class means become orthogonal with class-size-dependent lengths (a "general orthogonal frame"), bigger classes getting longer classifiers but shorter means.' +
       note,
     config: { ...base, classSizes: [200, 100, 50, 50], hidden: 2048, depth, bias: false, initStd },
   };

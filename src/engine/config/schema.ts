@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sentenceErrorMap } from './messages';
 
 /**
  * The one experiment config schema: the UI form, the URL, the presets, the CLI and
@@ -221,6 +222,21 @@ export const experimentConfigSchema = z.discriminatedUnion('experiment', [
 ]);
 export type ExperimentKind = ExperimentConfig['experiment'];
 
+/** Fields holding whole numbers (or lists of them): their bound errors say "a whole number". */
+function intFieldsOf(...schemas: { shape: Record<string, z.ZodType> }[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of schemas) {
+    for (const [name, field] of Object.entries(s.shape)) {
+      const inner = field instanceof z.ZodArray ? field.element : field;
+      if (inner instanceof z.ZodNumber && inner.isInt) out.add(name);
+    }
+  }
+  return out;
+}
+export const INT_FIELDS: ReadonlySet<string> = intFieldsOf(ufmConfigSchema, netConfigSchema);
+// Every parse of the config (form, URL, CLI) reports sentences, not zod's library text.
+z.config({ customError: sentenceErrorMap(INT_FIELDS) });
+
 export function ufmParameterCount(c: Pick<UfmConfig, 'classSizes' | 'hidden' | 'depth'>): number {
   const N = c.classSizes.reduce((a, n) => a + n, 0);
   const K = c.classSizes.length;
@@ -332,6 +348,14 @@ export function issuesOf(error: z.ZodError): { field: string; message: string }[
   }));
 }
 
+/**
+ * True when `key` is a field of this kind of config. An own-property test: `in` would also accept
+ * what every object inherits (`constructor`, `toString`, `__proto__`).
+ */
+export function isConfigField(defaults: ExperimentConfig, key: string): boolean {
+  return Object.hasOwn(defaults, key);
+}
+
 /** Fill missing fields from the defaults, validate, and throw a ConfigError naming each bad field. */
 export function parseConfig(raw: unknown): ExperimentConfig {
   const defaults =
@@ -343,7 +367,7 @@ export function parseConfig(raw: unknown): ExperimentConfig {
       ? { ...defaults, ...(raw as Record<string, unknown>) }
       : raw;
   if (input && typeof input === 'object' && defaults) {
-    const unknown = Object.keys(input).filter((k) => !(k in defaults));
+    const unknown = Object.keys(input).filter((k) => !isConfigField(defaults, k));
     if (unknown.length) {
       throw new ConfigError(unknown.map((k) => ({ field: k, message: 'unknown config field' })));
     }

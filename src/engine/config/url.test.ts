@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { resolveConfig } from './resolve';
 import { ConfigError, DEFAULT_UFM_CONFIG, LIMITS, expectUfm } from './schema';
-import { configToQuery, parseQuery, shareUrl } from './url';
+import { configToQuery, parseQuery, readQuery, shareUrl } from './url';
 
 function fieldsOf(fn: () => unknown): string[] {
   try {
@@ -59,6 +59,27 @@ describe('config ⇄ URL', () => {
     expect(fieldsOf(() => parseQuery('x=' + 'a'.repeat(5000)))).toEqual(['(url)']);
   });
 
+  it('refuses a repeated key with a message naming it, instead of letting the last one win', () => {
+    expect(fieldsOf(() => parseQuery('hidden=8&hidden=16'))).toEqual(['hidden']);
+    expect(() => parseQuery('hidden=8&depth=2&hidden=16')).toThrow(
+      /hidden: "hidden" appears more than once/,
+    );
+    expect(fieldsOf(() => parseQuery('preset=tiny-check&preset=teach-etf-3d'))).toEqual(['preset']);
+  });
+
+  it('refuses what every object inherits (constructor, __proto__, toString) as unknown fields', () => {
+    for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(
+        fieldsOf(() => parseQuery(`${key}=1`)),
+        key,
+      ).toEqual([key]);
+      expect(
+        fieldsOf(() => parseQuery(`experiment=net&${key}=1`)),
+        key,
+      ).toEqual([key]);
+    }
+  });
+
   it('the error message names the field and says what is wrong', () => {
     expect(() => parseQuery('hidden=999999')).toThrow(/hidden: .*4096/);
   });
@@ -71,6 +92,21 @@ describe('resolveConfig (CLI and window.ncLab.run input)', () => {
     expect(ufm({ hidden: 8 }).classSizes).toEqual(DEFAULT_UFM_CONFIG.classSizes);
     expect(ufm({ preset: 'tiny-check', steps: 40 }).steps).toBe(40);
     expect(ufm('http://localhost/?preset=tiny-check&depth=3').depth).toBe(3);
+  });
+
+  it('refuses inherited keys in a config object, as a CLI config file gives them (JSON.parse)', () => {
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      const input: unknown = JSON.parse(`{"hidden": 8, "${key}": {}}`);
+      expect(
+        fieldsOf(() => resolveConfig(input)),
+        key,
+      ).toEqual([key]);
+      const withPreset: unknown = JSON.parse(`{"preset": "tiny-check", "${key}": 1}`);
+      expect(
+        fieldsOf(() => resolveConfig(withPreset)),
+        key,
+      ).toEqual([key]);
+    }
   });
 
   it('rejects unknown fields and unknown presets by name', () => {
@@ -104,5 +140,44 @@ describe('network experiments in the URL', () => {
     expect(() => parseQuery('?experiment=net&classes=0,1&perClass=5,6,7')).toThrow(
       /perClass: 3 counts for 2 chosen classes/,
     );
+  });
+});
+
+describe('readQuery (the page reading a link that may be partly bad)', () => {
+  it('keeps every good field of a link with one bad field, and names the bad one with its text', () => {
+    const reading = readQuery('?preset=tiny-check&hidden=abc&depth=3&steps=77');
+    const config = expectUfm(reading.config);
+    expect(reading.issues.map((i) => i.field)).toEqual(['hidden']);
+    expect(reading.rejected).toEqual({ hidden: 'abc' });
+    expect(reading.presetId).toBe('tiny-check');
+    expect([config.depth, config.steps]).toEqual([3, 77]);
+    const tiny = expectUfm(
+      PRESETS.find((p) => p.id === 'tiny-check')?.config ?? DEFAULT_UFM_CONFIG,
+    );
+    expect(config.hidden).toBe(tiny.hidden);
+  });
+
+  it("an unknown key is named and the link's other fields are kept", () => {
+    const reading = readQuery('?foo=bar&hidden=8');
+    expect(reading.issues).toEqual([
+      { field: 'foo', message: 'unknown parameter for experiment ufm' },
+    ]);
+    expect(reading.rejected).toEqual({});
+    expect(expectUfm(reading.config).hidden).toBe(8);
+  });
+
+  it('a value the schema refuses (out of range) goes back to the default; the rest is kept', () => {
+    const reading = readQuery(`?hidden=${LIMITS.maxHidden + 1}&depth=4`);
+    expect(reading.issues.map((i) => i.field)).toEqual(['hidden']);
+    expect(reading.rejected).toEqual({ hidden: String(LIMITS.maxHidden + 1) });
+    const config = expectUfm(reading.config);
+    expect([config.hidden, config.depth]).toEqual([DEFAULT_UFM_CONFIG.hidden, 4]);
+  });
+
+  it('a repeated config key keeps both texts for the form and is left at its start value', () => {
+    const reading = readQuery('?hidden=8&hidden=16&depth=2');
+    expect(reading.rejected).toEqual({ hidden: '8 | 16' });
+    expect(expectUfm(reading.config).hidden).toBe(DEFAULT_UFM_CONFIG.hidden);
+    expect(expectUfm(reading.config).depth).toBe(2);
   });
 });

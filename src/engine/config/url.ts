@@ -3,6 +3,7 @@ import {
   SCHEMA_VERSION,
   defaultsFor,
   experimentConfigSchema,
+  isConfigField,
   issuesOf,
   type ExperimentConfig,
 } from './schema';
@@ -43,72 +44,150 @@ export function shareUrl(base: string, config: ExperimentConfig, autorun = false
   return url.toString();
 }
 
+export interface ConfigIssue {
+  field: string;
+  message: string;
+}
+
+/** What a link says, as far as it can be read: the page keeps the good fields of a bad link. */
+export interface UrlReading extends UrlState {
+  /** Every problem, each naming its field (empty when the link is valid). */
+  issues: ConfigIssue[];
+  /** The link's text of each refused config field, to show in the form beside its error. */
+  rejected: Record<string, string>;
+}
+
 /** Parse `?v=1&…`, a full URL, or URLSearchParams; throws ConfigError naming every bad field. */
 export function parseQuery(input: string | URLSearchParams): UrlState {
+  const { issues, config, presetId, autorun } = readQuery(input);
+  if (issues.length) throw new ConfigError(issues);
+  return { config, presetId, autorun };
+}
+
+/**
+ * Read a link field by field. Never throws: a bad field is named in `issues`, keeps its text in
+ * `rejected`, and leaves the preset's (or the default) value in `config`, while every other field
+ * of the link is kept.
+ */
+export function readQuery(input: string | URLSearchParams): UrlReading {
   const params = toParams(input);
-  const problems: { field: string; message: string }[] = [];
+  const issues: ConfigIssue[] = [];
+  const rejected: Record<string, string> = {};
   const length = params.toString().length;
   if (length > MAX_QUERY_LENGTH) {
-    throw new ConfigError([
-      { field: '(url)', message: `query of ${length} characters exceeds ${MAX_QUERY_LENGTH}` },
-    ]);
+    issues.push({
+      field: '(url)',
+      message: `query of ${length} characters exceeds ${MAX_QUERY_LENGTH}`,
+    });
+    return { config: defaultsFor('ufm'), presetId: null, autorun: false, issues, rejected };
   }
+
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (seen.has(key) && !issues.some((i) => i.field === key)) {
+      issues.push({
+        field: key,
+        message: `"${key}" appears more than once in the link: give it once`,
+      });
+    }
+    seen.add(key);
+  }
+  const repeated = new Set(issues.map((i) => i.field));
 
   const version = params.get('v');
   if (version !== null && version !== String(SCHEMA_VERSION)) {
-    problems.push({
+    issues.push({
       field: 'v',
       message: `schema version ${version} is not supported (this lab reads version ${SCHEMA_VERSION})`,
     });
   }
 
-  const presetId = params.get('preset');
-  const preset = presetId ? findPreset(presetId) : undefined;
-  if (presetId && !preset)
-    problems.push({ field: 'preset', message: `unknown preset "${presetId}"` });
+  const presetText = repeated.has('preset') ? null : params.get('preset');
+  const preset = presetText ? findPreset(presetText) : undefined;
+  if (presetText && !preset)
+    issues.push({ field: 'preset', message: `unknown preset "${presetText}"` });
 
   // The experiment kind decides which keys exist: the URL's own, else the preset's, else UFM.
-  const kind = params.get('experiment') ?? preset?.config.experiment ?? 'ufm';
-  if (kind !== 'ufm' && kind !== 'net') {
-    throw new ConfigError([
-      ...problems,
-      { field: 'experiment', message: `unknown experiment "${kind}" (ufm or net)` },
-    ]);
+  const kindText = repeated.has('experiment') ? null : params.get('experiment');
+  let kind = preset?.config.experiment ?? 'ufm';
+  if (kindText === 'ufm' || kindText === 'net') kind = kindText;
+  else if (kindText !== null) {
+    issues.push({ field: 'experiment', message: `unknown experiment "${kindText}" (ufm or net)` });
+    rejected.experiment = kindText;
   }
   const defaults = defaultsFor(kind);
   const start = preset && preset.config.experiment === kind ? preset.config : defaults;
   const raw: Record<string, unknown> = { ...start };
   for (const [key, text] of params) {
-    if (CONTROL_KEYS.has(key)) continue;
-    if (!(key in defaults)) {
-      problems.push({ field: key, message: `unknown parameter for experiment ${kind}` });
+    if (CONTROL_KEYS.has(key) || key === 'experiment' || repeated.has(key)) continue;
+    if (!isConfigField(defaults, key)) {
+      issues.push({ field: key, message: `unknown parameter for experiment ${kind}` });
       continue;
     }
     const template = (defaults as Record<string, unknown>)[key];
     const value = parseValue(text, template);
     if (value === undefined) {
-      problems.push({ field: key, message: `"${text}" is not ${describe(template)}` });
+      issues.push({ field: key, message: `"${text}" is not ${describe(template)}` });
+      rejected[key] = text;
     } else {
       raw[key] = value;
     }
   }
+  for (const key of repeated)
+    if (isConfigField(defaults, key)) rejected[key] = params.getAll(key).join(' | ');
 
-  const parsed = experimentConfigSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...issuesOf(parsed.error));
-  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  // The schema's own checks (ranges, fields that depend on each other): a field it refuses goes
+  // back to the start value, then the rest is checked again.
+  let config = defaults;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const parsed = experimentConfigSchema.safeParse(raw);
+    if (parsed.success) {
+      config = parsed.data;
+      break;
+    }
+    const found = issuesOf(parsed.error);
+    issues.push(...found);
+    for (const { field } of found) {
+      const key = field.split('.')[0];
+      if (isConfigField(defaults, key) && params.has(key)) {
+        rejected[key] ??= params.get(key) ?? '';
+        raw[key] = (start as Record<string, unknown>)[key];
+      }
+    }
+    if (!found.some(({ field }) => params.has(field.split('.')[0]))) {
+      config = start;
+      break;
+    }
+  }
 
   const autorun = params.get('autorun');
   return {
-    config: parsed.data,
+    config,
     presetId: preset ? preset.id : null,
     autorun: autorun === '1' || autorun === 'true',
+    issues: dedupe(issues),
+    rejected,
   };
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.field}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function toParams(input: string | URLSearchParams): URLSearchParams {
   if (input instanceof URLSearchParams) return input;
   const text = input.trim();
-  if (/^[a-z]+:\/\//i.test(text)) return new URL(text).searchParams;
+  if (/^[a-z]+:\/\//i.test(text)) {
+    if (!URL.canParse(text))
+      throw new ConfigError([{ field: '(url)', message: 'not a valid URL' }]);
+    return new URL(text).searchParams;
+  }
   return new URLSearchParams(text.startsWith('?') ? text.slice(1) : text);
 }
 

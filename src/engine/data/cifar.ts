@@ -37,6 +37,12 @@ function variantLabel(variant: CifarVariant): string {
 export function recordCount(byteLength: number, variant: CifarVariant, fileName: string): number {
   const size = recordBytes(variant);
   if (byteLength === 0) fail(`${fileName}: empty file, expected ${variantLabel(variant)} records`);
+  if (byteLength > MAX_CIFAR_RECORDS * size) {
+    fail(
+      `${fileName}: ${byteLength} bytes claimed, ${Math.floor(byteLength / size)} ${variantLabel(variant)} records; ` +
+        `NC Lab reads at most ${MAX_CIFAR_RECORDS} records per file`,
+    );
+  }
   if (byteLength % size !== 0) {
     fail(
       `${fileName}: wrong record size: ${byteLength} bytes is not a whole number of ` +
@@ -47,8 +53,49 @@ export function recordCount(byteLength: number, variant: CifarVariant, fileName:
   return byteLength / size;
 }
 
+/**
+ * The most records one CIFAR file may hold: 100 000, twice CIFAR-100's train.bin (50 000); a tar
+ * header claiming more is refused before anything is allocated.
+ */
+export const MAX_CIFAR_RECORDS = 100_000;
+
 export function emptySplit(n: number): ImageSplit {
   return { images: new Uint8Array(n * CIFAR_IMAGE_BYTES), labels: new Int32Array(n) };
+}
+
+/** Where decoded records go: a split with room for at least `records` records. */
+export interface RecordTarget {
+  reserve(records: number): ImageSplit;
+}
+
+export function fixedTarget(split: ImageSplit): RecordTarget {
+  return { reserve: () => split };
+}
+
+/**
+ * A split that grows (doubling, up to `max` records) as records actually arrive, so a size a
+ * header claims costs memory only once the data is there.
+ */
+export class GrowingTarget implements RecordTarget {
+  private current = emptySplit(0);
+
+  constructor(private readonly max: number) {}
+
+  reserve(records: number): ImageSplit {
+    const have = this.current.labels.length;
+    if (records > have) {
+      const next = emptySplit(Math.min(this.max, Math.max(records, 2 * have, 1024)));
+      next.images.set(this.current.images);
+      next.labels.set(this.current.labels);
+      this.current = next;
+    }
+    return this.current;
+  }
+
+  /** The records so far (all `max` of them once the writer finished). */
+  get split(): ImageSplit {
+    return this.current;
+  }
 }
 
 /**
@@ -63,7 +110,7 @@ export class CifarRecordWriter {
 
   constructor(
     private readonly variant: CifarVariant,
-    private readonly target: ImageSplit,
+    private readonly target: RecordTarget,
     private readonly start: number,
     private readonly count: number,
     private readonly fileName: string,
@@ -121,15 +168,16 @@ export class CifarRecordWriter {
       }
     }
     const planes = o + this.size - CIFAR_IMAGE_BYTES;
+    const split = this.target.reserve(this.start + index + 1);
     const dst = (this.start + index) * CIFAR_IMAGE_BYTES;
-    const images = this.target.images;
+    const images = split.images;
     for (let p = 0; p < PIXELS; p++) {
       const d = dst + 3 * p;
       images[d] = src[planes + p];
       images[d + 1] = src[planes + PIXELS + p];
       images[d + 2] = src[planes + 2 * PIXELS + p];
     }
-    this.target.labels[this.start + index] = label;
+    split.labels[this.start + index] = label;
     this.written++;
   }
 }
@@ -142,7 +190,7 @@ export function parseCifarBin(
 ): ImageSplit {
   const n = recordCount(bytes.length, variant, fileName);
   const split = emptySplit(n);
-  const writer = new CifarRecordWriter(variant, split, 0, n, fileName);
+  const writer = new CifarRecordWriter(variant, fixedTarget(split), 0, n, fileName);
   writer.push(bytes);
   writer.finish();
   return split;

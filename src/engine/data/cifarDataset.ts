@@ -1,9 +1,12 @@
 import { Gunzip } from 'fflate';
 import {
+  CIFAR_IMAGE_BYTES,
   CifarRecordWriter,
   cifarFileRole,
   defaultCifarClasses,
   emptySplit,
+  fixedTarget,
+  GrowingTarget,
   parseClassNames,
   recordCount,
   type CifarVariant,
@@ -18,15 +21,21 @@ import {
   type ByteSource,
   type ProgressFn,
 } from './source';
+import { GzipTrailerCheck, INFLATE_SLICE } from './gzip';
 import { TarReader, type TarEntrySink } from './tar';
 import type { ImageDataset, ImageSplit } from './types';
 
 /**
  * Builds a CIFAR-10 or CIFAR-100 dataset from the files of the official binary distribution, as
  * they arrive (tar entries or dropped files). Train = data_batch_1..5 in batch order (torchvision's
- * order) or train.bin; test = test_batch.bin or test.bin. The train buffer is allocated once, from
- * the first batch's size (the official batches are equal), so no image is ever copied twice.
+ * order) or train.bin; test = test_batch.bin or test.bin. Memory follows the data that actually
+ * arrives, never a size a header claims: a file's buffer grows with its records, and the 5-batch
+ * CIFAR-10 train buffer is allocated once the first batch is complete (the official batches are
+ * equal), so later batches are written straight into it.
  */
+/** batches.meta.txt / fine_label_names.txt are under 1 KB; they are collected, so bounded. */
+const MAX_NAMES_BYTES = 1 << 16;
+
 export class CifarAssembler {
   private variant: CifarVariant | null = null;
   private train: ImageSplit | null = null;
@@ -44,6 +53,8 @@ export class CifarAssembler {
     this.setVariant(role.variant, path);
     const variant = role.variant;
     if (role.kind === 'names') {
+      if (size > MAX_NAMES_BYTES)
+        fail(`${path}: ${size} bytes is not a class-names file (at most ${MAX_NAMES_BYTES})`);
       const parts: Uint8Array[] = [];
       return {
         data: (c) => parts.push(c.slice()),
@@ -61,26 +72,43 @@ export class CifarAssembler {
     if (this.seen.has(key)) fail(`${this.sourceName}: ${path} appears twice`);
     this.seen.add(key);
     const n = recordCount(size, variant, path);
-    let writer: CifarRecordWriter;
-    if (role.kind === 'test') {
-      this.test = emptySplit(n);
-      writer = new CifarRecordWriter(variant, this.test, 0, n, path);
-    } else if (role.variant === 'cifar10') {
-      if (!this.train) {
-        this.batchRecords = n;
-        this.train = emptySplit(5 * n);
-      } else if (n !== this.batchRecords) {
+    if (role.kind === 'train' && role.variant === 'cifar10') {
+      if (this.batchRecords > 0 && n !== this.batchRecords) {
         fail(
           `${this.sourceName}: ${path} has ${n} records but the first training batch had ` +
             `${this.batchRecords}; the official data_batch_1..5.bin are equal in size`,
         );
       }
-      writer = new CifarRecordWriter(variant, this.train, (role.batch - 1) * n, n, path);
-    } else {
-      this.train = emptySplit(n);
-      writer = new CifarRecordWriter(variant, this.train, 0, n, path);
+      const start = (role.batch - 1) * n;
+      if (this.train) {
+        // The buffer was sized from a batch that fully arrived: this one writes straight in.
+        const writer = new CifarRecordWriter(variant, fixedTarget(this.train), start, n, path);
+        return { data: (c) => writer.push(c), end: () => writer.finish() };
+      }
+      // The first batch grows as its records arrive; once complete it sizes the 5-batch buffer.
+      const grown = new GrowingTarget(n);
+      const writer = new CifarRecordWriter(variant, grown, 0, n, path);
+      return {
+        data: (c) => writer.push(c),
+        end: () => {
+          writer.finish();
+          this.batchRecords = n;
+          this.train = emptySplit(5 * n);
+          this.train.images.set(grown.split.images, start * CIFAR_IMAGE_BYTES);
+          this.train.labels.set(grown.split.labels, start);
+        },
+      };
     }
-    return { data: (c) => writer.push(c), end: () => writer.finish() };
+    const grown = new GrowingTarget(n);
+    const writer = new CifarRecordWriter(variant, grown, 0, n, path);
+    return {
+      data: (c) => writer.push(c),
+      end: () => {
+        writer.finish();
+        if (role.kind === 'test') this.test = grown.split;
+        else this.train = grown.split;
+      },
+    };
   }
 
   finish(): ImageDataset {
@@ -135,8 +163,6 @@ export class CifarAssembler {
   }
 }
 
-const INFLATE_SLICE = 1 << 16;
-
 export interface ArchiveOptions {
   /** Shown in messages (default "archive"). */
   fileName?: string;
@@ -154,15 +180,28 @@ export async function readCifarArchive(
   options: ArchiveOptions = {},
 ): Promise<ImageDataset> {
   const name = options.fileName ?? 'archive';
+  try {
+    return await readArchive(source, name, options);
+  } catch (e) {
+    // A refusal about an entry (its path may be damaged too) also names the archive it came from.
+    if (e instanceof DatasetError && !e.message.startsWith(`${name}: `))
+      throw new DatasetError(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function readArchive(
+  source: ByteSource,
+  name: string,
+  options: ArchiveOptions,
+): Promise<ImageDataset> {
   const total = options.totalBytes ?? knownLength(source);
   const progress = throttled(options.onProgress);
   const assembler = new CifarAssembler(name);
   let current = '';
-  const tar = new TarReader((entry) => {
-    current = entry.path;
-    return assembler.file(entry.path, entry.size);
-  }, name);
   let gunzip: Gunzip | null = null;
+  let trailer: GzipTrailerCheck | null = null;
+  let tar: TarReader | null = null;
   let first = true;
   let consumed = 0;
   const inflateError = (e: unknown): never => {
@@ -170,11 +209,30 @@ export async function readCifarArchive(
     fail(`${name}: truncated or corrupt gzip data (${(e as Error).message})`);
   };
   for await (const chunk of chunksOf(source)) {
-    if (first) {
+    if (!tar) {
       first = false;
-      if (isGzip(chunk)) gunzip = new Gunzip((data) => tar.push(data));
+      const gzipped = isGzip(chunk);
+      // Entry sizes are checked against the file's length when the tar is not compressed.
+      const reader = new TarReader(
+        (entry) => {
+          current = entry.path;
+          return assembler.file(entry.path, entry.size);
+        },
+        name,
+        gzipped ? undefined : total,
+      );
+      tar = reader;
+      if (gzipped) {
+        const check = new GzipTrailerCheck(name);
+        trailer = check;
+        gunzip = new Gunzip((data) => {
+          check.inflated(data);
+          reader.push(data);
+        });
+      }
     }
     try {
+      trailer?.compressed(chunk);
       if (!gunzip) tar.push(chunk);
       // Small slices bound each inflated piece, so nothing but the output grows with the file.
       else
@@ -186,13 +244,14 @@ export async function readCifarArchive(
     consumed += chunk.length;
     if (total) progress((0.99 * consumed) / total, `Reading ${name}: ${current}`);
   }
-  if (first) fail(`${name}: empty file`);
+  if (first || !tar) fail(`${name}: empty file`);
   try {
     gunzip?.push(new Uint8Array(0), true);
   } catch (e) {
     inflateError(e);
   }
   tar.finish();
+  trailer?.verify();
   const dataset = assembler.finish();
   progress(
     1,

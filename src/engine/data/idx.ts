@@ -1,5 +1,5 @@
-import { gunzipSync } from 'fflate';
 import { fail } from './errors';
+import { gunzipBounded } from './gzip';
 import { isGzip } from './source';
 import type { ImageSplit } from './types';
 
@@ -23,14 +23,16 @@ const TYPE_NAMES: Record<number, string> = {
   0x0e: 'double',
 };
 
+/**
+ * The most bytes one IDX file may inflate to: 256 MiB, over five times MNIST's 47 MB training
+ * images; a gzip header cannot make NC Lab allocate more.
+ */
+export const MAX_IDX_BYTES = 256 * 1024 * 1024;
+
 export function parseIdx(input: Uint8Array, fileName = 'IDX file'): IdxArray {
   let bytes = input;
   if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      fail(`${fileName}: corrupt gzip data (${(e as Error).message})`);
-    }
+    bytes = gunzipBounded(bytes, fileName, MAX_IDX_BYTES);
   }
   if (bytes.length < 4) fail(`${fileName}: ${bytes.length} bytes is too short for an IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0 || !(bytes[2] in TYPE_NAMES) || bytes[3] === 0) {
@@ -79,6 +81,8 @@ export function idxImageSplit(
     fail(`${names.labels}: expected a vector of N labels, got dims ${labels.dims.join('×')}`);
   }
   const [n, h, w] = images.dims;
+  if (n === 0 || h === 0 || w === 0)
+    fail(`${names.images}: no images (dims ${images.dims.join('×')}); a split needs at least one`);
   if (labels.dims[0] !== n) {
     fail(`${names.labels}: ${labels.dims[0]} labels for ${n} images in ${names.images}`);
   }

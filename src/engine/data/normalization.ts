@@ -29,11 +29,18 @@ export const DATASET_NORMALIZATION: Record<DatasetName, Normalization | null> = 
   mnist: MNIST,
   'fashion-mnist': {
     ...MNIST,
-    source: 'MNIST constants (0.1307, 0.3081), as seed 002 uses them for Fashion-MNIST',
+    source:
+      'MNIST constants (0.1307, 0.3081), as Nguyen et al. 2023’s code uses them for Fashion-MNIST',
   },
   cifar10: CIFAR10,
-  cifar100: { ...CIFAR10, source: 'CIFAR-10 constants, as seed 002 uses them for CIFAR-100' },
-  svhn: { ...CIFAR10, source: 'CIFAR-10 constants, as seed 002 uses them for SVHN' },
+  cifar100: {
+    ...CIFAR10,
+    source: 'CIFAR-10 constants, as Nguyen et al. 2023’s code uses them for CIFAR-100',
+  },
+  svhn: {
+    ...CIFAR10,
+    source: 'CIFAR-10 constants, as Nguyen et al. 2023’s code uses them for SVHN',
+  },
   gaussian: null,
 };
 

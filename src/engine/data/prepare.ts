@@ -6,7 +6,8 @@ import { createResizer } from './resize';
 import type { Dataset, ImageDataset, PreparedData, PreparedSplit, VectorDataset } from './types';
 
 /**
- * From a stored dataset to what a trainer consumes (seed 002 §1a.0, seed 000 §A.4–A.5):
+ * From a stored dataset to what a trainer consumes (as Nguyen et al.'s and Dang et al.'s
+ * datasets*.py do it; docs/memorization-dilation.md §2):
  *  1. class selection, remapped to 0…K−1 in the given order, file order kept;
  *  2. per-class counts: the first n_k samples of each class in index order (n_k = 0 keeps none —
  *     seed 000's subset loop always keeps a class's first sample, a bug not copied);

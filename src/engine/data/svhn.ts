@@ -1,14 +1,6 @@
 import { fail } from './errors';
 import { DIGIT_CLASSES } from './mnist';
-import {
-  collectSink,
-  decodeNumeric,
-  matTypeName,
-  MI,
-  readMat,
-  type MatArrayInfo,
-  type MatArraySink,
-} from './mat';
+import { collectSink, decodeNumeric, matTypeName, MI, readMat, type MatArrayInfo } from './mat';
 import type { ByteSource, ProgressFn } from './source';
 import type { ImageDataset, ImageSplit } from './types';
 
@@ -24,6 +16,12 @@ export interface SvhnReadOptions {
   onProgress?: ProgressFn;
 }
 
+/**
+ * The most images one SVHN file may hold: 150 000, about twice train_32x32.mat (73 257); larger
+ * claims are refused before anything is allocated (extra_32x32.mat is not used).
+ */
+export const MAX_SVHN_IMAGES = 150_000;
+
 export async function readSvhnMat(
   source: ByteSource,
   options: SvhnReadOptions = {},
@@ -32,18 +30,30 @@ export async function readSvhnMat(
   let images: Uint8Array | null = null;
   let count = 0;
   let labelBytes: { bytes: Uint8Array; info: MatArrayInfo } | null = null;
+  const seen = new Set<string>();
   await readMat(source, {
     fileName: name,
     totalBytes: options.totalBytes,
     onProgress: options.onProgress,
     onArray(info) {
+      if (info.name === 'X' || info.name === 'y') {
+        if (seen.has(info.name))
+          fail(`${name}: variable '${info.name}' appears twice (SVHN files hold one X and one y)`);
+        seen.add(info.name);
+      }
       if (info.name === 'X') {
         const sink = imageSink(info, name);
-        images = sink.images;
         count = sink.count;
-        return sink;
+        return { write: (c) => sink.write(c), end: () => (images = sink.images()) };
       }
-      if (info.name === 'y') return collectSink((bytes) => (labelBytes = { bytes, info }));
+      if (info.name === 'y') {
+        if (info.dataBytes > MAX_SVHN_IMAGES * 8) {
+          fail(
+            `${name}: y holds ${info.dims.join('×')} values; NC Lab reads at most ${MAX_SVHN_IMAGES} labels per file`,
+          );
+        }
+        return collectSink((bytes) => (labelBytes = { bytes, info }));
+      }
       return null;
     },
   });
@@ -64,11 +74,14 @@ export async function readSvhnMat(
   return { images, labels };
 }
 
-/** Writes X's column-major bytes straight into HWC images as they arrive. */
+/**
+ * Writes X's column-major bytes straight into HWC images as they arrive; the buffer grows with
+ * the images that actually arrive (doubling), never from the count the header claims.
+ */
 function imageSink(
   info: MatArrayInfo,
   name: string,
-): MatArraySink & { images: Uint8Array; count: number } {
+): { write(chunk: Uint8Array): void; images(): Uint8Array; count: number } {
   if (info.dataType !== MI.UINT8) {
     fail(
       `${name}: unsupported MAT element type ${matTypeName(info.dataType)} for X (expected miUINT8 image bytes)`,
@@ -80,19 +93,33 @@ function imageSink(
       `${name}: X has dims ${info.dims.join('×')}; expected H×W×3×N (SVHN cropped digits: 32×32×3×N)`,
     );
   }
+  if (n < 1) fail(`${name}: X has dims ${info.dims.join('×')}: no images (N = ${n})`);
+  if (n > MAX_SVHN_IMAGES) {
+    fail(
+      `${name}: X claims ${n} images (${info.dims.join('×')}); NC Lab reads at most ${MAX_SVHN_IMAGES} per file`,
+    );
+  }
   const perImage = h * w * c;
   // Column-major element (r, col, ch) of one image → its HWC offset.
   const map = new Uint32Array(perImage);
   for (let ch = 0; ch < c; ch++)
     for (let col = 0; col < w; col++)
       for (let r = 0; r < h; r++) map[r + h * col + h * w * ch] = (r * w + col) * c + ch;
-  const images = new Uint8Array(perImage * n);
+  let images = new Uint8Array(0);
   let image = 0;
   let e = 0;
+  const reserve = (count: number) => {
+    if (count * perImage <= images.length) return;
+    const next = new Uint8Array(
+      perImage * Math.min(n, Math.max(count, (2 * images.length) / perImage, 256)),
+    );
+    next.set(images);
+    images = next;
+  };
   return {
-    images,
     count: n,
     write(chunk) {
+      reserve(image + Math.ceil((e + chunk.length) / perImage));
       let base = image * perImage;
       for (let i = 0; i < chunk.length; i++) {
         images[base + map[e]] = chunk[i];
@@ -103,7 +130,7 @@ function imageSink(
         }
       }
     },
-    end() {},
+    images: () => images,
   };
 }
 

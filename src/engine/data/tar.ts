@@ -17,6 +17,8 @@ export interface TarEntrySink {
 }
 
 const BLOCK = 512;
+/** Long-name and pax records are a few hundred bytes; they are collected, so they are bounded. */
+const MAX_META_BYTES = 1 << 20;
 
 export class TarReader {
   private header = new Uint8Array(BLOCK);
@@ -36,6 +38,8 @@ export class TarReader {
   constructor(
     private readonly onEntry: (entry: TarEntry) => TarEntrySink | null,
     private readonly archiveName = 'archive',
+    /** The archive's length when known (an uncompressed file): larger entry claims are refused. */
+    private readonly totalBytes?: number,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -101,7 +105,7 @@ export class TarReader {
           `not a tar archive, or damaged`,
       );
     }
-    const size = parseSize(h);
+    const size = parseSize(h, this.archiveName);
     const flag = String.fromCharCode(h[156]);
     let path = text(h, 0, 100);
     if (text(h, 257, 5) === 'ustar') {
@@ -112,12 +116,25 @@ export class TarReader {
       path = this.nextPath;
       this.nextPath = null;
     }
+    const left = this.totalBytes === undefined ? Infinity : this.totalBytes - this.offset - BLOCK;
+    if (size > left) {
+      fail(
+        `${this.archiveName}: the tar header of ${path} claims ${size} bytes, more than the ` +
+          `${Math.max(0, left)} bytes left in the file (truncated or corrupt archive)`,
+      );
+    }
     this.remaining = size;
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     this.entry = null;
     this.sink = null;
     this.meta = null;
     if (flag === 'L' || flag === 'x') {
+      if (size > MAX_META_BYTES) {
+        fail(
+          `${this.archiveName}: corrupt tar header at byte ${this.offset}: a long-name / pax ` +
+            `record of ${size} bytes (at most ${MAX_META_BYTES})`,
+        );
+      }
       this.meta = { kind: flag, parts: [] };
     } else {
       const type =
@@ -165,14 +182,15 @@ function parseOctal(b: Uint8Array, start: number, length: number): number {
 }
 
 /** Size field: octal, or GNU base-256 (high bit set) for entries over 8 GB. */
-function parseSize(h: Uint8Array): number {
+function parseSize(h: Uint8Array, archiveName: string): number {
   if (h[124] & 0x80) {
     let v = h[124] & 0x7f;
     for (let i = 125; i < 136; i++) v = v * 256 + h[i];
     return v;
   }
   const v = parseOctal(h, 124, 12);
-  if (v < 0) fail(`corrupt tar header: size field "${text(h, 124, 12)}" is not octal`);
+  if (v < 0)
+    fail(`${archiveName}: corrupt tar header: size field "${text(h, 124, 12)}" is not octal`);
   return v;
 }
 

@@ -1,7 +1,8 @@
-// Memorization–dilation measures of one model state (seed002 §1b, nc-metrics §2.9): everything the
-// seed's per-epoch log has, per split. NC1–NC4 and the repository's md_* measures come from the
-// metrics library (float64 host path); this module adds the decisions (accuracies, ECE) and the
-// memorization / dilation distances with their scale-free forms (memorization.ts).
+// Memorization–dilation measures of one model state (docs/memorization-dilation.md §4,
+// docs/metrics.md §2.9): everything the seed's per-epoch log has, per split. NC1–NC4 and the
+// repository's md_* measures come from the metrics library (float64 host path); this module adds
+// the decisions (accuracies, ECE) and the memorization / dilation distances with their scale-free
+// forms (memorization.ts).
 import { computeMetricsFromArrays, type MetricKey, type MetricValue } from '../metrics';
 import { rowSource, toRows, type RowSource } from '../metrics/hostmatrix';
 import { ece15 } from '../metrics/md';
@@ -41,6 +42,13 @@ export interface MdInput {
   b?: ArrayLike<number> | null;
   /** pseudo-inverse rank threshold passed to the metrics library */
   pinvRtol?: number;
+  /**
+   * The four-class (latent-class) problem: the number of original classes (2). Labels ≥ this are
+   * latent copies (label = original + latentOf), every one of their samples "corrupted" by
+   * construction; the clean means and the memorization / dilation measures are then per original
+   * class, and the test accuracy also gets a merged form (a latent copy counts as its class).
+   */
+  latentOf?: number;
 }
 
 export type MdKey = MetricKey | MdExtraKey;
@@ -58,6 +66,8 @@ export interface MdTestMeasures {
   n_samples: number;
   /** net accuracy against the true labels (fraction) */
   accuracy: number;
+  /** four-class problem: accuracy with a prediction of a latent copy counted as its class; else null */
+  accuracy_merged: number | null;
   /** 15-bin ECE against the true labels (the repo's ece_metric_test) */
   ece15: number;
   /** per-class mean of the test features (oracle test_means) */
@@ -74,9 +84,11 @@ export interface MdMeasures {
   test: MdTestMeasures | null;
   md_train_all: MdBlock;
   md_train_fit: MdBlock | null;
+  /** the four-class problem's number of original classes, else null */
+  latentOf: number | null;
 }
 
-/** Library keys measured on every block: NC1–NC4 and the repository's md_* (nc-metrics §2.9). */
+/** Library keys measured on every block: NC1–NC4 and the repository's md_* (docs/metrics.md §2.9) */
 export const MD_LIBRARY_KEYS: readonly MetricKey[] = [
   'counts',
   'class_means',
@@ -119,6 +131,7 @@ interface Prepared {
   b: Float64Array | null;
   dec: Decisions;
   test: { H: RowSource; y: Int32Array; dec: Decisions } | null;
+  latentOf: number | null;
 }
 
 export async function measureMd(input: MdInput): Promise<MdMeasures> {
@@ -133,6 +146,7 @@ export async function measureMd(input: MdInput): Promise<MdMeasures> {
     test: p.test && input.test ? await testMeasures(p, input.test) : null,
     md_train_all: full,
     md_train_fit: inFit && fit!.includes(1) ? await mdBlock(p, input, inFit) : null,
+    latentOf: p.latentOf,
   };
 }
 
@@ -170,20 +184,85 @@ async function mdBlock(
   const pred = rows ? Int32Array.from(rows, (i) => p.dec.pred[i]) : p.dec.pred;
   values.md_ece15_train = ece15(conf, pred, y);
 
-  const clean = cleanMeansOf(lib, p.K, values);
+  const K0 = input.latentOf;
+  if (K0) latentCleanStats(H, y, yo, K0, values, undefinedReasons);
+  const clean = K0
+    ? {
+        means: values.md_uncorrupted_means as number[][] | null,
+        reason: undefinedReasons.md_uncorrupted_means,
+      }
+    : cleanMeansOf(lib, p.K, values);
   const md = memorizationDilation({
-    K: p.K,
+    K: K0 ?? p.K,
     H,
     labels: y,
     originalLabels: yo,
     cleanMeans: clean.means,
     cleanStd: (values.md_uncorrupted_stds as number[] | null | undefined) ?? null,
-    corruptionBias: (values.md_corruption_bias as number[][] | null | undefined) ?? null,
+    corruptionBias: K0
+      ? null
+      : ((values.md_corruption_bias as (number[] | null)[] | null | undefined) ?? null),
     reason: clean.reason,
   });
+  if (K0) md.undefinedReasons.md_corruption_bias_rel = LATENT_BIAS_REASON;
   Object.assign(values, md.values);
   Object.assign(undefinedReasons, md.undefinedReasons);
   return { n_samples: y.length, n_corrupted: nCorrupted, values, undefinedReasons };
+}
+
+const LATENT_BIAS_REASON =
+  'four-class problem: no sample labelled 0 or 1 belongs to another class, and a latent class holds only moved samples, so the corruption bias (corrupted samples against their own label’s mean) has nothing to compare';
+
+/**
+ * The four-class problem's clean statistics, per ORIGINAL class c < K0: the latent classes
+ * (labels ≥ K0) hold only moved samples, so the library's per-label clean means are undefined
+ * for them by construction. Here the clean mean of class c is the mean of the samples still
+ * labelled c, and the dilation their spread around it (Nguyen et al. 2023, latent-class appendix).
+ */
+function latentCleanStats(
+  H: RowSource,
+  y: Int32Array,
+  yo: Int32Array,
+  K0: number,
+  values: MdBlock['values'],
+  reasons: MdBlock['undefinedReasons'],
+): void {
+  const d = H.cols;
+  const sums = Array.from({ length: K0 }, () => new Float64Array(d));
+  const n = new Array<number>(K0).fill(0);
+  for (let i = 0; i < H.rows; i++) {
+    if (y[i] !== yo[i] || yo[i] >= K0) continue;
+    const h = H.row(i);
+    for (let j = 0; j < d; j++) sums[yo[i]][j] += h[j];
+    n[yo[i]]++;
+  }
+  const empty = n.findIndex((c) => c === 0);
+  if (empty >= 0) {
+    const why = `four-class problem: original class ${empty} has no sample left with its own label (all were moved to its latent copy)`;
+    values.md_uncorrupted_means = values.md_uncorrupted_stds = null;
+    reasons.md_uncorrupted_means = reasons.md_uncorrupted_stds = why;
+    return;
+  }
+  const means = sums.map((s, c) => Array.from(s, (v) => v / n[c]));
+  const dist: number[][] = means.map(() => []);
+  for (let i = 0; i < H.rows; i++) {
+    if (y[i] !== yo[i] || yo[i] >= K0) continue;
+    const h = H.row(i);
+    const m = means[yo[i]];
+    let q = 0;
+    for (let j = 0; j < d; j++) q += (h[j] - m[j]) ** 2;
+    dist[yo[i]].push(Math.sqrt(q));
+  }
+  const std = dist.map((v) => {
+    const mean = v.reduce((a, x) => a + x, 0) / v.length;
+    return Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / v.length);
+  });
+  values.md_uncorrupted_means = means;
+  values.md_uncorrupted_stds = std;
+  delete reasons.md_uncorrupted_means;
+  delete reasons.md_uncorrupted_stds;
+  values.md_corruption_bias = null;
+  reasons.md_corruption_bias = LATENT_BIAS_REASON;
 }
 
 /**
@@ -226,10 +305,16 @@ async function testMeasures(p: Prepared, set: MdTestSet): Promise<MdTestMeasures
     TEST_LIBRARY_KEYS,
   );
   let hit = 0;
-  for (let i = 0; i < t.y.length; i++) if (t.dec.pred[i] === t.y[i]) hit++;
+  let merged = 0;
+  const K0 = p.latentOf;
+  for (let i = 0; i < t.y.length; i++) {
+    if (t.dec.pred[i] === t.y[i]) hit++;
+    if (K0 && t.dec.pred[i] % K0 === t.y[i]) merged++;
+  }
   return {
     n_samples: t.y.length,
     accuracy: hit / t.y.length,
+    accuracy_merged: K0 ? merged / t.y.length : null,
     ece15: ece15(t.dec.conf, t.dec.pred, t.y),
     class_means: (lib.values.class_means as number[][] | null) ?? null,
     class_dist_std: (lib.values.md_class_dist_std as number[] | null) ?? null,
@@ -277,7 +362,10 @@ function prepare(input: MdInput): Prepared {
       dec: decide(logitsOf(input.test.logits, tH.rows, 'test.logits'), tH, W, b),
     };
   }
-  return { K, H, y, yo, fit, W, b, dec, test };
+  const latentOf = input.latentOf ?? null;
+  if (latentOf !== null && !(Number.isInteger(latentOf) && latentOf >= 2 && 2 * latentOf === K))
+    throw new Error(`latentOf must be half of K = ${K} (the original classes), got ${latentOf}`);
+  return { K, H, y, yo, fit, W, b, dec, test, latentOf };
 }
 
 function labelsOf(v: ArrayLike<number>, N: number, K: number, what: string): Int32Array {

@@ -1,10 +1,10 @@
-// Memorization and dilation (seed002 §1b B, E): the distances of samples to the clean mean of
-// their ORIGINAL class. The metrics library gives the clean means and the clean spread
-// (md_uncorrupted_means, md_uncorrupted_stds); what it lacks is the mean distance of corrupted
-// samples (memorization), the mean distance of clean samples, and the scale-free forms.
+// Memorization and dilation (docs/memorization-dilation.md §4.2): the distances of samples to the
+// clean mean of their ORIGINAL class. The metrics library gives the clean means and the clean
+// spread (md_uncorrupted_means, md_uncorrupted_stds); what it lacks is the mean distance of
+// corrupted samples (memorization), the mean distance of clean samples, and the scale-free forms.
 import type { RowSource } from '../metrics/hostmatrix';
 
-/** The keys this module adds to nc-metrics §2.9 (per class c unless the name ends in _avg). */
+/** The keys this module adds to docs/metrics.md §2.9 (per class c unless named …_avg). */
 export const MD_EXTRA_KEYS = [
   'md_n_corrupted',
   'md_memorization_sum',
@@ -25,7 +25,7 @@ export const MD_EXTRA_KEYS = [
 
 export type MdExtraKey = (typeof MD_EXTRA_KEYS)[number];
 
-export type MdExtraValue = number | (number | null)[] | number[][] | null;
+export type MdExtraValue = number | (number | null)[] | (number[] | null)[] | number[][] | null;
 
 export interface MemorizationInput {
   K: number;
@@ -38,8 +38,8 @@ export interface MemorizationInput {
   cleanMeans: number[][] | null;
   /** population std of the clean distances per class (md_uncorrupted_stds) */
   cleanStd: number[] | null;
-  /** md_corruption_bias (K × (K−1)) or null */
-  corruptionBias: number[][] | null;
+  /** md_corruption_bias (K × (K−1)) or null; a row is null for a class without corrupted samples */
+  corruptionBias: (number[] | null)[] | null;
   /** why cleanMeans is null */
   reason?: string;
 }
@@ -158,7 +158,7 @@ export function memorizationDilation(inp: MemorizationInput): MemorizationResult
   put(
     'md_corruption_bias_rel',
     inp.corruptionBias && sep !== null
-      ? inp.corruptionBias.map((row) => row.map((v) => v / sep))
+      ? inp.corruptionBias.map((row) => (row ? row.map((v) => v / sep) : null))
       : null,
     sep === null ? noSep : 'md_corruption_bias is undefined',
   );

@@ -22,6 +22,8 @@ export interface NetMdInput {
   /** K × dim product of the head */
   W: number[][];
   b: number[] | null;
+  /** the four-class problem: number of original classes (labels ≥ it are latent copies) */
+  latentOf?: number;
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
@@ -55,9 +57,16 @@ export async function measureNetMd(
       : null,
     W: input.W,
     b: input.b,
+    latentOf: input.latentOf,
   });
   return flatten(m);
 }
+
+const LATENT_CLEAN_KEYS = [
+  'md_uncorrupted_means',
+  'md_uncorrupted_stds',
+  'md_corruption_bias',
+] as const;
 
 /** md_train_all's extra keys as they are, split accuracies as md_<field>_<split>. */
 export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record<string, string> } {
@@ -68,6 +77,15 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record
     values[key] = (block.values[key] ?? null) as MetricsRecord[string];
     const reason = block.undefinedReasons[key];
     if (reason) reasons[key] = reason;
+  }
+  // The four-class problem's clean statistics are per original class (measures.ts); they replace
+  // the per-label ones, which are undefined for the latent classes by construction.
+  if (m.latentOf !== null) {
+    for (const key of LATENT_CLEAN_KEYS) {
+      values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+      const reason = block.undefinedReasons[key];
+      if (reason) reasons[key] = reason;
+    }
   }
   const splits: [string, SplitAccuracy | null][] = [
     ['train', m.train_fit ?? m.train_all],
@@ -80,6 +98,7 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record
   values.md_test_accuracy = m.test ? m.test.accuracy : null;
   values.md_test_ece15 = m.test ? m.test.ece15 : null;
   if (!m.test) reasons.md_test_accuracy = reasons.md_test_ece15 = 'no test samples';
+  if (m.test?.accuracy_merged != null) values.md_test_accuracy_merged = m.test.accuracy_merged;
   return { values, reasons };
 }
 

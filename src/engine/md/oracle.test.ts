@@ -1,5 +1,5 @@
 // The memorization–dilation measures on the seed-002 reference run's final state
-// (../shared/oracles/md/ref_md_<loss>_final_features.json) against the run's epoch-30 record
+// (test/oracles/md/ref_md_<loss>_final_features.json) against the run's epoch-30 record
 // (ref_md_<loss>.json). Expected numbers are read from the oracle files at run time.
 //
 // Tolerances (both from metrics/metric_vectors.json, the project's definitions):
@@ -13,12 +13,12 @@
 // Fields of the epoch record that the fixture cannot reproduce, and why:
 // - nc_repo.NC1_collapse_metric, NC1_post_logits, NC3_WH_relation_metric, trace_Sigma_W,
 //   trace_Sigma_B: the repository divides the class sums by hard-coded clean class counts
-//   (seed002 §1b C, bug B3: 5923/6742 instead of the noisy-label counts 5958/6707), so its class
-//   means are mis-scaled by ±0.6 %. We implement the intended per-label counts; the oracle gives the
-//   true-count NC1 and traces in md_train_*.{NC1_true_counts, trace_Sigma_*_true_counts}, compared
-//   below. Our md_nc1_logits_pinv and nc3_wh_etf_error have no true-count counterpart in the oracle.
+//   (docs/memorization-dilation.md §8: 5923/6742 instead of the noisy-label counts 5958/6707),
+//   so its class means are mis-scaled by ±0.6 %. We implement the intended per-label counts; the
+//   oracle gives the true-count NC1 and traces in md_train_*.{NC1_true_counts,
+//   trace_Sigma_*_true_counts}, compared below. Our md_nc1_logits_pinv and nc3_wh_etf_error have no true-count counterpart in the oracle.
 //   (Outside the suite, a float64 re-computation with the hard-coded divisors reproduces all five
-//   repo values to ≤ 4e-5 relative, float32 level, so the difference is B3 and nothing else.)
+//   repo values to ≤ 4e-5 relative, float32 level, so the difference is those divisors and nothing else.)
 // - val_loss_repo: the training loss (CE / LS) is the trainer's, not a measure of this module.
 // - train_loss_running, train_top1_running: running means over the epoch's mini-batches, taken
 //   while the weights changed; lr, seconds_*: schedule and timing.
@@ -93,7 +93,7 @@ const F32 = tolerances.float32_browser_default;
 const LOSSES = ['CE', 'LS'] as const;
 const FINAL_EPOCH = 30;
 
-/** oracle md_train_* field → our key (same definition; see memorization.ts and nc-metrics §2.9) */
+/** oracle md_train_* field → our key (same definition; memorization.ts, docs/metrics.md §2.9) */
 const BLOCK_FIELDS: [string, MdKey][] = [
   ['means', 'class_means'],
   ['variances', 'md_class_dist_var'],

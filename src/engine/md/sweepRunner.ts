@@ -1,6 +1,6 @@
-// The noise sweep of seed 002 (§1a, the dilation-against-memorization figure): one run per
-// (loss, η, seed) from a base network config, each measured once at its end, reduced to
-// memorization, dilation and test accuracy, and aggregated by sweep.ts.
+// The noise sweep of seed 002 (docs/memorization-dilation.md §6; the dilation-against-memorization
+// figure): one run per (loss, η, seed) from a base network config, each measured once at its end,
+// reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts.
 import type { BackendInfo } from '../backend';
 import { LOSSES, netConfigSchema, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';

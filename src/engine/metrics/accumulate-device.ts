@@ -1,5 +1,5 @@
-// Streaming accumulation on a tfjs backend (float32), nc-metrics §5.2–5.4: every batch is shifted
-// by r (the mean of the first batch) and reduced on the device to small per-class partials
+// Streaming accumulation on a tfjs backend (float32; docs/metrics.md §5.2–5.4): every batch is
+// shifted by r (the mean of the first batch) and reduced on the device to small per-class partials
 // (K×d sums and sums of squares, a rows×rows projected scatter, per-sample decisions); the host
 // merges them in float64. No d×d tensor is created unless sigma_w is explicitly requested; reads
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.

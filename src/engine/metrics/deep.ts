@@ -1,5 +1,5 @@
-// Per-layer metrics through a bias-free linear stack (nc-metrics §2.8). Layer statistics follow
-// from the layer-0 ones: μ^{(l)} = T_l μ, Σ_W^{(l)} = T_l Σ_W T_lᵀ with T_l = W_l⋯W_1, so no
+// Per-layer metrics through a bias-free linear stack (docs/metrics.md §2.8). Layer statistics
+// follow from the layer-0 ones: μ^{(l)} = T_l μ, Σ_W^{(l)} = T_l Σ_W T_lᵀ with T_l = W_l⋯W_1, so no
 // extra pass over the data is needed; the within-class K×K matrix of layer l comes from projecting
 // the layer-0 residuals on the rows R_l = M̃_l T_l.
 import {

@@ -1,19 +1,20 @@
 // Test-only: shared body of the device-path oracle tests (one test file per tfjs backend).
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, computeMetrics } from './index';
 import { compareValue, type Tolerance } from './compare';
 import type { OracleCase, OracleFile } from './oracle';
 import { oracleToTensors } from './oracle-tensors';
+import { readOracle } from '../testing/oracles';
 
-const ORACLE = new URL('../../../../shared/oracles/metrics/metric_vectors.json', import.meta.url);
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
 
 export function describeOracleOnDevice(backend: string): void {
-  const file = JSON.parse(readFileSync(ORACLE, 'utf8')) as OracleFile & {
-    tolerance: Record<'float32_browser_default' | 'float32_large_offset_cases', Tolerance>;
-  };
+  const file = readOracle<
+    OracleFile & {
+      tolerance: Record<'float32_browser_default' | 'float32_large_offset_cases', Tolerance>;
+    }
+  >('metrics/metric_vectors.json');
   const tolFor = (c: OracleCase): Tolerance =>
     c.name.includes('offset')
       ? file.tolerance.float32_large_offset_cases

@@ -5,7 +5,7 @@ import type { MetricSet } from './keys';
 import type { Rows } from './linalg';
 import { DEFAULT_PINV_RTOL, runPipeline } from './pipeline';
 import type { MetricsInput, MetricsResult } from './types';
-import { validateShapes } from './validate';
+import { MetricsInputError, validateShapes } from './validate';
 
 export const DEFAULT_BATCH_SIZE = 4096;
 
@@ -16,7 +16,7 @@ async function hostRows(W: tf.Tensor2D | number[][]): Promise<Rows> {
   return Array.from({ length: m }, (_, i) => Float64Array.from(flat.subarray(i * n, (i + 1) * n)));
 }
 
-/** nc-metrics §5.1: some mobile GPUs fall back to float16 render targets. */
+/** docs/metrics.md §5.1: some mobile GPUs fall back to float16 render targets. */
 function webglFloat32(): boolean {
   try {
     return tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');
@@ -31,7 +31,7 @@ export async function computeMetrics(
 ): Promise<MetricsResult> {
   const { features, labels, K } = input;
   if (features.rank !== 2)
-    throw new Error(`features must be a rank-2 tensor, got rank ${features.rank}`);
+    throw new MetricsInputError(`features must be a rank-2 tensor, got rank ${features.rank}`);
   const [N, d] = features.shape;
   const Wshape: [number, number] | null = input.W
     ? Array.isArray(input.W)
@@ -54,7 +54,8 @@ export async function computeMetrics(
   });
   if (input.testLabels) {
     for (const v of input.testLabels)
-      if (!(v >= 0 && v < K)) throw new Error(`testLabels value ${v} is outside 0..${K - 1}`);
+      if (!(v >= 0 && v < K))
+        throw new MetricsInputError(`testLabels value ${v} is outside 0..${K - 1}`);
   }
   const batchSize = Math.max(1, Math.floor(input.batchSize ?? DEFAULT_BATCH_SIZE));
   const acc = new DeviceAccumulator({

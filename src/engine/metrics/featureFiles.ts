@@ -2,7 +2,9 @@
 // (.npy or JSON arrays) and of metric_vectors.json-style case files, shared by the metrics CLI
 // and the browser's feature mode. Every error names the file and the problem.
 import { readNpy, type NpyArray } from './npy';
-import { isOracleFile, type OracleCase } from './oracle';
+import { parseCaseFile } from './caseFile';
+import type { OracleCase } from './oracle';
+import { MAX_CLASSES } from './validate';
 import type { ArrayMetricsInput, DenseMatrix } from './types';
 
 /** A file's name (a path on the command line) and its bytes. */
@@ -201,6 +203,8 @@ export function featureFilesToInput(set: FeatureFileSet): {
   if (set.K !== undefined) {
     if (!Number.isInteger(set.K) || set.K < 1)
       throw new FeatureFileError(`K must be a positive integer, got ${set.K}`);
+    if (set.K > MAX_CLASSES)
+      throw new FeatureFileError(`K = ${set.K} is more than the class limit ${MAX_CLASSES}`);
     K = set.K;
     whyK = 'as given';
     if (W && set.weights && W.rows !== K)
@@ -210,8 +214,23 @@ export function featureFilesToInput(set: FeatureFileSet): {
   } else if (W && set.weights) {
     K = W.rows;
     whyK = `from the rows of ${set.weights.name}`;
+    if (K > MAX_CLASSES)
+      throw new FeatureFileError(
+        `${label('weights', set.weights)}: ${K} rows (classes), more than the class limit ${MAX_CLASSES}`,
+      );
   } else {
-    K = labels.reduce((a, v) => Math.max(a, v), 0) + 1;
+    // The largest label sets K: checked against the class limit before anything is sized from it.
+    let top = 0;
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] >= MAX_CLASSES) {
+        throw new FeatureFileError(
+          `${label('labels', set.labels)}: entry ${i} = ${labels[i]} is beyond the class limit ` +
+            `(labels 0..${MAX_CLASSES - 1}); check the labels, or give K`,
+        );
+      }
+      top = Math.max(top, labels[i]);
+    }
+    K = top + 1;
     whyK = 'from the largest label';
   }
   checkLabelRange(labels, K, label('labels', set.labels), whyK);
@@ -262,16 +281,19 @@ export function featureFilesToInput(set: FeatureFileSet): {
 /** The cases of a metric_vectors.json-style file, each with its name (or case_<i>). */
 export function readCaseFile(file: NamedBytes): { name: string; case: OracleCase }[] {
   const doc = parseJson(file, file.name);
-  if (!isOracleFile(doc)) {
+  const isCaseShaped = typeof doc === 'object' && doc !== null && 'cases' in doc;
+  if (!isCaseShaped) {
     throw new FeatureFileError(
       `${file.name}: expected {"cases": [...]} (metric_vectors.json format) or a .npy features file`,
     );
   }
-  if (doc.cases.length === 0) throw new FeatureFileError(`${file.name}: "cases" is empty`);
-  return doc.cases.map((c, i) => ({
-    name: typeof c?.name === 'string' ? c.name : `case_${i}`,
-    case: c,
-  }));
+  let cases: OracleCase[];
+  try {
+    cases = parseCaseFile(doc, file.name);
+  } catch (e) {
+    throw new FeatureFileError((e as Error).message);
+  }
+  return cases.map((c, i) => ({ name: c.name ?? `case_${i}`, case: c }));
 }
 
 /**

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { solveGofX } from './gof';
+import { readOracle } from '../testing/oracles';
 
 const UFM = ['balanced_M1_nobias', 'balanced_M3_bias', 'imbalanced_M1', 'imbalanced_M3'];
 
@@ -21,11 +21,7 @@ const phi = (x: number, M: number) => (M * x ** (M - 1)) / (1 + x ** M) ** 2;
 describe('solveGofX', () => {
   for (const name of UFM) {
     it(`reproduces the closed-form b and x_k of the UFM oracle ${name}`, () => {
-      const url = new URL(
-        `../../../../shared/oracles/ufm/ref_ufm_${name}_it5000.json`,
-        import.meta.url,
-      );
-      const o = JSON.parse(readFileSync(url, 'utf8')) as UfmOracle;
+      const o = readOracle<UfmOracle>(`ufm/ref_ufm_${name}_it5000.json`);
       const cf = o.closed_form;
       const n = o.config.num_class_samples;
       const { b, x } = solveGofX(n, cf.N, cf.lambda_W, cf.lambda_H, cf.M);

@@ -1,5 +1,6 @@
-// GOF targets of imbalanced bias-free MSE deep linear heads (Dang et al. 2023; nc-metrics §2.7,
-// seed000 spec §C.3). The scalar root solver lives here so the UFM theory module shares it.
+// GOF targets of imbalanced bias-free MSE deep linear heads (Dang et al. 2023; docs/metrics.md
+// §2.7, docs/deep-linear-theory.md §3). The scalar root solver lives here so the UFM theory module
+// shares it.
 import { diagTarget, gram, normalisedDistance, serr, type Rows } from './linalg';
 
 function phi(x: number, M: number): number {

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METRIC_KEYS, computeMetricsFromArrays } from './index';
 import { compareValue } from './compare';
 import { oracleToArrays, type OracleFile } from './oracle';
+import { readOracle } from '../testing/oracles';
 
-const ORACLE = new URL('../../../../shared/oracles/metrics/metric_vectors.json', import.meta.url);
-const file = JSON.parse(readFileSync(ORACLE, 'utf8')) as OracleFile & {
-  tolerance: { float64_reimplementation: { rtol: number; atol: number } };
-};
+const file = readOracle<
+  OracleFile & { tolerance: { float64_reimplementation: { rtol: number; atol: number } } }
+>('metrics/metric_vectors.json');
 const tol = file.tolerance.float64_reimplementation;
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
 

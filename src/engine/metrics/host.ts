@@ -4,7 +4,7 @@ import { rowSource, toRows } from './hostmatrix';
 import type { MetricSet } from './keys';
 import { DEFAULT_PINV_RTOL, runPipeline } from './pipeline';
 import type { ArrayMetricsInput, MetricsResult } from './types';
-import { toInt32Labels, validateShapes } from './validate';
+import { MetricsInputError, toInt32Labels, validateShapes } from './validate';
 
 export async function computeMetricsFromArrays(
   input: ArrayMetricsInput,
@@ -36,7 +36,7 @@ export async function computeMetricsFromArrays(
   if (testLabels)
     for (const v of testLabels)
       if (!(v >= 0 && v < input.K))
-        throw new Error(`testLabels value ${v} is outside 0..${input.K - 1}`);
+        throw new MetricsInputError(`testLabels value ${v} is outside 0..${input.K - 1}`);
   const acc = new HostAccumulator({
     K: input.K,
     features: input.features,

@@ -1,4 +1,5 @@
 // Uniform row access to host matrices given as nested arrays or row-major dense buffers.
+import { MetricsInputError } from './validate';
 import type { DenseMatrix, HostMatrix } from './types';
 import type { Rows } from './linalg';
 
@@ -17,7 +18,9 @@ export function rowSource(m: HostMatrix, what: string): RowSource {
   if (isDense(m)) {
     const { rows, cols, data } = m;
     if (data.length !== rows * cols) {
-      throw new Error(`${what}: data length ${data.length} does not match ${rows}×${cols}`);
+      throw new MetricsInputError(
+        `${what}: data length ${data.length} does not match ${rows}×${cols}`,
+      );
     }
     if (data instanceof Float64Array) {
       return { rows, cols, row: (i) => data.subarray(i * cols, (i + 1) * cols) };
@@ -32,7 +35,7 @@ export function rowSource(m: HostMatrix, what: string): RowSource {
   const cols = rows > 0 ? m[0].length : 0;
   for (let i = 0; i < rows; i++) {
     if (m[i].length !== cols)
-      throw new Error(`${what}: row ${i} has ${m[i].length} entries, expected ${cols}`);
+      throw new MetricsInputError(`${what}: row ${i} has ${m[i].length} entries, expected ${cols}`);
   }
   return { rows, cols, row: (i) => Float64Array.from(m[i]) };
 }

@@ -1,4 +1,4 @@
-// NC metrics module (reference/nc-metrics.md): public API.
+// NC metrics module (docs/metrics.md): public API.
 export { METRIC_KEYS, CHEAP_KEYS, RECOMMENDED_KEYS, resolveKeys, isMetricKey } from './keys';
 export type { MetricKey, MetricSet, InputCapabilities } from './keys';
 export type {

@@ -17,7 +17,7 @@ const base: InputCapabilities = {
 };
 
 describe('metric keys and sets', () => {
-  it('has the 79 distinct keys of nc-metrics §6.1', () => {
+  it('has the 79 distinct keys of docs/metrics.md §6.1', () => {
     expect(METRIC_KEYS.length).toBe(79);
     expect(new Set(METRIC_KEYS).size).toBe(79);
   });

@@ -1,4 +1,4 @@
-// The 79 metric keys of reference/nc-metrics.md §6.1 (exact JSON names, in spec order) and the
+// The 79 metric keys of docs/metrics.md §6.1 (exact JSON names, in spec order) and the
 // named metric sets.
 
 export const METRIC_KEYS = [
@@ -136,7 +136,7 @@ export const CHEAP_KEYS: readonly MetricKey[] = [
   'nc_bias_wmug_minus_b',
 ];
 
-/** reference/nc-metrics.md §5.8 recommended canonical set. */
+/** docs/metrics.md §5.8 recommended canonical set. */
 export const RECOMMENDED_KEYS: readonly MetricKey[] = [
   'nc1_pinv',
   'nc1_cdnv',
@@ -170,8 +170,8 @@ export interface InputCapabilities {
  * Keys requested by a set, in spec order.
  * - 'cheap': CHEAP_KEYS,  plus the …_test decisions when test data is given, gof_… when gof is
  *   given, deep_… when layers are given.
- * - 'core': §5.8 recommended set ∪ cheap, plus md_… with label-noise information and gnc2_…, unc3_…
- *   when K > d (many classes).
+ * - 'core': the recommended set of docs/metrics.md §5.8 ∪ cheap, plus md_… with label-noise
+ *   information and gnc2_…, unc3_… when K > d (many classes).
  * - 'full': every key except the d×d matrices sigma_w / sigma_b; keys the input cannot support are
  *   reported as null with a reason.
  * - an explicit list: exactly those keys (the only way to get sigma_w / sigma_b).

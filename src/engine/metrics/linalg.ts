@@ -134,12 +134,25 @@ export interface SymEig {
 export function symEig(S: Rows): SymEig {
   const n = S.length;
   if (n === 0) return { values: [], vectors: [] };
+  // A non-finite entry (overflow upstream) has no decomposition: NaN throughout, so every measure
+  // built on it is reported undefined with its reason (ml-matrix would crash on it).
+  let max = 0;
+  for (const row of S) for (const v of row) max = Math.max(max, Math.abs(v));
+  if (!Number.isFinite(max)) {
+    return {
+      values: new Array<number>(n).fill(NaN),
+      vectors: Array.from({ length: n }, () => new Float64Array(n).fill(NaN)),
+    };
+  }
+  // Scaled by a power of two (exact) to max |entry| ≈ 1, so QL's intermediate products cannot
+  // overflow or underflow for any representable input; the eigenvalues are scaled back.
+  const scale = max > 0 ? 2 ** -Math.round(Math.log2(max)) : 1;
   // symmetrise exactly: accumulated scatter matrices can differ in the last bit across the diagonal
   const sym = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => 0.5 * (S[i][j] + S[j][i])),
+    Array.from({ length: n }, (_, j) => 0.5 * (S[i][j] * scale + S[j][i] * scale)),
   );
   const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
+  const vals = evd.realEigenvalues.map((v) => v / scale);
   const V = evd.eigenvectorMatrix;
   const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
   return {

@@ -1,4 +1,4 @@
-// Memorization–Dilation repository measures (julilien; nc-metrics §2.9).
+// Memorization–Dilation repository measures (Nguyen et al. 2023's code; docs/metrics.md §2.9).
 import { REL_ZERO, dot, norm, sub, type Rows } from './linalg';
 
 /** Population variance / std over {i: y_i = c} of ‖h_i − μ_c‖, per non-empty class (two-pass). */
@@ -65,7 +65,8 @@ export interface LabelNoiseMeasures {
   uncorruptedMeans: number[][] | null;
   corruptedMeans: (number[] | null)[][];
   uncorruptedStds: number[] | null;
-  corruptionBias: number[][] | null;
+  /** Per class row; null for a class without corrupted samples (get_dot_product_bias). */
+  corruptionBias: (number[] | null)[] | null;
   uncorruptedReason?: string;
   biasReason?: string;
 }
@@ -101,7 +102,8 @@ export function labelNoiseMeasures(
     out.uncorruptedReason = `class ${noClean[0]} has no uncorrupted sample`;
   }
   const scale = Math.max(...classes.map((c) => norm(rel[c])), 0);
-  const bias: number[][] = [];
+  const bias: (number[] | null)[] = [];
+  const noCorrupted: number[] = [];
   for (const c of classes) {
     let n = 0;
     const s = new Float64Array(ref.length);
@@ -112,8 +114,10 @@ export function labelNoiseMeasures(
       for (let j = 0; j < s.length; j++) s[j] += src[j];
     }
     if (n === 0) {
-      out.biasReason = `class ${c} has no corrupted sample`;
-      return out;
+      // Only this row is undefined: the other classes' biases do not depend on it.
+      noCorrupted.push(c);
+      bias.push(null);
+      continue;
     }
     const off = sub(
       s.map((v) => v / n),
@@ -131,6 +135,10 @@ export function labelNoiseMeasures(
       row.push(dot(off, dir) / dn);
     }
     bias.push(row);
+  }
+  if (noCorrupted.length === classes.length) {
+    out.biasReason = 'no class has a corrupted sample';
+    return out;
   }
   out.corruptionBias = bias;
   return out;

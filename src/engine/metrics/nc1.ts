@@ -1,4 +1,4 @@
-// NC1: within-class variability collapse (nc-metrics §2.1), in the K×K projected form.
+// NC1: within-class variability collapse (docs/metrics.md §2.1), in the K×K projected form.
 import { REL_ZERO, quadForm, symEig, type Rows } from './linalg';
 
 export interface PinvResult {

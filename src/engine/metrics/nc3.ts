@@ -1,4 +1,4 @@
-// NC3: self-duality between classifier rows and class means (nc-metrics §2.3).
+// NC3: self-duality between classifier rows and class means (docs/metrics.md §2.3).
 import { dot, mean, variance, type Rows } from './linalg';
 import type { RowGeometry } from './nc2';
 

@@ -1,4 +1,5 @@
-// NC4: agreement of the network's decisions with the nearest-class-centre rule (nc-metrics §2.4).
+// NC4: agreement of the network's decisions with the nearest-class-centre rule
+// (docs/metrics.md §2.4).
 import type { Decisions } from './types';
 
 export interface DecisionRates {

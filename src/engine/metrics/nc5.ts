@@ -1,4 +1,4 @@
-// Global-mean relations: the bias relation ‖Wμ_G ± b‖ (nc-metrics §2.5) and NC5 ID/OoD
+// Global-mean relations: the bias relation ‖Wμ_G ± b‖ (docs/metrics.md §2.5) and NC5 ID/OoD
 // orthogonality (§2.6).
 import { REL_ZERO, dot, norm, type Rows } from './linalg';
 

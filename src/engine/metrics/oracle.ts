@@ -1,5 +1,6 @@
-// Test/CLI helpers for the metric_vectors.json format (reference/nc-metrics.md §6). No expected
+// Test/CLI helpers for the metric_vectors.json format (docs/metrics.md §6). No expected
 // numbers live here: they are read from the oracle file at run time.
+import { MetricsInputError } from './validate';
 import type { ArrayMetricsInput, GofParams, MetricValue } from './types';
 
 export interface OracleCaseInputs {
@@ -44,7 +45,7 @@ export function gofFromOracle(g: OracleCaseInputs['gof']): GofParams | null {
 export function oracleToArrays(c: OracleCase): ArrayMetricsInput {
   const inp = c.inputs;
   if (!inp || typeof inp.K !== 'number' || !Array.isArray(inp.H) || !Array.isArray(inp.y)) {
-    throw new Error(
+    throw new MetricsInputError(
       `case "${c.name ?? '?'}": inputs need K (number), H (N×d array) and y (labels)`,
     );
   }

@@ -69,12 +69,19 @@ class Sink {
   want(...keys: MetricKey[]): boolean {
     return keys.some((k) => this.wanted.has(k));
   }
-  /** store v; a null (or non-finite) value needs a reason */
+  /**
+   * store v; a null value needs a reason. A value holding NaN or ±Infinity (overflow on huge
+   * inputs, which a number or JSON cannot carry) is stored as undefined with that reason, so it
+   * is never confused with a measure undefined by design.
+   */
   put(k: MetricKey, v: MetricValue | undefined, reason?: string): void {
     if (!this.wanted.has(k)) return;
-    if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) {
+    if (v === null || v === undefined) {
       this.values[k] = null;
       this.undefinedReasons[k] = reason ?? 'undefined for this input';
+    } else if (hasNonFinite(v)) {
+      this.values[k] = null;
+      this.undefinedReasons[k] = NOT_FINITE;
     } else {
       this.values[k] = v;
     }
@@ -83,6 +90,23 @@ class Sink {
   nullAll(keys: readonly MetricKey[], reason: string): void {
     for (const k of keys) if (this.wanted.has(k) && !(k in this.values)) this.put(k, null, reason);
   }
+}
+
+const NOT_FINITE =
+  'not a finite number: the computation overflowed (inputs too large in magnitude for its ' +
+  'precision; float32 engines hold |x| < 3.4e38)';
+
+const MOMENTS_OVERFLOW =
+  'not computed: the class means or second moments of the features overflowed (inputs too ' +
+  'large in magnitude for the precision; float32 engines hold |x| < 3.4e38, squares < 3.4e38)';
+
+/** Whether a value holds NaN or ±Infinity anywhere (null entries are allowed). */
+function hasNonFinite(v: MetricValue | number[] | null): boolean {
+  if (v === null) return false;
+  if (typeof v === 'number') return !Number.isFinite(v);
+  return (v as (number | null | MetricValue)[]).some((x) =>
+    typeof x === 'number' ? !Number.isFinite(x) : hasNonFinite(x as MetricValue),
+  );
 }
 
 const arr = (v: ArrayLike<number>): number[] => Array.from(v);
@@ -159,6 +183,12 @@ export async function runPipeline(
   };
   if (Ke < 2) {
     out.nullAll(keys, FEW);
+    return finish(out, keys, diagnostics);
+  }
+  if (![traceSw, traceSb, ...globalMean].every(Number.isFinite)) {
+    // Every further measure is built on these moments: each would be NaN, or worse, a NaN read
+    // as "zero" by a rank or degeneracy test and reported with a wrong reason.
+    out.nullAll(keys, MOMENTS_OVERFLOW);
     return finish(out, keys, diagnostics);
   }
 

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, computeMetricsFromArrays, type MetricsResult } from './index';
 import { compareValue, type Tolerance } from './compare';
+import { readOracle } from '../testing/oracles';
 
-const ORACLE = new URL('../../../../shared/oracles/metrics/metric_vectors.json', import.meta.url);
-const TOL = (JSON.parse(readFileSync(ORACLE, 'utf8')) as { tolerance: Record<string, Tolerance> })
+const TOL = readOracle<{ tolerance: Record<string, Tolerance> }>('metrics/metric_vectors.json')
   .tolerance.float32_browser_default;
 
 // multi-batch but small enough for CI: 5 batches of 500 rows; B·d > d², so a d×d tensor would

@@ -5,7 +5,13 @@ import type { MetricKey } from './keys';
 import type { Rows } from './linalg';
 
 export type MetricValue =
-  number | number[] | (number | null)[] | (number[] | null)[][] | number[][] | null;
+  | number
+  | number[]
+  | (number | null)[]
+  | (number[] | null)[]
+  | (number[] | null)[][]
+  | number[][]
+  | null;
 
 export interface GofParams {
   lambdaW: number;
@@ -35,7 +41,7 @@ export interface MetricsInput {
   gof?: GofParams | null;
   /** streaming batch size in rows (default 4096) */
   batchSize?: number;
-  /** pinv rank threshold on eigenvalues relative to the largest (default 1e-6, nc-metrics §5.5) */
+  /** pinv rank threshold on eigenvalues relative to the largest (1e-6; docs/metrics.md §5.5) */
   pinvRtol?: number;
 }
 
@@ -83,7 +89,7 @@ export interface MetricsResult {
 // ---------------------------------------------------------------------------------------------
 // Internal contract between accumulation (host or device) and finalisation.
 
-/** Pass 1: per-class first and second moments about a reference point r (nc-metrics §5.3). */
+/** Pass 1: per-class first and second moments about a reference point r (docs/metrics.md §5.3). */
 export interface ClassMoments {
   N: number;
   d: number;

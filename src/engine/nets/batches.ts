@@ -56,12 +56,53 @@ export function stepLr(lr: number, gamma: number, step: number, epoch: number): 
   return step > 0 ? lr * gamma ** Math.floor(epoch / step) : lr;
 }
 
-/** k rows of 0..n−1 without replacement (seeded, ascending); all rows when k is 0 or ≥ n. */
-export function sampleRows(n: number, k: number, seed: string): Int32Array {
+/**
+ * About k rows to measure (seeded, ascending; all rows when k is 0 or ≥ n), drawn per class in
+ * proportion to its size and with at least one row of every class present: the NC metrics need
+ * a mean for each class, so a small k (even 1) still measures K rows rather than dropping classes.
+ */
+export function sampleRows(labels: Int32Array, k: number, seed: string): Int32Array {
+  const n = labels.length;
   if (k === 0 || k >= n) return Int32Array.from({ length: n }, (_, i) => i);
-  const picked = shuffleInPlace(
-    createRng(seed),
-    Array.from({ length: n }, (_, i) => i),
-  ).slice(0, k);
+  const byClass = new Map<number, number[]>();
+  labels.forEach((y, i) => {
+    const rows = byClass.get(y);
+    if (rows) rows.push(i);
+    else byClass.set(y, [i]);
+  });
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  const quota = classQuotas(
+    classes.map((c) => (byClass.get(c) as number[]).length),
+    Math.max(k, classes.length),
+  );
+  const picked: number[] = [];
+  classes.forEach((c, j) => {
+    const rows = shuffleInPlace(createRng(`${seed}/${c}`), byClass.get(c) as number[]);
+    picked.push(...rows.slice(0, quota[j]));
+  });
   return Int32Array.from(picked.sort((a, b) => a - b));
+}
+
+/** Split `total` over classes of the given sizes: one each, the rest by largest remainder. */
+function classQuotas(sizes: number[], total: number): number[] {
+  const n = sizes.reduce((a, b) => a + b, 0);
+  const extra = total - sizes.length;
+  const rest = sizes.map((s) => s - 1);
+  const restSum = n - sizes.length;
+  const share = rest.map((r) => (restSum > 0 ? (r * extra) / restSum : 0));
+  const quota = share.map((s, j) => 1 + Math.min(rest[j], Math.floor(s)));
+  let left = total - quota.reduce((a, b) => a + b, 0);
+  const order = share
+    .map((s, j) => ({ j, frac: s - Math.floor(s) }))
+    .sort((a, b) => b.frac - a.frac || a.j - b.j);
+  for (let pass = 0; left > 0 && pass < 2; pass++) {
+    for (const { j } of order) {
+      if (left === 0) break;
+      if (quota[j] < sizes[j]) {
+        quota[j]++;
+        left--;
+      }
+    }
+  }
+  return quota;
 }

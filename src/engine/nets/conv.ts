@@ -4,7 +4,7 @@ import { fastMatMul } from '../fastMatMul';
 /**
  * How convolutions are computed; all three give the same numbers (to float32 rounding).
  * - `native`: tf.conv2d, whose gradient needs the Conv2DBackpropFilter kernel (webgl, webgpu
- *   and cpu have it; wasm does not, perf-notes.md).
+ *   and cpu have it; wasm does not, docs/backends.md §4).
  * - `forward-grads`: tf.conv2d with both gradients written as forward convolutions (and
  *   Conv2DBackpropInput for strided dx): what wasm runs. ResNet18 ×1/8, batch 16, Node wasm:
  *   7.5 steps/s against 1.05 for im2col; its eval pass is 30× faster.

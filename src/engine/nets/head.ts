@@ -19,8 +19,9 @@ export interface HeadSpec {
 }
 
 /**
- * The deep linear head of seed 000 §A.3: M = 1 is Linear(d, K, bias); otherwise
- * Linear(d, width, no bias), (M − 2) × Linear(width, width, no bias), Linear(width, K, bias).
+ * The deep linear head of Dang et al. 2023's code (models/*.py): M = 1 is Linear(d, K, bias);
+ * otherwise Linear(d, width, no bias), (M − 2) × Linear(width, width, no bias),
+ * Linear(width, K, bias).
  * Named fc.0 … fc.{M−1} as the reference's `model.fc`.
  */
 export class LinearHead {

@@ -17,7 +17,7 @@ export interface LossSpec {
  * - mse: nn.MSELoss() against one-hot targets, Σ(z − y)²/(B·K) (× mseScale);
  * - ce: nn.CrossEntropyLoss();
  * - ls: cross-entropy against (1 − α)·onehot + α/K (= CrossEntropyLoss(label_smoothing = α));
- * - lr: label relaxation (Lienen & Hüllermeier 2021, seed 002 §1a.0).
+ * - lr: label relaxation (Lienen & Hüllermeier 2021; docs/memorization-dilation.md §3).
  */
 export function dataLoss(spec: LossSpec, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   // int32 one-hot, then cast: wasm's OneHot writes int bits into a float32 output (1 → 1.4e-45).

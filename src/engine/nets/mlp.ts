@@ -12,12 +12,12 @@ export interface MlpSpec {
 }
 
 /**
- * seed 000's MLP backbone (models/mlp.py, §A.3).
+ * seed 000's MLP backbone (Dang et al. 2023's models/mlp.py).
  * - batchnorm: [Linear, ReLU, BN1d] × depthRelu, then one more BN1d (`batch_norm`) → h.
  * - no batchnorm: [Linear, ReLU] × depthRelu, then `intermediate_layer` Linear(h, h) → h.
- * Initialisation as the reference's loop leaves it (oddity E.6): it walks the first depthRelu
- * entries of the flattened Sequential, so Linear #j (0-based, j·(modules per block) <
- * depthRelu) is orthogonal and the others (and the intermediate layer) keep PyTorch's default.
+ * Initialisation as the reference's loop leaves it (docs/deep-linear-theory.md §8): it walks the
+ * first depthRelu entries of the flattened Sequential, so Linear #j (0-based, j·(modules per block)
+ * < depthRelu) is orthogonal and the others (and the intermediate layer) keep PyTorch's default.
  */
 export class Seed000Mlp implements Backbone {
   readonly featureDim: number;
@@ -61,8 +61,8 @@ export class Seed000Mlp implements Backbone {
 }
 
 /**
- * seed 002's MLP (models/mlp.py, §1a.0) with act = relu: D = depthRelu Linear layers, each
- * Linear → [BN1d] → ReLU; the hidden ones are `width` wide and the last maps to p = K, so h is
+ * seed 002's MLP (Nguyen et al. 2023's models/mlp.py; docs/memorization-dilation.md §1) with
+ * act = relu: D = depthRelu Linear layers, each Linear → [BN1d] → ReLU; the hidden ones are `width` wide and the last maps to p = K, so h is
  * K-dimensional and non-negative. Linear(in, W), (D − 2) × Linear(W, W), Linear(W, K); D = 1 is
  * Linear(in, K). PyTorch default initialisation everywhere.
  */

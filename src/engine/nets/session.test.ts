@@ -288,6 +288,17 @@ describe('NetSession', () => {
     session.dispose();
   });
 
+  it('measureSamples=1 measures one sample of every class and gives finite NC metrics (no crash)', async () => {
+    const cfg: NetConfig = { ...base, model: 'mlp', width: 16, depthRelu: 1, measureSamples: 1 };
+    const session = new NetSession(cfg, clusters(4, 10, 6));
+    await session.train(2);
+    const report = await session.measure('core');
+    expect(report.metrics.counts).toEqual([1, 1, 1, 1]);
+    expect(Number.isFinite(Number(report.metrics.nc2_etf_error_weights))).toBe(true);
+    expect(report.geometry.classMeanNorms).toHaveLength(4);
+    session.dispose();
+  });
+
   it('a huge learning rate diverges: train returns a non-finite loss', async () => {
     const cfg: NetConfig = {
       ...base,

@@ -110,7 +110,7 @@ export class NetSession implements TrainingSession {
     this.optimizer = createOptimizer(config);
     this.measureBatch = options.measureBatch ?? (this.model.imageInput ? 128 : 1024);
     const pick = (split: SplitName) =>
-      sampleRows(data[split].n, config.measureSamples, `${config.seed}/measure/${split}`);
+      sampleRows(data[split].labels, config.measureSamples, `${config.seed}/measure/${split}`);
     this.measureRows = { train: pick('train'), val: pick('val'), test: pick('test') };
     for (const split of ['train', 'val', 'test'] as const) {
       if (data[split].n > 0) {
@@ -245,6 +245,7 @@ export class NetSession implements TrainingSession {
     if (noisy || config.labelNoise > 0 || config.fourClass || config.model === 'mlp-md') {
       const md = await this.memorizationDilation(await readTrain(), val, test, Wrows, bias);
       Object.assign(metrics, md.values);
+      for (const [k, v] of Object.entries(md.values)) if (v !== null) delete undefinedReasons[k];
       Object.assign(undefinedReasons, md.reasons);
     }
     const { geometry, axes } = ufmGeometry(
@@ -304,6 +305,7 @@ export class NetSession implements TrainingSession {
       test: test ? await split('test', test.features) : null,
       W,
       b,
+      latentOf: this.config.fourClass ? data.K / 2 : undefined,
     });
   }
 

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { UfmInitState } from '../ufm/initState';
 
-/** Oracle files live in ../shared/oracles beside the repository (read at test time, never copied). */
-export const ORACLE_DIR = fileURLToPath(new URL('../../../../shared/oracles/', import.meta.url));
+/**
+ * The reference numbers the tests compare against, kept in the repository with their provenance
+ * (test/oracles/README.md). Tests read them at run time; no expected number is pasted into code.
+ */
+export const ORACLE_DIR = fileURLToPath(new URL('../../../test/oracles/', import.meta.url));
 
 export function readOracle<T>(relative: string): T {
   return JSON.parse(readFileSync(ORACLE_DIR + relative, 'utf8')) as T;

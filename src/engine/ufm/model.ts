@@ -4,7 +4,8 @@ import type { UfmInitArrays } from './initState';
 import { fastMatMul } from '../fastMatMul';
 
 /**
- * The deep-linear unconstrained-features model (seed 000, §D):
+ * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
+ * docs/deep-linear-theory.md §1):
  *   f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖²   (b never decayed).
  * H is stored N×d (rows = samples) and each W_j out×in, as in the reference code.
  */

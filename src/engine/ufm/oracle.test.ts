@@ -16,8 +16,8 @@ import { initBackend } from '../backend';
  *   contractive, so the gap stays at the level of the rounding (observed ≤ 5e-6 relative, wasm
  *   backend). We allow 3e-5 relative.
  * - NC metrics: each is a ratio of float32-rounded quantities. The oracle's own float32 and float64
- *   versions agree to ~2e-7 absolute for metrics of order one (seed000 spec §G), and the
- *   trajectory gap above perturbs the features by ~1e-6 relative. We allow 1e-4 absolute +
+ *   versions agree to ~2e-7 absolute for metrics of order one (docs/deep-linear-theory.md §7),
+ *   and the trajectory gap above perturbs the features by ~1e-6 relative. We allow 1e-4 absolute +
  *   2e-3 relative. NC1 drops to 1e-9: there the within-class spread is ~3e-5 of the mean
  *   length, so float32 storage of H (6e-8 relative) alone changes NC1 by ~(6e-8/3e-5) ≈ 0.2 %
  *   per unit; together with the trajectory gap we allow 5 % relative + 1e-11 absolute.
@@ -37,7 +37,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: number[]): number {
   return m;
 }
 
-/** The metric keys of nc-metrics.md that each oracle per-layer entry corresponds to. */
+/** The metric keys of docs/metrics.md that each oracle per-layer entry corresponds to. */
 const LAYER_KEYS = {
   NC2_ETF_W: 'nc2_etf_error_weights',
   NC2_Identity_W: 'nc2_identity_error_weights',
@@ -65,7 +65,7 @@ const GOF_KEYS = {
   NC3_W_sub_H_GOF_normalized: 'gof_nc3_w_sub_h',
 } as const;
 // NC3_W_div_H is left out: the oracle's value stays near 228 (M = 1) / 3000 (M = 3) while the
-// run converges, so it uses neither target of nc-metrics.md §2.7 (which goes to 0 at the closed
+// run converges, so it uses neither target of docs/metrics.md §2.7 (which goes to 0 at the closed
 // form); gof_nc3_w_div_h follows §2.7 and is pinned by metric_vectors.json instead.
 
 beforeAll(async () => {

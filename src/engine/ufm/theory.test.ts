@@ -91,7 +91,10 @@ describe('closed-form UFM minimiser reproduces each oracle closed_form block', (
   }
 });
 
-/** g(x) of §C.2 for one class; the global minimiser over x ≥ 0 found by brute force. */
+/**
+ * g(x) of docs/deep-linear-theory.md §2 for one class; the global minimiser over x ≥ 0 found by
+ * brute force.
+ */
 function g(x: number, n: number, N: number, M: number, lW: number, lH: number): number {
   return n / (2 * N * (1 + x ** M)) + ((M * lW) / 2) * (N * lH) ** (1 / M) * x;
 }

@@ -2,10 +2,11 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { solveGofX } from '../metrics/gof';
 
 /**
- * Closed-form global minimiser of the deep-linear UFM with MSE (seed 000 spec §C), float64.
+ * Closed-form global minimiser of the deep-linear UFM with MSE (Dang et al. 2023;
+ * docs/deep-linear-theory.md §2–§5), float64.
  *
- * With A = diag(n) (bias-free) or A = diag(n) − n nᵀ/N (unregularised bias, §C.5), A = U diag(a) Uᵀ,
- * each eigen-direction i is a scalar problem  g(x) = a_i/(2N(1+x^M)) + (Mλ_W/2)(Nλ_H)^{1/M} x.
+ * With A = diag(n) (bias-free) or A = diag(n) − n nᵀ/N (unregularised bias,
+ * docs/deep-linear-theory.md §5), A = U diag(a) Uᵀ, each eigen-direction i is a scalar problem  g(x) = a_i/(2N(1+x^M)) + (Mλ_W/2)(Nλ_H)^{1/M} x.
  * Its minimiser x_i gives t_i = Nλ_H x_i^M (squared singular value of the product W_M⋯W_1) and
  *   W Wᵀ = U diag(t) Uᵀ,   H̄ᵀH̄ = Cᵀ U diag(t/(t+Nλ_H)²) Uᵀ C,   W H̄ = U diag(t/(t+Nλ_H)) Uᵀ C,
  * with C = I − π1ᵀ (π = n/N) when there is a bias (b = π) and C = I without.
@@ -88,7 +89,7 @@ export function ufmTheory(input: UfmTheoryInput): UfmTheory {
   const b = solved.b;
   const xLargestRoot = solved.x.map((x, i) => (live[i] ? x : 0));
   const thrGlobal = thresholdRatioGlobalMin(M);
-  // Theory (§C.3): the positive root is the global minimiser only when x^M ≥ M − 1.
+  // docs/deep-linear-theory.md §3: the positive root is the global minimiser only when x^M ≥ M − 1.
   const x = xLargestRoot.map((xi) => (M === 1 || xi ** M >= M - 1 ? xi : 0));
   const xPositiveButNotGlobal = xLargestRoot.map((xi, i) => xi > 0 && x[i] === 0);
   const NlH = N * lambdaH;

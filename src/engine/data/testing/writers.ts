@@ -150,3 +150,24 @@ export function testImage(seed: number): Uint8Array {
   for (let i = 0; i < img.length; i++) img[i] = (i * 31 + seed * 97 + ((i * seed) % 13)) & 0xff;
   return img;
 }
+
+/**
+ * Rewrites the size field (and checksum) of the tar header at `offset`: a header that claims
+ * more data than follows it, as a damaged or hostile archive would.
+ */
+export function claimTarSize(tar: Uint8Array, offset: number, size: number): Uint8Array {
+  const out = tar.slice();
+  const h = out.subarray(offset, offset + 512);
+  h.set(new TextEncoder().encode(size.toString(8).padStart(11, '0') + '\0'), 124);
+  h.set(new TextEncoder().encode('        '), 148);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.set(new TextEncoder().encode(sum.toString(8).padStart(6, '0') + '\0 '), 148);
+  return out;
+}
+
+/** MAT element bytes (after the 128-byte header) wrapped in one miCOMPRESSED element. */
+export function matCompressed(elements: Uint8Array, le = true, level?: 0 | 6 | 9): Uint8Array {
+  const z = zlibSync(elements, level === undefined ? {} : { level });
+  return concat([tag(MI.COMPRESSED, z.length, le), z]);
+}

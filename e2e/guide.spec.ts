@@ -1,0 +1,93 @@
+/**
+ * The lab explains itself: the first-visit introduction (shown once, remembered, reopened from
+ * the header), metric definitions as tooltips, and teaching mode pausing a preset at its points.
+ */
+import { INTRO_KEY } from '../src/app/guide/introStorage';
+import { expect, test, waitForLab } from './fixtures';
+
+test.use({ firstVisit: true });
+
+test('the introduction shows on the first visit, not after dismissal, and again from the header', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  const intro = page.getByTestId('intro');
+  await expect(intro).toBeVisible();
+  await expect(intro).toContainText('NC1');
+  await expect(intro).toContainText('How to start');
+  await page.getByTestId('intro-dismiss').click();
+  await expect(intro).toBeHidden();
+  expect(await page.evaluate((k) => localStorage.getItem(k), INTRO_KEY)).toBe('1');
+
+  await page.reload();
+  await waitForLab(page);
+  await expect(page.getByTestId('intro')).toBeHidden();
+
+  await page.getByTestId('intro-open').click();
+  await expect(page.getByTestId('intro')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('intro')).toBeHidden();
+});
+
+test('a metric name shows its definition on hover and on keyboard focus', async ({ page }) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await page.getByTestId('intro-dismiss').click();
+  await waitForLab(page);
+  const term = page.getByTestId('panel-nc').getByTestId('term-nc1_pinv');
+  const tip = term.getByRole('tooltip');
+  await expect(tip).toBeHidden();
+  await term.hover();
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText('tr(Σ_W Σ_B⁺) / K');
+  await expect(tip).toContainText('0 at collapse');
+  // Screen readers get the same text through aria-describedby.
+  const described = await term.getAttribute('aria-describedby');
+  expect(await tip.getAttribute('id')).toBe(described);
+
+  // The all-metrics table has the tooltips too.
+  await page.mouse.move(0, 0);
+  await page.locator('details.metrics-table > summary').click();
+  const row = page.locator('details.metrics-table').getByTestId('term-nc2_etf_error_means');
+  await row.focus();
+  await expect(row.getByRole('tooltip')).toContainText('simplex');
+});
+
+test('teaching mode walks through a preset and pauses the run where there is something to see', async ({
+  page,
+}) => {
+  await page.goto('/?preset=teach-etf-3d&backend=wasm');
+  await page.getByTestId('intro-dismiss').click();
+  await waitForLab(page);
+  await expect(page.getByTestId('preset-guide')).toContainText('tetrahedron');
+  await page.getByTestId('teach-start').click();
+  const title = page.getByTestId('teach-title');
+  await expect(title).toHaveText('What is trained');
+  await expect(page.getByTestId('teach-step')).toContainText('pauses it at step 100');
+
+  await page.getByTestId('btn-start').click();
+  await expect(title).toHaveText('Early: the features gather by class', { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(() => window.ncLab.getState().status)).toBe('paused');
+  const first = await page.evaluate(() => window.ncLab.getState().step);
+  // the worker pauses by itself at the pause point, however busy the page is
+  expect(first).toBe(100);
+
+  await page.getByTestId('teach-resume').click();
+  await expect(title).toHaveText('Mid-run: a simplex appears', { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(() => window.ncLab.getState().status)).toBe('paused');
+  expect(await page.evaluate(() => window.ncLab.getState().step)).toBeGreaterThanOrEqual(600);
+
+  await page.getByTestId('teach-next').click();
+  await expect(title).toHaveText('What the theory predicts');
+  await page.getByTestId('teach-back').click();
+  await expect(title).toHaveText('Mid-run: a simplex appears');
+  await page.getByTestId('teach-close').click();
+  await expect(page.getByTestId('teach-step')).toBeHidden();
+});
+
+test('a degenerate config gets a warning under the form', async ({ page }) => {
+  await page.goto('/?preset=tiny-check&hidden=2&backend=wasm');
+  await page.getByTestId('intro-dismiss').click();
+  await expect(page.getByTestId('config-warnings')).toContainText(
+    'Hidden dimension d = 2 is below K − 1 = 3',
+  );
+});

@@ -1,0 +1,36 @@
+import { create } from 'zustand';
+import { introDismissed, rememberIntroDismissed } from './introStorage';
+
+export interface GuideState {
+  /** the introduction dialog is open */
+  introOpen: boolean;
+  /** teaching mode: the preset walked through, the current step, the pause points already used */
+  teaching: { presetId: string; index: number; done: ReadonlySet<number> } | null;
+}
+
+export const useGuide = create<GuideState>()(() => ({
+  introOpen: !introDismissed(),
+  teaching: null,
+}));
+
+export const guideActions = {
+  openIntro(): void {
+    useGuide.setState({ introOpen: true });
+  },
+  dismissIntro(): void {
+    rememberIntroDismissed();
+    useGuide.setState({ introOpen: false });
+  },
+  startTeaching(presetId: string): void {
+    useGuide.setState({ teaching: { presetId, index: 0, done: new Set() } });
+  },
+  goTo(index: number, pausedAt?: number): void {
+    const t = useGuide.getState().teaching;
+    if (!t) return;
+    const done = pausedAt === undefined ? t.done : new Set([...t.done, pausedAt]);
+    useGuide.setState({ teaching: { ...t, index, done } });
+  },
+  stopTeaching(): void {
+    useGuide.setState({ teaching: null });
+  },
+};

@@ -1,0 +1,70 @@
+// Config errors as sentences ("must be a whole number ≥ 1") instead of zod's library text ("Too
+// small: expected number to be >=1"). Installed as zod's global error map by schema.ts, so the form,
+// the URL banner and the CLI (all of which validate through the config schema) say the same thing.
+// Messages written into the schema itself (e.g. "must be > 0 (the closed form needs weight
+// decay)") take precedence over this map and are kept as they are.
+import type { z } from 'zod';
+
+type RawIssue = z.core.$ZodRawIssue;
+
+const fmt = (v: unknown): string =>
+  typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
+
+const entries = (n: unknown): string => `${fmt(n)} ${Number(n) === 1 ? 'entry' : 'entries'}`;
+
+/**
+ * The sentence for one issue, or undefined to keep zod's text. `isInt` says whether the number
+ * at the issue's path must be whole (zod's bound issues do not say).
+ */
+export function issueSentence(issue: RawIssue, isInt: boolean): string | undefined {
+  const kind = isInt ? 'a whole number' : 'a number';
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'number' || issue.origin === 'int')
+        return `must be ${kind} ${issue.inclusive ? '≥' : '>'} ${fmt(issue.minimum)}`;
+      if (issue.origin === 'array') return `must list at least ${entries(issue.minimum)}`;
+      return undefined;
+    case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'int')
+        return `must be ${kind} ${issue.inclusive ? '≤' : '<'} ${fmt(issue.maximum)}`;
+      if (issue.origin === 'array') return `must list at most ${entries(issue.maximum)}`;
+      return undefined;
+    case 'invalid_type':
+      switch (issue.expected) {
+        case 'int':
+          return 'must be a whole number';
+        case 'number':
+          return 'must be a number';
+        case 'boolean':
+          return 'must be true or false (1 or 0)';
+        case 'array':
+          return 'must be a list of numbers';
+        case 'string':
+          return 'must be text';
+        default:
+          return undefined;
+      }
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `must be ${fmt(issue.values[0])}`
+        : `must be one of ${issue.values.map(fmt).join(', ')}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${fmt(issue.divisor)}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A zod error map giving sentences. `intFields` names the config fields (and list fields, whose
+ * entries are checked at path [field, i]) that hold whole numbers.
+ */
+export function sentenceErrorMap(intFields: ReadonlySet<string>): z.core.$ZodErrorMap {
+  return (issue) => {
+    const field = issue.path?.[0];
+    const isInt =
+      (typeof field === 'string' && intFields.has(field)) ||
+      (issue.code === 'too_small' || issue.code === 'too_big' ? issue.origin === 'int' : false);
+    return issueSentence(issue, isInt);
+  };
+}

@@ -191,6 +191,8 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   await expect(page.getByTestId('fmetric-nc2_etf_error_weights')).toContainText(
     'undefined: no classifier W given',
   );
+  // Figures draw only on screen: bring the Gram panel back into view after the page reflowed.
+  await page.getByTestId('features-panel-gram').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('features-panel-gram').locator('g.hm')).toHaveCount(2);
   await expect(page.getByTestId('features-status')).toBeEmpty();
   const path = testInfo.outputPath('features-npy.png');

@@ -59,6 +59,7 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
     [2, 12, 1],
     [2, 12, 2],
   ]);
+  await page.getByTestId('tab-grid').click();
   const panel = page.getByTestId('panel-grid');
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
 
@@ -115,6 +116,7 @@ test('a small search scores trials on the held-out split and retrains the best',
     epochs: 8,
     lr: result.best!.params.lr,
   });
+  await page.getByTestId('tab-search').click();
   await expect(page.getByTestId('panel-search').getByTestId('search-status')).toContainText(
     '3 trials',
   );

@@ -11,6 +11,7 @@ import { useSweep } from './md/sweepStore';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult } from '../engine/search/protocol';
 import { gridActions, useGrid } from './grid/gridStore';
+import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
 
 /**
@@ -84,6 +85,8 @@ export interface NcLabApi {
   /** `npm run bench`: network training steps per second of NET_BENCH_CASES ids on one backend. */
   benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   getState(): NcLabState;
+  /** Plotly redraws so far: count, total and longest time (`npm run bench` reads it). */
+  drawStats(): DrawStats;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
 }
@@ -144,6 +147,7 @@ export function createNcLabApi(): NcLabApi {
         configErrors: s.urlIssues,
       };
     },
+    drawStats,
     config: () => useLab.getState().config,
   };
 }

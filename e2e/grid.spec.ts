@@ -40,7 +40,7 @@ const losses = (members: GridMemberResult[]) =>
 
 test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line per member; a reload mid-grid resumes to the same numbers', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.goto('/');
   const full: GridRunResult = await page.evaluate((spec) => window.ncLab.grid(spec), SPEC);
   expect(full.status).toBe('completed');
@@ -62,6 +62,9 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await page.getByTestId('tab-grid').click();
   const panel = page.getByTestId('panel-grid');
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
+  const shot = testInfo.outputPath('grid-panel.png');
+  await panel.screenshot({ path: shot });
+  await testInfo.attach('grid-panel', { path: shot, contentType: 'image/png' });
 
   // Start again, reload after 3 members, resume from the members kept before the reload.
   await page.evaluate((spec) => {
@@ -92,7 +95,7 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
 
 test('a small search scores trials on the held-out split and retrains the best', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.goto('/');
   const result: SearchResult = await page.evaluate(
     (base) =>
@@ -120,4 +123,7 @@ test('a small search scores trials on the held-out split and retrains the best',
   await expect(page.getByTestId('panel-search').getByTestId('search-status')).toContainText(
     '3 trials',
   );
+  const shot = testInfo.outputPath('search-panel.png');
+  await page.getByTestId('panel-search').screenshot({ path: shot });
+  await testInfo.attach('search-panel', { path: shot, contentType: 'image/png' });
 });

@@ -170,7 +170,13 @@ export function GridPanel() {
         aria-label="grid spec (JSON)"
         rows={8}
         spellCheck={false}
-        style={{ width: '100%', fontFamily: 'monospace', fontSize: '0.8em' }}
+        style={{
+          width: '100%',
+          minHeight: '7em',
+          flexShrink: 0,
+          fontFamily: 'monospace',
+          fontSize: '0.8em',
+        }}
         value={s.specText}
         onChange={(e) => gridActions.editSpec(e.target.value)}
       />

@@ -111,7 +111,13 @@ export function SearchPanel() {
         aria-label="search spec (JSON)"
         rows={8}
         spellCheck={false}
-        style={{ width: '100%', fontFamily: 'monospace', fontSize: '0.8em' }}
+        style={{
+          width: '100%',
+          minHeight: '7em',
+          flexShrink: 0,
+          fontFamily: 'monospace',
+          fontSize: '0.8em',
+        }}
         value={text}
         onChange={(e) => setText(e.target.value)}
       />

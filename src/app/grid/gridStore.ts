@@ -98,6 +98,11 @@ export const gridActions = {
       }
     }
     const key = canonical(parsed);
+    if (spec !== undefined) {
+      // A spec handed over (window.ncLab.grid) shows in the editor, with its figure if it is one.
+      const same = FIGURE_PRESETS.find((f) => canonical(f.browser) === key);
+      useGrid.setState({ specText: JSON.stringify(spec, null, 1), figureId: same?.id ?? null });
+    }
     const s = useGrid.getState();
     const completed = s.membersSpec === key ? s.members : [];
     useGrid.setState({

@@ -62,9 +62,16 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await page.getByTestId('tab-grid').click();
   const panel = page.getByTestId('panel-grid');
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
+  await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
   const shot = testInfo.outputPath('grid-panel.png');
   await panel.screenshot({ path: shot });
   await testInfo.attach('grid-panel', { path: shot, contentType: 'image/png' });
+
+  // The spec is checked as it is typed: a bad value is named and the grid cannot start.
+  const bad = { ...SPEC, axes: [{ field: 'depthLinear', values: [1, 99] }] };
+  await panel.getByTestId('grid-spec').fill(JSON.stringify(bad));
+  await expect(panel.getByTestId('grid-check')).toContainText('axis depthLinear, value 99');
+  await expect(panel.getByTestId('btn-grid-run')).toBeDisabled();
 
   // Start again, reload after 3 members, resume from the members kept before the reload.
   await page.evaluate((spec) => {
@@ -82,7 +89,7 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   expect(resumed.status).toBe('completed');
   expect(losses(resumed.members)).toEqual(losses(full.members));
 
-  const bad = await page.evaluate(
+  const refused = await page.evaluate(
     (spec) =>
       window.ncLab.grid({ ...spec, axes: [{ field: 'depthLinear', values: [1, 99] }] }).then(
         () => 'resolved',
@@ -90,7 +97,7 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
       ),
     SPEC,
   );
-  expect(bad).toMatch(/axis depthLinear, value 99/);
+  expect(refused).toMatch(/axis depthLinear, value 99/);
 });
 
 test('a small search scores trials on the held-out split and retrains the best', async ({

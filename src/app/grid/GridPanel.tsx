@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { gridFigure } from '../../engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset, mdSweepOfMembers } from '../../engine/grid/figures';
 import type { FigureMetric } from '../../engine/grid/figures';
+import { expandGrid } from '../../engine/grid/spec';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
@@ -130,6 +131,16 @@ export function GridPanel() {
   const metric = metrics.find((m) => m.key === metricKey) ?? metrics[0];
   const md = figure?.figure.kind === 'md';
   const resumable = !s.running && s.members.length > 0 && !s.result;
+  // The spec checked as it is typed: its member count, or what is wrong with it.
+  const check = useMemo(() => {
+    try {
+      const grid = expandGrid(JSON.parse(s.specText));
+      const shape = [...grid.axes.map((a) => a.values.length), grid.seeds.length].join(' × ');
+      return { ok: true, text: `${grid.members.length} members (${shape} seeds)` };
+    } catch (error) {
+      return { ok: false, text: (error as Error).message };
+    }
+  }, [s.specText]);
   return (
     <Panel
       testId="panel-grid"
@@ -180,11 +191,18 @@ export function GridPanel() {
         value={s.specText}
         onChange={(e) => gridActions.editSpec(e.target.value)}
       />
+      <p
+        className={check.ok ? 'panel-sub' : 'banner banner-error'}
+        data-testid="grid-check"
+        role={check.ok ? undefined : 'alert'}
+      >
+        {check.text}
+      </p>
       <div className="ff-options">
         <button
           type="button"
           data-testid="btn-grid-run"
-          disabled={s.running}
+          disabled={s.running || !check.ok}
           onClick={() => void gridActions.run().catch(() => undefined)}
         >
           {resumable ? `Resume (${s.members.length} kept)` : 'Run grid'}

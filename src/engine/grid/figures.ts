@@ -130,16 +130,16 @@ export const FIGURE_PRESETS: FigurePreset[] = [
     title: 'ResNet18 / VGG16 heads, M ∈ {1, 3, 6, 9}: NC against epoch',
     source: 'Dang et al. 2023, ResNet18 and VGG16 experiments',
     whatToSee:
-      'Convolutional backbones with a deep linear head collapse as the MLP does; the browser variant is a narrow ResNet18 on 30 MNIST digits a class, the full one the paper’s CIFAR-10 runs.',
+      'Convolutional backbones with a deep linear head collapse as the MLP does; the browser variant is a narrow ResNet18 on 20 MNIST digits a class, the full one the paper’s CIFAR-10 runs.',
     figure: { kind: 'curves', metrics: ETF_METRICS },
     browser: {
       name: 'ResNet18 depth (MNIST subset)',
       base: {
         preset: 'net-mnist-resnet18',
-        perClass: [30],
-        epochs: 8,
+        perClass: [20],
+        epochs: 6,
         measureEvery: 2,
-        measureSamples: 300,
+        measureSamples: 200,
       },
       axes: depthAxis('depthLinear'),
     },

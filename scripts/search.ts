@@ -7,43 +7,12 @@
  * Prints (or writes) the SearchResult: every trial with its parameters and held-out accuracy, the
  * best one, and the best configuration retrained on all the data as a RunResult.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { nodeData, readJson } from './nodeSources';
 import { initBackend, type BackendRequest } from '../src/engine/backend';
-import { BACKEND_REQUESTS, type NetConfig } from '../src/engine/config/schema';
-import { loadNetData } from '../src/engine/data/fromConfig';
-import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
-import type { PreparedData } from '../src/engine/data/types';
+import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/search/protocol';
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read search spec "${path}": ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`search spec "${path}" is not valid JSON: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-}
-
-function nodeData(paths: string[]): (config: NetConfig) => Promise<PreparedData> {
-  return (config) =>
-    loadNetData(config, async (name) => {
-      if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
-      if (!paths.length)
-        throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
-      const dataset = await datasetFromPaths(paths);
-      if (dataset.name !== name)
-        throw new Error(`--data holds ${dataset.name}, but the search asks for ${name}`);
-      return dataset;
-    });
-}
 
 const fmt = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
 
@@ -58,7 +27,7 @@ async function main(): Promise<void> {
     },
   });
   if (!values.spec) throw new Error('missing --spec <search.json>');
-  const spec = checkSearchSpec(readJson(values.spec));
+  const spec = checkSearchSpec(readJson(values.spec, 'search spec'));
   const request = (values.backend ?? 'auto') as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);

@@ -62,6 +62,13 @@ describe('figure presets', () => {
           for (const line of figure.lines)
             expect(line.y.at(-1), `${f.id} ${metric.key}`).toEqual(expect.any(Number));
         }
+        if (grid.base.experiment === 'ufm') {
+          // The loss panel's dashed line per member: the closed-form minimum of its depth.
+          const loss = gridFigure(result.members, 'loss');
+          expect(loss.reference.map((r) => r.id)).toEqual(loss.lines.map((l) => l.id));
+          expect(loss.reference[1].value).toBe(result.members[1].result.theory!.lossMin);
+          expect(loss.reference[0].value).not.toBe(loss.reference[1].value);
+        }
       } else {
         const sweep = mdSweepOfMembers(result.members);
         expect(sweep.losses).toEqual(['ce', 'ls']);

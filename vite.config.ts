@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { ISOLATION_HEADERS } from './isolationHeaders';
 
 /**
  * Everything the page AND the training worker import from node_modules. The dev server's
@@ -38,6 +39,7 @@ export default defineConfig({
     include: DEPENDENCIES,
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  // cross-origin isolated, so wasm may run threaded (isolationHeaders.ts)
+  server: { port: 5173, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, headers: ISOLATION_HEADERS },
 });

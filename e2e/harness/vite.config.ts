@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { ISOLATION_HEADERS } from '../../isolationHeaders';
 
 // A tiny page that runs src/engine/backend.ts inside a module worker, built exactly like the app
 // (Vite production build, hashed .wasm asset URLs). e2e/backend.spec.ts drives it. The output
@@ -9,6 +10,8 @@ export default defineConfig({
   base: './',
   logLevel: 'warn',
   worker: { format: 'es' },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: {
     outDir: fileURLToPath(
       new URL('../../node_modules/.cache/e2e-backend-harness', import.meta.url),

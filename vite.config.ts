@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { wasmThreadsSurviveMinify } from './viteWasmThreads';
 import react from '@vitejs/plugin-react';
 import { ISOLATION_HEADERS } from './isolationHeaders';
 
@@ -33,7 +34,8 @@ const DEPENDENCIES = [
 // so Vite serves and fingerprints them like any asset.
 export default defineConfig({
   plugins: [react()],
-  worker: { format: 'es' },
+  // the training worker is a separate bundle with its own plugins: tfjs's wasm lives there
+  worker: { format: 'es', plugins: () => [wasmThreadsSurviveMinify()] },
   optimizeDeps: {
     entries: ['index.html', 'src/worker/lab.worker.ts'],
     include: DEPENDENCIES,

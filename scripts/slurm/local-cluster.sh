@@ -24,6 +24,11 @@ install_packages() {
 
 write_config() {
   local host cpus mem
+  # Never overwrite a real cluster's configuration.
+  if [ -f "$CONF" ] && ! head -n 1 "$CONF" | grep -q 'local-cluster.sh'; then
+    echo "$CONF exists and was not written by this script: not touching it" >&2
+    exit 1
+  fi
   host="$(hostname -s)"
   cpus="$(nproc)"
   # slurmd refuses a node that claims more memory than it has: keep 90 % of MemTotal (MB).

@@ -8,6 +8,7 @@
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
+ *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
  *   npm run bench -- --torch bench-results/torch-reference.json   # or read what it wrote earlier
  *
@@ -54,11 +55,26 @@ async function pickSteps(id: string, budgetS: number): Promise<number> {
   );
 }
 
+/** Node backends: webgpu is Dawn on the machine's Vulkan driver (src/engine/nodeWebGpu.ts). */
+const NODE_BENCH_BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
+let softwareAdapter = false;
+
+/** Initialises the backend; says why and returns false when it is not available here. */
+async function usable(backend: (typeof NODE_BENCH_BACKENDS)[number]): Promise<boolean> {
+  const info = await initBackend(backend);
+  if (info.backend === backend) {
+    softwareAdapter = info.software;
+    if (info.adapter) console.log(`node     ${backend}: ${info.notes.at(-1) ?? ''}`);
+    return true;
+  }
+  console.log(`node     ${backend}: not available (${info.notes.join('; ')})`);
+  return false;
+}
+
 async function nodeRows(budgetS: number, backends: readonly string[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const backend of (['wasm', 'cpu'] as const).filter((b) => backends.includes(b))) {
-    const info = await initBackend(backend);
-    if (info.backend !== backend) continue;
+  for (const backend of NODE_BENCH_BACKENDS.filter((b) => backends.includes(b))) {
+    if (!(await usable(backend))) continue;
     for (const id of BENCH_PRESETS) {
       const steps = await pickSteps(id, budgetS);
       const config = { ...benchConfig(id), reportEvery: Math.min(100, steps) };
@@ -77,11 +93,11 @@ type NetRow = NetBenchRow & { where: 'node' | 'chromium' };
 /** Network cases in Node: wasm for all, cpu only for the MLPs (a conv step takes minutes). */
 async function nodeNetRows(backends: readonly string[]): Promise<NetRow[]> {
   const rows: NetRow[] = [];
-  for (const backend of (['wasm', 'cpu'] as const).filter((b) => backends.includes(b))) {
-    const info = await initBackend(backend);
-    if (info.backend !== backend) continue;
+  for (const backend of NODE_BENCH_BACKENDS.filter((b) => backends.includes(b))) {
+    if (!(await usable(backend))) continue;
     for (const c of NET_BENCH_CASES) {
-      if (c.conv && backend === 'cpu') continue;
+      // A conv step takes minutes on plain JS and on a software Vulkan driver.
+      if (c.conv && (backend === 'cpu' || (backend === 'webgpu' && softwareAdapter))) continue;
       const row: NetRow = { ...(await benchNetCase(c.id)), where: 'node' };
       rows.push(row);
       printNetRow(row);

@@ -9,6 +9,7 @@ export const SCHEMA_VERSION = 1;
 
 export const BACKEND_REQUESTS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export const UFM_LOSSES = ['mse', 'ce'] as const;
 
 /** Hard resource caps, so that a shared link cannot allocate gigabytes. */
 export const LIMITS = {
@@ -39,6 +40,10 @@ export const ufmConfigSchema = z
     hidden: z.number().int().min(1).max(LIMITS.maxHidden),
     depth: z.number().int().min(1).max(LIMITS.maxDepth),
     bias: z.boolean(),
+    /** Data term: squared error (Dang et al.'s synthetic scripts) or softmax cross-entropy. */
+    loss: z.enum(UFM_LOSSES),
+    /** Label smoothing α of the cross-entropy: targets (1 − α) e_y + α/K (0 = plain CE). */
+    labelSmoothing: z.number().min(0).lt(1),
     // λ > 0: without decay the objective has no minimiser and the closed form is undefined.
     lambdaW: z.number().gt(0, 'must be > 0 (the closed form needs weight decay)').max(1),
     lambdaH: z.number().gt(0, 'must be > 0 (the closed form needs feature decay)').max(1),
@@ -55,6 +60,14 @@ export const ufmConfigSchema = z
     backend: z.enum(BACKEND_REQUESTS),
   })
   .superRefine((c, ctx) => {
+    if (c.loss !== 'ce' && c.labelSmoothing !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labelSmoothing'],
+        message:
+          'label smoothing applies to the cross-entropy only: set loss=ce, or labelSmoothing=0',
+      });
+    }
     const N = c.classSizes.reduce((a, n) => a + n, 0);
     if (N > LIMITS.maxSamples) {
       ctx.addIssue({
@@ -250,6 +263,8 @@ export const DEFAULT_UFM_CONFIG: UfmConfig = {
   hidden: 64,
   depth: 1,
   bias: true,
+  loss: 'mse',
+  labelSmoothing: 0,
   lambdaW: 5e-4,
   lambdaH: 5e-4,
   optimizer: 'sgd',

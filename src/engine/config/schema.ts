@@ -120,8 +120,10 @@ export const netConfigSchema = z
           .max(LIMITS.maxClassSize * 3),
       )
       .max(100),
-    /** seed 002: hold out the first 20 % of the stored training set as validation. */
+    /** seed 002: hold out the first `valFraction` of the stored training set as validation. */
     valSplit: z.boolean(),
+    /** The held-out share when `valSplit` is on (seed 002's `--val_split_prop`, 0.2 there). */
+    valFraction: z.number().gt(0).lt(1),
     /** Label noise η: each training label replaced with probability η by a uniform class. */
     labelNoise: z.number().min(0).max(1),
     /** seed 002's four-class problem: a latent copy (label + 2) of each of two classes. */
@@ -167,6 +169,8 @@ export const netConfigSchema = z
     /** StepLR: lr × lrGamma every lrStep epochs (0 = constant). */
     lrStep: z.number().int().min(0).max(100_000),
     lrGamma: z.number().gt(0).max(1),
+    /** MultiStepLR: lr × lrGamma at each of these epochs (seed 002's `--decay_type step_a_b_c`). */
+    lrMilestones: z.array(z.number().int().min(1).max(100_000)).max(32),
     epochs: z.number().int().min(1).max(100_000),
     /** Mini-batch size; 0 = full batch. */
     batchSize: z.number().int().min(0).max(LIMITS.maxSamples),
@@ -204,6 +208,21 @@ export const netConfigSchema = z
         code: 'custom',
         path: ['perClass'],
         message: `${c.perClass.length} counts for ${c.classes.length} chosen classes: give one count, or one per class`,
+      });
+    }
+    if (c.lrMilestones.some((m, i) => i > 0 && m <= c.lrMilestones[i - 1])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrMilestones'],
+        message: 'milestones must be strictly increasing epochs (e.g. 60, 120, 160)',
+      });
+    }
+    if (c.lrMilestones.length > 0 && c.lrStep > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrMilestones'],
+        message:
+          'choose one schedule: milestones (MultiStepLR) or lrStep (StepLR), set the other to 0 / empty',
       });
     }
     if (new Set(c.classes).size !== c.classes.length) {
@@ -290,6 +309,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   classes: [],
   perClass: [],
   valSplit: false,
+  valFraction: 0.2,
   labelNoise: 0,
   fourClass: false,
   fourClassNoise: 0.5,
@@ -319,6 +339,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   featureDecay: 1e-4,
   lrStep: 50,
   lrGamma: 0.1,
+  lrMilestones: [],
   epochs: 200,
   batchSize: 128,
   shuffle: true,

@@ -19,7 +19,7 @@ export function prepareOptionsFor(config: NetConfig): PrepareOptions {
     classes: config.classes.length ? config.classes : undefined,
     // One count means "the same for every class": loadNetData expands it once K is known.
     trainPerClass: config.perClass.length > 1 ? config.perClass : undefined,
-    valFraction: config.valSplit ? 0.2 : 0,
+    valFraction: config.valSplit ? config.valFraction : 0,
     labelNoise: config.labelNoise,
     fourClass: config.fourClass ? { degree: config.fourClassNoise } : undefined,
     seed: config.seed,

@@ -393,6 +393,31 @@ describe('NetSession', () => {
     [a, b, c].forEach((s) => s.dispose());
   });
 
+  it('MultiStepLR: the session learning rate drops by γ at each milestone epoch and is reported', async () => {
+    const cfg: NetConfig = {
+      ...base,
+      model: 'mlp',
+      width: 8,
+      depthRelu: 1,
+      batchSize: 10,
+      epochs: 4,
+      lr: 0.2,
+      lrStep: 0,
+      lrGamma: 0.5,
+      lrMilestones: [1, 3],
+      measureEvery: 1,
+    };
+    const s = new NetSession(cfg, clusters(3, 10, 5)); // 3 steps per epoch
+    const seen: number[] = [];
+    for (let e = 0; e < 4; e++) {
+      seen.push(s.lr);
+      await s.train(3);
+    }
+    expect(seen).toEqual([0.2, 0.1, 0.1, 0.05]);
+    expect((await s.measure('cheap')).metrics.lr).toBe(0.05);
+    s.dispose();
+  });
+
   it('currentLoss is the loss the next step reports, and changes nothing', async () => {
     const cfg: NetConfig = { ...base, model: 'mlp', width: 8, depthRelu: 2, batchSize: 10 };
     const session = new NetSession(cfg, clusters(3, 10, 5));

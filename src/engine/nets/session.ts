@@ -7,7 +7,7 @@ import { rowsOf, type Mat } from '../linalg';
 import type { TrainingSession } from '../session';
 import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../types';
 import { ufmGeometry } from '../ufm/geometry';
-import { EpochPlan, sampleRows, stepLr } from './batches';
+import { EpochPlan, multiStepLr, sampleRows, stepLr } from './batches';
 import { convModeFor, type ConvMode } from './conv';
 import { SplitFeeder, type SplitName } from './feeder';
 import type { ForwardMode } from './layers';
@@ -125,9 +125,12 @@ export class NetSession implements TrainingSession {
     return Math.floor(this.step / this.stepsPerEpoch);
   }
 
-  /** Learning rate of the epoch the next step belongs to (StepLR). */
+  /** Learning rate of the epoch the next step belongs to (StepLR or MultiStepLR). */
   get lr(): number {
-    return stepLr(this.config.lr, this.config.lrGamma, this.config.lrStep, this.epoch);
+    const { lr, lrGamma, lrStep, lrMilestones } = this.config;
+    return lrMilestones.length
+      ? multiStepLr(lr, lrGamma, lrMilestones, this.epoch)
+      : stepLr(lr, lrGamma, lrStep, this.epoch);
   }
 
   finishedEarly(): boolean {

@@ -233,6 +233,10 @@ export class NetSession implements TrainingSession {
       train_acc: train.accuracy,
       test_acc: test ? test.accuracy : null,
       ...(val ? { val_acc: val.accuracy } : {}),
+      // Top-5 (seed 002's large-scale logs) only where it is not trivially 1 (K ≥ 5).
+      ...(train.top5 !== null && { train_acc5: train.top5 }),
+      ...(test?.top5 != null && { test_acc5: test.top5 }),
+      ...(val?.top5 != null && { val_acc5: val.top5 }),
       epoch: this.epoch,
       lr: this.lr,
       ...result.values,
@@ -459,35 +463,52 @@ export class NetSession implements TrainingSession {
     }
   }
 
-  /** Eval-mode forward pass over the measured rows of a split: features and accuracy. */
-  private async evalSplit(split: SplitName): Promise<{ features: tf.Tensor2D; accuracy: number }> {
+  /**
+   * Eval-mode forward pass over the measured rows of a split: features, accuracy and, for K ≥ 5,
+   * top-5 accuracy (the true class among the 5 largest logits: fewer than 5 logits above it).
+   */
+  private async evalSplit(
+    split: SplitName,
+  ): Promise<{ features: tf.Tensor2D; accuracy: number; top5: number | null }> {
     const rows = this.measureRows[split];
     const feeder = this.feeders[split] as SplitFeeder;
+    const withTop5 = this.data.K >= 5;
     // No gradient here, so tf.conv2d serves every backend (and is the fastest forward).
     const mode: ForwardMode = { training: false, updateStats: false, conv: 'native' };
     const chunks: tf.Tensor2D[] = [];
     const hits: tf.Scalar[] = [];
+    const hits5: tf.Scalar[] = [];
     for (let s = 0; s < rows.length; s += this.measureBatch) {
       const part = rows.subarray(s, Math.min(rows.length, s + this.measureBatch));
-      const [h, hit] = tf.tidy(() => {
+      const [h, hit, hit5] = tf.tidy(() => {
         const { features, logits } = this.model.forward(
           feeder.inputs(part, this.model.imageInput),
           mode,
         );
-        const correct = tf.sum(
-          tf.cast(tf.equal(tf.argMax(logits, 1), feeder.labels(part)), 'int32'),
-        );
-        return [features, correct as tf.Scalar] as const;
+        const labels = feeder.labels(part);
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'));
+        let inTop5: tf.Scalar = tf.scalar(0, 'int32');
+        if (withTop5) {
+          const own = tf.sum(tf.mul(logits, tf.oneHot(labels, this.data.K)), 1, true);
+          const above = tf.sum(tf.cast(tf.greater(logits, own), 'int32'), 1);
+          inTop5 = tf.sum(tf.cast(tf.less(above, 5), 'int32'));
+        }
+        return [features, correct as tf.Scalar, inTop5] as const;
       });
       chunks.push(h);
       hits.push(hit);
+      hits5.push(hit5);
     }
     const features = chunks.length === 1 ? chunks[0] : tf.concat(chunks, 0);
     if (chunks.length > 1) tf.dispose(chunks);
-    const total = tf.addN(hits);
-    const correct = (await total.data())[0];
-    tf.dispose([total, ...hits]);
-    return { features, accuracy: correct / rows.length };
+    const total = tf.tidy(() => tf.stack([tf.addN(hits), tf.addN(hits5)]));
+    const [correct, correct5] = Array.from(await total.data());
+    tf.dispose([total, ...hits, ...hits5]);
+    return {
+      features,
+      accuracy: correct / rows.length,
+      top5: withTop5 ? correct5 / rows.length : null,
+    };
   }
 
   /**

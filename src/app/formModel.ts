@@ -301,6 +301,13 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Model',
     `linear layers of the head (≤ ${LIMITS.maxDepth})`,
   ),
+  bool(
+    'augment',
+    'Augmentation',
+    'Data',
+    'random crop (padding 4) + horizontal flip, seeded (convolutional models)',
+    isConv,
+  ),
   bool('bias', 'Last-layer bias', 'Model'),
   bool('batchnorm', 'BatchNorm', 'Model', 'MLP backbone', isMlp),
   num('widthMult', 'Channel multiplier', 'Model', '1 = reference widths 64…512', isConv),

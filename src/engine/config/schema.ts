@@ -134,6 +134,8 @@ export const netConfigSchema = z
     gaussClasses: z.number().int().min(2).max(LIMITS.maxClasses),
     gaussDim: z.number().int().min(1).max(LIMITS.maxHidden),
     gaussSeparation: z.number().min(0).max(100),
+    /** Random crop (padding 4) + horizontal flip of every training batch, seeded (image models). */
+    augment: z.boolean(),
     /** MNIST family: grey → 3 channels and 28 → 32 (the reference's 3072-d input). */
     resize32: z.boolean(),
     model: z.enum(NET_MODELS),
@@ -235,6 +237,14 @@ export const netConfigSchema = z
         message: `the Gaussian mixture has classes 0…${c.gaussClasses - 1}`,
       });
     }
+    if (c.augment && (c.model === 'mlp' || c.model === 'mlp-md')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['augment'],
+        message:
+          'random crop and flip need image inputs: use a convolutional model (resnet18, vgg16)',
+      });
+    }
     if (c.model !== 'mlp' && c.model !== 'mlp-md' && c.dataset === 'gaussian') {
       ctx.addIssue({
         code: 'custom',
@@ -316,6 +326,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   gaussClasses: 4,
   gaussDim: 32,
   gaussSeparation: 4,
+  augment: false,
   resize32: true,
   model: 'mlp',
   width: 512,

@@ -7,7 +7,9 @@ import { rowsOf, type Mat } from '../linalg';
 import type { TrainingSession } from '../session';
 import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../types';
 import { ufmGeometry } from '../ufm/geometry';
+import { augmentBatch, drawAugmentation } from './augment';
 import { EpochPlan, multiStepLr, sampleRows, stepLr } from './batches';
+import { DATASET_NORMALIZATION, normalizationTable } from '../data/normalization';
 import { convModeFor, type ConvMode } from './conv';
 import { SplitFeeder, type SplitName } from './feeder';
 import type { ForwardMode } from './layers';
@@ -378,13 +380,30 @@ export class NetSession implements TrainingSession {
   }
 
   /** One optimiser step; returns the kept [total, data, wd, fd] of its (pre-step) loss. */
+  /**
+   * The next training batch's inputs: the stored ones, or with `augment` cropped and flipped as
+   * drawn for (seed, epoch, batch), so a run and its replay see the same batches. Call in tidy.
+   */
+  private trainInputs(rows: Int32Array): tf.Tensor {
+    const x = (this.feeders.train as SplitFeeder).inputs(rows, this.model.imageInput);
+    if (!this.config.augment) return x;
+    const key = `${this.config.seed}/augment/${this.epoch}/${this.step % this.stepsPerEpoch}`;
+    return augmentBatch(x as tf.Tensor4D, drawAugmentation(key, rows.length), this.padValues);
+  }
+
+  /** A black pixel after the dataset's normalisation, per channel: the crop's padding. */
+  private get padValues(): number[] {
+    const channels = this.data.inputShape[this.data.inputShape.length - 1];
+    return normalizationTable(DATASET_NORMALIZATION[this.data.name], channels).map((t) => t[0]);
+  }
+
   private stepOnce(): tf.Tensor1D {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
     const feeder = this.feeders.train as SplitFeeder;
     const vars = this.model.store.trainable;
     const mode: ForwardMode = { training: true, updateStats: true, conv: this.conv };
     return tf.tidy(() => {
-      const x = feeder.inputs(rows, this.model.imageInput);
+      const x = this.trainInputs(rows);
       const y = feeder.labels(rows);
       let terms: tf.Tensor1D | null = null;
       const { grads } = tf.variableGrads(() => {
@@ -406,7 +425,14 @@ export class NetSession implements TrainingSession {
   private nextBatchTerms(): tf.Tensor1D {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
     return tf.tidy(() => {
-      const t = this.objectiveOn(rows);
+      const labels = (this.feeders.train as SplitFeeder).labels(rows);
+      const t = this.config.augment
+        ? this.objective(this.trainInputs(rows), labels, {
+            training: true,
+            updateStats: false,
+            conv: this.conv,
+          })
+        : this.objectiveOn(rows);
       return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
     });
   }

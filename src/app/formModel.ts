@@ -291,7 +291,7 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Model',
     'Model',
     NET_MODELS,
-    'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate)',
+    'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate); resnet18-tv: torchvision ResNet18 (Nguyen et al. 2023 large scale)',
   ),
   int('width', 'Width', 'Model', 'MLP width and head width d'),
   int('depthRelu', 'ReLU blocks', 'Model', 'MLP backbone depth', isMlp),

@@ -96,7 +96,13 @@ export const DATASETS = [
   'svhn',
   'gaussian',
 ] as const;
-export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'vgg16'] as const;
+export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'resnet18-tv', 'vgg16'] as const;
+export type NetModelName = (typeof NET_MODELS)[number];
+
+/** Models that take NHWC images (the others take flat vectors). */
+export function isConvModel(model: NetModelName): boolean {
+  return model === 'resnet18' || model === 'resnet18-tv' || model === 'vgg16';
+}
 export const LOSSES = ['mse', 'ce', 'ls', 'lr'] as const;
 
 /**
@@ -237,7 +243,7 @@ export const netConfigSchema = z
         message: `the Gaussian mixture has classes 0…${c.gaussClasses - 1}`,
       });
     }
-    if (c.augment && (c.model === 'mlp' || c.model === 'mlp-md')) {
+    if (c.augment && !isConvModel(c.model)) {
       ctx.addIssue({
         code: 'custom',
         path: ['augment'],
@@ -245,7 +251,7 @@ export const netConfigSchema = z
           'random crop and flip need image inputs: use a convolutional model (resnet18, vgg16)',
       });
     }
-    if (c.model !== 'mlp' && c.model !== 'mlp-md' && c.dataset === 'gaussian') {
+    if (isConvModel(c.model) && c.dataset === 'gaussian') {
       ctx.addIssue({
         code: 'custom',
         path: ['model'],

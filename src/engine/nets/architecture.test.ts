@@ -4,6 +4,7 @@ import { initBackend } from '../backend';
 import { DEFAULT_NET_CONFIG } from '../config/schema';
 import type { ForwardMode } from './layers';
 import { NetModel, type ModelSpec } from './model';
+import { readOracle } from '../testing/oracles';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -85,6 +86,52 @@ describe('parameter counts equal the reference PyTorch architectures', () => {
     const linears = 3072 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2;
     const bns = 3 * 2 * 256 + 2 * 2;
     expect(count(spec, 2, [32, 32, 3])).toBe(linears + bns + 2 * 2 + 2);
+  });
+});
+
+describe("seed 002's torchvision ResNet18 (model resnet18-tv)", () => {
+  const fixture = readOracle<{
+    backbone: number;
+    per_class: number;
+    derivation: Record<string, number>;
+    total: Record<string, number>;
+  }>('nets/resnet18_torchvision_params.json');
+
+  it("has exactly torchvision resnet18(num_classes=K)'s parameter count (K = 10 and 1000)", () => {
+    const spec = { model: 'resnet18-tv', widthMult: 1, depthLinear: 1, bias: true } as const;
+    expect(count(spec, 10, [32, 32, 3])).toBe(fixture.total['10']);
+    expect(count(spec, 1000, [32, 32, 3])).toBe(fixture.total['1000']);
+    expect(fixture.backbone + 10 * fixture.per_class).toBe(fixture.total['10']);
+  });
+
+  it('is built stage by stage as torchvision names it: stem, four stages with downsample shortcuts, fc; Kaiming fan-out init', async () => {
+    const m = new NetModel(
+      { ...base, model: 'resnet18-tv', widthMult: 1, depthLinear: 1 },
+      10,
+      [32, 32, 3],
+    );
+    const sum = (re: RegExp) =>
+      m.store.params.filter((p) => re.test(p.name)).reduce((a, p) => a + p.variable.size, 0);
+    const parts = Object.values(fixture.derivation);
+    expect(sum(/^conv1\./)).toBe(parts[0]);
+    expect(sum(/^bn1\./)).toBe(parts[1]);
+    [1, 2, 3, 4].forEach((l) =>
+      expect(sum(new RegExp(`^layer${l}\\.`)), `layer${l}`).toBe(parts[l + 1]),
+    );
+    expect(m.store.params.some((p) => p.name === 'layer2.0.downsample.0.weight')).toBe(true);
+    expect(m.store.params.some((p) => /bn_features|shortcut/.test(p.name))).toBe(false);
+    // kaiming_normal_(mode='fan_out', nonlinearity='relu'): std √(2 / (64·7·7)) = 0.02526.
+    const conv1 = m.store.params.find((p) => p.name === 'conv1.weight')!.variable;
+    const w = Array.from((await conv1.data()) as Float32Array);
+    const mean = w.reduce((a, v) => a + v, 0) / w.length;
+    const std = Math.sqrt(w.reduce((a, v) => a + (v - mean) ** 2, 0) / w.length);
+    expect(Math.abs(std / Math.sqrt(2 / (64 * 49)) - 1)).toBeLessThan(0.03);
+    const x = tf.zeros([2, 32, 32, 3]);
+    const { features, logits } = m.forward(x, EVAL);
+    expect(features.shape).toEqual([2, 512]);
+    expect(logits.shape).toEqual([2, 10]);
+    tf.dispose([x, features, logits]);
+    m.dispose();
   });
 });
 

@@ -149,6 +149,22 @@ describe('gradients match central differences of the objective', () => {
     );
   });
 
+  // Kaiming fan-out weights and the max-pool's argmax make the stem strongly curved: its central
+  // differences sit ~1 % from the gradient (on 16×16 inputs with batch 4, where layer4 normalises
+  // 4 values, they swing by 3×), hence 32×32, batch 8 and 2 %.
+  it("seed 002's torchvision ResNet18 (widthMult 1/16, 7×7 stem, max-pool) on 32×32 inputs, cross-entropy", async () => {
+    const cfg = { ...base, model: 'resnet18-tv', widthMult: 1 / 16, loss: 'ce' } as const;
+    expectClose(
+      await checkGradients(cfg, [32, 32, 3], 3, 8, [
+        /^conv1\.weight$/,
+        /^layer2\.0\.downsample\.0\.weight$/,
+        /^layer4\.1\.conv2\.weight$/,
+        /^fc\.0\.weight$/,
+      ]),
+      2e-2,
+    );
+  });
+
   // Thirteen BatchNorms over 8 samples (the last ones over 8 values per channel) and five
   // max-pools make the first conv's loss strongly curved, with argmax switches: its central
   // differences move by several % between ε = 1e-3 and 1e-4. 3 % still catches any wiring

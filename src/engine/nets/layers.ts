@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul } from '../fastMatMul';
 import type { Rng } from '../rng';
 import { conv2d, type ConvMode } from './conv';
-import { orthogonal, torchDefaultUniform } from './init';
+import { kaimingNormalFanOut, orthogonal, torchDefaultUniform } from './init';
 import type { ParamGroup, ParamStore } from './params';
 
 /** How a forward pass runs. */
@@ -144,12 +144,17 @@ export class Conv2d {
     readonly stride: number,
     readonly pad: number,
     bias: boolean,
+    /** PyTorch's default, or torchvision ResNet's kaiming_normal_(mode='fan_out', relu). */
+    init: 'default' | 'kaiming-fan-out' = 'default',
   ) {
     const fanIn = inChannels * kernel * kernel;
+    const count = fanIn * outChannels;
     this.filter = store.param(
       `${name}.weight`,
       [kernel, kernel, inChannels, outChannels],
-      torchDefaultUniform(rng, fanIn * outChannels, fanIn),
+      init === 'default'
+        ? torchDefaultUniform(rng, count, fanIn)
+        : kaimingNormalFanOut(rng, count, outChannels * kernel * kernel),
       'backbone',
     ) as tf.Variable<tf.Rank.R4>;
     this.bias = bias

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { NetConfig } from '../config/schema';
+import { isConvModel, type NetConfig } from '../config/schema';
 import { createRng, type Rng } from '../rng';
 import type { Backbone } from './backbone';
 import { LinearHead } from './head';
@@ -7,6 +7,7 @@ import type { ForwardMode } from './layers';
 import { Seed000Mlp, Seed002Mlp } from './mlp';
 import { ParamStore } from './params';
 import { ResNet18 } from './resnet';
+import { TorchvisionResNet18 } from './resnetTorchvision';
 import { Vgg16 } from './vgg';
 
 /** The config fields that shape the network. */
@@ -39,7 +40,7 @@ export class NetModel {
   ) {
     const rng = createRng(`${spec.seed}/init`);
     const inputSize = inputShape.reduce((a, b) => a * b, 1);
-    this.imageInput = spec.model === 'resnet18' || spec.model === 'vgg16';
+    this.imageInput = isConvModel(spec.model);
     if (this.imageInput && inputShape.length !== 3) {
       throw new Error(
         `${spec.model} needs image inputs [H, W, C]; this dataset gives vectors of shape [${inputShape.join(', ')}]`,
@@ -76,6 +77,8 @@ export class NetModel {
         return new Seed002Mlp(this.store, rng, { ...mlp, K });
       case 'resnet18':
         return new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
+      case 'resnet18-tv':
+        return new TorchvisionResNet18(this.store, rng, inputShape[2], spec.widthMult);
       case 'vgg16':
         return new Vgg16(this.store, rng, inputShape, spec.widthMult);
     }

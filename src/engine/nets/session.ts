@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NetConfig } from '../config/schema';
+import { isConvModel, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { computeMetrics, type GofParams, type MetricSet } from '../metrics';
 import { createOptimizer, disposeOptimizer } from '../optimizer';
@@ -92,7 +92,7 @@ export class NetSession implements TrainingSession {
     options: NetSessionOptions = {},
   ) {
     if (data.train.n < 1) throw new Error(`the ${data.name} training split is empty`);
-    const convolutional = config.model === 'resnet18' || config.model === 'vgg16';
+    const convolutional = isConvModel(config.model);
     if (convolutional && data.inputForm !== 'image') {
       throw new Error(`${config.model} needs image inputs (NHWC); the data was prepared flat`);
     }

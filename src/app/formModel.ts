@@ -51,6 +51,7 @@ const isGaussian = (d: Draft) => d.dataset === 'gaussian';
 const isMnistFamily = (d: Draft) => d.dataset === 'mnist' || d.dataset === 'fashion-mnist';
 const isMlp = (d: Draft) => d.model === 'mlp' || d.model === 'mlp-md';
 const isConv = (d: Draft) => !isMlp(d);
+const isMd = (d: Draft) => d.model === 'mlp-md';
 const smooths = (d: Draft) => d.loss === 'ls' || d.loss === 'lr';
 
 const UFM_FIELDS: readonly FieldSpec[] = [
@@ -212,7 +213,8 @@ const choice = (
   group: FieldSpec['group'],
   options: readonly string[],
   hint = '',
-): FieldSpec => ({ name, label, kind: 'enum', group, options, hint });
+  relevant?: (d: Draft) => boolean,
+): FieldSpec => ({ name, label, kind: 'enum', group, options, hint, relevant });
 
 const NET_FIELDS: readonly FieldSpec[] = [
   choice(
@@ -310,6 +312,22 @@ const NET_FIELDS: readonly FieldSpec[] = [
   ),
   bool('bias', 'Last-layer bias', 'Model'),
   bool('batchnorm', 'BatchNorm', 'Model', 'MLP backbone', isMlp),
+  choice(
+    'mlpActivation',
+    'Activation',
+    'Model',
+    ['relu', 'sigmoid', 'none'],
+    'Nguyen et al. 2023 MLP; none also drops the penultimate norm',
+    isMd,
+  ),
+  bool('layerNorm', 'LayerNorm', 'Model', 'Nguyen et al. 2023 MLP: after every Linear', isMd),
+  int(
+    'penultimateDim',
+    'Penultimate dim p',
+    'Model',
+    'Nguyen et al. 2023 MLP: 0 = K; 2 with the four-class problem = two features',
+    isMd,
+  ),
   num('widthMult', 'Channel multiplier', 'Model', '1 = reference widths 64…512', isConv),
   choice(
     'loss',

@@ -154,6 +154,12 @@ export const netConfigSchema = z
     /** Bias of the last head layer. */
     bias: z.boolean(),
     batchnorm: z.boolean(),
+    /** seed 002 MLP (mlp-md) `--act_fn`: none also drops the penultimate BatchNorm/LayerNorm. */
+    mlpActivation: z.enum(['relu', 'sigmoid', 'none']),
+    /** seed 002 MLP `--use_layer_norm`: LayerNorm after every Linear (after its BatchNorm). */
+    layerNorm: z.boolean(),
+    /** seed 002 MLP penultimate dimension p (0 = K; 2 = `--fourclass_twofeatures` with K = 4). */
+    penultimateDim: z.number().int().min(0).max(LIMITS.maxHidden),
     /** Channel multiplier of ResNet18/VGG16 (1 = the reference widths 64…512). */
     widthMult: z.number().gt(0).max(1),
     loss: z.enum(LOSSES),
@@ -241,6 +247,18 @@ export const netConfigSchema = z
         code: 'custom',
         path: ['classes'],
         message: `the Gaussian mixture has classes 0…${c.gaussClasses - 1}`,
+      });
+    }
+    if (
+      c.model !== 'mlp-md' &&
+      (c.mlpActivation !== 'relu' || c.layerNorm || c.penultimateDim !== 0)
+    ) {
+      const field =
+        c.mlpActivation !== 'relu' ? 'mlpActivation' : c.layerNorm ? 'layerNorm' : 'penultimateDim';
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `an option of Nguyen et al. 2023's MLP: set model=mlp-md, or leave it at its default`,
       });
     }
     if (c.augment && !isConvModel(c.model)) {
@@ -340,6 +358,9 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   depthLinear: 1,
   bias: true,
   batchnorm: true,
+  mlpActivation: 'relu',
+  layerNorm: false,
+  penultimateDim: 0,
   widthMult: 1,
   loss: 'mse',
   pairWith: 'none',

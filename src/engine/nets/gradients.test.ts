@@ -136,6 +136,32 @@ describe('gradients match central differences of the objective', () => {
     );
   });
 
+  // p = 3: a LayerNorm over two features outputs ±(1, −1) whatever its input (gradient ≈ 0).
+  it('seed 002 MLP with sigmoid and LayerNorm (Linear → BN → LN → sigmoid), p = 3 for K = 4, CE', async () => {
+    const cfg = {
+      ...base,
+      model: 'mlp-md',
+      batchnorm: true,
+      layerNorm: true,
+      mlpActivation: 'sigmoid',
+      penultimateDim: 3,
+      width: 8,
+      loss: 'ce',
+      depthRelu: 2,
+      depthLinear: 1,
+      sepDecay: false,
+    } as const;
+    // Modules: 0 Linear, 1 BN, 2 LN, 3 sigmoid, 4 Linear, 5 BN, 6 LN, 7 sigmoid.
+    expectClose(
+      await checkGradients(cfg, [6], 4, 8, [
+        /^layers\.0\.weight$/,
+        /^layers\.4\.weight$/,
+        /^layers\.6\.weight$/,
+        /^fc\.0\.weight$/,
+      ]),
+    );
+  });
+
   it('ResNet18 (widthMult 1/16) on 8×8 inputs, cross-entropy', async () => {
     const cfg = { ...base, model: 'resnet18', widthMult: 1 / 16, loss: 'ce' } as const;
     expectClose(

@@ -129,6 +129,33 @@ export class BatchNorm {
   }
 }
 
+/** nn.LayerNorm(features): per sample over the last axis, biased variance, ε 1e-5, γ = 1, β = 0. */
+export class LayerNorm {
+  readonly gamma: tf.Variable<tf.Rank.R1>;
+  readonly beta: tf.Variable<tf.Rank.R1>;
+
+  constructor(store: ParamStore, name: string, features: number, group: ParamGroup) {
+    const ones = new Float32Array(features).fill(1);
+    this.gamma = store.param(`${name}.weight`, [features], ones, group) as tf.Variable<tf.Rank.R1>;
+    this.beta = store.param(
+      `${name}.bias`,
+      [features],
+      new Float32Array(features),
+      group,
+    ) as tf.Variable<tf.Rank.R1>;
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    const mean = tf.mean(x, 1, true);
+    const centred = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centred), 1, true);
+    return tf.add(
+      tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, BN_EPS))), this.gamma),
+      this.beta,
+    );
+  }
+}
+
 /** nn.Conv2d(in, out, k, stride, padding, bias) on NHWC input; filter stored [k, k, in, out]. */
 export class Conv2d {
   readonly filter: tf.Variable<tf.Rank.R4>;

@@ -13,7 +13,17 @@ import { Vgg16 } from './vgg';
 /** The config fields that shape the network. */
 export type ModelSpec = Pick<
   NetConfig,
-  'model' | 'width' | 'depthRelu' | 'depthLinear' | 'bias' | 'batchnorm' | 'widthMult' | 'seed'
+  | 'model'
+  | 'width'
+  | 'depthRelu'
+  | 'depthLinear'
+  | 'bias'
+  | 'batchnorm'
+  | 'widthMult'
+  | 'seed'
+  | 'mlpActivation'
+  | 'layerNorm'
+  | 'penultimateDim'
 >;
 
 export interface NetForward {
@@ -74,7 +84,13 @@ export class NetModel {
       case 'mlp':
         return new Seed000Mlp(this.store, rng, mlp);
       case 'mlp-md':
-        return new Seed002Mlp(this.store, rng, { ...mlp, K });
+        return new Seed002Mlp(this.store, rng, {
+          ...mlp,
+          K,
+          activation: spec.mlpActivation,
+          layerNorm: spec.layerNorm,
+          penultimate: spec.penultimateDim || K,
+        });
       case 'resnet18':
         return new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
       case 'resnet18-tv':

@@ -61,6 +61,17 @@ export interface NetState {
  * over (up to measureSamples) train and test samples and streams the features through the NC
  * metrics library.
  */
+/** The arrays of `NetSession.exportFeatures` (rows = measured samples, row-major). */
+export interface FeatureExport {
+  headLayer: number;
+  K: number;
+  train: { values: Float32Array; shape: [number, number]; labels: Int32Array };
+  test: { values: Float32Array; shape: [number, number]; labels: Int32Array } | null;
+  labelsOriginal: Int32Array | null;
+  weights: { values: Float32Array; shape: [number, number] };
+  bias: Float32Array | null;
+}
+
 export class NetSession implements TrainingSession {
   step = 0;
   readonly theory = null;
@@ -487,6 +498,56 @@ export class NetSession implements TrainingSession {
     } else if (++this.epochsSinceBest >= this.config.patience) {
       this.stoppedEarly = true;
     }
+  }
+
+  /**
+   * What a measurement sees, as plain arrays: the eval-mode input of head layer `headLayer`
+   * (0 = the penultimate features h; j = after W_j⋯W_1) for the measured train and test rows,
+   * their labels (and original labels when noisy), and the classifier that acts on it,
+   * W_M⋯W_{j+1} (K×d_j), with the last bias. `npm run metrics` on these gives the report's numbers.
+   */
+  async exportFeatures(headLayer = 0): Promise<FeatureExport> {
+    const M = this.config.depthLinear;
+    if (!(Number.isInteger(headLayer) && headLayer >= 0 && headLayer < M)) {
+      throw new Error(`head layer ${headLayer} does not exist: this head has layers 0…${M - 1}`);
+    }
+    const { data, model } = this;
+    const V = model.head.layers.map((l) => l.weight); // in×out, as stored
+    // F_j = h V_1 ⋯ V_j (a new tensor, so h can be freed whatever j is).
+    const through = (h: tf.Tensor2D) =>
+      tf.tidy(() => V.slice(0, headLayer).reduce((f, v) => tf.matMul(f, v), tf.clone(h)));
+    const split = async (name: SplitName) => {
+      if (this.measureRows[name].length === 0) return null;
+      const { features } = await this.evalSplit(name);
+      const F = through(features);
+      features.dispose();
+      const values = (await F.data()) as Float32Array;
+      const shape = F.shape as [number, number];
+      F.dispose();
+      return { values, shape, labels: pickLabels(data[name].labels, this.measureRows[name]) };
+    };
+    const train = (await split('train')) as NonNullable<Awaited<ReturnType<typeof split>>>;
+    const test = await split('test');
+    const P = tf.tidy(() =>
+      tf.transpose(V.slice(headLayer + 1).reduce((p, v) => tf.matMul(p, v), V[headLayer])),
+    );
+    const weights = {
+      values: (await P.data()) as Float32Array,
+      shape: P.shape as [number, number],
+    };
+    P.dispose();
+    const bias = model.head.bias ? ((await model.head.bias.data()) as Float32Array) : null;
+    const original = pickLabels(data.train.originalLabels, this.measureRows.train);
+    const noisy = original.some((y, i) => y !== train.labels[i]);
+    return {
+      headLayer,
+      K: data.K,
+      train,
+      test,
+      labelsOriginal: noisy ? original : null,
+      weights,
+      bias,
+    };
   }
 
   /**

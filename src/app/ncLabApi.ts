@@ -8,6 +8,7 @@ import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
 import { useSweep } from './md/sweepStore';
+import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
 
 /**
@@ -65,6 +66,8 @@ export interface NcLabApi {
   /** `npm run bench`: network training steps per second of NET_BENCH_CASES ids on one backend. */
   benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   getState(): NcLabState;
+  /** Plotly redraws so far: count, total and longest time (`npm run bench` reads it). */
+  drawStats(): DrawStats;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
 }
@@ -110,6 +113,7 @@ export function createNcLabApi(): NcLabApi {
         configErrors: s.urlIssues,
       };
     },
+    drawStats,
     config: () => useLab.getState().config,
   };
 }

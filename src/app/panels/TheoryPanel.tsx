@@ -315,6 +315,7 @@ function MseSections({ config, theory }: { config: UfmConfig; theory: UfmTheory 
         build={buildTheory}
         watch={(s) => [s.lastReport, s.theory]}
         height={380}
+        share={0.6}
         label="Per-class measured values against closed-form predictions"
       />
       <h3 className="sub-head">Minority collapse</h3>
@@ -326,6 +327,7 @@ function MseSections({ config, theory }: { config: UfmConfig; theory: UfmTheory 
         build={buildMinority}
         watch={(s) => s.theory}
         height={220}
+        share={0.32}
         label="Ratio b over a_k per class against the collapse thresholds"
       />
       {theory?.loss === 'mse' && <MinorityTable config={config} theory={theory} />}

@@ -30,13 +30,20 @@ describe('key panels per preset', () => {
   });
 
   it('keeps the theory tab to UFMs and the noise panels to label-noise networks', () => {
-    expect(availablePanels(preset('net-gauss-tiny').config)).toEqual(['nc', 'loss', '3d', 'gram']);
+    expect(availablePanels(preset('net-gauss-tiny').config)).toEqual([
+      'nc',
+      'loss',
+      '3d',
+      'gram',
+      'measures',
+    ]);
     expect(availablePanels(preset('teach-deep-m3').config)).toEqual([
       'nc',
       'loss',
       'theory',
       '3d',
       'gram',
+      'measures',
     ]);
   });
 });

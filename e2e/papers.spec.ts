@@ -2,6 +2,8 @@
  * Issue 17 in the page: the cross-entropy UFM draws its closed form in the Theory panel, and
  * the measures the engine reports beyond NC1–NC3 have a panel of their own.
  */
+import { readFileSync } from 'node:fs';
+import type { Download } from '@playwright/test';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 test('teach-ce-ufm: the Theory panel shows the cross-entropy closed form and the run reaches its f*', async ({
@@ -33,4 +35,40 @@ test('More measures: tr Σ_W, tr Σ_B and ‖Wμ_G + b‖ drawn for a network ru
   await expect(panel).toContainText('tr Σ_W and tr Σ_B');
   await expect(panel).toContainText('NC4 of Zhu et al.');
   await expect(panel.locator('g.trace.scatter')).not.toHaveCount(0);
+});
+
+test('Export features (.npy): the downloaded files, dropped into Measure your features, give the run’s NC1', async ({
+  page,
+}) => {
+  await page.goto('/?preset=net-gauss-tiny&epochs=3&measureEvery=1&autorun=1&backend=wasm');
+  await waitForLab(page);
+  await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 150_000 });
+  const expected = [
+    'bias.npy',
+    'features.npy',
+    'labels.npy',
+    'test_features.npy',
+    'test_labels.npy',
+    'weights.npy',
+  ];
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('btn-export-features').click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(expected.length);
+  expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(expected);
+  const files = await Promise.all(
+    downloads.map(async (d) => ({
+      name: d.suggestedFilename(),
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync((await d.path()) as string),
+    })),
+  );
+  const live = await page.evaluate(() =>
+    Number(window.ncLab.getState().lastReport?.metrics.nc1_pinv),
+  );
+  await page.getByTestId('features-input').setInputFiles(files);
+  await expect(page.getByTestId('features-results')).toBeVisible({ timeout: 60_000 });
+  const shown = await page.getByTestId('fmetric-nc1_pinv').locator('td').last().innerText();
+  // The table shows 5 significant digits.
+  expect(Math.abs(Number(shown) - live) / live).toBeLessThan(1e-4);
 });

@@ -352,6 +352,13 @@ const NET_FIELDS: readonly FieldSpec[] = [
   ),
   num('lossAlpha', 'Loss α', 'Regularisation', 'smoothing / relaxation', smooths),
   num(
+    'twinAlpha',
+    'Twin α',
+    'Regularisation',
+    "the twin's smoothing / relaxation α (0 = the same as Loss α)",
+    (d) => d.pairWith === 'ls' || d.pairWith === 'lr',
+  ),
+  num(
     'weightDecay',
     'Weight decay',
     'Regularisation',

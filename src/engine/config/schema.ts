@@ -169,6 +169,8 @@ export const netConfigSchema = z
     mseHalf: z.boolean(),
     /** Label smoothing α (loss ls) or label relaxation α (loss lr). */
     lossAlpha: z.number().min(0).lt(1),
+    /** The twin's own α (seed 002's separate `--ls_alpha`, `--lr_alpha`); 0 = the same lossAlpha. */
+    twinAlpha: z.number().min(0).lt(1),
     optimizer: z.enum(OPTIMIZERS),
     lr: z.number().gt(0).max(10),
     momentum: z.number().min(0).lt(1),
@@ -280,6 +282,18 @@ export const netConfigSchema = z
 
 export type NetConfig = z.infer<typeof netConfigSchema>;
 
+/** The config of a paired run's twin: its loss and its α (twinAlpha, or lossAlpha when 0). */
+export function twinConfig(config: NetConfig): NetConfig {
+  if (config.pairWith === 'none') throw new Error('this run has no twin (pairWith is none)');
+  return {
+    ...config,
+    loss: config.pairWith,
+    pairWith: 'none',
+    lossAlpha: config.twinAlpha || config.lossAlpha,
+    twinAlpha: 0,
+  };
+}
+
 /** Every experiment kind, told apart by `experiment`. */
 export type ExperimentConfig = UfmConfig | NetConfig;
 export const experimentConfigSchema = z.discriminatedUnion('experiment', [
@@ -366,6 +380,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   pairWith: 'none',
   mseHalf: false,
   lossAlpha: 0.1,
+  twinAlpha: 0,
   optimizer: 'adam',
   lr: 1e-4,
   momentum: 0.9,

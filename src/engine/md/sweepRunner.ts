@@ -2,7 +2,7 @@
 // figure): one run per (loss, η, seed) from a base network config, each measured once at its end,
 // reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts.
 import type { BackendInfo } from '../backend';
-import { LOSSES, netConfigSchema, type NetConfig } from '../config/schema';
+import { LOSSES, netConfigSchema, twinConfig, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { runExperiment } from '../runner';
 import type { MetricsRecord } from '../types';
@@ -72,8 +72,15 @@ export async function runNoiseSweep(
     if (signal?.aborted) throw new Error(`sweep stopped after ${i} of ${grid.length} runs`);
     onProgress?.({ done: i, total: grid.length, current: cell });
     // One measurement at the end: the sweep plots final states only.
+    // The twin's loss keeps the twin's α (twinAlpha), as in the paired run.
+    const alpha =
+      base.pairWith !== 'none' && cell.loss === base.pairWith
+        ? twinConfig(base).lossAlpha
+        : base.lossAlpha;
     const config = netConfigSchema.parse({
       ...base,
+      lossAlpha: alpha,
+      twinAlpha: 0,
       loss: cell.loss,
       pairWith: 'none',
       labelNoise: cell.eta,

@@ -305,14 +305,40 @@ function captureInitErrors(name: BackendName): void {
   engine.registryFactory[name] = { factory, priority: entry.priority };
 }
 
+let wasmThreadsWanted = 1;
+
+/**
+ * Threads for the wasm backend from its next initialisation on (1: the single-threaded SIMD
+ * binary). More than one needs a cross-origin-isolated page (SharedArrayBuffer); elsewhere the
+ * request is ignored and the backend note says why. Which count pays off depends on the machine
+ * and the step size (wasmThreadsFor); the bench measures both.
+ */
+export function setWasmThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`wasm threads must be an integer ≥ 1, got ${n}`);
+  wasmThreadsWanted = n;
+}
+
+/** Browser wasm can run threaded only on a cross-origin-isolated page. */
+function threadsAllowed(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // Threaded wasm gained nothing on 2 cores and hung in a cross-origin-isolated build
-  // (docs/backends.md §4): keep the single-threaded SIMD binary even if the page is isolated.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = wasmThreadsWanted > 1 && threadsAllowed() ? wasmThreadsWanted : 1;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  if (threads > 1) wasm.setThreadsCount(threads);
   if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
     wasm.setWasmPaths(wasmBinaryUrls);
   }
+}
+
+/** Threads the initialised wasm backend runs with (1 when single-threaded). */
+function wasmThreadCount(): number {
+  const b = tf.engine().registry['wasm'] as
+    { wasm?: { tfjs?: { getThreadsCount?: () => number } } } | undefined;
+  return b?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
 /** Imports a backend package (which registers it). Returns why it cannot exist here, or null. */
@@ -453,6 +479,14 @@ function describeChoice(
     const software = softwareWebglRenderer() !== null;
     const on = renderer ? ` on ${renderer}${software ? ' (software renderer)' : ''}` : '';
     return { software, notes: [`${ready}${on}`] };
+  }
+  if (backend === 'wasm') {
+    const n = wasmThreadCount();
+    const why =
+      wasmThreadsWanted > 1 && n === 1 && !threadsAllowed()
+        ? ` (${wasmThreadsWanted} threads asked for, but the page is not cross-origin isolated)`
+        : '';
+    return { software: false, notes: [`${ready}, ${n} thread${n > 1 ? 's' : ''}${why}`] };
   }
   return { software: false, notes: [ready] };
 }

@@ -1,4 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { GridPanel } from '../grid/GridPanel';
+import { SearchPanel } from '../grid/SearchPanel';
 import { MdPanel } from '../md/MdPanel';
 import { SweepPanel } from '../md/SweepPanel';
 import { GramPanel } from '../panels/GramPanel';
@@ -19,6 +21,8 @@ const RENDER: Record<PanelId, () => ReactNode> = {
   '3d': () => <View3dPanel />,
   sweep: () => <SweepPanel />,
   measures: () => <MeasuresPanel />,
+  grid: () => <GridPanel />,
+  search: () => <SearchPanel />,
 };
 
 /** The tabs for the run on screen (the form's config until a run is loaded). */

@@ -36,6 +36,8 @@ describe('key panels per preset', () => {
       '3d',
       'gram',
       'measures',
+      'grid',
+      'search',
     ]);
     expect(availablePanels(preset('teach-deep-m3').config)).toEqual([
       'nc',
@@ -44,6 +46,8 @@ describe('key panels per preset', () => {
       '3d',
       'gram',
       'measures',
+      'grid',
+      'search',
     ]);
   });
 });

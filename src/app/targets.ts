@@ -60,12 +60,15 @@ export function isBalanced(config: Pick<RunShape, 'classSizes'>): boolean {
   return config.classSizes.every((n) => n === config.classSizes[0]);
 }
 
-export function rightTarget(config: Pick<RunShape, 'bias' | 'classSizes'>): TargetKind {
-  if (config.bias) return 'etf';
+type TargetShape = Pick<RunShape, 'bias' | 'classSizes' | 'crossEntropy'>;
+
+export function rightTarget(config: TargetShape): TargetKind {
+  if (config.bias || config.crossEntropy) return 'etf';
   return isBalanced(config) ? 'identity' : 'gof';
 }
 
-export function targetReason(config: Pick<RunShape, 'bias' | 'classSizes'>): string {
+export function targetReason(config: TargetShape): string {
+  if (config.crossEntropy) return 'cross-entropy: a simplex ETF, with or without a bias';
   if (config.bias) return 'with a bias the optimum is a simplex ETF';
   return isBalanced(config)
     ? 'bias-free and balanced: an orthogonal frame'

@@ -1,4 +1,4 @@
-import type { ExperimentConfig, NetConfig } from './config/schema';
+import { twinConfig, type ExperimentConfig, type NetConfig } from './config/schema';
 import type { PreparedData } from './data/types';
 import type { TrainingSession } from './session';
 import type { UfmInitState } from './ufm/initState';
@@ -32,11 +32,7 @@ export async function createSession(
       // the same noisy labels. Only the loss differs.
       const { PairedSession } = await import('./nets/paired');
       try {
-        const twin = new NetSession(
-          { ...config, loss: config.pairWith, pairWith: 'none' },
-          data,
-          options,
-        );
+        const twin = new NetSession(twinConfig(config), data, options);
         return new PairedSession(main, twin);
       } catch (error) {
         main.dispose();

@@ -21,6 +21,8 @@ export interface RunShape {
   /** Linear layers M of the (deep linear) head: per-depth metrics have M entries. */
   depth: number;
   bias: boolean;
+  /** A UFM trained with cross-entropy: its optimum is a simplex ETF with or without a bias. */
+  crossEntropy?: boolean;
   /** Training samples per class. */
   classSizes: number[];
   /** The x axis: optimiser steps (UFM) or epochs (networks), `stepsPerUnit` steps each. */

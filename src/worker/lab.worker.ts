@@ -12,6 +12,9 @@ import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
+import { featureExportFiles } from '../engine/nets/featureExport';
+import { PairedSession } from '../engine/nets/paired';
+import { NetSession } from '../engine/nets/session';
 import { runNoiseSweep } from '../engine/md/sweepRunner';
 import { GridRun } from '../engine/grid/runner';
 import { expandGrid } from '../engine/grid/spec';
@@ -142,6 +145,13 @@ const api: LabWorkerApi = {
   async snapshot() {
     const session = runner?.sessionHandle;
     return session instanceof UfmSession ? session.snapshot() : null;
+  },
+  async exportFeatures(headLayer) {
+    const session = runner?.sessionHandle;
+    const net = session instanceof PairedSession ? session.mainSession : session;
+    return net instanceof NetSession
+      ? featureExportFiles(await net.exportFeatures(headLayer))
+      : null;
   },
   async measureFeatures(files, options, onProgress) {
     // The backend a run already uses (switching it would pull the tensors from under the run).

@@ -1,3 +1,4 @@
+import type { ExportFile } from '../engine/nets/featureExport';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
@@ -45,6 +46,8 @@ export interface LabWorkerApi {
   stop(): Promise<void>;
   result(): Promise<RunResult | null>;
   snapshot(): Promise<UfmInitState | null>;
+  /** A network run's features of head layer j, labels and classifier as .npy files (else null). */
+  exportFeatures(headLayer: number): Promise<ExportFile[] | null>;
   /** `npm run bench`: time the preset sizes on one backend (stops any run first). */
   benchmark(
     presetIds: string[],

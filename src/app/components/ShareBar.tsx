@@ -8,7 +8,17 @@ import { configPending, labActions, useLab } from '../store';
 import { currentShareUrl } from '../urlState';
 
 function download(name: string, value: unknown): void {
-  const blob = new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' });
+  saveBlob(name, new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' }));
+}
+
+function downloadBytes(name: string, bytes: Uint8Array): void {
+  saveBlob(
+    name,
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+  );
+}
+
+function saveBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -56,6 +66,8 @@ export function ShareBar() {
   const loadedConfig = useLab((s) => s.loadedConfig);
   const formDiffers = useLab((s) => s.loadedConfig !== null && configPending(s));
   const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
+  const isNet = useLab((s) => s.loadedConfig?.experiment === 'net');
+  const running = useLab((s) => s.status === 'running');
   const [copied, setCopied] = useState<string | null>(null);
   const [stateError, setStateError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -79,6 +91,18 @@ export function ShareBar() {
       download(`${baseName()}.json`, result);
     } catch (error) {
       labActions.addError(`Download failed: ${errorText(error)}`);
+    }
+  };
+
+  const exportFeatures = async () => {
+    try {
+      const files = await labClient.exportFeatures(0);
+      if (!files) throw new Error('feature export takes a network run');
+      // Plain names: the ones "Measure your features" and `npm run metrics` recognise.
+      for (const f of files) downloadBytes(f.name, f.bytes);
+      labActions.announce(`Exported ${files.map((f) => f.name).join(', ')}.`);
+    } catch (error) {
+      labActions.addError(`Export features failed: ${errorText(error)}`);
     }
   };
 
@@ -164,6 +188,17 @@ export function ShareBar() {
       >
         Save state
       </button>
+      {isNet && (
+        <button
+          type="button"
+          data-testid="btn-export-features"
+          disabled={!hasRun || running}
+          title="Penultimate features, labels, classifier and bias of the run on screen as .npy files (pause or finish the run first)"
+          onClick={() => void exportFeatures()}
+        >
+          Export features (.npy)
+        </button>
+      )}
       <button type="button" data-testid="btn-load-state" onClick={() => fileRef.current?.click()}>
         Load state…
       </button>

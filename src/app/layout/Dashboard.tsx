@@ -5,6 +5,7 @@ import { MdPanel } from '../md/MdPanel';
 import { SweepPanel } from '../md/SweepPanel';
 import { GramPanel } from '../panels/GramPanel';
 import { LossPanel } from '../panels/LossPanel';
+import { MeasuresPanel } from '../panels/MeasuresPanel';
 import { NcPanel } from '../panels/NcPanel';
 import { TheoryPanel } from '../panels/TheoryPanel';
 import { View3dPanel } from '../panels/View3dPanel';
@@ -19,6 +20,7 @@ const RENDER: Record<PanelId, () => ReactNode> = {
   gram: () => <GramPanel />,
   '3d': () => <View3dPanel />,
   sweep: () => <SweepPanel />,
+  measures: () => <MeasuresPanel />,
   grid: () => <GridPanel />,
   search: () => <SearchPanel />,
 };

@@ -35,6 +35,7 @@ describe('key panels per preset', () => {
       'loss',
       '3d',
       'gram',
+      'measures',
       'grid',
       'search',
     ]);
@@ -44,6 +45,7 @@ describe('key panels per preset', () => {
       'theory',
       '3d',
       'gram',
+      'measures',
       'grid',
       'search',
     ]);

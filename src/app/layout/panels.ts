@@ -5,7 +5,8 @@ import type { ExperimentConfig } from '../../engine/config/schema';
  * current experiment and preset together on one screen, the preset's own key panel first, and
  * puts every other panel one click away in a tab.
  */
-export type PanelId = 'loss' | 'theory' | 'md' | 'nc' | 'gram' | '3d' | 'sweep' | 'grid' | 'search';
+export type PanelId =
+  'loss' | 'theory' | 'md' | 'nc' | 'gram' | '3d' | 'measures' | 'sweep' | 'grid' | 'search';
 
 export interface PanelInfo {
   id: PanelId;
@@ -23,6 +24,7 @@ export const PANELS: readonly PanelInfo[] = [
   { id: 'theory', testId: 'panel-theory', tab: 'Theory' },
   { id: '3d', testId: 'panel-3d', tab: '3-D view' },
   { id: 'gram', testId: 'panel-gram', tab: 'Gram matrices' },
+  { id: 'measures', testId: 'panel-measures', tab: 'More measures' },
   { id: 'sweep', testId: 'panel-sweep', tab: 'Noise sweep' },
   // Grids and searches run their own configs, whatever the form holds: always a tab.
   { id: 'grid', testId: 'panel-grid', tab: 'Grids and figures' },

@@ -61,6 +61,7 @@ function buildLoss(s: LabState): Figure | null {
 export function LossPanel() {
   const last = useLab((s) => scalar(s.lastReport?.metrics, 'loss'));
   const fmin = useLab((s) => s.theory?.lossMin ?? null);
+  const ce = useLab((s) => s.theory?.loss === 'ce');
   return (
     <Panel
       testId="panel-loss"
@@ -69,7 +70,11 @@ export function LossPanel() {
         <>
           f = {fmt(last, 5)}
           {fmin !== null && (
-            <> · closed-form global minimum f* = {fmt(fmin, 5)} (MSE, Dang et al. 2023)</>
+            <>
+              {' '}
+              · closed-form {ce ? 'ETF minimum' : 'global minimum'} f* = {fmt(fmin, 5)} (
+              {ce ? 'cross-entropy' : 'MSE'}, Dang et al. 2023)
+            </>
           )}
         </>
       }

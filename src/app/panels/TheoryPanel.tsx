@@ -1,4 +1,4 @@
-import type { UfmTheory } from '../../engine/ufm/theory';
+import type { CeUfmTheory, MseUfmTheory, UfmTheory } from '../../engine/ufm/theory';
 import type { UfmGeometry } from '../../engine/ufm/geometry';
 import type { ExperimentConfig, UfmConfig } from '../../engine/config/schema';
 import type { Data, Layout } from '../plotly';
@@ -20,25 +20,27 @@ interface Series {
 function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] {
   const K = config.classSizes.length;
   const classLabels = config.classSizes.map((n, k) => `class ${k} (n=${n})`);
-  const perClassRows = !config.bias && !isBalanced(config);
-  const first: Series = perClassRows
-    ? {
-        title: 'classifier row norms ‖w_k‖ vs √t_k',
-        labels: classLabels,
-        measured: g.classifierRowNorms,
-        // √t_k is the closed-form length of classifier row k at the GOF (display of a theory value).
-        predicted: t.t.map((tk) => Math.sqrt(tk)),
-      }
-    : {
-        title: 'singular values of W_M⋯W_1',
-        labels: Array.from(
-          { length: Math.max(g.productSingularValues.length, K) },
-          (_, i) => `σ${i + 1}`,
-        ),
-        measured: g.productSingularValues,
-        predicted: t.productSingularValues,
-      };
+  const first: Series =
+    t.loss === 'mse' && !config.bias && !isBalanced(config)
+      ? {
+          title: 'classifier row norms ‖w_k‖ vs √t_k',
+          labels: classLabels,
+          measured: g.classifierRowNorms,
+          // √t_k is the closed-form length of classifier row k at the GOF (display of a theory value).
+          predicted: t.t.map((tk) => Math.sqrt(tk)),
+        }
+      : {
+          title: 'singular values of W_M⋯W_1',
+          labels: Array.from(
+            { length: Math.max(g.productSingularValues.length, K) },
+            (_, i) => `σ${i + 1}`,
+          ),
+          measured: g.productSingularValues,
+          predicted: t.productSingularValues,
+        };
   const whDiagTheory = t.WH.map((row, k) => row[k]);
+  const measuredBias = g.bias ?? [];
+  const meanBias = measuredBias.reduce((a, v) => a + v, 0) / Math.max(1, measuredBias.length);
   return [
     first,
     {
@@ -53,14 +55,28 @@ function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] 
       measured: g.whDiag,
       predicted: whDiagTheory,
     },
-    config.bias
+    config.bias && t.loss === 'ce'
       ? {
-          title: 'last-layer bias b_k (theory: n_k/N)',
+          // Cross-entropy ignores b → b + β1, so only the centred bias has a prediction.
+          title: 'centred bias b_k − mean(b) (theory: 0)',
           labels: classLabels,
-          measured: g.bias ?? [],
-          predicted: t.biasVector ?? [],
+          measured: measuredBias.map((v) => v - meanBias),
+          predicted: measuredBias.map(() => 0),
         }
-      : { title: 'bias', labels: [], measured: [], predicted: [], note: 'no bias in this config' },
+      : config.bias
+        ? {
+            title: 'last-layer bias b_k (theory: n_k/N)',
+            labels: classLabels,
+            measured: g.bias ?? [],
+            predicted: t.biasVector ?? [],
+          }
+        : {
+            title: 'bias',
+            labels: [],
+            measured: [],
+            predicted: [],
+            note: 'no bias in this config',
+          },
   ];
 }
 
@@ -129,7 +145,7 @@ function buildTheory(s: LabState): Figure | null {
   return { data, layout };
 }
 
-function directionLabels(config: UfmConfig, t: UfmTheory): string[] {
+function directionLabels(config: UfmConfig, t: MseUfmTheory): string[] {
   return t.a.map((a, i) =>
     config.bias
       ? `dir ${i} (a=${absorbed(t, i) ? '0' : fmt(a, 3)})`
@@ -137,7 +153,7 @@ function directionLabels(config: UfmConfig, t: UfmTheory): string[] {
   );
 }
 
-function absorbed(t: UfmTheory, i: number): boolean {
+function absorbed(t: MseUfmTheory, i: number): boolean {
   const aMax = Math.max(...t.a);
   return t.bias && t.a[i] <= 1e-9 * aMax;
 }
@@ -145,7 +161,7 @@ function absorbed(t: UfmTheory, i: number): boolean {
 function buildMinority(s: LabState): Figure | null {
   const config = ufmConfig(s.loadedConfig);
   const t = s.theory;
-  if (!config || !t) return null;
+  if (!config || !t || t.loss !== 'mse') return null;
   const labels = directionLabels(config, t);
   const idx = labels.map((_, i) => i).filter((i) => !absorbed(t, i));
   const zero = new Set(t.zeroDirections);
@@ -212,6 +228,89 @@ export function TheoryPanel() {
       title="Theory vs measurement"
       subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (Dang et al. 2023)."
     >
+      {config.loss === 'ce' && !theory && (
+        <p className="panel-sub" data-testid="ce-no-theory">
+          Cross-entropy on imbalanced classes has no closed form: nothing to draw here. The NC panel
+          still measures the collapse.
+        </p>
+      )}
+      {theory?.loss === 'ce' ? (
+        <CeSection config={config} theory={theory} />
+      ) : (
+        <MseSections config={config} theory={theory} />
+      )}
+    </Panel>
+  );
+}
+
+function CeSection({ config, theory: t }: { config: UfmConfig; theory: CeUfmTheory }) {
+  const K = config.classSizes.length;
+  return (
+    <>
+      <PlotFigure
+        build={buildTheory}
+        watch={(s) => [s.lastReport, s.theory]}
+        height={380}
+        label="Per-class measured values against closed-form predictions"
+      />
+      <h3 className="sub-head">Cross-entropy closed form</h3>
+      <p className="panel-sub">
+        Balanced cross-entropy{t.labelSmoothing > 0 && ' with label smoothing'}: a simplex ETF at
+        every layer, with or without a bias (Dang et al. 2023; Zhu et al. 2021 for one layer). The
+        margin z minimises φ(z) = log(1 + (K−1)e^(−z)) + α(K−1)/K·z + c·z^(2/(M+1)).
+      </p>
+      {!t.etfGuaranteedGlobal && (
+        <p className="panel-sub" data-testid="ce-low-rank-note">
+          With {t.M} layers the ETF is the best configuration of its shape, not always the global
+          minimum: at larger λ a lower-rank configuration (fewer than K − 1 non-zero singular
+          values) can reach a lower loss, and training may end there, below the dashed f* of the
+          Loss panel.
+        </p>
+      )}
+      <table className="values compact" data-testid="ce-theory-table">
+        <tbody>
+          <tr>
+            <th scope="row">c = (M+1)(K−1)/2 · (nλ_H)^(1/(M+1)) λ_W^(M/(M+1))</th>
+            <td>{fmt(t.coefficient, 4)}</td>
+          </tr>
+          <tr>
+            <th scope="row">margin z (logit of own class minus the others)</th>
+            <td>{fmt(t.margin, 5)}</td>
+          </tr>
+          <tr>
+            <th scope="row">layer singular values s (×{K - 1})</th>
+            <td>{fmt(t.layerScale, 5)}</td>
+          </tr>
+          <tr>
+            <th scope="row">class-mean norm ‖h̄_k‖ = τ√((K−1)/K)</th>
+            <td>{fmt(t.classMeanNorms[0], 5)}</td>
+          </tr>
+          <tr>
+            <th scope="row">minimum f* (data + weight decay + feature decay)</th>
+            <td>
+              {fmt(t.lossMin, 6)} = {fmt(t.lossTerms.data, 4)} + {fmt(t.lossTerms.weightDecay, 4)} +{' '}
+              {fmt(t.lossTerms.featureDecay, 4)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">closed form</th>
+            <td>
+              {t.margin === 0
+                ? t.localMargin > 0
+                  ? 'collapses to 0 (a positive margin is only a local minimum)'
+                  : 'collapses to 0 (the decays are too strong)'
+                : 'survives'}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function MseSections({ config, theory }: { config: UfmConfig; theory: UfmTheory | null }) {
+  return (
+    <>
       <PlotFigure
         build={buildTheory}
         watch={(s) => [s.lastReport, s.theory]}
@@ -231,12 +330,12 @@ export function TheoryPanel() {
         share={0.32}
         label="Ratio b over a_k per class against the collapse thresholds"
       />
-      {config && theory && <MinorityTable config={config} theory={theory} />}
-    </Panel>
+      {theory?.loss === 'mse' && <MinorityTable config={config} theory={theory} />}
+    </>
   );
 }
 
-function MinorityTable({ config, theory: t }: { config: UfmConfig; theory: UfmTheory }) {
+function MinorityTable({ config, theory: t }: { config: UfmConfig; theory: MseUfmTheory }) {
   const labels = directionLabels(config, t);
   const zero = new Set(t.zeroDirections);
   return (

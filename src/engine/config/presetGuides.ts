@@ -94,6 +94,29 @@ export const PRESET_GUIDES = {
       },
     ],
   },
+  'teach-ce-ufm': {
+    lookAt:
+      'Cross-entropy instead of MSE, and no bias: in the 3-D view the four class means still spread into a regular tetrahedron (with MSE they would line up with orthogonal axes). The Theory panel compares the measured norms with the cross-entropy closed form.',
+    panels: ['panel-3d', 'panel-theory', 'panel-nc', 'panel-loss'],
+    steps: [
+      {
+        title: 'What is trained',
+        text: 'The unconstrained-features model: the features H are free parameters trained together with a linear classifier W, here under softmax cross-entropy with weight and feature decay. Four classes of 25 samples in d = 3 dimensions, without a bias.',
+        panel: 'panel-loss',
+      },
+      {
+        title: 'A simplex even without a bias',
+        text: 'The run is paused. The class means are moving apart towards the corners of a tetrahedron. Cross-entropy only sees differences of logits, so a bias has nothing to add: the optimum is a simplex ETF with or without one (Dang et al. 2023; Zhu et al. 2021 for one layer). Compare the orthogonal-frame preset, which uses MSE.',
+        panel: 'panel-3d',
+        pauseAt: 200,
+      },
+      {
+        title: 'What the theory predicts',
+        text: 'The margin z (own logit minus any other) minimises log(1 + (K−1)e^(−z)) plus the decays’ cost c·z; from z follow the singular values of W and the class-mean norms. The Theory panel draws them as ticks: the bars meet them once the run has converged. With two or more layers the lab warns that a lower-rank configuration can beat the ETF.',
+        panel: 'panel-theory',
+      },
+    ],
+  },
   'teach-deep-m3': {
     lookAt:
       'Three linear layers between the features and the output: NC1–NC3 are drawn per layer. Watch every layer collapse, the deeper layers alongside the first, towards the closed-form values in the Theory panel.',

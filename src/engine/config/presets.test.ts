@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from '../backend';
 import { runExperiment } from '../runner';
-import { ufmTheory } from '../ufm/theory';
+import { theoryForConfig } from '../ufm/theory';
 import { PRESETS } from './presets';
 import { parseConfig, expectUfm } from './schema';
 
@@ -27,7 +27,9 @@ describe('presets', () => {
     it(`${preset.id} converges to the closed-form minimum`, async () => {
       const result = await runExperiment(preset.config, backend);
       const loss = Number(result.final!.metrics.loss);
-      const { lossMin } = ufmTheory(expectUfm(preset.config));
+      const theory = theoryForConfig(expectUfm(preset.config));
+      if (!theory) throw new Error(`${preset.id} has no closed form`);
+      const { lossMin } = theory;
       expect(result.status).toBe('completed');
       expect(Math.abs(loss - lossMin) / lossMin).toBeLessThan(1e-4);
       expect(Number(result.final!.metrics.nc1_pinv)).toBeLessThan(1e-8);

@@ -139,6 +139,25 @@ export const PRESETS: Preset[] = [
     },
   },
   {
+    id: 'teach-ce-ufm',
+    group: 'Teaching',
+    title: 'Cross-entropy: a tetrahedron without a bias (K = 4, d = 3)',
+    summary:
+      'The UFM trained with softmax cross-entropy instead of MSE: even without a bias the four class means and classifier rows form a regular tetrahedron (a simplex ETF), with the closed-form margin and norms.',
+    config: {
+      ...base,
+      classSizes: [25, 25, 25, 25],
+      hidden: 3,
+      depth: 1,
+      bias: false,
+      loss: 'ce',
+      lambdaW: 5e-3,
+      lambdaH: 5e-3,
+      steps: 2000,
+      reportEvery: 20,
+    },
+  },
+  {
     id: 'teach-deep-m3',
     group: 'Teaching',
     title: 'Collapse through 3 linear layers (quick)',

@@ -9,6 +9,7 @@ export const SCHEMA_VERSION = 1;
 
 export const BACKEND_REQUESTS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export const UFM_LOSSES = ['mse', 'ce'] as const;
 
 /** Hard resource caps, so that a shared link cannot allocate gigabytes. */
 export const LIMITS = {
@@ -39,6 +40,10 @@ export const ufmConfigSchema = z
     hidden: z.number().int().min(1).max(LIMITS.maxHidden),
     depth: z.number().int().min(1).max(LIMITS.maxDepth),
     bias: z.boolean(),
+    /** Data term: squared error (Dang et al.'s synthetic scripts) or softmax cross-entropy. */
+    loss: z.enum(UFM_LOSSES),
+    /** Label smoothing α of the cross-entropy: targets (1 − α) e_y + α/K (0 = plain CE). */
+    labelSmoothing: z.number().min(0).lt(1),
     // λ > 0: without decay the objective has no minimiser and the closed form is undefined.
     lambdaW: z.number().gt(0, 'must be > 0 (the closed form needs weight decay)').max(1),
     lambdaH: z.number().gt(0, 'must be > 0 (the closed form needs feature decay)').max(1),
@@ -55,6 +60,14 @@ export const ufmConfigSchema = z
     backend: z.enum(BACKEND_REQUESTS),
   })
   .superRefine((c, ctx) => {
+    if (c.loss !== 'ce' && c.labelSmoothing !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labelSmoothing'],
+        message:
+          'label smoothing applies to the cross-entropy only: set loss=ce, or labelSmoothing=0',
+      });
+    }
     const N = c.classSizes.reduce((a, n) => a + n, 0);
     if (N > LIMITS.maxSamples) {
       ctx.addIssue({
@@ -83,7 +96,13 @@ export const DATASETS = [
   'svhn',
   'gaussian',
 ] as const;
-export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'vgg16'] as const;
+export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'resnet18-tv', 'vgg16'] as const;
+export type NetModelName = (typeof NET_MODELS)[number];
+
+/** Models that take NHWC images (the others take flat vectors). */
+export function isConvModel(model: NetModelName): boolean {
+  return model === 'resnet18' || model === 'resnet18-tv' || model === 'vgg16';
+}
 export const LOSSES = ['mse', 'ce', 'ls', 'lr'] as const;
 
 /**
@@ -107,8 +126,10 @@ export const netConfigSchema = z
           .max(LIMITS.maxClassSize * 3),
       )
       .max(100),
-    /** seed 002: hold out the first 20 % of the stored training set as validation. */
+    /** seed 002: hold out the first `valFraction` of the stored training set as validation. */
     valSplit: z.boolean(),
+    /** The held-out share when `valSplit` is on (seed 002's `--val_split_prop`, 0.2 there). */
+    valFraction: z.number().gt(0).lt(1),
     /** Label noise η: each training label replaced with probability η by a uniform class. */
     labelNoise: z.number().min(0).max(1),
     /** seed 002's four-class problem: a latent copy (label + 2) of each of two classes. */
@@ -119,6 +140,8 @@ export const netConfigSchema = z
     gaussClasses: z.number().int().min(2).max(LIMITS.maxClasses),
     gaussDim: z.number().int().min(1).max(LIMITS.maxHidden),
     gaussSeparation: z.number().min(0).max(100),
+    /** Random crop (padding 4) + horizontal flip of every training batch, seeded (image models). */
+    augment: z.boolean(),
     /** MNIST family: grey → 3 channels and 28 → 32 (the reference's 3072-d input). */
     resize32: z.boolean(),
     model: z.enum(NET_MODELS),
@@ -131,6 +154,12 @@ export const netConfigSchema = z
     /** Bias of the last head layer. */
     bias: z.boolean(),
     batchnorm: z.boolean(),
+    /** seed 002 MLP (mlp-md) `--act_fn`: none also drops the penultimate BatchNorm/LayerNorm. */
+    mlpActivation: z.enum(['relu', 'sigmoid', 'none']),
+    /** seed 002 MLP `--use_layer_norm`: LayerNorm after every Linear (after its BatchNorm). */
+    layerNorm: z.boolean(),
+    /** seed 002 MLP penultimate dimension p (0 = K; 2 = `--fourclass_twofeatures` with K = 4). */
+    penultimateDim: z.number().int().min(0).max(LIMITS.maxHidden),
     /** Channel multiplier of ResNet18/VGG16 (1 = the reference widths 64…512). */
     widthMult: z.number().gt(0).max(1),
     loss: z.enum(LOSSES),
@@ -140,6 +169,8 @@ export const netConfigSchema = z
     mseHalf: z.boolean(),
     /** Label smoothing α (loss ls) or label relaxation α (loss lr). */
     lossAlpha: z.number().min(0).lt(1),
+    /** The twin's own α (seed 002's separate `--ls_alpha`, `--lr_alpha`); 0 = the same lossAlpha. */
+    twinAlpha: z.number().min(0).lt(1),
     optimizer: z.enum(OPTIMIZERS),
     lr: z.number().gt(0).max(10),
     momentum: z.number().min(0).lt(1),
@@ -154,6 +185,8 @@ export const netConfigSchema = z
     /** StepLR: lr × lrGamma every lrStep epochs (0 = constant). */
     lrStep: z.number().int().min(0).max(100_000),
     lrGamma: z.number().gt(0).max(1),
+    /** MultiStepLR: lr × lrGamma at each of these epochs (seed 002's `--decay_type step_a_b_c`). */
+    lrMilestones: z.array(z.number().int().min(1).max(100_000)).max(32),
     epochs: z.number().int().min(1).max(100_000),
     /** Mini-batch size; 0 = full batch. */
     batchSize: z.number().int().min(0).max(LIMITS.maxSamples),
@@ -193,6 +226,21 @@ export const netConfigSchema = z
         message: `${c.perClass.length} counts for ${c.classes.length} chosen classes: give one count, or one per class`,
       });
     }
+    if (c.lrMilestones.some((m, i) => i > 0 && m <= c.lrMilestones[i - 1])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrMilestones'],
+        message: 'milestones must be strictly increasing epochs (e.g. 60, 120, 160)',
+      });
+    }
+    if (c.lrMilestones.length > 0 && c.lrStep > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrMilestones'],
+        message:
+          'choose one schedule: milestones (MultiStepLR) or lrStep (StepLR), set the other to 0 / empty',
+      });
+    }
     if (new Set(c.classes).size !== c.classes.length) {
       ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a class is listed twice' });
     }
@@ -203,7 +251,27 @@ export const netConfigSchema = z
         message: `the Gaussian mixture has classes 0…${c.gaussClasses - 1}`,
       });
     }
-    if (c.model !== 'mlp' && c.model !== 'mlp-md' && c.dataset === 'gaussian') {
+    if (
+      c.model !== 'mlp-md' &&
+      (c.mlpActivation !== 'relu' || c.layerNorm || c.penultimateDim !== 0)
+    ) {
+      const field =
+        c.mlpActivation !== 'relu' ? 'mlpActivation' : c.layerNorm ? 'layerNorm' : 'penultimateDim';
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `an option of Nguyen et al. 2023's MLP: set model=mlp-md, or leave it at its default`,
+      });
+    }
+    if (c.augment && !isConvModel(c.model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['augment'],
+        message:
+          'random crop and flip need image inputs: use a convolutional model (resnet18, vgg16)',
+      });
+    }
+    if (isConvModel(c.model) && c.dataset === 'gaussian') {
       ctx.addIssue({
         code: 'custom',
         path: ['model'],
@@ -213,6 +281,18 @@ export const netConfigSchema = z
   });
 
 export type NetConfig = z.infer<typeof netConfigSchema>;
+
+/** The config of a paired run's twin: its loss and its α (twinAlpha, or lossAlpha when 0). */
+export function twinConfig(config: NetConfig): NetConfig {
+  if (config.pairWith === 'none') throw new Error('this run has no twin (pairWith is none)');
+  return {
+    ...config,
+    loss: config.pairWith,
+    pairWith: 'none',
+    lossAlpha: config.twinAlpha || config.lossAlpha,
+    twinAlpha: 0,
+  };
+}
 
 /** Every experiment kind, told apart by `experiment`. */
 export type ExperimentConfig = UfmConfig | NetConfig;
@@ -250,6 +330,8 @@ export const DEFAULT_UFM_CONFIG: UfmConfig = {
   hidden: 64,
   depth: 1,
   bias: true,
+  loss: 'mse',
+  labelSmoothing: 0,
   lambdaW: 5e-4,
   lambdaH: 5e-4,
   optimizer: 'sgd',
@@ -275,12 +357,14 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   classes: [],
   perClass: [],
   valSplit: false,
+  valFraction: 0.2,
   labelNoise: 0,
   fourClass: false,
   fourClassNoise: 0.5,
   gaussClasses: 4,
   gaussDim: 32,
   gaussSeparation: 4,
+  augment: false,
   resize32: true,
   model: 'mlp',
   width: 512,
@@ -288,11 +372,15 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   depthLinear: 1,
   bias: true,
   batchnorm: true,
+  mlpActivation: 'relu',
+  layerNorm: false,
+  penultimateDim: 0,
   widthMult: 1,
   loss: 'mse',
   pairWith: 'none',
   mseHalf: false,
   lossAlpha: 0.1,
+  twinAlpha: 0,
   optimizer: 'adam',
   lr: 1e-4,
   momentum: 0.9,
@@ -304,6 +392,7 @@ export const DEFAULT_NET_CONFIG: NetConfig = {
   featureDecay: 1e-4,
   lrStep: 50,
   lrGamma: 0.1,
+  lrMilestones: [],
   epochs: 200,
   batchSize: 128,
   shuffle: true,

@@ -40,7 +40,9 @@ function dimensionWarning(
 function ufmWarnings(c: UfmConfig): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   const K = c.classSizes.length;
-  const dim = dimensionWarning('hidden', c.hidden, K, c.bias, 'Hidden dimension');
+  // Cross-entropy collapses to a simplex ETF with or without a bias (K − 1 dimensions suffice).
+  const simplex = c.bias || c.loss === 'ce';
+  const dim = dimensionWarning('hidden', c.hidden, K, simplex, 'Hidden dimension');
   if (dim) out.push(dim);
   const single = c.classSizes.flatMap((n, k) => (n === 1 ? [k] : []));
   if (single.length) {

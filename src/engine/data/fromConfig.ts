@@ -1,4 +1,4 @@
-import type { NetConfig } from '../config/schema';
+import { isConvModel, type NetConfig } from '../config/schema';
 import { DatasetError } from './errors';
 import { gaussianMixture } from './gaussian';
 import { prepareData, type PrepareOptions } from './prepare';
@@ -11,7 +11,7 @@ const GAUSSIAN_DEFAULT_PER_CLASS = 100;
 
 /** The one mapping from a network config to the data preparation it asks for. */
 export function prepareOptionsFor(config: NetConfig): PrepareOptions {
-  const conv = config.model === 'resnet18' || config.model === 'vgg16';
+  const conv = isConvModel(config.model);
   const grey = config.dataset === 'mnist' || config.dataset === 'fashion-mnist';
   // The CIFAR-form ResNet18/VGG16 need 3×32×32; an MLP takes 3072 values only when asked.
   const to32 = grey && (conv || config.resize32);
@@ -19,7 +19,7 @@ export function prepareOptionsFor(config: NetConfig): PrepareOptions {
     classes: config.classes.length ? config.classes : undefined,
     // One count means "the same for every class": loadNetData expands it once K is known.
     trainPerClass: config.perClass.length > 1 ? config.perClass : undefined,
-    valFraction: config.valSplit ? 0.2 : 0,
+    valFraction: config.valSplit ? config.valFraction : 0,
     labelNoise: config.labelNoise,
     fourClass: config.fourClass ? { degree: config.fourClassNoise } : undefined,
     seed: config.seed,

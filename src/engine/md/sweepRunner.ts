@@ -3,7 +3,7 @@
 // reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts. It is one kind
 // of grid (loss × η × seeds, noiseSweepGrid); its own plots stay those of sweep.ts.
 import type { BackendInfo } from '../backend';
-import { LOSSES, type NetConfig } from '../config/schema';
+import { LOSSES, twinConfig, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { runExperiment } from '../runner';
 import type { MetricsRecord } from '../types';
@@ -74,6 +74,16 @@ export function noiseSweepGrid(base: NetConfig, request: SweepRequest): Expanded
   });
 }
 
+/** The twin's loss keeps the twin's α (twinAlpha), as in the paired run. */
+function withOwnAlpha(base: NetConfig, config: NetConfig): NetConfig {
+  const twinLoss = base.pairWith !== 'none' && config.loss === base.pairWith;
+  return {
+    ...config,
+    lossAlpha: twinLoss ? twinConfig(base).lossAlpha : base.lossAlpha,
+    twinAlpha: 0,
+  };
+}
+
 const num = (m: MetricsRecord, key: string) =>
   typeof m[key] === 'number' ? (m[key] as number) : null;
 
@@ -89,7 +99,7 @@ export async function runNoiseSweep(
   const grid = noiseSweepGrid(base, checked).members;
   const runs: SweepResult['runs'] = [];
   for (const [i, member] of grid.entries()) {
-    const config = member.config as NetConfig;
+    const config = withOwnAlpha(base, member.config as NetConfig);
     const cell = { loss: config.loss, eta: config.labelNoise, seed: config.seed };
     if (signal?.aborted) throw new Error(`sweep stopped after ${i} of ${grid.length} runs`);
     onProgress?.({ done: i, total: grid.length, current: cell });

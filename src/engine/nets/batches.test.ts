@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleRows } from './batches';
+import { multiStepLr, sampleRows, stepLr } from './batches';
 
 /** 60 rows: 30 of class 0, 20 of class 1, 10 of class 2, interleaved. */
 const labels = Int32Array.from({ length: 60 }, (_, i) => (i % 6 < 3 ? 0 : i % 6 < 5 ? 1 : 2));
@@ -29,5 +29,20 @@ describe('sampleRows (the rows a network run measures)', () => {
     expect(Array.from(rows)).toEqual([...rows].sort((a, b) => a - b));
     expect(sampleRows(labels, 12, 's')).toEqual(rows);
     expect(sampleRows(labels, 12, 'other')).not.toEqual(rows);
+  });
+});
+
+describe('learning-rate schedules', () => {
+  it('MultiStepLR multiplies by γ at each milestone epoch, as torch.optim.lr_scheduler.MultiStepLR', () => {
+    const lrs = Array.from({ length: 8 }, (_, e) => multiStepLr(0.1, 0.1, [2, 5, 6], e));
+    [0.1, 0.1, 0.01, 0.01, 0.01, 0.001, 0.0001, 0.0001].forEach((v, e) =>
+      expect(lrs[e], `epoch ${e}`).toBeCloseTo(v, 15),
+    );
+    expect(multiStepLr(0.1, 0.5, [], 100)).toBe(0.1);
+  });
+
+  it('StepLR multiplies by γ every step epochs (0 = constant)', () => {
+    expect(stepLr(0.1, 0.5, 2, 3)).toBeCloseTo(0.05, 15);
+    expect(stepLr(0.1, 0.5, 0, 30)).toBe(0.1);
   });
 });

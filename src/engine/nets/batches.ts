@@ -56,6 +56,16 @@ export function stepLr(lr: number, gamma: number, step: number, epoch: number): 
   return step > 0 ? lr * gamma ** Math.floor(epoch / step) : lr;
 }
 
+/** MultiStepLR: lr × γ^(number of milestones ≤ epoch), as PyTorch counts completed epochs. */
+export function multiStepLr(
+  lr: number,
+  gamma: number,
+  milestones: number[],
+  epoch: number,
+): number {
+  return lr * gamma ** milestones.filter((m) => m <= epoch).length;
+}
+
 /**
  * About k rows to measure (seeded, ascending; all rows when k is 0 or ≥ n), drawn per class in
  * proportion to its size and with at least one row of every class present: the NC metrics need

@@ -12,6 +12,14 @@ export function torchDefaultUniform(rng: Rng, length: number, fanIn: number): Fl
   return out;
 }
 
+/** kaiming_normal_(mode='fan_out', nonlinearity='relu'): N(0, 2/fan_out), fan_out = out · k². */
+export function kaimingNormalFanOut(rng: Rng, length: number, fanOut: number): Float32Array {
+  const std = Math.sqrt(2 / fanOut);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = rng.normal(0, std);
+  return out;
+}
+
 /**
  * torch.nn.init.orthogonal_ (gain 1) of an out×in weight, as an out×in tensor: orthonormal rows
  * when out ≤ in, otherwise orthonormal columns. torch takes the Q of a QR factorisation of a

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul, fastMatMulConstLeft } from '../fastMatMul';
 import type { Rng } from '../rng';
 import { conv2d, type ConvMode } from './conv';
-import { orthogonal, torchDefaultUniform } from './init';
+import { kaimingNormalFanOut, orthogonal, torchDefaultUniform } from './init';
 import type { ParamGroup, ParamStore } from './params';
 
 /** How a forward pass runs. */
@@ -133,6 +133,33 @@ export class BatchNorm {
   }
 }
 
+/** nn.LayerNorm(features): per sample over the last axis, biased variance, ε 1e-5, γ = 1, β = 0. */
+export class LayerNorm {
+  readonly gamma: tf.Variable<tf.Rank.R1>;
+  readonly beta: tf.Variable<tf.Rank.R1>;
+
+  constructor(store: ParamStore, name: string, features: number, group: ParamGroup) {
+    const ones = new Float32Array(features).fill(1);
+    this.gamma = store.param(`${name}.weight`, [features], ones, group) as tf.Variable<tf.Rank.R1>;
+    this.beta = store.param(
+      `${name}.bias`,
+      [features],
+      new Float32Array(features),
+      group,
+    ) as tf.Variable<tf.Rank.R1>;
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    const mean = tf.mean(x, 1, true);
+    const centred = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centred), 1, true);
+    return tf.add(
+      tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, BN_EPS))), this.gamma),
+      this.beta,
+    );
+  }
+}
+
 /** nn.Conv2d(in, out, k, stride, padding, bias) on NHWC input; filter stored [k, k, in, out]. */
 export class Conv2d {
   readonly filter: tf.Variable<tf.Rank.R4>;
@@ -148,12 +175,17 @@ export class Conv2d {
     readonly stride: number,
     readonly pad: number,
     bias: boolean,
+    /** PyTorch's default, or torchvision ResNet's kaiming_normal_(mode='fan_out', relu). */
+    init: 'default' | 'kaiming-fan-out' = 'default',
   ) {
     const fanIn = inChannels * kernel * kernel;
+    const count = fanIn * outChannels;
     this.filter = store.param(
       `${name}.weight`,
       [kernel, kernel, inChannels, outChannels],
-      torchDefaultUniform(rng, fanIn * outChannels, fanIn),
+      init === 'default'
+        ? torchDefaultUniform(rng, count, fanIn)
+        : kaimingNormalFanOut(rng, count, outChannels * kernel * kernel),
       'backbone',
     ) as tf.Variable<tf.Rank.R4>;
     this.bias = bias

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
 import type { Backbone } from './backbone';
-import { BatchNorm, Dense, type ForwardMode } from './layers';
+import { BatchNorm, Dense, LayerNorm, type ForwardMode } from './layers';
 import type { ParamStore } from './params';
 
 export interface MlpSpec {
@@ -61,41 +61,69 @@ export class Seed000Mlp implements Backbone {
   }
 }
 
+/** seed 002's MLP options (`--act_fn`, `--use_layer_norm`, the penultimate dimension p). */
+export interface Seed002MlpSpec extends MlpSpec {
+  K: number;
+  /** relu or sigmoid after every Linear; none removes every activation and the penultimate BN/LN. */
+  activation: 'relu' | 'sigmoid' | 'none';
+  layerNorm: boolean;
+  /** p, the dimension of h (K in the simple experiments, 2 with `--fourclass_twofeatures`). */
+  penultimate: number;
+}
+
 /**
- * seed 002's MLP (Nguyen et al. 2023's models/mlp.py; docs/memorization-dilation.md §1) with
- * act = relu: D = depthRelu Linear layers, each Linear → [BN1d] → ReLU; the hidden ones are `width` wide and the last maps to p = K, so h is
- * K-dimensional and non-negative. Linear(in, W), (D − 2) × Linear(W, W), Linear(W, K); D = 1 is
- * Linear(in, K). PyTorch default initialisation everywhere.
+ * seed 002's MLP (Nguyen et al. 2023's models/mlp.py; docs/memorization-dilation.md §1):
+ * D = depthRelu Linear layers, each Linear → [BN1d] → [LayerNorm] → act; the hidden ones are
+ * `width` wide and the last maps to p, so with relu h is p-dimensional and non-negative.
+ * Linear(in, W), (D − 2) × Linear(W, W), Linear(W, p); D = 1 is Linear(in, p). With act none the
+ * last Linear has no BN, LayerNorm or activation after it (as the reference builds it).
+ * Modules are numbered as the reference's Sequential. PyTorch default initialisation everywhere.
  */
 export class Seed002Mlp implements Backbone {
   readonly featureDim: number;
-  private readonly blocks: { linear: Dense; bn: BatchNorm | null }[] = [];
+  private readonly blocks: {
+    linear: Dense;
+    bn: BatchNorm | null;
+    ln: LayerNorm | null;
+    act: boolean;
+  }[] = [];
 
-  constructor(store: ParamStore, rng: Rng, spec: MlpSpec & { K: number }) {
-    const { inputSize, width, depthRelu, batchnorm, K } = spec;
+  constructor(
+    store: ParamStore,
+    rng: Rng,
+    private readonly spec: Seed002MlpSpec,
+  ) {
+    const { inputSize, width, depthRelu, batchnorm, layerNorm, activation, penultimate } = spec;
     let index = 0;
     for (let j = 0; j < depthRelu; j++) {
+      const last = j === depthRelu - 1;
       const inDim = j === 0 ? inputSize : width;
-      const outDim = j === depthRelu - 1 ? K : width;
-      const linear = new Dense(store, rng, `layers.${index}`, inDim, outDim, {
+      const outDim = last ? penultimate : width;
+      const linear = new Dense(store, rng, `layers.${index++}`, inDim, outDim, {
         bias: true,
         init: 'default',
         group: 'backbone',
         inputGrad: j > 0,
       });
-      const bn = batchnorm ? new BatchNorm(store, `layers.${index + 1}`, outDim, 'backbone') : null;
-      index += batchnorm ? 3 : 2;
-      this.blocks.push({ linear, bn });
+      const after = !(last && activation === 'none');
+      const bn =
+        after && batchnorm ? new BatchNorm(store, `layers.${index++}`, outDim, 'backbone') : null;
+      const ln =
+        after && layerNorm ? new LayerNorm(store, `layers.${index++}`, outDim, 'backbone') : null;
+      const act = activation !== 'none';
+      if (act) index++;
+      this.blocks.push({ linear, bn, ln, act });
     }
-    this.featureDim = K;
+    this.featureDim = penultimate;
   }
 
   apply(x: tf.Tensor, mode: ForwardMode): tf.Tensor2D {
     let h = x as tf.Tensor2D;
-    for (const { linear, bn } of this.blocks) {
+    for (const { linear, bn, ln, act } of this.blocks) {
       h = linear.apply(h);
       if (bn) h = bn.apply(h, mode);
-      h = tf.relu(h);
+      if (ln) h = ln.apply(h);
+      if (act) h = this.spec.activation === 'relu' ? tf.relu(h) : tf.sigmoid(h);
     }
     return h;
   }

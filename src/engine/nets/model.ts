@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { NetConfig } from '../config/schema';
+import { isConvModel, type NetConfig } from '../config/schema';
 import { createRng, type Rng } from '../rng';
 import type { Backbone } from './backbone';
 import { LinearHead } from './head';
@@ -7,12 +7,23 @@ import type { ForwardMode } from './layers';
 import { Seed000Mlp, Seed002Mlp } from './mlp';
 import { ParamStore } from './params';
 import { ResNet18 } from './resnet';
+import { TorchvisionResNet18 } from './resnetTorchvision';
 import { Vgg16 } from './vgg';
 
 /** The config fields that shape the network. */
 export type ModelSpec = Pick<
   NetConfig,
-  'model' | 'width' | 'depthRelu' | 'depthLinear' | 'bias' | 'batchnorm' | 'widthMult' | 'seed'
+  | 'model'
+  | 'width'
+  | 'depthRelu'
+  | 'depthLinear'
+  | 'bias'
+  | 'batchnorm'
+  | 'widthMult'
+  | 'seed'
+  | 'mlpActivation'
+  | 'layerNorm'
+  | 'penultimateDim'
 >;
 
 export interface NetForward {
@@ -39,7 +50,7 @@ export class NetModel {
   ) {
     const rng = createRng(`${spec.seed}/init`);
     const inputSize = inputShape.reduce((a, b) => a * b, 1);
-    this.imageInput = spec.model === 'resnet18' || spec.model === 'vgg16';
+    this.imageInput = isConvModel(spec.model);
     if (this.imageInput && inputShape.length !== 3) {
       throw new Error(
         `${spec.model} needs image inputs [H, W, C]; this dataset gives vectors of shape [${inputShape.join(', ')}]`,
@@ -73,9 +84,17 @@ export class NetModel {
       case 'mlp':
         return new Seed000Mlp(this.store, rng, mlp);
       case 'mlp-md':
-        return new Seed002Mlp(this.store, rng, { ...mlp, K });
+        return new Seed002Mlp(this.store, rng, {
+          ...mlp,
+          K,
+          activation: spec.mlpActivation,
+          layerNorm: spec.layerNorm,
+          penultimate: spec.penultimateDim || K,
+        });
       case 'resnet18':
         return new ResNet18(this.store, rng, inputShape[2], spec.widthMult);
+      case 'resnet18-tv':
+        return new TorchvisionResNet18(this.store, rng, inputShape[2], spec.widthMult);
       case 'vgg16':
         return new Vgg16(this.store, rng, inputShape, spec.widthMult);
     }

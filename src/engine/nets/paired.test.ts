@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from '../backend';
 import { resolveConfig } from '../config/resolve';
+import { twinConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { ExperimentRunner, runExperiment } from '../runner';
 import { TWIN_PREFIX } from '../session';
@@ -89,5 +90,21 @@ describe('paired CE / LS runs (seed 002)', () => {
     );
     expect(flipped).toEqual(corrupted.indices);
     runner.dispose();
+  });
+
+  it('twinAlpha gives the twin its own α (seed 002: --ls_alpha, --lr_alpha); 0 keeps lossAlpha', async () => {
+    const twinLoss = async (over: Record<string, unknown>) => {
+      const r = await runExperiment(pairConfig({ epochs: 1, measureEvery: 1, ...over }), backend, {
+        loadData,
+      });
+      return Number(r.history[0].metrics[TWIN_PREFIX + 'loss']);
+    };
+    const own = await twinLoss({ lossAlpha: 0.1, twinAlpha: 0.3 });
+    expect(await twinLoss({ lossAlpha: 0.3, twinAlpha: 0 })).toBe(own);
+    expect(await twinLoss({ lossAlpha: 0.1, twinAlpha: 0 })).not.toBe(own);
+    const c = pairConfig({ loss: 'ls', pairWith: 'lr', lossAlpha: 0.05, twinAlpha: 0.2 });
+    if (c.experiment !== 'net') throw new Error('expected a network config');
+    expect(twinConfig(c)).toMatchObject({ loss: 'lr', lossAlpha: 0.2, pairWith: 'none' });
+    expect(twinConfig({ ...c, twinAlpha: 0 }).lossAlpha).toBe(0.05);
   });
 });

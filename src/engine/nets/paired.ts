@@ -16,6 +16,11 @@ export class PairedSession implements TrainingSession {
     private readonly twin: NetSession,
   ) {}
 
+  /** The main run (the config's own loss), e.g. to export its features. */
+  get mainSession(): NetSession {
+    return this.main;
+  }
+
   get step(): number {
     return this.main.step;
   }

@@ -9,8 +9,17 @@ export function scaledWidth(channels: number, widthMult: number): number {
   return Math.max(1, Math.round(channels * widthMult));
 }
 
+/** How a BasicBlock names its projection shortcut and initialises its convolutions. */
+export interface BlockStyle {
+  /** `shortcut` (kuangliu's CIFAR ResNet) or `downsample` (torchvision). */
+  shortcutName: string;
+  init: 'default' | 'kaiming-fan-out';
+}
+
+const CIFAR_BLOCK: BlockStyle = { shortcutName: 'shortcut', init: 'default' };
+
 /** torchvision-style BasicBlock of the CIFAR ResNet: 3×3 conv–BN–ReLU–3×3 conv–BN + shortcut, ReLU. */
-class BasicBlock {
+export class BasicBlock {
   private readonly conv1: Conv2d;
   private readonly bn1: BatchNorm;
   private readonly conv2: Conv2d;
@@ -24,16 +33,18 @@ class BasicBlock {
     inCh: number,
     outCh: number,
     stride: number,
+    style: BlockStyle = CIFAR_BLOCK,
   ) {
-    this.conv1 = new Conv2d(store, rng, `${name}.conv1`, inCh, outCh, 3, stride, 1, false);
+    const { init, shortcutName: sc } = style;
+    this.conv1 = new Conv2d(store, rng, `${name}.conv1`, inCh, outCh, 3, stride, 1, false, init);
     this.bn1 = new BatchNorm(store, `${name}.bn1`, outCh, 'backbone');
-    this.conv2 = new Conv2d(store, rng, `${name}.conv2`, outCh, outCh, 3, 1, 1, false);
+    this.conv2 = new Conv2d(store, rng, `${name}.conv2`, outCh, outCh, 3, 1, 1, false, init);
     this.bn2 = new BatchNorm(store, `${name}.bn2`, outCh, 'backbone');
     this.shortcut =
       stride !== 1 || inCh !== outCh
         ? {
-            conv: new Conv2d(store, rng, `${name}.shortcut.0`, inCh, outCh, 1, stride, 0, false),
-            bn: new BatchNorm(store, `${name}.shortcut.1`, outCh, 'backbone'),
+            conv: new Conv2d(store, rng, `${name}.${sc}.0`, inCh, outCh, 1, stride, 0, false, init),
+            bn: new BatchNorm(store, `${name}.${sc}.1`, outCh, 'backbone'),
           }
         : null;
   }

@@ -393,6 +393,76 @@ describe('NetSession', () => {
     [a, b, c].forEach((s) => s.dispose());
   });
 
+  it('MultiStepLR: the session learning rate drops by γ at each milestone epoch and is reported', async () => {
+    const cfg: NetConfig = {
+      ...base,
+      model: 'mlp',
+      width: 8,
+      depthRelu: 1,
+      batchSize: 10,
+      epochs: 4,
+      lr: 0.2,
+      lrStep: 0,
+      lrGamma: 0.5,
+      lrMilestones: [1, 3],
+      measureEvery: 1,
+    };
+    const s = new NetSession(cfg, clusters(3, 10, 5)); // 3 steps per epoch
+    const seen: number[] = [];
+    for (let e = 0; e < 4; e++) {
+      seen.push(s.lr);
+      await s.train(3);
+    }
+    expect(seen).toEqual([0.2, 0.1, 0.1, 0.05]);
+    expect((await s.measure('cheap')).metrics.lr).toBe(0.05);
+    s.dispose();
+  });
+
+  it('top-5 accuracy: the share of samples whose label is among the 5 largest logits, for K ≥ 5 only', async () => {
+    const cfg: NetConfig = {
+      ...base,
+      model: 'mlp',
+      width: 8,
+      depthRelu: 1,
+      batchSize: 16,
+      epochs: 1,
+    };
+    const K = 7;
+    const { train, test } = gaussianClusters('top5', {
+      K,
+      dim: 4,
+      separation: 0.5,
+      trainPerClass: 6,
+      testPerClass: 4,
+    });
+    const data = preparedFromArrays({ inputShape: [4], K, train, test });
+    const s = new NetSession(cfg, data);
+    const report = await s.measure('cheap');
+    // The same count on the host from the eval-mode logits.
+    const logits = tf.tidy(
+      () =>
+        s.model.forward(tf.tensor2d(train.x, [K * 6, 4]), {
+          training: false,
+          updateStats: false,
+          conv: 'native',
+        }).logits,
+    );
+    const z = (await logits.array()) as number[][];
+    logits.dispose();
+    const top5 = z.filter((row, i) => row.filter((v) => v > row[train.labels[i]]).length < 5);
+    expect(report.metrics.train_acc5).toBeCloseTo(top5.length / z.length, 12);
+    expect(Number(report.metrics.train_acc5)).toBeLessThan(1);
+    expect(Number(report.metrics.train_acc5)).toBeGreaterThanOrEqual(
+      Number(report.metrics.train_acc),
+    );
+    expect(report.metrics.test_acc5).toBeTypeOf('number');
+    s.dispose();
+    const small = new NetSession(cfg, clusters(3, 6, 4));
+    const r3 = await small.measure('cheap');
+    expect('train_acc5' in r3.metrics).toBe(false);
+    small.dispose();
+  });
+
   it('currentLoss is the loss the next step reports, and changes nothing', async () => {
     const cfg: NetConfig = { ...base, model: 'mlp', width: 8, depthRelu: 2, batchSize: 10 };
     const session = new NetSession(cfg, clusters(3, 10, 5));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NetConfig } from '../config/schema';
+import { isConvModel, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { computeMetrics, type GofParams, type MetricSet } from '../metrics';
 import { createOptimizer, disposeOptimizer } from '../optimizer';
@@ -7,7 +7,9 @@ import { rowsOf, type Mat } from '../linalg';
 import type { TrainingSession } from '../session';
 import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../types';
 import { ufmGeometry } from '../ufm/geometry';
-import { EpochPlan, sampleRows, stepLr } from './batches';
+import { augmentBatch, drawAugmentation } from './augment';
+import { EpochPlan, multiStepLr, sampleRows, stepLr } from './batches';
+import { DATASET_NORMALIZATION, normalizationTable } from '../data/normalization';
 import { convModeFor, type ConvMode } from './conv';
 import { SplitFeeder, type SplitName } from './feeder';
 import type { ForwardMode } from './layers';
@@ -59,6 +61,17 @@ export interface NetState {
  * over (up to measureSamples) train and test samples and streams the features through the NC
  * metrics library.
  */
+/** The arrays of `NetSession.exportFeatures` (rows = measured samples, row-major). */
+export interface FeatureExport {
+  headLayer: number;
+  K: number;
+  train: { values: Float32Array; shape: [number, number]; labels: Int32Array };
+  test: { values: Float32Array; shape: [number, number]; labels: Int32Array } | null;
+  labelsOriginal: Int32Array | null;
+  weights: { values: Float32Array; shape: [number, number] };
+  bias: Float32Array | null;
+}
+
 export class NetSession implements TrainingSession {
   step = 0;
   readonly theory = null;
@@ -90,7 +103,7 @@ export class NetSession implements TrainingSession {
     options: NetSessionOptions = {},
   ) {
     if (data.train.n < 1) throw new Error(`the ${data.name} training split is empty`);
-    const convolutional = config.model === 'resnet18' || config.model === 'vgg16';
+    const convolutional = isConvModel(config.model);
     if (convolutional && data.inputForm !== 'image') {
       throw new Error(`${config.model} needs image inputs (NHWC); the data was prepared flat`);
     }
@@ -125,9 +138,12 @@ export class NetSession implements TrainingSession {
     return Math.floor(this.step / this.stepsPerEpoch);
   }
 
-  /** Learning rate of the epoch the next step belongs to (StepLR). */
+  /** Learning rate of the epoch the next step belongs to (StepLR or MultiStepLR). */
   get lr(): number {
-    return stepLr(this.config.lr, this.config.lrGamma, this.config.lrStep, this.epoch);
+    const { lr, lrGamma, lrStep, lrMilestones } = this.config;
+    return lrMilestones.length
+      ? multiStepLr(lr, lrGamma, lrMilestones, this.epoch)
+      : stepLr(lr, lrGamma, lrStep, this.epoch);
   }
 
   finishedEarly(): boolean {
@@ -230,6 +246,10 @@ export class NetSession implements TrainingSession {
       train_acc: train.accuracy,
       test_acc: test ? test.accuracy : null,
       ...(val ? { val_acc: val.accuracy } : {}),
+      // Top-5 (seed 002's large-scale logs) only where it is not trivially 1 (K ≥ 5).
+      ...(train.top5 !== null && { train_acc5: train.top5 }),
+      ...(test?.top5 != null && { test_acc5: test.top5 }),
+      ...(val?.top5 != null && { val_acc5: val.top5 }),
       epoch: this.epoch,
       lr: this.lr,
       ...result.values,
@@ -371,13 +391,30 @@ export class NetSession implements TrainingSession {
   }
 
   /** One optimiser step; returns the kept [total, data, wd, fd] of its (pre-step) loss. */
+  /**
+   * The next training batch's inputs: the stored ones, or with `augment` cropped and flipped as
+   * drawn for (seed, epoch, batch), so a run and its replay see the same batches. Call in tidy.
+   */
+  private trainInputs(rows: Int32Array): tf.Tensor {
+    const x = (this.feeders.train as SplitFeeder).inputs(rows, this.model.imageInput);
+    if (!this.config.augment) return x;
+    const key = `${this.config.seed}/augment/${this.epoch}/${this.step % this.stepsPerEpoch}`;
+    return augmentBatch(x as tf.Tensor4D, drawAugmentation(key, rows.length), this.padValues);
+  }
+
+  /** A black pixel after the dataset's normalisation, per channel: the crop's padding. */
+  private get padValues(): number[] {
+    const channels = this.data.inputShape[this.data.inputShape.length - 1];
+    return normalizationTable(DATASET_NORMALIZATION[this.data.name], channels).map((t) => t[0]);
+  }
+
   private stepOnce(): tf.Tensor1D {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
     const feeder = this.feeders.train as SplitFeeder;
     const vars = this.model.store.trainable;
     const mode: ForwardMode = { training: true, updateStats: true, conv: this.conv };
     return tf.tidy(() => {
-      const x = feeder.inputs(rows, this.model.imageInput);
+      const x = this.trainInputs(rows);
       const y = feeder.labels(rows);
       let terms: tf.Tensor1D | null = null;
       const { grads } = tf.variableGrads(() => {
@@ -399,7 +436,14 @@ export class NetSession implements TrainingSession {
   private nextBatchTerms(): tf.Tensor1D {
     const rows = this.plan.rows(this.epoch, this.step % this.stepsPerEpoch);
     return tf.tidy(() => {
-      const t = this.objectiveOn(rows);
+      const labels = (this.feeders.train as SplitFeeder).labels(rows);
+      const t = this.config.augment
+        ? this.objective(this.trainInputs(rows), labels, {
+            training: true,
+            updateStats: false,
+            conv: this.conv,
+          })
+        : this.objectiveOn(rows);
       return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
     });
   }
@@ -456,35 +500,102 @@ export class NetSession implements TrainingSession {
     }
   }
 
-  /** Eval-mode forward pass over the measured rows of a split: features and accuracy. */
-  private async evalSplit(split: SplitName): Promise<{ features: tf.Tensor2D; accuracy: number }> {
+  /**
+   * What a measurement sees, as plain arrays: the eval-mode input of head layer `headLayer`
+   * (0 = the penultimate features h; j = after W_j⋯W_1) for the measured train and test rows,
+   * their labels (and original labels when noisy), and the classifier that acts on it,
+   * W_M⋯W_{j+1} (K×d_j), with the last bias. `npm run metrics` on these gives the report's numbers.
+   */
+  async exportFeatures(headLayer = 0): Promise<FeatureExport> {
+    const M = this.config.depthLinear;
+    if (!(Number.isInteger(headLayer) && headLayer >= 0 && headLayer < M)) {
+      throw new Error(`head layer ${headLayer} does not exist: this head has layers 0…${M - 1}`);
+    }
+    const { data, model } = this;
+    const V = model.head.layers.map((l) => l.weight); // in×out, as stored
+    // F_j = h V_1 ⋯ V_j (a new tensor, so h can be freed whatever j is).
+    const through = (h: tf.Tensor2D) =>
+      tf.tidy(() => V.slice(0, headLayer).reduce((f, v) => tf.matMul(f, v), tf.clone(h)));
+    const split = async (name: SplitName) => {
+      if (this.measureRows[name].length === 0) return null;
+      const { features } = await this.evalSplit(name);
+      const F = through(features);
+      features.dispose();
+      const values = (await F.data()) as Float32Array;
+      const shape = F.shape as [number, number];
+      F.dispose();
+      return { values, shape, labels: pickLabels(data[name].labels, this.measureRows[name]) };
+    };
+    const train = (await split('train')) as NonNullable<Awaited<ReturnType<typeof split>>>;
+    const test = await split('test');
+    const P = tf.tidy(() =>
+      tf.transpose(V.slice(headLayer + 1).reduce((p, v) => tf.matMul(p, v), V[headLayer])),
+    );
+    const weights = {
+      values: (await P.data()) as Float32Array,
+      shape: P.shape as [number, number],
+    };
+    P.dispose();
+    const bias = model.head.bias ? ((await model.head.bias.data()) as Float32Array) : null;
+    const original = pickLabels(data.train.originalLabels, this.measureRows.train);
+    const noisy = original.some((y, i) => y !== train.labels[i]);
+    return {
+      headLayer,
+      K: data.K,
+      train,
+      test,
+      labelsOriginal: noisy ? original : null,
+      weights,
+      bias,
+    };
+  }
+
+  /**
+   * Eval-mode forward pass over the measured rows of a split: features, accuracy and, for K ≥ 5,
+   * top-5 accuracy (the true class among the 5 largest logits: fewer than 5 logits above it).
+   */
+  private async evalSplit(
+    split: SplitName,
+  ): Promise<{ features: tf.Tensor2D; accuracy: number; top5: number | null }> {
     const rows = this.measureRows[split];
     const feeder = this.feeders[split] as SplitFeeder;
+    const withTop5 = this.data.K >= 5;
     // No gradient here, so tf.conv2d serves every backend (and is the fastest forward).
     const mode: ForwardMode = { training: false, updateStats: false, conv: 'native' };
     const chunks: tf.Tensor2D[] = [];
     const hits: tf.Scalar[] = [];
+    const hits5: tf.Scalar[] = [];
     for (let s = 0; s < rows.length; s += this.measureBatch) {
       const part = rows.subarray(s, Math.min(rows.length, s + this.measureBatch));
-      const [h, hit] = tf.tidy(() => {
+      const [h, hit, hit5] = tf.tidy(() => {
         const { features, logits } = this.model.forward(
           feeder.inputs(part, this.model.imageInput),
           mode,
         );
-        const correct = tf.sum(
-          tf.cast(tf.equal(tf.argMax(logits, 1), feeder.labels(part)), 'int32'),
-        );
-        return [features, correct as tf.Scalar] as const;
+        const labels = feeder.labels(part);
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'));
+        let inTop5: tf.Scalar = tf.scalar(0, 'int32');
+        if (withTop5) {
+          const own = tf.sum(tf.mul(logits, tf.oneHot(labels, this.data.K)), 1, true);
+          const above = tf.sum(tf.cast(tf.greater(logits, own), 'int32'), 1);
+          inTop5 = tf.sum(tf.cast(tf.less(above, 5), 'int32'));
+        }
+        return [features, correct as tf.Scalar, inTop5] as const;
       });
       chunks.push(h);
       hits.push(hit);
+      hits5.push(hit5);
     }
     const features = chunks.length === 1 ? chunks[0] : tf.concat(chunks, 0);
     if (chunks.length > 1) tf.dispose(chunks);
-    const total = tf.addN(hits);
-    const correct = (await total.data())[0];
-    tf.dispose([total, ...hits]);
-    return { features, accuracy: correct / rows.length };
+    const total = tf.tidy(() => tf.stack([tf.addN(hits), tf.addN(hits5)]));
+    const [correct, correct5] = Array.from(await total.data());
+    tf.dispose([total, ...hits, ...hits5]);
+    return {
+      features,
+      accuracy: correct / rows.length,
+      top5: withTop5 ? correct5 / rows.length : null,
+    };
   }
 
   /**

@@ -7,7 +7,8 @@ import { decay } from '../decay';
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
  * docs/deep-linear-theory.md §1):
- *   f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖²   (b never decayed).
+ *   f = ‖W_M⋯W_1 H + b1ᵀ − Y‖²/(2N) + λ_W/2 Σ‖W_j‖² + λ_H/2 ‖H‖²   (b never decayed),
+ * or with loss = ce the mean cross-entropy (label-smoothed targets) as the data term (§9).
  * H is stored N×d (rows = samples) and each W_j out×in, as in the reference code.
  */
 export class UfmModel {
@@ -18,6 +19,7 @@ export class UfmModel {
   readonly H: tf.Variable<tf.Rank.R2>;
   readonly layers: tf.Variable<tf.Rank.R2>[];
   readonly bias: tf.Variable<tf.Rank.R1> | null;
+  /** One-hot labels; for cross-entropy with label smoothing α, (1 − α) one-hot + α/K. */
   private readonly Y: tf.Tensor2D;
 
   constructor(
@@ -35,9 +37,13 @@ export class UfmModel {
     );
     const bias = init.bias;
     this.bias = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
-    this.Y = tf.tidy(
-      () => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32') as tf.Tensor2D,
-    );
+    const alpha = config.loss === 'ce' ? config.labelSmoothing : 0;
+    this.Y = tf.tidy(() => {
+      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32');
+      return (
+        alpha > 0 ? tf.add(tf.mul(oneHot, 1 - alpha), alpha / init.K) : oneHot
+      ) as tf.Tensor2D;
+    });
   }
 
   get variables(): tf.Variable[] {
@@ -55,21 +61,29 @@ export class UfmModel {
     return P;
   }
 
-  /** The three loss terms, as scalars. Call inside tf.tidy. */
-  lossTerms(): { mse: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
+  /** The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. */
+  lossTerms(): { data: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
     const { lambdaW, lambdaH } = this.config;
     // Z = H Pᵀ; transposing the K×d product is cheap, transposed matmuls are not (on wasm).
     let Z: tf.Tensor2D = fastMatMul(this.H, tf.transpose(this.product()));
     if (this.bias) Z = tf.add(Z, this.bias);
-    const mse = tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
+    const data = this.dataLoss(Z);
     const weightDecay = decay(lambdaW, this.layers);
     const featureDecay = decay(lambdaH, [this.H]);
-    return { mse, weightDecay, featureDecay };
+    return { data, weightDecay, featureDecay };
+  }
+
+  /** ‖Z − Y‖²/(2N), or the cross-entropy −Σ Y ⊙ log softmax(Z) / N (mean over samples). */
+  private dataLoss(Z: tf.Tensor2D): tf.Scalar {
+    if (this.config.loss === 'ce') {
+      return tf.div(tf.neg(tf.sum(tf.mul(this.Y, tf.logSoftmax(Z)))), this.N) as tf.Scalar;
+    }
+    return tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
   }
 
   loss(): tf.Scalar {
-    const { mse, weightDecay, featureDecay } = this.lossTerms();
-    return tf.addN([mse, weightDecay, featureDecay]) as tf.Scalar;
+    const { data, weightDecay, featureDecay } = this.lossTerms();
+    return tf.addN([data, weightDecay, featureDecay]) as tf.Scalar;
   }
 
   dispose(): void {

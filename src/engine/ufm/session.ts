@@ -6,7 +6,7 @@ import type { Report, MetricsRecord } from '../types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
 import { ufmGeometry } from './geometry';
 import { UfmModel } from './model';
-import { ufmTheory, type UfmTheory } from './theory';
+import { theoryForConfig, type UfmTheory } from './theory';
 import type { TrainingSession } from '../session';
 import { rowsOf, type Mat } from '../linalg';
 
@@ -16,7 +16,8 @@ import { rowsOf, type Mat } from '../linalg';
  */
 export class UfmSession implements TrainingSession {
   step = 0;
-  readonly theory: UfmTheory;
+  /** Null for cross-entropy on imbalanced classes (no closed form). */
+  readonly theory: UfmTheory | null;
   trainMs = 0;
   measureMs = 0;
   private readonly model: UfmModel;
@@ -29,7 +30,7 @@ export class UfmSession implements TrainingSession {
   ) {
     this.model = new UfmModel(config, init ? arraysFromState(config, init) : randomInit(config));
     this.optimizer = createOptimizer(config);
-    this.theory = ufmTheory(config);
+    this.theory = theoryForConfig(config);
   }
 
   get totalSteps(): number {
@@ -67,7 +68,10 @@ export class UfmSession implements TrainingSession {
     const { model, config } = this;
     const [terms, P] = tf.tidy(() => {
       const t = model.lossTerms();
-      return [tf.stack([t.mse, t.weightDecay, t.featureDecay]), tf.clone(model.product())] as const;
+      return [
+        tf.stack([t.data, t.weightDecay, t.featureDecay]),
+        tf.clone(model.product()),
+      ] as const;
     });
     try {
       const [termData, Pdata, biasData] = await Promise.all([
@@ -85,16 +89,18 @@ export class UfmSession implements TrainingSession {
           W: P,
           b: bias,
           layers: config.depth > 1 ? model.layers : null,
-          gof: config.bias
-            ? null
-            : { lambdaW: config.lambdaW, lambdaH: config.lambdaH, depth: config.depth },
+          // The general-orthogonal-frame targets are MSE's (docs/deep-linear-theory.md §4).
+          gof:
+            config.bias || config.loss === 'ce'
+              ? null
+              : { lambdaW: config.lambdaW, lambdaH: config.lambdaH, depth: config.depth },
         },
         set,
       );
-      const [mse, wd, fd] = Array.from(termData);
+      const [data, wd, fd] = Array.from(termData);
       const metrics: MetricsRecord = {
-        loss: mse + wd + fd,
-        loss_mse: mse,
+        loss: data + wd + fd,
+        ...(config.loss === 'ce' ? { loss_data: data } : { loss_mse: data }),
         loss_weight_decay: wd,
         loss_feature_decay: fd,
         ...result.values,
@@ -111,6 +117,7 @@ export class UfmSession implements TrainingSession {
           K: model.K,
           depth: config.depth,
           bias: config.bias,
+          ...(config.loss === 'ce' && { crossEntropy: true }),
           classSizes: config.classSizes,
           unit: 'step',
           stepsPerUnit: 1,

@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { solveGofX } from '../metrics/gof';
+import { ceUfmTheory, type CeTheoryScalars } from './theoryCe';
 
 /**
  * Closed-form global minimiser of the deep-linear UFM with MSE (Dang et al. 2023;
@@ -21,11 +22,30 @@ export interface UfmTheoryInput {
   bias: boolean;
 }
 
-export interface UfmTheory {
+/** What every closed form draws (MSE and cross-entropy alike). */
+export interface UfmTheoryCommon {
   N: number;
   K: number;
   M: number;
   bias: boolean;
+  /** Singular values of every layer W_j (descending) and of the product (= s^M). */
+  layerSingularValues: number[];
+  productSingularValues: number[];
+  WWt: number[][];
+  classMeanGram: number[][];
+  WH: number[][];
+  classMeanNorms: number[];
+  /** The last-layer bias, where the theory fixes it (MSE: n/N; CE fixes only its centred part). */
+  biasVector: number[] | null;
+  /** Network output on a class's own coordinate: diag(W H̄) + b. */
+  outputDiag: number[];
+  lossMin: number;
+  /** Per depth j (j layers applied to H): eigenvalues of P_j P_jᵀ and diagonal of the means' Gram. */
+  perDepth: { j: number; PPtEigs: number[]; meanGramDiag: number[]; PTimesMeansDiag: number[] }[];
+}
+
+export interface MseUfmTheory extends UfmTheoryCommon {
+  loss: 'mse';
   /** b̃ = M N λ_W (N λ_H)^{1/M}. */
   b: number;
   /** The eigenvalues a_i of A the scalar problems use (= class sizes when bias-free). */
@@ -42,21 +62,28 @@ export interface UfmTheory {
   /** Classes (bias-free) or directions (with bias) the theory sends to zero. */
   zeroDirections: number[];
   t: number[];
-  /** Singular values of every layer W_j (descending) and of the product (= s^M). */
-  layerSingularValues: number[];
-  productSingularValues: number[];
-  WWt: number[][];
-  classMeanGram: number[][];
-  WH: number[][];
-  classMeanNorms: number[];
-  biasVector: number[] | null;
-  /** Network output on a class's own coordinate: diag(W H̄) + b. */
-  outputDiag: number[];
-  lossMin: number;
   /** Critical λ_W (λ_H fixed) above which each direction collapses to zero. */
   criticalLambdaW: number[];
-  /** Per depth j (j layers applied to H): eigenvalues of P_j P_jᵀ and diagonal of the means' Gram. */
-  perDepth: { j: number; PPtEigs: number[]; meanGramDiag: number[]; PTimesMeansDiag: number[] }[];
+}
+
+/** Balanced cross-entropy (docs/deep-linear-theory.md §9): the scalars of φ(z) and its minimiser. */
+export interface CeUfmTheory extends UfmTheoryCommon, CeTheoryScalars {
+  loss: 'ce';
+  labelSmoothing: number;
+}
+
+export type UfmTheory = MseUfmTheory | CeUfmTheory;
+
+/**
+ * The closed form a UFM config is compared with: MSE (any class sizes), or cross-entropy on
+ * balanced classes; null for cross-entropy on imbalanced classes, which has none.
+ */
+export function theoryForConfig(
+  config: UfmTheoryInput & { loss: 'mse' | 'ce'; labelSmoothing: number },
+): UfmTheory | null {
+  if (config.loss === 'mse') return ufmTheory(config);
+  const n = config.classSizes[0];
+  return config.classSizes.every((m) => m === n) ? ceUfmTheory(config) : null;
 }
 
 export function thresholdRatioGlobalMin(M: number): number {
@@ -69,7 +96,7 @@ export function thresholdRatioPositiveRoot(M: number): number {
   return (M * xp ** (M - 1)) / (1 + xp ** M) ** 2;
 }
 
-export function ufmTheory(input: UfmTheoryInput): UfmTheory {
+export function ufmTheory(input: UfmTheoryInput): MseUfmTheory {
   const { classSizes, depth: M, lambdaW, lambdaH, bias } = input;
   const K = classSizes.length;
   const N = classSizes.reduce((s, n) => s + n, 0);
@@ -126,6 +153,7 @@ export function ufmTheory(input: UfmTheoryInput): UfmTheory {
   });
 
   return {
+    loss: 'mse',
     N,
     K,
     M,

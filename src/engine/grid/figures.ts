@@ -206,7 +206,7 @@ export const FIGURE_PRESETS: FigurePreset[] = [
     title: 'CE vs LS: dilation against memorization across η, and test accuracy against η',
     source: 'Nguyen et al. 2023, the memorization–dilation figures',
     whatToSee:
-      'Dilation grows with memorization, a line per loss, and label smoothing sits lower and gains accuracy at high noise; the paper reports that LS memorizes less than CE at the same η and so generalizes better.',
+      'Dilation grows with memorization, a line per loss, with label smoothing lower than cross-entropy in both at small η (one seed of the browser variant: LS below CE for η ≤ 0.3); the paper reports that LS memorizes less than CE at the same η and so generalizes better.',
     figure: { kind: 'md' },
     browser: {
       name: 'CE vs LS across η (MNIST 0/1)',

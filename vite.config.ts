@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
+import { wasmThreadsSurviveMinify } from './viteWasmThreads';
 import react from '@vitejs/plugin-react';
+import { ISOLATION_HEADERS } from './isolationHeaders';
 
 /**
  * Everything the page AND the training worker import from node_modules. The dev server's
@@ -18,7 +20,9 @@ const DEPENDENCIES = [
   'idb-keyval',
   'ml-matrix',
   'seedrandom',
-  'plotly.js-dist-min',
+  'plotly.js-basic-dist-min',
+  'plotly.js-cartesian-dist-min',
+  'plotly.js-gl3d-dist-min',
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
   '@tensorflow/tfjs-core/dist/register_all_gradients',
@@ -32,12 +36,14 @@ const DEPENDENCIES = [
 // so Vite serves and fingerprints them like any asset.
 export default defineConfig({
   plugins: [react()],
-  worker: { format: 'es' },
+  // the training worker is a separate bundle with its own plugins: tfjs's wasm lives there
+  worker: { format: 'es', plugins: () => [wasmThreadsSurviveMinify()] },
   optimizeDeps: {
     entries: ['index.html', 'src/worker/lab.worker.ts'],
     include: DEPENDENCIES,
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  // cross-origin isolated, so wasm may run threaded (isolationHeaders.ts)
+  server: { port: 5173, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, headers: ISOLATION_HEADERS },
 });

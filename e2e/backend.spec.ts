@@ -71,3 +71,16 @@ test('forced cpu stays on cpu', async ({ page }) => {
   const { info } = await runHarness(page, 'backend=cpu');
   expect(info).toMatchObject({ backend: 'cpu', software: false, adapter: { software: true } });
 });
+
+test('on the cross-origin-isolated page the threaded wasm binary loads and learns in the minified build (its pthread workers used to die: "e is not defined")', async ({
+  page,
+}) => {
+  const wasmFiles: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasmFiles.push(r.url().split('/').pop() ?? '');
+  });
+  const { info } = await runHarness(page, 'backend=wasm&wasmThreads=2');
+  expect(info.backend).toBe('wasm');
+  expect(wasmFiles.some((f) => f.startsWith('tfjs-backend-wasm-threaded-simd'))).toBe(true);
+  expect(info.notes.at(-1)).toMatch(/^wasm ready in \d+ ms, \d+ threads?$/);
+});

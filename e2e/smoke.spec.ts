@@ -77,3 +77,11 @@ test('the browser has a working WebGPU adapter (SwiftShader on CI)', async ({ pa
   expect(`${adapter.architecture} ${adapter.description}`).toMatch(/swiftshader/i);
   expect(adapter.doubled).toEqual([2, 4, 6, 8]);
 });
+
+test('the page is cross-origin isolated (COOP/COEP headers), so wasm may run threaded', async ({
+  page,
+}) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+});

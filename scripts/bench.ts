@@ -7,6 +7,9 @@
  *   npm run bench -- --node-only  # skip the browser
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
+ *   npm run bench -- --node-backends wasm   # Node rows on wasm only
+ *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
+ *   npm run bench -- --torch bench-results/torch-reference.json   # or read what it wrote earlier
  *
  * Prints a table and writes bench-results/bench-<timestamp>.json.
  */
@@ -21,14 +24,26 @@ import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/b
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
+import { benchFirstChart, printFirstChart, type FirstChartResult } from './benchFirstChart';
+import {
+  printRatios,
+  ratios,
+  readTorchReference,
+  runTorchReference,
+  type LabFigure,
+  type TorchReference,
+} from './benchTorch';
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
   preset: string;
 }
 
-/** Steps that take about `budget` seconds, from a short probe. */
+/** Steps that take about `budget` seconds, from a short probe after a warm-up one. */
 async function pickSteps(id: string, budgetS: number): Promise<number> {
+  // the first steps of a size pay for wasm's allocations and first packings (d = 2048 ran
+  // 5-step rows on a cold probe): probe twice, keep the second
+  await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3, 1);
   const probe = await benchUfm({ ...benchConfig(id), reportEvery: 3 }, id, 3, 1);
   return Math.max(
     5,
@@ -39,9 +54,9 @@ async function pickSteps(id: string, budgetS: number): Promise<number> {
   );
 }
 
-async function nodeRows(budgetS: number): Promise<Row[]> {
+async function nodeRows(budgetS: number, backends: readonly string[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const backend of ['wasm', 'cpu'] as const) {
+  for (const backend of (['wasm', 'cpu'] as const).filter((b) => backends.includes(b))) {
     const info = await initBackend(backend);
     if (info.backend !== backend) continue;
     for (const id of BENCH_PRESETS) {
@@ -60,9 +75,9 @@ async function nodeRows(budgetS: number): Promise<Row[]> {
 type NetRow = NetBenchRow & { where: 'node' | 'chromium' };
 
 /** Network cases in Node: wasm for all, cpu only for the MLPs (a conv step takes minutes). */
-async function nodeNetRows(): Promise<NetRow[]> {
+async function nodeNetRows(backends: readonly string[]): Promise<NetRow[]> {
   const rows: NetRow[] = [];
-  for (const backend of ['wasm', 'cpu'] as const) {
+  for (const backend of (['wasm', 'cpu'] as const).filter((b) => backends.includes(b))) {
     const info = await initBackend(backend);
     if (info.backend !== backend) continue;
     for (const c of NET_BENCH_CASES) {
@@ -96,8 +111,25 @@ async function main(): Promise<void> {
       budget: { type: 'string', default: '2' },
       backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
       'ui-only': { type: 'boolean', default: false },
+      torch: { type: 'string' },
+      'torch-run': { type: 'boolean', default: false },
+      python: { type: 'string', default: 'python3' },
+      'first-chart-loads': { type: 'string', default: '5' },
+      'node-backends': { type: 'string', default: 'wasm,cpu' },
     },
   });
+  const nodeBackends = values['node-backends'].split(',');
+  // the PyTorch column: run first, so both columns are measured in the same session
+  let torch: TorchReference | null = null;
+  if (values['torch-run']) {
+    mkdirSync('bench-results', { recursive: true });
+    torch = await runTorchReference(values.python, 'bench-results/torch-reference.json', 1);
+  } else if (values.torch) torch = readTorchReference(values.torch);
+  let firstChart: FirstChartResult | null = null;
+  if (!values['node-only'] && !values['ui-only']) {
+    firstChart = await benchFirstChart(Number(values['first-chart-loads']));
+    printFirstChart(firstChart);
+  }
   const budget = Number(values.budget);
   const ui: UiBenchRow[] = [];
   if (!values['node-only']) {
@@ -112,7 +144,7 @@ async function main(): Promise<void> {
   console.log(
     'where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back',
   );
-  if (!values['browser-only']) rows.push(...(await nodeRows(budget)));
+  if (!values['browser-only']) rows.push(...(await nodeRows(budget, nodeBackends)));
   if (!values['node-only']) {
     const browserRows = await benchInBrowser(values.backends.split(','), budget, (r) =>
       printRow({ ...r, where: 'chromium', preset: r.label }),
@@ -121,7 +153,7 @@ async function main(): Promise<void> {
   }
   const netRows: NetRow[] = [];
   console.log('\nnetworks (NetSession training steps, 512 random samples)');
-  if (!values['browser-only']) netRows.push(...(await nodeNetRows()));
+  if (!values['browser-only']) netRows.push(...(await nodeNetRows(nodeBackends)));
   if (!values['node-only']) {
     const browserNets = await benchNetsInBrowser(values.backends.split(','), (r) =>
       printNetRow({ ...r, where: 'chromium' }),
@@ -138,7 +170,27 @@ async function main(): Promise<void> {
       `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
     );
   }
-  writeResults({ rows, netRows, streaming, ui });
+  if (torch) {
+    const lab: LabFigure[] = [
+      ...rows
+        .filter((r) => r.where === 'node' && r.backend === 'wasm')
+        .map((r) => ({
+          key: r.preset,
+          label: `UFM d=${r.d} M=${r.M}`,
+          value: r.labStepsPerSecond,
+        })),
+      ...netRows
+        .filter((r) => r.where === 'node' && r.backend === 'wasm')
+        .map((r) => ({ key: r.id, label: r.label, value: r.stepsPerSecond })),
+      ...streaming.map((r) => ({
+        key: 'streaming-metrics',
+        label: `streaming metrics ${r.N}×${r.d}, K=${r.K} (s a pass)`,
+        value: Math.min(...r.ms) / 1000,
+      })),
+    ];
+    printRatios(ratios(lab, torch), torch);
+  }
+  writeResults({ rows, netRows, streaming, ui, firstChart, torch });
 }
 
 function writeResults(results: Record<string, unknown>): void {

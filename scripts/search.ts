@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { nodeData, readJson } from './nodeSources';
-import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/search/protocol';
 
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
   if (!values.quiet) process.stderr.write(`${SEARCH_PROTOCOL}\n`);
   const backend = await initBackend(request);
+  const unmet = unmetBackendRequest(backend);
+  if (unmet) throw new Error(unmet);
   const result = await runSearch(spec, backend, {
     loadData: nodeData(values.data ?? []),
     onTrial: (t, best) => {

@@ -6,6 +6,7 @@ import {
   initBackend,
   onDeviceLost,
   setWasmBinaryUrls,
+  setWasmThreads,
   type DeviceLostInfo,
 } from '../../src/engine/backend';
 import type { HarnessRequest, HarnessResult } from './protocol';
@@ -53,6 +54,7 @@ async function run(request: HarnessRequest): Promise<HarnessResult> {
       const names = ['', '-simd', '-threaded-simd'].map((v) => `tfjs-backend-wasm${v}.wasm`);
       setWasmBinaryUrls(Object.fromEntries(names.map((name) => [name, `./missing/${name}`])));
     }
+    setWasmThreads(request.wasmThreads);
     const info = await initBackend(request.backend);
     const { lossBefore, lossAfter } = await fitTinyProblem();
     const deviceLost = request.loseDevice ? await loseDevice() : null;

@@ -18,6 +18,7 @@ const request: HarnessRequest = {
   loseDevice: params.has('loseDevice'),
   hideWebGPU: params.has('hideWebGPU'),
   badWasmUrls: params.has('badWasmUrls'),
+  wasmThreads: Number(params.get('wasmThreads') ?? 1),
 };
 const worker = new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<HarnessResult>) => show(event.data);

@@ -8,6 +8,8 @@ export interface HarnessRequest {
   hideWebGPU: boolean;
   /** Point the wasm backend at binaries that do not exist. */
   badWasmUrls: boolean;
+  /** setWasmThreads before init (1: single-threaded). */
+  wasmThreads: number;
 }
 
 export type HarnessResult =

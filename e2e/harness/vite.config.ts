@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { wasmThreadsSurviveMinify } from '../../viteWasmThreads';
+import { ISOLATION_HEADERS } from '../../isolationHeaders';
 
 // A tiny page that runs src/engine/backend.ts inside a module worker, built exactly like the app
 // (Vite production build, hashed .wasm asset URLs). e2e/backend.spec.ts drives it. The output
@@ -8,7 +10,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   logLevel: 'warn',
-  worker: { format: 'es' },
+  // the training worker is a separate bundle with its own plugins: tfjs's wasm lives there
+  worker: { format: 'es', plugins: () => [wasmThreadsSurviveMinify()] },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: {
     outDir: fileURLToPath(
       new URL('../../node_modules/.cache/e2e-backend-harness', import.meta.url),

@@ -31,6 +31,10 @@ const browser = (adapter: AdapterInfo | null, webgpuApi = true): RuntimeEnvironm
 });
 const node: RuntimeEnvironment = { node: true, webgpuApi: false, adapter: null };
 
+// Dawn (WebGPU in Node) with a Vulkan driver list naming no file: no adapter on any machine, so
+// these tests see the same fallbacks everywhere (src/engine/nodeWebGpu.test.ts uses a driver).
+process.env.VK_ICD_FILENAMES = '/nonexistent/icd.json';
+
 describe('initBackend in Node', () => {
   it('auto picks wasm and computes on it', async () => {
     const info = await initBackend('auto');
@@ -38,7 +42,9 @@ describe('initBackend in Node', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(info).toMatchObject({ requested: 'auto', adapter: null, software: false });
     expect(info.tfjsVersion).toBe(tf.version_core);
-    expect(info.notes.join('\n')).toMatch(/Node\.js: using wasm/);
+    expect(info.notes.join('\n')).toMatch(
+      /Node\.js, (no WebGPU adapter|the WebGPU adapter is .*): using wasm/,
+    );
     const sum = tf.sum(tf.tensor1d([1, 2, 3]));
     expect((await sum.data())[0]).toBe(6);
     sum.dispose();
@@ -62,13 +68,14 @@ describe('initBackend in Node', () => {
     expect(info.notes.some((n) => /failed/.test(n))).toBe(false);
   });
 
-  it('falls back from a forced webgpu with a note naming the failure', async () => {
+  it('falls back from a forced webgpu with a note naming the failure and what is missing', async () => {
     const info = await initBackend('webgpu');
     expect(info.requested).toBe('webgpu');
     expect(info.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(info.notes).toContain(
-      'webgpu failed: navigator.gpu is missing (no WebGPU in this environment); falling back to wasm',
+    expect(info.notes).toContain('webgpu failed: no WebGPU adapter; falling back to wasm');
+    expect(info.notes.join('\n')).toContain(
+      'VK_ICD_FILENAMES names a file that does not exist (/nonexistent/icd.json)',
     );
   });
 
@@ -124,6 +131,19 @@ describe('planBackends', () => {
     expect(planBackends('cpu', browser(hardware)).order).toEqual(['cpu']);
     expect(planBackends('webgpu', node).order).toEqual(['webgpu', 'wasm', 'cpu']);
     expect(planBackends('auto', node).order).toEqual(['wasm', 'cpu']);
+  });
+
+  it('in Node, auto takes WebGPU (Dawn) only on a hardware adapter, and never webgl', () => {
+    const dawn = (adapter: AdapterInfo): RuntimeEnvironment => ({
+      node: true,
+      webgpuApi: true,
+      adapter,
+    });
+    expect(planBackends('auto', dawn(hardware)).order).toEqual(['webgpu', 'wasm', 'cpu']);
+    const soft = planBackends('auto', dawn(swiftshader));
+    expect(soft.order).toEqual(['wasm', 'cpu']);
+    expect(soft.notes.join('\n')).toMatch(/adapter is SwiftShader \(CPU emulation\): using wasm/);
+    expect(planBackends('webgpu', dawn(swiftshader)).order).toEqual(['webgpu', 'wasm', 'cpu']);
   });
 
   it('warns when webgpu is forced on a software adapter', () => {

@@ -66,7 +66,10 @@ export interface BackendPlan {
 
 /** Fastest first. In a browser the order is fixed by how fast each backend usually is. */
 const BROWSER_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-/** Node has no WebGPU/WebGL; wasm is 10–30× faster than plain JS (docs/backends.md §1). */
+/**
+ * Node has no WebGL, and WebGPU only through Dawn on a Vulkan driver (src/engine/nodeWebGpu.ts);
+ * wasm is 10–30× faster than plain JS (docs/backends.md §1).
+ */
 const NODE_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
 
 const ADAPTER_PROBE_TIMEOUT_MS = 5000;
@@ -198,30 +201,49 @@ async function probeAdapter(gpu: GpuLike): Promise<{ adapter: AdapterInfo | null
   }
 }
 
-async function detectEnvironment(): Promise<{ env: RuntimeEnvironment; notes: string[] }> {
+async function detectEnvironment(
+  request: BackendRequest,
+): Promise<{ env: RuntimeEnvironment; notes: string[] }> {
+  const node = isNodeRuntime();
+  const notes: string[] = [];
+  // Node has WebGPU only through Dawn (src/engine/nodeWebGpu.ts), loaded when it may be used.
+  if (node && (request === 'webgpu' || request === 'auto')) {
+    const { installNodeWebGpu } = await import('./nodeWebGpu');
+    const { note } = await installNodeWebGpu();
+    if (note) notes.push(note);
+  }
   const gpu = navigatorGpu();
-  if (isNodeRuntime() || !gpu) {
-    return { env: { node: isNodeRuntime(), webgpuApi: gpu !== null, adapter: null }, notes: [] };
+  if (!gpu || (node && request !== 'webgpu' && request !== 'auto')) {
+    return { env: { node, webgpuApi: gpu !== null, adapter: null }, notes };
   }
   const { adapter, note } = await probeAdapter(gpu);
-  return { env: { node: false, webgpuApi: true, adapter }, notes: note ? [note] : [] };
+  if (note) notes.push(note);
+  if (node && !adapter) {
+    const { explainNoAdapter } = await import('./nodeWebGpu');
+    notes.push(await explainNoAdapter());
+  }
+  return { env: { node, webgpuApi: true, adapter }, notes };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Planning: which backends to try, in which order, and why (pure, unit-tested)
 
 function chainFor(env: RuntimeEnvironment): readonly BackendName[] {
-  return env.node ? NODE_CHAIN : BROWSER_CHAIN;
+  if (!env.node) return BROWSER_CHAIN;
+  return env.adapter ? ['webgpu', ...NODE_CHAIN] : NODE_CHAIN;
 }
 
 function planAuto(env: RuntimeEnvironment): BackendPlan {
-  if (env.node) {
-    return { order: [...NODE_CHAIN], notes: ['Node.js: using wasm (no WebGPU or WebGL here)'] };
-  }
   const adapter = env.adapter;
+  if (env.node && !(adapter && !adapter.software)) {
+    const why = adapter
+      ? `the WebGPU adapter is ${softwareKind(adapter)} (CPU emulation)`
+      : 'no WebGPU adapter';
+    return { order: [...NODE_CHAIN], notes: [`Node.js, ${why}: using wasm`] };
+  }
   if (adapter && !adapter.software) {
     return {
-      order: [...BROWSER_CHAIN],
+      order: [...chainFor(env)],
       notes: [`WebGPU adapter ${describeAdapter(adapter)} is hardware: using webgpu`],
     };
   }
@@ -305,14 +327,40 @@ function captureInitErrors(name: BackendName): void {
   engine.registryFactory[name] = { factory, priority: entry.priority };
 }
 
+let wasmThreadsWanted = 1;
+
+/**
+ * Threads for the wasm backend from its next initialisation on (1: the single-threaded SIMD
+ * binary). More than one needs a cross-origin-isolated page (SharedArrayBuffer); elsewhere the
+ * request is ignored and the backend note says why. Which count pays off depends on the machine
+ * and the step size (wasmThreadsFor); the bench measures both.
+ */
+export function setWasmThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`wasm threads must be an integer ≥ 1, got ${n}`);
+  wasmThreadsWanted = n;
+}
+
+/** Browser wasm can run threaded only on a cross-origin-isolated page. */
+function threadsAllowed(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // Threaded wasm gained nothing on 2 cores and hung in a cross-origin-isolated build
-  // (docs/backends.md §4): keep the single-threaded SIMD binary even if the page is isolated.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = wasmThreadsWanted > 1 && threadsAllowed() ? wasmThreadsWanted : 1;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  if (threads > 1) wasm.setThreadsCount(threads);
   if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
     wasm.setWasmPaths(wasmBinaryUrls);
   }
+}
+
+/** Threads the initialised wasm backend runs with (1 when single-threaded). */
+function wasmThreadCount(): number {
+  const b = tf.engine().registry['wasm'] as
+    { wasm?: { tfjs?: { getThreadsCount?: () => number } } } | undefined;
+  return b?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
 /** Imports a backend package (which registers it). Returns why it cannot exist here, or null. */
@@ -329,8 +377,8 @@ async function loadBackend(name: BackendName, env: RuntimeEnvironment): Promise<
       await import('@tensorflow/tfjs-backend-webgl');
       return null;
     case 'webgpu':
-      // The package registers webgpu only if navigator.gpu exists; its Node build even touches
-      // WebGPU globals, so do not import it there.
+      // The package registers webgpu only if navigator.gpu exists and touches WebGPU globals
+      // (GPUBufferUsage…) on import: in Node, only after Dawn installed them.
       if (!env.webgpuApi) return 'navigator.gpu is missing (no WebGPU in this environment)';
       if (!env.adapter) return 'no WebGPU adapter';
       await import('@tensorflow/tfjs-backend-webgpu');
@@ -454,6 +502,14 @@ function describeChoice(
     const on = renderer ? ` on ${renderer}${software ? ' (software renderer)' : ''}` : '';
     return { software, notes: [`${ready}${on}`] };
   }
+  if (backend === 'wasm') {
+    const n = wasmThreadCount();
+    const why =
+      wasmThreadsWanted > 1 && n === 1 && !threadsAllowed()
+        ? ` (${wasmThreadsWanted} threads asked for, but the page is not cross-origin isolated)`
+        : '';
+    return { software: false, notes: [`${ready}, ${n} thread${n > 1 ? 's' : ''}${why}`] };
+  }
   return { software: false, notes: [ready] };
 }
 
@@ -462,7 +518,7 @@ function now(): number {
 }
 
 async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
-  const { env, notes } = await detectEnvironment();
+  const { env, notes } = await detectEnvironment(request);
   await registerTrainingOps(env);
   const plan = planBackends(request, env);
   notes.push(...plan.notes);
@@ -499,6 +555,18 @@ export function initBackend(request: BackendRequest): Promise<BackendInfo> {
   const run = queue.then(() => selectBackend(request));
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * For command-line tools, where a forced backend must not silently become another one (a GPU
+ * job that trains on the CPU for hours): the reason to stop, or null when the request was met.
+ */
+export function unmetBackendRequest(info: BackendInfo): string | null {
+  if (info.requested === 'auto' || info.backend === info.requested) return null;
+  return (
+    `--backend ${info.requested} could not be used (${info.notes.join('; ')}). ` +
+    'Use --backend auto to fall back to another backend.'
+  );
 }
 
 /**

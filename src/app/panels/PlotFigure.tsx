@@ -1,5 +1,13 @@
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
-import { loadPlotly, type Config, type Data, type Layout, type Plotly } from '../plotly';
+import {
+  bundleFor,
+  loadPlotly,
+  type Config,
+  type Data,
+  type Layout,
+  type Plotly,
+  type PlotlyBundle,
+} from '../plotly';
 import { useLab, type LabState } from '../store';
 import { cancelDraw, requestDraw } from './drawScheduler';
 
@@ -70,15 +78,43 @@ export function PlotFigure<S = LabState>({
     const el = ref.current;
     const box = boxRef.current;
     if (!el || !box) return;
-    let plotly: Plotly | null = null;
+    // the plotly bundle this figure draws with, chosen from its trace types (bundleFor)
+    let plotly: { bundle: PlotlyBundle; api: Plotly } | null = null;
+    let pending: PlotlyBundle | null = null;
     let created = false;
     let disposed = false;
     let visible = true;
     let stale = false;
     let size = { width: box.clientWidth, height: box.clientHeight || height };
 
+    const fail = (message: string) => {
+      setError(message);
+      setState('error');
+    };
+
+    /** Loads the bundle a figure needs, then draws again. */
+    const load = (bundle: PlotlyBundle) => {
+      if (pending === bundle) return;
+      pending = bundle;
+      setState('loading');
+      loadPlotly(bundle).then(
+        (api) => {
+          if (disposed || pending !== bundle) return;
+          pending = null;
+          if (plotly && created) plotly.api.purge(el);
+          created = false;
+          plotly = { bundle, api };
+          schedule();
+        },
+        (e: unknown) => {
+          pending = null;
+          fail(`Could not load plotly.js: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+    };
+
     const draw = () => {
-      if (!plotly || disposed) return;
+      if (disposed) return;
       if (!visible) {
         stale = true;
         return;
@@ -86,7 +122,18 @@ export function PlotFigure<S = LabState>({
       stale = false;
       const figure = buildRef.current(store.getState());
       if (!figure) {
-        setState('empty');
+        if (!pending) setState('empty');
+        return;
+      }
+      let bundle: PlotlyBundle;
+      try {
+        bundle = bundleFor(figure.data);
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e));
+        return;
+      }
+      if (!plotly || plotly.bundle !== bundle) {
+        load(bundle);
         return;
       }
       const layout: Partial<Layout> = {
@@ -105,15 +152,14 @@ export function PlotFigure<S = LabState>({
       };
       try {
         if (!created) {
-          void plotly.newPlot(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.api.newPlot(el, figure.data, layout, PLOT_CONFIG);
           created = true;
         } else {
-          void plotly.react(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.api.react(el, figure.data, layout, PLOT_CONFIG);
         }
         setState('ready');
       } catch (e) {
-        setError(e instanceof Error ? e.message : String(e));
-        setState('error');
+        fail(e instanceof Error ? e.message : String(e));
       }
     };
     const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
@@ -123,16 +169,9 @@ export function PlotFigure<S = LabState>({
     };
     scheduleRef.current = schedule;
 
-    loadPlotly().then(
-      (p) => {
-        plotly = p;
-        schedule();
-      },
-      (e: unknown) => {
-        setError(`Could not load plotly.js: ${e instanceof Error ? e.message : String(e)}`);
-        setState('error');
-      },
-    );
+    // fetch the small bundle most figures need while the first report is computed
+    void loadPlotly('basic').catch(() => undefined);
+    schedule();
     const unsubscribe = store.subscribe((s, prev) => {
       if (!shallowEqual(watch(s), watch(prev))) schedule();
     });
@@ -159,7 +198,7 @@ export function PlotFigure<S = LabState>({
       resized.disconnect();
       seen.disconnect();
       cancelDraw(draw);
-      if (plotly && created) plotly.purge(el);
+      if (plotly && created) plotly.api.purge(el);
     };
     // The figure is created once per mount; `watch` and `height` are fixed per panel.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -4,6 +4,7 @@ import { randomInit } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
 import { disposeOptimizer } from '../optimizer';
 import { fastMatMul } from '../fastMatMul';
+import { decay } from '../decay';
 
 /** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
 export interface UfmBenchRow {
@@ -43,8 +44,8 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
     let Z: tf.Tensor = fastMatMul(H, tf.transpose(P));
     if (b) Z = tf.add(Z, b);
     const mse = tf.div(tf.sum(tf.squaredDifference(Z, Y)), 2 * init.N);
-    const wd = tf.mul(tf.addN(Ws.map((w) => tf.sum(tf.square(w)))), config.lambdaW / 2);
-    const fd = tf.mul(tf.sum(tf.square(H)), config.lambdaH / 2);
+    const wd = decay(config.lambdaW, Ws);
+    const fd = decay(config.lambdaH, [H]);
     return tf.addN([mse, wd, fd]) as tf.Scalar;
   };
   const run = async (n: number) => {

@@ -4,6 +4,7 @@
 // merges them in float64. No d×d tensor is created unless sigma_w is explicitly requested; reads
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
+import { canReadRowRanges, rowsOnHost } from './hostRows';
 import { zeros, type Rows } from './linalg';
 import type {
   Accumulator,
@@ -101,6 +102,8 @@ export class DeviceAccumulator implements Accumulator {
   private readonly K: number;
   private readonly inp: DeviceAccumulatorInput;
   private r32: tf.Tensor1D | null = null;
+  /** host copy of r32 (the shift applied while reading host rows) */
+  private rHost: Float32Array | null = null;
   private readonly owned: tf.Tensor[] = [];
 
   /**
@@ -138,10 +141,74 @@ export class DeviceAccumulator implements Accumulator {
   }
 
   private batch(X: tf.Tensor2D, start: number, end: number): tf.Tensor2D {
-    // a single batch needs no copy (slices cost a full pass on wasm)
-    const b =
-      start === 0 && end === X.shape[0] ? X : tf.slice(X, [start, 0], [end - start, this.d]);
+    // a single batch needs no copy
+    if (start === 0 && end === X.shape[0]) return X.dtype === 'float32' ? X : tf.cast(X, 'float32');
+    // wasm's Slice kernel copies the whole source out of the heap per call: read the rows instead
+    if (canReadRowRanges())
+      return tf.tensor2d(rowsOnHost(X, start, end, null), [end - start, X.shape[1]]);
+    const b = tf.slice(X, [start, 0], [end - start, this.d]);
     return b.dtype === 'float32' ? b : tf.cast(b, 'float32');
+  }
+
+  /**
+   * Rows [start, end) of X minus r. Where rows can be read on the host, the shift is applied
+   * there while copying (bit-identical to the device subtraction, and wasm's broadcasting
+   * subtraction is its slow generic path).
+   */
+  private shifted(X: tf.Tensor2D, start: number, end: number): tf.Tensor2D {
+    const r32 = this.requireRef();
+    if (this.rHost && canReadRowRanges())
+      return tf.tensor2d(rowsOnHost(X, start, end, this.rHost), [end - start, X.shape[1]]);
+    return tf.sub(this.batch(X, start, end), r32);
+  }
+
+  /** Per-class sums, batch-centred sums of squares and pair sums of one batch (rows P×d each). */
+  private classPartials(
+    start: number,
+    end: number,
+    seg: Segments,
+    pairSeg: Segments | null,
+  ): tf.Tensor2D {
+    const Xs = this.shifted(this.inp.features, start, end);
+    const s = this.segmentSum(Xs, seg); // per-class batch sums (P×d)
+    const inv = tf.tensor2d(
+      seg.ids.map((c) => 1 / seg.count[c]),
+      [seg.ids.length, 1],
+    );
+    // batch-class-centred squares: no E[h²] − μ² cancellation in float32
+    const dev: tf.Tensor2D = tf.sub(Xs, this.expandRows(tf.mul(s, inv), seg));
+    const q = this.segmentSum(tf.square(dev), seg);
+    const out = [s, q];
+    if (pairSeg) out.push(this.segmentSum(Xs, pairSeg));
+    return tf.concat(out, 0);
+  }
+
+  /**
+   * classPartials from the batch read transposed on the host (d × B): the one-hot matrices become
+   * the small right operands of the matMuls. With the batch on the right, XNNPACK re-packs all of
+   * it on every call (the one-hot segment sums were the largest kernel time of a wasm pass).
+   */
+  private classPartialsT(
+    start: number,
+    end: number,
+    seg: Segments,
+    pairSeg: Segments | null,
+  ): tf.Tensor2D {
+    const nb = end - start;
+    const Xt = tf.tensor2d(rowsOnHost(this.inp.features, start, end, this.rHost, true), [
+      this.d,
+      nb,
+    ]);
+    const sT = tf.matMul(Xt, seg.oneHotT()); // d×P
+    const inv = tf.tensor2d(
+      seg.ids.map((c) => 1 / seg.count[c]),
+      [1, seg.ids.length],
+    );
+    const devT = tf.sub(Xt, tf.matMul(tf.mul(sT, inv), seg.oneHot()));
+    const qT = tf.matMul(tf.square(devT), seg.oneHotT());
+    const out = [sT, qT];
+    if (pairSeg) out.push(tf.matMul(Xt, pairSeg.oneHotT()));
+    return tf.transpose(tf.concat(out, 1)) as tf.Tensor2D;
   }
 
   async pass1(withNoise: boolean): Promise<ClassMoments> {
@@ -152,8 +219,9 @@ export class DeviceAccumulator implements Accumulator {
     this.r32 = this.keep(
       tf.tidy(() => tf.mean(this.batch(inp.features, 0, parts[0][1]), 0) as tf.Tensor1D),
     );
-    const r32 = this.r32;
-    const ref = Float64Array.from(await r32.data());
+    const r32host = (await this.r32.data()) as Float32Array;
+    this.rHost = r32host;
+    const ref = Float64Array.from(r32host);
     const counts = new Array<number>(K).fill(0);
     const rel = zeros(K, d);
     const m2 = zeros(K, d);
@@ -165,20 +233,11 @@ export class DeviceAccumulator implements Accumulator {
       const seg = segments(y);
       const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
       const pairSeg = pairKeys ? segments(pairKeys) : null;
-      const packed = tf.tidy(() => {
-        const Xs: tf.Tensor2D = tf.sub(this.batch(inp.features, start, end), r32);
-        const s = this.segmentSum(Xs, seg); // per-class batch sums (P×d)
-        const inv = tf.tensor2d(
-          seg.ids.map((c) => 1 / seg.count[c]),
-          [seg.ids.length, 1],
-        );
-        // batch-class-centred squares: no E[h²] − μ² cancellation in float32
-        const dev: tf.Tensor2D = tf.sub(Xs, this.expandRows(tf.mul(s, inv), seg));
-        const q = this.segmentSum(tf.square(dev), seg);
-        const out = [s, q];
-        if (pairSeg) out.push(this.segmentSum(Xs, pairSeg));
-        return tf.concat(out, 0);
-      });
+      const packed = tf.tidy(() =>
+        canReadRowRanges()
+          ? this.classPartialsT(start, end, seg, pairSeg)
+          : this.classPartials(start, end, seg, pairSeg),
+      );
       const data = await packed.data();
       packed.dispose();
       const P = seg.ids.length;
@@ -286,7 +345,6 @@ export class DeviceAccumulator implements Accumulator {
 
   async pass2(plan: Pass2Plan): Promise<Pass2Out> {
     const { N, d, inp } = this;
-    const r32 = this.requireRef();
     const rel32 = this.keep(upload(plan.rel));
     const Rt = plan.projection ? this.keep(upload(plan.projection, true)) : null;
     const nr = plan.projection ? plan.projection.length : 0;
@@ -308,7 +366,7 @@ export class DeviceAccumulator implements Accumulator {
       const nb = end - start;
       const seg = segments(inp.labels.subarray(start, end));
       const packed = tf.tidy(() => {
-        const Xs: tf.Tensor2D = tf.sub(this.batch(inp.features, start, end), r32);
+        const Xs = this.shifted(inp.features, start, end);
         const ids = tf.tensor1d(seg.ids, 'int32');
         const D = tf.sub(Xs, this.expandRows(tf.gather(rel32, ids), seg));
         const parts: tf.Tensor[] = [];
@@ -361,7 +419,6 @@ export class DeviceAccumulator implements Accumulator {
     const { inp } = this;
     const X = inp.testFeatures;
     if (!X) return null;
-    const r32 = this.requireRef();
     const dec = this.decisionTensors({ ...plan, extras: false });
     const n = X.shape[0];
     const out: Decisions = {
@@ -371,9 +428,7 @@ export class DeviceAccumulator implements Accumulator {
       conf: null,
     };
     for (const [start, end] of slices(n, inp.batchSize)) {
-      const packed = tf.tidy(() =>
-        tf.concat(this.decide(tf.sub(this.batch(X, start, end), r32), dec)),
-      );
+      const packed = tf.tidy(() => tf.concat(this.decide(this.shifted(X, start, end), dec)));
       const data = await packed.data();
       packed.dispose();
       const nb = end - start;
@@ -392,5 +447,6 @@ export class DeviceAccumulator implements Accumulator {
     for (const t of this.owned) t.dispose();
     this.owned.length = 0;
     this.r32 = null;
+    this.rHost = null;
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastMatMul } from '../fastMatMul';
+import { fastMatMul, fastMatMulConstLeft } from '../fastMatMul';
 import type { Rng } from '../rng';
 import { conv2d, type ConvMode } from './conv';
 import { orthogonal, torchDefaultUniform } from './init';
@@ -24,6 +24,7 @@ export const BN_MOMENTUM = 0.1;
 export class Dense {
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1> | null;
+  private readonly inputGrad: boolean;
 
   constructor(
     store: ParamStore,
@@ -36,8 +37,11 @@ export class Dense {
       init: 'default' | 'orthogonal';
       group: ParamGroup;
       headWeight?: boolean;
+      /** false for a layer fed the network's input: its input gradient is never used */
+      inputGrad?: boolean;
     },
   ) {
+    this.inputGrad = opts.inputGrad ?? true;
     // Stored in×out: the transpose of PyTorch's out×in orthogonal matrix.
     const values =
       opts.init === 'orthogonal'
@@ -61,7 +65,7 @@ export class Dense {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    const y = fastMatMul(x, this.weight);
+    const y = this.inputGrad ? fastMatMul(x, this.weight) : fastMatMulConstLeft(x, this.weight);
     return this.bias ? tf.add(y, this.bias) : y;
   }
 }

@@ -34,6 +34,7 @@ export class Seed000Mlp implements Backbone {
         bias: true,
         init: index < depthRelu ? 'orthogonal' : 'default',
         group: 'backbone',
+        inputGrad: j > 0,
       });
       const bn = batchnorm ? new BatchNorm(store, `layers.${index + 2}`, width, 'backbone') : null;
       this.blocks.push({ linear, bn });
@@ -80,6 +81,7 @@ export class Seed002Mlp implements Backbone {
         bias: true,
         init: 'default',
         group: 'backbone',
+        inputGrad: j > 0,
       });
       const bn = batchnorm ? new BatchNorm(store, `layers.${index + 1}`, outDim, 'backbone') : null;
       index += batchnorm ? 3 : 2;

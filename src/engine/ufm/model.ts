@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
 import { fastMatMul } from '../fastMatMul';
+import { decay } from '../decay';
 
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
@@ -61,9 +62,8 @@ export class UfmModel {
     let Z: tf.Tensor2D = fastMatMul(this.H, tf.transpose(this.product()));
     if (this.bias) Z = tf.add(Z, this.bias);
     const mse = tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
-    const weightSq = tf.addN(this.layers.map((w) => tf.sum(tf.square(w))));
-    const weightDecay = tf.mul(weightSq, lambdaW / 2) as tf.Scalar;
-    const featureDecay = tf.mul(tf.sum(tf.square(this.H)), lambdaH / 2) as tf.Scalar;
+    const weightDecay = decay(lambdaW, this.layers);
+    const featureDecay = decay(lambdaH, [this.H]);
     return { mse, weightDecay, featureDecay };
   }
 

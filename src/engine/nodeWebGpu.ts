@@ -1,0 +1,100 @@
+/**
+ * WebGPU in Node.js, for the CLI on a GPU server: Dawn's Node bindings (the npm package `webgpu`,
+ * prebuilt for linux-x64) give tfjs-backend-webgpu the `navigator.gpu` it looks for. Dawn drives
+ * the GPU through Vulkan, so the machine needs the Vulkan loader (`libvulkan.so.1`) and a Vulkan
+ * driver: the GPU vendor's, or a software one standing in for tests (SwiftShader, which ships with
+ * Chromium: `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`).
+ *
+ * No `node:` imports at the top: backend.ts imports this module lazily, and the browser build
+ * must be able to bundle it without ever running it.
+ */
+
+/** What Dawn hands out: only the part backend.ts probes. */
+interface DawnGpu {
+  requestAdapter(options?: object): Promise<object | null>;
+}
+
+interface DawnModule {
+  create(flags: string[]): DawnGpu;
+  globals: Record<string, unknown>;
+}
+
+export interface NodeGpuInstall {
+  /** True when `navigator.gpu` is Dawn's after this call. */
+  installed: boolean;
+  /** Why not, or what is missing, in words a user can act on. */
+  note?: string;
+}
+
+// Read at run time so no bundler tries to resolve the native package or node:fs.
+const DAWN_PACKAGE = 'webgpu';
+const NODE_FS = 'node:fs';
+
+/** Where Debian, Ubuntu, Fedora and the NVIDIA container images keep the Vulkan loader. */
+const LOADER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/usr/local/lib',
+];
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+export const VULKAN_HELP =
+  'install the Vulkan loader (Debian/Ubuntu: apt-get install libvulkan1) and a Vulkan driver ' +
+  '(on an NVIDIA server the driver package ships one; check with `vulkaninfo --summary`); ' +
+  `for a software stand-in, set VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (Debian's chromium package)`;
+
+let installing: Promise<NodeGpuInstall> | null = null;
+
+/** Installs Dawn's `navigator.gpu` once per process; later calls return the first answer. */
+export function installNodeWebGpu(): Promise<NodeGpuInstall> {
+  installing ??= install();
+  return installing;
+}
+
+async function install(): Promise<NodeGpuInstall> {
+  const existing = navigatorOf();
+  if (existing?.gpu) return { installed: true };
+  let dawn: DawnModule;
+  try {
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as DawnModule;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      installed: false,
+      note: `WebGPU in Node needs the npm package "webgpu" (Dawn), which did not load: ${why}. Run npm ci`,
+    };
+  }
+  // GPUBufferUsage, GPUMapMode, … are globals in a browser; tfjs-backend-webgpu reads them so.
+  for (const [name, value] of Object.entries(dawn.globals)) {
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, writable: true });
+  }
+  const gpu = dawn.create([]);
+  const nav = existing ?? {};
+  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  if (!existing) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
+  return { installed: true };
+}
+
+function navigatorOf(): { gpu?: unknown } | undefined {
+  return (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+}
+
+/**
+ * Why Dawn found no adapter, as far as the machine tells: no Vulkan loader at all, or a loader
+ * without a usable driver.
+ */
+export async function explainNoAdapter(): Promise<string> {
+  const { existsSync } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process
+    ?.env;
+  const dirs = [...(env?.LD_LIBRARY_PATH?.split(':') ?? []), ...LOADER_DIRS].filter(Boolean);
+  const loader = dirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
+  if (!loader) return `Dawn found no Vulkan loader (libvulkan.so.1): ${VULKAN_HELP}`;
+  const icd = env?.VK_ICD_FILENAMES;
+  if (icd && !icd.split(':').every((f) => existsSync(f)))
+    return `VK_ICD_FILENAMES names a file that does not exist (${icd}): ${VULKAN_HELP}`;
+  return `Dawn found no usable Vulkan adapter (Dawn refuses drivers that lack required features, e.g. Mesa 22's lavapipe): ${VULKAN_HELP}`;
+}

@@ -112,6 +112,17 @@ describe('npm run grid', () => {
     writeFileSync(specPath, JSON.stringify(spec));
     const shard = await grid(['--spec', specPath, '--shard', '2/2', '--dry-run']);
     expect(shard.stderr).toMatch(/--shard "2\/2": i counts from 0/);
+    const figure = await grid(['--figure', 'fig-ufm-depth', '--full', '--dry-run']);
+    expect(figure.stdout.trim().split('\n')).toEqual([
+      '0\tdepth=1,seed=2',
+      '1\tdepth=3,seed=2',
+      '2\tdepth=6,seed=2',
+      '3\tdepth=9,seed=2',
+    ]);
+    const unknown = await grid(['--figure', 'fig-nope', '--dry-run']);
+    expect(unknown.stderr).toMatch(
+      /unknown figure preset "fig-nope" \(one of fig-mlp-depth-gauss, /,
+    );
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 });

@@ -1,12 +1,14 @@
 /**
  * Run a grid of experiments in Node, one member after another (the same runner as the browser).
  *
- *   npm run grid -- --spec grid.json [--out DIR] [--shard i/n] [--resume] [--dry-run]
- *                   [--backend auto|webgpu|wasm|cpu] [--data <file> …] [--quiet]
+ *   npm run grid -- --spec grid.json | --figure <id> [--full] [--out DIR] [--shard i/n]
+ *                   [--resume] [--dry-run] [--backend auto|webgpu|wasm|cpu] [--data <file> …]
+ *                   [--quiet]
  *   npm run grid -- merge DIR
  *   npm run grid -- slurm --spec grid.json --shards n [--out DIR] [--submit] [Slurm flags]
  *
- * With --out, DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
+ * --figure runs a figure preset's browser-sized grid (--full: its full-size one). With --out,
+ * DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
  * DIR/summary.json (or summary-shard-i-of-n.json) a row per member; without it the summary is
  * printed. --shard i/n runs members i, i+n, i+2n, … (0 ≤ i < n) so n processes (a Slurm job
  * array) share a grid; --resume skips members whose files are already in DIR. `merge DIR` checks
@@ -20,6 +22,7 @@ import { nodeData, readJson } from './nodeSources';
 import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
+import { FIGURE_PRESETS, findFigurePreset } from '../src/engine/grid/figures';
 import { runGrid, type GridMemberResult, type GridProgress } from '../src/engine/grid/runner';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
 import { expandGrid, type ExpandedGrid, type GridSpec } from '../src/engine/grid/spec';
@@ -75,8 +78,25 @@ function progressPrinter(): (p: GridProgress) => void {
   };
 }
 
+/** The spec file, or a figure preset's grid (naming the presets when the id is unknown). */
+function specOf(values: { spec?: string; figure?: string; full: boolean }): unknown {
+  if (values.spec && values.figure) throw new Error('give --spec or --figure, not both');
+  if (values.figure) {
+    const f = findFigurePreset(values.figure);
+    if (!f)
+      throw new Error(
+        `unknown figure preset "${values.figure}" (one of ${FIGURE_PRESETS.map((p) => p.id).join(', ')})`,
+      );
+    return values.full ? f.full : f.browser;
+  }
+  if (!values.spec) throw new Error('missing --spec <grid.json> (or --figure <id>)');
+  return readJson(values.spec, 'grid spec');
+}
+
 async function run(values: {
   spec?: string;
+  figure?: string;
+  full: boolean;
   out?: string;
   shard?: string;
   resume: boolean;
@@ -85,8 +105,7 @@ async function run(values: {
   data?: string[];
   quiet: boolean;
 }): Promise<void> {
-  if (!values.spec) throw new Error('missing --spec <grid.json>');
-  const grid = expandGrid(readJson(values.spec, 'grid spec'));
+  const grid = expandGrid(specOf(values));
   const shard: Shard | null = values.shard ? parseShard(values.shard) : null;
   const members = shard ? shardMembers(grid, shard) : grid.members;
   const share = shard ? ` (shard ${shard.index}/${shard.count}: ${members.length} of them)` : '';
@@ -171,6 +190,8 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       spec: { type: 'string' },
+      figure: { type: 'string' },
+      full: { type: 'boolean', default: false },
       out: { type: 'string' },
       shard: { type: 'string' },
       resume: { type: 'boolean', default: false },

@@ -124,6 +124,11 @@ describe('running a grid', () => {
       },
     });
     expect(ran).toEqual(grid.members.slice(3).map((m) => m.id));
+    // Kept runs of another base (same ids) are refused rather than mixed in.
+    const otherBase = expandGrid({ ...spec, base: { ...spec.base, epochs: 4 } });
+    await expect(runGrid(otherBase, backend, { loadData, completed: kept })).rejects.toThrow(
+      /kept result "depthLinear=1,width=8,seed=1" was run with another config/,
+    );
     expect(resumed.status).toBe('completed');
     expect(resumed.members.map(fingerprint)).toEqual(full.map(fingerprint));
   });

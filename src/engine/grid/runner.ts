@@ -85,10 +85,16 @@ export class GridRun {
   async run(): Promise<GridRunResult> {
     const { grid, options } = this;
     const members = options.only ?? grid.members;
-    const known = new Set(grid.members.map((m) => m.id));
+    const known = new Map(grid.members.map((m) => [m.id, m]));
     const finished = new Map<string, GridMemberResult>();
     for (const c of options.completed ?? []) {
-      if (!known.has(c.id)) throw new Error(`grid: a kept result "${c.id}" is not a member of it`);
+      const member = known.get(c.id);
+      if (!member) throw new Error(`grid: a kept result "${c.id}" is not a member of it`);
+      // Ids name only the axis values: a kept run of another base config must not pass for one.
+      if (JSON.stringify(c.result.config) !== JSON.stringify(member.config))
+        throw new Error(
+          `grid: the kept result "${c.id}" was run with another config than this grid's`,
+        );
       finished.set(c.id, c);
     }
     const todo = members.filter((m) => !finished.has(m.id));

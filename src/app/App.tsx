@@ -20,6 +20,7 @@ import { TheoryPanel } from './panels/TheoryPanel';
 import { View3dPanel } from './panels/View3dPanel';
 import { useLab } from './store';
 import { useShortcuts } from './useShortcuts';
+import { RunsPanel } from './runs/RunsPanel';
 
 function Footer() {
   const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
@@ -72,6 +73,7 @@ export function App() {
             <SweepPanel />
           </div>
           <MetricsTable />
+          <RunsPanel />
           <DatasetsSection />
           <FeaturesSection />
           <Footer />

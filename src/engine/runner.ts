@@ -379,7 +379,10 @@ function fmtLoss(loss: number | null): string {
   return loss === null ? 'unknown' : loss.toPrecision(4);
 }
 
-/** History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report. */
+/**
+ * History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report
+ * (the run library keeps the same).
+ */
 const HEAVY_KEYS = new Set([
   'class_means',
   'global_mean',
@@ -390,7 +393,7 @@ const HEAVY_KEYS = new Set([
   'md_corrupted_means',
 ]);
 
-function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
+export function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(
     Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k.replace(TWIN_PREFIX, ''))),
   );

@@ -149,3 +149,25 @@ describe('run library', () => {
     expect(store.data.size).toBe(0);
   });
 });
+
+describe('run library, concurrent use', () => {
+  it('listing while reports are appended never makes a chunk overwrite another', async () => {
+    // IndexedDB takes a while to commit a write; a read begun meanwhile sees the data before it.
+    class SlowWrites extends MemoryStore {
+      override async setMany(entries: [string, unknown][]): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return super.setMany(entries);
+      }
+    }
+    const store = new SlowWrites();
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 200);
+    for (let step = 0; step <= 200; step += 20) {
+      const listing = lib.list(); // the panel refreshing while a report arrives
+      await lib.appendHistory(run.id, [entry(step, 1 / (step + 1))]);
+      await listing;
+    }
+    const kept = await lib.get(run.id);
+    expect(kept?.history.map((h) => h.step)).toEqual(Array.from({ length: 11 }, (_, i) => i * 20));
+  });
+});

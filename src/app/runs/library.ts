@@ -177,7 +177,8 @@ export class RunLibrary {
       try {
         const record = parseRunRecord(raw);
         runs.push(record);
-        if (!this.refused.has(id)) this.records.set(id, record);
+        // The copy in memory is newer (writes may be queued behind this read): keep it.
+        if (!this.refused.has(id) && !this.records.has(id)) this.records.set(id, record);
       } catch (error) {
         const name = (raw as { name?: unknown } | null)?.name;
         notes.push(

@@ -18,6 +18,8 @@ import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
+import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/engine/runs/defaults';
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
@@ -125,6 +127,19 @@ async function main(): Promise<void> {
       `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
     );
   }
+  // Checkpoints (run library): capture cost against the run time between two of them.
+  const checkpoints: CheckpointBenchRow[] = [];
+  if (!values['browser-only']) {
+    const info = await initBackend('wasm');
+    console.log('\ncheckpoints (Node wasm), one every', DEFAULT_CHECKPOINT_EVERY, 'reports');
+    for (const id of ['seed-balanced-bias-m3', 'seed-imbalanced-m1']) {
+      const c = await benchCheckpoint(benchConfig(id), id, info, DEFAULT_CHECKPOINT_EVERY);
+      checkpoints.push(c);
+      console.log(
+        `${id.padEnd(24)}${(c.bytes / 1e6).toFixed(2).padStart(7)} MB  capture ${c.captureMs.toFixed(1).padStart(7)} ms  report interval ${c.reportIntervalMs.toFixed(0).padStart(6)} ms  cost ${(100 * c.overhead).toFixed(2)} %`,
+      );
+    }
+  }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
@@ -134,7 +149,11 @@ async function main(): Promise<void> {
   };
   writeFileSync(
     file,
-    JSON.stringify({ machine, date: new Date().toISOString(), rows, netRows, streaming }, null, 1),
+    JSON.stringify(
+      { machine, date: new Date().toISOString(), rows, netRows, streaming, checkpoints },
+      null,
+      1,
+    ),
   );
   console.log(`\nwrote ${file}`);
 }

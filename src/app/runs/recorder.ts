@@ -6,11 +6,7 @@ import { scalarMetrics } from '../../engine/runner';
 import type { HistoryEntry, Report, RunResult, RunStatus } from '../../engine/types';
 import { libraryReady, refreshRuns, runLibrary } from './runsStore';
 
-/**
- * Checkpoints every this many reports: a UFM checkpoint of the default preset costs well under
- * 5 % of the reports between two of them (measured in `npm run bench`, see the README).
- */
-export const DEFAULT_CHECKPOINT_EVERY = 10;
+export { DEFAULT_CHECKPOINT_EVERY } from '../../engine/runs/defaults';
 
 interface Current {
   config: ExperimentConfig;

@@ -56,7 +56,7 @@ test('a UFM run reloaded mid-way keeps its history and, resumed from the Runs pa
   expect(after.map((r) => `${r.id} ${r.status} ${r.step}`)).toEqual([`${kept.id} completed 8000`]);
 });
 
-test('two kept runs overlay in one figure with a legend naming what differs, and a config diff', async ({
+test('two kept runs overlay in one figure with a legend naming what differs and a config diff; the figure saves as a PNG named by what it shows', async ({
   page,
 }) => {
   await page.goto('/?preset=tiny-check&backend=wasm');
@@ -73,6 +73,14 @@ test('two kept runs overlay in one figure with a legend naming what differs, and
   const compare = page.getByTestId('runs-compare');
   await expect(compare.locator('.legendtext')).toHaveText(['depth=3', 'depth=1']);
   await expect(page.getByTestId('runs-diff')).toContainText('depth');
+  // Image export: PNG and SVG named by what the figure shows; no "send to cloud" button.
+  await compare.locator('.plot').hover();
+  await expect(compare.locator('[data-title="Edit in Chart Studio"]')).toHaveCount(0);
+  const png = page.waitForEvent('download');
+  await compare.locator('.modebar-btn[data-title="Download as PNG"]').click();
+  expect((await png).suggestedFilename()).toMatch(
+    /^nc-lab-selected-runs-overlaid-on-one-metric-\d{4}-\d\d-\d\d\.png$/,
+  );
 });
 
 test('JSON and CSV exports re-import to the same values; a damaged record is dropped with a note', async ({

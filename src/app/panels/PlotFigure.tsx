@@ -27,12 +27,40 @@ interface Props<S> {
   label: string;
 }
 
-const PLOT_CONFIG: Partial<Config> = {
-  displaylogo: false,
-  responsive: true,
-  toImageButtonOptions: { format: 'svg', scale: 1 },
-  modeBarButtonsToRemove: ['lasso2d', 'select2d'],
-};
+/** "nc-lab-<what the figure shows>-<date>": image files say what they hold. */
+export function imageFileName(label: string, date = new Date()): string {
+  const what = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `nc-lab-${what}-${date.toISOString().slice(0, 10)}`;
+}
+
+/**
+ * The modebar's camera saves SVG, an added button PNG at twice the size, both named by
+ * `imageFileName`; Plotly's "send to cloud" stays off (files stay on this computer).
+ */
+function plotConfig(plotly: Plotly, label: string): Partial<Config> {
+  const filename = imageFileName(label);
+  return {
+    displaylogo: false,
+    responsive: true,
+    showSendToCloud: false,
+    toImageButtonOptions: { format: 'svg', scale: 1, filename },
+    modeBarButtonsToRemove: ['lasso2d', 'select2d', 'sendDataToCloud'],
+    modeBarButtonsToAdd: [
+      {
+        name: 'download-png',
+        title: 'Download as PNG',
+        icon: plotly.Icons.camera,
+        click: (gd) => {
+          void plotly.downloadImage(gd, { format: 'png', width: null, height: null, filename });
+        },
+      },
+    ],
+  };
+}
 
 /**
  * One Plotly figure, created once with newPlot and then updated with Plotly.react through the
@@ -62,6 +90,7 @@ export function PlotFigure<S = LabState>({
     const el = ref.current;
     if (!el) return;
     let plotly: Plotly | null = null;
+    let config: Partial<Config> = {};
     let created = false;
     let disposed = false;
 
@@ -86,10 +115,10 @@ export function PlotFigure<S = LabState>({
       };
       try {
         if (!created) {
-          void plotly.newPlot(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.newPlot(el, figure.data, layout, config);
           created = true;
         } else {
-          void plotly.react(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.react(el, figure.data, layout, config);
         }
         setState('ready');
       } catch (e) {
@@ -105,6 +134,7 @@ export function PlotFigure<S = LabState>({
     loadPlotly().then(
       (p) => {
         plotly = p;
+        config = plotConfig(p, label);
         schedule();
       },
       (e: unknown) => {

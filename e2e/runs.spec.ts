@@ -56,6 +56,44 @@ test('a UFM run reloaded mid-way keeps its history and, resumed from the Runs pa
   expect(after.map((r) => `${r.id} ${r.status} ${r.step}`)).toEqual([`${kept.id} completed 8000`]);
 });
 
+/**
+ * A small network with BatchNorm and Adam, shuffled mini-batches (7 a epoch), StepLR halving at
+ * epoch 40: the first checkpoint comes at epoch 18, so the resumed run crosses the boundary.
+ */
+const NET =
+  '?preset=net-gauss-tiny&batchSize=64&batchnorm=true&lrStep=40&lrGamma=0.5&epochs=160&measureEvery=2&backend=wasm';
+
+test('a network run (BatchNorm, Adam, StepLR) reloaded mid-way resumes to the uninterrupted run’s final metrics', async ({
+  page,
+}) => {
+  test.setTimeout(360_000);
+  await page.goto(`/${NET}&autorun=1`);
+  await waitForLab(page);
+  await expect
+    .poll(
+      async () => {
+        const runs = await page.evaluate(() => window.ncLab.runs.list());
+        return runs[0]?.checkpointStep ?? 0;
+      },
+      { timeout: 120_000, intervals: [100] },
+    )
+    .toBeGreaterThan(0);
+  const before = await page.evaluate(() => window.ncLab.getState());
+  expect(before.status, 'the run ended before the reload: make it longer').toBe('running');
+  await page.goto(`/${NET}`);
+  await waitForLab(page);
+  const [kept] = await page.evaluate(() => window.ncLab.runs.list());
+  expect(kept.status).toBe('interrupted');
+  expect(kept.checkpointStep).toBeLessThan(40 * 7); // before the StepLR boundary
+  const resumed = await page.evaluate((id) => window.ncLab.runs.resume(id), kept.id);
+  expect(resumed.status).toBe('completed');
+  const whole = await page.evaluate((q) => window.ncLab.run(q, { keep: false }), NET);
+  expect(resumed.final?.metrics).toEqual(whole.final?.metrics);
+  const keptAfter = await page.evaluate((id) => window.ncLab.runs.get(id), kept.id);
+  expect(keptAfter?.history.map((h) => h.step)).toEqual(whole.history.map((h) => h.step));
+  expect(keptAfter?.history.slice(-3)).toEqual(whole.history.slice(-3));
+});
+
 test('two kept runs overlay in one figure with a legend naming what differs and a config diff; the figure saves as a PNG named by what it shows', async ({
   page,
 }) => {

@@ -75,7 +75,16 @@ function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
             if (e.target.value !== r.name) void runsActions.rename(r.id, e.target.value);
           }}
         />
-        {r.tags.length > 0 && <span className="panel-sub"> {r.tags.join(', ')}</span>}
+        <input
+          className="run-tags"
+          aria-label={`tags of ${r.name}`}
+          placeholder="tags, comma-separated"
+          defaultValue={r.tags.join(', ')}
+          onBlur={(e) => {
+            if (e.target.value !== r.tags.join(', '))
+              void runsActions.setTags(r.id, e.target.value);
+          }}
+        />
       </td>
       <td>{r.config.experiment}</td>
       <td className="run-fields">{keyFields(r)}</td>
@@ -433,7 +442,7 @@ export function RunsPanel() {
                 const i = selected.indexOf(r.id);
                 return (
                   <RunRow
-                    key={`${r.id}:${r.name}`}
+                    key={`${r.id}:${r.name}:${r.tags.join()}`}
                     r={r}
                     color={i < 0 ? null : RUN_COLORS[i % RUN_COLORS.length]}
                   />

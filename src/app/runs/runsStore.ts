@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { labActions } from '../store';
 import type { RunRecord } from '../../engine/runs/record';
 import { indexedDbStore, MemoryStore } from './keyValueStore';
 import { RunLibrary } from './library';
@@ -32,15 +33,21 @@ function note(text: string): void {
   if (!notes.includes(text)) useRuns.setState({ notes: [...notes, text].slice(-6) });
 }
 
+/** A refused write also shows as a banner: the run the user watches is no longer kept. */
+function writeError(text: string): void {
+  note(text);
+  labActions.addError(text);
+}
+
 function makeLibrary(): RunLibrary {
   if (typeof indexedDB === 'undefined') {
     useRuns.setState({
       unavailable:
         'This browser offers no IndexedDB here: runs are kept only until the page closes.',
     });
-    return new RunLibrary(new MemoryStore(), note);
+    return new RunLibrary(new MemoryStore(), writeError);
   }
-  return new RunLibrary(indexedDbStore(), note);
+  return new RunLibrary(indexedDbStore(), writeError);
 }
 
 /** The page's one run library. */
@@ -105,6 +112,10 @@ export const runsActions = {
   async clear(): Promise<void> {
     await runLibrary.clear();
     useRuns.setState({ selected: [] });
+    await refreshRuns();
+  },
+  async setTags(id: string, text: string): Promise<void> {
+    await runLibrary.setTags(id, text.split(','));
     await refreshRuns();
   },
   async rename(id: string, name: string): Promise<void> {

@@ -20,6 +20,7 @@ import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/engine/runs/defaults';
+import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
@@ -140,6 +141,10 @@ async function main(): Promise<void> {
       );
     }
   }
+  const overlay = benchOverlayBuild(50);
+  console.log(
+    `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
+  );
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
@@ -150,7 +155,7 @@ async function main(): Promise<void> {
   writeFileSync(
     file,
     JSON.stringify(
-      { machine, date: new Date().toISOString(), rows, netRows, streaming, checkpoints },
+      { machine, date: new Date().toISOString(), rows, netRows, streaming, checkpoints, overlay },
       null,
       1,
     ),

@@ -129,6 +129,8 @@ test('oracle cases measured through WebGPU in the page worker match metric_vecto
   );
   await expect(page.getByTestId('features-status')).toBeEmpty();
   for (const id of ['features-panel-gram', 'features-panel-3d']) {
+    // Figures draw once on screen.
+    await page.getByTestId(id).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
       timeout: 60_000,
     });
@@ -166,6 +168,8 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   );
   await expect(page.getByTestId('fmetric-class_means')).toContainText('4 × 6');
   for (const id of ['features-panel-gram', 'features-panel-3d']) {
+    // Figures draw once on screen.
+    await page.getByTestId(id).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
       timeout: 60_000,
     });
@@ -187,6 +191,8 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
   await expect(page.getByTestId('fmetric-nc2_etf_error_weights')).toContainText(
     'undefined: no classifier W given',
   );
+  // Figures draw only on screen: bring the Gram panel back into view after the page reflowed.
+  await page.getByTestId('features-panel-gram').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('features-panel-gram').locator('g.hm')).toHaveCount(2);
   await expect(page.getByTestId('features-status')).toBeEmpty();
   const path = testInfo.outputPath('features-npy.png');

@@ -81,3 +81,14 @@ export async function waitForLab(page: Page, timeout = 120_000): Promise<void> {
     { timeout },
   );
 }
+
+/**
+ * Bring a panel (`panel-nc`, `panel-3d`…) on screen: the dashboard mounts only the open tab and
+ * figures draw only on screen, so open its tab when it is not among the key panels, then scroll.
+ */
+export async function showPanel(page: Page, testId: string): Promise<void> {
+  const panel = page.getByTestId(testId);
+  if ((await panel.count()) === 0)
+    await page.getByTestId(testId.replace(/^panel-/, 'tab-')).click();
+  await panel.scrollIntoViewIfNeeded();
+}

@@ -4,7 +4,7 @@
  * Console errors, page errors and crashes fail every test (fixtures.ts).
  */
 import type { UfmConfig } from '../src/engine/config/schema';
-import { test, expect, waitForLab } from './fixtures';
+import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const TINY: Partial<UfmConfig> = {
   classSizes: [10, 10, 10, 10],
@@ -47,10 +47,12 @@ test('tiny-check autoruns on WebGPU: metrics arrive, NC1 falls, every panel draw
   await expect(page.getByTestId('num-tensors')).toHaveText(/^\d+$/);
 
   for (const id of PANELS) {
+    await showPanel(page, id);
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible({
       timeout: 60_000,
     });
   }
+  await page.getByTestId('tab-key').click();
   // The right target for a biased, balanced config, labelled.
   await expect(page.getByTestId('nc-target')).toContainText('simplex ETF');
   // NC1 shows a number, never a silent 0 for an undefined metric.

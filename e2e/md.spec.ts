@@ -4,7 +4,7 @@
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
 import type { SweepResult } from '../src/engine/md/sweepRunner';
-import { test, expect } from './fixtures';
+import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const QUICK =
   'preset=md-mnist-quick&perClass=150&width=32&depthRelu=2&batchSize=50&lrStep=0&backend=wasm';
@@ -38,7 +38,8 @@ test('a small noise sweep produces the dilation-against-memorization data and pl
   page,
 }) => {
   await page.goto(`/?${QUICK}&perClass=60&epochs=2`);
-  await page.waitForFunction(() => 'ncLab' in window && window.ncLab.getState().busy === null);
+  await waitForLab(page);
+  await showPanel(page, 'panel-sweep');
   await page.getByTestId('sweep-etas').fill('0, 0.2, 0.4');
   await page.getByTestId('sweep-seeds').fill('1');
   await page.getByTestId('btn-sweep').click();

@@ -5,7 +5,7 @@
  */
 import { cifarBin } from '../src/engine/data/testing/writers';
 import type { RunResult } from '../src/engine/types';
-import { test, expect, waitForLab } from './fixtures';
+import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const TINY_MNIST = new URLSearchParams({
   preset: 'net-mnist-mlp',
@@ -43,9 +43,11 @@ test('an MLP on embedded MNIST trains on WebGPU: train accuracy > 95 % while NC1
   await expect(page.getByTestId('run-epoch')).toHaveText('12');
   await expect(page.getByTestId('memory')).toContainText('GPU');
   for (const id of ['panel-loss', 'panel-nc', 'panel-gram', 'panel-3d']) {
+    await showPanel(page, id);
     await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible();
   }
   await expect(page.getByTestId('panel-theory')).toHaveCount(0);
+  await expect(page.getByTestId('tab-theory')).toHaveCount(0);
   const path = testInfo.outputPath('net-mnist-webgpu.png');
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach('net-mnist-webgpu', { path, contentType: 'image/png' });

@@ -33,6 +33,7 @@ test('a UFM run reloaded mid-way keeps its history and, resumed from the Runs pa
 
   const [kept] = await page.evaluate(() => window.ncLab.runs.list());
   expect(kept.status).toBe('interrupted');
+  await page.getByTestId('tab-runs').click();
   const row = page.locator(`[data-testid="run-row"][data-run-id="${kept.id}"]`);
   await expect(row.getByTestId('run-row-status')).toHaveText('interrupted');
   const keptRun = await page.evaluate((id) => window.ncLab.runs.get(id), kept.id);
@@ -104,6 +105,7 @@ test('two kept runs overlay in one figure with a legend naming what differs and 
     await window.ncLab.run('?preset=tiny-check&steps=60&reportEvery=20&backend=wasm&depth=1');
     await window.ncLab.run('?preset=tiny-check&steps=60&reportEvery=20&backend=wasm&depth=3');
   });
+  await page.getByTestId('tab-runs').click();
   const rows = page.getByTestId('run-row');
   await expect(rows).toHaveCount(2);
   for (const box of await page.getByRole('checkbox', { name: /^overlay / }).all())
@@ -163,6 +165,7 @@ test('JSON and CSV exports re-import to the same values; a damaged record is dro
   );
   await page.reload();
   await waitForLab(page);
+  await page.getByTestId('tab-runs').click();
   await expect(page.getByTestId('runs-notes')).toContainText(
     '("from the future") could not be read and was removed: record version 99',
   );

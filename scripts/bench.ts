@@ -1,10 +1,12 @@
 /**
  * UFM throughput of the lab against a bare tfjs loop, per backend, for the preset sizes, and
- * network training throughput (NetSession steps/s and samples/s, one metrics read-back).
+ * network training throughput (NetSession steps/s and samples/s, one metrics read-back), and the
+ * page's main thread while presets train on wasm (busy time, long tasks, chart lag: benchUi.ts).
  *
  *   npm run bench                 # Node (wasm, cpu) and headless Chromium (webgpu, webgl, wasm, cpu)
  *   npm run bench -- --node-only  # skip the browser
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
+ *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
  *
  * Prints a table and writes bench-results/bench-<timestamp>.json.
  */
@@ -21,6 +23,7 @@ import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/engine/runs/defaults';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
+import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
@@ -95,9 +98,19 @@ async function main(): Promise<void> {
       'browser-only': { type: 'boolean', default: false },
       budget: { type: 'string', default: '2' },
       backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
+      'ui-only': { type: 'boolean', default: false },
     },
   });
   const budget = Number(values.budget);
+  const ui: UiBenchRow[] = [];
+  if (!values['node-only']) {
+    console.log('page main thread while training (1440×900, wasm backend)');
+    ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow)));
+    if (values['ui-only']) {
+      writeResults({ ui });
+      return;
+    }
+  }
   const rows: Row[] = [];
   console.log(
     'where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back',
@@ -145,6 +158,10 @@ async function main(): Promise<void> {
   console.log(
     `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
   );
+  writeResults({ rows, netRows, streaming, ui, checkpoints, overlay });
+}
+
+function writeResults(results: Record<string, unknown>): void {
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
@@ -154,11 +171,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(
     file,
-    JSON.stringify(
-      { machine, date: new Date().toISOString(), rows, netRows, streaming, checkpoints, overlay },
-      null,
-      1,
-    ),
+    JSON.stringify({ machine, date: new Date().toISOString(), ...results }, null, 1),
   );
   console.log(`\nwrote ${file}`);
 }

@@ -7,7 +7,8 @@ import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 
-const PORT = 4175;
+/** BENCH_PORT lets two checkouts benchmark side by side. */
+export const PORT = Number(process.env.BENCH_PORT ?? 4175);
 
 /** Presets too slow for a software adapter's budget are skipped there (see docs/backends.md §2). */
 const SOFTWARE_SKIP = new Set([
@@ -16,7 +17,7 @@ const SOFTWARE_SKIP = new Set([
   'seed-balanced-bias-m9',
 ]);
 
-function run(cmd: string, args: string[]): Promise<void> {
+export function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: 'inherit' });
     p.on('exit', (code) =>
@@ -25,7 +26,7 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-async function startPreview(): Promise<ChildProcess> {
+export async function startPreview(): Promise<ChildProcess> {
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
     stdio: 'ignore',
   });

@@ -11,16 +11,10 @@ import { MetricsTable } from './components/MetricsTable';
 import { PresetPicker } from './components/PresetPicker';
 import { ShareBar } from './components/ShareBar';
 import { StatusBar } from './components/StatusBar';
-import { MdPanel } from './md/MdPanel';
-import { SweepPanel } from './md/SweepPanel';
-import { GramPanel } from './panels/GramPanel';
-import { LossPanel } from './panels/LossPanel';
-import { NcPanel } from './panels/NcPanel';
-import { TheoryPanel } from './panels/TheoryPanel';
-import { View3dPanel } from './panels/View3dPanel';
+import { Dashboard } from './layout/Dashboard';
+import { Sidebar } from './layout/Sidebar';
 import { useLab } from './store';
 import { useShortcuts } from './useShortcuts';
-import { RunsPanel } from './runs/RunsPanel';
 
 function Footer() {
   const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
@@ -50,30 +44,25 @@ export function App() {
       <Header />
       <Intro />
       <div className="layout">
-        <aside className="sidebar">
+        <Sidebar>
           <PresetPicker />
           <ConfigForm />
           <ConfigWarnings />
-        </aside>
+        </Sidebar>
         <main className="main">
-          <Banners />
-          <div className="run-bar">
-            <Controls />
-            <StatusBar />
-            <ShareBar />
-          </div>
-          <PresetGuide />
-          <div className="panels" data-testid="panels">
-            <LossPanel />
-            <TheoryPanel />
-            <MdPanel />
-            <NcPanel />
-            <GramPanel />
-            <View3dPanel />
-            <SweepPanel />
+          {/* One screen on a laptop: everything in main-top fits the window, the dashboard
+              taking the height the rest leaves; what follows scrolls. */}
+          <div className="main-top">
+            <Banners />
+            <div className="run-bar">
+              <Controls />
+              <StatusBar />
+              <ShareBar />
+            </div>
+            <PresetGuide />
+            <Dashboard />
           </div>
           <MetricsTable />
-          <RunsPanel />
           <DatasetsSection />
           <FeaturesSection />
           <Footer />

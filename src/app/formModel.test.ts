@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../engine/config/presets';
 import { DEFAULT_NET_CONFIG, DEFAULT_UFM_CONFIG, expectUfm } from '../engine/config/schema';
 import { configToDraft, draftToConfig, fieldsFor, sameConfig } from './formModel';
-import { ReportHistory } from './history';
+import { ReportHistory, historySeries } from './history';
+import { scalar } from './format';
 import { rightTarget } from './targets';
 
 describe('config form model', () => {
@@ -80,7 +81,16 @@ describe('ReportHistory', () => {
     expect(h.last?.step).toBe(1000);
     const steps = h.entries.map((e) => e.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
-    expect(h.decimated(10)).toHaveLength(10);
+  });
+
+  it('draws a series of every entry, decimated to the budget with its first, last and peak', () => {
+    const h = new ReportHistory(10_000);
+    for (let s = 0; s <= 5000; s++) h.push({ step: 2 * s, metrics: { loss: s === 1234 ? 99 : 1 } });
+    const { x, y } = historySeries(h.entries, 2, (m) => scalar(m, 'loss'), 100);
+    expect(x.length).toBeLessThanOrEqual(100);
+    expect(x[0]).toBe(0);
+    expect(x[x.length - 1]).toBe(5000);
+    expect(y[x.indexOf(1234)]).toBe(99);
   });
 
   it('replaces entries from a re-measured step onwards', () => {

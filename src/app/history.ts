@@ -1,4 +1,5 @@
-import type { HistoryEntry } from '../engine/types';
+import type { HistoryEntry, MetricsRecord } from '../engine/types';
+import { DRAW_POINTS, decimateSeries } from './decimate';
 
 /**
  * Bounded report history for the live panels. It keeps memory flat however long a run is: when
@@ -48,15 +49,21 @@ export class ReportHistory {
     this.items = [];
     this.version++;
   }
+}
 
-  /** At most `maxPoints` entries, evenly strided, always keeping the first and the last. */
-  decimated(maxPoints = 800): HistoryEntry[] {
-    const n = this.items.length;
-    if (n <= maxPoints) return this.items.slice();
-    const stride = n / (maxPoints - 1);
-    const out: HistoryEntry[] = [];
-    for (let i = 0; i < maxPoints - 1; i++) out.push(this.items[Math.floor(i * stride)]);
-    out.push(this.items[n - 1]);
-    return out;
-  }
+/**
+ * One trace of a live chart: x = step / stepsPerUnit and y = value(metrics) for every entry,
+ * min/max-decimated to `maxPoints` for drawing.
+ */
+export function historySeries(
+  entries: readonly HistoryEntry[],
+  stepsPerUnit: number,
+  value: (m: MetricsRecord) => number | null,
+  maxPoints = DRAW_POINTS,
+): { x: number[]; y: (number | null)[] } {
+  return decimateSeries(
+    entries.map((e) => e.step / stepsPerUnit),
+    entries.map((e) => value(e.metrics)),
+    maxPoints,
+  );
 }

@@ -5,6 +5,8 @@ import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
 import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
+import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
+import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type {
@@ -259,6 +261,69 @@ class LabClient {
 
   stopSweep(): Promise<void> {
     return this.call((api) => api.stopSweep());
+  }
+
+  /** A grid in the worker, one member after another; the lab's run is replaced (like a sweep). */
+  runGrid(
+    spec: unknown,
+    options: {
+      completed?: GridMemberResult[];
+      onProgress?: (progress: GridProgress) => void;
+      onMemberDone?: (member: GridMemberResult) => void;
+    } = {},
+  ): Promise<GridRunResult> {
+    const { completed, onProgress, onMemberDone } = options;
+    return this.enqueue(async () => {
+      await this.endCurrentRun();
+      await this.openChannel();
+      try {
+        return await this.call((api) =>
+          api.runGrid(
+            spec,
+            completed,
+            onProgress ? Comlink.proxy(onProgress) : undefined,
+            onMemberDone ? Comlink.proxy(onMemberDone) : undefined,
+          ),
+        );
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  /** A hyper-parameter search in the worker; the lab's run is replaced (like a sweep). */
+  runSearch(
+    spec: unknown,
+    onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+  ): Promise<SearchResult> {
+    return this.enqueue(async () => {
+      await this.endCurrentRun();
+      await this.openChannel();
+      try {
+        return await this.call((api) =>
+          api.runSearch(spec, onTrial ? Comlink.proxy(onTrial) : undefined),
+        );
+      } finally {
+        labActions.resetRun(useLab.getState().config, 'seed');
+        useLab.setState({ loadedConfig: null, busy: null });
+      }
+    });
+  }
+
+  stopSearch(): Promise<void> {
+    return this.call((api) => api.stopSearch());
+  }
+
+  /** Pause, resume or cancel the running grid (not queued: they act while it runs). */
+  gridControl(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    return this.call((api) =>
+      action === 'pause'
+        ? api.pauseGrid()
+        : action === 'resume'
+          ? api.resumeGrid()
+          : api.stopGrid(),
+    );
   }
 
   /**

@@ -9,6 +9,10 @@ import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
 import { createRunsApi, type NcLabRunsApi } from './runs/ncLabRuns';
 import { useSweep } from './md/sweepStore';
+import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
+import type { SearchResult } from '../engine/search/protocol';
+import { gridActions, useGrid } from './grid/gridStore';
+import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
 
 /**
@@ -65,9 +69,27 @@ export interface NcLabApi {
     configOrShareUrl: Record<string, unknown> | string,
     request: SweepRequest,
   ): Promise<SweepResult>;
+  /**
+   * Run a grid (the same spec as `npm run grid -- --spec`) in the page's worker, one member after
+   * another; it shows in the Grid panel. Members given in `completed` (from an earlier, interrupted
+   * run of the same spec) are not run again. Rejects naming a bad axis or value.
+   */
+  grid(spec: unknown, options?: { completed?: GridMemberResult[] }): Promise<GridRunResult>;
+  /** The page's grid: running or not, its progress, and the members finished so far. */
+  gridState(): {
+    running: boolean;
+    progress: GridProgress | null;
+    members: GridMemberResult[];
+  };
+  /** Pause, resume or cancel the running grid. */
+  gridControl(action: 'pause' | 'resume' | 'stop'): Promise<void>;
+  /** A hyper-parameter search by seed 002's protocol (the spec of `npm run search`). */
+  search(spec: unknown): Promise<SearchResult>;
   /** `npm run bench`: network training steps per second of NET_BENCH_CASES ids on one backend. */
   benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   getState(): NcLabState;
+  /** Plotly redraws so far: count, total and longest time (`npm run bench` reads it). */
+  drawStats(): DrawStats;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
   /** The run library: kept runs, their export and import, resume. */
@@ -95,6 +117,21 @@ export function createNcLabApi(): NcLabApi {
       useSweep.setState({ result, error: null });
       return result;
     },
+    async grid(spec, options = {}) {
+      if (options.completed) {
+        // Hand the kept members to the store, as a Resume in the panel would.
+        useGrid.setState({ members: options.completed, membersSpec: JSON.stringify(spec) });
+      }
+      const result = await gridActions.run(spec);
+      if (!result) throw new Error('ncLab.grid: the grid did not run');
+      return result;
+    },
+    gridControl: (action) => labClient.gridControl(action),
+    gridState() {
+      const g = useGrid.getState();
+      return { running: g.running, progress: g.progress, members: g.members.slice() };
+    },
+    search: (spec) => gridActions.search(spec),
     benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),
     backendInfo: (request) => labClient.backendInfo(request),
     benchmark: (presetIds, backend, budgetSeconds) =>
@@ -115,6 +152,7 @@ export function createNcLabApi(): NcLabApi {
         configErrors: s.urlIssues,
       };
     },
+    drawStats,
     config: () => useLab.getState().config,
     runs: createRunsApi(),
   };

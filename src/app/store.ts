@@ -144,16 +144,20 @@ export const labActions = {
     useLab.setState({ announcement: text });
   },
 
-  /** A report arrived from the worker. */
+  /**
+   * A report arrived from the worker: the history takes it at once, the page (counters, tables,
+   * charts) at most every PUBLISH_MS, with the latest report.
+   */
   report(report: Report): void {
     const { history } = useLab.getState();
     history.push({ step: report.step, metrics: report.metrics });
-    useLab.setState({ lastReport: report, step: report.step, historyVersion: history.version });
+    publishReport(report);
   },
 
   resetRun(config: ExperimentConfig, from: 'seed' | 'state'): void {
     const { history } = useLab.getState();
     history.clear();
+    pendingReport = null;
     useLab.setState({
       loadedConfig: config,
       loadedFrom: from,
@@ -167,6 +171,42 @@ export const labActions = {
     });
   },
 };
+
+/**
+ * Re-rendering the page per report cost more than the worker's reports are worth to the eye
+ * (40 a second on small UFMs): the store shows the newest report at most this often, and at
+ * once when the last one is older.
+ */
+const PUBLISH_MS = 100;
+let pendingReport: Report | null = null;
+let lastPublished = -Infinity;
+let publishTimer: ReturnType<typeof setTimeout> | undefined;
+
+function publishReport(report: Report): void {
+  pendingReport = report;
+  if (publishTimer !== undefined) return;
+  const wait = lastPublished + PUBLISH_MS - performance.now();
+  if (wait <= 0) flushReport();
+  else publishTimer = setTimeout(flushReport, wait);
+}
+
+function flushReport(): void {
+  publishTimer = undefined;
+  const report = pendingReport;
+  if (!report) return;
+  pendingReport = null;
+  lastPublished = performance.now();
+  const { history } = useLab.getState();
+  useLab.setState({ lastReport: report, step: report.step, historyVersion: history.version });
+}
+
+// A run that ends, pauses or fails shows its last report together with its new status.
+useLab.subscribe((s, prev) => {
+  if (s.status !== prev.status && pendingReport) {
+    clearTimeout(publishTimer);
+    flushReport();
+  }
+});
 
 export function matchPreset(config: ExperimentConfig): string | null {
   return PRESETS.find((p) => sameConfig(p.config, config))?.id ?? null;

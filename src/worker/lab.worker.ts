@@ -13,6 +13,9 @@ import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/runner';
 import { UfmSession } from '../engine/ufm/session';
 import { runNoiseSweep } from '../engine/md/sweepRunner';
+import { GridRun } from '../engine/grid/runner';
+import { expandGrid } from '../engine/grid/spec';
+import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
 import { benchNetCase, type NetBenchRow } from '../engine/bench/netBench';
 import {
   clearCachedDatasets,
@@ -35,6 +38,10 @@ let backend: BackendInfo | null = null;
 let runner: ExperimentRunner | null = null;
 /** Aborts the running noise sweep, if any. */
 let sweepAbort: AbortController | null = null;
+/** The running grid, if any (pause / resume / stop reach it). */
+let gridRun: GridRun | null = null;
+/** Aborts the running search, if any. */
+let searchAbort: AbortController | null = null;
 /** The running loop of `runner`, awaited before its tensors are disposed. */
 let loop: Promise<unknown> = Promise.resolve();
 
@@ -184,6 +191,62 @@ const api: LabWorkerApi = {
   },
   async stopSweep() {
     sweepAbort?.abort();
+  },
+  async runGrid(spec, completed, onProgress, onMemberDone) {
+    await retire();
+    gridRun?.cancel();
+    try {
+      const grid = expandGrid(spec);
+      const info = await ensureBackend(grid.base.backend);
+      const run = new GridRun(grid, info, {
+        completed,
+        loadData: (c) => loadWorkerData(c, progress),
+        onProgress: (p) => onProgress?.(p),
+        onMemberDone: (m) => onMemberDone?.(m),
+      });
+      gridRun = run;
+      try {
+        return await run.run();
+      } finally {
+        if (gridRun === run) gridRun = null;
+      }
+    } catch (error) {
+      return fail(error);
+    } finally {
+      for (const cb of [onProgress, onMemberDone])
+        (cb as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
+  async pauseGrid() {
+    gridRun?.pause();
+  },
+  async resumeGrid() {
+    gridRun?.resume();
+  },
+  async stopGrid() {
+    gridRun?.cancel();
+  },
+  async runSearch(spec, onTrial) {
+    await retire();
+    searchAbort?.abort();
+    const abort = new AbortController();
+    searchAbort = abort;
+    try {
+      const info = await ensureBackend(searchBaseConfig(parseSearchSpec(spec)).backend);
+      return await runSearch(spec, info, {
+        loadData: (c) => loadWorkerData(c, progress),
+        onTrial: (t, best) => onTrial?.(t, best),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      return fail(error);
+    } finally {
+      if (searchAbort === abort) searchAbort = null;
+      (onTrial as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
+  async stopSearch() {
+    searchAbort?.abort();
   },
   async importDataset(files, onProgress) {
     try {

@@ -2,6 +2,8 @@ import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
 import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
+import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
+import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { DatasetName } from '../engine/data/types';
 import type { CachedDatasetInfo } from './datasetCache';
 import type { ImportedDataset } from './datasets';
@@ -80,6 +82,27 @@ export interface LabWorkerApi {
   ): Promise<SweepResult>;
   /** Stop a running sweep after its current run. */
   stopSweep(): Promise<void>;
+  /**
+   * Run a grid spec's members one after another (stops any run first); members in `completed`
+   * (by id) are kept and not run again. `onMemberDone` sees each member as it finishes.
+   */
+  runGrid(
+    spec: unknown,
+    completed?: GridMemberResult[],
+    onProgress?: (progress: GridProgress) => void,
+    onMemberDone?: (member: GridMemberResult) => void,
+  ): Promise<GridRunResult>;
+  pauseGrid(): Promise<void>;
+  resumeGrid(): Promise<void>;
+  /** Cancel the grid: its current member is dropped, finished ones are returned. */
+  stopGrid(): Promise<void>;
+  /** A hyper-parameter search by seed 002's protocol (stops any run first). */
+  runSearch(
+    spec: unknown,
+    onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+  ): Promise<SearchResult>;
+  /** Stop the search after its current trial (no retrain). */
+  stopSearch(): Promise<void>;
   /** Parse the user's dataset files (streamed from the File objects) into the IndexedDB cache. */
   importDataset(
     files: File[],

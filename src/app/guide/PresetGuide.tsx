@@ -98,7 +98,10 @@ function Teaching({ presetId }: { presetId: string }) {
     () =>
       useLab.subscribe((s) => {
         const t = useGuide.getState().teaching;
-        if (!t || t.presetId !== presetId || s.status !== 'running' || !s.lastReport) return;
+        // 'paused' too: the worker pauses itself at the point, and the store may publish that
+        // report together with the new status.
+        const moving = s.status === 'running' || s.status === 'paused';
+        if (!t || t.presetId !== presetId || !moving || !s.lastReport) return;
         const due = duePause(steps, t.done, reportUnit(s.lastReport));
         if (due === null) return;
         guideActions.goTo(due, due);

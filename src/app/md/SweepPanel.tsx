@@ -36,7 +36,7 @@ function buildScatter(s: SweepState): Figure | null {
       data.push({
         type: 'scatter',
         mode: 'lines',
-        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}`,
+        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}${series.fit.caveat ? ` (${series.fit.caveat})` : ''}`,
         x: series.line.map((p) => p.x),
         y: series.line.map((p) => p.y),
         line: { color, dash: 'dash', width: 1.5 },

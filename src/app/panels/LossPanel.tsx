@@ -1,5 +1,6 @@
 import type { Data } from '../plotly';
 import { fmt, forLog, scalar } from '../format';
+import { historySeries } from '../history';
 import { useLab, type LabState } from '../store';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, type Figure } from './PlotFigure';
@@ -13,24 +14,23 @@ const TERMS = [
 ] as const;
 
 function buildLoss(s: LabState): Figure | null {
-  const entries = s.history.decimated();
+  const entries = s.history.entries;
   if (!entries.length) return null;
   const shape = s.lastReport?.shape;
   const per = shape?.stepsPerUnit ?? 1;
   const unit = shape?.unit ?? 'step';
-  const steps = entries.map((e) => e.step / per);
   // Only terms this run has (a log axis cannot draw a term that is always 0, e.g. no decay).
   const terms = TERMS.filter((t) => entries.some((e) => (scalar(e.metrics, t.key) ?? 0) > 0));
   const data: Data[] = terms.map((t) => ({
     type: 'scatter',
     mode: entries.length > 1 ? 'lines' : 'markers',
     name: t.name,
-    x: steps,
-    y: entries.map((e) => forLog(scalar(e.metrics, t.key))),
+    ...historySeries(entries, per, (m) => forLog(scalar(m, t.key))),
     line: { color: t.color, width: t.width },
     hovertemplate: `${t.name}: %{y:.4g}<extra>${unit} %{x}</extra>`,
   }));
-  const total = s.lastReport ? s.lastReport.totalSteps / per : steps[steps.length - 1];
+  const lastStep = entries[entries.length - 1].step / per;
+  const total = s.lastReport ? s.lastReport.totalSteps / per : lastStep;
   const fmin = s.theory?.lossMin;
   if (fmin !== undefined && fmin > 0) {
     data.push({

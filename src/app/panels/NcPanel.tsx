@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RunShape } from '../../engine/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
+import { historySeries } from '../history';
 import { useLab, type LabState } from '../store';
 import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
 import { Panel } from './Panel';
@@ -57,12 +58,14 @@ function axisNames(i: number): { x: string; y: string; xa: string; ya: string } 
 }
 
 function buildNc(s: LabState, kind: TargetKind): Figure | null {
-  const entries = s.history.decimated(600);
+  const entries = s.history.entries;
   const report = s.lastReport;
   if (!entries.length || !report) return null;
   const { depth: M, unit, stepsPerUnit } = report.shape;
-  const steps = entries.map((e) => e.step / stepsPerUnit);
-  const total = Math.max(report.totalSteps / stepsPerUnit, steps[steps.length - 1]);
+  const total = Math.max(
+    report.totalSteps / stepsPerUnit,
+    entries[entries.length - 1].step / stepsPerUnit,
+  );
   const data: Data[] = [];
   const layout: Partial<Layout> & Record<string, unknown> = {
     uirevision: `nc-${kind}`,
@@ -81,8 +84,8 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
     const layers = perLayer ? M : 1;
     const ys: (number | null)[] = [];
     for (let l = 0; l < layers; l++) {
-      const y = entries.map((e) =>
-        forLog(perLayer ? layerValue(e.metrics, m.deepKey as string, l) : scalar(e.metrics, m.key)),
+      const { x, y } = historySeries(entries, stepsPerUnit, (metrics) =>
+        forLog(perLayer ? layerValue(metrics, m.deepKey as string, l) : scalar(metrics, m.key)),
       );
       ys.push(...y);
       const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
@@ -94,7 +97,7 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         showlegend: i === 0,
         xaxis: ax.x,
         yaxis: ax.y,
-        x: steps,
+        x,
         y,
         line: { color: depthColor(l, M), width: 1.4 },
         marker: { color: depthColor(l, M), size: 4 },
@@ -119,8 +122,7 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
       name: t.name,
       xaxis: ax.x,
       yaxis: ax.y,
-      x: steps,
-      y: entries.map((e) => scalar(e.metrics, t.key)),
+      ...historySeries(entries, stepsPerUnit, (metrics) => scalar(metrics, t.key)),
       line: {
         color: t.color,
         width: 1.4,

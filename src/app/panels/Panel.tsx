@@ -30,7 +30,7 @@ export function Panel({
         </div>
         {actions && <div className="panel-actions">{actions}</div>}
       </header>
-      {children}
+      <div className="panel-body">{children}</div>
     </section>
   );
 }

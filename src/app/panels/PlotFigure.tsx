@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { loadPlotly, type Config, type Data, type Layout, type Plotly } from '../plotly';
 import { useLab, type LabState } from '../store';
 import { cancelDraw, requestDraw } from './drawScheduler';
@@ -23,7 +23,10 @@ interface Props<S> {
   source?: FigureSource<S>;
   /** Panel-local inputs (selected target…): a change redraws. */
   revision?: unknown;
+  /** Height in px when the page scrolls; in the one-screen dashboard the panel's height decides. */
   height: number;
+  /** This figure's share of its panel's height in the dashboard (default: all of it). */
+  share?: number;
   label: string;
 }
 
@@ -45,7 +48,8 @@ function plotConfig(plotly: Plotly, label: string): Partial<Config> {
   const filename = imageFileName(label);
   return {
     displaylogo: false,
-    responsive: true,
+    // Sizes come from the figure's box (ResizeObserver below), not from Plotly's window listener.
+    responsive: false,
     showSendToCloud: false,
     toImageButtonOptions: { format: 'svg', scale: 1, filename },
     modeBarButtonsToRemove: ['lasso2d', 'select2d', 'sendDataToCloud'],
@@ -65,18 +69,22 @@ function plotConfig(plotly: Plotly, label: string): Partial<Config> {
 /**
  * One Plotly figure, created once with newPlot and then updated with Plotly.react through the
  * page's draw queue (animation frames, time-budgeted), never per worker message and never
- * through React re-renders.
+ * through React re-renders. It takes its size from its box (CSS decides: a fixed height when the
+ * page scrolls, a share of the panel in the dashboard) and skips drawing while off screen,
+ * catching up once when it comes back.
  */
 export function PlotFigure<S = LabState>({
   build,
   watch,
   revision,
   height,
+  share = 1,
   label,
   source,
 }: Props<S>) {
   const store = (source ?? useLab) as FigureSource<S>;
   const ref = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLDivElement>(null);
   const buildRef = useRef(build);
   const scheduleRef = useRef<() => void>(() => {});
   const [state, setState] = useState<'loading' | 'ready' | 'empty' | 'error'>('loading');
@@ -88,21 +96,32 @@ export function PlotFigure<S = LabState>({
 
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    const box = boxRef.current;
+    if (!el || !box) return;
     let plotly: Plotly | null = null;
     let config: Partial<Config> = {};
     let created = false;
     let disposed = false;
+    let visible = true;
+    let stale = false;
+    let size = { width: box.clientWidth, height: box.clientHeight || height };
 
     const draw = () => {
       if (!plotly || disposed) return;
+      if (!visible) {
+        stale = true;
+        return;
+      }
+      stale = false;
       const figure = buildRef.current(store.getState());
       if (!figure) {
         setState('empty');
         return;
       }
       const layout: Partial<Layout> = {
-        height,
+        width: size.width > 0 ? size.width : undefined,
+        height: size.height,
+        autosize: false,
         margin: { l: 48, r: 12, t: 28, b: 36 },
         font: {
           family: 'system-ui, -apple-system, "Segoe UI", sans-serif',
@@ -126,8 +145,10 @@ export function PlotFigure<S = LabState>({
         setState('error');
       }
     };
+    const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
+    const name = `${panel} ${label.slice(0, 24)}`;
     const schedule = () => {
-      if (!disposed) requestDraw(draw);
+      if (!disposed) requestDraw(draw, name);
     };
     scheduleRef.current = schedule;
 
@@ -145,9 +166,28 @@ export function PlotFigure<S = LabState>({
     const unsubscribe = store.subscribe((s, prev) => {
       if (!shallowEqual(watch(s), watch(prev))) schedule();
     });
+    const resized = new ResizeObserver(([entry]) => {
+      const { width, height: h } = entry.contentRect;
+      const next = { width: Math.floor(width), height: Math.floor(h) || height };
+      if (next.width === size.width && next.height === size.height) return;
+      size = next;
+      schedule();
+    });
+    resized.observe(box);
+    // Half a screen of margin: a figure scrolled just out of view is still kept up to date.
+    const seen = new IntersectionObserver(
+      ([entry]) => {
+        visible = entry.isIntersecting;
+        if (visible && stale) schedule();
+      },
+      { rootMargin: '50% 0px' },
+    );
+    seen.observe(box);
     return () => {
       disposed = true;
       unsubscribe();
+      resized.disconnect();
+      seen.disconnect();
       cancelDraw(draw);
       if (plotly && created) plotly.purge(el);
     };
@@ -160,7 +200,11 @@ export function PlotFigure<S = LabState>({
   }, [revision]);
 
   return (
-    <div className="figure" style={{ minHeight: height }}>
+    <div
+      ref={boxRef}
+      className="figure"
+      style={{ '--plot-h': `${height}px`, '--plot-share': share } as CSSProperties}
+    >
       <div ref={ref} className="plot" role="img" aria-label={label} />
       {state === 'loading' && <p className="plot-note">Loading the plotting library…</p>}
       {state === 'empty' && <p className="plot-note">Waiting for the first report…</p>}

@@ -216,6 +216,7 @@ export function TheoryPanel() {
         build={buildTheory}
         watch={(s) => [s.lastReport, s.theory]}
         height={380}
+        share={0.6}
         label="Per-class measured values against closed-form predictions"
       />
       <h3 className="sub-head">Minority collapse</h3>
@@ -227,6 +228,7 @@ export function TheoryPanel() {
         build={buildMinority}
         watch={(s) => s.theory}
         height={220}
+        share={0.32}
         label="Ratio b over a_k per class against the collapse thresholds"
       />
       {config && theory && <MinorityTable config={config} theory={theory} />}

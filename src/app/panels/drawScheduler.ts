@@ -1,19 +1,41 @@
 /**
  * One queue for every Plotly redraw on the page: at most one figure per animation frame, in
- * round-robin order, and after a draw that took d ms the next waits ≥ 1.5·d. Plotting thus
- * stays under ~40 % of the main thread however fast reports arrive, and worker events (status,
- * pause acknowledgements) are never stuck behind a backlog of redraws.
+ * round-robin order, each drawing the latest state (a figure asked to redraw twice is queued
+ * once), and after a draw that cost d ms the next waits ≥ 6·d (at most MAX_GAP_MS). d counts
+ * the browser's style, layout and paint of the frame too, not only Plotly's script: plotting
+ * thus stays under ~15 % of the main thread however fast reports arrive, and worker events
+ * (status, pause acknowledgements) are never stuck behind a backlog of redraws.
  */
 type Job = () => void;
 
 const MIN_GAP_MS = 16;
-const queue = new Set<Job>();
+/** A figure that costs seconds (WebGL on a software adapter) still refreshes this often. */
+const MAX_GAP_MS = 1500;
+/** Idle time after a draw, in units of its cost: 6 → plotting ≤ 1/(1 + 6) ≈ 14 %. */
+const IDLE_FACTOR = 6;
+/** Queued jobs and the figure each draws (for the statistics). */
+const queue = new Map<Job, string>();
 let frame = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let nextAllowed = 0;
 
-export function requestDraw(job: Job): void {
-  queue.add(job);
+/** What the page's figures cost so far (`npm run bench` reads it through window.ncLab). */
+export interface DrawStats {
+  draws: number;
+  totalMs: number;
+  maxMs: number;
+  /** The same per figure (its panel's test id and index). */
+  figures: Record<string, { draws: number; totalMs: number; maxMs: number }>;
+}
+
+const stats: DrawStats = { draws: 0, totalMs: 0, maxMs: 0, figures: {} };
+
+export function drawStats(): DrawStats {
+  return structuredClone(stats);
+}
+
+export function requestDraw(job: Job, figure = 'figure'): void {
+  queue.set(job, figure);
   pump();
 }
 
@@ -34,17 +56,49 @@ function pump(): void {
   }
 }
 
+/** Runs `then` once the current frame has been rendered (a task queued behind it). */
+const afterFrame = (() => {
+  const channel = new MessageChannel();
+  let pending: (() => void) | null = null;
+  channel.port1.onmessage = () => {
+    const f = pending;
+    pending = null;
+    f?.();
+  };
+  return (then: () => void) => {
+    pending = then;
+    channel.port2.postMessage(null);
+  };
+})();
+
 function run(): void {
-  frame = 0;
-  const job = queue.values().next().value;
-  if (!job) return;
+  const next = queue.entries().next().value;
+  if (!next) {
+    frame = 0;
+    return;
+  }
+  const [job, figure] = next;
   queue.delete(job);
   const start = performance.now();
   try {
     job();
   } finally {
-    const took = performance.now() - start;
-    nextAllowed = performance.now() + Math.max(MIN_GAP_MS, 1.5 * took);
-    pump();
+    // `frame` stays set until the frame is painted, so no other draw starts in between.
+    afterFrame(() => finish(figure, performance.now() - start));
   }
+}
+
+/** `took`: from the start of the draw to the end of the frame that shows it. */
+function finish(figure: string, took: number): void {
+  frame = 0;
+  stats.draws++;
+  stats.totalMs += took;
+  stats.maxMs = Math.max(stats.maxMs, took);
+  const f = (stats.figures[figure] ??= { draws: 0, totalMs: 0, maxMs: 0 });
+  f.draws++;
+  f.totalMs += took;
+  f.maxMs = Math.max(f.maxMs, took);
+  const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, IDLE_FACTOR * took));
+  nextAllowed = performance.now() + gap;
+  pump();
 }

@@ -17,7 +17,8 @@ import { findPreset } from './presets';
 export const MAX_QUERY_LENGTH = 4096;
 
 /** Query keys that are not config fields. */
-const CONTROL_KEYS = new Set(['v', 'preset', 'autorun']);
+// `grid` carries a grid spec (src/engine/grid/url.ts), read by the Grid panel, not the form.
+const CONTROL_KEYS = new Set(['v', 'preset', 'autorun', 'grid']);
 
 export interface UrlState {
   config: ExperimentConfig;

@@ -35,6 +35,14 @@ describe('fitLine (least squares)', () => {
     expect(f.r2).toBeNull();
   });
 
+  it('two points: the line fits exactly, so r² is withheld and a caveat says why', () => {
+    const f = fitLine([0.1, 0.4], [0.3, 0.9]);
+    expect(f.slope).toBeCloseTo(2, 12);
+    expect(f.r2).toBeNull();
+    expect(f.caveat).toMatch(/only 2 points.*meaningless/);
+    expect(fitLine([0, 1, 2], [0, 2, 1]).caveat).toBeNull();
+  });
+
   it('refuses fewer than two points, a vertical set and mismatched lengths', () => {
     expect(() => fitLine([1], [1])).toThrow(/at least 2 points/);
     expect(() => fitLine([1, 1], [0, 2])).toThrow(/every x is the same/);
@@ -139,6 +147,27 @@ describe('aggregateSweep', () => {
     expect(s.accuracy[0].points[0].mean).toBeCloseTo(0.8, 12);
     expect(s.scatter[0].fit).toBeNull();
     expect(s.scatter[0].fitReason).toMatch(/1 point/);
+  });
+
+  it('a sweep fitted through two η values says it has too few, even with several seeds', () => {
+    const run = (eta: number, seed: number, m: number): SweepRun => ({
+      loss: 'CE',
+      eta,
+      seed,
+      memorization: m,
+      dilation: 2 * m + 0.01 * seed,
+      testAccuracy: 0.9,
+    });
+    const s = aggregateSweep([
+      run(0.1, 1, 0.1),
+      run(0.1, 2, 0.12),
+      run(0.3, 1, 0.3),
+      run(0.3, 2, 0.33),
+    ]);
+    expect(s.scatter[0].fit!.n).toBe(4);
+    expect(s.scatter[0].fit!.caveat).toMatch(/2 η values: too few/);
+    const three = aggregateSweep([run(0.1, 1, 0.1), run(0.2, 1, 0.2), run(0.3, 1, 0.3)]);
+    expect(three.scatter[0].fit!.caveat).toBeNull();
   });
 
   it('refuses duplicates, η outside [0, 1], non-integer seeds, NaN measures and percentages, naming the run', () => {

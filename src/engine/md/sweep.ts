@@ -27,6 +27,8 @@ export interface LineFit {
   /** coefficient of determination; null when every y is the same (no variance to explain) */
   r2: number | null;
   n: number;
+  /** Why the fit says little although it exists (too few points or η values); null when none. */
+  caveat: string | null;
 }
 
 export interface Spread {
@@ -89,7 +91,15 @@ export function fitLine(x: readonly number[], y: readonly number[]): LineFit {
   if (!(sxx > 0)) throw new Error('fitLine: every x is the same, the slope is undefined');
   const slope = sxy / sxx;
   const ssRes = Math.max(0, syy - slope * sxy);
-  return { slope, intercept: my - slope * mx, r2: syy > 0 ? 1 - ssRes / syy : null, n };
+  // Any line passes through two points exactly: r² = 1 there says nothing about the data.
+  const two = n === 2;
+  return {
+    slope,
+    intercept: my - slope * mx,
+    r2: syy > 0 && !two ? 1 - ssRes / syy : null,
+    n,
+    caveat: two ? 'only 2 points: a line through two points always fits, r² is meaningless' : null,
+  };
 }
 
 export function spread(values: readonly number[]): Spread {
@@ -185,6 +195,9 @@ function scatterOf(loss: string, runs: SweepRun[]): MdScatterSeries {
       x,
       points.map((p) => p.dilation),
     );
+    const etas = new Set(points.map((p) => etaKey(p.eta))).size;
+    if (!fit.caveat && etas < 3)
+      fit.caveat = `fitted through ${etas} η value${etas === 1 ? '' : 's'}: too few for the line or r² to mean much (use 3 or more)`;
     const lo = Math.min(...x);
     const hi = Math.max(...x);
     series.fit = fit;

@@ -3,7 +3,13 @@ import { initBackend, type BackendInfo } from '../backend';
 import { resolveConfig } from '../config/resolve';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
-import { checkSweepRequest, runNoiseSweep, type SweepProgress } from './sweepRunner';
+import { sweepGrid } from './sweep';
+import {
+  checkSweepRequest,
+  noiseSweepGrid,
+  runNoiseSweep,
+  type SweepProgress,
+} from './sweepRunner';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -75,5 +81,16 @@ describe('noise sweep', () => {
     expect(() => checkSweepRequest(base, { etas: [], seeds: [1] })).toThrow(/no η/);
     const many = Array.from({ length: 61 }, (_, i) => i + 1);
     expect(() => checkSweepRequest(base, { etas: [0.1], seeds: many })).toThrow(/exceed/);
+  });
+
+  it('is a grid over loss × η × seeds: the same runs in the same order, alone and measured once at the end', () => {
+    const grid = noiseSweepGrid(base, { etas: [0, 0.2], seeds: [1, 2] });
+    const cells = grid.members.map((m) => {
+      const c = m.config as NetConfig;
+      expect([c.pairWith, c.measureEvery]).toEqual(['none', base.epochs]);
+      return { loss: c.loss, eta: c.labelNoise, seed: c.seed };
+    });
+    expect(cells).toEqual(sweepGrid([1, 2], [0, 0.2], ['ce', 'ls']));
+    expect(grid.members[5].id).toBe('loss=ls,labelNoise=0,seed=2');
   });
 });

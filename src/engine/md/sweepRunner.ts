@@ -1,12 +1,14 @@
 // The noise sweep of seed 002 (docs/memorization-dilation.md §6; the dilation-against-memorization
 // figure): one run per (loss, η, seed) from a base network config, each measured once at its end,
-// reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts.
+// reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts. It is one kind
+// of grid (loss × η × seeds, noiseSweepGrid); its own plots stay those of sweep.ts.
 import type { BackendInfo } from '../backend';
-import { LOSSES, netConfigSchema, type NetConfig } from '../config/schema';
+import { LOSSES, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { runExperiment } from '../runner';
 import type { MetricsRecord } from '../types';
-import { aggregateSweep, sweepGrid, type MdSweep, type SweepRun } from './sweep';
+import { expandGrid, type ExpandedGrid } from '../grid/spec';
+import { aggregateSweep, type MdSweep, type SweepRun } from './sweep';
 
 export interface SweepRequest {
   etas: number[];
@@ -54,6 +56,24 @@ export function checkSweepRequest(base: NetConfig, request: SweepRequest): Requi
   return { etas, seeds, losses };
 }
 
+/**
+ * The sweep as a grid: loss × η (labelNoise) × seeds over the base config, each run alone (no
+ * twin) and measured once at its end, since the sweep plots final states only.
+ */
+export function noiseSweepGrid(base: NetConfig, request: SweepRequest): ExpandedGrid {
+  const checked = checkSweepRequest(base, request);
+  return expandGrid({
+    name: 'noise sweep',
+    base: { ...base, pairWith: 'none', measureEvery: base.epochs },
+    axes: [
+      { field: 'loss', values: checked.losses },
+      { field: 'labelNoise', values: checked.etas },
+    ],
+    seeds: checked.seeds,
+    maxMembers: MAX_SWEEP_RUNS,
+  });
+}
+
 const num = (m: MetricsRecord, key: string) =>
   typeof m[key] === 'number' ? (m[key] as number) : null;
 
@@ -66,20 +86,13 @@ export async function runNoiseSweep(
   signal?: AbortSignal,
 ): Promise<SweepResult> {
   const checked = checkSweepRequest(base, request);
-  const grid = sweepGrid(checked.seeds, checked.etas, checked.losses);
+  const grid = noiseSweepGrid(base, checked).members;
   const runs: SweepResult['runs'] = [];
-  for (const [i, cell] of grid.entries()) {
+  for (const [i, member] of grid.entries()) {
+    const config = member.config as NetConfig;
+    const cell = { loss: config.loss, eta: config.labelNoise, seed: config.seed };
     if (signal?.aborted) throw new Error(`sweep stopped after ${i} of ${grid.length} runs`);
     onProgress?.({ done: i, total: grid.length, current: cell });
-    // One measurement at the end: the sweep plots final states only.
-    const config = netConfigSchema.parse({
-      ...base,
-      loss: cell.loss,
-      pairWith: 'none',
-      labelNoise: cell.eta,
-      seed: cell.seed,
-      measureEvery: base.epochs,
-    });
     const result = await runExperiment(config, backend, { loadData, signal });
     const m = result.final?.metrics ?? {};
     runs.push({

@@ -1,0 +1,136 @@
+/**
+ * Grids and search in the browser, through window.ncLab and the worker: the 8 runs of a
+ * 2 × 2 × 2 grid with a figure line each, a grid interrupted by a reload that resumes from its
+ * kept members to the same numbers, and a small search that selects by the held-out split.
+ */
+import type { GridMemberResult, GridRunResult } from '../src/engine/grid/runner';
+import type { SearchResult } from '../src/engine/search/protocol';
+import { test, expect } from './fixtures';
+
+const SPEC = {
+  name: 'e2e',
+  base: {
+    experiment: 'net',
+    dataset: 'gaussian',
+    gaussClasses: 3,
+    gaussDim: 6,
+    perClass: [12],
+    model: 'mlp',
+    width: 8,
+    depthRelu: 1,
+    batchnorm: false,
+    optimizer: 'adam',
+    lr: 0.01,
+    lrStep: 0,
+    batchSize: 0,
+    epochs: 3,
+    measureEvery: 1,
+    measureSamples: 0,
+    backend: 'wasm',
+  },
+  axes: [
+    { field: 'depthLinear', values: [1, 2] },
+    { field: 'width', values: [8, 12] },
+  ],
+  seeds: [1, 2],
+};
+
+const losses = (members: GridMemberResult[]) =>
+  members.map((m) => [m.id, m.result.history.map((h) => h.metrics.loss)]);
+
+test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line per member; a reload mid-grid resumes to the same numbers', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  const full: GridRunResult = await page.evaluate((spec) => window.ncLab.grid(spec), SPEC);
+  expect(full.status).toBe('completed');
+  expect(
+    full.members.map((m) => {
+      const c = m.result.config as { depthLinear: number; width: number; seed: number };
+      return [c.depthLinear, c.width, c.seed];
+    }),
+  ).toEqual([
+    [1, 8, 1],
+    [1, 8, 2],
+    [1, 12, 1],
+    [1, 12, 2],
+    [2, 8, 1],
+    [2, 8, 2],
+    [2, 12, 1],
+    [2, 12, 2],
+  ]);
+  await page.getByTestId('tab-grid').click();
+  const panel = page.getByTestId('panel-grid');
+  await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
+  await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
+  const shot = testInfo.outputPath('grid-panel.png');
+  await panel.screenshot({ path: shot });
+  await testInfo.attach('grid-panel', { path: shot, contentType: 'image/png' });
+
+  // The spec is checked as it is typed: a bad value is named and the grid cannot start.
+  const bad = { ...SPEC, axes: [{ field: 'depthLinear', values: [1, 99] }] };
+  await panel.getByTestId('grid-spec').fill(JSON.stringify(bad));
+  await expect(panel.getByTestId('grid-check')).toContainText('axis depthLinear, value 99');
+  await expect(panel.getByTestId('btn-grid-run')).toBeDisabled();
+
+  // Start again, reload after 3 members, resume from the members kept before the reload.
+  await page.evaluate((spec) => {
+    void window.ncLab.grid(spec).catch(() => undefined);
+  }, SPEC);
+  await expect
+    .poll(() => page.evaluate(() => window.ncLab.gridState().members.length), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(3);
+  const kept: GridMemberResult[] = await page.evaluate(() => window.ncLab.gridState().members);
+  await page.reload();
+  const resumed: GridRunResult = await page.evaluate(
+    ([spec, completed]) => window.ncLab.grid(spec, { completed }),
+    [SPEC, kept] as const,
+  );
+  expect(resumed.status).toBe('completed');
+  expect(losses(resumed.members)).toEqual(losses(full.members));
+
+  const refused = await page.evaluate(
+    (spec) =>
+      window.ncLab.grid({ ...spec, axes: [{ field: 'depthLinear', values: [1, 99] }] }).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    SPEC,
+  );
+  expect(refused).toMatch(/axis depthLinear, value 99/);
+});
+
+test('a small search scores trials on the held-out split and retrains the best', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  const result: SearchResult = await page.evaluate(
+    (base) =>
+      window.ncLab.search({
+        base: { ...base, labelNoise: 0.2, loss: 'ce', epochs: 8 },
+        space: { lr: { type: 'loguniform', low: 1e-3, high: 0.1 } },
+        strategy: 'random',
+        trials: 3,
+        epochFraction: 0.5,
+      }),
+    SPEC.base,
+  );
+  expect(result.trials.map((t) => [t.epochs, t.value === t.valAccuracy])).toEqual([
+    [4, true],
+    [4, true],
+    [4, true],
+  ]);
+  expect(result.best!.value).toBe(Math.max(...result.trials.map((t) => t.value!)));
+  expect(result.retrained!.config).toMatchObject({
+    valSplit: false,
+    epochs: 8,
+    lr: result.best!.params.lr,
+  });
+  await page.getByTestId('tab-search').click();
+  await expect(page.getByTestId('panel-search').getByTestId('search-status')).toContainText(
+    '3 trials',
+  );
+  const shot = testInfo.outputPath('search-panel.png');
+  await page.getByTestId('panel-search').screenshot({ path: shot });
+  await testInfo.attach('search-panel', { path: shot, contentType: 'image/png' });
+});

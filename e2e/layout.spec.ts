@@ -1,0 +1,116 @@
+/**
+ * One screen (issue 10): on a laptop the preset's key panels sit side by side inside the window,
+ * its own key panel first, every other panel one tab away; on a phone nothing scrolls sideways,
+ * Start comes before the form and the charts fit the width.
+ */
+import type { Page } from '@playwright/test';
+import { test, expect, waitForLab } from './fixtures';
+
+const VIEWPORTS = [
+  { name: 'laptop 1366×768', width: 1366, height: 768, phone: false },
+  { name: 'laptop 1440×900', width: 1440, height: 900, phone: false },
+  { name: 'phone 390×844', width: 390, height: 844, phone: true },
+];
+
+/** A UFM preset, the tetrahedron teaching preset, a label-noise network and a plain network. */
+const CASES = [
+  { preset: 'teach-deep-m3', key: ['panel-nc', 'panel-loss'], tab: 'tab-3d' },
+  { preset: 'teach-etf-3d', key: ['panel-3d', 'panel-nc'], tab: 'tab-theory' },
+  { preset: 'md-mnist-quick', key: ['panel-md', 'panel-nc'], tab: 'tab-sweep' },
+  { preset: 'net-gauss-tiny', key: ['panel-nc', 'panel-loss'], tab: 'tab-gram' },
+];
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+async function box(page: Page, testId: string): Promise<Box> {
+  const b = await page.getByTestId(testId).boundingBox();
+  if (!b) throw new Error(`${testId} has no box (not rendered)`);
+  return b;
+}
+
+async function noSidewaysScroll(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, 'page width').toBeLessThanOrEqual(innerWidth);
+}
+
+for (const vp of VIEWPORTS) {
+  test.describe(vp.name, () => {
+    test.use({ viewport: { width: vp.width, height: vp.height } });
+
+    for (const c of CASES) {
+      test(`${c.preset}: key panels ${c.key.join(', ')} ${vp.phone ? 'fit the width, Start before the form' : 'inside the window, the rest one tab away'}`, async ({
+        page,
+      }, testInfo) => {
+        await page.goto(`/?preset=${c.preset}&backend=wasm`);
+        await waitForLab(page);
+        const panels = page.getByTestId('panels');
+        // The preset's own key panel comes first, then the other key panel.
+        const order = await panels
+          .locator('section.panel')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+        expect(order).toEqual(c.key);
+        // Figures draw once on screen (a phone scrolls to its second key panel).
+        for (const id of c.key) {
+          await page.getByTestId(id).scrollIntoViewIfNeeded();
+          await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible();
+        }
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await noSidewaysScroll(page);
+
+        if (vp.phone) {
+          const start = await box(page, 'btn-start');
+          expect(start.y + start.height, 'Start within the first screen').toBeLessThanOrEqual(
+            vp.height,
+          );
+          const form = await box(page, 'sidebar');
+          expect(start.y, 'Start above the end of the sidebar').toBeLessThan(vp.height);
+          expect(form.height, 'the form starts folded').toBeLessThan(80);
+          const first = await box(page, c.key[0]);
+          expect(first.y, 'first key panel starts on the first screen').toBeLessThan(vp.height);
+          for (const id of c.key) {
+            const b = await box(page, id);
+            expect(b.x).toBeGreaterThanOrEqual(0);
+            expect(b.x + b.width, `${id} fits the width`).toBeLessThanOrEqual(vp.width);
+          }
+          const svgWidths = await panels
+            .locator('svg.main-svg')
+            .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+          expect(Math.max(...svgWidths), 'charts fit the width').toBeLessThanOrEqual(vp.width);
+        } else {
+          for (const id of c.key) {
+            const b = await box(page, id);
+            expect(b.x, `${id} left`).toBeGreaterThanOrEqual(0);
+            expect(b.y, `${id} top`).toBeGreaterThanOrEqual(0);
+            expect(b.x + b.width, `${id} right edge`).toBeLessThanOrEqual(vp.width);
+            expect(b.y + b.height, `${id} bottom edge`).toBeLessThanOrEqual(vp.height);
+            expect(b.height, `${id} is a usable size`).toBeGreaterThan(300);
+          }
+          // Side by side: both key panels share the top row.
+          const [a, b] = [await box(page, c.key[0]), await box(page, c.key[1])];
+          expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+          expect(a.x).toBeLessThan(b.x);
+        }
+        const shot = testInfo.outputPath(`layout-${c.preset}-${vp.width}x${vp.height}.png`);
+        await page.screenshot({ path: shot });
+        await testInfo.attach(`layout-${c.preset}`, { path: shot, contentType: 'image/png' });
+
+        // Another panel is one click away and draws in the window.
+        await page.getByTestId(c.tab).click();
+        const other = page.locator('[data-open-tab] section.panel').first();
+        await expect(other).toBeVisible();
+        const ob = await other.boundingBox();
+        expect(ob && ob.x + ob.width).toBeLessThanOrEqual(vp.width);
+        if (!vp.phone) expect(ob && ob.y + ob.height).toBeLessThanOrEqual(vp.height);
+        await noSidewaysScroll(page);
+      });
+    }
+  });
+}

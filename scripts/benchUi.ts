@@ -1,0 +1,170 @@
+/**
+ * The page's main thread while a run trains (issue 10): busy time (Chrome's TaskDuration, every
+ * task of the renderer's main thread), long tasks (PerformanceObserver 'longtask', > 50 ms) and
+ * how many reports the charts lag behind the worker, for a few presets on the wasm backend.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
+import { PORT, run, startPreview } from './benchBrowser';
+
+export interface UiBenchRow {
+  preset: string;
+  seconds: number;
+  /** Main-thread busy time over the window, and as a fraction of it. */
+  busyMs: number;
+  busyFraction: number;
+  longTasks: number;
+  longestTaskMs: number;
+  /** Reports the worker sent in the window, and steps trained. */
+  reports: number;
+  steps: number;
+  /** Largest and mean number of reports the time-series charts were behind (sampled every 100 ms). */
+  maxReportsBehind: number;
+  meanReportsBehind: number;
+  /** Plotly redraws in the window: how many, their mean and longest time. */
+  draws: number;
+  meanDrawMs: number;
+  maxDrawMs: number;
+}
+
+export const UI_BENCH_PRESETS = [
+  'teach-deep-m3',
+  'teach-etf-3d',
+  'net-gauss-tiny',
+  'md-mnist-quick',
+];
+
+interface PageProbe {
+  longTasks: number[];
+  behind: number[];
+}
+
+declare global {
+  interface Window {
+    __uiBench?: PageProbe;
+  }
+}
+
+/** Installed in the page: long tasks, and every 100 ms the lag of the first visible time-series chart. */
+function installProbe(): void {
+  const probe: PageProbe = { longTasks: [], behind: [] };
+  window.__uiBench = probe;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) probe.longTasks.push(e.duration);
+  }).observe({ type: 'longtask' });
+  const series = ['panel-loss', 'panel-nc', 'panel-md'];
+  setInterval(() => {
+    const s = window.ncLab.getState();
+    const per = s.lastReport?.shape.stepsPerUnit ?? 1;
+    for (const id of series) {
+      // The time-series figure of the panel (the MD panel's curves are its last figure).
+      const plots = document.querySelectorAll(`[data-testid="${id}"] .js-plotly-plot`);
+      const gd = plots[plots.length - 1] as (Element & { data?: { x?: unknown }[] }) | undefined;
+      const x = gd?.data?.[0]?.x;
+      if (!Array.isArray(x) || x.length === 0) continue;
+      const drawn = Number(x[x.length - 1]);
+      probe.behind.push(s.history.filter((h) => h.step / per > drawn + 1e-9).length);
+      return;
+    }
+  }, 100);
+}
+
+/** Main-thread task time (ms) since the session enabled its Performance domain. */
+async function taskDuration(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN);
+}
+
+async function benchPreset(page: Page, preset: string, seconds: number): Promise<UiBenchRow> {
+  await page.goto(`http://localhost:${PORT}/?preset=${preset}&backend=wasm`);
+  await page.waitForFunction(
+    () =>
+      'ncLab' in window &&
+      window.ncLab.getState().busy === null &&
+      window.ncLab.getState().lastReport !== null,
+    undefined,
+    { timeout: 120_000 },
+  );
+  await page.evaluate(installProbe);
+  const reports0 = await page.evaluate(() => window.ncLab.getState().history.length);
+  await page.getByTestId('btn-start').click();
+  // Time from the first report of the run (a network run first loads its dataset).
+  await page.waitForFunction((n) => window.ncLab.getState().history.length > n, reports0, {
+    timeout: 120_000,
+  });
+  const step0 = await page.evaluate(() => window.ncLab.getState().step);
+  const draws0 = await page.evaluate(() => {
+    const p = window.__uiBench as PageProbe;
+    p.longTasks.length = 0;
+    p.behind.length = 0;
+    return window.ncLab.drawStats();
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy0 = await taskDuration(cdp);
+  const t0 = Date.now();
+  const h0 = await page.evaluate(() => window.ncLab.getState().history.length);
+  await page.waitForTimeout(seconds * 1000);
+  const busy1 = await taskDuration(cdp);
+  await cdp.detach();
+  const elapsed = (Date.now() - t0) / 1000;
+  const probe = await page.evaluate(() => ({
+    ...(window.__uiBench as PageProbe),
+    history: window.ncLab.getState().history.length,
+    step: window.ncLab.getState().step,
+    status: window.ncLab.getState().status,
+    draws: window.ncLab.drawStats(),
+  }));
+  if (probe.status === 'running') await page.getByTestId('btn-stop').click();
+  const busyMs = busy1 - busy0;
+  const behind = probe.behind.length ? probe.behind : [0];
+  return {
+    preset,
+    seconds: elapsed,
+    busyMs,
+    busyFraction: busyMs / (elapsed * 1000),
+    longTasks: probe.longTasks.length,
+    longestTaskMs: Math.max(0, ...probe.longTasks),
+    reports: probe.history - h0,
+    steps: probe.step - step0,
+    maxReportsBehind: Math.max(...behind),
+    meanReportsBehind: behind.reduce((a, b) => a + b, 0) / behind.length,
+    draws: probe.draws.draws - draws0.draws,
+    meanDrawMs:
+      (probe.draws.totalMs - draws0.totalMs) / Math.max(1, probe.draws.draws - draws0.draws),
+    // The longest over the whole page life when it came before the window: an upper bound.
+    maxDrawMs: probe.draws.maxMs,
+  };
+}
+
+/** Each preset on wasm in a 1440×900 page, `seconds` of training after its first report. */
+export async function benchUiInBrowser(
+  presets: string[],
+  seconds: number,
+  onRow: (row: UiBenchRow) => void,
+): Promise<UiBenchRow[]> {
+  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  const server = await startPreview();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const rows: UiBenchRow[] = [];
+  try {
+    for (const preset of presets) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const row = await benchPreset(page, preset, seconds);
+      rows.push(row);
+      onRow(row);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  return rows;
+}
+
+export function printUiRow(r: UiBenchRow): void {
+  console.log(
+    `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms max ${r.maxDrawMs.toFixed(0)} ms`,
+  );
+}

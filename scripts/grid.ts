@@ -1,0 +1,181 @@
+/**
+ * Run a grid of experiments in Node, one member after another (the same runner as the browser).
+ *
+ *   npm run grid -- --spec grid.json [--out DIR] [--shard i/n] [--resume] [--dry-run]
+ *                   [--backend auto|wasm|cpu] [--data <file> …] [--quiet]
+ *   npm run grid -- merge DIR
+ *
+ * With --out, DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
+ * DIR/summary.json (or summary-shard-i-of-n.json) a row per member; without it the summary is
+ * printed. --shard i/n runs members i, i+n, i+2n, … (0 ≤ i < n) so n processes (a Slurm job
+ * array) share a grid; --resume skips members whose files are already in DIR. `merge DIR` checks
+ * that every member is there exactly once and writes DIR/merged.json.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { nodeData, readJson } from './nodeSources';
+import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { BACKEND_REQUESTS } from '../src/engine/config/schema';
+import { summaryRow } from '../src/engine/grid/figure';
+import { runGrid, type GridMemberResult, type GridProgress } from '../src/engine/grid/runner';
+import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
+import { expandGrid, type ExpandedGrid, type GridSpec } from '../src/engine/grid/spec';
+
+const memberFile = (dir: string, index: number) =>
+  join(dir, 'members', `${String(index).padStart(4, '0')}.json`);
+
+/** The grid a directory belongs to: written by the first shard, the same for every other. */
+function claimDir(dir: string, grid: ExpandedGrid): void {
+  mkdirSync(join(dir, 'members'), { recursive: true });
+  const path = join(dir, 'grid.json');
+  const text = JSON.stringify({ name: grid.name, spec: grid.spec }, null, 1);
+  if (!existsSync(path)) writeFileSync(path, text);
+  else if (readFileSync(path, 'utf8') !== text)
+    throw new Error(`${dir} holds the results of another grid (its grid.json differs)`);
+}
+
+/** Member files in DIR, each checked against the grid (a file of another grid is an error). */
+function readMembers(dir: string): GridMemberResult[] {
+  const folder = join(dir, 'members');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const r = readJson(join(folder, f), 'member file') as Partial<GridMemberResult> | null;
+      if (!r || typeof r.id !== 'string' || !Number.isInteger(r.index) || !r.result)
+        throw new Error(`member file "${join(folder, f)}" is not a grid member's result`);
+      return r as GridMemberResult;
+    });
+}
+
+function gridOfDir(dir: string): ExpandedGrid {
+  const saved = readJson(join(dir, 'grid.json'), 'grid file') as { spec?: GridSpec };
+  return expandGrid(saved.spec);
+}
+
+const secs = (ms: number | null) => (ms === null ? '?' : `${Math.round(ms / 1000)} s`);
+
+function progressPrinter(): (p: GridProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (p.current && now - last < 1000) return;
+    last = now;
+    const where = p.current
+      ? ` ${p.current.id} step ${p.current.step}/${p.current.totalSteps}`
+      : '';
+    process.stderr.write(
+      `[${p.done}/${p.total}]${where} · elapsed ${secs(p.elapsedMs)} · time left ~${secs(p.timeLeftMs)}\n`,
+    );
+  };
+}
+
+async function run(values: {
+  spec?: string;
+  out?: string;
+  shard?: string;
+  resume: boolean;
+  'dry-run': boolean;
+  backend?: string;
+  data?: string[];
+  quiet: boolean;
+}): Promise<void> {
+  if (!values.spec) throw new Error('missing --spec <grid.json>');
+  const grid = expandGrid(readJson(values.spec, 'grid spec'));
+  const shard: Shard | null = values.shard ? parseShard(values.shard) : null;
+  const members = shard ? shardMembers(grid, shard) : grid.members;
+  const share = shard ? ` (shard ${shard.index}/${shard.count}: ${members.length} of them)` : '';
+  process.stderr.write(`grid "${grid.name}": ${grid.members.length} members${share}\n`);
+  if (values['dry-run']) {
+    process.stdout.write(members.map((m) => `${m.index}\t${m.id}`).join('\n') + '\n');
+    return;
+  }
+  const request = (values.backend ?? 'auto') as BackendRequest;
+  if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
+    throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
+  const dir = values.out;
+  let completed: GridMemberResult[] = [];
+  if (dir) {
+    claimDir(dir, grid);
+    const mine = new Set(members.map((m) => m.id));
+    const found = readMembers(dir).filter((r) => mine.has(r.id));
+    if (found.length && !values.resume)
+      throw new Error(
+        `${dir} already holds ${found.length} of these members: pass --resume to keep them, or choose another --out`,
+      );
+    completed = found;
+    if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
+  }
+  const backend = await initBackend(request);
+  const result = await runGrid(grid, backend, {
+    only: members,
+    completed,
+    loadData: nodeData(values.data ?? []),
+    onProgress: values.quiet ? undefined : progressPrinter(),
+    onMemberDone: (m) => {
+      if (dir) writeFileSync(memberFile(dir, m.index), JSON.stringify(m));
+    },
+  });
+  const summary = {
+    name: grid.name,
+    status: result.status,
+    shard,
+    total: result.total,
+    rows: result.members.map(summaryRow),
+  };
+  const text = JSON.stringify(summary, null, 1);
+  if (dir) {
+    const name = shard ? `summary-shard-${shard.index}-of-${shard.count}.json` : 'summary.json';
+    writeFileSync(join(dir, name), text);
+    process.stderr.write(`wrote ${result.members.length} members and ${name} to ${dir}\n`);
+  } else process.stdout.write(text + '\n');
+  const bad = result.members.filter((m) => m.result.status !== 'completed');
+  if (bad.length) {
+    process.stderr.write(
+      `${bad.length} member(s) did not complete: ${bad.map((m) => m.id).join('; ')}\n`,
+    );
+    process.exitCode = 2;
+  }
+}
+
+function merge(dir: string | undefined): void {
+  if (!dir) throw new Error('merge needs the directory: npm run grid -- merge DIR');
+  const grid = gridOfDir(dir);
+  const members = mergeMembers(grid, readMembers(dir));
+  const merged = {
+    kind: 'nc-lab-grid',
+    name: grid.name,
+    spec: grid.spec,
+    members,
+    summary: members.map(summaryRow),
+  };
+  writeFileSync(join(dir, 'merged.json'), JSON.stringify(merged));
+  process.stderr.write(`merged ${members.length} members into ${join(dir, 'merged.json')}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      spec: { type: 'string' },
+      out: { type: 'string' },
+      shard: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals[0] === 'merge') return merge(positionals[1]);
+  if (positionals.length)
+    throw new Error(`unknown command "${positionals[0]}" (did you mean merge?)`);
+  await run(values);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`grid: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

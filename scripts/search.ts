@@ -1,0 +1,65 @@
+/**
+ * Hyper-parameter search in Node, by seed 002's protocol (see SEARCH_PROTOCOL).
+ *
+ *   npm run search -- --spec search.json [--out result.json] [--backend auto|wasm|cpu]
+ *                     [--data <file> …] [--quiet]
+ *
+ * Prints (or writes) the SearchResult: every trial with its parameters and held-out accuracy, the
+ * best one, and the best configuration retrained on all the data as a RunResult.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { nodeData, readJson } from './nodeSources';
+import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { BACKEND_REQUESTS } from '../src/engine/config/schema';
+import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/search/protocol';
+
+const fmt = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      spec: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.spec) throw new Error('missing --spec <search.json>');
+  const spec = checkSearchSpec(readJson(values.spec, 'search spec'));
+  const request = (values.backend ?? 'auto') as BackendRequest;
+  if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
+    throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
+  if (!values.quiet) process.stderr.write(`${SEARCH_PROTOCOL}\n`);
+  const backend = await initBackend(request);
+  const result = await runSearch(spec, backend, {
+    loadData: nodeData(values.data ?? []),
+    onTrial: (t, best) => {
+      if (values.quiet) return;
+      const params = Object.entries(t.params)
+        .map(([k, v]) => `${k}=${String(fmt(v))}`)
+        .join(' ');
+      const score = t.value === null ? `failed: ${t.error}` : `held-out acc ${fmt(t.value)}`;
+      process.stderr.write(
+        `trial ${t.index + 1}/${spec.trials}  ${params}  ${score}  (best ${best ? fmt(best.value) : '—'})\n`,
+      );
+    },
+  });
+  if (!values.quiet && result.retrained)
+    process.stderr.write(
+      `retrained the best on all data: test acc ${String(fmt(result.retrained.final?.metrics.test_acc))}\n`,
+    );
+  const json = JSON.stringify(result, null, 1);
+  if (values.out) writeFileSync(values.out, json);
+  else process.stdout.write(json + '\n');
+  if (!result.best) {
+    process.stderr.write('no trial succeeded\n');
+    process.exitCode = 2;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`search: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,305 @@
+import { useMemo, useState } from 'react';
+import { gridFigure } from '../../engine/grid/figure';
+import { FIGURE_PRESETS, findFigurePreset, mdSweepOfMembers } from '../../engine/grid/figures';
+import type { FigureMetric } from '../../engine/grid/figures';
+import { expandGrid } from '../../engine/grid/spec';
+import { dateStamp, fmt } from '../format';
+import type { Data } from '../plotly';
+import { Panel } from '../panels/Panel';
+import { PlotFigure, logAxis, type Figure } from '../panels/PlotFigure';
+import { gridActions, useGrid, type GridState } from './gridStore';
+
+/** What a grid not made from a figure preset offers to draw. */
+const DEFAULT_METRICS: FigureMetric[] = [
+  { key: 'loss', title: 'loss', log: true },
+  { key: 'nc1_pinv', title: 'NC1  Tr(Σ_W Σ_B⁺)/K', log: true },
+  { key: 'nc2_etf_error_weights', title: 'NC2  classifier vs simplex ETF', log: true },
+  { key: 'nc3_w_sub_h_centred', title: 'NC3  self-duality', log: true },
+  { key: 'test_acc', title: 'test accuracy', log: false },
+];
+
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1'];
+
+/** One line per finished member of `metric` against step or epoch; dashed f* where known. */
+function buildCurves(s: GridState, metric: FigureMetric): Figure | null {
+  if (!s.members.length) return null;
+  const members = [...s.members].sort((a, b) => a.index - b.index);
+  const fig = gridFigure(members, metric.key);
+  const data: Data[] = fig.lines.map((line, i) => ({
+    type: 'scatter',
+    mode: 'lines',
+    name: line.label,
+    x: line.x,
+    y: line.y,
+    line: { color: PALETTE[i % PALETTE.length], width: 1.5 },
+    hovertemplate: `${line.label}: %{y:.4g}<extra></extra>`,
+  }));
+  for (const ref of fig.reference) {
+    const i = fig.lines.findIndex((l) => l.id === ref.id);
+    const x = fig.lines[i].x;
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `f* (${fig.lines[i].label})`,
+      x: [x[0], x[x.length - 1]],
+      y: [ref.value, ref.value],
+      line: { color: PALETTE[i % PALETTE.length], dash: 'dash', width: 1 },
+      showlegend: false,
+      hoverinfo: 'name',
+    });
+  }
+  const ys = fig.lines.flatMap((l) => l.y);
+  return {
+    data,
+    layout: {
+      uirevision: `grid-${metric.key}`,
+      xaxis: { title: { text: fig.xUnit } },
+      yaxis: {
+        title: { text: metric.title },
+        ...(metric.log ? logAxis([...ys, ...fig.reference.map((r) => r.value)]) : {}),
+      },
+      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      margin: { l: 60, r: 10, t: 12, b: 40 },
+    },
+  };
+}
+
+/** Dilation against memorization, a line per loss (the noise-sweep figure of a grid). */
+function buildMd(s: GridState): Figure | null {
+  if (!s.members.length) return null;
+  const sweep = mdSweepOfMembers(s.members);
+  const data: Data[] = [];
+  sweep.scatter.forEach((series, i) => {
+    const color = PALETTE[i % PALETTE.length];
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: series.loss,
+      x: series.points.map((p) => p.memorization),
+      y: series.points.map((p) => p.dilation),
+      text: series.points.map((p) => `η = ${p.eta}, seed ${p.seed}`),
+      marker: { color, size: 8 },
+    });
+    if (series.line && series.fit) {
+      const r2 = series.fit.r2 === null ? '—' : fmt(series.fit.r2, 3);
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}${series.fit.caveat ? ` (${series.fit.caveat})` : ''}`,
+        x: series.line.map((p) => p.x),
+        y: series.line.map((p) => p.y),
+        line: { color, dash: 'dash', width: 1.5 },
+      });
+    }
+  });
+  return {
+    data,
+    layout: {
+      uirevision: 'grid-md',
+      xaxis: { title: { text: 'memorization (relative)' } },
+      yaxis: { title: { text: 'dilation (relative)' } },
+      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      margin: { l: 56, r: 10, t: 12, b: 40 },
+    },
+  };
+}
+
+function download(s: GridState): void {
+  const blob = new Blob(
+    [JSON.stringify({ kind: 'nc-lab-grid', spec: s.membersSpec, members: s.members })],
+    { type: 'application/json' },
+  );
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `nc-lab-grid-${dateStamp()}.json`;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+const secs = (ms: number | null) => (ms === null ? '…' : `${Math.max(0, Math.round(ms / 1000))} s`);
+
+/**
+ * Grids: a figure preset or any grid spec, run member after member in the worker, with progress,
+ * pause, cancel and resume, and a figure with one line per member.
+ */
+export function GridPanel() {
+  const s = useGrid();
+  const figure = s.figureId ? findFigurePreset(s.figureId) : undefined;
+  const metrics = figure?.figure.kind === 'curves' ? figure.figure.metrics : DEFAULT_METRICS;
+  const [metricKey, setMetricKey] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const metric = metrics.find((m) => m.key === metricKey) ?? metrics[0];
+  const md = figure?.figure.kind === 'md';
+  const resumable = !s.running && s.members.length > 0 && !s.result;
+  // The spec checked as it is typed: its member count, or what is wrong with it.
+  const check = useMemo(() => {
+    try {
+      const grid = expandGrid(JSON.parse(s.specText));
+      const shape = [...grid.axes.map((a) => a.values.length), grid.seeds.length].join(' × ');
+      return { ok: true, text: `${grid.members.length} members (${shape} seeds)` };
+    } catch (error) {
+      return { ok: false, text: (error as Error).message };
+    }
+  }, [s.specText]);
+  return (
+    <Panel
+      testId="panel-grid"
+      title="Grids and figures"
+      wide
+      subtitle={
+        <>
+          A grid reruns a base config for every combination of its axes and seeds, one run after
+          another, replacing the current run. The figure presets redraw the papers&apos; figures at
+          a browser size.
+        </>
+      }
+    >
+      <div className="ff-options">
+        <label className="inline-field">
+          figure{' '}
+          <select
+            data-testid="grid-figure"
+            value={s.figureId ?? ''}
+            onChange={(e) => gridActions.chooseFigure(e.target.value)}
+          >
+            <option value="">(own grid)</option>
+            {FIGURE_PRESETS.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {figure && (
+        <p className="panel-sub" data-testid="grid-what-to-see">
+          {figure.whatToSee} <em>({figure.source}.)</em>
+        </p>
+      )}
+      <textarea
+        data-testid="grid-spec"
+        aria-label="grid spec (JSON)"
+        rows={8}
+        spellCheck={false}
+        style={{
+          width: '100%',
+          minHeight: '7em',
+          flexShrink: 0,
+          fontFamily: 'monospace',
+          fontSize: '0.8em',
+        }}
+        value={s.specText}
+        onChange={(e) => gridActions.editSpec(e.target.value)}
+      />
+      <p
+        className={check.ok ? 'panel-sub' : 'banner banner-error'}
+        data-testid="grid-check"
+        role={check.ok ? undefined : 'alert'}
+      >
+        {check.text}
+      </p>
+      <div className="ff-options">
+        <button
+          type="button"
+          data-testid="btn-grid-run"
+          disabled={s.running || !check.ok}
+          onClick={() => void gridActions.run().catch(() => undefined)}
+        >
+          {resumable ? `Resume (${s.members.length} kept)` : 'Run grid'}
+        </button>
+        <button
+          type="button"
+          data-testid="btn-grid-pause"
+          disabled={!s.running}
+          onClick={() => (s.paused ? gridActions.resume() : gridActions.pause())}
+        >
+          {s.paused ? 'Continue' : 'Pause'}
+        </button>
+        <button
+          type="button"
+          data-testid="btn-grid-cancel"
+          disabled={!s.running}
+          onClick={() => gridActions.cancel()}
+        >
+          Cancel
+        </button>
+        <button
+          type="button"
+          data-testid="btn-grid-link"
+          onClick={() => {
+            try {
+              const url = gridActions.link();
+              setLink(url);
+              void navigator.clipboard?.writeText(url).catch(() => undefined);
+            } catch (error) {
+              setLink(null);
+              useGrid.setState({ error: `Cannot make a link: ${(error as Error).message}` });
+            }
+          }}
+        >
+          Copy link
+        </button>
+        <button type="button" disabled={!s.members.length} onClick={() => download(s)}>
+          Download members (JSON)
+        </button>
+        {!md && (
+          <label className="inline-field">
+            draw{' '}
+            <select
+              data-testid="grid-metric"
+              value={metric.key}
+              onChange={(e) => setMetricKey(e.target.value)}
+            >
+              {metrics.map((m) => (
+                <option key={m.key} value={m.key}>
+                  {m.title}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {link && (
+        <p className="panel-sub" data-testid="grid-link">
+          <a href={link}>Link to this grid</a> (copied)
+        </p>
+      )}
+      <p className="ff-status" role="status" data-testid="grid-status">
+        {s.running && s.progress && (
+          <span className="busy">
+            <span className="spinner" aria-hidden="true" /> {s.progress.done} of {s.progress.total}{' '}
+            done
+            {s.progress.current &&
+              ` · ${s.progress.current.id}: step ${s.progress.current.step} of ${s.progress.current.totalSteps}`}{' '}
+            · time left ~{secs(s.progress.timeLeftMs)}
+            {s.paused && ' · paused'} <progress max={s.progress.total} value={s.progress.done} />
+          </span>
+        )}
+        {!s.running && s.result && (
+          <>
+            {s.result.members.length} of {s.result.total} members {s.result.status}.
+          </>
+        )}
+      </p>
+      {s.error && (
+        <p className="banner banner-error" role="alert" data-testid="grid-error">
+          {s.error}
+        </p>
+      )}
+      {s.members.length > 0 && (
+        <PlotFigure
+          source={useGrid}
+          build={(st) => (md ? buildMd(st) : buildCurves(st, metric))}
+          watch={(st) => st.members}
+          revision={`${metric.key}-${md}`}
+          height={340}
+          label={
+            md
+              ? 'Dilation against memorization per member, a fitted line per loss'
+              : `${metric.title} against training time, one line per grid member`
+          }
+        />
+      )}
+    </Panel>
+  );
+}

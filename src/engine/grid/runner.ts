@@ -1,0 +1,180 @@
+// Runs a grid's members one after another (the CLI, the worker and the tests share it), with
+// progress and time left, pause / resume / cancel, and members already finished skipped (resume
+// after a reload or a pre-empted shard).
+import type { BackendInfo } from '../backend';
+import { ExperimentRunner } from '../runner';
+import type { SessionSources } from '../sessions';
+import type { RunResult } from '../types';
+import { gridWork, type AxisValue, type ExpandedGrid, type GridMember } from './spec';
+
+/** One finished member: which point of the grid, and its whole RunResult. */
+export interface GridMemberResult {
+  index: number;
+  id: string;
+  overrides: Record<string, AxisValue>;
+  result: RunResult;
+}
+
+export interface GridProgress {
+  /** Members finished (skipped ones included). */
+  done: number;
+  total: number;
+  /** The member running now, and how far it is. */
+  current: { index: number; id: string; step: number; totalSteps: number } | null;
+  elapsedMs: number;
+  /** Estimated from the speed measured so far in this grid; null before any step is timed. */
+  timeLeftMs: number | null;
+  paused: boolean;
+}
+
+export type GridStatus = 'completed' | 'stopped';
+
+export interface GridRunResult {
+  name: string;
+  status: GridStatus;
+  /** Finished members in grid order (a stopped grid lacks the rest). */
+  members: GridMemberResult[];
+  total: number;
+}
+
+export interface GridRunOptions extends SessionSources {
+  onProgress?(progress: GridProgress): void;
+  /** Called once per member as it finishes: the hook a run library keeps results through. */
+  onMemberDone?(member: GridMemberResult): void | Promise<void>;
+  /** Members finished earlier (by id): not run again, reported in the result as they are. */
+  completed?: readonly GridMemberResult[];
+  /** Run only these members (a shard); default all. */
+  only?: readonly GridMember[];
+}
+
+const workOf = (m: GridMember) => gridWork([m]);
+
+/** A grid in progress: `run()` once, and pause / resume / cancel from outside while it runs. */
+export class GridRun {
+  private runner: ExperimentRunner | null = null;
+  private paused = false;
+  private cancelled = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly grid: ExpandedGrid,
+    readonly backend: BackendInfo,
+    private readonly options: GridRunOptions = {},
+  ) {}
+
+  pause(): void {
+    this.paused = true;
+    this.runner?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.runner?.resume();
+    this.wake?.();
+    this.wake = null;
+  }
+
+  /** Stop after stopping the current member; that member is not counted as finished. */
+  cancel(): void {
+    this.cancelled = true;
+    this.runner?.stop();
+    this.wake?.();
+    this.wake = null;
+  }
+
+  async run(): Promise<GridRunResult> {
+    const { grid, options } = this;
+    const members = options.only ?? grid.members;
+    const known = new Set(grid.members.map((m) => m.id));
+    const finished = new Map<string, GridMemberResult>();
+    for (const c of options.completed ?? []) {
+      if (!known.has(c.id)) throw new Error(`grid: a kept result "${c.id}" is not a member of it`);
+      finished.set(c.id, c);
+    }
+    const todo = members.filter((m) => !finished.has(m.id));
+    const totalWork = todo.reduce((n, m) => n + workOf(m), 0);
+    let doneWork = 0;
+    let doneHere = 0;
+    let trainedMs = 0;
+    const started = performance.now();
+    const progress = (current: GridProgress['current'], memberWork = 0): void => {
+      const work = doneWork + memberWork;
+      const rate = work > 0 ? trainedMs / work : null;
+      options.onProgress?.({
+        done: members.length - todo.length + doneHere,
+        total: members.length,
+        current,
+        elapsedMs: performance.now() - started,
+        timeLeftMs: rate === null ? null : rate * (totalWork - work),
+        paused: this.paused,
+      });
+    };
+    for (const member of todo) {
+      if (this.paused && !this.cancelled) await new Promise<void>((r) => (this.wake = r));
+      if (this.cancelled) break;
+      const memberStart = performance.now();
+      const trainedBefore = trainedMs;
+      const runner: ExperimentRunner = await ExperimentRunner.create(
+        member.config,
+        this.backend,
+        options,
+        {
+          onReport: (r) => {
+            trainedMs = trainedBefore + (performance.now() - memberStart);
+            // Progress in the unit gridWork counts: steps (UFM) or epochs (networks).
+            progress(
+              { index: member.index, id: member.id, step: r.step, totalSteps: r.totalSteps },
+              r.step / r.shape.stepsPerUnit,
+            );
+          },
+          // A pause asked for while the member was being built takes effect as it starts.
+          onStatus: (status) => {
+            if (status === 'running' && this.paused) runner.pause();
+          },
+        },
+      );
+      this.runner = runner;
+      let result: RunResult;
+      try {
+        const running = runner.run();
+        if (this.cancelled) runner.stop();
+        result = await running;
+      } finally {
+        this.runner = null;
+        runner.dispose();
+      }
+      trainedMs = trainedBefore + (performance.now() - memberStart);
+      if (this.cancelled && result.status === 'stopped') break;
+      doneWork += workOf(member);
+      doneHere++;
+      const done: GridMemberResult = {
+        index: member.index,
+        id: member.id,
+        overrides: member.overrides,
+        result,
+      };
+      finished.set(member.id, done);
+      await options.onMemberDone?.(done);
+      progress(null);
+    }
+    const inGrid = members.map((m) => finished.get(m.id)).filter((m): m is GridMemberResult => !!m);
+    return {
+      name: grid.name,
+      status: inGrid.length === members.length ? 'completed' : 'stopped',
+      members: inGrid,
+      total: members.length,
+    };
+  }
+}
+
+/** Run a whole grid to the end (or until the signal aborts). */
+export function runGrid(
+  grid: ExpandedGrid,
+  backend: BackendInfo,
+  options: GridRunOptions & { signal?: AbortSignal } = {},
+): Promise<GridRunResult> {
+  const run = new GridRun(grid, backend, options);
+  options.signal?.addEventListener('abort', () => run.cancel());
+  if (options.signal?.aborted) run.cancel();
+  return run.run();
+}

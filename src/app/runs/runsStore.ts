@@ -58,7 +58,12 @@ export const runLibrary = makeLibrary();
  * runs are written only after that, so they are never mistaken for one.
  */
 export const libraryReady: Promise<unknown> = runLibrary
-  .markInterrupted()
+  .list()
+  .then(({ notes }) => {
+    // Damaged records are dropped by the first listing: say so in the panel.
+    for (const n of notes) note(n);
+    return runLibrary.markInterrupted();
+  })
   .catch((error: unknown) => note(`Could not read the kept runs: ${(error as Error).message}`));
 
 let refreshing: Promise<void> | null = null;

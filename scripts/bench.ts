@@ -24,6 +24,9 @@ import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
+import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/engine/runs/defaults';
+import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
 import { benchFirstChart, printFirstChart, type FirstChartResult } from './benchFirstChart';
 import {
@@ -206,7 +209,24 @@ async function main(): Promise<void> {
     ];
     printRatios(ratios(lab, torch), torch);
   }
-  writeResults({ rows, netRows, streaming, ui, firstChart, torch });
+  // Checkpoints (run library): capture cost against the run time between two of them.
+  const checkpoints: CheckpointBenchRow[] = [];
+  if (!values['browser-only']) {
+    const info = await initBackend('wasm');
+    console.log('\ncheckpoints (Node wasm), one every', DEFAULT_CHECKPOINT_EVERY, 'reports');
+    for (const id of ['seed-balanced-bias-m3', 'seed-imbalanced-m1']) {
+      const c = await benchCheckpoint(benchConfig(id), id, info, DEFAULT_CHECKPOINT_EVERY);
+      checkpoints.push(c);
+      console.log(
+        `${id.padEnd(24)}${(c.bytes / 1e6).toFixed(2).padStart(7)} MB  capture ${c.captureMs.toFixed(1).padStart(7)} ms  report interval ${c.reportIntervalMs.toFixed(0).padStart(6)} ms  cost ${(100 * c.overhead).toFixed(2)} %`,
+      );
+    }
+  }
+  const overlay = benchOverlayBuild(50);
+  console.log(
+    `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
+  );
+  writeResults({ rows, netRows, streaming, ui, firstChart, torch, checkpoints, overlay });
 }
 
 function writeResults(results: Record<string, unknown>): void {

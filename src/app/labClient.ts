@@ -22,6 +22,10 @@ import type { CachedDatasetInfo } from '../worker/datasetCache';
 import type { ImportedDataset } from '../worker/datasets';
 import type { LabWorkerApi, StoredDatasetName, WorkerEvent } from '../worker/protocol';
 import { secondsLeft, type ProgressMark } from './eta';
+import type { Checkpoint } from '../engine/runs/checkpoint';
+import type { HistoryEntry } from '../engine/types';
+import { DEFAULT_CHECKPOINT_EVERY, runRecorder } from './runs/recorder';
+import { runLibrary } from './runs/runsStore';
 import { configPending, formValid, labActions, useLab } from './store';
 
 /**
@@ -75,6 +79,8 @@ class LabClient {
   private lastNc1: number | null = null;
   /** Where the current stretch of running began (for the time-left estimate). */
   private runningSince: ProgressMark | null = null;
+  /** Who started the next load ('ncLab' for window.ncLab.run) and whether it is kept. */
+  private nextSource: { source: 'page' | 'ncLab'; keep: boolean } = { source: 'page', keep: true };
 
   /** Resolves once the first load (backend initialised) has finished, successfully or not. */
   ready(): Promise<unknown> {
@@ -143,6 +149,45 @@ class LabClient {
 
   result(): Promise<RunResult | null> {
     return this.enqueue(() => this.call((api) => api.result()));
+  }
+
+  /** The current run's exact state, for "Save state" (null when its kind has none). */
+  checkpointNow(): Promise<Checkpoint | null> {
+    return this.call((api) => api.checkpoint());
+  }
+
+  /**
+   * Continue a kept run from its latest checkpoint: the panels get its history up to there, the
+   * worker its state, and the kept record goes on being written. Resolves once it is running.
+   */
+  resumeKept(id: string): Promise<void> {
+    return this.enqueue(async () => {
+      const [kept, checkpoint] = await Promise.all([runLibrary.get(id), runLibrary.checkpoint(id)]);
+      if (!kept) throw new Error('that run is no longer kept');
+      if (!checkpoint)
+        throw new Error(
+          `"${kept.record.name}" has no checkpoint to resume from (it stopped before its first one); start it again instead`,
+        );
+      labActions.setConfig(checkpoint.config);
+      const earlier = kept.history.filter((h) => h.step < checkpoint.step);
+      const report = await this.doLoad(checkpoint.config, undefined, {
+        resumeFrom: checkpoint,
+        continues: id,
+        earlier,
+      });
+      if (!report) throw new Error(useLab.getState().statusMessage ?? 'the run could not resume');
+      await this.call((api) => api.start());
+    });
+  }
+
+  /** Resume a kept run and resolve with its RunResult once it ends (window.ncLab.runs.resume). */
+  async resumeKeptToEnd(id: string): Promise<RunResult> {
+    const ended = new Promise<RunStatus>((resolve) => this.waiters.push({ resolve }));
+    await this.resumeKept(id);
+    await ended;
+    const result = await this.result();
+    if (!result) throw new Error('the resumed run ended but the worker holds no result');
+    return result;
   }
 
   snapshot(): Promise<UfmInitState | null> {
@@ -344,9 +389,13 @@ class LabClient {
     config: ExperimentConfig,
     init?: UfmInitState,
     timeoutMs?: number,
+    keep = true,
   ): Promise<RunResult> {
     labActions.setConfig(config);
-    const loaded = await this.load(config, init);
+    const loaded = await this.enqueue(() => {
+      this.nextSource = { source: 'ncLab', keep };
+      return this.doLoad(config, init);
+    });
     if (!loaded) throw new Error(useLab.getState().statusMessage ?? 'the run could not be loaded');
     const ended = new Promise<RunStatus>((resolve) => this.waiters.push({ resolve }));
     await this.enqueue(() => this.call((api) => api.start()));
@@ -376,9 +425,20 @@ class LabClient {
 
   // --- internals -------------------------------------------------------------------------
 
-  private async doLoad(config: ExperimentConfig, init?: UfmInitState): Promise<Report | null> {
+  private async doLoad(
+    config: ExperimentConfig,
+    init?: UfmInitState,
+    resume?: { resumeFrom: Checkpoint; continues: string; earlier: HistoryEntry[] },
+  ): Promise<Report | null> {
+    const origin = this.nextSource;
+    this.nextSource = { source: 'page', keep: true };
     await this.endCurrentRun();
-    labActions.resetRun(config, init ? 'state' : 'seed');
+    labActions.resetRun(config, init || resume ? 'state' : 'seed');
+    if (resume) {
+      const { history } = useLab.getState();
+      for (const entry of resume.earlier) history.push(entry);
+      useLab.setState({ historyVersion: history.version });
+    }
     this.init = init;
     this.lastNc1 = null;
     useLab.setState({
@@ -389,7 +449,18 @@ class LabClient {
     try {
       await this.openChannel();
       if (!useLab.getState().backend) await this.initBackendOrTimeout(config);
-      const report = await this.call((api) => api.load(config, init));
+      // Before the load: its first report arrives as an event, ahead of load's answer.
+      runRecorder.loaded(config, useLab.getState().backend, {
+        source: origin.source,
+        keep: origin.keep,
+        continues: resume?.continues,
+      });
+      const report = await this.call((api) =>
+        api.load(config, init, {
+          resumeFrom: resume?.resumeFrom,
+          checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
+        }),
+      );
       const result = await this.call((api) => api.result());
       useLab.setState({
         theory: result?.theory ?? null,
@@ -510,6 +581,7 @@ class LabClient {
         break;
       case 'report':
         labActions.report(event.report);
+        runRecorder.report(event.report, event.report.totalSteps);
         this.milestones(event.report);
         this.estimateTimeLeft(event.report);
         break;
@@ -526,7 +598,17 @@ class LabClient {
         // A run that ends early says why in a banner too (the status bar is easy to miss).
         if ((event.status === 'failed' || event.status === 'diverged') && event.message)
           labActions.addError(event.message);
-        if (TERMINAL.has(event.status)) this.settleWaiters(event.status);
+        runRecorder.status(event.status, event.message, event.step, 0);
+        if (TERMINAL.has(event.status)) {
+          // Read the result at once (not queued): the next load would replace it.
+          void this.call((api) => api.result())
+            .then((result) => result && runRecorder.finish(result))
+            .catch(() => undefined);
+          this.settleWaiters(event.status);
+        }
+        break;
+      case 'checkpoint':
+        runRecorder.checkpoint(event.checkpoint);
         break;
       case 'error':
         labActions.addError(event.message);

@@ -7,6 +7,7 @@ import type { SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types';
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
+import { createRunsApi, type NcLabRunsApi } from './runs/ncLabRuns';
 import { useSweep } from './md/sweepStore';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult } from '../engine/search/protocol';
@@ -38,6 +39,8 @@ export interface NcLabRunOptions {
   init?: UfmInitState;
   /** Stop the run and reject after this many milliseconds. */
   timeoutMs?: number;
+  /** Keep the run in the run library (default true; false for regression runs). */
+  keep?: boolean;
 }
 
 export interface NcLabApi {
@@ -89,6 +92,8 @@ export interface NcLabApi {
   drawStats(): DrawStats;
   /** The form's current (valid) config. */
   config(): ExperimentConfig;
+  /** The run library: kept runs, their export and import, resume. */
+  runs: NcLabRunsApi;
 }
 
 declare global {
@@ -102,7 +107,7 @@ export function createNcLabApi(): NcLabApi {
     async run(input, options = {}) {
       const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
       const init = options.init ? ufmInitStateSchema.parse(options.init) : undefined;
-      return labClient.runToEnd(config, init, options.timeoutMs);
+      return labClient.runToEnd(config, init, options.timeoutMs, options.keep ?? true);
     },
     async sweep(input, request) {
       const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
@@ -149,6 +154,7 @@ export function createNcLabApi(): NcLabApi {
     },
     drawStats,
     config: () => useLab.getState().config,
+    runs: createRunsApi(),
   };
 }
 

@@ -7,10 +7,15 @@ import { TWIN_PREFIX, type TrainingSession } from './session';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from './ufm/theory';
 import { APP_VERSION } from './version';
+import { makeCheckpoint, type Checkpoint } from './runs/checkpoint';
 
 export interface RunnerEvents {
   onReport?(report: Report): void;
   onStatus?(status: RunStatus, message: string | null): void;
+  /** A checkpoint taken every `checkpointEvery` reports (and at the end of a run). */
+  onCheckpoint?(checkpoint: Checkpoint): void;
+  /** Reports between checkpoints (0 or absent: none are taken). */
+  checkpointEvery?: number;
 }
 
 /** A loss this large means the run has blown up even while it is still finite. */
@@ -45,6 +50,7 @@ export class ExperimentRunner {
   /** A step at which the run pauses by itself (teaching mode's pause points), reported there. */
   private breakAt: number | null = null;
   private wake: (() => void) | null = null;
+  private reportsSinceCheckpoint = 0;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
@@ -132,6 +138,32 @@ export class ExperimentRunner {
     return this.lastReport;
   }
 
+  /**
+   * The state to continue from, taken between steps (null when this kind of run cannot be
+   * checkpointed). `runId` names the run library's record it belongs to.
+   */
+  async checkpoint(runId: string | null = null): Promise<Checkpoint | null> {
+    let taken: Checkpoint | null = null;
+    await this.exclusive(async () => {
+      taken = await this.capture(runId);
+    });
+    return taken;
+  }
+
+  private async capture(runId: string | null): Promise<Checkpoint | null> {
+    if (!this.session.captureState) return null;
+    const state = await this.session.captureState();
+    const { trainMs, measureMs } = this.session.timing();
+    return makeCheckpoint({
+      runId,
+      createdAt: new Date().toISOString(),
+      config: this.config,
+      step: this.session.step,
+      timing: { trainMs, measureMs },
+      state,
+    });
+  }
+
   /** The session itself, for what only one kind of experiment offers (UFM: save state). */
   get sessionHandle(): TrainingSession {
     return this.session;
@@ -210,7 +242,20 @@ export class ExperimentRunner {
     this.history.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
     this.noteFinite(report.step, typeof loss === 'number' ? loss : NaN);
     this.events.onReport?.(report);
-    if (broken) await this.diverged(loss);
+    if (broken) return this.diverged(loss);
+    await this.maybeCheckpoint();
+  }
+
+  /** Every `checkpointEvery` reports, and at the last step, hand a checkpoint to onCheckpoint. */
+  private async maybeCheckpoint(): Promise<void> {
+    const every = this.events.checkpointEvery ?? 0;
+    if (!(every > 0) || !this.events.onCheckpoint) return;
+    this.reportsSinceCheckpoint++;
+    const last = this.session.step >= this.session.totalSteps;
+    if (this.reportsSinceCheckpoint < every && !last) return;
+    this.reportsSinceCheckpoint = 0;
+    const checkpoint = await this.capture(null);
+    if (checkpoint) this.events.onCheckpoint(checkpoint);
   }
 
   private noteFinite(step: number, loss: number): void {
@@ -259,7 +304,8 @@ export class ExperimentRunner {
     let last = from;
     const probe = await this.fresh();
     try {
-      if (from > 0) await probe.train(from);
+      // A resumed run's fresh session starts at its checkpoint, not at step 0.
+      if (from > probe.step) await probe.train(from - probe.step);
       while (probe.step < to) {
         await probe.train(1);
         if (isBroken(await probe.currentLoss())) break;
@@ -271,7 +317,7 @@ export class ExperimentRunner {
     if (last === (this.lastReport?.step ?? -1)) return last; // that state is measured already
     const replay = await this.fresh();
     try {
-      if (last > 0) await replay.train(last);
+      if (last > replay.step) await replay.train(last - replay.step);
       if (isBroken(await replay.currentLoss()))
         throw new Error('the replay did not reproduce the run');
     } catch (error) {
@@ -333,7 +379,10 @@ function fmtLoss(loss: number | null): string {
   return loss === null ? 'unknown' : loss.toPrecision(4);
 }
 
-/** History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report. */
+/**
+ * History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report
+ * (the run library keeps the same).
+ */
 const HEAVY_KEYS = new Set([
   'class_means',
   'global_mean',
@@ -344,7 +393,7 @@ const HEAVY_KEYS = new Set([
   'md_corrupted_means',
 ]);
 
-function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
+export function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(
     Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k.replace(TWIN_PREFIX, ''))),
   );

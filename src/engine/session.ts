@@ -1,4 +1,5 @@
 import type { MetricSet } from './metrics';
+import type { Checkpoint, SessionState } from './runs/checkpoint';
 import type { Report, Timing } from './types';
 import type { UfmTheory } from './ufm/theory';
 
@@ -23,6 +24,10 @@ export interface TrainingSession {
   measure(set: MetricSet): Promise<Report>;
   currentLoss(): Promise<number>;
   timing(): Timing;
+  /** The exact state to continue from (absent: this kind of run cannot be checkpointed). */
+  captureState?(): Promise<SessionState>;
+  /** Continue from a checkpoint of the same config; called before any step. */
+  restoreState?(checkpoint: Checkpoint): Promise<void>;
   /** True when the run should end before totalSteps (early stopping by patience). */
   finishedEarly?(): boolean;
   dispose(): void;

@@ -1,5 +1,7 @@
 import { twinConfig, type ExperimentConfig, type NetConfig } from './config/schema';
 import type { PreparedData } from './data/types';
+import type { Checkpoint } from './runs/checkpoint';
+import { checkResumable } from './runs/resume';
 import type { TrainingSession } from './session';
 import type { UfmInitState } from './ufm/initState';
 import { UfmSession } from './ufm/session';
@@ -10,10 +12,32 @@ export interface SessionSources {
   init?: UfmInitState;
   /** Network experiments: how to obtain the prepared dataset (embedded, cached or the user's file). */
   loadData?: (config: NetConfig) => Promise<PreparedData>;
+  /** Continue from this checkpoint (of the same config) instead of starting at step 0. */
+  resumeFrom?: Checkpoint;
+}
+
+/** The session the config asks for, continued from `sources.resumeFrom` when given. */
+export async function createSession(
+  config: ExperimentConfig,
+  sources: SessionSources = {},
+): Promise<TrainingSession> {
+  const checkpoint = sources.resumeFrom;
+  if (checkpoint) checkResumable(checkpoint, config);
+  const session = await createFreshSession(config, sources);
+  if (!checkpoint) return session;
+  try {
+    if (!session.restoreState)
+      throw new Error(`this kind of run (${config.experiment}) cannot resume from a checkpoint`);
+    await session.restoreState(checkpoint);
+    return session;
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
 }
 
 /** The one place that maps an experiment kind to its session. */
-export async function createSession(
+async function createFreshSession(
   config: ExperimentConfig,
   sources: SessionSources = {},
 ): Promise<TrainingSession> {

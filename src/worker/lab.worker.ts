@@ -30,7 +30,7 @@ import {
 } from './datasets';
 import type { UfmInitState } from '../engine/ufm/initState';
 import { measureFeatureFiles } from '../engine/features/measure';
-import type { LabWorkerApi, WorkerEvent } from './protocol';
+import type { LabWorkerApi, LoadOptions, WorkerEvent } from './protocol';
 
 /**
  * The training worker: owns tfjs, the model, the optimiser and the loop, so the page never
@@ -95,15 +95,19 @@ const api: LabWorkerApi = {
     listener = cb;
   },
   initBackend: (request) => ensureBackend(request).catch(fail),
-  async load(config: ExperimentConfig, init?: UfmInitState) {
+  async load(config: ExperimentConfig, init?: UfmInitState, options: LoadOptions = {}) {
     try {
       await retire();
       const info = await ensureBackend(config.backend);
       const next: ExperimentRunner = await ExperimentRunner.create(
         config,
         info,
-        { init, loadData: (c) => loadWorkerData(c, progress) },
+        { init, resumeFrom: options.resumeFrom, loadData: (c) => loadWorkerData(c, progress) },
         {
+          checkpointEvery: options.checkpointEvery ?? 0,
+          onCheckpoint: (checkpoint) => {
+            if (runner === next) emit({ type: 'checkpoint', checkpoint });
+          },
           // Only the current run speaks: a retired one's "stopped" would reach the new channel.
           onReport: (report) => {
             if (runner === next) emit({ type: 'report', report });
@@ -141,6 +145,9 @@ const api: LabWorkerApi = {
   },
   async result() {
     return runner ? runner.result() : null;
+  },
+  async checkpoint() {
+    return runner ? runner.checkpoint() : null;
   },
   async snapshot() {
     const session = runner?.sessionHandle;

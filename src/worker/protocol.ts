@@ -13,6 +13,14 @@ import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import type { Report, RunResult, RunStatus } from '../engine/types';
 import type { UfmInitState } from '../engine/ufm/initState';
+import type { Checkpoint } from '../engine/runs/checkpoint';
+
+/** How a run is loaded besides its config: continued from a checkpoint, checkpointed every k reports. */
+export interface LoadOptions {
+  resumeFrom?: Checkpoint;
+  /** Reports between checkpoints sent to the page (0: none). */
+  checkpointEvery?: number;
+}
 import type {
   FeatureFile,
   FeatureMeasurement,
@@ -24,6 +32,7 @@ import type {
 export type WorkerEvent =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'report'; report: Report }
+  | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'status'; status: RunStatus; message: string | null; step: number }
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'error'; message: string }
@@ -36,7 +45,7 @@ export interface LabWorkerApi {
   /** Initialise tfjs on the requested backend (falls back webgpu → webgl → wasm → cpu). */
   initBackend(request: BackendRequest): Promise<BackendInfo>;
   /** Build a run from a config (and optionally a saved state); it waits for start or step. */
-  load(config: ExperimentConfig, init?: UfmInitState): Promise<Report>;
+  load(config: ExperimentConfig, init?: UfmInitState, options?: LoadOptions): Promise<Report>;
   start(): Promise<void>;
   pause(): Promise<void>;
   /** Pause by itself exactly at this optimiser step (null clears it). */
@@ -48,6 +57,8 @@ export interface LabWorkerApi {
   snapshot(): Promise<UfmInitState | null>;
   /** A network run's features of head layer j, labels and classifier as .npy files (else null). */
   exportFeatures(headLayer: number): Promise<ExportFile[] | null>;
+  /** The current run's exact state ("Save state"); null when its kind cannot be checkpointed. */
+  checkpoint(): Promise<Checkpoint | null>;
   /** `npm run bench`: time the preset sizes on one backend (stops any run first). */
   benchmark(
     presetIds: string[],

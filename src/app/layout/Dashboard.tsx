@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { GridPanel } from '../grid/GridPanel';
 import { SearchPanel } from '../grid/SearchPanel';
+import { RunsPanel } from '../runs/RunsPanel';
 import { MdPanel } from '../md/MdPanel';
 import { SweepPanel } from '../md/SweepPanel';
 import { GramPanel } from '../panels/GramPanel';
@@ -23,6 +24,7 @@ const RENDER: Record<PanelId, () => ReactNode> = {
   measures: () => <MeasuresPanel />,
   grid: () => <GridPanel />,
   search: () => <SearchPanel />,
+  runs: () => <RunsPanel />,
 };
 
 /** The tabs for the run on screen (the form's config until a run is loaded). */

@@ -38,6 +38,7 @@ describe('key panels per preset', () => {
       'measures',
       'grid',
       'search',
+      'runs',
     ]);
     expect(availablePanels(preset('teach-deep-m3').config)).toEqual([
       'nc',
@@ -48,6 +49,7 @@ describe('key panels per preset', () => {
       'measures',
       'grid',
       'search',
+      'runs',
     ]);
   });
 });

@@ -6,7 +6,17 @@ import type { ExperimentConfig } from '../../engine/config/schema';
  * puts every other panel one click away in a tab.
  */
 export type PanelId =
-  'loss' | 'theory' | 'md' | 'nc' | 'gram' | '3d' | 'measures' | 'sweep' | 'grid' | 'search';
+  | 'loss'
+  | 'theory'
+  | 'md'
+  | 'nc'
+  | 'gram'
+  | '3d'
+  | 'measures'
+  | 'sweep'
+  | 'grid'
+  | 'search'
+  | 'runs';
 
 export interface PanelInfo {
   id: PanelId;
@@ -29,6 +39,8 @@ export const PANELS: readonly PanelInfo[] = [
   // Grids and searches run their own configs, whatever the form holds: always a tab.
   { id: 'grid', testId: 'panel-grid', tab: 'Grids and figures' },
   { id: 'search', testId: 'panel-search', tab: 'Search' },
+  // The run library (kept runs, overlays, export): every experiment's.
+  { id: 'runs', testId: 'runs-panel', tab: 'Runs' },
 ];
 
 export function panelInfo(id: PanelId): PanelInfo {

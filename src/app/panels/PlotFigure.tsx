@@ -38,13 +38,41 @@ interface Props<S> {
   label: string;
 }
 
-// Sizes come from the figure's box (ResizeObserver below), not from Plotly's window listener.
-const PLOT_CONFIG: Partial<Config> = {
-  displaylogo: false,
-  responsive: false,
-  toImageButtonOptions: { format: 'svg', scale: 1 },
-  modeBarButtonsToRemove: ['lasso2d', 'select2d'],
-};
+/** "nc-lab-<what the figure shows>-<date>": image files say what they hold. */
+export function imageFileName(label: string, date = new Date()): string {
+  const what = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `nc-lab-${what}-${date.toISOString().slice(0, 10)}`;
+}
+
+/**
+ * The modebar's camera saves SVG, an added button PNG at twice the size, both named by
+ * `imageFileName`; Plotly's "send to cloud" stays off (files stay on this computer).
+ */
+function plotConfig(plotly: Plotly, label: string): Partial<Config> {
+  const filename = imageFileName(label);
+  return {
+    displaylogo: false,
+    // Sizes come from the figure's box (ResizeObserver below), not from Plotly's window listener.
+    responsive: false,
+    showSendToCloud: false,
+    toImageButtonOptions: { format: 'svg', scale: 1, filename },
+    modeBarButtonsToRemove: ['lasso2d', 'select2d', 'sendDataToCloud'],
+    modeBarButtonsToAdd: [
+      {
+        name: 'download-png',
+        title: 'Download as PNG',
+        icon: plotly.Icons.camera,
+        click: (gd) => {
+          void plotly.downloadImage(gd, { format: 'png', width: null, height: null, filename });
+        },
+      },
+    ],
+  };
+}
 
 /**
  * One Plotly figure, created once with newPlot and then updated with Plotly.react through the
@@ -152,10 +180,10 @@ export function PlotFigure<S = LabState>({
       };
       try {
         if (!created) {
-          void plotly.api.newPlot(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.api.newPlot(el, figure.data, layout, plotConfig(plotly.api, label));
           created = true;
         } else {
-          void plotly.api.react(el, figure.data, layout, PLOT_CONFIG);
+          void plotly.api.react(el, figure.data, layout, plotConfig(plotly.api, label));
         }
         setState('ready');
       } catch (e) {

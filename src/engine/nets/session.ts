@@ -16,6 +16,9 @@ import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import { NetModel } from './model';
 import { measureNetMd, type NetMdSplit } from '../md/netMd';
+import type { Checkpoint, NetSessionState } from '../runs/checkpoint';
+import { captureNamed, restoreNamed } from '../runs/netState';
+import { captureOptimizer, restoreOptimizer } from '../runs/optimizerState';
 
 /** Points of the feature scatter in a report (the panel's budget, not a statistic). */
 const SCATTER_POINTS = 600;
@@ -349,6 +352,50 @@ export class NetSession implements TrainingSession {
       params: await Promise.all(store.params.map((p) => read(p.name, p.variable))),
       buffers: await Promise.all(store.buffers.map((b) => read(b.name, b.variable))),
     };
+  }
+
+  /**
+   * Parameters, BatchNorm running statistics, optimiser state and patience, exactly. The batch
+   * order, StepLR position and label noise follow from the config and the step, so they are
+   * rebuilt on restore rather than stored.
+   */
+  async captureState(): Promise<NetSessionState> {
+    const { store } = this.model;
+    return {
+      kind: 'net',
+      params: await captureNamed(store.params),
+      buffers: await captureNamed(store.buffers),
+      optimizer: await captureOptimizer(this.optimizer),
+      lastTerms: this.lastTerms ? Array.from(await this.lastTerms.data()) : null,
+      patience: {
+        best: Number.isFinite(this.bestEpochLoss) ? this.bestEpochLoss : null,
+        epochsSinceBest: this.epochsSinceBest,
+        epochLossSum: this.epochLossSum ? (await this.epochLossSum.data())[0] : null,
+        stoppedEarly: this.stoppedEarly,
+      },
+    };
+  }
+
+  /** Continue from a checkpoint of the same config (call before any step). */
+  async restoreState(checkpoint: Checkpoint): Promise<void> {
+    const { state } = checkpoint;
+    if (state.kind !== 'net') throw new Error('a UFM checkpoint cannot resume a network run');
+    const { store } = this.model;
+    restoreNamed(store.params, state.params, 'parameter');
+    restoreNamed(store.buffers, state.buffers, 'buffer');
+    await restoreOptimizer(this.optimizer, state.optimizer);
+    this.step = checkpoint.step;
+    this.trainMs = checkpoint.timing.trainMs;
+    this.measureMs = checkpoint.timing.measureMs;
+    this.lastTerms?.dispose();
+    this.lastTerms = state.lastTerms ? tf.tensor1d(state.lastTerms) : null;
+    const p = state.patience;
+    this.bestEpochLoss = p.best ?? Infinity;
+    this.epochsSinceBest = p.epochsSinceBest;
+    this.epochLossSum?.dispose();
+    this.epochLossSum = p.epochLossSum === null ? null : tf.scalar(p.epochLossSum);
+    this.stoppedEarly = p.stoppedEarly;
+    this.setLearningRate(this.lr);
   }
 
   /** Number of trainable parameters. */

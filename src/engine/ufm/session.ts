@@ -9,6 +9,9 @@ import { UfmModel } from './model';
 import { theoryForConfig, type UfmTheory } from './theory';
 import type { TrainingSession } from '../session';
 import { rowsOf, type Mat } from '../linalg';
+import { decodeFloat32, encodeFloat32 } from '../runs/arrays';
+import type { Checkpoint, UfmSessionState } from '../runs/checkpoint';
+import { captureOptimizer, restoreOptimizer } from '../runs/optimizerState';
 
 /**
  * One UFM training session: owns the model and the optimiser, steps synchronously inside
@@ -158,6 +161,46 @@ export class UfmSession implements TrainingSession {
     );
     const fc_last_bias = model.bias ? Array.from(await model.bias.data()) : null;
     return { H, fc_weights, fc_last_bias, targets: Array.from(model.labels) };
+  }
+
+  /** H, the layers, the bias and the optimiser state, exactly (a checkpoint's session part). */
+  async captureState(): Promise<UfmSessionState> {
+    const { model } = this;
+    const encode = async (v: tf.Tensor) => encodeFloat32(new Float32Array(await v.data()), v.shape);
+    return {
+      kind: 'ufm',
+      H: await encode(model.H),
+      layers: await Promise.all(model.layers.map(encode)),
+      bias: model.bias ? await encode(model.bias) : null,
+      optimizer: await captureOptimizer(this.optimizer),
+    };
+  }
+
+  /** Continue from a checkpoint of the same config (call before any step). */
+  async restoreState(checkpoint: Checkpoint): Promise<void> {
+    const { state } = checkpoint;
+    if (state.kind !== 'ufm') throw new Error('a network checkpoint cannot resume a UFM run');
+    const { model } = this;
+    const put = (v: tf.Variable, value: UfmSessionState['H'], what: string) => {
+      if (value.shape.join('×') !== v.shape.join('×'))
+        throw new Error(
+          `checkpoint ${what} has shape ${value.shape.join('×')}, this run needs ${v.shape.join('×')}`,
+        );
+      tf.tidy(() => v.assign(tf.tensor(decodeFloat32(value, what), value.shape)));
+    };
+    if (state.layers.length !== model.layers.length)
+      throw new Error(
+        `the checkpoint has ${state.layers.length} layers, this run ${model.layers.length}`,
+      );
+    if (!state.bias !== !model.bias)
+      throw new Error(`the checkpoint ${state.bias ? 'has' : 'has no'} bias, this run differs`);
+    put(model.H, state.H, 'H');
+    state.layers.forEach((l, j) => put(model.layers[j], l, `layer ${j + 1}`));
+    if (model.bias && state.bias) put(model.bias, state.bias, 'bias');
+    await restoreOptimizer(this.optimizer, state.optimizer);
+    this.step = checkpoint.step;
+    this.trainMs = checkpoint.timing.trainMs;
+    this.measureMs = checkpoint.timing.measureMs;
   }
 
   dispose(): void {

@@ -1,0 +1,470 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Checkpoint } from '../../engine/runs/checkpoint';
+import { configDiff } from '../../engine/runs/naming';
+import type { RunRecord } from '../../engine/runs/record';
+import { DropZone } from '../components/DropZone';
+import { fmt, fmtBytes } from '../format';
+import { errorText, labClient } from '../labClient';
+import { labActions } from '../store';
+import { PlotFigure, type FigureSource } from '../panels/PlotFigure';
+import { Panel } from '../panels/Panel';
+import { useCompare, watchSelection, type CompareState } from './compareStore';
+import { OVERLAY_METRICS, overlayFigure, RUN_COLORS, type XAxisKind } from './overlay';
+import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
+import { download, exportFileName, exportRuns, importRunsText } from './transfer';
+import './runs.css';
+
+type SortKey = 'date' | 'name' | 'nc1' | 'step';
+
+/** The config fields worth a glance in the list. */
+function keyFields(r: RunRecord): string {
+  const c = r.config;
+  if (c.experiment === 'ufm')
+    return `K=${c.classSizes.length} d=${c.hidden} M=${c.depth} ${c.bias ? 'bias' : 'no bias'} ${c.optimizer} lr=${c.lr}`;
+  return `${c.model} ${c.dataset} M=${c.depthLinear} ${c.loss} ${c.optimizer} lr=${c.lr} η=${c.labelNoise}`;
+}
+
+const RESUMABLE = new Set(['interrupted', 'paused', 'stopped']);
+
+function sortRuns(runs: RunRecord[], key: SortKey): RunRecord[] {
+  const by: Record<SortKey, (a: RunRecord, b: RunRecord) => number> = {
+    date: (a, b) => b.createdAt - a.createdAt,
+    name: (a, b) => a.name.localeCompare(b.name),
+    nc1: (a, b) => (a.summary?.nc1 ?? Infinity) - (b.summary?.nc1 ?? Infinity),
+    step: (a, b) => b.step - a.step,
+  };
+  return runs.slice().sort(by[key]);
+}
+
+function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
+  const selected = color !== null;
+  const resume = async () => {
+    try {
+      await labClient.resumeKept(r.id);
+    } catch (error) {
+      labActions.addError(`Could not resume: ${errorText(error)}`);
+    }
+  };
+  const saveState = async () => {
+    const checkpoint: Checkpoint | null = await runLibrary.checkpoint(r.id);
+    if (checkpoint)
+      download(
+        JSON.stringify(checkpoint),
+        `nc-lab-state-${r.name.replace(/[^\w.-]+/g, '_')}-step${checkpoint.step}.json`,
+        'application/json',
+      );
+  };
+  return (
+    <tr data-testid="run-row" data-run-id={r.id} data-status={r.status}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`overlay ${r.name}`}
+          checked={selected}
+          onChange={() => runsActions.toggleSelected(r.id)}
+        />
+        {color && <span className="run-swatch" style={{ background: color }} aria-hidden />}
+      </td>
+      <td>
+        <input
+          className="run-name"
+          aria-label="run name"
+          defaultValue={r.name}
+          title={`automatic name: ${r.autoName}`}
+          onBlur={(e) => {
+            if (e.target.value !== r.name) void runsActions.rename(r.id, e.target.value);
+          }}
+        />
+        <input
+          className="run-tags"
+          aria-label={`tags of ${r.name}`}
+          placeholder="tags, comma-separated"
+          defaultValue={r.tags.join(', ')}
+          onBlur={(e) => {
+            if (e.target.value !== r.tags.join(', '))
+              void runsActions.setTags(r.id, e.target.value);
+          }}
+        />
+      </td>
+      <td>{r.config.experiment}</td>
+      <td className="run-fields">{keyFields(r)}</td>
+      <td data-testid="run-row-status" title={r.message ?? undefined}>
+        {r.status}
+      </td>
+      <td>
+        {r.step}/{r.totalSteps}
+      </td>
+      <td>{fmt(r.summary?.nc1 ?? null)}</td>
+      <td>
+        {r.summary?.accuracy === null || !r.summary
+          ? '—'
+          : `${(100 * r.summary.accuracy).toFixed(1)} %`}
+      </td>
+      <td>{new Date(r.createdAt).toLocaleString()}</td>
+      <td>{r.backend?.backend ?? '—'}</td>
+      <td className="run-actions">
+        {RESUMABLE.has(r.status) && r.checkpointStep !== null && (
+          <button type="button" data-testid="run-resume" onClick={() => void resume()}>
+            Resume from {r.checkpointStep}
+          </button>
+        )}
+        {r.checkpointStep !== null && (
+          <button
+            type="button"
+            onClick={() => void saveState()}
+            title="Download the latest checkpoint (npm run experiment -- --resume <file>)"
+          >
+            Save state
+          </button>
+        )}
+        <button
+          type="button"
+          aria-label={`delete ${r.name}`}
+          onClick={() => void runsActions.remove([r.id])}
+        >
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function ConfigDiff({ runs }: { runs: RunRecord[] }) {
+  const rows = useMemo(() => configDiff(runs.map((r) => r.config)), [runs]);
+  if (runs.length < 2) return null;
+  if (!rows.length) return <p className="panel-sub">The selected runs have the same config.</p>;
+  return (
+    <table className="values compact" data-testid="runs-diff">
+      <caption>Config differences of the selected runs</caption>
+      <thead>
+        <tr>
+          <th scope="col">field</th>
+          {runs.map((r, i) => (
+            <th scope="col" key={r.id} style={{ color: RUN_COLORS[i % RUN_COLORS.length] }}>
+              {r.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.field}>
+            <th scope="row">{row.field}</th>
+            {row.values.map((v, i) => (
+              <td key={i}>{v}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CompareControls() {
+  const s = useCompare();
+  const set = (patch: Partial<CompareState>) => useCompare.setState(patch);
+  return (
+    <div className="runs-controls">
+      <label>
+        Metric{' '}
+        <select
+          data-testid="compare-metric"
+          value={s.metric}
+          onChange={(e) => set({ metric: e.target.value })}
+        >
+          {OVERLAY_METRICS.map((m) => (
+            <option key={m.key} value={m.key}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={s.perLayer}
+          onChange={(e) => set({ perLayer: e.target.checked })}
+        />{' '}
+        per layer
+      </label>
+      <label>
+        x{' '}
+        <select value={s.x} onChange={(e) => set({ x: e.target.value as XAxisKind })}>
+          <option value="step">step</option>
+          <option value="epoch">epoch</option>
+          <option value="time">training time</option>
+        </select>
+      </label>
+      <label>
+        smoothing{' '}
+        <input
+          type="range"
+          min={0}
+          max={0.99}
+          step={0.01}
+          value={s.smoothing}
+          aria-label="smoothing (exponential moving average weight)"
+          onChange={(e) => set({ smoothing: Number(e.target.value) })}
+        />{' '}
+        {s.smoothing.toFixed(2)}
+      </label>
+      <label>
+        <input type="checkbox" checked={s.logX} onChange={(e) => set({ logX: e.target.checked })} />{' '}
+        log x
+      </label>
+      <label>
+        <input type="checkbox" checked={s.logY} onChange={(e) => set({ logY: e.target.checked })} />{' '}
+        log y
+      </label>
+    </div>
+  );
+}
+
+interface CompareSnapshot {
+  runs: RunsState;
+  compare: CompareState;
+}
+
+function snapshot(): CompareSnapshot {
+  return { runs: useRuns.getState(), compare: useCompare.getState() };
+}
+
+/** A store combining the list and the comparison options, for the overlay figure. */
+const compareSource: FigureSource<CompareSnapshot> = {
+  getState: snapshot,
+  subscribe: (listener: (s: CompareSnapshot, prev: CompareSnapshot) => void) => {
+    let prev = snapshot();
+    const fire = () => {
+      const next = snapshot();
+      listener(next, prev);
+      prev = next;
+    };
+    const a = useRuns.subscribe(fire);
+    const b = useCompare.subscribe(fire);
+    return () => {
+      a();
+      b();
+    };
+  },
+};
+
+function buildOverlay(s: CompareSnapshot) {
+  const { runs, selected } = s.runs;
+  const c = s.compare;
+  const metric = OVERLAY_METRICS.find((m) => m.key === c.metric) ?? OVERLAY_METRICS[0];
+  const chosen = selected
+    .map((id) => runs.find((r) => r.id === id))
+    .filter((r): r is RunRecord => !!r && !!c.histories[r.id]);
+  return overlayFigure(
+    chosen.map((r) => ({
+      id: r.id,
+      config: r.config,
+      history: c.histories[r.id].history,
+      stepsPerSecond: r.timing?.stepsPerSecond ?? null,
+      totalSteps: r.totalSteps,
+    })),
+    {
+      metric: metric.key,
+      deepMetric: c.perLayer ? metric.deep : null,
+      x: c.x,
+      smoothing: c.smoothing,
+      logX: c.logX,
+      logY: c.logY,
+      title: metric.title,
+    },
+  );
+}
+
+/** The run library: every kept run, its overlay with others, export and import. */
+export function RunsPanel() {
+  const runs = useRuns((s) => s.runs);
+  const selected = useRuns((s) => s.selected);
+  const notes = useRuns((s) => s.notes);
+  const usage = useRuns((s) => s.usage);
+  const unavailable = useRuns((s) => s.unavailable);
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<SortKey>('date');
+  const [busy, setBusy] = useState<string | null>(null);
+
+  useEffect(() => {
+    watchSelection();
+    void refreshRuns();
+  }, []);
+
+  const shown = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    const match = (r: RunRecord) =>
+      !f ||
+      [r.name, r.status, r.config.experiment, keyFields(r), ...r.tags]
+        .join(' ')
+        .toLowerCase()
+        .includes(f);
+    return sortRuns(runs.filter(match), sort);
+  }, [runs, filter, sort]);
+  const selectedRuns = selected
+    .map((id) => runs.find((r) => r.id === id))
+    .filter((r): r is RunRecord => !!r);
+  const exportIds = selected.length ? selected : shown.map((r) => r.id);
+
+  const doExport = async (format: 'json' | 'csv') => {
+    const text = await exportRuns(exportIds, format);
+    download(
+      text,
+      exportFileName(exportIds.length, format),
+      format === 'json' ? 'application/json' : 'text/csv',
+    );
+  };
+  const doImport = async (files: File[]) => {
+    setBusy(`Importing ${files.length} file${files.length === 1 ? '' : 's'}…`);
+    try {
+      for (const file of files) await importRunsText(await file.text(), file.name);
+    } catch (error) {
+      labActions.addError(`Import failed: ${errorText(error)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Panel
+      testId="runs-panel"
+      title="Runs"
+      wide
+      subtitle={
+        <>
+          Every run is kept in this browser as it goes (IndexedDB).{' '}
+          {usage && (
+            <span data-testid="runs-usage">
+              Storage: {fmtBytes(usage.usage)} of {fmtBytes(usage.quota)}.
+            </span>
+          )}
+        </>
+      }
+      actions={
+        <>
+          <button
+            type="button"
+            data-testid="runs-export-json"
+            onClick={() => void doExport('json')}
+            disabled={!exportIds.length}
+          >
+            Export JSON
+          </button>
+          <button
+            type="button"
+            data-testid="runs-export-csv"
+            onClick={() => void doExport('csv')}
+            disabled={!exportIds.length}
+          >
+            Export CSV
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              if (window.confirm(`Delete all ${runs.length} kept runs?`)) void runsActions.clear();
+            }}
+            disabled={!runs.length}
+          >
+            Clear all
+          </button>
+        </>
+      }
+    >
+      {unavailable && <p className="panel-sub error-text">{unavailable}</p>}
+      {notes.length > 0 && (
+        <div className="runs-notes" data-testid="runs-notes" role="status">
+          {notes.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
+          <button type="button" onClick={() => runsActions.dismissNotes()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <DropZone
+        testId="runs-drop"
+        inputTestId="runs-import-input"
+        accept=".json,application/json"
+        onFiles={(files) => void doImport(files)}
+        after={busy && <p className="panel-sub">{busy}</p>}
+      >
+        Import runs: drop RunResult or runs-export JSON files here, or
+      </DropZone>
+      <div className="runs-controls">
+        <label>
+          Filter{' '}
+          <input
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            data-testid="runs-filter"
+            placeholder="name, status, field…"
+          />
+        </label>
+        <label>
+          Sort{' '}
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+            <option value="date">newest first</option>
+            <option value="name">name</option>
+            <option value="nc1">final NC1</option>
+            <option value="step">steps</option>
+          </select>
+        </label>
+        {selected.length > 0 && (
+          <button type="button" onClick={() => runsActions.setSelected([])}>
+            Clear selection ({selected.length})
+          </button>
+        )}
+      </div>
+      {shown.length === 0 ? (
+        <p className="panel-sub">
+          {runs.length ? 'No kept run matches the filter.' : 'No runs kept yet: start one.'}
+        </p>
+      ) : (
+        <div className="runs-table-wrap">
+          <table className="values compact runs-table" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th scope="col">overlay</th>
+                <th scope="col">name</th>
+                <th scope="col">kind</th>
+                <th scope="col">config</th>
+                <th scope="col">status</th>
+                <th scope="col">steps</th>
+                <th scope="col">NC1</th>
+                <th scope="col">accuracy</th>
+                <th scope="col">date</th>
+                <th scope="col">backend</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => {
+                const i = selected.indexOf(r.id);
+                return (
+                  <RunRow
+                    key={`${r.id}:${r.name}:${r.tags.join()}`}
+                    r={r}
+                    color={i < 0 ? null : RUN_COLORS[i % RUN_COLORS.length]}
+                  />
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {selectedRuns.length > 0 && (
+        <div data-testid="runs-compare">
+          <CompareControls />
+          <PlotFigure
+            source={compareSource}
+            build={buildOverlay}
+            watch={(s) => [s.runs.selected, s.compare]}
+            height={340}
+            label="Selected runs overlaid on one metric"
+          />
+          <ConfigDiff runs={selectedRuns} />
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { findPreset } from '../../engine/config/presets';
+import { expectUfm } from '../../engine/config/schema';
+import { ema, overlayFigure, RUN_COLORS } from './overlay';
+
+const base = expectUfm(findPreset('tiny-check')?.config ?? (null as never));
+
+describe('run overlay', () => {
+  it('EMA smoothing is TensorBoard’s debiased average and keeps gaps', () => {
+    expect(ema([1, 1, 1], 0.9)).toEqual([1, 1, 1].map((v) => expect.closeTo(v, 12)));
+    const s = ema([0, 10, null, 10], 0.5);
+    expect(s[0]).toBe(0);
+    expect(s[1]).toBeCloseTo(5 / 0.75, 12); // (0.5·0 + 0.5·10)/(1 − 0.25)
+    expect(s[2]).toBeNull();
+    expect(ema([3, 4], 0)).toEqual([3, 4]);
+  });
+
+  it('two runs get a colour each and legend entries naming what differs; per-layer lines share the colour with their own dash', () => {
+    const history = (f: number) => [
+      { step: 0, metrics: { nc1_pinv: 1 * f, deep_nc1_pinv: [1 * f, 2 * f] } },
+      { step: 20, metrics: { nc1_pinv: 0.5 * f, deep_nc1_pinv: [0.5 * f, 1 * f] } },
+    ];
+    const runs = [
+      {
+        id: 'a',
+        config: { ...base, depth: 1 },
+        history: history(1),
+        stepsPerSecond: 10,
+        totalSteps: 20,
+      },
+      {
+        id: 'b',
+        config: { ...base, depth: 2 },
+        history: history(2),
+        stepsPerSecond: 10,
+        totalSteps: 20,
+      },
+    ];
+    const flat = overlayFigure(runs, {
+      metric: 'nc1_pinv',
+      deepMetric: null,
+      x: 'time',
+      smoothing: 0,
+      logX: false,
+      logY: true,
+      title: 'NC1',
+    });
+    expect(flat?.data.map((d) => (d as { name: string }).name)).toEqual(['depth=1', 'depth=2']);
+    expect(flat?.data.map((d) => (d as { line: { color: string } }).line.color)).toEqual(
+      RUN_COLORS.slice(0, 2),
+    );
+    expect((flat?.data[1] as { x: number[] }).x).toEqual([0, 2]); // 20 steps at 10 steps/s
+    expect((flat?.data[1] as { y: number[] }).y).toEqual([2, 1]);
+    const deep = overlayFigure(runs, {
+      metric: 'nc1_pinv',
+      deepMetric: 'deep_nc1_pinv',
+      x: 'step',
+      smoothing: 0,
+      logX: false,
+      logY: true,
+      title: 'NC1',
+    });
+    const traces = deep?.data as { name: string; line: { color: string; dash: string } }[];
+    expect(traces.map((t) => [t.name, t.line.color, t.line.dash])).toEqual([
+      ['depth=1 · layer 1', RUN_COLORS[0], 'solid'],
+      ['depth=1 · layer 2', RUN_COLORS[0], 'dash'],
+      ['depth=2 · layer 1', RUN_COLORS[1], 'solid'],
+      ['depth=2 · layer 2', RUN_COLORS[1], 'dash'],
+    ]);
+  });
+});

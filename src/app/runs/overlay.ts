@@ -1,0 +1,154 @@
+import type { Data, Layout } from 'plotly.js';
+import type { ExperimentConfig } from '../../engine/config/schema';
+import { distinguishingLabels } from '../../engine/runs/naming';
+import type { HistoryEntry } from '../../engine/types';
+
+/** One colour per run, in selection order, the same in every figure. */
+export const RUN_COLORS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#17becf',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+];
+/** Per-layer lines of one run: same colour, a dash per layer. */
+const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;
+
+export const OVERLAY_METRICS = [
+  { key: 'loss', title: 'Loss', deep: null },
+  { key: 'nc1_pinv', title: 'NC1  Tr(Σ_W Σ_B⁺)/K', deep: 'deep_nc1_pinv' },
+  {
+    key: 'nc2_etf_error_means',
+    title: 'NC2 class means vs simplex ETF',
+    deep: 'deep_nc2_etf_error_means',
+  },
+  { key: 'nc3_wh_etf_error', title: 'NC3 W H̄ᵀ vs simplex ETF', deep: 'deep_nc3_wh_etf_error' },
+  { key: 'net_accuracy_train', title: 'Train accuracy', deep: null },
+  { key: 'test_acc', title: 'Test accuracy (networks)', deep: null },
+  {
+    key: 'md_noisy_fitted_train',
+    title: 'Memorization: corrupted samples fitted to their noisy label',
+    deep: null,
+  },
+] as const;
+
+export type XAxisKind = 'step' | 'epoch' | 'time';
+
+export interface OverlayRun {
+  id: string;
+  config: ExperimentConfig;
+  history: readonly HistoryEntry[];
+  /** Optimiser steps per second over the run (for an estimated wall-time axis). */
+  stepsPerSecond: number | null;
+  totalSteps: number;
+}
+
+export interface OverlayOptions {
+  metric: string;
+  /** Per-layer key drawn (one dashed line per layer) when the runs have it. */
+  deepMetric: string | null;
+  x: XAxisKind;
+  /** TensorBoard's smoothing weight in [0, 1). */
+  smoothing: number;
+  logX: boolean;
+  logY: boolean;
+  title: string;
+}
+
+/**
+ * Exponential moving average as TensorBoard draws it: debiased, so the first points are not
+ * pulled towards zero; gaps (null) are carried over.
+ */
+export function ema(values: readonly (number | null)[], weight: number): (number | null)[] {
+  if (!(weight > 0)) return values.slice();
+  let last = 0;
+  let n = 0;
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return v;
+    last = last * weight + (1 - weight) * v;
+    n++;
+    return last / (1 - weight ** n);
+  });
+}
+
+function xOf(run: OverlayRun, step: number, kind: XAxisKind): number {
+  if (kind === 'epoch' && run.config.experiment === 'net')
+    return step / Math.max(1, run.totalSteps / run.config.epochs);
+  if (kind === 'time' && run.stepsPerSecond) return step / run.stepsPerSecond;
+  return step;
+}
+
+const X_TITLES: Record<XAxisKind, string> = {
+  step: 'optimiser step',
+  epoch: 'epoch',
+  time: 'training time, s (estimated from the mean speed)',
+};
+
+/** The overlay of several runs on one metric: legend entries say what differs between runs. */
+export function overlayFigure(
+  runs: readonly OverlayRun[],
+  options: OverlayOptions,
+): { data: Data[]; layout: Partial<Layout> } | null {
+  if (runs.length === 0) return null;
+  const labels = distinguishingLabels(runs.map((r) => r.config));
+  const data: Data[] = [];
+  runs.forEach((run, i) => {
+    const color = RUN_COLORS[i % RUN_COLORS.length];
+    const x = run.history.map((h) => xOf(run, h.step, options.x));
+    const deep = options.deepMetric;
+    const layers = deep
+      ? Math.max(
+          0,
+          ...run.history.map((h) =>
+            Array.isArray(h.metrics[deep]) ? (h.metrics[deep] as unknown[]).length : 0,
+          ),
+        )
+      : 0;
+    if (deep && layers > 1) {
+      for (let l = 0; l < layers; l++) {
+        const y = run.history.map((h) => {
+          const v = (h.metrics[deep] as (number | null)[] | undefined)?.[l];
+          return typeof v === 'number' ? v : null;
+        });
+        data.push({
+          type: 'scatter',
+          mode: 'lines',
+          name: `${labels[i]} · layer ${l + 1}`,
+          legendgroup: run.id,
+          x,
+          y: ema(y, options.smoothing),
+          line: { color, dash: DASHES[l % DASHES.length], width: 1.5 },
+        });
+      }
+      return;
+    }
+    const y = run.history.map((h) => {
+      const v = h.metrics[options.metric];
+      return typeof v === 'number' ? v : null;
+    });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: labels[i],
+      legendgroup: run.id,
+      x,
+      y: ema(y, options.smoothing),
+      line: { color, width: 1.5 },
+    });
+  });
+  return {
+    data,
+    layout: {
+      title: { text: options.title, font: { size: 12 } },
+      showlegend: true,
+      legend: { orientation: 'h', y: -0.25 },
+      xaxis: { title: { text: X_TITLES[options.x] }, type: options.logX ? 'log' : 'linear' },
+      yaxis: { type: options.logY ? 'log' : 'linear', tickformat: '~g' },
+    },
+  };
+}

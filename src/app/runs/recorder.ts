@@ -1,0 +1,112 @@
+import type { BackendInfo } from '../../engine/backend';
+import type { ExperimentConfig } from '../../engine/config/schema';
+import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { RunRecord } from '../../engine/runs/record';
+import { scalarMetrics } from '../../engine/runner';
+import type { HistoryEntry, Report, RunResult, RunStatus } from '../../engine/types';
+import { libraryReady, refreshRuns, runLibrary } from './runsStore';
+
+export { DEFAULT_CHECKPOINT_EVERY } from '../../engine/runs/defaults';
+
+interface Current {
+  config: ExperimentConfig;
+  backend: BackendInfo | null;
+  source: RunRecord['source'];
+  /** The kept run this load continues (a resume), or the one begun at its first step. */
+  id: string | null;
+  beginning: Promise<string | null> | null;
+  pending: HistoryEntry[];
+  keep: boolean;
+}
+
+/**
+ * Writes the worker's run into the run library as it goes. A loaded run is kept from the moment
+ * it first trains (loading a preset to look at it keeps nothing); its step-0 report is held
+ * until then. All writes go through the library's queue, so they land in order.
+ */
+class RunRecorder {
+  private current: Current | null = null;
+
+  /** A run was loaded (`continues`: the kept run a resume picks up). */
+  loaded(
+    config: ExperimentConfig,
+    backend: BackendInfo | null,
+    options: { source?: RunRecord['source']; continues?: string; keep?: boolean } = {},
+  ): void {
+    this.current = {
+      config,
+      backend,
+      source: options.source ?? 'page',
+      id: options.continues ?? null,
+      beginning: null,
+      pending: [],
+      keep: options.keep ?? true,
+    };
+  }
+
+  /** The id of the kept run the worker holds (null before it first trains). */
+  get currentId(): string | null {
+    return this.current?.id ?? null;
+  }
+
+  report(report: Report, totalSteps: number): void {
+    const c = this.current;
+    if (!c?.keep) return;
+    c.pending.push({ step: report.step, metrics: scalarMetrics(report.metrics) });
+    if (c.id || report.step > 0) void this.flush(c, totalSteps);
+  }
+
+  status(status: RunStatus, message: string | null, step: number, totalSteps: number): void {
+    const c = this.current;
+    if (!c?.keep) return;
+    if (!c.id && status !== 'running') return;
+    void (async () => {
+      const id = await this.ensure(c, totalSteps);
+      if (!id) return;
+      await runLibrary.setStatus(id, status, message, step);
+      void refreshRuns();
+    })();
+  }
+
+  checkpoint(checkpoint: Checkpoint): void {
+    const c = this.current;
+    if (!c?.keep) return;
+    void (async () => {
+      const id = await this.ensure(c, checkpoint.step);
+      if (id) await runLibrary.saveCheckpoint(id, checkpoint);
+    })();
+  }
+
+  /** The run ended: keep its final report and timing. */
+  async finish(result: RunResult): Promise<string | null> {
+    const c = this.current;
+    if (!c?.keep || !c.id) return c?.id ?? null;
+    await this.flush(c, result.final?.totalSteps ?? 0);
+    await runLibrary.finish(c.id, result);
+    void refreshRuns();
+    return c.id;
+  }
+
+  private async flush(c: Current, totalSteps: number): Promise<void> {
+    const id = await this.ensure(c, totalSteps);
+    if (!id || c.pending.length === 0) return;
+    const entries = c.pending;
+    c.pending = [];
+    await runLibrary.appendHistory(id, entries);
+  }
+
+  private ensure(c: Current, totalSteps: number): Promise<string | null> {
+    if (c.id) return Promise.resolve(c.id);
+    c.beginning ??= libraryReady
+      .then(() => runLibrary.begin(c.config, c.backend, c.source, totalSteps))
+      .then((record) => {
+        c.id = record.id;
+        void refreshRuns();
+        return record.id;
+      })
+      .catch(() => null);
+    return c.beginning;
+  }
+}
+
+export const runRecorder = new RunRecorder();

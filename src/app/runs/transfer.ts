@@ -1,0 +1,56 @@
+import { parseImport, toBundle, toLongCsv, type NamedResult } from '../../engine/runs/exchange';
+import type { RunRecord } from '../../engine/runs/record';
+import { refreshRuns, runLibrary } from './runsStore';
+
+/** The kept runs `ids` as RunResults with their names and tags (missing ones skipped). */
+async function namedResults(ids: string[]): Promise<NamedResult[]> {
+  const out: NamedResult[] = [];
+  for (const id of ids) {
+    const [kept, result] = await Promise.all([runLibrary.get(id), runLibrary.result(id)]);
+    if (kept && result) out.push({ name: kept.record.name, tags: kept.record.tags, result });
+  }
+  return out;
+}
+
+/** A selection as one JSON bundle, or as long-format CSV (run, step, key, layer, value). */
+export async function exportRuns(ids: string[], format: 'json' | 'csv'): Promise<string> {
+  const runs = await namedResults(ids);
+  if (format === 'json') return JSON.stringify(toBundle(runs));
+  // Names can repeat; the CSV's run column must tell runs apart.
+  const seen = new Map<string, number>();
+  return toLongCsv(
+    runs.map((r) => {
+      const n = (seen.get(r.name) ?? 0) + 1;
+      seen.set(r.name, n);
+      return { name: n > 1 ? `${r.name} (${n})` : r.name, history: r.result.history };
+    }),
+  );
+}
+
+/** Keep the runs of a JSON file (a RunResult, a list of them, or an export bundle). */
+export async function importRunsText(text: string, fileName: string): Promise<RunRecord[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${fileName} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const records = await runLibrary.importResults(parseImport(raw, fileName));
+  await refreshRuns();
+  return records;
+}
+
+/** A file name that says what it holds: "nc-lab-3-runs-2026-12-03.csv". */
+export function exportFileName(count: number, ext: string): string {
+  const day = new Date().toISOString().slice(0, 10);
+  return `nc-lab-${count}-run${count === 1 ? '' : 's'}-${day}.${ext}`;
+}
+
+export function download(text: string, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

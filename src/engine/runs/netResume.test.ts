@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type BackendInfo } from '../backend';
+import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
+import { gaussianClusters, preparedFromArrays } from '../nets/testing';
+import { ExperimentRunner, runExperiment } from '../runner';
+import { parseCheckpoint, type Checkpoint } from './checkpoint';
+
+let backend: BackendInfo;
+beforeAll(async () => {
+  backend = await initBackend('cpu');
+});
+
+const { train, test } = gaussianClusters('resume', {
+  K: 3,
+  dim: 6,
+  separation: 3,
+  trainPerClass: 20,
+  testPerClass: 5,
+});
+const data = preparedFromArrays({ inputShape: [6], K: 3, train, test });
+const loadData = () => Promise.resolve(data);
+
+/** BatchNorm, Adam, shuffled mini-batches, StepLR halving after epoch 3, reports every epoch. */
+const config: NetConfig = {
+  ...DEFAULT_NET_CONFIG,
+  dataset: 'gaussian',
+  model: 'mlp',
+  width: 12,
+  depthRelu: 2,
+  batchnorm: true,
+  optimizer: 'adam',
+  lr: 1e-2,
+  lrStep: 3,
+  lrGamma: 0.5,
+  batchSize: 16,
+  epochs: 5,
+  measureEvery: 1,
+  measureSamples: 0,
+};
+
+describe('network checkpoint and resume', () => {
+  it('a BatchNorm + Adam run resumed after epoch 1 crosses its StepLR boundary (epoch 3) and ends bit-identical to the uninterrupted run', async () => {
+    const whole = await runExperiment(config, backend, { loadData });
+    let kept: Checkpoint | null = null;
+    const runner = await ExperimentRunner.create(
+      config,
+      backend,
+      { loadData },
+      {
+        checkpointEvery: 2,
+        onCheckpoint: (c) => {
+          kept ??= c;
+          runner.stop();
+        },
+      },
+    );
+    await runner.run();
+    runner.dispose();
+    if (!kept) throw new Error('no checkpoint was taken');
+    const checkpoint = parseCheckpoint(JSON.parse(JSON.stringify(kept)));
+    const stepsPerEpoch = Math.ceil(60 / 16);
+    // Reports at epochs 0 and 1: the second report (epoch 1) is the checkpoint.
+    expect(checkpoint.step).toBe(stepsPerEpoch);
+    if (checkpoint.state.kind !== 'net') throw new Error('expected a network checkpoint');
+    expect(checkpoint.state.buffers.map((b) => b.name)).toContain('batch_norm.running_mean');
+    expect(checkpoint.state.optimizer.slots.length).toBe(2 * checkpoint.state.params.length);
+    const resumed = await runExperiment(config, backend, { loadData, resumeFrom: checkpoint });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.history[0].step).toBe(stepsPerEpoch);
+    expect(resumed.history).toEqual(whole.history.slice(1));
+    expect(resumed.final?.metrics).toEqual(whole.final?.metrics);
+  });
+});

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
+import type { BackendInfo } from '../backend';
+import type { Breakdown, HistoryEntry, Report, RunResult, RunStatus, Timing } from '../types';
+import type { UfmTheory } from '../ufm/theory';
+
+/**
+ * A kept run, as the run library stores it. The record itself is small (what the list shows);
+ * the history lives in numbered chunks beside it, appended as reports arrive, and the final
+ * report and latest checkpoint under their own keys. Bump RUN_RECORD_VERSION when a field
+ * changes meaning: records of another version are dropped with a note.
+ */
+export const RUN_RECORD_VERSION = 1;
+
+export const RUN_STATUSES = [
+  'idle',
+  'running',
+  'paused',
+  'completed',
+  'stopped',
+  'diverged',
+  'failed',
+  /** The page went away (reload, closed tab, crashed worker) while the run was live. */
+  'interrupted',
+] as const;
+export type KeptStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_SOURCES = ['page', 'ncLab', 'import'] as const;
+
+const metricValue: z.ZodType<unknown> = z.union([
+  z.number(),
+  z.null(),
+  z.array(z.union([z.number(), z.null(), z.array(z.union([z.number(), z.null()]))])),
+  z.array(z.array(z.union([z.number(), z.array(z.number()), z.null()]).nullable())),
+]);
+
+export const historyEntrySchema = z.object({
+  step: z.number().int().min(0),
+  metrics: z.record(z.string(), metricValue),
+});
+export const historyChunkSchema = z.array(historyEntrySchema);
+
+const timingSchema = z.object({
+  trainMs: z.number(),
+  measureMs: z.number(),
+  stepsPerSecond: z.number(),
+});
+
+/** What the list shows of a run's end: the headline numbers, read from its last report. */
+export interface RunSummary {
+  loss: number | null;
+  nc1: number | null;
+  accuracy: number | null;
+}
+
+export const runRecordSchema = z.object({
+  v: z.literal(RUN_RECORD_VERSION),
+  id: z.string().min(1),
+  name: z.string(),
+  /** The automatic name (what differs from the nearest preset); `name` may be edited. */
+  autoName: z.string(),
+  tags: z.array(z.string()),
+  source: z.enum(RUN_SOURCES),
+  config: z.unknown(),
+  backend: z.looseObject({ backend: z.string() }).nullable(),
+  status: z.enum(RUN_STATUSES),
+  message: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  step: z.number().int().min(0),
+  totalSteps: z.number().int().min(0),
+  /** History chunks written so far (keys 0 … chunks − 1). */
+  chunks: z.number().int().min(0),
+  summary: z
+    .object({
+      loss: z.number().nullable(),
+      nc1: z.number().nullable(),
+      accuracy: z.number().nullable(),
+    })
+    .nullable(),
+  timing: timingSchema.nullable(),
+  /** Step of the latest checkpoint kept, null when none. */
+  checkpointStep: z.number().int().min(0).nullable(),
+});
+
+export interface RunRecord extends Omit<z.infer<typeof runRecordSchema>, 'config' | 'backend'> {
+  config: ExperimentConfig;
+  backend: BackendInfo | null;
+}
+
+/** A stored record, validated; throws a sentence naming the problem (the library drops it). */
+export function parseRunRecord(raw: unknown): RunRecord {
+  const version = (raw as { v?: unknown } | null)?.v;
+  if (version !== RUN_RECORD_VERSION)
+    throw new Error(
+      `record version ${JSON.stringify(version)} (this lab keeps version ${RUN_RECORD_VERSION})`,
+    );
+  const parsed = runRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue.path.join('.') || '(record)'}: ${issue.message}`);
+  }
+  const config = parseConfig(parsed.data.config);
+  return { ...parsed.data, config, backend: parsed.data.backend as BackendInfo | null };
+}
+
+export function parseHistoryChunk(raw: unknown): HistoryEntry[] {
+  const parsed = historyChunkSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`history chunk: ${issue.path.join('.') || '(chunk)'}: ${issue.message}`);
+  }
+  return parsed.data as HistoryEntry[];
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Loss, NC1 and accuracy of a report's metrics (train accuracy of a network, else of the head). */
+export function summarize(metrics: Record<string, unknown> | undefined): RunSummary | null {
+  if (!metrics) return null;
+  return {
+    loss: num(metrics.loss),
+    nc1: num(metrics.nc1_pinv),
+    accuracy: num(metrics.train_acc) ?? num(metrics.net_accuracy_train),
+  };
+}
+
+/** What a run leaves at its end besides its history (kept under its own key). */
+export interface RunEnd {
+  final: Report | null;
+  theory: UfmTheory | null;
+  breakdown: Breakdown | null;
+}
+
+/** Rebuild a RunResult (the download format) from a record, its history and its end. */
+export function recordToResult(
+  record: RunRecord,
+  history: HistoryEntry[],
+  end: RunEnd | null,
+  appVersion: string,
+): RunResult {
+  const timing: Timing = record.timing ?? { trainMs: 0, measureMs: 0, stepsPerSecond: 0 };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    app: { name: 'nc-lab', version: appVersion },
+    config: record.config,
+    backend: record.backend as BackendInfo,
+    status: (record.status === 'interrupted' ? 'stopped' : record.status) as RunStatus,
+    message: record.message,
+    history,
+    final: end?.final ?? null,
+    theory: end?.theory ?? null,
+    timing,
+    breakdown: end?.breakdown ?? null,
+  };
+}

@@ -1,0 +1,19 @@
+import type { ExperimentConfig } from '../config/schema';
+import type { Checkpoint } from './checkpoint';
+
+/**
+ * A checkpoint continues only the run it was taken from: every config field must match but the
+ * backend (a run may move between the browser and Node; the numbers then match to float
+ * rounding, not bit for bit). Throws naming the fields that differ.
+ */
+export function checkResumable(checkpoint: Checkpoint, config: ExperimentConfig): void {
+  const a = checkpoint.config as unknown as Record<string, unknown>;
+  const b = config as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  keys.delete('backend');
+  const differ = [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  if (differ.length)
+    throw new Error(
+      `the checkpoint was taken from another config: ${differ.map((k) => `${k} (${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} here)`).join(', ')}`,
+    );
+}

@@ -59,6 +59,17 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
     [2, 12, 1],
     [2, 12, 2],
   ]);
+  // Every member is a kept run in the library, tagged by its grid.
+  await expect
+    .poll(() =>
+      page.evaluate(async () =>
+        (await window.ncLab.runs.list())
+          .filter((r) => r.tags.includes('grid:e2e') && r.source === 'grid')
+          .map((r) => r.name)
+          .sort(),
+      ),
+    )
+    .toEqual(full.members.map((m) => `e2e · ${m.id}`).sort());
   await page.getByTestId('tab-grid').click();
   const panel = page.getByTestId('panel-grid');
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);

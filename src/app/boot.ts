@@ -1,5 +1,6 @@
 import { labClient } from './labClient';
 import { installNcLabApi } from './ncLabApi';
+import { keepGridMembers } from './runs/keepGridMembers';
 import { configPending, labActions, matchPreset, useLab } from './store';
 import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
 
@@ -10,6 +11,7 @@ import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
  */
 export function boot(): void {
   installNcLabApi();
+  keepGridMembers();
   const initial = readInitialUrl();
   labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));
   useLab.setState({ urlIssues: initial.issues });

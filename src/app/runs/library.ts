@@ -223,8 +223,14 @@ export class RunLibrary {
     return run && recordToResult(run.record, run.history, run.end, APP_VERSION);
   }
 
-  /** Keep imported results; returns their records. */
-  async importResults(runs: NamedResult[]): Promise<RunRecord[]> {
+  /**
+   * Keep finished results: imported files, or (source 'grid') grid members as they finish in the
+   * page. Returns their records.
+   */
+  async importResults(
+    runs: NamedResult[],
+    source: 'import' | 'grid' = 'import',
+  ): Promise<RunRecord[]> {
     const out: RunRecord[] = [];
     for (const { name, tags, result } of runs) {
       const t = this.now();
@@ -235,8 +241,8 @@ export class RunLibrary {
         id: newId(t),
         name: name || auto,
         autoName: auto,
-        tags: [...new Set(['imported', ...tags])],
-        source: 'import',
+        tags: [...new Set([...(source === 'import' ? ['imported'] : []), ...tags])],
+        source,
         config: result.config,
         backend: result.backend,
         status: result.status,

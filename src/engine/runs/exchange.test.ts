@@ -34,6 +34,27 @@ describe('run export and import', () => {
     expect(two[1].result.config.seed).toBe(5);
   });
 
+  it("a grid's merged results (npm run grid -- merge) import as one run per member, tagged by the grid", () => {
+    const merged = {
+      kind: 'nc-lab-grid',
+      name: 'depth',
+      spec: {},
+      members: [
+        { index: 0, id: 'depth=3,seed=1', overrides: { depth: 3 }, result: a },
+        { index: 1, id: 'depth=1,seed=5', overrides: { depth: 1 }, result: b },
+      ],
+      summary: [],
+    };
+    const runs = parseImport(JSON.parse(JSON.stringify(merged)), 'merged.json');
+    expect(runs.map((r) => r.name)).toEqual(['depth · depth=3,seed=1', 'depth · depth=1,seed=5']);
+    expect(runs.every((r) => r.tags.includes('grid:depth'))).toBe(true);
+    expect(runs[0].result.history).toEqual(JSON.parse(JSON.stringify(a.history)));
+    const broken = { ...merged, members: [{ id: 'x', result: { ...a, status: 'odd' } }] };
+    expect(() => parseImport(JSON.parse(JSON.stringify(broken)), 'merged.json')).toThrow(
+      /merged.json, member x: status/,
+    );
+  });
+
   it('the long CSV has one row per run, step, key and layer, and reads back to the same values', () => {
     const csv = toLongCsv([
       { name: 'deep, "quoted"', history: a.history },

@@ -97,11 +97,38 @@ export function parseImport(raw: unknown, fileName: string): NamedResult[] {
       };
     });
   }
+  if (raw && typeof raw === 'object' && (raw as { kind?: unknown }).kind === GRID_KIND)
+    return gridRuns(raw as { name?: unknown; members?: unknown }, fileName, base);
   if (raw && typeof raw === 'object' && 'history' in raw)
     return [{ name: base, tags: ['imported'], result: parseRunResult(raw, fileName) }];
   throw new Error(
-    `${fileName}: not an NC Lab result: expected a RunResult ("Download results"), a list of them, or a runs export`,
+    `${fileName}: not an NC Lab result: expected a RunResult ("Download results"), a list of them, a runs export or a grid's results`,
   );
+}
+
+/**
+ * A grid's results: `npm run grid -- merge DIR` writes DIR/merged.json (a grid run on a cluster),
+ * the Grids panel downloads the same kind. Each member becomes a run named by the grid and the
+ * member id, tagged `grid:<name>` so the Runs panel can select and overlay the whole grid.
+ */
+const GRID_KIND = 'nc-lab-grid';
+
+function gridRuns(
+  raw: { name?: unknown; members?: unknown },
+  fileName: string,
+  base: string,
+): NamedResult[] {
+  if (!Array.isArray(raw.members)) throw new Error(`${fileName}: a grid file without "members"`);
+  const grid = typeof raw.name === 'string' && raw.name ? raw.name : base;
+  return raw.members.map((entry: unknown, i) => {
+    const m = (entry ?? {}) as { id?: unknown; result?: unknown };
+    const id = typeof m.id === 'string' ? m.id : `member ${i + 1}`;
+    return {
+      name: `${grid} · ${id}`,
+      tags: ['grid', `grid:${grid}`],
+      result: parseRunResult(m.result, `${fileName}, member ${id}`),
+    };
+  });
 }
 
 // --- long-format CSV ----------------------------------------------------------------------

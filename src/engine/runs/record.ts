@@ -25,7 +25,8 @@ export const RUN_STATUSES = [
 ] as const;
 export type KeptStatus = (typeof RUN_STATUSES)[number];
 
-export const RUN_SOURCES = ['page', 'ncLab', 'import'] as const;
+/** Where a kept run came from; 'grid': a member of a grid run in the page. */
+export const RUN_SOURCES = ['page', 'ncLab', 'import', 'grid'] as const;
 
 const metricValue: z.ZodType<unknown> = z.union([
   z.number(),

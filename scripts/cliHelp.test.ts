@@ -40,7 +40,9 @@ describe('fieldsHelp', () => {
     expect(text).toContain('  lambdaW  number  default 0.0005  0 < x ≤ 1\n      λ_W; weight decay');
     expect(text).toContain('  classes  list  default (empty)  0 ≤ x ≤ 99, 0–100 values\n');
     expect(text).toContain('  epochs  int  default 200  1 ≤ x ≤ 100000  in epochs\n');
-    expect(text).toContain('Momentum; SGD only; applies when optimizer = sgd');
+    expect(text).toContain(
+      'Momentum; SGD only; torch semantics: v ← μv + g; applies when optimizer = sgd',
+    );
   });
 });
 

@@ -38,7 +38,7 @@ export function fieldsHelp(): string {
         ...(limits ? [limits] : []),
         ...(f.unit ? [`in ${f.unit}`] : []),
       ].join('  ');
-      const about = [f.label, f.hint, f.appliesWhen && `applies when ${f.appliesWhen.text}`]
+      const about = [f.label, f.hint, f.note, f.appliesWhen && `applies when ${f.appliesWhen.text}`]
         .filter(Boolean)
         .join('; ');
       out.push(head, `      ${about}`);

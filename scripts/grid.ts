@@ -18,6 +18,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
 import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
@@ -179,6 +180,27 @@ function merge(dir: string | undefined): void {
   process.stderr.write(`merged ${members.length} members into ${join(dir, 'merged.json')}\n`);
 }
 
+const USAGE = `
+Run a grid of experiments in Node, one member after another.
+
+Usage: npm run grid -- --spec grid.json | --figure <id> [flags]
+       npm run grid -- merge DIR
+       npm run grid -- slurm --spec grid.json --shards n [--out DIR] [--submit] [Slurm flags]
+
+Flags:
+  --spec <grid.json>      the grid spec
+  --figure <id>           a figure preset's browser-sized grid
+  --full                  with --figure: its full-size grid
+  --out <DIR>             write the spec, one file per member and the summary there
+  --shard <i/n>           run members i, i+n, i+2n, … (for a Slurm job array)
+  --resume                skip members whose files are already in DIR
+  --dry-run               print the members (index, id) without running them
+  --backend <${BACKEND_REQUESTS.join('|')}>
+  --data <file>           a dataset file (CIFAR-10/100, SVHN), repeatable
+  --quiet                 no progress lines on stderr
+  --help, -h              this text; --help fields (or --fields) lists the config fields
+`;
+
 async function main(): Promise<void> {
   // `slurm` has flags of its own (scripts/slurm/submit.ts).
   if (process.argv[2] === 'slurm') {
@@ -186,6 +208,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(submitted) + '\n');
     return;
   }
+  if (printHelpIfAsked(process.argv.slice(2), USAGE)) return;
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {

@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
 import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
@@ -16,7 +17,22 @@ import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/searc
 
 const fmt = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
 
+const USAGE = `
+Hyper-parameter search in Node, by the protocol of Nguyen et al. 2023.
+
+Usage: npm run search -- --spec search.json [flags]
+
+Flags:
+  --spec <search.json>    the search spec (base config, parameters, trials)
+  --out <result.json>     write the SearchResult there instead of stdout
+  --backend <${BACKEND_REQUESTS.join('|')}>
+  --data <file>           a dataset file (CIFAR-10/100, SVHN), repeatable
+  --quiet                 no progress lines on stderr
+  --help, -h              this text; --help fields (or --fields) lists the config fields
+`;
+
 async function main(): Promise<void> {
+  if (printHelpIfAsked(process.argv.slice(2), USAGE)) return;
   const { values } = parseArgs({
     options: {
       spec: { type: 'string' },

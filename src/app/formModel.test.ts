@@ -62,6 +62,22 @@ describe('config form model', () => {
     expect(expectUfm(config!).lambdaW).toBe(5e-4);
     expect(expectUfm(config!).classSizes).toEqual([200, 100, 50, 50]);
   });
+
+  it('reads lists with the one list grammar: a trailing comma is fine, a bad entry is named', () => {
+    const ok = draftToConfig(
+      { ...configToDraft(DEFAULT_UFM_CONFIG), classSizes: '30 20,' },
+      DEFAULT_UFM_CONFIG,
+    );
+    expect(expectUfm(ok.config!).classSizes).toEqual([30, 20]);
+    const bad = draftToConfig(
+      { ...configToDraft(DEFAULT_UFM_CONFIG), classSizes: '30, 2x, 20' },
+      DEFAULT_UFM_CONFIG,
+    );
+    expect(bad.config).toBeNull();
+    expect(bad.errors.classSizes).toBe(
+      '"2x" is not a number (a comma-separated list, e.g. 100, 100, 100)',
+    );
+  });
 });
 
 describe('targets', () => {

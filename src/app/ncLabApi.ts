@@ -1,8 +1,8 @@
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
-import { parseConfig, type ExperimentConfig } from '../engine/config/schema';
-import { parseQuery } from '../engine/config/url';
+import { resolveConfig } from '../engine/config/resolve';
+import type { ExperimentConfig } from '../engine/config/schema';
 import type { SweepRequest, SweepResult } from '../engine/md/sweepRunner';
 import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types';
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
@@ -46,7 +46,8 @@ export interface NcLabRunOptions {
 export interface NcLabApi {
   /**
    * Run a config to the end. A string is a share URL or query (`?preset=tiny-check&steps=50`);
-   * an object is a partial ExperimentConfig, missing fields taken from DEFAULT_UFM_CONFIG. Invalid
+   * an object is a partial ExperimentConfig, missing fields taken from DEFAULT_UFM_CONFIG, or
+   * `{ preset: id, ...overrides }`: exactly what `npm run experiment -- --config` reads. Invalid
    * configs reject with the ConfigError message naming the fields.
    */
   run(
@@ -105,12 +106,14 @@ declare global {
 export function createNcLabApi(): NcLabApi {
   return {
     async run(input, options = {}) {
-      const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
+      // The CLI's own reader: a share URL or query, a partial config, or { preset, ...overrides }.
+      const config = resolveConfig(input);
       const init = options.init ? ufmInitStateSchema.parse(options.init) : undefined;
       return labClient.runToEnd(config, init, options.timeoutMs, options.keep ?? true);
     },
     async sweep(input, request) {
-      const config = typeof input === 'string' ? parseQuery(input).config : parseConfig(input);
+      // The CLI's own reader: a share URL or query, a partial config, or { preset, ...overrides }.
+      const config = resolveConfig(input);
       if (config.experiment !== 'net')
         throw new Error('ncLab.sweep: the sweep reruns a network config (experiment=net)');
       const result = await labClient.runSweep(config, request);

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { parseNumberList } from '../../engine/config/numberList';
 import type { NetConfig } from '../../engine/config/schema';
 import type { SweepProgress, SweepRequest, SweepResult } from '../../engine/md/sweepRunner';
 import { errorText, labClient } from '../labClient';
@@ -21,15 +22,12 @@ export const useSweep = create<SweepState>()(() => ({
   error: null,
 }));
 
-/** "0, 0.1,0.2" → [0, 0.1, 0.2]; a message naming the bad entry otherwise. */
+/** "0, 0.1,0.2" → [0, 0.1, 0.2] (the lab's one list grammar); a message naming the bad entry otherwise. */
 export function parseList(text: string, what: string): number[] {
-  const parts = text.split(/[,\s]+/).filter(Boolean);
-  if (!parts.length) throw new Error(`${what}: give at least one value`);
-  return parts.map((p) => {
-    const n = Number(p);
-    if (!Number.isFinite(n)) throw new Error(`${what}: "${p}" is not a number`);
-    return n;
-  });
+  const list = parseNumberList(text);
+  if (!list.ok) throw new Error(`${what}: ${list.message}`);
+  if (!list.values.length) throw new Error(`${what}: give at least one value`);
+  return list.values;
 }
 
 export const sweepActions = {

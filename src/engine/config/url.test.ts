@@ -157,6 +157,16 @@ describe('readQuery (the page reading a link that may be partly bad)', () => {
     expect(config.hidden).toBe(tiny.hidden);
   });
 
+  it('reads lists with the one list grammar and names a bad entry', () => {
+    expect(expectUfm(parseQuery('?classSizes=30%2020,').config).classSizes).toEqual([30, 20]);
+    expect(readQuery('?classSizes=30,x').issues).toEqual([
+      {
+        field: 'classSizes',
+        message: '"30,x" is not a comma-separated list of numbers: "x" is not a number',
+      },
+    ]);
+  });
+
   it("an unknown key is named and the link's other fields are kept", () => {
     const reading = readQuery('?foo=bar&hidden=8');
     expect(reading.issues).toEqual([

@@ -7,6 +7,8 @@ import {
   issuesOf,
   type ExperimentConfig,
 } from './schema';
+import { fieldDocs, type FieldShape } from './fields';
+import { parseNumber, parseNumberList } from './numberList';
 import { findPreset } from './presets';
 
 /**
@@ -125,10 +127,12 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
       issues.push({ field: key, message: `unknown parameter for experiment ${kind}` });
       continue;
     }
-    const template = (defaults as Record<string, unknown>)[key];
-    const value = parseValue(text, template);
+    const fieldKind = fieldKinds[kind].get(key) ?? 'enum';
+    const value = parseValue(text, fieldKind);
     if (value === undefined) {
-      issues.push({ field: key, message: `"${text}" is not ${describe(template)}` });
+      const list = fieldKind === 'list' ? parseNumberList(text) : null;
+      const detail = list && !list.ok ? `: ${list.message}` : '';
+      issues.push({ field: key, message: `"${text}" is not ${describe(fieldKind)}${detail}` });
       rejected[key] = text;
     } else {
       raw[key] = value;
@@ -198,32 +202,34 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-/** Parse `text` into the type of `template`; undefined when it does not fit. */
-function parseValue(text: string, template: unknown): unknown {
-  if (Array.isArray(template)) {
-    if (text.trim() === '') return [];
-    const parts = text.split(',').map((s) => s.trim());
-    const numbers = parts.map(parseNumber);
-    return numbers.every((n) => n !== undefined) ? numbers : undefined;
+/** Each field's kind, from the field table (so the URL reads a field as the form does). */
+const fieldKinds = {
+  ufm: new Map(fieldDocs('ufm').map((f) => [f.name, f.kind])),
+  net: new Map(fieldDocs('net').map((f) => [f.name, f.kind])),
+};
+
+/** Parse `text` as a value of this kind of field; undefined when it does not fit. */
+function parseValue(text: string, kind: FieldShape['kind']): unknown {
+  switch (kind) {
+    case 'list': {
+      const list = parseNumberList(text);
+      return list.ok ? list.values : undefined;
+    }
+    case 'bool':
+      if (text === '1' || text === 'true') return true;
+      if (text === '0' || text === 'false') return false;
+      return undefined;
+    case 'int':
+    case 'number':
+      return parseNumber(text);
+    case 'enum':
+      return text;
   }
-  if (typeof template === 'boolean') {
-    if (text === '1' || text === 'true') return true;
-    if (text === '0' || text === 'false') return false;
-    return undefined;
-  }
-  if (typeof template === 'number') return parseNumber(text);
-  return text;
 }
 
-function parseNumber(text: string): number | undefined {
-  if (text === '' || !/^[-+0-9.eE]+$/.test(text)) return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function describe(template: unknown): string {
-  if (Array.isArray(template)) return 'a comma-separated list of numbers';
-  if (typeof template === 'boolean') return '1 or 0';
-  if (typeof template === 'number') return 'a number';
+function describe(kind: FieldShape['kind']): string {
+  if (kind === 'list') return 'a comma-separated list of numbers';
+  if (kind === 'bool') return '1 or 0';
+  if (kind === 'int' || kind === 'number') return 'a number';
   return 'text';
 }

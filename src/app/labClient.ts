@@ -180,6 +180,16 @@ class LabClient {
     });
   }
 
+  /**
+   * Load a checkpoint file ("Load state…"): a new kept run that continues from the checkpoint's
+   * step to the same numbers as the run it came from; Start runs it on.
+   */
+  loadCheckpoint(checkpoint: Checkpoint): Promise<Report | null> {
+    return this.enqueue(() =>
+      this.doLoad(checkpoint.config, undefined, { resumeFrom: checkpoint, earlier: [] }),
+    );
+  }
+
   /** Resume a kept run and resolve with its RunResult once it ends (window.ncLab.runs.resume). */
   async resumeKeptToEnd(id: string): Promise<RunResult> {
     const ended = new Promise<RunStatus>((resolve) => this.waiters.push({ resolve }));
@@ -428,7 +438,7 @@ class LabClient {
   private async doLoad(
     config: ExperimentConfig,
     init?: UfmInitState,
-    resume?: { resumeFrom: Checkpoint; continues: string; earlier: HistoryEntry[] },
+    resume?: { resumeFrom: Checkpoint; continues?: string; earlier: HistoryEntry[] },
   ): Promise<Report | null> {
     const origin = this.nextSource;
     this.nextSource = { source: 'page', keep: true };

@@ -2,6 +2,7 @@ import { labClient } from './labClient';
 import { installNcLabApi } from './ncLabApi';
 import { openComparisonLink } from './runs/compareLink';
 import { keepGridMembers } from './runs/keepGridMembers';
+import { keepSweepMembers } from './runs/keepSweepMembers';
 import { configPending, labActions, matchPreset, useLab } from './store';
 import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
 
@@ -13,6 +14,7 @@ import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
 export function boot(): void {
   installNcLabApi();
   keepGridMembers();
+  keepSweepMembers();
   const search = window.location.search;
   const initial = readInitialUrl(search);
   labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));

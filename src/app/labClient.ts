@@ -5,7 +5,12 @@ import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
-import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
+import type {
+  SweepMemberRun,
+  SweepProgress,
+  SweepRequest,
+  SweepResult,
+} from '../engine/md/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { Report, RunResult, RunStatus } from '../engine/types';
@@ -264,8 +269,16 @@ class LabClient {
       await this.endCurrentRun();
       await this.openChannel();
       try {
+        const runDone = (run: SweepMemberRun) => {
+          for (const hook of sweepHooks.runDone) hook(run);
+        };
         return await this.call((api) =>
-          api.runSweep(base, request, onProgress ? Comlink.proxy(onProgress) : undefined),
+          api.runSweep(
+            base,
+            request,
+            onProgress ? Comlink.proxy(onProgress) : undefined,
+            Comlink.proxy(runDone),
+          ),
         );
       } finally {
         labActions.resetRun(useLab.getState().config, 'seed');
@@ -702,6 +715,9 @@ function describeStatus(status: RunStatus, step: number, message: string | null)
       return message ?? `Status: ${status}.`;
   }
 }
+
+/** Hooks for whoever keeps runs (the run library): each noise-sweep run as it finishes. */
+export const sweepHooks: { runDone: ((run: SweepMemberRun) => void)[] } = { runDone: [] };
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/^Error: /, '');

@@ -41,13 +41,14 @@ async function runComparison(configs: ExperimentConfig[]): Promise<void> {
   useComparison.setState({ total: configs.length, done: 0, running: true });
   const ids: string[] = [];
   try {
-    for (const config of configs) {
+    for (const [i, config] of configs.entries()) {
       await labClient.runToEnd(config);
+      // The kept run's id (null when this browser cannot keep runs: then nothing to overlay).
       const id = runRecorder.currentId;
       if (id && !ids.includes(id)) ids.push(id);
       await refreshRuns();
       runsActions.setSelected([...ids]);
-      useComparison.setState({ done: ids.length });
+      useComparison.setState({ done: i + 1 });
     }
   } catch (error) {
     labActions.addError(`The comparison link stopped: ${errorText(error)}`);

@@ -3,6 +3,7 @@
  * costs ~25 ms per tiny step, so only the first test trains on webgpu; the rest use wasm.
  * Console errors, page errors and crashes fail every test (fixtures.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { UfmConfig } from '../src/engine/config/schema';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
@@ -175,7 +176,7 @@ test('window.ncLab.run on wasm resolves with a RunResult', async ({ page }) => {
   expect(error).toContain('hidden');
 });
 
-test('save state, load it back, and a wrong-shaped state is refused clearly', async ({
+test('Save state downloads the run library’s checkpoint, Load state takes it back at its step, and a wrong-shaped state is refused clearly', async ({
   page,
 }, testInfo) => {
   await page.goto('/?preset=tiny-check&backend=wasm&steps=40&reportEvery=10');
@@ -194,9 +195,14 @@ test('save state, load it back, and a wrong-shaped state is refused clearly', as
   const statePath = testInfo.outputPath('state.json');
   await (await downloadState).saveAs(statePath);
 
+  // The run library's checkpoint format, which `npm run experiment -- --resume` continues.
+  const saved = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+  expect(saved).toMatchObject({ format: 'nc-lab-checkpoint', version: 1, step: 40 });
+  expect(saved.config).toMatchObject({ experiment: 'ufm', steps: 40, backend: 'wasm' });
+
   await page.getByTestId('load-state-input').setInputFiles(statePath);
   await expect(page.getByText('from saved state')).toBeVisible();
-  await expect(page.getByTestId('run-step')).toHaveText('0');
+  await expect(page.getByTestId('run-step')).toHaveText('40');
   await expect(page.getByTestId('state-error')).toHaveCount(0);
 
   const bad = { H: [[1, 2]], fc_weights: [[[1, 2]]], fc_last_bias: null, targets: [0, 1, 1] };

@@ -34,7 +34,7 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   await testInfo.attach('md-paired-run', { path, contentType: 'image/png' });
 });
 
-test('a small noise sweep produces the dilation-against-memorization data and plots', async ({
+test('a small noise sweep produces the dilation-against-memorization data and plots and keeps each run in the run library', async ({
   page,
 }) => {
   await page.goto(`/?${QUICK}&perClass=60&epochs=2`);
@@ -44,6 +44,20 @@ test('a small noise sweep produces the dilation-against-memorization data and pl
   await page.getByTestId('sweep-seeds').fill('1');
   await page.getByTestId('btn-sweep').click();
   await expect(page.getByTestId('sweep-status')).toHaveText('6 runs done.', { timeout: 150_000 });
+  // Each sweep run is kept in the run library, like a grid member.
+  await expect
+    .poll(async () => {
+      const runs = await page.evaluate(() => window.ncLab.runs.list());
+      return runs
+        .filter((r) => r.tags.includes('sweep'))
+        .map((r) => `${r.status} ${r.name}`)
+        .sort();
+    })
+    .toEqual(
+      ['ce', 'ls'].flatMap((loss) =>
+        [0, 0.2, 0.4].map((eta) => `completed noise sweep · loss=${loss},labelNoise=${eta},seed=1`),
+      ),
+    );
   const sweepPanel = page.getByTestId('panel-sweep');
   await expect(sweepPanel.locator('.plot')).toHaveCount(2);
   await expect(sweepPanel.locator('svg.main-svg').first()).toBeVisible();

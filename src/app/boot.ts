@@ -1,6 +1,8 @@
 import { labClient } from './labClient';
 import { installNcLabApi } from './ncLabApi';
+import { openComparisonLink } from './runs/compareLink';
 import { keepGridMembers } from './runs/keepGridMembers';
+import { keepSweepMembers } from './runs/keepSweepMembers';
 import { configPending, labActions, matchPreset, useLab } from './store';
 import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
 
@@ -12,7 +14,9 @@ import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
 export function boot(): void {
   installNcLabApi();
   keepGridMembers();
-  const initial = readInitialUrl();
+  keepSweepMembers();
+  const search = window.location.search;
+  const initial = readInitialUrl(search);
   labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));
   useLab.setState({ urlIssues: initial.issues });
   labActions.showRejectedFields(initial.rejected, initial.issues ?? []);
@@ -20,8 +24,10 @@ export function boot(): void {
   if (!initial.issues) writeUrl(initial.config, useLab.getState().presetId);
   syncUrlWithStore(initial.issues ? initial.config : null);
 
+  // A comparison link runs its configs once the first load is done (and stops autorun).
+  const comparing = openComparisonLink(search);
   void labClient.load(initial.config).then((report) => {
-    if (report && initial.autorun && !initial.issues) void labClient.start();
+    if (report && initial.autorun && !initial.issues && !comparing) void labClient.start();
   });
 
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -5,7 +5,12 @@ import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
-import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
+import type {
+  SweepMemberRun,
+  SweepProgress,
+  SweepRequest,
+  SweepResult,
+} from '../engine/md/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { Report, RunResult, RunStatus } from '../engine/types';
@@ -180,6 +185,16 @@ class LabClient {
     });
   }
 
+  /**
+   * Load a checkpoint file ("Load state…"): a new kept run that continues from the checkpoint's
+   * step to the same numbers as the run it came from; Start runs it on.
+   */
+  loadCheckpoint(checkpoint: Checkpoint): Promise<Report | null> {
+    return this.enqueue(() =>
+      this.doLoad(checkpoint.config, undefined, { resumeFrom: checkpoint, earlier: [] }),
+    );
+  }
+
   /** Resume a kept run and resolve with its RunResult once it ends (window.ncLab.runs.resume). */
   async resumeKeptToEnd(id: string): Promise<RunResult> {
     const ended = new Promise<RunStatus>((resolve) => this.waiters.push({ resolve }));
@@ -254,8 +269,16 @@ class LabClient {
       await this.endCurrentRun();
       await this.openChannel();
       try {
+        const runDone = (run: SweepMemberRun) => {
+          for (const hook of sweepHooks.runDone) hook(run);
+        };
         return await this.call((api) =>
-          api.runSweep(base, request, onProgress ? Comlink.proxy(onProgress) : undefined),
+          api.runSweep(
+            base,
+            request,
+            onProgress ? Comlink.proxy(onProgress) : undefined,
+            Comlink.proxy(runDone),
+          ),
         );
       } finally {
         labActions.resetRun(useLab.getState().config, 'seed');
@@ -428,7 +451,7 @@ class LabClient {
   private async doLoad(
     config: ExperimentConfig,
     init?: UfmInitState,
-    resume?: { resumeFrom: Checkpoint; continues: string; earlier: HistoryEntry[] },
+    resume?: { resumeFrom: Checkpoint; continues?: string; earlier: HistoryEntry[] },
   ): Promise<Report | null> {
     const origin = this.nextSource;
     this.nextSource = { source: 'page', keep: true };
@@ -692,6 +715,9 @@ function describeStatus(status: RunStatus, step: number, message: string | null)
       return message ?? `Status: ${status}.`;
   }
 }
+
+/** Hooks for whoever keeps runs (the run library): each noise-sweep run as it finishes. */
+export const sweepHooks: { runDone: ((run: SweepMemberRun) => void)[] } = { runDone: [] };
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/^Error: /, '');

@@ -177,7 +177,7 @@ const api: LabWorkerApi = {
     for (const id of ids) rows.push(await benchNetCase(id));
     return rows;
   },
-  async runSweep(base, request, onProgress) {
+  async runSweep(base, request, onProgress, onRunDone) {
     await retire();
     sweepAbort?.abort();
     const abort = new AbortController();
@@ -191,12 +191,14 @@ const api: LabWorkerApi = {
         (c) => loadWorkerData(c, progress),
         (p) => onProgress?.(p),
         abort.signal,
+        (run) => void onRunDone?.(run),
       );
     } catch (error) {
       return fail(error);
     } finally {
       if (sweepAbort === abort) sweepAbort = null;
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
+      (onRunDone as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
   },
   async stopSweep() {

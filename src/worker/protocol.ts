@@ -2,7 +2,12 @@ import type { ExportFile } from '../engine/nets/featureExport';
 import type { BackendInfo, BackendRequest } from '../engine/backend';
 import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
-import type { SweepProgress, SweepRequest, SweepResult } from '../engine/md/sweepRunner';
+import type {
+  SweepMemberRun,
+  SweepProgress,
+  SweepRequest,
+  SweepResult,
+} from '../engine/md/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { DatasetName } from '../engine/data/types';
@@ -82,6 +87,7 @@ export interface LabWorkerApi {
     base: NetConfig,
     request: SweepRequest,
     onProgress?: (progress: SweepProgress) => void,
+    onRunDone?: (run: SweepMemberRun) => void,
   ): Promise<SweepResult>;
   /** Stop a running sweep after its current run. */
   stopSweep(): Promise<void>;

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { findPreset } from '../../engine/config/presets';
 import { DEFAULT_UFM_CONFIG, parseConfig, type ExperimentConfig } from '../../engine/config/schema';
+import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/runs/checkpoint';
 import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';
@@ -106,11 +107,18 @@ export function ShareBar() {
     }
   };
 
+  // The run library's checkpoint (what `npm run experiment -- --resume` continues); a run kind
+  // without checkpoints yet (paired runs) falls back to the oracle `init` format.
   const saveState = async () => {
     try {
+      const s = useLab.getState();
+      const checkpoint = await labClient.checkpointNow();
+      if (checkpoint) {
+        download(`${baseName()}-state-step${checkpoint.step}.json`, checkpoint);
+        return;
+      }
       const state = await labClient.snapshot();
       if (!state) throw new Error('no run loaded');
-      const s = useLab.getState();
       download(`${baseName()}-state-step${s.step}.json`, {
         ...state,
         config: s.loadedConfig,
@@ -129,6 +137,15 @@ export function ShareBar() {
         raw = JSON.parse(await file.text());
       } catch {
         throw new Error(`${file.name} is not JSON`);
+      }
+      if ((raw as { format?: unknown } | null)?.format === CHECKPOINT_FORMAT) {
+        const checkpoint = parseCheckpoint(raw);
+        const loaded = await labClient.loadCheckpoint(checkpoint);
+        if (!loaded)
+          throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the checkpoint');
+        labActions.setConfig(checkpoint.config);
+        labActions.announce(`Loaded the checkpoint at step ${checkpoint.step} from ${file.name}.`);
+        return;
       }
       const parsed = ufmInitStateSchema.safeParse(raw);
       if (!parsed.success) {
@@ -208,7 +225,7 @@ export function ShareBar() {
         accept="application/json,.json"
         className="visually-hidden"
         data-testid="load-state-input"
-        aria-label="Load a saved state (JSON with H, fc_weights, fc_last_bias, targets)"
+        aria-label="Load a saved state (an NC Lab checkpoint, or JSON with H, fc_weights, fc_last_bias, targets)"
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = '';

@@ -8,6 +8,7 @@ import { errorText, labClient } from '../labClient';
 import { labActions } from '../store';
 import { PlotFigure, type FigureSource } from '../panels/PlotFigure';
 import { Panel } from '../panels/Panel';
+import { CompareLinkBar } from './CompareLinkBar';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
 import { OVERLAY_METRICS, overlayFigure, RUN_COLORS, type XAxisKind } from './overlay';
 import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
@@ -409,6 +410,7 @@ export function RunsPanel() {
             <option value="step">steps</option>
           </select>
         </label>
+        <CompareLinkBar runs={selectedRuns} />
         {selected.length > 0 && (
           <button type="button" onClick={() => runsActions.setSelected([])}>
             Clear selection ({selected.length})

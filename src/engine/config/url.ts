@@ -19,8 +19,9 @@ import { findPreset } from './presets';
 export const MAX_QUERY_LENGTH = 4096;
 
 /** Query keys that are not config fields. */
-// `grid` carries a grid spec (src/engine/grid/url.ts), read by the Grid panel, not the form.
-const CONTROL_KEYS = new Set(['v', 'preset', 'autorun', 'grid']);
+// `grid` carries a grid spec (src/engine/grid/url.ts), read by the Grid panel, not the form;
+// `compare` a set of runs (src/engine/runs/compareLink.ts), read by the run library.
+const CONTROL_KEYS = new Set(['v', 'preset', 'autorun', 'grid', 'compare']);
 
 export interface UrlState {
   config: ExperimentConfig;

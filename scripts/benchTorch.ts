@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { issueText } from '../src/engine/config/schema';
 
 const referenceSchema = z.object({
   meta: z.object({ torch: z.string(), threads: z.number().int().positive() }).passthrough(),
@@ -25,9 +26,8 @@ export function parseTorchReference(text: string, where: string): TorchReference
   }
   const parsed = referenceSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     throw new Error(
-      `${where} is not a torch_reference.py result: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      `${where} is not a torch_reference.py result: ${issueText(parsed.error, '(root)', true)}`,
     );
   }
   return parsed.data;

@@ -36,7 +36,7 @@ import {
   type BackendInfo,
   type BackendRequest,
 } from '../src/engine/backend';
-import { BACKEND_REQUESTS, ConfigError } from '../src/engine/config/schema';
+import { BACKEND_REQUESTS, ConfigError, issueText } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { configWarnings } from '../src/engine/config/warnings';
 import { ExperimentRunner, runExperiment } from '../src/engine/runner';
@@ -79,8 +79,7 @@ function loadInit(path: string): UfmInitState {
     raw && typeof raw === 'object' && 'init' in raw ? (raw as { init: unknown }).init : raw;
   const parsed = ufmInitStateSchema.safeParse(candidate);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`init file "${path}": ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`init file "${path}": ${issueText(parsed.error, '(root)', true)}`);
   }
   return parsed.data;
 }

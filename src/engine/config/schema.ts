@@ -430,11 +430,25 @@ export class ConfigError extends Error {
   }
 }
 
-export function issuesOf(error: z.ZodError): { field: string; message: string }[] {
+export function issuesOf(
+  error: z.ZodError,
+  root = '(config)',
+): { field: string; message: string }[] {
   return error.issues.map((i) => ({
-    field: i.path.length ? i.path.map(String).join('.') : '(config)',
+    field: i.path.length ? i.path.map(String).join('.') : root,
     message: i.message,
   }));
+}
+
+/**
+ * "path: message" for a zod error (every issue joined by '; ', or only the first), the root named
+ * `root`: how every parser of a file or spec names what is wrong.
+ */
+export function issueText(error: z.ZodError, root: string, firstOnly = false): string {
+  const issues = issuesOf(error, root);
+  return (firstOnly ? issues.slice(0, 1) : issues)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join('; ');
 }
 
 /**

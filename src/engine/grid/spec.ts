@@ -9,6 +9,7 @@ import {
   isConfigField,
   parseConfig,
   type ExperimentConfig,
+  issueText,
 } from '../config/schema';
 
 /** Grids larger than this are refused unless the spec lowers or raises it (up to the hard cap). */
@@ -106,10 +107,7 @@ export class GridError extends Error {
 export function parseGridSpec(raw: unknown): GridSpec {
   const parsed = gridSpecSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map(
-    (i) => `${i.path.length ? i.path.map(String).join('.') : '(grid)'}: ${i.message}`,
-  );
-  throw new GridError(`invalid grid: ${issues.join('; ')}`);
+  throw new GridError(`invalid grid: ${issueText(parsed.error, '(grid)')}`);
 }
 
 /** Rounds away float noise (0.1 + 0.2) so values and ids read as the user wrote them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, type ExperimentConfig } from '../config/schema';
+import { issueText, parseConfig, type ExperimentConfig } from '../config/schema';
 import { encodedArraySchema } from './arrays';
 import { optimizerStateSchema } from './optimizerState';
 
@@ -73,8 +73,7 @@ export function parseCheckpoint(raw: unknown): Checkpoint {
     );
   const parsed = checkpointSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`damaged checkpoint: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`damaged checkpoint: ${issueText(parsed.error, '(root)', true)}`);
   }
   const config = parseConfig(parsed.data.config);
   if (config.experiment !== parsed.data.state.kind)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCHEMA_VERSION, parseConfig } from '../config/schema';
+import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
 import type { HistoryEntry, MetricsRecord, RunResult } from '../types';
 import { historyChunkSchema, RUN_STATUSES } from './record';
 
@@ -46,8 +46,7 @@ const runResultSchema = z.object({
 export function parseRunResult(raw: unknown, where = 'run'): RunResult {
   const parsed = runResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${where}: ${issueText(parsed.error, '(root)', true)}`);
   }
   let config;
   try {

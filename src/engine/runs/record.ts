@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
+import { issueText, parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
 import type { BackendInfo } from '../backend';
 import type { Breakdown, HistoryEntry, Report, RunResult, RunStatus, Timing } from '../types';
 import type { UfmTheory } from '../ufm/theory';
@@ -98,8 +98,7 @@ export function parseRunRecord(raw: unknown): RunRecord {
     );
   const parsed = runRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue.path.join('.') || '(record)'}: ${issue.message}`);
+    throw new Error(issueText(parsed.error, '(record)', true));
   }
   const config = parseConfig(parsed.data.config);
   return { ...parsed.data, config, backend: parsed.data.backend as BackendInfo | null };
@@ -108,8 +107,7 @@ export function parseRunRecord(raw: unknown): RunRecord {
 export function parseHistoryChunk(raw: unknown): HistoryEntry[] {
   const parsed = historyChunkSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`history chunk: ${issue.path.join('.') || '(chunk)'}: ${issue.message}`);
+    throw new Error(`history chunk: ${issueText(parsed.error, '(chunk)', true)}`);
   }
   return parsed.data as HistoryEntry[];
 }

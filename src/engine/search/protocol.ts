@@ -10,6 +10,7 @@ import {
   isConfigField,
   parseConfig,
   type ExperimentConfig,
+  issueText,
 } from '../config/schema';
 import { runExperiment } from '../runner';
 import type { SessionSources } from '../sessions';
@@ -75,10 +76,7 @@ export class SearchError extends Error {
 export function parseSearchSpec(raw: unknown): SearchSpec {
   const parsed = searchSpecSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map(
-    (i) => `${i.path.length ? i.path.map(String).join('.') : '(search)'}: ${i.message}`,
-  );
-  throw new SearchError(`invalid search: ${issues.join('; ')}`);
+  throw new SearchError(`invalid search: ${issueText(parsed.error, '(search)')}`);
 }
 
 /** The search's base config, checked: a network config, and a space over its fields. */

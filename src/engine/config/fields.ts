@@ -62,6 +62,22 @@ const isConv = when('model = resnet18, resnet18-tv or vgg16', (d) => !isMlpModel
 const isMd = when('model = mlp-md', (d) => d.model === 'mlp-md');
 
 /** UFM fields, in the form's order. */
+/** The optimiser's fields: the same in both experiments. */
+const OPTIMISER_FIELDS = {
+  optimizer: { label: 'Optimiser', group: 'Optimiser', hint: '' },
+  lr: { label: 'Learning rate', group: 'Optimiser', hint: '' },
+  momentum: {
+    label: 'Momentum',
+    group: 'Optimiser',
+    hint: 'SGD only',
+    appliesWhen: isSgd,
+    note: 'torch semantics: v ← μv + g',
+  },
+  adamBeta1: { label: 'Adam β₁', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
+  adamBeta2: { label: 'Adam β₂', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
+  adamEpsilon: { label: 'Adam ε', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
+} satisfies Partial<FieldTable<UfmConfig & NetConfig>>;
+
 export const UFM_FIELD_META: FieldTable<UfmConfig> = {
   classSizes: {
     label: 'Class sizes',
@@ -99,18 +115,7 @@ export const UFM_FIELD_META: FieldTable<UfmConfig> = {
   },
   lambdaW: { label: 'λ_W', group: 'Regularisation', hint: 'weight decay on every layer' },
   lambdaH: { label: 'λ_H', group: 'Regularisation', hint: 'feature decay on H' },
-  optimizer: { label: 'Optimiser', group: 'Optimiser', hint: '' },
-  lr: { label: 'Learning rate', group: 'Optimiser', hint: '' },
-  momentum: {
-    label: 'Momentum',
-    group: 'Optimiser',
-    hint: 'SGD only',
-    appliesWhen: isSgd,
-    note: 'torch semantics: v ← μv + g',
-  },
-  adamBeta1: { label: 'Adam β₁', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
-  adamBeta2: { label: 'Adam β₂', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
-  adamEpsilon: { label: 'Adam ε', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
+  ...OPTIMISER_FIELDS,
   steps: {
     label: 'Steps',
     group: 'Run',
@@ -298,18 +303,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     hint: 'on the penultimate features (sep. decay)',
     appliesWhen: when('sepDecay on', (d) => d.sepDecay === '1'),
   },
-  optimizer: { label: 'Optimiser', group: 'Optimiser', hint: '' },
-  lr: { label: 'Learning rate', group: 'Optimiser', hint: '' },
-  momentum: {
-    label: 'Momentum',
-    group: 'Optimiser',
-    hint: 'SGD only',
-    appliesWhen: isSgd,
-    note: 'torch semantics: v ← μv + g',
-  },
-  adamBeta1: { label: 'Adam β₁', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
-  adamBeta2: { label: 'Adam β₂', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
-  adamEpsilon: { label: 'Adam ε', group: 'Optimiser', hint: 'Adam only', appliesWhen: isAdam },
+  ...OPTIMISER_FIELDS,
   lrStep: {
     label: 'LR step (epochs)',
     group: 'Optimiser',

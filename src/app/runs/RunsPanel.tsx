@@ -9,8 +9,9 @@ import { labActions } from '../store';
 import { PlotFigure, type FigureSource } from '../panels/PlotFigure';
 import { Panel } from '../panels/Panel';
 import { CompareLinkBar } from './CompareLinkBar';
+import { CompareControls } from './CompareControls';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
-import { OVERLAY_METRICS, overlayFigure, RUN_COLORS, type XAxisKind } from './overlay';
+import { OVERLAY_METRICS, overlayFigure, RUN_COLORS } from './overlay';
 import { pinCheckpoint, resumeFromPinned, unpinCheckpoint } from './pins';
 import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
 import { download, exportFileName, exportRuns, importRunsText } from './transfer';
@@ -222,66 +223,6 @@ function ConfigDiff({ runs }: { runs: RunRecord[] }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function CompareControls() {
-  const s = useCompare();
-  const set = (patch: Partial<CompareState>) => useCompare.setState(patch);
-  return (
-    <div className="runs-controls">
-      <label>
-        Metric{' '}
-        <select
-          data-testid="compare-metric"
-          value={s.metric}
-          onChange={(e) => set({ metric: e.target.value })}
-        >
-          {OVERLAY_METRICS.map((m) => (
-            <option key={m.key} value={m.key}>
-              {m.title}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={s.perLayer}
-          onChange={(e) => set({ perLayer: e.target.checked })}
-        />{' '}
-        per layer
-      </label>
-      <label>
-        x{' '}
-        <select value={s.x} onChange={(e) => set({ x: e.target.value as XAxisKind })}>
-          <option value="step">step</option>
-          <option value="epoch">epoch</option>
-          <option value="time">training time</option>
-        </select>
-      </label>
-      <label>
-        smoothing{' '}
-        <input
-          type="range"
-          min={0}
-          max={0.99}
-          step={0.01}
-          value={s.smoothing}
-          aria-label="smoothing (exponential moving average weight)"
-          onChange={(e) => set({ smoothing: Number(e.target.value) })}
-        />{' '}
-        {s.smoothing.toFixed(2)}
-      </label>
-      <label>
-        <input type="checkbox" checked={s.logX} onChange={(e) => set({ logX: e.target.checked })} />{' '}
-        log x
-      </label>
-      <label>
-        <input type="checkbox" checked={s.logY} onChange={(e) => set({ logY: e.target.checked })} />{' '}
-        log y
-      </label>
-    </div>
   );
 }
 
@@ -529,7 +470,7 @@ export function RunsPanel() {
       )}
       {selectedRuns.length > 0 && (
         <div data-testid="runs-compare">
-          <CompareControls />
+          <CompareControls chooseMetric />
           <PlotFigure
             source={compareSource}
             build={buildOverlay}

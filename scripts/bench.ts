@@ -8,6 +8,7 @@
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
  *   npm run bench -- --checkpoints-only   # only the checkpoint cost of every preset size (Node wasm)
+ *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
@@ -29,6 +30,7 @@ import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/ch
 import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
+import { benchOverlayInBrowser, printOverlayRow, type OverlayUiRow } from './benchOverlayUi';
 import { benchFirstChart, printFirstChart, type FirstChartResult } from './benchFirstChart';
 import {
   printRatios,
@@ -137,10 +139,17 @@ async function main(): Promise<void> {
       'first-chart-loads': { type: 'string', default: '5' },
       'node-backends': { type: 'string', default: 'wasm,cpu' },
       'checkpoints-only': { type: 'boolean', default: false },
+      'overlay-only': { type: 'boolean', default: false },
     },
   });
   if (values['checkpoints-only']) {
     writeResults({ checkpoints: await checkpointRows(Number(values.budget)) });
+    return;
+  }
+  if (values['overlay-only']) {
+    const overlayUi = await benchOverlayInBrowser(50);
+    printOverlayRow(overlayUi);
+    writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
     return;
   }
   const nodeBackends = values['node-backends'].split(',');
@@ -157,11 +166,14 @@ async function main(): Promise<void> {
   }
   const budget = Number(values.budget);
   const ui: UiBenchRow[] = [];
+  let overlayUi: OverlayUiRow | null = null;
   if (!values['node-only']) {
     console.log('page main thread while training (1440×900, wasm backend)');
     ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow)));
+    overlayUi = await benchOverlayInBrowser(50);
+    printOverlayRow(overlayUi);
     if (values['ui-only']) {
-      writeResults({ ui });
+      writeResults({ ui, overlayUi });
       return;
     }
   }
@@ -222,7 +234,17 @@ async function main(): Promise<void> {
   console.log(
     `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
   );
-  writeResults({ rows, netRows, streaming, ui, firstChart, torch, checkpoints, overlay });
+  writeResults({
+    rows,
+    netRows,
+    streaming,
+    ui,
+    overlayUi,
+    firstChart,
+    torch,
+    checkpoints,
+    overlay,
+  });
 }
 
 /** A checkpoint of every preset size (Node wasm): its cost at one every 10 reports and at 'auto'. */

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { Fragment, memo, useEffect, useMemo, useState } from 'react';
 import type { Checkpoint } from '../../engine/runs/checkpoint';
 import { configDiff } from '../../engine/runs/naming';
 import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
@@ -12,6 +12,7 @@ import { CompareLinkBar } from './CompareLinkBar';
 import { CompareControls } from './CompareControls';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
 import { OVERLAY_METRICS, overlayFigure, RUN_COLORS } from './overlay';
+import { useOverlayRevision } from './panelOverlay';
 import { pinCheckpoint, resumeFromPinned, unpinCheckpoint } from './pins';
 import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
 import { download, exportFileName, exportRuns, importRunsText } from './transfer';
@@ -92,7 +93,8 @@ function PinnedRow({ r, pins }: { r: RunRecord; pins: PinnedCheckpoint[] }) {
   );
 }
 
-function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
+/** One kept run; memoised, so ticking one run re-renders one row, not the list. */
+const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
   const selected = color !== null;
   const resume = async () => {
     try {
@@ -193,7 +195,7 @@ function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
       {r.pinned.length > 0 && <PinnedRow r={r} pins={r.pinned} />}
     </Fragment>
   );
-}
+});
 
 function ConfigDiff({ runs }: { runs: RunRecord[] }) {
   const rows = useMemo(() => configDiff(runs.map((r) => r.config)), [runs]);
@@ -288,6 +290,9 @@ export function RunsPanel() {
   const notes = useRuns((s) => s.notes);
   const usage = useRuns((s) => s.usage);
   const unavailable = useRuns((s) => s.unavailable);
+  // The overlay redraws when the user changes what it shows (urgently, see drawScheduler).
+  const overlayRevision = useOverlayRevision();
+  const metric = useCompare((s) => s.metric);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortKey>('date');
   const [busy, setBusy] = useState<string | null>(null);
@@ -474,7 +479,8 @@ export function RunsPanel() {
           <PlotFigure
             source={compareSource}
             build={buildOverlay}
-            watch={(s) => [s.runs.selected, s.compare]}
+            watch={() => null}
+            revision={`${overlayRevision ?? ''}|${metric}`}
             height={340}
             label="Selected runs overlaid on one metric"
           />

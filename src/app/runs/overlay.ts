@@ -19,6 +19,9 @@ export const RUN_COLORS = [
 /** Per-layer lines of one run: same colour, a dash per layer. */
 const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;
 
+/** Up to this many runs, every layer of a run has its own legend entry. */
+const LEGEND_LAYERS_UP_TO = 8;
+
 export const OVERLAY_METRICS = [
   { key: 'loss', title: 'Loss', deep: null },
   { key: 'nc1_pinv', title: 'NC1  Tr(Σ_W Σ_B⁺)/K', deep: 'deep_nc1_pinv' },
@@ -145,6 +148,9 @@ export function overlayTraces(runs: readonly OverlayRun[], options: TraceOptions
           name: `${labels[i]} · layer ${l + 1}`,
           legendgroup: run.id,
           ...axes,
+          // Beyond a few runs, one legend entry a run (its layer 1): a long legend is unreadable
+          // and slow to draw (Plotly lays out every entry on each redraw).
+          ...(runs.length > LEGEND_LAYERS_UP_TO && l > 0 ? { showlegend: false } : {}),
           x,
           y: ema(y, options.smoothing),
           line: { color, dash: DASHES[l % DASHES.length], width: 1.5 },

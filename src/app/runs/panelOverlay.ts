@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import type { Data } from '../plotly';
 import type { LabState } from '../store';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
@@ -79,16 +79,25 @@ export function panelOverlay(s: LabState): PanelOverlay | null {
 }
 
 /**
- * For a live panel: keeps the ticked runs' histories read, and returns a value that changes
- * whenever the overlay does (pass it as the PlotFigure's `revision`); null when none is ticked.
+ * What an overlay figure shows, as one string: the ticked runs whose histories are read (and
+ * when each was last written) and the options. A figure redraws when it changes, so a toggle
+ * redraws once (when the run's history has been read), not also when the selection changes.
  */
-export function useOverlayRevision(): object | null {
+export function overlayKey(selected: readonly string[], c: CompareState): string {
+  const drawn = selected
+    .filter((id) => c.histories[id])
+    .map((id) => `${id}@${c.histories[id].updatedAt}`);
+  if (!drawn.length) return '';
+  return [drawn.join(','), c.perLayer, c.x, c.smoothing, c.logX, c.logY].join('|');
+}
+
+/**
+ * For a live panel: keeps the ticked runs' histories read, and returns a value that changes
+ * whenever the overlay does (pass it as the PlotFigure's `revision`); null when none is drawn.
+ */
+export function useOverlayRevision(): string | null {
   const selected = useRuns((s) => s.selected);
-  const runs = useRuns((s) => s.runs);
-  const compare = useCompare();
+  const key = useCompare((c) => overlayKey(selected, c));
   useEffect(() => watchSelection(), []);
-  return useMemo(
-    () => (selected.length ? { selected, runs, compare } : null),
-    [selected, runs, compare],
-  );
+  return key || null;
 }

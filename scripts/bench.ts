@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/engine/backend';
+import { initBackend } from '../src/engine/core/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';

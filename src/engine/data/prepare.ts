@@ -1,4 +1,4 @@
-import { createRng, shuffleInPlace, type Rng } from '../rng';
+import { createRng, shuffleInPlace, type Rng } from '../core/rng';
 import { fail } from './errors';
 import { applyCorruption, latentRelabel, resampleNoise } from './labelNoise';
 import { DATASET_NORMALIZATION, normalizationTable, type Normalization } from './normalization';

@@ -1,6 +1,7 @@
-import { centreRows, matMulT, normalised, type Mat } from '../linalg';
+import { centreRows, matMulT, normalised, type Mat } from '../core/linalg';
 import { etfTarget } from '../metrics/linalg';
-import { project3d, type View3d } from '../ufm/geometry';
+import type { View3d } from '../session/types';
+import { project3d } from '../ufm/geometry';
 
 /**
  * The class-mean geometry of measured features, for the Gram and 3-D panels (the UI never

@@ -6,35 +6,8 @@ import {
   singularValues,
   symmetricEigen,
   type Mat,
-} from '../linalg';
-
-/**
- * What the geometry panels draw, computed in the engine (the UI never computes metrics): Gram
- * heatmaps, per-class lengths, and a 3-D view of class means and classifier rows.
- */
-export interface UfmGeometry {
-  /** Means centred on the sample-weighted global mean when the model has a bias (ETF frame). */
-  centred: boolean;
-  /** W Wᵀ / ‖W Wᵀ‖_F and H̄ H̄ᵀ / ‖H̄ H̄ᵀ‖_F (K×K). */
-  gramW: Mat | null;
-  gramH: Mat | null;
-  productSingularValues: number[];
-  /** ‖w_k‖ = √(W Wᵀ)_kk: the per-class singular value at a general orthogonal frame. */
-  classifierRowNorms: number[];
-  classMeanNorms: number[];
-  /** diag(W H̄ᵀ): each class's output on its own mean (bias excluded). */
-  whDiag: number[];
-  bias: number[] | null;
-  view3d: View3d;
-}
-
-export interface View3d {
-  basis: 'raw' | 'pca';
-  /** Share of the means' energy the three axes keep (1 for raw coordinates). */
-  explained: number;
-  means: number[][];
-  classifier: number[][];
-}
+} from '../core/linalg';
+import type { ClassGeometry, View3d } from '../session/types';
 
 export function ufmGeometry(
   classMeans: Mat,
@@ -42,7 +15,7 @@ export function ufmGeometry(
   W: Mat,
   bias: number[] | null,
   previousAxes: Mat | null,
-): { geometry: UfmGeometry; axes: Mat | null } {
+): { geometry: ClassGeometry; axes: Mat | null } {
   const centred = bias !== null;
   const N = counts.reduce((s, n) => s + n, 0);
   const means = centred

@@ -1,5 +1,4 @@
-import { centreRows, matMulT, normalised, type Mat } from '../core/linalg';
-import { etfTarget } from '../metrics/linalg';
+import { centreRows, etfTarget, gram, normalised, plain, type Mat } from '../core/linalg';
 import type { View3d } from '../session/types';
 import { project3d } from '../ufm/geometry';
 
@@ -45,10 +44,10 @@ export function featureGeometry(
   return {
     classes,
     counts,
-    gramMeans: normalised(matMulT(centred, centred)),
+    gramMeans: normalised(gram(centred)),
     hasClassifier: W !== null,
-    gramW: W ? normalised(matMulT(W, W)) : null,
-    etf: etfTarget(K).map((row) => Array.from(row)),
+    gramW: W ? normalised(gram(W)) : null,
+    etf: plain(etfTarget(K)),
     view3d: project3d(centred, W ?? [], null).view3d,
   };
 }

@@ -1,10 +1,13 @@
 import {
   centreRows,
   dot,
-  matMulT,
+  etfTarget,
+  gram,
+  identityTarget,
   normalised,
+  plain,
   singularValues,
-  symmetricEigen,
+  symEig,
   type Mat,
 } from '../core/linalg';
 import type { ClassGeometry, View3d } from '../session/types';
@@ -28,8 +31,8 @@ export function ufmGeometry(
   return {
     geometry: {
       centred,
-      gramW: normalised(matMulT(W, W)),
-      gramH: normalised(matMulT(means, means)),
+      gramW: normalised(gram(W)),
+      gramH: normalised(gram(means)),
       productSingularValues: singularValues(W),
       classifierRowNorms: W.map((w) => Math.sqrt(dot(w, w))),
       classMeanNorms: means.map((m) => Math.sqrt(dot(m, m))),
@@ -59,7 +62,7 @@ export function project3d(
       axes: null,
     };
   }
-  const { values, vectors } = symmetricEigen(matMulT(means, means));
+  const { values, vectors } = symEig(gram(means));
   const total = values.reduce((s, v) => s + Math.max(0, v), 0);
   const axes: Mat = [];
   for (let i = 0; i < 3; i++) {
@@ -69,7 +72,7 @@ export function project3d(
       // u_i = H̄ᵀ v_i / √λ_i
       axis = Array.from(
         { length: d },
-        (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[k][i], 0) / Math.sqrt(lambda),
+        (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[i][k], 0) / Math.sqrt(lambda),
       );
     } else {
       axis = new Array<number>(d).fill(0);
@@ -96,9 +99,5 @@ export function project3d(
  * compare with this shape.
  */
 export function frameGram(kind: 'etf' | 'identity', K: number): Mat {
-  const G = Array.from({ length: K }, (_, i) =>
-    Array.from({ length: K }, (_, j) => (i === j ? 1 : 0) - (kind === 'etf' ? 1 / K : 0)),
-  );
-  const norm = Math.sqrt(G.flat().reduce((s, v) => s + v * v, 0));
-  return norm > 0 ? G.map((row) => row.map((v) => v / norm)) : G;
+  return plain(kind === 'etf' ? etfTarget(K) : identityTarget(K));
 }

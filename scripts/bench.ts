@@ -58,7 +58,7 @@ async function pickSteps(id: string, budgetS: number): Promise<number> {
   );
 }
 
-/** Node backends: webgpu is Dawn on the machine's Vulkan driver (src/engine/nodeWebGpu.ts). */
+/** Node backends: webgpu is Dawn on the machine's Vulkan driver (src/engine/core/nodeWebGpu.ts). */
 const NODE_BENCH_BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
 let softwareAdapter = false;
 

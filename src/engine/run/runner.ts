@@ -9,9 +9,7 @@ import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from '../ufm/theory';
 import { APP_VERSION } from '../core/version';
 import { makeCheckpoint, type Checkpoint } from '../session/checkpoint';
-import { featureExportFiles, type ExportFile } from '../nets/featureExport';
-import { PairedSession } from '../nets/paired';
-import { NetSession } from '../nets/session';
+import type { ExportFile } from '../nets/featureExport';
 import type { UfmInitState } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
 
@@ -185,6 +183,12 @@ export class ExperimentRunner {
    * main member's); throws for a UFM, which has no inputs to take features of.
    */
   async exportFeatures(headLayer: number): Promise<ExportFile[]> {
+    // Loaded on demand, as sessions.ts loads the network code: a UFM page never fetches it.
+    const [{ featureExportFiles }, { PairedSession }, { NetSession }] = await Promise.all([
+      import('../nets/featureExport'),
+      import('../nets/paired'),
+      import('../nets/session'),
+    ]);
     const session = this.session;
     const net = session instanceof PairedSession ? session.mainSession : session;
     if (!(net instanceof NetSession)) throw new Error('feature export takes a network run');

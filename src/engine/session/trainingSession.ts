@@ -8,8 +8,8 @@ export const TWIN_PREFIX = 'twin.';
 /**
  * What the experiment loop needs from one kind of experiment (UFM, network, …): optimiser steps
  * in bulk, an asynchronous measurement, and its own length. The runner knows nothing else.
- * `Theory` is the closed form an experiment compares itself with (the UFM's); the contract does not
- * name it, so this layer stays below the experiments.
+ * `Theory` is the closed form an experiment compares itself with (the UFM's): the contract names no
+ * experiment, the run layer says which.
  */
 export interface TrainingSession<Theory = unknown> {
   /** Optimiser steps done so far. */

@@ -26,18 +26,26 @@ describe('engine layers lint rule', () => {
     ['src/engine/metrics/pipeline.ts', '../../app/store', /experiment layer/],
     ['src/engine/run/runner.ts', '../../worker/protocol', /run layer/],
     ['src/engine/ufm/session.ts', '../testing/oracles', /never imports test helpers/],
-  ])('%s may not import %s', async (file, target, message) => {
-    const errors = await layerErrors(file, target);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(message);
-  }, 60_000);
+  ])(
+    '%s may not import %s',
+    async (file, target, message) => {
+      const errors = await layerErrors(file, target);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+    },
+    60_000,
+  );
 
   it.each([
     ['src/engine/ufm/session.ts', '../core/rng'],
     ['src/engine/run/runner.ts', '../ufm/session'],
     ['src/engine/grid/runner.ts', '../run/runner'],
     ['src/app/store.ts', '../engine/run/runner'],
-  ])('%s may import %s (downwards)', async (file, target) => {
-    expect(await layerErrors(file, target)).toEqual([]);
-  }, 60_000);
+  ])(
+    '%s may import %s (downwards)',
+    async (file, target) => {
+      expect(await layerErrors(file, target)).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -11,7 +11,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import type { DrawStats } from '../src/app/panels/drawScheduler';
 import { SCHEMA_VERSION } from '../src/engine/config/schema';
 import { toBundle } from '../src/engine/runs/exchange';
-import { APP_VERSION } from '../src/engine/version';
+import { APP_VERSION } from '../src/engine/core/version';
 import { syntheticUfmRuns } from '../src/app/runs/overlayBench';
 import { PORT, run, startPreview } from './benchBrowser';
 

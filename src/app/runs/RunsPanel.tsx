@@ -1,5 +1,5 @@
 import { Fragment, memo, useEffect, useMemo, useState } from 'react';
-import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { Checkpoint } from '../../engine/session/checkpoint';
 import { configDiff } from '../../engine/runs/naming';
 import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
 import { DropZone } from '../components/DropZone';

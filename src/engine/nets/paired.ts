@@ -1,7 +1,7 @@
 import type { MetricSet } from '../metrics';
-import type { Checkpoint, PairedSessionState } from '../runs/checkpoint';
-import { TWIN_PREFIX, type TrainingSession } from '../session';
-import type { MetricsRecord, Report, Timing } from '../types';
+import type { Checkpoint, PairedSessionState } from '../session/checkpoint';
+import { TWIN_PREFIX, type TrainingSession } from '../session/trainingSession';
+import type { MetricsRecord, Report, Timing } from '../session/types';
 import type { NetSession } from './session';
 
 /**

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { expectUfm } from '../config/schema';
-import { ExperimentRunner } from '../runner';
+import { ExperimentRunner } from '../run/runner';
 import { UfmSession } from '../ufm/session';
 import {
   AUTO_MIN_EVERY,

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { loadNetData } from '../data/fromConfig';
-import { ExperimentRunner, runExperiment } from '../runner';
-import { TWIN_PREFIX } from '../session';
-import { parseCheckpoint, type Checkpoint } from './checkpoint';
+import { ExperimentRunner, runExperiment } from '../run/runner';
+import { TWIN_PREFIX } from '../session/trainingSession';
+import { parseCheckpoint, type Checkpoint } from '../session/checkpoint';
 
 let backend: BackendInfo;
 beforeAll(async () => {

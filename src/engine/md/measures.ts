@@ -49,6 +49,15 @@ export interface MdInput {
    * class, and the test accuracy also gets a merged form (a latent copy counts as its class).
    */
   latentOf?: number;
+  /** Observer of each metrics-library pass over a block of rows (tests, scripts/reportCost.ts). */
+  onLibraryPass?: (pass: MdLibraryPass) => void;
+}
+
+/** One metrics-library pass: which rows it read. */
+export interface MdLibraryPass {
+  /** 'train': every training row given; 'train_fit': the fitted ones; 'test': the test rows */
+  block: 'train' | 'train_fit' | 'test';
+  rows: number;
 }
 
 export type MdKey = MetricKey | MdExtraKey;
@@ -143,7 +152,7 @@ export async function measureMd(input: MdInput): Promise<MdMeasures> {
     train_all: splitAccuracy(p.dec.pred, y, yo)!,
     train_fit: inFit ? splitAccuracy(p.dec.pred, y, yo, inFit) : null,
     val_heldout: inFit ? splitAccuracy(p.dec.pred, y, yo, (i) => !inFit(i)) : null,
-    test: p.test && input.test ? await testMeasures(p, input.test) : null,
+    test: p.test && input.test ? await testMeasures(p, input, input.test) : null,
     md_train_all: full,
     md_train_fit: inFit && fit!.includes(1) ? await mdBlock(p, input, inFit) : null,
     latentOf: p.latentOf,
@@ -161,6 +170,7 @@ async function mdBlock(
   const H = sub ? rowSource(sub, 'subset') : p.H;
   const y = rows ? Int32Array.from(rows, (i) => p.y[i]) : p.y;
   const yo = rows ? Int32Array.from(rows, (i) => p.yo[i]) : p.yo;
+  input.onLibraryPass?.({ block: keep ? 'train_fit' : 'train', rows: y.length });
   const lib = await computeMetricsFromArrays(
     {
       K: p.K,
@@ -298,8 +308,9 @@ function cleanMeansOf(
   return { means: m };
 }
 
-async function testMeasures(p: Prepared, set: MdTestSet): Promise<MdTestMeasures> {
+async function testMeasures(p: Prepared, input: MdInput, set: MdTestSet): Promise<MdTestMeasures> {
   const t = p.test!;
+  input.onLibraryPass?.({ block: 'test', rows: t.y.length });
   const lib = await computeMetricsFromArrays(
     { K: p.K, features: set.features, labels: t.y },
     TEST_LIBRARY_KEYS,

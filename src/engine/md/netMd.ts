@@ -2,7 +2,13 @@
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
 import type { MetricsRecord } from '../types';
-import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
+import {
+  MD_EXTRA_KEYS,
+  measureMd,
+  type MdInput,
+  type MdMeasures,
+  type SplitAccuracy,
+} from './measures';
 
 export interface NetMdSplit {
   /** rows × dim float32 penultimate features (eval mode) */
@@ -24,6 +30,7 @@ export interface NetMdInput {
   b: number[] | null;
   /** the four-class problem: number of original classes (labels ≥ it are latent copies) */
   latentOf?: number;
+  onLibraryPass?: MdInput['onLibraryPass'];
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
@@ -58,6 +65,7 @@ export async function measureNetMd(
     W: input.W,
     b: input.b,
     latentOf: input.latentOf,
+    onLibraryPass: input.onLibraryPass,
   });
   return flatten(m);
 }

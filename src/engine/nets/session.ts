@@ -35,6 +35,15 @@ export interface NetSessionOptions {
   measureBatch?: number;
   /** Largest split (in floats) kept on the device; see SplitFeeder. */
   cacheFloats?: number;
+  /** Observer of each metrics-library pass a report makes (tests, scripts/reportCost.ts). */
+  onMeasurePass?: (pass: MeasurePass) => void;
+}
+
+/** One metrics-library pass of a report: where it ran and the measured rows it read. */
+export interface MeasurePass {
+  where: 'device' | 'host';
+  splits: SplitName[];
+  rows: number;
 }
 
 /** A network report: the common Report plus where the run stands in epochs. */
@@ -91,6 +100,7 @@ export class NetSession implements TrainingSession {
   private readonly feeders: Partial<Record<SplitName, SplitFeeder>> = {};
   private readonly measureRows: Record<SplitName, Int32Array>;
   private readonly measureBatch: number;
+  private readonly onMeasurePass: ((pass: MeasurePass) => void) | undefined;
   /** [total, data, weight decay, feature decay] of the last step (pre-step, train mode). */
   private lastTerms: tf.Tensor1D | null = null;
   /** Σ over the current epoch of batch loss × batch size (only with patience). */
@@ -124,6 +134,7 @@ export class NetSession implements TrainingSession {
       mseScale: options.mseScale ?? 1,
     };
     this.optimizer = createOptimizer(config);
+    this.onMeasurePass = options.onMeasurePass;
     this.measureBatch = options.measureBatch ?? (this.model.imageInput ? 128 : 1024);
     const pick = (split: SplitName) =>
       sampleRows(data[split].labels, config.measureSamples, `${config.seed}/measure/${split}`);
@@ -225,6 +236,11 @@ export class NetSession implements TrainingSession {
     const trainLabels = pickLabels(data.train.labels, this.measureRows.train);
     const originalLabels = pickLabels(data.train.originalLabels, this.measureRows.train);
     const noisy = originalLabels.some((y, i) => y !== trainLabels[i]);
+    this.onMeasurePass?.({
+      where: 'device',
+      splits: test ? ['train', 'test'] : ['train'],
+      rows: trainLabels.length + (test ? this.measureRows.test.length : 0),
+    });
     const result = await computeMetrics(
       {
         K,
@@ -329,6 +345,17 @@ export class NetSession implements TrainingSession {
       W,
       b,
       latentOf: this.config.fourClass ? data.K / 2 : undefined,
+      onLibraryPass: ({ block, rows }) =>
+        this.onMeasurePass?.({
+          where: 'host',
+          splits:
+            block === 'test'
+              ? ['test']
+              : block === 'train_fit' || !val
+                ? ['train']
+                : ['train', 'val'],
+          rows,
+        }),
     });
   }
 

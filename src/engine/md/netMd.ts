@@ -1,12 +1,14 @@
 // Memorization–dilation measures of a network run at one report, flattened into report metrics:
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
-// through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
+// through measureMdForReport (what a report shows of measureMd, computed once), and each split's
+// accuracies and the md_train_all block become scalar keys.
 import type { MetricsRecord } from '../types';
 import {
   MD_EXTRA_KEYS,
-  measureMd,
+  measureMdForReport,
   type MdInput,
   type MdMeasures,
+  type MdReport,
   type SplitAccuracy,
 } from './measures';
 
@@ -45,10 +47,15 @@ const ACCURACY_KEYS: [keyof SplitAccuracy, string][] = [
 export async function measureNetMd(
   input: NetMdInput,
 ): Promise<{ values: MetricsRecord; reasons: Record<string, string> }> {
+  return flatten(await measureMdForReport(toMdInput(input)));
+}
+
+/** The measureMd input of a report: the held-out rows follow the fitted ones, masked out. */
+export function toMdInput(input: NetMdInput): MdInput {
   const { K, dim, train, val } = input;
   const all = val ? concatSplits(train, val) : train;
   const n = train.labels.length;
-  const m = await measureMd({
+  return {
     K,
     train: {
       features: { rows: all.labels.length, cols: dim, data: all.features },
@@ -66,8 +73,7 @@ export async function measureNetMd(
     b: input.b,
     latentOf: input.latentOf,
     onLibraryPass: input.onLibraryPass,
-  });
-  return flatten(m);
+  };
 }
 
 const LATENT_CLEAN_KEYS = [
@@ -76,8 +82,14 @@ const LATENT_CLEAN_KEYS = [
   'md_corruption_bias',
 ] as const;
 
-/** md_train_all's extra keys as they are, split accuracies as md_<field>_<split>. */
-export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record<string, string> } {
+/**
+ * md_train_all's extra keys as they are, split accuracies as md_<field>_<split> (of a report, or
+ * of measureMd's full measures, which hold the same fields and more).
+ */
+export function flatten(m: MdReport | MdMeasures): {
+  values: MetricsRecord;
+  reasons: Record<string, string>;
+} {
   const values: MetricsRecord = {};
   const reasons: Record<string, string> = {};
   const block = m.md_train_all;

@@ -103,16 +103,16 @@ export class NetSession implements TrainingSession {
       }
     }
     const mseScale = options.mseScale ?? 1;
-    this.trainer = new NetTrainer(
+    this.trainer = new NetTrainer({
       config,
       data,
-      this.model,
+      model: this.model,
       plan,
-      this.feeders.train as SplitFeeder,
-      { kind: config.loss, K: data.K, alpha: config.lossAlpha, mseScale },
-      options.conv ?? convModeFor(tf.getBackend()),
-      this.optimizer,
-    );
+      feeder: this.feeders.train as SplitFeeder,
+      loss: { kind: config.loss, K: data.K, alpha: config.lossAlpha, mseScale },
+      conv: options.conv ?? convModeFor(tf.getBackend()),
+      optimizer: this.optimizer,
+    });
     this.schedule = new TrainingSchedule(config, this.optimizer, {
       n: plan.n,
       stepsPerEpoch: plan.stepsPerEpoch,

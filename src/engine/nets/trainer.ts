@@ -21,20 +21,33 @@ export interface ObjectiveTerms {
   fd: tf.Scalar;
 }
 
+/** What a trainer works with (all owned by the session). */
+export interface TrainerParts {
+  config: NetConfig;
+  data: PreparedData;
+  model: NetModel;
+  plan: EpochPlan;
+  /** the training split's feeder */
+  feeder: SplitFeeder;
+  loss: LossSpec;
+  conv: ConvMode;
+  optimizer: tf.Optimizer;
+}
+
 export class NetTrainer {
   /** [total, data, weight decay, feature decay] of the last step (pre-step, train mode). */
   private lastTerms: tf.Tensor1D | null = null;
+  private readonly config: NetConfig;
+  private readonly model: NetModel;
+  private readonly plan: EpochPlan;
+  private readonly feeder: SplitFeeder;
 
-  constructor(
-    private readonly config: NetConfig,
-    private readonly data: PreparedData,
-    private readonly model: NetModel,
-    private readonly plan: EpochPlan,
-    private readonly feeder: SplitFeeder,
-    readonly loss: LossSpec,
-    private readonly conv: ConvMode,
-    private readonly optimizer: tf.Optimizer,
-  ) {}
+  constructor(private readonly parts: TrainerParts) {
+    this.config = parts.config;
+    this.model = parts.model;
+    this.plan = parts.plan;
+    this.feeder = parts.feeder;
+  }
 
   /**
    * Take step `step` (0-based: epoch ⌊step / stepsPerEpoch⌋, its batch in that epoch's order)
@@ -44,7 +57,7 @@ export class NetTrainer {
   step(step: number): tf.Tensor1D {
     const rows = this.rowsOf(step);
     const vars = this.model.store.trainable;
-    const mode: ForwardMode = { training: true, updateStats: true, conv: this.conv };
+    const mode: ForwardMode = { training: true, updateStats: true, conv: this.parts.conv };
     const terms = tf.tidy(() => {
       const x = this.inputs(rows, step);
       const y = this.feeder.labels(rows);
@@ -60,7 +73,7 @@ export class NetTrainer {
         name: v.name,
         tensor: wd > 0 ? tf.add(grads[v.name], tf.mul(v, wd)) : grads[v.name],
       }));
-      this.optimizer.applyGradients(list);
+      this.parts.optimizer.applyGradients(list);
       return kept[0];
     });
     this.lastTerms?.dispose();
@@ -89,7 +102,7 @@ export class NetTrainer {
         ? this.objective(this.inputs(rows, step), this.feeder.labels(rows), {
             training: true,
             updateStats: false,
-            conv: this.conv,
+            conv: this.parts.conv,
           })
         : this.objectiveOn(rows);
       return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
@@ -105,7 +118,7 @@ export class NetTrainer {
     return this.objective(x, this.feeder.labels(rows), {
       training: true,
       updateStats: false,
-      conv: this.conv,
+      conv: this.parts.conv,
     });
   }
 
@@ -135,7 +148,7 @@ export class NetTrainer {
    */
   private objective(x: tf.Tensor, y: tf.Tensor1D, mode: ForwardMode): ObjectiveTerms {
     const { features, logits } = this.model.forward(x, mode);
-    const data = dataLoss(this.loss, logits, y);
+    const data = dataLoss(this.parts.loss, logits, y);
     const zero = tf.scalar(0);
     if (!this.config.sepDecay) return { total: data, data, wd: zero, fd: zero };
     const wd = tf.mul(
@@ -160,7 +173,8 @@ export class NetTrainer {
 
   /** A black pixel after the dataset's normalisation, per channel: the crop's padding. */
   private get padValues(): number[] {
-    const channels = this.data.inputShape[this.data.inputShape.length - 1];
-    return normalizationTable(DATASET_NORMALIZATION[this.data.name], channels).map((t) => t[0]);
+    const { inputShape, name } = this.parts.data;
+    const channels = inputShape[inputShape.length - 1];
+    return normalizationTable(DATASET_NORMALIZATION[name], channels).map((t) => t[0]);
   }
 }

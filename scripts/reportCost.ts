@@ -10,7 +10,7 @@
  *   npx tsx scripts/reportCost.ts --preset md-large-resnet18-mnist --reports 3 --backend cpu
  */
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendRequest } from '../src/engine/backend';
+import { initBackend, type BackendRequest } from '../src/engine/core/backend';
 import { findPreset } from '../src/engine/config/presets';
 import { measureMd } from '../src/engine/md/measures';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../src/engine/md/netMd';
 import { sampleRows } from '../src/engine/nets/batches';
 import { NetSession, type MeasurePass } from '../src/engine/nets/session';
-import { createRng } from '../src/engine/rng';
+import { createRng } from '../src/engine/core/rng';
 import { nodeData } from './nodeSources';
 
 const { values } = parseArgs({

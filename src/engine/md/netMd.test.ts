@@ -2,7 +2,7 @@
 // (measureMdForReport) and must equal, bit for bit, what flattening the full measureMd gives:
 // the blocks it skips (NC1–NC4 again, the fitted rows, the test class statistics) were discarded.
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng';
+import { createRng } from '../core/rng';
 import type { MdLibraryPass } from './measures';
 import { measureMd } from './measures';
 import { flatten, measureNetMd, toMdInput, type NetMdInput, type NetMdSplit } from './netMd';

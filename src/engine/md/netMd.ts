@@ -2,7 +2,7 @@
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMdForReport (what a report shows of measureMd, computed once), and each split's
 // accuracies and the md_train_all block become scalar keys.
-import type { MetricsRecord } from '../types';
+import type { MetricsRecord } from '../session/types';
 import {
   MD_EXTRA_KEYS,
   measureMdForReport,

@@ -2,11 +2,12 @@
 // test) features, and for a noisy run one host pass over the training rows (fitted and held
 // out) for memorization and dilation. Counted through the session's onMeasurePass observer.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
 import type { MeasurePass } from './measurer';
 import { NetSession } from './session';
-import { gaussianClusters, preparedFromArrays, type ArraySplit } from './testing';
+import { preparedFromArrays, type ArraySplit } from '../data/fromArrays';
+import { gaussianClusters } from '../testing/nets';
 
 beforeAll(async () => {
   await initBackend('cpu');

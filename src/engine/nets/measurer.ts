@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
-import { rowsOf, type Mat } from '../linalg';
+import { rowsOf, type Mat } from '../core/linalg';
 import { measureNetMd, type NetMdSplit } from '../md/netMd';
 import { computeMetrics, type GofParams, type MetricSet } from '../metrics';
-import type { MetricsRecord, Report, SampleCloud } from '../types';
+import type { MetricsRecord, Report, SampleCloud } from '../session/types';
 import { ufmGeometry } from '../ufm/geometry';
 import { sampleRows } from './batches';
 import { evaluateRows, type EvaluatedSplit } from './evaluate';

@@ -3,7 +3,7 @@
 // training loss. The trainer takes the steps; this decides the rate they use and when to stop.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
-import type { NetSessionState } from '../runs/checkpoint';
+import type { NetSessionState } from '../session/checkpoint';
 import { multiStepLr, stepLr } from './batches';
 
 export type ScheduleSettings = Pick<

@@ -56,6 +56,11 @@ describe('presets', () => {
   const quick = PRESETS.filter(
     (p) => p.group === 'Teaching' || p.group === 'Minority collapse',
   ).filter((p) => p.id !== 'tiny-check');
+  it('the teaching and minority-collapse groups hold the quick presets checked below', () => {
+    expect(quick.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['minority-collapse-m1', 'teach-etf-3d', 'teach-deep-m3']),
+    );
+  });
   for (const preset of quick) {
     it(`${preset.id} converges to the closed-form minimum`, async () => {
       const result = await runExperiment(preset.config, backend);

@@ -111,7 +111,9 @@ describe('grid time estimate', () => {
     for (const m of probeMembers(grid, 4)) {
       const s = speeds.get(speedKind(m.config));
       expect(s?.msPerUnit, m.id).toBeGreaterThan(0);
-      expect(s?.source).toMatch(new RegExp(`^calibration of ${m.id}: \\d+ steps in \\d+\\.\\d s$`));
+      expect(s?.source).toMatch(
+        new RegExp(`^calibration of ${m.id}: \\d+ steps in \\d+\\.\\d s, a report in \\d+ ms$`),
+      );
     }
     const e = estimateGrid(grid, speeds, 'calibration');
     expect(e.measuredMembers).toBe(8);

@@ -3,8 +3,7 @@
 // (Node, `npm run grid -- --estimate`) or from kept runs of the same kind (the page).
 import type { BackendInfo } from '../backend';
 import type { ExperimentConfig } from '../config/schema';
-import { ExperimentRunner } from '../runner';
-import type { SessionSources } from '../sessions';
+import { createSession, type SessionSources } from '../sessions';
 import { gridWork, type ExpandedGrid, type GridMember } from './spec';
 
 /**
@@ -121,6 +120,9 @@ export function estimateGrid(
   };
 }
 
+/** The runner's slice length (ms): calibration chunks grow until a step chunk takes this long. */
+const SLICE_MS = 60;
+
 /** One member of each kind, in grid order, at most `limit` of them (the members to calibrate). */
 export function probeMembers(grid: ExpandedGrid, limit: number): GridMember[] {
   const seen = new Set<string>();
@@ -135,16 +137,17 @@ export function probeMembers(grid: ExpandedGrid, limit: number): GridMember[] {
 }
 
 export interface CalibrateOptions extends SessionSources {
-  /** Training time per probe, ending at the first report past it (default 1 500 ms). */
+  /** Training time per probe (default 1 500 ms). */
   probeMs?: number;
   /** Kinds of member probed at most (default 4). */
   maxProbes?: number;
 }
 
 /**
- * Measure the speed of up to `maxProbes` kinds of member on this backend: each probe member
- * trains from its start (reports included, as in the grid) until `probeMs` have passed, stopping
- * at a report, and its time per unit of work is kept for its kind.
+ * Measure the speed of up to `maxProbes` kinds of member on this backend, the way a grid runs
+ * them: after an untimed warm-up as long as the probe, steps in chunks that grow
+ * to the runner's slice size for about `probeMs`, plus one report's measurement spread over the
+ * report interval. The runner's pauses between slices (a page stays responsive) are not counted.
  */
 export async function calibrateGrid(
   grid: ExpandedGrid,
@@ -154,36 +157,43 @@ export async function calibrateGrid(
   const probeMs = options.probeMs ?? 1500;
   const speeds = new Map<string, MeasuredSpeed>();
   for (const member of probeMembers(grid, options.maxProbes ?? 4)) {
-    let started = performance.now();
-    let units = 0;
-    let elapsed = 0;
-    const runner: ExperimentRunner = await ExperimentRunner.create(
-      member.config,
-      backend,
-      options,
-      {
-        onReport: (r) => {
-          if (r.step === 0) {
-            started = performance.now();
-            return;
-          }
-          units = r.step / r.shape.stepsPerUnit;
-          elapsed = performance.now() - started;
-          if (elapsed >= probeMs) runner.stop();
-        },
-      },
-    );
+    const session = await createSession(member.config, options);
     try {
-      await runner.run();
-    } finally {
-      runner.dispose();
-    }
-    if (units > 0) {
+      const { stepsPerUnit } = (await session.measure('core')).shape;
+      const total = session.totalSteps;
+      // Warm-up, untimed: the first steps of a process run several times slower (kernels
+      // compiled, the JavaScript engine optimising tfjs's dispatch).
+      let chunk = 1;
+      const step = async (): Promise<{ n: number; ms: number }> => {
+        const n = Math.min(chunk, total - session.step);
+        const t = performance.now();
+        await session.train(n);
+        const ms = performance.now() - t;
+        if (ms < SLICE_MS) chunk *= 2;
+        return { n, ms };
+      };
+      // (A short member warms up on its first half at most, so some steps are left to time.)
+      for (let warm = 0; warm < probeMs && session.step < total / 2;) warm += (await step()).ms;
+      let steps = 0;
+      let trainMs = 0;
+      while (trainMs < probeMs && session.step < total) {
+        const { n, ms } = await step();
+        steps += n;
+        trainMs += ms;
+      }
+      if (!steps) continue;
+      const t = performance.now();
+      await session.measure('core');
+      const measureMs = performance.now() - t;
+      const every = Math.min(session.reportEvery, total);
+      const msPerStep = trainMs / steps + measureMs / every;
       const unit = member.config.experiment === 'ufm' ? 'steps' : 'epochs';
       speeds.set(speedKind(member.config), {
-        msPerUnit: elapsed / units,
-        source: `calibration of ${member.id}: ${+units.toFixed(2)} ${unit} in ${(elapsed / 1000).toFixed(1)} s`,
+        msPerUnit: msPerStep * stepsPerUnit,
+        source: `calibration of ${member.id}: ${+(steps / stepsPerUnit).toFixed(2)} ${unit} in ${(trainMs / 1000).toFixed(1)} s, a report in ${Math.round(measureMs)} ms`,
       });
+    } finally {
+      session.dispose();
     }
   }
   return speeds;

@@ -78,7 +78,9 @@ function readPartials(dir: string, members: readonly GridMember[]): InterruptedM
     try {
       return [{ id: m.id, checkpoint: parseCheckpoint(raw.checkpoint), history: raw.history }];
     } catch (error) {
-      throw new Error(`partial member file "${path}": ${(error as Error).message}`);
+      throw new Error(`partial member file "${path}": ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   });
 }

@@ -123,7 +123,9 @@ export class GridRun {
       try {
         checkResumable(i.checkpoint, member.config);
       } catch (error) {
-        throw new Error(`grid: the interrupted member "${i.id}": ${(error as Error).message}`);
+        throw new Error(`grid: the interrupted member "${i.id}": ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       resumable.set(i.id, i);
     }

@@ -111,6 +111,49 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   expect(refused).toMatch(/axis depthLinear, value 99/);
 });
 
+test('before a grid starts, the page gives its member count and a time estimated from kept runs of the same kind, and refuses one above its limit', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const none = await page.evaluate((spec) => window.ncLab.gridEstimate(spec), SPEC);
+  expect([none.members, none.totalMs]).toEqual([8, null]);
+  expect(none.text).toBe(
+    '8 members; no speed known for these members (from kept runs on wasm): the time left appears once the first member has run',
+  );
+
+  // One kept run of the first member's kind (depthLinear 1, width 8: seeds 1 and 2 share it).
+  const kept = await page.evaluate(
+    (base) => window.ncLab.run({ ...base, depthLinear: 1, width: 8, seed: 3 }),
+    SPEC.base,
+  );
+  expect(kept.status).toBe('completed');
+  const some = await page.evaluate((spec) => window.ncLab.gridEstimate(spec), SPEC);
+  expect(some.measuredMembers).toBe(2);
+  expect(some.totalMs).toBeGreaterThan(0);
+  expect(some.lowMs!).toBeLessThanOrEqual(some.totalMs!);
+  expect(some.highMs!).toBeGreaterThanOrEqual(some.totalMs!);
+  expect(some.text).toMatch(
+    /^8 members, ≈ \d+ s.*: from kept runs on wasm; 1 of 4 kinds of member measured; the other 6 members take their mean/,
+  );
+
+  await page.getByTestId('tab-grid').click();
+  const panel = page.getByTestId('panel-grid');
+  await panel.getByTestId('grid-spec').fill(JSON.stringify(SPEC));
+  await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
+  await expect(panel.getByTestId('grid-estimate')).toContainText('Estimated time: 8 members, ≈ ');
+  await expect(panel.getByTestId('grid-estimate')).toContainText('from kept runs on wasm');
+
+  const refused = await page.evaluate(
+    (spec) =>
+      window.ncLab.gridEstimate({ ...spec, maxMembers: 4 }).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    SPEC,
+  );
+  expect(refused).toMatch(/the grid has 8 members, more than its limit of 4/);
+});
+
 test('a small search scores trials on the held-out split and retrains the best', async ({
   page,
 }, testInfo) => {

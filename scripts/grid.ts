@@ -45,6 +45,7 @@ import {
 import { parseCheckpoint } from '../src/engine/runs/checkpoint';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
 import {
+  DEFAULT_GRID_CHECKPOINT_EVERY,
   expandGrid,
   type ExpandedGrid,
   type GridMember,
@@ -154,7 +155,7 @@ async function run(values: {
   out?: string;
   shard?: string;
   resume: boolean;
-  'checkpoint-every': string;
+  'checkpoint-every'?: string;
   'dry-run': boolean;
   estimate: boolean;
   backend?: string;
@@ -173,7 +174,9 @@ async function run(values: {
   const request = (values.backend ?? 'auto') as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
-  const every = Number(values['checkpoint-every']);
+  const every = Number(
+    values['checkpoint-every'] ?? grid.spec.checkpointEvery ?? DEFAULT_GRID_CHECKPOINT_EVERY,
+  );
   if (!Number.isInteger(every) || every < 0)
     throw new Error(
       `--checkpoint-every must be a whole number of reports ≥ 0, got "${values['checkpoint-every']}"`,
@@ -284,8 +287,8 @@ Flags:
   --shard <i/n>           run members i, i+n, i+2n, … (for a Slurm job array)
   --resume                skip members whose files are already in DIR; continue a member
                           caught mid-run from its checkpoint (DIR/partial/NNNN.json)
-  --checkpoint-every <k>  with --out: a running member's checkpoint every k reports (default
-                          10; 0: none)
+  --checkpoint-every <k>  with --out: a running member's checkpoint every k reports (default:
+                          the spec's checkpointEvery, else 10; 0: none)
   --dry-run               print the members (index, id) without running them
   --estimate              print the member count and the estimated time (a short calibration
                           of each kind of member on this backend) without running the grid
@@ -312,7 +315,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       shard: { type: 'string' },
       resume: { type: 'boolean', default: false },
-      'checkpoint-every': { type: 'string', default: '10' },
+      'checkpoint-every': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       estimate: { type: 'boolean', default: false },
       backend: { type: 'string' },

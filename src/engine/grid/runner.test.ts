@@ -172,6 +172,7 @@ describe('running a grid', () => {
           firstSteps.set(p.current.id, p.current.step);
       },
     });
+    expect(resumed.resumed).toEqual([{ id: target.id, step: 1 }]);
     // It continued from epoch 1 (the others start at 0) …
     expect(firstSteps.get(target.id)).toBe(1);
     expect(firstSteps.get(grid.members[4].id)).toBe(0);

@@ -37,6 +37,8 @@ export interface GridRunResult {
   /** Finished members in grid order (a stopped grid lacks the rest). */
   members: GridMemberResult[];
   total: number;
+  /** Members continued from a checkpoint (an interrupted run's), and the step they went on from. */
+  resumed: { id: string; step: number }[];
 }
 
 /**
@@ -130,6 +132,7 @@ export class GridRun {
       resumable.set(i.id, i);
     }
     const todo = members.filter((m) => !finished.has(m.id));
+    const continued: GridRunResult['resumed'] = [];
     const totalWork = todo.reduce((n, m) => n + workOf(m), 0);
     let doneWork = 0;
     let doneHere = 0;
@@ -193,6 +196,7 @@ export class GridRun {
       }
       trainedMs = trainedBefore + (performance.now() - memberStart);
       if (this.cancelled && result.status === 'stopped') break;
+      if (resumed) continued.push({ id: member.id, step: resumed.checkpoint.step });
       if (before.length) result = { ...result, history: [...before, ...result.history] };
       doneWork += workOf(member);
       doneHere++;
@@ -212,6 +216,7 @@ export class GridRun {
       status: inGrid.length === members.length ? 'completed' : 'stopped',
       members: inGrid,
       total: members.length,
+      resumed: continued,
     };
   }
 }

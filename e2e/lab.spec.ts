@@ -4,6 +4,7 @@
  * Console errors, page errors and crashes fail every test (fixtures.ts).
  */
 import { readFileSync } from 'node:fs';
+import { fmt } from '../src/app/format';
 import type { UfmConfig } from '../src/engine/config/schema';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
@@ -57,7 +58,9 @@ test('tiny-check autoruns on WebGPU: metrics arrive, NC1 falls, every panel draw
   // The right target for a biased, balanced config, labelled.
   await expect(page.getByTestId('nc-target')).toContainText('simplex ETF');
   // NC1 shows a number, never a silent 0 for an undefined metric.
-  await expect(page.getByTestId('value-nc1_pinv')).toHaveText(/\d/);
+  const finalNc1 = state.lastReport?.metrics.nc1_pinv;
+  expect(typeof finalNc1).toBe('number');
+  await expect(page.getByTestId('value-nc1_pinv')).toHaveText(fmt(finalNc1 as number, 4));
 
   const path = testInfo.outputPath('lab-tiny-check-webgpu.png');
   await page.screenshot({ path, fullPage: true });

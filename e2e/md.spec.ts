@@ -4,7 +4,7 @@
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
 import { fmt } from '../src/app/format';
-import type { SweepResult } from '../src/engine/md/sweepRunner';
+import type { SweepResult } from '../src/engine/grid/sweepRunner';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const QUICK =

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../src/engine/backend';
+import { initBackend } from '../src/engine/core/backend';
 import { GridRun, type GridMemberResult, type InterruptedMember } from '../src/engine/grid/runner';
 import { expandGrid } from '../src/engine/grid/spec';
 

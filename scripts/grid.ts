@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
-import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/core/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset } from '../src/engine/grid/figures';
@@ -42,7 +42,7 @@ import {
   type GridProgress,
   type InterruptedMember,
 } from '../src/engine/grid/runner';
-import { parseCheckpoint } from '../src/engine/runs/checkpoint';
+import { parseCheckpoint } from '../src/engine/session/checkpoint';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
 import {
   DEFAULT_GRID_CHECKPOINT_EVERY,

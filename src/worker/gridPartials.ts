@@ -1,7 +1,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import type { InterruptedMember } from '../engine/grid/runner';
 import type { ExpandedGrid } from '../engine/grid/spec';
-import { parseCheckpoint } from '../engine/runs/checkpoint';
+import { parseCheckpoint } from '../engine/session/checkpoint';
 import { checkResumable } from '../engine/runs/resume';
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import {
   calibrateGrid,

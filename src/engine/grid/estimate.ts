@@ -1,9 +1,9 @@
 // How long a grid will take, before it starts: the members' work (UFM steps, network epochs) times
 // a speed measured on this backend, per kind of member. The speed comes from a short calibration
 // (Node, `npm run grid -- --estimate`) or from kept runs of the same kind (the page).
-import type { BackendInfo } from '../backend';
+import type { BackendInfo } from '../core/backend';
 import type { ExperimentConfig } from '../config/schema';
-import { createSession, type SessionSources } from '../sessions';
+import { createSession, type SessionSources } from '../run/sessions';
 import { gridWork, type ExpandedGrid, type GridMember } from './spec';
 
 /**

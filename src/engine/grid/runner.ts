@@ -1,12 +1,13 @@
 // Runs a grid's members one after another (the CLI, the worker and the tests share it), with
 // progress and time left, pause / resume / cancel, members already finished skipped and an
 // interrupted member continued from its checkpoint (resume after a reload or a pre-empted shard).
-import type { BackendInfo } from '../backend';
-import { ExperimentRunner } from '../runner';
-import type { Checkpoint } from '../runs/checkpoint';
+import type { BackendInfo } from '../core/backend';
+import { ExperimentRunner } from '../run/runner';
+import type { SessionSources } from '../run/sessions';
+import type { RunResult } from '../run/result';
 import { checkResumable } from '../runs/resume';
-import type { SessionSources } from '../sessions';
-import type { HistoryEntry, RunResult } from '../types';
+import type { Checkpoint } from '../session/checkpoint';
+import type { HistoryEntry } from '../session/types';
 import { gridWork, type AxisValue, type ExpandedGrid, type GridMember } from './spec';
 
 /** One finished member: which point of the grid, and its whole RunResult. */

@@ -1,6 +1,6 @@
 import type { UfmConfig } from '../config/schema';
-import { decodeFloat32 } from '../runs/arrays';
-import type { UfmSessionState } from '../runs/checkpoint';
+import { decodeFloat32 } from '../core/state/arrays';
+import type { UfmSessionState } from '../session/checkpoint';
 
 /** H (N×d), W (K×d) and b (K), row-major, in float64. */
 export interface UfmParams64 {

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from './backend';
-import { resolveConfig } from './config/resolve';
+import { initBackend, type BackendInfo } from '../core/backend';
+import { resolveConfig } from '../config/resolve';
 import { ExperimentRunner, runExperiment } from './runner';
-import type { RunStatus } from './types';
-import { expectUfm } from './config/schema';
-import { decodeFloat32 } from './runs/arrays';
-import type { UfmSessionState } from './runs/checkpoint';
-import { adamReference } from './testing/ufmAdamReference';
-import { randomInit } from './ufm/initState';
+import type { RunStatus } from '../session/types';
+import { expectUfm } from '../config/schema';
+import { decodeFloat32 } from '../core/state/arrays';
+import type { UfmSessionState } from '../session/checkpoint';
+import { adamReference } from '../testing/ufmAdamReference';
+import { randomInit } from '../ufm/initState';
 
 let backend: BackendInfo;
 beforeAll(async () => {

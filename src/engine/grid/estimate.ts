@@ -145,9 +145,9 @@ export interface CalibrateOptions extends SessionSources {
 
 /**
  * Measure the speed of up to `maxProbes` kinds of member on this backend, the way a grid runs
- * them: after an untimed warm-up as long as the probe, steps in chunks that grow
- * to the runner's slice size for about `probeMs`, plus one report's measurement spread over the
- * report interval. The runner's pauses between slices (a page stays responsive) are not counted.
+ * them: after an untimed warm-up as long as the probe, steps in chunks that grow to the runner's
+ * slice size for about `probeMs`, plus one report's measurement spread over the report interval.
+ * The runner's pauses between slices (a page stays responsive) are not counted.
  */
 export async function calibrateGrid(
   grid: ExpandedGrid,

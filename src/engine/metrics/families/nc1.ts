@@ -17,11 +17,15 @@ export const nc1: MetricFamily = {
     'nc1_cdnv',
     'nc1_cdnv_exp2',
   ],
-  needs(want) {
-    const pinv = want('nc1_pinv', 'nc1_trace_sw_invsb', 'nc1_pinv_mgu', 'nc1_svd_topk');
-    const mgu = want('nc1_pinv_mgu');
-    return { projections: [...(pinv ? ['Mc' as const] : []), ...(mgu ? ['delta' as const] : [])] };
-  },
+  // the pseudo-inverse measures need M̃ Σ_W M̃ᵀ; the unweighted-mean variant also the δ rows
+  needs: (want) => ({
+    projections: [
+      ...(want('nc1_pinv', 'nc1_trace_sw_invsb', 'nc1_pinv_mgu', 'nc1_svd_topk')
+        ? (['Mc'] as const)
+        : []),
+      ...(want('nc1_pinv_mgu') ? (['delta'] as const) : []),
+    ],
+  }),
   finish(ctx, out) {
     const { stats, input, diagnostics } = ctx;
     const { Ke, d, Mc, traceSw, traceSb } = stats;

@@ -18,7 +18,7 @@ import type {
   Pass2Out,
   Pass2Plan,
 } from './types';
-import type { Rows } from './linalg';
+import type { Rows } from '../core/linalg';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,7 +1,7 @@
 // The passes over the features, planned from what the metric families need: pass 1 always
 // (counts, means, second moments), the layer chain, pass 2 only when some requested key needs a
 // within-class quantity or the decisions, a test pass only for the test decisions.
-import { dot, type Rows } from './linalg';
+import { dot, type Rows } from '../core/linalg';
 import type {
   ClassStats,
   InputFacts,

@@ -2,7 +2,7 @@
 // requested keys need, run those passes of an Accumulator, then let each family finish on the
 // host in float64.
 import { resolveKeys, type MetricSet } from './keys';
-import { zeros } from './linalg';
+import { zeros } from '../core/linalg';
 import { pinvProjected, type PinvResult } from './nc1';
 import { classStats } from './families/classStats';
 import { FAMILIES } from './families';

@@ -1,5 +1,5 @@
 // The class statistics every geometry family starts from, derived once from pass 1.
-import { etfTarget, gram, identityTarget, type Rows } from '../linalg';
+import { etfTarget, gram, identityTarget, type Rows } from '../../core/linalg';
 import { rowGeometry } from '../nc2';
 import type { ClassMoments } from '../types';
 import type { ClassStats } from './family';

@@ -2,7 +2,7 @@
 // from the passes over the features, and how they finish (values and null reasons). The pipeline
 // plans the passes from the families' needs and then lets each family finish.
 import type { MetricKey } from '../keys';
-import type { Rows } from '../linalg';
+import type { Rows } from '../../core/linalg';
 import type { PinvResult } from '../nc1';
 import type { RowGeometry } from '../nc2';
 import type { KeySink } from '../sink';

@@ -1,7 +1,7 @@
 // Memorization–dilation measures on the features (Nguyen et al. 2023; docs/memorization-dilation.md):
 // the spread of the distances to the class means, the diagonal of Σ_W, NC1 in logit space and
 // the calibration of the network's decisions. The label-noise measures are labelNoise.ts.
-import { congruence, gram } from '../linalg';
+import { congruence, gram } from '../../core/linalg';
 import { classDistanceSpread, ece15, sigmaWDiagKn } from '../md';
 import { pinvProjected } from '../nc1';
 import { NO_W, type MetricFamily } from './family';

@@ -1,6 +1,6 @@
 // NC1: within-class variability collapse (docs/metrics.md §2.1): the pseudo-inverse measure and
 // its variants on the K×K within-class block of pass 2, the quotient and the CDNV from pass 1.
-import { congruence, norm } from '../linalg';
+import { congruence, norm } from '../../core/linalg';
 import { cdnv, pinvProjected } from '../nc1';
 import type { MetricFamily } from './family';
 

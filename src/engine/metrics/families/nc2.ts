@@ -1,6 +1,6 @@
 // NC2 / GNC2: equinorm, equiangularity and ETF structure of the centred class means and of the
 // classifier rows, and the GNC2 kernels (docs/metrics.md §2.2). Host algebra on pass 1 only.
-import { gram, serr } from '../linalg';
+import { gram, serr } from '../../core/linalg';
 import { cosMean, equiangularStd, equinormCov, kernelStats, logNormVar, maxAngle } from '../nc2';
 import { NO_W, type MetricFamily } from './family';
 import { putMeasures } from './measures';

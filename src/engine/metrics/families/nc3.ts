@@ -1,6 +1,6 @@
 // NC3 / UNC3: self-duality of the classifier rows and the class means (docs/metrics.md §2.3).
 // Host algebra on pass 1 and W; every key needs W.
-import { gram, normalisedDistance, serr } from '../linalg';
+import { gram, normalisedDistance, serr } from '../../core/linalg';
 import { dualityRownorm, uniformDuality } from '../nc3';
 import { NO_W, type MetricFamily } from './family';
 import { putMeasures } from './measures';

@@ -1,7 +1,7 @@
 // The d×d within- and between-class covariances Σ_W, Σ_B: only when asked for by name (DXD_KEYS),
 // since everything else is computed in K×K form.
 import { DXD_KEYS } from '../keys';
-import { zeros } from '../linalg';
+import { zeros } from '../../core/linalg';
 import type { MetricFamily } from './family';
 
 export const scatter: MetricFamily = {

@@ -9,6 +9,7 @@
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
  *   npm run bench -- --checkpoints-only   # only the checkpoint cost of every preset size (Node wasm)
  *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
+ *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
@@ -125,6 +126,16 @@ function printRow(r: Row): void {
   );
 }
 
+/** Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm. */
+async function streamingMetrics(repeats: number): Promise<StreamingBenchResult> {
+  await initBackend('wasm');
+  const r = await benchStreamingMetrics({ repeats });
+  console.log(
+    `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
+  );
+  return r;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -140,6 +151,8 @@ async function main(): Promise<void> {
       'node-backends': { type: 'string', default: 'wasm,cpu' },
       'checkpoints-only': { type: 'boolean', default: false },
       'overlay-only': { type: 'boolean', default: false },
+      'streaming-only': { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '2' },
     },
   });
   if (values['checkpoints-only']) {
@@ -150,6 +163,10 @@ async function main(): Promise<void> {
     const overlayUi = await benchOverlayInBrowser(50);
     printOverlayRow(overlayUi);
     writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
+    return;
+  }
+  if (values['streaming-only']) {
+    writeResults({ streaming: [await streamingMetrics(Number(values.repeats))] });
     return;
   }
   const nodeBackends = values['node-backends'].split(',');
@@ -197,16 +214,7 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
-  // Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm.
-  const streaming: StreamingBenchResult[] = [];
-  if (!values['browser-only']) {
-    await initBackend('wasm');
-    const r = await benchStreamingMetrics({ repeats: 2 });
-    streaming.push(r);
-    console.log(
-      `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
-    );
-  }
+  const streaming = values['browser-only'] ? [] : [await streamingMetrics(2)];
   if (torch) {
     const lab: LabFigure[] = [
       ...rows

@@ -7,6 +7,8 @@
  *   npm run bench -- --node-only  # skip the browser
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
+ *   npm run bench -- --checkpoints-only   # only the checkpoint cost of every preset size (Node wasm)
+ *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
  *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
@@ -26,9 +28,10 @@ import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/b
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
-import { DEFAULT_CHECKPOINT_EVERY } from '../src/engine/runs/defaults';
+import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
+import { benchOverlayInBrowser, printOverlayRow, type OverlayUiRow } from './benchOverlayUi';
 import { benchFirstChart, printFirstChart, type FirstChartResult } from './benchFirstChart';
 import {
   printRatios,
@@ -146,10 +149,22 @@ async function main(): Promise<void> {
       python: { type: 'string', default: 'python3' },
       'first-chart-loads': { type: 'string', default: '5' },
       'node-backends': { type: 'string', default: 'wasm,cpu' },
+      'checkpoints-only': { type: 'boolean', default: false },
+      'overlay-only': { type: 'boolean', default: false },
       'streaming-only': { type: 'boolean', default: false },
       repeats: { type: 'string', default: '2' },
     },
   });
+  if (values['checkpoints-only']) {
+    writeResults({ checkpoints: await checkpointRows(Number(values.budget)) });
+    return;
+  }
+  if (values['overlay-only']) {
+    const overlayUi = await benchOverlayInBrowser(50);
+    printOverlayRow(overlayUi);
+    writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
+    return;
+  }
   if (values['streaming-only']) {
     writeResults({ streaming: [await streamingMetrics(Number(values.repeats))] });
     return;
@@ -168,11 +183,14 @@ async function main(): Promise<void> {
   }
   const budget = Number(values.budget);
   const ui: UiBenchRow[] = [];
+  let overlayUi: OverlayUiRow | null = null;
   if (!values['node-only']) {
     console.log('page main thread while training (1440×900, wasm backend)');
     ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow)));
+    overlayUi = await benchOverlayInBrowser(50);
+    printOverlayRow(overlayUi);
     if (values['ui-only']) {
-      writeResults({ ui });
+      writeResults({ ui, overlayUi });
       return;
     }
   }
@@ -219,22 +237,48 @@ async function main(): Promise<void> {
   }
   // Checkpoints (run library): capture cost against the run time between two of them.
   const checkpoints: CheckpointBenchRow[] = [];
-  if (!values['browser-only']) {
-    const info = await initBackend('wasm');
-    console.log('\ncheckpoints (Node wasm), one every', DEFAULT_CHECKPOINT_EVERY, 'reports');
-    for (const id of ['seed-balanced-bias-m3', 'seed-imbalanced-m1']) {
-      const c = await benchCheckpoint(benchConfig(id), id, info, DEFAULT_CHECKPOINT_EVERY);
-      checkpoints.push(c);
-      console.log(
-        `${id.padEnd(24)}${(c.bytes / 1e6).toFixed(2).padStart(7)} MB  capture ${c.captureMs.toFixed(1).padStart(7)} ms  report interval ${c.reportIntervalMs.toFixed(0).padStart(6)} ms  cost ${(100 * c.overhead).toFixed(2)} %`,
-      );
-    }
-  }
+  if (!values['browser-only']) checkpoints.push(...(await checkpointRows(budget)));
   const overlay = benchOverlayBuild(50);
   console.log(
     `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
   );
-  writeResults({ rows, netRows, streaming, ui, firstChart, torch, checkpoints, overlay });
+  writeResults({
+    rows,
+    netRows,
+    streaming,
+    ui,
+    overlayUi,
+    firstChart,
+    torch,
+    checkpoints,
+    overlay,
+  });
+}
+
+/** A checkpoint of every preset size (Node wasm): its cost at one every 10 reports and at 'auto'. */
+async function checkpointRows(budgetS: number): Promise<CheckpointBenchRow[]> {
+  const info = await initBackend('wasm');
+  const rows: CheckpointBenchRow[] = [];
+  console.log(
+    `\ncheckpoints (Node wasm): cost at one every ${FIXED_CHECKPOINT_EVERY} reports and at the 'auto' default`,
+  );
+  for (const id of BENCH_PRESETS) {
+    // The d = 2048, M > 1 states are 100-200 MB: one capture is enough.
+    const large = benchConfig(id).hidden >= 2048 && benchConfig(id).depth > 1;
+    const c = await benchCheckpoint(
+      benchConfig(id),
+      id,
+      info,
+      FIXED_CHECKPOINT_EVERY,
+      2500 * budgetS,
+      large ? 1 : 3,
+    );
+    rows.push(c);
+    console.log(
+      `${id.padEnd(24)}${(c.bytes / 1e6).toFixed(2).padStart(8)} MB  capture ${c.captureMs.toFixed(0).padStart(6)} ms  report interval ${c.reportIntervalMs.toFixed(0).padStart(6)} ms  every ${c.every}: ${(100 * c.overhead).toFixed(2).padStart(5)} %  auto (every ${c.autoEvery}): ${(100 * c.autoOverhead).toFixed(2).padStart(5)} %`,
+    );
+  }
+  return rows;
 }
 
 function writeResults(results: Record<string, unknown>): void {

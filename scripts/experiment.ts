@@ -22,8 +22,8 @@
  *
  * --resume continues a checkpoint (the lab's "Save state" download, or one this command wrote)
  * from its step: the config comes from the checkpoint (a --config given too must match it but
- * for the backend). --checkpoint-every k writes the latest checkpoint every k reports, and at the
- * end, to --checkpoint (default: the --out path with .checkpoint.json, else checkpoint.json).
+ * for the backend). --checkpoint-every k writes the latest checkpoint every k reports ("auto":
+ * sized so checkpoints cost under 5 % of the run), and at the end, to --checkpoint (default: the --out path with .checkpoint.json, else checkpoint.json).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ import type { RunResult } from '../src/engine/run/result';
 import type { ExperimentConfig } from '../src/engine/config/schema';
 import type { CorruptedList } from '../src/engine/data/fromConfig';
 import { parseCheckpoint, type Checkpoint } from '../src/engine/session/checkpoint';
+import type { CheckpointEvery } from '../src/engine/runs/checkpointSchedule';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
 
 function readJson(path: string, what: string): unknown {
@@ -111,11 +112,14 @@ function writeAtomically(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
-function checkpointEvery(arg: string | undefined): number {
+function checkpointEvery(arg: string | undefined): CheckpointEvery {
   if (arg === undefined) return 0;
+  if (arg === 'auto') return 'auto';
   const k = Number(arg);
   if (!Number.isInteger(k) || k < 1)
-    throw new Error(`--checkpoint-every must be a positive whole number of reports, got "${arg}"`);
+    throw new Error(
+      `--checkpoint-every must be a positive whole number of reports or "auto", got "${arg}"`,
+    );
   return k;
 }
 
@@ -164,7 +168,7 @@ Flags:
   --export-features <DIR>        write the network's features as .npy files
   --export-layer <j>             the head layer whose input is exported (default 0)
   --resume <checkpoint.json>     continue a checkpoint from its step
-  --checkpoint-every <k>         write a checkpoint every k reports (and at the end)
+  --checkpoint-every <k|auto>    write a checkpoint every k reports (and at the end); auto: under 5 % of run time
   --checkpoint <path>            where checkpoints go
   --help, -h                     this text; --help fields (or --fields) lists the config fields
 `;

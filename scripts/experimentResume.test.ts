@@ -88,7 +88,7 @@ describe('npm run experiment --resume / --checkpoint-every', () => {
     const every = await runCli(['--config', '?preset=tiny-check', '--checkpoint-every', '0']);
     expect(every.code).toBe(1);
     expect(every.stderr).toMatch(
-      /--checkpoint-every must be a positive whole number of reports, got "0"/,
+      /--checkpoint-every must be a positive whole number of reports or "auto", got "0"/,
     );
   });
 });

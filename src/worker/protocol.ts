@@ -20,12 +20,13 @@ import type { Report, RunStatus } from '../engine/session/types';
 import type { RunResult } from '../engine/run/result';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type { Checkpoint } from '../engine/session/checkpoint';
+import type { CheckpointEvery } from '../engine/runs/checkpointSchedule';
 
 /** How a run is loaded besides its config: continued from a checkpoint, checkpointed every k reports. */
 export interface LoadOptions {
   resumeFrom?: Checkpoint;
-  /** Reports between checkpoints sent to the page (0: none). */
-  checkpointEvery?: number;
+  /** Reports between checkpoints sent to the page (0: none; 'auto': sized by the state). */
+  checkpointEvery?: CheckpointEvery;
 }
 import type {
   FeatureFile,

@@ -5,6 +5,8 @@ import { classColor, fmt, scalar } from '../format';
 import type { Data, Layout } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { PlotFigure, subplotTitle, type Figure } from '../panels/PlotFigure';
+import { OverlayBar } from '../runs/OverlayBar';
+import { panelOverlay, useOverlayRevision } from '../runs/panelOverlay';
 import { historySeries } from '../history';
 import { useLab, type LabState } from '../store';
 import { MetricTerm } from '../guide/MetricTerm';
@@ -125,7 +127,9 @@ function buildCurves(s: LabState): Figure | null {
   const report = s.lastReport;
   const entries = s.history.entries;
   if (!report || !entries.length) return null;
-  const per = report.shape.stepsPerUnit;
+  // Kept runs ticked in the Runs tab share the axes: the live run goes onto their x axis.
+  const overlay = panelOverlay(s);
+  const per = overlay?.livePer ?? report.shape.stepsPerUnit;
   const data: Data[] = [];
   const mode = entries.length > 1 ? 'lines+markers' : 'markers';
   runs(report, s.loadedConfig).forEach((run, i) => {
@@ -152,14 +156,29 @@ function buildCurves(s: LabState): Figure | null {
       });
     }
   });
+  if (overlay) {
+    data.push(...overlay.traces('md_memorization_rel_avg', null, { xaxis: 'x', yaxis: 'y' }));
+    data.push(
+      ...overlay.traces('md_noisy_fitted_train', null, {
+        xaxis: 'x2',
+        yaxis: 'y2',
+        showlegend: false,
+      }),
+    );
+  }
+  const xAxis = {
+    title: { text: overlay?.xTitle ?? 'epoch' },
+    zeroline: false,
+    ...(overlay?.logX ? { type: 'log' as const } : {}),
+  };
   return {
     data,
     layout: {
-      uirevision: 'md-curves',
+      uirevision: overlay ? 'md-curves-overlay' : 'md-curves',
       grid: { rows: 1, columns: 2, pattern: 'independent', xgap: 0.12 },
-      xaxis: { title: { text: 'epoch' }, zeroline: false },
+      xaxis: xAxis,
       yaxis: { title: { text: 'relative to the clean-mean distance' }, rangemode: 'tozero' },
-      xaxis2: { title: { text: 'epoch' }, zeroline: false },
+      xaxis2: xAxis,
       yaxis2: { title: { text: 'fraction' }, range: [-0.02, 1.02] },
       legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
       margin: { l: 52, r: 10, t: 16, b: 40 },
@@ -227,6 +246,7 @@ function Values() {
 export function MdPanel() {
   const show = useLab((s) => hasMd(s.lastReport));
   const hasSamples = useLab((s) => !!s.lastReport?.samples);
+  const overlay = useOverlayRevision();
   if (!show) return null;
   return (
     <Panel
@@ -250,9 +270,11 @@ export function MdPanel() {
           label="Penultimate features of clean and corrupted training samples, with the clean class means"
         />
       )}
+      {overlay && <OverlayBar />}
       <PlotFigure
         build={buildCurves}
         watch={(s) => s.historyVersion}
+        revision={overlay}
         height={300}
         share={hasSamples ? 0.45 : 1}
         label="Memorization and dilation against epoch for each loss"

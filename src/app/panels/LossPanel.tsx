@@ -1,6 +1,8 @@
 import type { Data } from '../plotly';
 import { fmt, forLog, scalar } from '../format';
 import { historySeries } from '../history';
+import { OverlayBar } from '../runs/OverlayBar';
+import { panelOverlay, useOverlayRevision } from '../runs/panelOverlay';
 import { useLab, type LabState } from '../store';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, type Figure } from './PlotFigure';
@@ -17,7 +19,9 @@ function buildLoss(s: LabState): Figure | null {
   const entries = s.history.entries;
   if (!entries.length) return null;
   const shape = s.lastReport?.shape;
-  const per = shape?.stepsPerUnit ?? 1;
+  // Kept runs ticked in the Runs tab share the axes: the live run goes onto their x axis.
+  const overlay = panelOverlay(s);
+  const per = overlay?.livePer ?? shape?.stepsPerUnit ?? 1;
   const unit = shape?.unit ?? 'step';
   // Only terms this run has (a log axis cannot draw a term that is always 0, e.g. no decay).
   const terms = TERMS.filter((t) => entries.some((e) => (scalar(e.metrics, t.key) ?? 0) > 0));
@@ -29,6 +33,7 @@ function buildLoss(s: LabState): Figure | null {
     line: { color: t.color, width: t.width },
     hovertemplate: `${t.name}: %{y:.4g}<extra>${unit} %{x}</extra>`,
   }));
+  if (overlay) data.push(...overlay.traces('loss', null, { positive: overlay.logY }));
   const lastStep = entries[entries.length - 1].step / per;
   const total = s.lastReport ? s.lastReport.totalSteps / per : lastStep;
   const fmin = s.theory?.lossMin;
@@ -43,13 +48,20 @@ function buildLoss(s: LabState): Figure | null {
       hoverinfo: 'name',
     });
   }
+  const ys = data.flatMap((d) => (d as { y?: (number | null)[] }).y ?? []);
   return {
     data,
     layout: {
-      uirevision: 'loss',
-      xaxis: { title: { text: unit }, range: [0, total], zeroline: false },
+      uirevision: overlay ? 'loss-overlay' : 'loss',
+      xaxis: overlay
+        ? {
+            title: { text: overlay.xTitle },
+            type: overlay.logX ? 'log' : 'linear',
+            zeroline: false,
+          }
+        : { title: { text: unit }, range: [0, total], zeroline: false },
       yaxis: {
-        ...logAxis([...data.flatMap((d) => (d as { y?: (number | null)[] }).y ?? [])]),
+        ...(overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys)),
         title: { text: 'loss' },
       },
       legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
@@ -62,6 +74,7 @@ export function LossPanel() {
   const last = useLab((s) => scalar(s.lastReport?.metrics, 'loss'));
   const fmin = useLab((s) => s.theory?.lossMin ?? null);
   const ce = useLab((s) => s.theory?.loss === 'ce');
+  const overlay = useOverlayRevision();
   return (
     <Panel
       testId="panel-loss"
@@ -79,9 +92,11 @@ export function LossPanel() {
         </>
       }
     >
+      {overlay && <OverlayBar />}
       <PlotFigure
         build={buildLoss}
         watch={(s) => [s.historyVersion, s.theory]}
+        revision={overlay}
         height={300}
         label="Loss against step on a log scale, with the closed-form minimum as a dashed line"
       />

@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunShape } from '../../engine/session/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { historySeries } from '../history';
+import { OverlayBar } from '../runs/OverlayBar';
+import { panelOverlay, useOverlayRevision, type PanelOverlay } from '../runs/panelOverlay';
 import { useLab, type LabState } from '../store';
 import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../targets';
 import { Panel } from './Panel';
@@ -61,7 +63,10 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
   const entries = s.history.entries;
   const report = s.lastReport;
   if (!entries.length || !report) return null;
-  const { depth: M, unit, stepsPerUnit } = report.shape;
+  const { depth: M, unit } = report.shape;
+  // Kept runs ticked in the Runs tab share the axes: the live run goes onto their x axis.
+  const overlay = panelOverlay(s);
+  const stepsPerUnit = overlay?.livePer ?? report.shape.stepsPerUnit;
   const total = Math.max(
     report.totalSteps / stepsPerUnit,
     entries[entries.length - 1].step / stepsPerUnit,
@@ -104,12 +109,17 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
         hovertemplate: `${name}: %{y:.3g}<extra>${unit} %{x}</extra>`,
       });
     }
-    layout[ax.xa] = {
-      title: i >= 4 ? { text: unit } : undefined,
-      zeroline: false,
-      range: [0, total],
-    };
-    layout[ax.ya] = logAxis(ys);
+    if (overlay) {
+      const traces = overlay.traces(m.key, m.deepKey, {
+        xaxis: ax.x,
+        yaxis: ax.y,
+        showlegend: i === 0,
+        positive: overlay.logY,
+      });
+      data.push(...traces);
+    }
+    layout[ax.xa] = xAxis(overlay, i >= 4 ? unit : null, total);
+    layout[ax.ya] = overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys);
     annotations.push(subplotTitle(i, perLayer || M === 1 ? m.title : `${m.title} (l = 0 only)`));
   });
 
@@ -135,11 +145,30 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
       hovertemplate: `${t.name}: %{y:.3f}<extra>${unit} %{x}</extra>`,
     });
   }
-  layout[ax.xa] = { title: { text: unit }, zeroline: false, range: [0, total] };
+  if (overlay)
+    data.push(
+      ...overlay.traces('net_accuracy_train', null, {
+        xaxis: ax.x,
+        yaxis: ax.y,
+        showlegend: false,
+      }),
+    );
+  layout[ax.xa] = xAxis(overlay, unit, total);
   layout[ax.ya] = { range: [-0.05, 1.05] };
   annotations.push(subplotTitle(5, 'NC4 and accuracy (train; test dashed)'));
   layout.annotations = annotations;
   return { data, layout };
+}
+
+/** A subplot's x axis: the live run's unit from 0 to its end, or the overlay's axis. */
+function xAxis(overlay: PanelOverlay | null, title: string | null, total: number) {
+  if (!overlay)
+    return { title: title ? { text: title } : undefined, zeroline: false, range: [0, total] };
+  return {
+    title: title ? { text: overlay.xTitle } : undefined,
+    type: overlay.logX ? 'log' : 'linear',
+    zeroline: false,
+  };
 }
 
 export function NcPanel() {
@@ -147,6 +176,8 @@ export function NcPanel() {
   const [choice, setChoice] = useState<'auto' | TargetKind>('auto');
   const auto = config ? rightTarget(config) : 'etf';
   const kind = choice === 'auto' ? auto : choice;
+  const overlay = useOverlayRevision();
+  const revision = useMemo(() => [kind, overlay], [kind, overlay]);
   return (
     <Panel
       testId="panel-nc"
@@ -181,10 +212,11 @@ export function NcPanel() {
         </label>
       }
     >
+      {overlay && <OverlayBar />}
       <PlotFigure
         build={(s) => buildNc(s, kind)}
         watch={(s) => s.historyVersion}
-        revision={kind}
+        revision={revision}
         height={560}
         label={`Neural-collapse metrics against ${config?.unit ?? 'step'}, log scale, measured against the ${TARGET_LABEL[kind]}`}
       />

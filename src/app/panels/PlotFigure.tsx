@@ -94,7 +94,7 @@ export function PlotFigure<S = LabState>({
   const ref = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const buildRef = useRef(build);
-  const scheduleRef = useRef<() => void>(() => {});
+  const scheduleRef = useRef<(urgent?: boolean) => void>(() => {});
   const [state, setState] = useState<'loading' | 'ready' | 'empty' | 'error'>('loading');
   const [error, setError] = useState<string | null>(null);
 
@@ -192,8 +192,8 @@ export function PlotFigure<S = LabState>({
     };
     const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
     const name = `${panel} ${label.slice(0, 24)}`;
-    const schedule = () => {
-      if (!disposed) requestDraw(draw, name);
+    const schedule = (urgent = false) => {
+      if (!disposed) requestDraw(draw, name, urgent);
     };
     scheduleRef.current = schedule;
 
@@ -232,8 +232,9 @@ export function PlotFigure<S = LabState>({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // A panel-local input changed: the user is waiting for it.
   useEffect(() => {
-    scheduleRef.current();
+    scheduleRef.current(true);
   }, [revision]);
 
   return (

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, memo, useEffect, useMemo, useState } from 'react';
 import type { Checkpoint } from '../../engine/session/checkpoint';
 import { configDiff } from '../../engine/runs/naming';
-import type { RunRecord } from '../../engine/runs/record';
+import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
 import { DropZone } from '../components/DropZone';
 import { fmt, fmtBytes } from '../format';
 import { errorText, labClient } from '../labClient';
@@ -9,8 +9,11 @@ import { labActions } from '../store';
 import { PlotFigure, type FigureSource } from '../panels/PlotFigure';
 import { Panel } from '../panels/Panel';
 import { CompareLinkBar } from './CompareLinkBar';
+import { CompareControls } from './CompareControls';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
-import { OVERLAY_METRICS, overlayFigure, RUN_COLORS, type XAxisKind } from './overlay';
+import { OVERLAY_METRICS, overlayFigure, RUN_COLORS } from './overlay';
+import { useOverlayRevision } from './panelOverlay';
+import { pinCheckpoint, resumeFromPinned, unpinCheckpoint } from './pins';
 import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
 import { download, exportFileName, exportRuns, importRunsText } from './transfer';
 import './runs.css';
@@ -37,7 +40,61 @@ function sortRuns(runs: RunRecord[], key: SortKey): RunRecord[] {
   return runs.slice().sort(by[key]);
 }
 
-function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
+/** Run `task`, showing a failure as a banner that starts with `what`. */
+function attempt(what: string, task: () => Promise<unknown>): void {
+  task().catch((error: unknown) => labActions.addError(`${what}: ${errorText(error)}`));
+}
+
+function stateFileName(r: RunRecord, step: number): string {
+  return `nc-lab-state-${r.name.replace(/[^\w.-]+/g, '_')}-step${step}.json`;
+}
+
+/** The run's pinned checkpoints: resume from one, download it, or unpin it. */
+function PinnedRow({ r, pins }: { r: RunRecord; pins: PinnedCheckpoint[] }) {
+  const live = r.status === 'running';
+  const save = async (step: number) => {
+    const checkpoint = await runLibrary.pinnedCheckpoint(r.id, step);
+    if (!checkpoint) throw new Error(`no checkpoint is pinned at step ${step}`);
+    download(JSON.stringify(checkpoint), stateFileName(r, step), 'application/json');
+  };
+  return (
+    <tr className="run-pins" data-testid="run-pins" data-run-id={r.id}>
+      <td />
+      <td colSpan={10}>
+        <ul>
+          {pins.map((p) => (
+            <li key={p.step} data-testid="run-pin" data-step={p.step}>
+              Pinned at step {p.step} ({fmtBytes(p.bytes)}){' '}
+              <button
+                type="button"
+                data-testid="run-pin-resume"
+                disabled={live}
+                title={live ? 'Stop the run first' : undefined}
+                onClick={() => attempt('Could not resume', () => resumeFromPinned(r.id, p.step))}
+              >
+                Resume from {p.step}
+              </button>{' '}
+              <button type="button" onClick={() => attempt('Could not save', () => save(p.step))}>
+                Save state
+              </button>{' '}
+              <button
+                type="button"
+                data-testid="run-pin-delete"
+                aria-label={`unpin step ${p.step} of ${r.name}`}
+                onClick={() => attempt('Could not unpin', () => unpinCheckpoint(r.id, p.step))}
+              >
+                Unpin
+              </button>
+            </li>
+          ))}
+        </ul>
+      </td>
+    </tr>
+  );
+}
+
+/** One kept run; memoised, so ticking one run re-renders one row, not the list. */
+const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
   const selected = color !== null;
   const resume = async () => {
     try {
@@ -49,86 +106,96 @@ function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
   const saveState = async () => {
     const checkpoint: Checkpoint | null = await runLibrary.checkpoint(r.id);
     if (checkpoint)
-      download(
-        JSON.stringify(checkpoint),
-        `nc-lab-state-${r.name.replace(/[^\w.-]+/g, '_')}-step${checkpoint.step}.json`,
-        'application/json',
-      );
+      download(JSON.stringify(checkpoint), stateFileName(r, checkpoint.step), 'application/json');
   };
+  const pinnable = r.checkpointStep !== null || r.status === 'running' || r.status === 'paused';
   return (
-    <tr data-testid="run-row" data-run-id={r.id} data-status={r.status}>
-      <td>
-        <input
-          type="checkbox"
-          aria-label={`overlay ${r.name}`}
-          checked={selected}
-          onChange={() => runsActions.toggleSelected(r.id)}
-        />
-        {color && <span className="run-swatch" style={{ background: color }} aria-hidden />}
-      </td>
-      <td>
-        <input
-          className="run-name"
-          aria-label="run name"
-          defaultValue={r.name}
-          title={`automatic name: ${r.autoName}`}
-          onBlur={(e) => {
-            if (e.target.value !== r.name) void runsActions.rename(r.id, e.target.value);
-          }}
-        />
-        <input
-          className="run-tags"
-          aria-label={`tags of ${r.name}`}
-          placeholder="tags, comma-separated"
-          defaultValue={r.tags.join(', ')}
-          onBlur={(e) => {
-            if (e.target.value !== r.tags.join(', '))
-              void runsActions.setTags(r.id, e.target.value);
-          }}
-        />
-      </td>
-      <td>{r.config.experiment}</td>
-      <td className="run-fields">{keyFields(r)}</td>
-      <td data-testid="run-row-status" title={r.message ?? undefined}>
-        {r.status}
-      </td>
-      <td>
-        {r.step}/{r.totalSteps}
-      </td>
-      <td>{fmt(r.summary?.nc1 ?? null)}</td>
-      <td>
-        {r.summary?.accuracy === null || !r.summary
-          ? '—'
-          : `${(100 * r.summary.accuracy).toFixed(1)} %`}
-      </td>
-      <td>{new Date(r.createdAt).toLocaleString()}</td>
-      <td>{r.backend?.backend ?? '—'}</td>
-      <td className="run-actions">
-        {RESUMABLE.has(r.status) && r.checkpointStep !== null && (
-          <button type="button" data-testid="run-resume" onClick={() => void resume()}>
-            Resume from {r.checkpointStep}
-          </button>
-        )}
-        {r.checkpointStep !== null && (
+    <Fragment>
+      <tr data-testid="run-row" data-run-id={r.id} data-status={r.status}>
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`overlay ${r.name}`}
+            checked={selected}
+            onChange={() => runsActions.toggleSelected(r.id)}
+          />
+          {color && <span className="run-swatch" style={{ background: color }} aria-hidden />}
+        </td>
+        <td>
+          <input
+            className="run-name"
+            aria-label="run name"
+            defaultValue={r.name}
+            title={`automatic name: ${r.autoName}`}
+            onBlur={(e) => {
+              if (e.target.value !== r.name) void runsActions.rename(r.id, e.target.value);
+            }}
+          />
+          <input
+            className="run-tags"
+            aria-label={`tags of ${r.name}`}
+            placeholder="tags, comma-separated"
+            defaultValue={r.tags.join(', ')}
+            onBlur={(e) => {
+              if (e.target.value !== r.tags.join(', '))
+                void runsActions.setTags(r.id, e.target.value);
+            }}
+          />
+        </td>
+        <td>{r.config.experiment}</td>
+        <td className="run-fields">{keyFields(r)}</td>
+        <td data-testid="run-row-status" title={r.message ?? undefined}>
+          {r.status}
+        </td>
+        <td>
+          {r.step}/{r.totalSteps}
+        </td>
+        <td>{fmt(r.summary?.nc1 ?? null)}</td>
+        <td>
+          {r.summary?.accuracy === null || !r.summary
+            ? '—'
+            : `${(100 * r.summary.accuracy).toFixed(1)} %`}
+        </td>
+        <td>{new Date(r.createdAt).toLocaleString()}</td>
+        <td>{r.backend?.backend ?? '—'}</td>
+        <td className="run-actions">
+          {RESUMABLE.has(r.status) && r.checkpointStep !== null && (
+            <button type="button" data-testid="run-resume" onClick={() => void resume()}>
+              Resume from {r.checkpointStep}
+            </button>
+          )}
+          {r.checkpointStep !== null && (
+            <button
+              type="button"
+              onClick={() => void saveState()}
+              title="Download the latest checkpoint (npm run experiment -- --resume <file>)"
+            >
+              Save state
+            </button>
+          )}
+          {pinnable && (
+            <button
+              type="button"
+              data-testid="run-pin-add"
+              onClick={() => attempt('Could not pin', () => pinCheckpoint(r.id))}
+              title="Keep this run's checkpoint (its state now while the page holds it, else its latest) beside the rolling latest"
+            >
+              Pin checkpoint
+            </button>
+          )}
           <button
             type="button"
-            onClick={() => void saveState()}
-            title="Download the latest checkpoint (npm run experiment -- --resume <file>)"
+            aria-label={`delete ${r.name}`}
+            onClick={() => void runsActions.remove([r.id])}
           >
-            Save state
+            Delete
           </button>
-        )}
-        <button
-          type="button"
-          aria-label={`delete ${r.name}`}
-          onClick={() => void runsActions.remove([r.id])}
-        >
-          Delete
-        </button>
-      </td>
-    </tr>
+        </td>
+      </tr>
+      {r.pinned.length > 0 && <PinnedRow r={r} pins={r.pinned} />}
+    </Fragment>
   );
-}
+});
 
 function ConfigDiff({ runs }: { runs: RunRecord[] }) {
   const rows = useMemo(() => configDiff(runs.map((r) => r.config)), [runs]);
@@ -158,66 +225,6 @@ function ConfigDiff({ runs }: { runs: RunRecord[] }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function CompareControls() {
-  const s = useCompare();
-  const set = (patch: Partial<CompareState>) => useCompare.setState(patch);
-  return (
-    <div className="runs-controls">
-      <label>
-        Metric{' '}
-        <select
-          data-testid="compare-metric"
-          value={s.metric}
-          onChange={(e) => set({ metric: e.target.value })}
-        >
-          {OVERLAY_METRICS.map((m) => (
-            <option key={m.key} value={m.key}>
-              {m.title}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={s.perLayer}
-          onChange={(e) => set({ perLayer: e.target.checked })}
-        />{' '}
-        per layer
-      </label>
-      <label>
-        x{' '}
-        <select value={s.x} onChange={(e) => set({ x: e.target.value as XAxisKind })}>
-          <option value="step">step</option>
-          <option value="epoch">epoch</option>
-          <option value="time">training time</option>
-        </select>
-      </label>
-      <label>
-        smoothing{' '}
-        <input
-          type="range"
-          min={0}
-          max={0.99}
-          step={0.01}
-          value={s.smoothing}
-          aria-label="smoothing (exponential moving average weight)"
-          onChange={(e) => set({ smoothing: Number(e.target.value) })}
-        />{' '}
-        {s.smoothing.toFixed(2)}
-      </label>
-      <label>
-        <input type="checkbox" checked={s.logX} onChange={(e) => set({ logX: e.target.checked })} />{' '}
-        log x
-      </label>
-      <label>
-        <input type="checkbox" checked={s.logY} onChange={(e) => set({ logY: e.target.checked })} />{' '}
-        log y
-      </label>
-    </div>
   );
 }
 
@@ -283,6 +290,9 @@ export function RunsPanel() {
   const notes = useRuns((s) => s.notes);
   const usage = useRuns((s) => s.usage);
   const unavailable = useRuns((s) => s.unavailable);
+  // The overlay redraws when the user changes what it shows (urgently, see drawScheduler).
+  const overlayRevision = useOverlayRevision();
+  const metric = useCompare((s) => s.metric);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortKey>('date');
   const [busy, setBusy] = useState<string | null>(null);
@@ -306,6 +316,10 @@ export function RunsPanel() {
     .map((id) => runs.find((r) => r.id === id))
     .filter((r): r is RunRecord => !!r);
   const exportIds = selected.length ? selected : shown.map((r) => r.id);
+  const pinnedBytes = useMemo(() => {
+    const pins = runs.flatMap((r) => r.pinned);
+    return { count: pins.length, bytes: pins.reduce((a, p) => a + p.bytes, 0) };
+  }, [runs]);
 
   const doExport = async (format: 'json' | 'csv') => {
     const text = await exportRuns(exportIds, format);
@@ -337,6 +351,11 @@ export function RunsPanel() {
           {usage && (
             <span data-testid="runs-usage">
               Storage: {fmtBytes(usage.usage)} of {fmtBytes(usage.quota)}.
+            </span>
+          )}{' '}
+          {pinnedBytes.count > 0 && (
+            <span data-testid="runs-pinned-usage">
+              Pinned checkpoints: {pinnedBytes.count}, {fmtBytes(pinnedBytes.bytes)}.
             </span>
           )}
         </>
@@ -456,11 +475,12 @@ export function RunsPanel() {
       )}
       {selectedRuns.length > 0 && (
         <div data-testid="runs-compare">
-          <CompareControls />
+          <CompareControls chooseMetric />
           <PlotFigure
             source={compareSource}
             build={buildOverlay}
-            watch={(s) => [s.runs.selected, s.compare]}
+            watch={() => null}
+            revision={`${overlayRevision ?? ''}|${metric}`}
             height={340}
             label="Selected runs overlaid on one metric"
           />

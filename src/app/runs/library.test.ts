@@ -160,6 +160,101 @@ describe('run library', () => {
   });
 });
 
+/** A tiny UFM checkpoint at `step` whose H holds `h` (so checkpoints of two steps differ). */
+function ufmCheckpoint(step: number, h = 1) {
+  const bytes = new Uint8Array(new Float32Array([h]).buffer);
+  return makeCheckpoint({
+    runId: null,
+    createdAt: 'now',
+    config,
+    step,
+    timing: { trainMs: step, measureMs: 1 },
+    state: {
+      kind: 'ufm',
+      H: { shape: [1], data: btoa(String.fromCharCode(...bytes)) },
+      layers: [],
+      bias: null,
+      optimizer: { iterations: step, slots: [], accBeta: null },
+    },
+  });
+}
+
+describe('pinned checkpoints', () => {
+  it('a pinned checkpoint stays while the rolling latest is replaced, is listed with its size, and a reloaded page reads it back', async () => {
+    const store = new MemoryStore();
+    const lib = new RunLibrary(
+      store,
+      () => undefined,
+      () => 1000,
+    );
+    const run = await lib.begin(config, null, 'page', 60);
+    await lib.saveCheckpoint(run.id, ufmCheckpoint(20, 2));
+    const pin = await lib.pinLatest(run.id);
+    expect(pin).toEqual({
+      step: 20,
+      createdAt: 1000,
+      bytes: JSON.stringify({ ...ufmCheckpoint(20, 2), runId: run.id }).length,
+    });
+    await lib.saveCheckpoint(run.id, ufmCheckpoint(40, 4));
+    await lib.pinCheckpoint(run.id, ufmCheckpoint(60, 6));
+    await lib.saveCheckpoint(run.id, ufmCheckpoint(80, 8));
+    const reloaded = new RunLibrary(store);
+    const [record] = (await reloaded.list()).runs;
+    expect(record.checkpointStep).toBe(80);
+    expect(record.pinned.map((p) => p.step)).toEqual([20, 60]);
+    expect((await reloaded.checkpoint(run.id))?.step).toBe(80);
+    const pinned = await reloaded.pinnedCheckpoint(run.id, 20);
+    expect(pinned?.state).toEqual(ufmCheckpoint(20, 2).state);
+    expect(await reloaded.pinnedCheckpoint(run.id, 40)).toBeNull();
+  });
+
+  it('resuming from a pin makes it the latest checkpoint and rewinds the run to its step', async () => {
+    const store = new MemoryStore();
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 60);
+    await lib.appendHistory(run.id, [entry(0, 1), entry(20, 0.5), entry(40, 0.1), entry(60, 0.05)]);
+    await lib.pinCheckpoint(run.id, ufmCheckpoint(20, 2));
+    await lib.saveCheckpoint(run.id, ufmCheckpoint(60, 6));
+    const rewound = await new RunLibrary(store).rewindTo(run.id, 20);
+    expect(rewound.step).toBe(20);
+    const again = new RunLibrary(store);
+    expect((await again.checkpoint(run.id))?.state).toEqual(ufmCheckpoint(20, 2).state);
+    const kept = await again.get(run.id);
+    expect(kept?.record).toMatchObject({ checkpointStep: 20, step: 20 });
+    expect(kept?.record.pinned.map((p) => p.step)).toEqual([20]);
+    await expect(again.rewindTo(run.id, 40)).rejects.toThrow(/no checkpoint pinned at step 40/);
+  });
+
+  it('unpinning and deleting the run remove the pinned checkpoints from the store', async () => {
+    const store = new MemoryStore();
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 60);
+    await lib.pinCheckpoint(run.id, ufmCheckpoint(20));
+    await lib.pinCheckpoint(run.id, ufmCheckpoint(40));
+    const pinKeys = () => [...store.data.keys()].filter((k) => k.startsWith('p:')).sort();
+    expect(pinKeys()).toEqual([`p:${run.id}:20`, `p:${run.id}:40`]);
+    const before = store.bytes();
+    await lib.unpin(run.id, 20);
+    expect(pinKeys()).toEqual([`p:${run.id}:40`]);
+    expect(store.bytes()).toBeLessThan(before);
+    expect((await lib.get(run.id))?.record.pinned.map((p) => p.step)).toEqual([40]);
+    await lib.delete(run.id);
+    expect(store.data.size).toBe(0);
+  });
+
+  it('a record kept before pins existed reads back with none; pinning a run no longer kept is refused', async () => {
+    const store = new MemoryStore();
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 60);
+    const { pinned: _, ...older } = store.data.get(`r:${run.id}`) as { pinned: unknown };
+    await store.setMany([[`r:${run.id}`, older]]);
+    const { runs, notes } = await new RunLibrary(store).list();
+    expect(notes).toEqual([]);
+    expect(runs[0].pinned).toEqual([]);
+    await expect(lib.pinCheckpoint('gone', ufmCheckpoint(20))).rejects.toThrow(/no longer kept/);
+  });
+});
+
 describe('run library, concurrent use', () => {
   it('listing while reports are appended never makes a chunk overwrite another', async () => {
     // IndexedDB takes a while to commit a write; a read begun meanwhile sees the data before it.

@@ -10,6 +10,7 @@ import {
   RUN_RECORD_VERSION,
   summarize,
   type KeptStatus,
+  type PinnedCheckpoint,
   type RunEnd,
   type RunRecord,
 } from '../../engine/runs/record';
@@ -23,6 +24,7 @@ const recordKey = (id: string) => `r:${id}`;
 const chunkKey = (id: string, i: number) => `h:${id}:${i}`;
 const endKey = (id: string) => `e:${id}`;
 const checkpointKey = (id: string) => `c:${id}`;
+const pinnedKey = (id: string, step: number) => `p:${id}:${step}`;
 
 /** A kept run read back in full. */
 export interface KeptRun {
@@ -89,6 +91,7 @@ export class RunLibrary {
       summary: null,
       timing: null,
       checkpointStep: null,
+      pinned: [],
     };
     this.records.set(record.id, record);
     await this.write(record.id, [[recordKey(record.id), record]]);
@@ -152,6 +155,66 @@ export class RunLibrary {
       [checkpointKey(id), { ...checkpoint, runId: id }],
       [recordKey(id), next],
     ]);
+  }
+
+  /**
+   * Pin `checkpoint` (of run `id`): kept beside the rolling latest, which goes on being replaced,
+   * until unpinned. A pin at a step already pinned replaces it. Returns the pin.
+   */
+  async pinCheckpoint(id: string, checkpoint: Checkpoint): Promise<PinnedCheckpoint> {
+    const record = await this.known(id);
+    if (!record) throw new Error('that run is no longer kept');
+    const stored = { ...checkpoint, runId: id };
+    const pin: PinnedCheckpoint = {
+      step: checkpoint.step,
+      createdAt: this.now(),
+      bytes: JSON.stringify(stored).length,
+    };
+    const pinned = [...record.pinned.filter((p) => p.step !== pin.step), pin].sort(
+      (a, b) => a.step - b.step,
+    );
+    const next = { ...record, pinned, updatedAt: this.now() };
+    this.records.set(id, next);
+    await this.write(id, [
+      [pinnedKey(id, pin.step), stored],
+      [recordKey(id), next],
+    ]);
+    if (this.refused.has(id)) throw new Error('the browser refused to store the pinned checkpoint');
+    return pin;
+  }
+
+  /** Pin the run's latest kept checkpoint (null when it has none). */
+  async pinLatest(id: string): Promise<PinnedCheckpoint | null> {
+    const latest = await this.checkpoint(id);
+    return latest && this.pinCheckpoint(id, latest);
+  }
+
+  async pinnedCheckpoint(id: string, step: number): Promise<Checkpoint | null> {
+    await this.queue;
+    const [raw] = await this.store.getMany([pinnedKey(id, step)]);
+    return raw === undefined ? null : parseCheckpoint(raw);
+  }
+
+  async unpin(id: string, step: number): Promise<void> {
+    const record = await this.known(id);
+    if (!record) return;
+    const next = { ...record, pinned: record.pinned.filter((p) => p.step !== step) };
+    this.records.set(id, next);
+    await this.write(id, [[recordKey(id), next]]);
+    await this.store.delMany([pinnedKey(id, step)]);
+  }
+
+  /**
+   * Make the pinned checkpoint at `step` the run's latest, so that resuming the run continues
+   * from it (its later reports are replaced as the resumed run re-measures those steps).
+   */
+  async rewindTo(id: string, step: number): Promise<Checkpoint> {
+    const pinned = await this.pinnedCheckpoint(id, step);
+    if (!pinned) throw new Error(`the run has no checkpoint pinned at step ${step}`);
+    await this.known(id);
+    await this.saveCheckpoint(id, pinned);
+    await this.update(id, (r) => ({ ...r, step }));
+    return pinned;
   }
 
   rename(id: string, name: string): Promise<void> {
@@ -258,6 +321,7 @@ export class RunLibrary {
         summary: summarize(last?.metrics),
         timing: result.timing,
         checkpointStep: null,
+        pinned: [],
       };
       const end: RunEnd = {
         final: result.final,
@@ -307,9 +371,19 @@ export class RunLibrary {
         k === recordKey(id) ||
         k === endKey(id) ||
         k === checkpointKey(id) ||
-        k.startsWith(`h:${id}:`),
+        k.startsWith(`h:${id}:`) ||
+        k.startsWith(`p:${id}:`),
     );
     await this.store.delMany(keys);
+  }
+
+  /** The run's record, read from the store when this page has not listed it yet. */
+  private async known(id: string): Promise<RunRecord | null> {
+    const inMemory = this.records.get(id);
+    if (inMemory) return inMemory;
+    const record = (await this.get(id))?.record ?? null;
+    if (record) this.records.set(id, record);
+    return record;
   }
 
   private update(id: string, change: (r: RunRecord) => RunRecord): Promise<void> {

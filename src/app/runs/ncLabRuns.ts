@@ -1,9 +1,10 @@
 import type { Checkpoint } from '../../engine/session/checkpoint';
-import type { RunRecord } from '../../engine/runs/record';
+import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
 import type { RunResult } from '../../engine/run/result';
 import { labClient } from '../labClient';
 import { runRecorder } from './recorder';
 import { refreshRuns, runLibrary, useRuns } from './runsStore';
+import { pinCheckpoint, resumeFromPinnedToEnd, unpinCheckpoint } from './pins';
 import { exportRuns, importRunsText } from './transfer';
 
 /** `window.ncLab.runs`: the run library for scripts and tests. */
@@ -23,8 +24,16 @@ export interface NcLabRunsApi {
   import(text: string, fileName?: string): Promise<RunRecord[]>;
   /** A kept run's latest checkpoint (null when it has none). */
   checkpoint(id: string): Promise<Checkpoint | null>;
-  /** Continue a kept run from its latest checkpoint; resolves with its RunResult at the end. */
-  resume(id: string): Promise<RunResult>;
+  /**
+   * Continue a kept run from its latest checkpoint, or from its checkpoint pinned at
+   * `pinnedStep`; resolves with its RunResult at the end.
+   */
+  resume(id: string, pinnedStep?: number): Promise<RunResult>;
+  /** Pin the run's checkpoint (its exact state now when the page holds it, else its latest). */
+  pin(id: string): Promise<PinnedCheckpoint>;
+  /** The run's pinned checkpoint at `step` (null when none is pinned there). */
+  pinned(id: string, step: number): Promise<Checkpoint | null>;
+  unpin(id: string, step: number): Promise<void>;
 }
 
 export function createRunsApi(): NcLabRunsApi {
@@ -50,6 +59,12 @@ export function createRunsApi(): NcLabRunsApi {
     },
     import: (text, fileName = 'import.json') => importRunsText(text, fileName),
     checkpoint: (id) => runLibrary.checkpoint(id),
-    resume: (id) => labClient.resumeKeptToEnd(id),
+    resume: (id, pinnedStep) =>
+      pinnedStep === undefined
+        ? labClient.resumeKeptToEnd(id)
+        : resumeFromPinnedToEnd(id, pinnedStep),
+    pin: (id) => pinCheckpoint(id),
+    pinned: (id, step) => runLibrary.pinnedCheckpoint(id, step),
+    unpin: (id, step) => unpinCheckpoint(id, step),
   };
 }

@@ -19,6 +19,9 @@ export const RUN_COLORS = [
 /** Per-layer lines of one run: same colour, a dash per layer. */
 const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;
 
+/** Up to this many runs, every layer of a run has its own legend entry. */
+const LEGEND_LAYERS_UP_TO = 8;
+
 export const OVERLAY_METRICS = [
   { key: 'loss', title: 'Loss', deep: null },
   { key: 'nc1_pinv', title: 'NC1  Tr(Σ_W Σ_B⁺)/K', deep: 'deep_nc1_pinv' },
@@ -46,6 +49,8 @@ export interface OverlayRun {
   /** Optimiser steps per second over the run (for an estimated wall-time axis). */
   stepsPerSecond: number | null;
   totalSteps: number;
+  /** Its colour (default: by its place in the list). */
+  color?: string;
 }
 
 export interface OverlayOptions {
@@ -76,29 +81,52 @@ export function ema(values: readonly (number | null)[], weight: number): (number
   });
 }
 
-function xOf(run: OverlayRun, step: number, kind: XAxisKind): number {
+/** x of a run's step on an axis of `kind` (epoch: networks only; time: from the mean speed). */
+export function xOf(run: OverlayRun, step: number, kind: XAxisKind): number {
   if (kind === 'epoch' && run.config.experiment === 'net')
     return step / Math.max(1, run.totalSteps / run.config.epochs);
   if (kind === 'time' && run.stepsPerSecond) return step / run.stepsPerSecond;
   return step;
 }
 
-const X_TITLES: Record<XAxisKind, string> = {
+export const X_TITLES: Record<XAxisKind, string> = {
   step: 'optimiser step',
   epoch: 'epoch',
   time: 'training time, s (estimated from the mean speed)',
 };
 
-/** The overlay of several runs on one metric: legend entries say what differs between runs. */
-export function overlayFigure(
-  runs: readonly OverlayRun[],
-  options: OverlayOptions,
-): { data: Data[]; layout: Partial<Layout> } | null {
-  if (runs.length === 0) return null;
+/** What the traces of the runs show and where they go. */
+export interface TraceOptions {
+  metric: string;
+  /** Per-layer key drawn (one dashed line per layer) when the runs have it. */
+  deepMetric: string | null;
+  x: XAxisKind;
+  smoothing: number;
+  /** Subplot axes (a panel's grid); default the figure's only ones. */
+  xaxis?: string;
+  yaxis?: string;
+  /** False: the traces stay out of the legend (a panel's second subplot onwards). */
+  showlegend?: boolean;
+  /** Values that a log axis cannot draw (≤ 0) become gaps. */
+  positive?: boolean;
+}
+
+/**
+ * One trace per run (or per layer of a run, dashed by layer) in the run's colour, named by what
+ * differs between `runs`; grouped by run, so a legend click hides a run in every subplot.
+ */
+export function overlayTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
   const labels = distinguishingLabels(runs.map((r) => r.config));
   const data: Data[] = [];
+  const value = (v: unknown): number | null =>
+    typeof v === 'number' && (!options.positive || v > 0) ? v : null;
+  const axes = {
+    ...(options.xaxis ? { xaxis: options.xaxis } : {}),
+    ...(options.yaxis ? { yaxis: options.yaxis } : {}),
+    showlegend: options.showlegend ?? true,
+  };
   runs.forEach((run, i) => {
-    const color = RUN_COLORS[i % RUN_COLORS.length];
+    const color = run.color ?? RUN_COLORS[i % RUN_COLORS.length];
     const x = run.history.map((h) => xOf(run, h.step, options.x));
     const deep = options.deepMetric;
     const layers = deep
@@ -111,15 +139,18 @@ export function overlayFigure(
       : 0;
     if (deep && layers > 1) {
       for (let l = 0; l < layers; l++) {
-        const y = run.history.map((h) => {
-          const v = (h.metrics[deep] as (number | null)[] | undefined)?.[l];
-          return typeof v === 'number' ? v : null;
-        });
+        const y = run.history.map((h) =>
+          value((h.metrics[deep] as (number | null)[] | undefined)?.[l]),
+        );
         data.push({
           type: 'scatter',
           mode: 'lines',
           name: `${labels[i]} · layer ${l + 1}`,
           legendgroup: run.id,
+          ...axes,
+          // Beyond a few runs, one legend entry a run (its layer 1): a long legend is unreadable
+          // and slow to draw (Plotly lays out every entry on each redraw).
+          ...(runs.length > LEGEND_LAYERS_UP_TO && l > 0 ? { showlegend: false } : {}),
           x,
           y: ema(y, options.smoothing),
           line: { color, dash: DASHES[l % DASHES.length], width: 1.5 },
@@ -127,22 +158,30 @@ export function overlayFigure(
       }
       return;
     }
-    const y = run.history.map((h) => {
-      const v = h.metrics[options.metric];
-      return typeof v === 'number' ? v : null;
-    });
+    const y = run.history.map((h) => value(h.metrics[options.metric]));
+    if (y.every((v) => v === null)) return;
     data.push({
       type: 'scatter',
       mode: 'lines',
       name: labels[i],
       legendgroup: run.id,
+      ...axes,
       x,
       y: ema(y, options.smoothing),
       line: { color, width: 1.5 },
     });
   });
+  return data;
+}
+
+/** The overlay of several runs on one metric: legend entries say what differs between runs. */
+export function overlayFigure(
+  runs: readonly OverlayRun[],
+  options: OverlayOptions,
+): { data: Data[]; layout: Partial<Layout> } | null {
+  if (runs.length === 0) return null;
   return {
-    data,
+    data: overlayTraces(runs, options),
     layout: {
       title: { text: options.title, font: { size: 12 } },
       showlegend: true,

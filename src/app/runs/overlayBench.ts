@@ -4,18 +4,27 @@ import type { HistoryEntry } from '../../engine/session/types';
 import { overlayFigure, type OverlayRun } from './overlay';
 
 /**
- * Time to build the overlay figure's data for `runs` kept 30 000-step UFM runs (301 reports,
- * per-layer NC1 over M = 3, smoothing on): the page's own share of a toggle, before Plotly draws.
+ * `runs` kept 30 000-step UFM runs of seed 000's balanced M = 3 preset (301 reports; loss, NC1
+ * per layer, NC2, NC3 and accuracy), each of another seed: what the overlay benches draw.
  */
-export function benchOverlayBuild(
-  runs = 50,
-  repeats = 5,
-): { runs: number; points: number; ms: number } {
+export function syntheticUfmRuns(runs: number): OverlayRun[] {
   const base = expectUfm(findPreset('seed-balanced-bias-m3')?.config ?? (null as never));
-  const kept: OverlayRun[] = Array.from({ length: runs }, (_, r) => {
+  return Array.from({ length: runs }, (_, r) => {
     const history: HistoryEntry[] = Array.from({ length: 301 }, (_, i) => {
       const v = Math.exp(-i / 50) * (1 + r / runs);
-      return { step: i * 100, metrics: { loss: v, nc1_pinv: v, deep_nc1_pinv: [v, v / 2, v / 3] } };
+      return {
+        step: i * 100,
+        metrics: {
+          loss: v,
+          nc1_pinv: v,
+          deep_nc1_pinv: [v, v / 2, v / 3],
+          nc2_etf_error_means: v / 4,
+          nc2_etf_error_W: v / 5,
+          nc3_wh_etf_error: v / 6,
+          nc3_self_duality: v / 7,
+          net_accuracy_train: 1 - v / 2,
+        },
+      };
     });
     return {
       id: String(r),
@@ -25,6 +34,17 @@ export function benchOverlayBuild(
       totalSteps: 30_000,
     };
   });
+}
+
+/**
+ * Time to build the overlay figure's data for `runs` kept 30 000-step UFM runs (301 reports,
+ * per-layer NC1 over M = 3, smoothing on): the page's own share of a toggle, before Plotly draws.
+ */
+export function benchOverlayBuild(
+  runs = 50,
+  repeats = 5,
+): { runs: number; points: number; ms: number } {
+  const kept = syntheticUfmRuns(runs);
   let ms = Infinity;
   for (let i = 0; i < repeats; i++) {
     const t = performance.now();

@@ -1,4 +1,5 @@
 import type { MetricSet } from '../metrics';
+import type { Checkpoint, PairedSessionState } from '../session/checkpoint';
 import { TWIN_PREFIX, type TrainingSession } from '../session/trainingSession';
 import type { MetricsRecord, Report, Timing } from '../session/types';
 import type { NetSession } from './session';
@@ -71,6 +72,29 @@ export class PairedSession implements TrainingSession {
       // Steps of the pair per second: each step trains both networks.
       stepsPerSecond: trainMs > 0 ? (1000 * this.main.step) / trainMs : 0,
     };
+  }
+
+  /** Both members' exact states and timings: a resumed pair continues to the same numbers. */
+  async captureState(): Promise<PairedSessionState> {
+    const [a, b] = [this.main.timing(), this.twin.timing()];
+    return {
+      kind: 'paired',
+      main: await this.main.captureState(),
+      twin: await this.twin.captureState(),
+      timing: {
+        main: { trainMs: a.trainMs, measureMs: a.measureMs },
+        twin: { trainMs: b.trainMs, measureMs: b.measureMs },
+      },
+    };
+  }
+
+  /** Continue both members from a paired checkpoint of the same config (before any step). */
+  async restoreState(checkpoint: Checkpoint): Promise<void> {
+    const { state } = checkpoint;
+    if (state.kind !== 'paired')
+      throw new Error(`a ${state.kind} checkpoint cannot resume a paired (twin-loss) run`);
+    await this.main.restoreState({ ...checkpoint, state: state.main, timing: state.timing.main });
+    await this.twin.restoreState({ ...checkpoint, state: state.twin, timing: state.timing.twin });
   }
 
   finishedEarly(): boolean {

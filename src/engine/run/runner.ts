@@ -9,6 +9,7 @@ import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from '../ufm/theory';
 import { APP_VERSION } from '../core/version';
 import { makeCheckpoint, type Checkpoint } from '../session/checkpoint';
+import { CheckpointSchedule, type CheckpointEvery } from '../runs/checkpointSchedule';
 import type { ExportFile } from '../nets/featureExport';
 import type { UfmInitState } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
@@ -18,8 +19,11 @@ export interface RunnerEvents {
   onStatus?(status: RunStatus, message: string | null): void;
   /** A checkpoint taken every `checkpointEvery` reports (and at the end of a run). */
   onCheckpoint?(checkpoint: Checkpoint): void;
-  /** Reports between checkpoints (0 or absent: none are taken). */
-  checkpointEvery?: number;
+  /**
+   * Reports between checkpoints (0 or absent: none are taken); `'auto'` sizes it so that
+   * checkpoints cost under 5 % of the run (src/engine/runs/checkpointSchedule.ts).
+   */
+  checkpointEvery?: CheckpointEvery;
 }
 
 /** A loss this large means the run has blown up even while it is still finite. */
@@ -54,7 +58,7 @@ export class ExperimentRunner {
   /** A step at which the run pauses by itself (teaching mode's pause points), reported there. */
   private breakAt: number | null = null;
   private wake: (() => void) | null = null;
-  private reportsSinceCheckpoint = 0;
+  private readonly checkpoints: CheckpointSchedule;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
@@ -66,6 +70,15 @@ export class ExperimentRunner {
     private readonly fresh?: () => Promise<TrainingSession<UfmTheory>>,
   ) {
     this.theory = session.theory;
+    this.checkpoints = new CheckpointSchedule(
+      events.onCheckpoint ? (events.checkpointEvery ?? 0) : 0,
+      variableBytes,
+    );
+  }
+
+  /** Reports between checkpoints now in force (0: none are taken). */
+  get checkpointInterval(): number {
+    return this.checkpoints.enabled ? this.checkpoints.interval : 0;
   }
 
   /** Build the session the config asks for (loading its data), then the runner around it. */
@@ -272,15 +285,14 @@ export class ExperimentRunner {
     await this.maybeCheckpoint();
   }
 
-  /** Every `checkpointEvery` reports, and at the last step, hand a checkpoint to onCheckpoint. */
+  /** When the schedule says so, and at the last step, hand a checkpoint to onCheckpoint. */
   private async maybeCheckpoint(): Promise<void> {
-    const every = this.events.checkpointEvery ?? 0;
-    if (!(every > 0) || !this.events.onCheckpoint) return;
-    this.reportsSinceCheckpoint++;
+    const { trainMs, measureMs } = this.session.timing();
     const last = this.session.step >= this.session.totalSteps;
-    if (this.reportsSinceCheckpoint < every && !last) return;
-    this.reportsSinceCheckpoint = 0;
+    if (!this.events.onCheckpoint || !this.checkpoints.report(trainMs + measureMs, last)) return;
+    const start = performance.now();
     const checkpoint = await this.capture(null);
+    this.checkpoints.captured(performance.now() - start);
     if (checkpoint) this.events.onCheckpoint(checkpoint);
   }
 
@@ -395,6 +407,13 @@ export class ExperimentRunner {
     this.busy = next.catch(() => undefined);
     return next;
   }
+}
+
+/** Bytes of every live tf variable: a session's parameters and optimiser slots. */
+function variableBytes(): number {
+  let bytes = 0;
+  for (const v of Object.values(tf.engine().registeredVariables)) bytes += 4 * v.size;
+  return bytes;
 }
 
 function isBroken(loss: number): boolean {

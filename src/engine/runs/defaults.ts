@@ -1,5 +1,8 @@
+import type { CheckpointEvery } from './checkpointSchedule';
+
 /**
- * Checkpoints every this many reports. One checkpoint of seed 000's presets costs well under
- * 5 % of the run time between two of them (`npm run bench`, README "Run library").
+ * The page's checkpoint interval: sized by the state and the measured report interval so a
+ * checkpoint costs under 5 % of the run time between two of them, and never more often than
+ * every 10 reports (`npm run bench -- --checkpoints-only`, README "Run library").
  */
-export const DEFAULT_CHECKPOINT_EVERY = 10;
+export const DEFAULT_CHECKPOINT_EVERY: CheckpointEvery = 'auto';

@@ -55,6 +55,15 @@ export interface RunSummary {
   accuracy: number | null;
 }
 
+/** A checkpoint the user pinned: kept beside the rolling latest until unpinned. */
+export const pinnedCheckpointSchema = z.object({
+  step: z.number().int().min(0),
+  createdAt: z.number(),
+  /** Size of the checkpoint as JSON, for the storage shown in the Runs panel. */
+  bytes: z.number().int().min(0),
+});
+export type PinnedCheckpoint = z.infer<typeof pinnedCheckpointSchema>;
+
 export const runRecordSchema = z.object({
   v: z.literal(RUN_RECORD_VERSION),
   id: z.string().min(1),
@@ -83,6 +92,8 @@ export const runRecordSchema = z.object({
   timing: timingSchema.nullable(),
   /** Step of the latest checkpoint kept, null when none. */
   checkpointStep: z.number().int().min(0).nullable(),
+  /** Pinned checkpoints, by step (records written before pinning existed have none). */
+  pinned: z.array(pinnedCheckpointSchema).default([]),
 });
 
 export interface RunRecord extends Omit<z.infer<typeof runRecordSchema>, 'config' | 'backend'> {

@@ -37,10 +37,28 @@ const netStateSchema = z.object({
   }),
 });
 
-export const sessionStateSchema = z.discriminatedUnion('kind', [ufmStateSchema, netStateSchema]);
+const timingSchema = z.object({ trainMs: z.number().min(0), measureMs: z.number().min(0) });
+
+/**
+ * A paired (CE/LS twin) network run: both members' states and their own timings (the
+ * checkpoint's timing is the pair's sum), so each continues from exactly where it was.
+ */
+const pairedStateSchema = z.object({
+  kind: z.literal('paired'),
+  main: netStateSchema,
+  twin: netStateSchema,
+  timing: z.object({ main: timingSchema, twin: timingSchema }),
+});
+
+export const sessionStateSchema = z.discriminatedUnion('kind', [
+  ufmStateSchema,
+  netStateSchema,
+  pairedStateSchema,
+]);
 export type SessionState = z.infer<typeof sessionStateSchema>;
 export type UfmSessionState = z.infer<typeof ufmStateSchema>;
 export type NetSessionState = z.infer<typeof netStateSchema>;
+export type PairedSessionState = z.infer<typeof pairedStateSchema>;
 
 const checkpointSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
@@ -50,7 +68,7 @@ const checkpointSchema = z.object({
   createdAt: z.string(),
   config: z.unknown(),
   step: z.number().int().min(0),
-  timing: z.object({ trainMs: z.number().min(0), measureMs: z.number().min(0) }),
+  timing: timingSchema,
   state: sessionStateSchema,
 });
 
@@ -76,11 +94,18 @@ export function parseCheckpoint(raw: unknown): Checkpoint {
     throw new Error(`damaged checkpoint: ${issueText(parsed.error, '(root)', true)}`);
   }
   const config = parseConfig(parsed.data.config);
-  if (config.experiment !== parsed.data.state.kind)
+  const kind = stateKindOf(config);
+  if (kind !== parsed.data.state.kind)
     throw new Error(
-      `damaged checkpoint: its config is a ${config.experiment} run but its state is a ${parsed.data.state.kind} session`,
+      `damaged checkpoint: its config is a ${kind} run but its state is a ${parsed.data.state.kind} session`,
     );
   return { ...parsed.data, config };
+}
+
+/** The session state a config's runs capture: a network paired with its twin is its own kind. */
+export function stateKindOf(config: ExperimentConfig): SessionState['kind'] {
+  if (config.experiment === 'net' && config.pairWith !== 'none') return 'paired';
+  return config.experiment;
 }
 
 export function makeCheckpoint(fields: Omit<Checkpoint, 'format' | 'version'>): Checkpoint {

@@ -15,10 +15,18 @@ beforeEach(() => {
 });
 
 function setup(
-  options: { settleGraceMs?: number; gates?: Partial<Record<Gated, Promise<void>>> } = {},
+  options: {
+    settleGraceMs?: number;
+    backendTimeoutMs?: number;
+    gates?: Partial<Record<Gated, Promise<void>>>;
+  } = {},
 ) {
   const fake = fakeConnect(options.gates);
-  const lab = new LabController({ connect: fake.connect, settleGraceMs: options.settleGraceMs });
+  const lab = new LabController({
+    connect: fake.connect,
+    settleGraceMs: options.settleGraceMs,
+    backendTimeoutMs: options.backendTimeoutMs,
+  });
   const worker = (i = 0): FakeWorker => {
     const w = fake.workers[i];
     if (!w) throw new Error(`worker ${i} was never started`);
@@ -157,13 +165,29 @@ describe('LabController: a crashed worker', () => {
     ]);
   });
 
+  it('a backend that never initialises fails the load in time and the worker is replaced', async () => {
+    const { lab, worker, fake } = setup({
+      backendTimeoutMs: 5,
+      gates: { initBackend: new Promise(() => {}) },
+    });
+    expect(await lab.load(useLab.getState().config)).toBeNull();
+    expect(fake.terminated).toEqual([0]);
+    expect(useLab.getState().statusMessage).toMatch(
+      /^Could not load the run: the auto backend did not initialise within 0.005 s\. Reload the page/,
+    );
+    await lab.load(useLab.getState().config);
+    expect(worker(1).calls).toEqual(['initBackend#2', 'load#2', 'result']);
+  });
+
   it('resolves ncLab.run-style waiters as failed instead of leaving them hanging', async () => {
     const { lab, worker } = setup();
     await lab.load(useLab.getState().config);
     const ended = lab.runToEnd(useLab.getState().config);
     await settle();
     worker().crash({ kind: 'unreadable-message' });
-    await expect(ended).rejects.toThrow('ncLab.run: the run ended (failed)');
+    await expect(ended).rejects.toThrow(
+      `ncLab.run: the run ended (failed: ${crashMessage({ kind: 'unreadable-message' })})`,
+    );
   });
 
   it('forwards nothing from a crashed worker, even with the current run id', async () => {

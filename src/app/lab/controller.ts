@@ -275,8 +275,13 @@ export class LabController {
     try {
       const status = await Promise.race([ended, timeout]);
       const result = await this.result();
-      if (!result)
-        throw new Error(`ncLab.run: the run ended (${status}) but the worker holds no result`);
+      if (!result) {
+        // A crashed worker's run leaves no result: say why it ended.
+        const why = status === 'failed' ? useLab.getState().statusMessage : null;
+        throw new Error(
+          `ncLab.run: the run ended (${status}${why ? `: ${why}` : ''}) but the worker holds no result`,
+        );
+      }
       return result;
     } finally {
       clearTimeout(timer);

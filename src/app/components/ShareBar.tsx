@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { findPreset } from '../../engine/config/presets';
-import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/runs/checkpoint';
+import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/session/checkpoint';
 import { configForState, ufmInitStateSchema } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';

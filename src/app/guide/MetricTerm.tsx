@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { TWIN_PREFIX } from '../../engine/session';
+import { TWIN_PREFIX } from '../../engine/session/trainingSession';
 import { metricDefinition } from '../../engine/metrics/definitions';
 import './guide.css';
 

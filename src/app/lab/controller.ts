@@ -1,4 +1,4 @@
-import type { BackendInfo, BackendRequest } from '../../engine/backend';
+import type { BackendInfo, BackendRequest } from '../../engine/core/backend';
 import type { NetBenchRow } from '../../engine/bench/netBench';
 import type { UfmBenchRow } from '../../engine/bench/ufmBench';
 import type { ExperimentConfig, NetConfig } from '../../engine/config/schema';
@@ -15,11 +15,12 @@ import type {
   SweepProgress,
   SweepRequest,
   SweepResult,
-} from '../../engine/md/sweepRunner';
+} from '../../engine/grid/sweepRunner';
 import type { ExportFile } from '../../engine/nets/featureExport';
-import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { Checkpoint } from '../../engine/session/checkpoint';
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
-import type { HistoryEntry, Report, RunResult, RunStatus } from '../../engine/types';
+import type { RunResult } from '../../engine/run/result';
+import type { HistoryEntry, Report, RunStatus } from '../../engine/session/types';
 import type { UfmInitState } from '../../engine/ufm/initState';
 import type { Connect, WorkerConnection } from '../../worker/connection';
 import type { CachedDatasetInfo } from '../../worker/datasetCache';

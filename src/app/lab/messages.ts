@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../../engine/config/schema';
-import type { RunStatus } from '../../engine/types';
+import type { RunStatus } from '../../engine/session/types';
 import { WorkerCrashed } from '../../worker/connection';
 import type { WorkerCrash } from '../../worker/protocol';
 

@@ -1,4 +1,4 @@
-import type { Report, RunStatus } from '../../engine/types';
+import type { Report, RunStatus } from '../../engine/session/types';
 import type { WorkerCrash, WorkerEvent } from '../../worker/protocol';
 import { secondsLeft, type ProgressMark } from '../eta';
 import { runRecorder } from '../runs/recorder';

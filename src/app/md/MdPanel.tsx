@@ -1,6 +1,6 @@
 import type { ExperimentConfig } from '../../engine/config/schema';
-import { TWIN_PREFIX } from '../../engine/session';
-import type { Report, SampleCloud } from '../../engine/types';
+import { TWIN_PREFIX } from '../../engine/session/trainingSession';
+import type { Report, SampleCloud } from '../../engine/session/types';
 import { classColor, fmt, scalar } from '../format';
 import type { Data, Layout } from '../plotly';
 import { Panel } from '../panels/Panel';

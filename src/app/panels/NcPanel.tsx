@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunShape } from '../../engine/types';
+import type { RunShape } from '../../engine/session/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { historySeries } from '../history';

@@ -1,7 +1,7 @@
 // What a grid draws and what it writes as a summary: one line per member (a metric against steps
 // or epochs), and one row per member of final values. Pure functions over RunResults.
 import type { MetricValue } from '../metrics';
-import type { RunResult } from '../types';
+import type { RunResult } from '../run/result';
 import type { AxisValue } from './spec';
 
 export interface GridLine {

@@ -3,7 +3,7 @@
 // meant for a GPU or a cluster: `npm run grid -- --spec … --shard i/n`).
 import type { NetConfig } from '../config/schema';
 import { aggregateSweep, type MdSweep, type SweepRun } from '../md/sweep';
-import type { RunResult } from '../types';
+import type { RunResult } from '../run/result';
 import type { GridSpec } from './spec';
 
 export interface FigureMetric {

@@ -1,7 +1,7 @@
 // Memorization–dilation measures of a network run at one report, flattened into report metrics:
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
-import type { MetricsRecord } from '../types';
+import type { MetricsRecord } from '../session/types';
 import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
 
 export interface NetMdSplit {

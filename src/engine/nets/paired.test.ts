@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { twinConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
-import { ExperimentRunner, runExperiment } from '../runner';
-import { TWIN_PREFIX } from '../session';
+import { ExperimentRunner, runExperiment } from '../run/runner';
+import { TWIN_PREFIX } from '../session/trainingSession';
 
 let backend: BackendInfo;
 beforeAll(async () => {

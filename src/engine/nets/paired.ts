@@ -1,6 +1,6 @@
 import type { MetricSet } from '../metrics';
-import { TWIN_PREFIX, type TrainingSession } from '../session';
-import type { MetricsRecord, Report, Timing } from '../types';
+import { TWIN_PREFIX, type TrainingSession } from '../session/trainingSession';
+import type { MetricsRecord, Report, Timing } from '../session/types';
 import type { NetSession } from './session';
 
 /**

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { issueText, parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
-import type { BackendInfo } from '../backend';
-import type { Breakdown, HistoryEntry, Report, RunResult, RunStatus, Timing } from '../types';
+import type { BackendInfo } from '../core/backend';
+import type { Breakdown, HistoryEntry, Report, RunStatus, Timing } from '../session/types';
+import type { RunResult } from '../run/result';
 import type { UfmTheory } from '../ufm/theory';
 
 /**

@@ -5,7 +5,7 @@ import {
   type ExperimentConfig,
   type UfmConfig,
 } from '../config/schema';
-import { createRng, normalArray, shuffleInPlace, uniformArray } from '../rng';
+import { createRng, normalArray, shuffleInPlace, uniformArray } from '../core/rng';
 
 /**
  * A UFM state in the `init` format of the oracle files: H as N×d rows (in the order of

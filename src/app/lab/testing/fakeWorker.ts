@@ -1,5 +1,6 @@
-import type { BackendInfo, BackendRequest } from '../../../engine/backend';
-import type { Report, RunResult } from '../../../engine/types';
+import type { BackendInfo, BackendRequest } from '../../../engine/core/backend';
+import type { RunResult } from '../../../engine/run/result';
+import type { Report } from '../../../engine/session/types';
 import { CrashLatch, type Connect, type WorkerConnection } from '../../../worker/connection';
 import type {
   ConnectionEvent,

@@ -1,7 +1,6 @@
-import type { MetricSet } from './metrics';
-import type { Checkpoint, SessionState } from './runs/checkpoint';
+import type { MetricSet } from '../metrics';
+import type { Checkpoint, SessionState } from './checkpoint';
 import type { Report, Timing } from './types';
-import type { UfmTheory } from './ufm/theory';
 
 /** Metric keys of a paired run's twin carry this prefix (`twin.nc1_pinv`). */
 export const TWIN_PREFIX = 'twin.';
@@ -9,8 +8,10 @@ export const TWIN_PREFIX = 'twin.';
 /**
  * What the experiment loop needs from one kind of experiment (UFM, network, …): optimiser steps
  * in bulk, an asynchronous measurement, and its own length. The runner knows nothing else.
+ * `Theory` is the closed form an experiment compares itself with (the UFM's): the contract names no
+ * experiment, the run layer says which.
  */
-export interface TrainingSession {
+export interface TrainingSession<Theory = unknown> {
   /** Optimiser steps done so far. */
   readonly step: number;
   /** Steps of the whole run (UFM: `steps`; networks: epochs × batches per epoch). */
@@ -18,7 +19,7 @@ export interface TrainingSession {
   /** Report every this many steps (UFM: `reportEvery`; networks: one per `measureEvery` epochs). */
   readonly reportEvery: number;
   /** The closed form this run is compared with, when the theory applies to it. */
-  readonly theory: UfmTheory | null;
+  readonly theory: Theory | null;
   /** Run n steps; resolves with the last loss (read back once), non-finite when diverged. */
   train(n: number): Promise<number>;
   measure(set: MetricSet): Promise<Report>;

@@ -25,6 +25,7 @@ import { initBackend } from '../src/engine/core/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
+import { isConvModel } from '../src/engine/config/schema';
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
@@ -104,7 +105,11 @@ async function nodeNetRows(backends: readonly string[]): Promise<NetRow[]> {
     if (!(await usable(backend))) continue;
     for (const c of NET_BENCH_CASES) {
       // A conv step takes minutes on plain JS and on a software Vulkan driver.
-      if (c.conv && (backend === 'cpu' || (backend === 'webgpu' && softwareAdapter))) continue;
+      if (
+        isConvModel(c.config.model) &&
+        (backend === 'cpu' || (backend === 'webgpu' && softwareAdapter))
+      )
+        continue;
       const row: NetRow = { ...(await benchNetCase(c.id)), where: 'node' };
       rows.push(row);
       printNetRow(row);

@@ -5,6 +5,7 @@ import type { BackendInfo } from '../src/engine/core/backend';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';
+import { isConvModel } from '../src/engine/config/schema';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 
 /** BENCH_PORT lets two checkouts benchmark side by side. */
@@ -96,7 +97,7 @@ export async function benchNetsInBrowser(
   const rows: NetBenchRow[] = [];
   await onEachBackend(backends, async (page, backend, info) => {
     const slow = info.software || backend === 'cpu';
-    for (const c of NET_BENCH_CASES.filter((x) => !(slow && x.conv))) {
+    for (const c of NET_BENCH_CASES.filter((x) => !(slow && isConvModel(x.config.model)))) {
       const [row] = await page.evaluate(([i, b]) => window.ncLab.benchmarkNets([i], b as 'auto'), [
         c.id,
         backend,

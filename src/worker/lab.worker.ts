@@ -36,6 +36,8 @@ import type { LabWorkerApi, LoadOptions, WorkerEvent } from './protocol';
 let listener: ((event: WorkerEvent) => void) | null = null;
 let backend: BackendInfo | null = null;
 let runner: ExperimentRunner | null = null;
+/** The id `runner` was loaded with. */
+let runnerId = 0;
 /** Aborts the running noise sweep, if any. */
 let sweepAbort: AbortController | null = null;
 /** The running grid, if any (pause / resume / stop reach it). */
@@ -44,6 +46,11 @@ let gridRun: GridRun | null = null;
 let searchAbort: AbortController | null = null;
 /** The running loop of `runner`, awaited before its tensors are disposed. */
 let loop: Promise<unknown> = Promise.resolve();
+/**
+ * The page's id of the job the worker does now (the last run, sweep, grid, search or benchmark
+ * it began). A run's own callbacks keep the id it was loaded with.
+ */
+let activeRun = 0;
 
 /** Stop the current run, let its loop finish its slice, then free its tensors. */
 async function retire(): Promise<void> {
@@ -59,29 +66,32 @@ function emit(event: WorkerEvent): void {
   listener?.(event);
 }
 
-/** Dataset loading progress, shown by the page while a big file is read. */
-function progress(fraction: number, message: string): void {
-  emit({ type: 'progress', fraction, message });
+/** Make `runId` the job the worker does now; its events carry that id. */
+function begin(runId: number): number {
+  activeRun = runId;
+  return runId;
 }
 
-function fail(error: unknown): never {
+/** Dataset loading progress of job `runId`, shown by the page while a big file is read. */
+function progressOf(runId: number): (fraction: number, message: string) => void {
+  return (fraction, message) => emit({ type: 'progress', runId, fraction, message });
+}
+
+function fail(error: unknown, runId = activeRun): never {
   const message = error instanceof Error ? error.message : String(error);
-  emit({ type: 'error', message });
+  emit({ type: 'error', runId, message });
   throw new Error(message);
 }
 
-async function ensureBackend(request: BackendRequest): Promise<BackendInfo> {
+async function ensureBackend(request: BackendRequest, runId = activeRun): Promise<BackendInfo> {
   if (!backend || backend.requested !== request) {
     backend = await initBackend(request);
-    emit({ type: 'backend', info: backend });
-    // A lost GPU device would otherwise hang the run: stop it and say so.
+    emit({ type: 'backend', runId, info: backend });
+    // A lost GPU device would otherwise hang the run: stop it and tell the page.
     onDeviceLost((lost) => {
       runner?.stop();
       backend = null;
-      emit({
-        type: 'error',
-        message: `The WebGPU device was lost (${lost.reason}: ${lost.message}). The run stopped; its history is kept. Reset to start again, or choose another backend.`,
-      });
+      emit({ type: 'device-lost', runId: activeRun, reason: lost.reason, message: lost.message });
     });
   }
   return backend;
@@ -91,39 +101,48 @@ const api: LabWorkerApi = {
   subscribe(cb) {
     listener = cb;
   },
-  initBackend: (request) => ensureBackend(request).catch(fail),
-  async load(config: ExperimentConfig, init?: UfmInitState, options: LoadOptions = {}) {
+  initBackend: (request, runId) => ensureBackend(request, runId).catch((e) => fail(e, runId)),
+  async load(
+    runId: number,
+    config: ExperimentConfig,
+    init?: UfmInitState,
+    options: LoadOptions = {},
+  ) {
     try {
       await retire();
-      const info = await ensureBackend(config.backend);
+      begin(runId);
+      const info = await ensureBackend(config.backend, runId);
+      // Every event of this run carries its id: the page drops those of a run it replaced.
       const next: ExperimentRunner = await ExperimentRunner.create(
         config,
         info,
-        { init, resumeFrom: options.resumeFrom, loadData: (c) => loadWorkerData(c, progress) },
+        {
+          init,
+          resumeFrom: options.resumeFrom,
+          loadData: (c) => loadWorkerData(c, progressOf(runId)),
+        },
         {
           checkpointEvery: options.checkpointEvery ?? 0,
-          onCheckpoint: (checkpoint) => {
-            if (runner === next) emit({ type: 'checkpoint', checkpoint });
-          },
-          // Only the current run speaks: a retired one's "stopped" would reach the new channel.
-          onReport: (report) => {
-            if (runner === next) emit({ type: 'report', report });
-          },
-          onStatus: (status, message) => {
-            if (runner === next) emit({ type: 'status', status, message, step: next.step });
-          },
+          onCheckpoint: (checkpoint) => emit({ type: 'checkpoint', runId, checkpoint }),
+          onReport: (report) => emit({ type: 'report', runId, report }),
+          onStatus: (status, message) =>
+            emit({ type: 'status', runId, status, message, step: next.step }),
         },
       );
       runner = next;
+      runnerId = runId;
       return await next.measureInitial();
     } catch (error) {
-      return fail(error);
+      return fail(error, runId);
     }
   },
   async start() {
     if (!runner) fail('Nothing to run: load a config first.');
+    const runId = runnerId;
     // Not awaited: the loop runs on while the page keeps talking to the worker.
-    loop = runner.run().catch((error: unknown) => emit({ type: 'error', message: String(error) }));
+    loop = runner
+      .run()
+      .catch((error: unknown) => emit({ type: 'error', runId, message: String(error) }));
   },
   async pause() {
     runner?.pause();
@@ -162,31 +181,32 @@ const api: LabWorkerApi = {
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
   },
-  async benchmarkNets(ids, request) {
+  async benchmarkNets(runId, ids, request) {
     await retire();
-    await ensureBackend(request);
+    await ensureBackend(request, begin(runId));
     const rows: NetBenchRow[] = [];
     for (const id of ids) rows.push(await benchNetCase(id));
     return rows;
   },
-  async runSweep(base, request, onProgress, onRunDone) {
+  async runSweep(runId, base, request, onProgress, onRunDone) {
     await retire();
+    begin(runId);
     sweepAbort?.abort();
     const abort = new AbortController();
     sweepAbort = abort;
     try {
-      const info = await ensureBackend(base.backend);
+      const info = await ensureBackend(base.backend, runId);
       return await runNoiseSweep(
         base,
         request,
         info,
-        (c) => loadWorkerData(c, progress),
+        (c) => loadWorkerData(c, progressOf(runId)),
         (p) => onProgress?.(p),
         abort.signal,
         (run) => void onRunDone?.(run),
       );
     } catch (error) {
-      return fail(error);
+      return fail(error, runId);
     } finally {
       if (sweepAbort === abort) sweepAbort = null;
       (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
@@ -196,19 +216,20 @@ const api: LabWorkerApi = {
   async stopSweep() {
     sweepAbort?.abort();
   },
-  async runGrid(spec, completed, onProgress, onMemberDone) {
+  async runGrid(runId, spec, completed, onProgress, onMemberDone) {
     await retire();
+    begin(runId);
     gridRun?.cancel();
     try {
       const grid = expandGrid(spec);
-      const info = await ensureBackend(grid.base.backend);
+      const info = await ensureBackend(grid.base.backend, runId);
       const run = new GridRun(grid, info, {
         completed,
         // A member a reload interrupted continues from its checkpoint, kept in IndexedDB.
         interrupted: await readPartial(grid),
         checkpointEvery: grid.spec.checkpointEvery ?? DEFAULT_GRID_CHECKPOINT_EVERY,
         onMemberCheckpoint: (state) => void savePartial(grid, state),
-        loadData: (c) => loadWorkerData(c, progress),
+        loadData: (c) => loadWorkerData(c, progressOf(runId)),
         onProgress: (p) => onProgress?.(p),
         onMemberDone: async (m) => {
           await clearPartial(grid, m.id);
@@ -222,7 +243,7 @@ const api: LabWorkerApi = {
         if (gridRun === run) gridRun = null;
       }
     } catch (error) {
-      return fail(error);
+      return fail(error, runId);
     } finally {
       for (const cb of [onProgress, onMemberDone])
         (cb as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
@@ -237,20 +258,21 @@ const api: LabWorkerApi = {
   async stopGrid() {
     gridRun?.cancel();
   },
-  async runSearch(spec, onTrial) {
+  async runSearch(runId, spec, onTrial) {
     await retire();
+    begin(runId);
     searchAbort?.abort();
     const abort = new AbortController();
     searchAbort = abort;
     try {
-      const info = await ensureBackend(searchBaseConfig(parseSearchSpec(spec)).backend);
+      const info = await ensureBackend(searchBaseConfig(parseSearchSpec(spec)).backend, runId);
       return await runSearch(spec, info, {
-        loadData: (c) => loadWorkerData(c, progress),
+        loadData: (c) => loadWorkerData(c, progressOf(runId)),
         onTrial: (t, best) => onTrial?.(t, best),
         signal: abort.signal,
       });
     } catch (error) {
-      return fail(error);
+      return fail(error, runId);
     } finally {
       if (searchAbort === abort) searchAbort = null;
       (onTrial as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
@@ -271,10 +293,11 @@ const api: LabWorkerApi = {
   listDatasets: () => listCachedDatasets(),
   deleteDataset: (key) => deleteCachedDataset(key),
   clearDatasets: () => clearCachedDatasets(),
-  describeDataset: (name) => describeDataset(name, progress).catch(fail),
-  async benchmark(presetIds, request, budgetSeconds) {
+  describeDataset: (name) =>
+    describeDataset(name, progressOf(activeRun)).catch((e: unknown) => fail(e)),
+  async benchmark(runId, presetIds, request, budgetSeconds) {
     await retire();
-    const info = await ensureBackend(request);
+    const info = await ensureBackend(request, begin(runId));
     const rows: UfmBenchRow[] = [];
     for (const id of presetIds) {
       const config = benchConfig(id);

@@ -35,24 +35,51 @@ import type {
   MeasureProgress,
 } from '../engine/features/measure';
 
-/** Events the training worker pushes to the page. */
+/**
+ * Events the training worker pushes to the page. Each carries the id of the job it belongs to
+ * (a run, sweep, grid, search or benchmark): the page gives the id with the command that starts
+ * the job and drops every event of an earlier one, however late it arrives.
+ */
 export type WorkerEvent =
-  | { type: 'backend'; info: BackendInfo }
-  | { type: 'report'; report: Report }
-  | { type: 'checkpoint'; checkpoint: Checkpoint }
-  | { type: 'status'; status: RunStatus; message: string | null; step: number }
-  | { type: 'progress'; fraction: number; message: string }
-  | { type: 'error'; message: string }
-  /** The worker itself failed (its script or a module did not load, or it threw uncaught). */
-  | { type: 'crash'; reason: string };
+  | { type: 'backend'; runId: number; info: BackendInfo }
+  | { type: 'report'; runId: number; report: Report }
+  | { type: 'checkpoint'; runId: number; checkpoint: Checkpoint }
+  | { type: 'status'; runId: number; status: RunStatus; message: string | null; step: number }
+  | { type: 'progress'; runId: number; fraction: number; message: string }
+  | { type: 'error'; runId: number; message: string }
+  /** The GPU device was lost: the run stopped, the worker lives on (its backend starts again). */
+  | { type: 'device-lost'; runId: number; reason: string; message: string };
+
+/** Why the worker itself stopped (seen by the page's side of the connection, not sent by it). */
+export type WorkerCrash =
+  /** A module worker whose script or imports fail to load fires an error event with no message. */
+  | { kind: 'load-failed' }
+  /** It threw and nothing caught it. */
+  | { kind: 'uncaught'; message: string }
+  /** A message from it could not be deserialised. */
+  | { kind: 'unreadable-message' };
+
+/** What the connection hands the page: the worker's events, and its crash. */
+export type ConnectionEvent = WorkerEvent | { type: 'crash'; crash: WorkerCrash };
 
 /** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */
 export interface LabWorkerApi {
   subscribe(listener: (event: WorkerEvent) => void): void;
-  /** Initialise tfjs on the requested backend (falls back webgpu → webgl → wasm → cpu). */
-  initBackend(request: BackendRequest): Promise<BackendInfo>;
-  /** Build a run from a config (and optionally a saved state); it waits for start or step. */
-  load(config: ExperimentConfig, init?: UfmInitState, options?: LoadOptions): Promise<Report>;
+  /**
+   * Initialise tfjs on the requested backend (falls back webgpu → webgl → wasm → cpu); its
+   * events carry `runId`, the job that asked.
+   */
+  initBackend(request: BackendRequest, runId: number): Promise<BackendInfo>;
+  /**
+   * Build run `runId` from a config (and optionally a saved state), replacing the one held; it
+   * waits for start or step. Its events carry `runId`.
+   */
+  load(
+    runId: number,
+    config: ExperimentConfig,
+    init?: UfmInitState,
+    options?: LoadOptions,
+  ): Promise<Report>;
   start(): Promise<void>;
   pause(): Promise<void>;
   /** Pause by itself exactly at this optimiser step (null clears it). */
@@ -68,6 +95,7 @@ export interface LabWorkerApi {
   checkpoint(): Promise<Checkpoint | null>;
   /** `npm run bench`: time the preset sizes on one backend (stops any run first). */
   benchmark(
+    runId: number,
     presetIds: string[],
     backend: BackendRequest,
     budgetSeconds: number,
@@ -83,9 +111,10 @@ export interface LabWorkerApi {
     onProgress?: (progress: MeasureProgress) => void,
   ): Promise<FeatureMeasurement>;
   /** `npm run bench`: network training throughput of the given cases on one backend. */
-  benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
+  benchmarkNets(runId: number, ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   /** seed 002's noise sweep from a base network config (stops any run first). */
   runSweep(
+    runId: number,
     base: NetConfig,
     request: SweepRequest,
     onProgress?: (progress: SweepProgress) => void,
@@ -98,6 +127,7 @@ export interface LabWorkerApi {
    * (by id) are kept and not run again. `onMemberDone` sees each member as it finishes.
    */
   runGrid(
+    runId: number,
     spec: unknown,
     completed?: GridMemberResult[],
     onProgress?: (progress: GridProgress) => void,
@@ -109,6 +139,7 @@ export interface LabWorkerApi {
   stopGrid(): Promise<void>;
   /** A hyper-parameter search by seed 002's protocol (stops any run first). */
   runSearch(
+    runId: number,
     spec: unknown,
     onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
   ): Promise<SearchResult>;

@@ -1,8 +1,7 @@
 import { useRef, useState } from 'react';
 import { findPreset } from '../../engine/config/presets';
-import { DEFAULT_UFM_CONFIG, parseConfig, type ExperimentConfig } from '../../engine/config/schema';
 import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/session/checkpoint';
-import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
+import { configForState, ufmInitStateSchema } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';
 import { configPending, labActions, useLab } from '../store';
@@ -34,32 +33,6 @@ function baseName(): string {
   const s = useLab.getState();
   const preset = s.presetId && findPreset(s.presetId) ? s.presetId : 'ufm';
   return `nc-lab-${preset}-${dateStamp()}`;
-}
-
-/**
- * A saved state file: the oracle `init` format (H, fc_weights, fc_last_bias, targets), plus the
- * config when NC Lab wrote it. Without a config, the shapes decide K, n_k, d, M and the bias.
- */
-function configForState(
-  state: UfmInitState,
-  saved: unknown,
-  current: ExperimentConfig,
-): ExperimentConfig {
-  if (saved !== undefined) return parseConfig(saved);
-  const base = current.experiment === 'ufm' ? current : DEFAULT_UFM_CONFIG;
-  const K = Math.max(-1, ...state.targets) + 1;
-  const classSizes = Array.from(
-    { length: K },
-    (_, k) => state.targets.filter((y) => y === k).length,
-  );
-  const hidden = state.H[0]?.length ?? base.hidden;
-  return parseConfig({
-    ...base,
-    classSizes,
-    hidden,
-    depth: state.fc_weights.length,
-    bias: state.fc_last_bias !== null,
-  });
 }
 
 export function ShareBar() {
@@ -156,6 +129,7 @@ export function ShareBar() {
           `${file.name} is not a state file (needs H, fc_weights, fc_last_bias, targets): ${issues.join('; ')}`,
         );
       }
+      // A saved state file: the oracle `init` format, plus the config when NC Lab wrote it.
       const saved = (raw as { config?: unknown }).config;
       const config = configForState(parsed.data, saved, useLab.getState().config);
       const report = await labClient.load(config, parsed.data);

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../../engine/config/schema';
+import { isNoiseExperiment } from '../../engine/config/experimentKinds';
 
 /**
  * The lab's panels and which of them matter for a run: the dashboard shows the key panels of the
@@ -51,17 +52,6 @@ export function panelInfo(id: PanelId): PanelInfo {
 
 /** Teaching presets whose point is the geometry in three dimensions. */
 const GEOMETRY_PRESETS = new Set(['teach-etf-3d', 'teach-orthogonal-3d']);
-
-/** A label-noise experiment (seed 002): its memorization–dilation measures are the point. */
-export function isNoiseExperiment(config: ExperimentConfig): boolean {
-  return (
-    config.experiment === 'net' &&
-    (config.model === 'mlp-md' ||
-      config.labelNoise > 0 ||
-      config.fourClass ||
-      config.pairWith !== 'none')
-  );
-}
 
 /** The panels a run of this config can fill, in tab order. */
 export function availablePanels(config: ExperimentConfig): PanelId[] {

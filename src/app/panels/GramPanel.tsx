@@ -1,15 +1,9 @@
-import { frameGram } from '../../engine/ufm/geometry';
+import { frameGram, theoryGrams } from '../../engine/ufm/geometry';
 import { useLab, type LabState } from '../store';
 import { TARGET_LABEL, rightTarget } from '../targets';
 import { Panel } from './Panel';
 import { PlotFigure, type Figure } from './PlotFigure';
 import { gramFigure } from './gramFigure';
-
-/** Display scaling only: divide by the Frobenius norm so measured and predicted share a scale. */
-function frobeniusNormalised(A: number[][]): number[][] {
-  const norm = Math.sqrt(A.reduce((s, row) => s + row.reduce((r, v) => r + v * v, 0), 0));
-  return norm > 0 ? A.map((row) => row.map((v) => v / norm)) : A;
-}
 
 function buildGram(s: LabState): Figure | null {
   const config = s.lastReport?.shape;
@@ -22,11 +16,12 @@ function buildGram(s: LabState): Figure | null {
   const target = rightTarget(config);
   const ideal = target === 'gof' ? null : frameGram(target, K);
   const name = t ? 'closed form' : `${TARGET_LABEL[target]} target`;
+  const predicted = t ? theoryGrams(t) : { gramW: ideal, gramH: ideal };
   const cells: { title: string; z: number[][] | null }[] = [
     { title: 'W Wᵀ measured', z: g.gramW },
-    { title: `W Wᵀ ${name}`, z: t ? frobeniusNormalised(t.WWt) : ideal },
+    { title: `W Wᵀ ${name}`, z: predicted.gramW },
     { title: `${mean} measured`, z: g.gramH },
-    { title: `${mean} ${name}`, z: t ? frobeniusNormalised(t.classMeanGram) : ideal },
+    { title: `${mean} ${name}`, z: predicted.gramH },
   ];
   const figure = gramFigure(
     cells,

@@ -13,8 +13,6 @@ export interface NetBenchCase {
   config: NetConfig;
   inputShape: number[];
   K: number;
-  /** Convolutional: skipped on software adapters and on the cpu backend (minutes per step). */
-  conv: boolean;
 }
 
 const net = (over: Partial<NetConfig>) =>
@@ -27,7 +25,6 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
     config: net({ depthLinear: 3 }),
     inputShape: [3072],
     K: 10,
-    conv: false,
   },
   {
     id: 'net-mlp-md',
@@ -45,7 +42,6 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
     }),
     inputShape: [3072],
     K: 2,
-    conv: false,
   },
   {
     id: 'net-resnet18-w8',
@@ -53,7 +49,6 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
     config: net({ model: 'resnet18', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
     inputShape: [32, 32, 3],
     K: 10,
-    conv: true,
   },
   {
     id: 'net-vgg16-w8',
@@ -61,7 +56,6 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
     config: net({ model: 'vgg16', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
     inputShape: [32, 32, 3],
     K: 10,
-    conv: true,
   },
 ];
 

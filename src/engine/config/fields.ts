@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   LIMITS,
+  isConvModel,
   netConfigSchema,
   ufmConfigSchema,
   type ExperimentKind,
@@ -56,9 +57,8 @@ const isMnistFamily = when(
   'dataset = mnist or fashion-mnist',
   (d) => d.dataset === 'mnist' || d.dataset === 'fashion-mnist',
 );
-const isMlpModel = (d: FieldTexts) => d.model === 'mlp' || d.model === 'mlp-md';
-const isMlp = when('model = mlp or mlp-md', isMlpModel);
-const isConv = when('model = resnet18, resnet18-tv or vgg16', (d) => !isMlpModel(d));
+const isMlp = when('model = mlp or mlp-md', (d) => !isConvModel(d.model));
+const isConv = when('model = resnet18, resnet18-tv or vgg16', (d) => isConvModel(d.model));
 const isMd = when('model = mlp-md', (d) => d.model === 'mlp-md');
 
 /** UFM fields, in the form's order. */

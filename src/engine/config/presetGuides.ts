@@ -2,6 +2,7 @@
 // preset id (presetGuides.test.ts fails on an id that is not a preset, and on a preset without a
 // note). Panels are named by their data-testid. User-facing: cite papers, never local files.
 import { PRESETS, type Preset } from './presets';
+import { measuresMemorization } from './experimentKinds';
 import type { ExperimentConfig } from './schema';
 
 export const PANEL_IDS = [
@@ -279,7 +280,7 @@ function familyGuide(p: Preset): PresetGuide {
           panels: ['panel-nc', 'panel-theory', 'panel-loss', 'panel-gram'],
         };
   }
-  if (c.labelNoise > 0 || c.fourClass || c.model === 'mlp-md')
+  if (measuresMemorization(c))
     return {
       lookAt:
         'Label noise: the memorization–dilation panel compares how far corrupted samples stay from their true class (memorization) with the spread of the clean samples (dilation), for each loss (Nguyen et al. 2023).',

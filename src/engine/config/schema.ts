@@ -99,9 +99,19 @@ export const DATASETS = [
 export const NET_MODELS = ['mlp', 'mlp-md', 'resnet18', 'resnet18-tv', 'vgg16'] as const;
 export type NetModelName = (typeof NET_MODELS)[number];
 
-/** Models that take NHWC images (the others take flat vectors). */
-export function isConvModel(model: NetModelName): boolean {
-  return model === 'resnet18' || model === 'resnet18-tv' || model === 'vgg16';
+/** Models that take NHWC images; the others (MLPs) take flat vectors. */
+export const CONV_MODELS = [
+  'resnet18',
+  'resnet18-tv',
+  'vgg16',
+] as const satisfies readonly NetModelName[];
+
+/**
+ * The one answer to "is this model convolutional" (image input, augmentation, batch-norm batch
+ * sizes, the form's fields, the benchmarks). Takes the form's text too, hence `string`.
+ */
+export function isConvModel(model: string): boolean {
+  return (CONV_MODELS as readonly string[]).includes(model);
 }
 export const LOSSES = ['mse', 'ce', 'ls', 'lr'] as const;
 

@@ -94,6 +94,20 @@ export function project3d(
 }
 
 /**
+ * The closed form's W Wᵀ and H̄ H̄ᵀ scaled as the measured ones are (each over its Frobenius
+ * norm), so the Gram panel draws measured and predicted on one scale. A zero matrix stays as is.
+ */
+export function theoryGrams(theory: { WWt: Mat; classMeanGram: Mat }): {
+  gramW: Mat;
+  gramH: Mat;
+} {
+  return {
+    gramW: normalised(theory.WWt) ?? theory.WWt,
+    gramH: normalised(theory.classMeanGram) ?? theory.classMeanGram,
+  };
+}
+
+/**
  * The Gram matrix of an ideal frame, Frobenius-normalised: the simplex ETF's I − 11ᵀ/K or the
  * orthogonal frame's I. Networks have no closed form for the lengths, so their Gram panels
  * compare with this shape.

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { UfmConfig } from '../config/schema';
+import {
+  DEFAULT_UFM_CONFIG,
+  parseConfig,
+  type ExperimentConfig,
+  type UfmConfig,
+} from '../config/schema';
 import { createRng, normalArray, shuffleInPlace, uniformArray } from '../core/rng';
 
 /**
@@ -14,6 +19,32 @@ export const ufmInitStateSchema = z.object({
   targets: z.array(z.number().int().min(0)),
 });
 export type UfmInitState = z.infer<typeof ufmInitStateSchema>;
+
+/**
+ * The config a saved state file runs under: the one NC Lab wrote beside it (`saved`), else one
+ * read off the shapes (K and n_k from the targets, d from H, M from the layers, the bias from
+ * fc_last_bias) over `current`'s other settings when it is a UFM, else the UFM defaults.
+ */
+export function configForState(
+  state: UfmInitState,
+  saved: unknown,
+  current: ExperimentConfig,
+): ExperimentConfig {
+  if (saved !== undefined) return parseConfig(saved);
+  const base = current.experiment === 'ufm' ? current : DEFAULT_UFM_CONFIG;
+  const K = Math.max(-1, ...state.targets) + 1;
+  const classSizes = Array.from(
+    { length: K },
+    (_, k) => state.targets.filter((y) => y === k).length,
+  );
+  return parseConfig({
+    ...base,
+    classSizes,
+    hidden: state.H[0]?.length ?? base.hidden,
+    depth: state.fc_weights.length,
+    bias: state.fc_last_bias !== null,
+  });
+}
 
 /** Flat float32 tensors' data, the form the model is built from. */
 export interface UfmInitArrays {

@@ -1,0 +1,294 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CrashLatch, crashOfErrorEvent, WorkerCrashed } from '../../worker/connection';
+import type { WorkerCrash } from '../../worker/protocol';
+import { ReportHistory } from '../history';
+import { useLab } from '../store';
+import { CommandQueue } from './commandQueue';
+import { LabController } from './controller';
+import { crashMessage, deviceLostMessage } from './messages';
+import { fakeConnect, fakeReport, gate, type FakeWorker, type Gated } from './testing/fakeWorker';
+
+const initial = useLab.getState();
+
+beforeEach(() => {
+  useLab.setState({ ...initial, history: new ReportHistory(), errors: [], backend: null });
+});
+
+function setup(
+  options: {
+    settleGraceMs?: number;
+    backendTimeoutMs?: number;
+    gates?: Partial<Record<Gated, Promise<void>>>;
+  } = {},
+) {
+  const fake = fakeConnect(options.gates);
+  const lab = new LabController({
+    connect: fake.connect,
+    settleGraceMs: options.settleGraceMs,
+    backendTimeoutMs: options.backendTimeoutMs,
+  });
+  const worker = (i = 0): FakeWorker => {
+    const w = fake.workers[i];
+    if (!w) throw new Error(`worker ${i} was never started`);
+    return w;
+  };
+  return { lab, worker, fake };
+}
+
+/** Let queued commands and event handlers run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const steps = () => useLab.getState().history.entries.map((e) => e.step);
+
+/** Load the form's config, then start it and let the worker say it runs. */
+async function loadAndRun(lab: LabController, worker: () => FakeWorker): Promise<number> {
+  expect(await lab.load(useLab.getState().config)).not.toBeNull();
+  const runId = lab.currentRunId;
+  await lab.start();
+  worker().emit({ type: 'status', runId, status: 'running', message: null, step: 0 });
+  return runId;
+}
+
+describe('LabController: which run an event belongs to', () => {
+  it('gives every load a new run id, sent to the worker with the load', async () => {
+    const { lab, worker } = setup();
+    await lab.load(useLab.getState().config);
+    await lab.load(useLab.getState().config);
+    expect(worker().calls.filter((c) => c.startsWith('load'))).toEqual(['load#1', 'load#2']);
+    expect(lab.currentRunId).toBe(2);
+  });
+
+  it('ignores reports and statuses of an earlier run that arrive after a reload (by run id)', async () => {
+    const { lab, worker } = setup();
+    const first = await loadAndRun(lab, worker);
+    worker().emit({ type: 'report', runId: first, report: fakeReport(10, 0.5) });
+    expect(steps()).toEqual([0, 10]);
+    await lab.load(useLab.getState().config); // run 2 replaces run 1
+    expect(lab.currentRunId).toBe(first + 1);
+    // run 1's late events: its last report and its "stopped"
+    worker().emit({ type: 'report', runId: first, report: fakeReport(20, 0.1) });
+    worker().emit({ type: 'status', runId: first, status: 'stopped', message: null, step: 20 });
+    worker().emit({ type: 'error', runId: first, message: 'an old failure' });
+    expect(steps()).toEqual([0]);
+    expect(useLab.getState().status).toBe('idle');
+    expect(useLab.getState().errors).toEqual([]);
+    // the current run's event is taken
+    worker().emit({ type: 'report', runId: first + 1, report: fakeReport(5, 0.9) });
+    expect(steps()).toEqual([0, 5]);
+  });
+
+  it('settles the old run (pause, step, stop) on the same worker before loading the next', async () => {
+    const { lab, worker } = setup();
+    await loadAndRun(lab, worker);
+    await lab.load(useLab.getState().config);
+    expect(worker().calls).toEqual([
+      'initBackend#1',
+      'load#1',
+      'result',
+      'start',
+      'pause',
+      'stepOnce',
+      'stop',
+      'load#2',
+      'result',
+    ]);
+  });
+
+  it('replaces a worker that does not settle in time, and drops the old worker’s events', async () => {
+    const { lab, worker, fake } = setup({ settleGraceMs: 5 });
+    const first = await loadAndRun(lab, worker);
+    worker().gates.set('pause', new Promise(() => {})); // a long synchronous stretch
+    expect(await lab.load(useLab.getState().config)).not.toBeNull();
+    expect(fake.terminated).toEqual([0]);
+    expect(worker(1).calls).toEqual(['load#2', 'result']);
+    // the old worker's events are dropped even with the current run id
+    worker(0).emit({ type: 'report', runId: first + 1, report: fakeReport(7, 0.2) });
+    expect(steps()).toEqual([0]);
+  });
+
+  it('a grid gets its own run id; afterwards the form’s config waits as a fresh idle run', async () => {
+    const { lab, worker } = setup();
+    const run = await loadAndRun(lab, worker);
+    await expect(lab.runGrid({})).rejects.toThrow('the fake worker runs no grids');
+    expect(worker().calls.at(-1)).toBe(`runGrid#${run + 1}`);
+    worker().emit({ type: 'report', runId: run, report: fakeReport(9, 0.3) });
+    expect(useLab.getState()).toMatchObject({ status: 'idle', loadedConfig: null, busy: null });
+    expect(steps()).toEqual([]);
+  });
+});
+
+describe('LabController: a crashed worker', () => {
+  it('marks a running run failed with the crash’s reason and keeps its history', async () => {
+    const { lab, worker } = setup();
+    const runId = await loadAndRun(lab, worker);
+    worker().emit({ type: 'report', runId, report: fakeReport(10, 0.5) });
+    worker().emit({ type: 'report', runId, report: fakeReport(20, 0.05) });
+    const crash = { kind: 'uncaught', message: 'Uncaught RangeError: out of memory' } as const;
+    worker().crash(crash);
+    const s = useLab.getState();
+    expect(s.status).toBe('failed');
+    expect(s.statusMessage).toBe(
+      'The training worker stopped: Uncaught RangeError: out of memory. Reload the page. If you run the development server (npm run dev), stop and restart it first; or use npm start, which serves the built lab.',
+    );
+    expect(s.errors.map((e) => e.text)).toEqual([crashMessage(crash)]);
+    expect(s.busy).toBeNull();
+    expect(steps()).toEqual([0, 10, 20]);
+  });
+
+  it('starts a fresh worker for the next command, which reloads the failed run', async () => {
+    const { lab, worker, fake } = setup();
+    await loadAndRun(lab, worker);
+    worker().crash({ kind: 'load-failed' });
+    await lab.start();
+    expect(fake.workers).toHaveLength(2);
+    // the page keeps the backend it knew, so the fresh worker initialises it on load
+    expect(worker(1).calls).toEqual(['load#2', 'result', 'start']);
+  });
+
+  it('rejects a pending load: the run fails saying the worker could not be loaded', async () => {
+    const { lab, worker } = setup({ gates: { load: gate().opened } });
+    const pending = lab.load(useLab.getState().config);
+    await settle();
+    expect(worker().calls).toEqual(['initBackend#1', 'load#1']);
+    worker().crash({ kind: 'load-failed' });
+    expect(await pending).toBeNull();
+    const reason = crashMessage({ kind: 'load-failed' });
+    expect(reason).toContain('its script or one of its modules could not be loaded');
+    expect(useLab.getState()).toMatchObject({
+      status: 'failed',
+      statusMessage: `Could not load the run: ${reason}`,
+      busy: null,
+    });
+    expect(useLab.getState().errors.map((e) => e.text)).toEqual([
+      reason,
+      `Could not load the run: ${reason}`,
+    ]);
+  });
+
+  it('a backend that never initialises fails the load in time and the worker is replaced', async () => {
+    const { lab, worker, fake } = setup({
+      backendTimeoutMs: 5,
+      gates: { initBackend: new Promise(() => {}) },
+    });
+    expect(await lab.load(useLab.getState().config)).toBeNull();
+    expect(fake.terminated).toEqual([0]);
+    expect(useLab.getState().statusMessage).toMatch(
+      /^Could not load the run: the auto backend did not initialise within 0.005 s\. Reload the page/,
+    );
+    await lab.load(useLab.getState().config);
+    expect(worker(1).calls).toEqual(['initBackend#2', 'load#2', 'result']);
+  });
+
+  it('resolves ncLab.run-style waiters as failed instead of leaving them hanging', async () => {
+    const { lab, worker } = setup();
+    await lab.load(useLab.getState().config);
+    const ended = lab.runToEnd(useLab.getState().config);
+    await settle();
+    worker().crash({ kind: 'unreadable-message' });
+    await expect(ended).rejects.toThrow(
+      `ncLab.run: the run ended (failed: ${crashMessage({ kind: 'unreadable-message' })})`,
+    );
+  });
+
+  it('forwards nothing from a crashed worker, even with the current run id', async () => {
+    const { lab, worker } = setup();
+    const runId = await loadAndRun(lab, worker);
+    worker().crash({ kind: 'load-failed' });
+    worker().emit({ type: 'report', runId, report: fakeReport(30, 0.01) });
+    expect(steps()).toEqual([0]);
+  });
+});
+
+describe('LabController: events of the current run', () => {
+  it('a lost GPU device fails the running run with its own message', async () => {
+    const { lab, worker } = setup();
+    const runId = await loadAndRun(lab, worker);
+    worker().emit({ type: 'device-lost', runId, reason: 'unknown', message: 'GPU hung' });
+    expect(useLab.getState().status).toBe('failed');
+    expect(useLab.getState().statusMessage).toBe(deviceLostMessage('unknown', 'GPU hung'));
+    expect(useLab.getState().statusMessage).toContain(
+      'The WebGPU device was lost (unknown: GPU hung)',
+    );
+  });
+
+  it('resolves runToEnd with the worker’s result when its own run completes', async () => {
+    const { lab, worker } = setup();
+    const ended = lab.runToEnd(useLab.getState().config);
+    await settle();
+    await settle();
+    const runId = lab.currentRunId;
+    worker().emit({
+      type: 'status',
+      runId: runId - 1,
+      status: 'completed',
+      message: null,
+      step: 1,
+    });
+    let done = false;
+    void ended.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await settle();
+    expect(done).toBe(false); // another run's "completed" does not end it
+    worker().emit({ type: 'status', runId, status: 'completed', message: null, step: 100 });
+    await expect(ended).rejects.toThrow('the run ended (completed) but the worker holds no result');
+  });
+});
+
+describe('LabController: the command queue', () => {
+  it('runs commands in the order given, each after the previous one finished', async () => {
+    const g = gate();
+    const { lab, worker } = setup({ gates: { load: g.opened } });
+    const load = lab.load(useLab.getState().config);
+    const start = lab.start();
+    const pause = lab.pause();
+    await settle();
+    // load#1 waits, so start and pause have not reached the worker
+    expect(worker().calls).toEqual(['initBackend#1', 'load#1']);
+    g.open();
+    await Promise.all([load, start, pause]);
+    expect(worker().calls).toEqual(['initBackend#1', 'load#1', 'result', 'start', 'pause']);
+  });
+
+  it('a failed command rejects alone; the next one still runs', async () => {
+    const queue = new CommandQueue();
+    const order: string[] = [];
+    const a = queue.enqueue(async () => {
+      order.push('a');
+      throw new Error('a failed');
+    });
+    const b = queue.enqueue(async () => {
+      order.push('b');
+      return 2;
+    });
+    await expect(a).rejects.toThrow('a failed');
+    expect(await b).toBe(2);
+    expect(order).toEqual(['a', 'b']);
+  });
+});
+
+describe('the connection’s crash detection', () => {
+  it('reads a worker error event without a message as a failed load, with one as uncaught', () => {
+    expect(crashOfErrorEvent({ message: '' })).toEqual({ kind: 'load-failed' });
+    expect(crashOfErrorEvent({ message: 'Uncaught TypeError: x' })).toEqual({
+      kind: 'uncaught',
+      message: 'Uncaught TypeError: x',
+    });
+  });
+
+  it('rejects pending and later calls with the typed crash, and reports the crash once', async () => {
+    const seen: WorkerCrash[] = [];
+    const latch = new CrashLatch((c) => seen.push(c));
+    const pending = latch.race(() => new Promise<never>(() => {}));
+    const answered = latch.race(async () => 'answer');
+    expect(await answered).toBe('answer');
+    latch.crashed({ kind: 'unreadable-message' });
+    latch.crashed({ kind: 'load-failed' });
+    await expect(pending).rejects.toEqual(new WorkerCrashed({ kind: 'unreadable-message' }));
+    const later = await latch.race(async () => 'late').catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(WorkerCrashed);
+    expect((later as WorkerCrashed).crash).toEqual({ kind: 'unreadable-message' });
+    expect(seen).toEqual([{ kind: 'unreadable-message' }]);
+  });
+});

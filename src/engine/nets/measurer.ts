@@ -3,6 +3,7 @@
 // noisy runs, one float64 memorization–dilation pass on the host over the training rows; then
 // the geometry and the feature scatter from what those passes already hold.
 import * as tf from '@tensorflow/tfjs-core';
+import { measuresMemorization } from '../config/experimentKinds';
 import type { NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { rowsOf, type Mat } from '../core/linalg';
@@ -157,8 +158,8 @@ export class NetMeasurer {
     // The train features on the host, read back at most once for the MD measures and the scatter.
     let trainHost: Promise<Float32Array> | null = null;
     const readTrain = () => (trainHost ??= train.features.data() as Promise<Float32Array>);
-    // seed 002's model is measured always (η = 0 too, the sweep's baseline); others when noisy.
-    if (noisy || config.labelNoise > 0 || config.fourClass || config.model === 'mlp-md') {
+    // The one rule (config/experimentKinds.ts), or labels that came noisy with the data.
+    if (noisy || measuresMemorization(config)) {
       const md = await this.memorizationDilation(await readTrain(), val, test, Wrows, bias);
       Object.assign(metrics, md.values);
       for (const [k, v] of Object.entries(md.values)) if (v !== null) delete undefinedReasons[k];

@@ -4,6 +4,7 @@
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
 import type { SweepResult } from '../src/engine/md/sweepRunner';
+import { twinKey } from '../src/engine/metrics/reportKeys';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const QUICK =
@@ -17,9 +18,9 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   const state = await page.evaluate(() => window.ncLab.getState());
   expect(state.history).toHaveLength(4); // epochs 0 … 3
   for (const h of state.history) {
-    for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg']) {
+    for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg'] as const) {
       expect(typeof h.metrics[key], key).toBe('number');
-      expect(typeof h.metrics[`twin.${key}`], `twin.${key}`).toBe('number');
+      expect(typeof h.metrics[twinKey(key)], twinKey(key)).toBe('number');
     }
   }
   expect(state.lastReport?.twin?.loss).toBe('ls');

@@ -3,7 +3,8 @@ import type { BackendInfo } from './backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
 import type { MetricSet } from './metrics';
 import type { Breakdown, HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
-import { TWIN_PREFIX, type TrainingSession } from './session';
+import { reportEntries, splitTwin, type BaseReportKey } from './metrics/reportKeys';
+import type { TrainingSession } from './session';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from './ufm/theory';
 import { APP_VERSION } from './version';
@@ -383,7 +384,7 @@ function fmtLoss(loss: number | null): string {
  * History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report
  * (the run library keeps the same).
  */
-const HEAVY_KEYS = new Set([
+const HEAVY_KEYS = new Set<BaseReportKey>([
   'class_means',
   'global_mean',
   'global_mean_unweighted',
@@ -395,7 +396,7 @@ const HEAVY_KEYS = new Set([
 
 export function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(
-    Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k.replace(TWIN_PREFIX, ''))),
+    reportEntries(metrics).filter(([k]) => !HEAVY_KEYS.has(splitTwin(k).base)),
   );
 }
 

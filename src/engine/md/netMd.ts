@@ -1,7 +1,9 @@
 // Memorization–dilation measures of a network run at one report, flattened into report metrics:
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
-import type { MetricsRecord } from '../types';
+import type { MetricValue } from '../metrics';
+import type { SplitField, Split } from '../metrics/reportKeys';
+import type { MetricsRecord, UndefinedReasons } from '../types';
 import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
 
 export interface NetMdSplit {
@@ -27,7 +29,7 @@ export interface NetMdInput {
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
-const ACCURACY_KEYS: [keyof SplitAccuracy, string][] = [
+const ACCURACY_KEYS: [keyof SplitAccuracy, SplitField][] = [
   ['accuracy_noisy', 'acc_noisy'],
   ['accuracy_original', 'acc_original'],
   ['corrupted_fit_noisy', 'noisy_fitted'],
@@ -37,7 +39,7 @@ const ACCURACY_KEYS: [keyof SplitAccuracy, string][] = [
 
 export async function measureNetMd(
   input: NetMdInput,
-): Promise<{ values: MetricsRecord; reasons: Record<string, string> }> {
+): Promise<{ values: MetricsRecord; reasons: UndefinedReasons }> {
   const { K, dim, train, val } = input;
   const all = val ? concatSplits(train, val) : train;
   const n = train.labels.length;
@@ -69,12 +71,12 @@ const LATENT_CLEAN_KEYS = [
 ] as const;
 
 /** md_train_all's extra keys as they are, split accuracies as md_<field>_<split>. */
-export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record<string, string> } {
+export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: UndefinedReasons } {
   const values: MetricsRecord = {};
-  const reasons: Record<string, string> = {};
+  const reasons: UndefinedReasons = {};
   const block = m.md_train_all;
   for (const key of MD_EXTRA_KEYS) {
-    values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+    values[key] = (block.values[key] ?? null) as MetricValue;
     const reason = block.undefinedReasons[key];
     if (reason) reasons[key] = reason;
   }
@@ -82,12 +84,12 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Record
   // the per-label ones, which are undefined for the latent classes by construction.
   if (m.latentOf !== null) {
     for (const key of LATENT_CLEAN_KEYS) {
-      values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+      values[key] = (block.values[key] ?? null) as MetricValue;
       const reason = block.undefinedReasons[key];
       if (reason) reasons[key] = reason;
     }
   }
-  const splits: [string, SplitAccuracy | null][] = [
+  const splits: [Split, SplitAccuracy | null][] = [
     ['train', m.train_fit ?? m.train_all],
     ['val', m.val_heldout],
   ];

@@ -1,5 +1,6 @@
 import type { MetricSet } from '../metrics';
-import { TWIN_PREFIX, type TrainingSession } from '../session';
+import { asTwin } from '../metrics/reportKeys';
+import type { TrainingSession } from '../session';
 import type { MetricsRecord, Report, Timing } from '../types';
 import type { NetSession } from './session';
 
@@ -43,11 +44,8 @@ export class PairedSession implements TrainingSession {
   async measure(set: MetricSet): Promise<Report> {
     const main = await this.main.measure(set);
     const twin = await this.twin.measure(set);
-    const metrics: MetricsRecord = { ...main.metrics };
-    for (const [k, v] of Object.entries(twin.metrics)) metrics[TWIN_PREFIX + k] = v;
-    const undefinedReasons = { ...main.undefinedReasons };
-    for (const [k, v] of Object.entries(twin.undefinedReasons))
-      undefinedReasons[TWIN_PREFIX + k] = v;
+    const metrics: MetricsRecord = { ...main.metrics, ...asTwin(twin.metrics) };
+    const undefinedReasons = { ...main.undefinedReasons, ...asTwin(twin.undefinedReasons) };
     return {
       ...main,
       metrics,

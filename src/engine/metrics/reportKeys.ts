@@ -63,7 +63,7 @@ export const UFM_ONLY_KEYS = ['loss_mse'] as const;
 type UfmOnlyKey = (typeof UFM_ONLY_KEYS)[number];
 /** A key a network run can report, so a paired run's twin can too. */
 export type NetworkKey = Exclude<BaseReportKey, UfmOnlyKey>;
-export type TwinKey = `twin.${NetworkKey}`;
+export type TwinKey = `${typeof TWIN_PREFIX}${NetworkKey}`;
 
 /** Every key a report's metrics can carry. */
 export type ReportKey = BaseReportKey | TwinKey;
@@ -79,7 +79,10 @@ export type ReportMetrics<V> = { [K in ReportKey]?: V };
  */
 export type Producer = 'ufm' | 'net' | 'md' | 'features';
 
-/** `true`: every final (full-set) report carries the key, a value or null with a reason. Text: only when this holds. */
+/**
+ * `true`: every final (full-set) report of that experiment carries the key, a value or null with
+ * a reason. Text: it carries the key only when this holds.
+ */
 export type Production = true | string;
 
 /** The shape of a value; K classes, d feature dimensions, M linear layers. */
@@ -275,7 +278,7 @@ function entries<K extends BaseReportKey>(
   return keys.map((key) => [key, { key, ...meta(key), definition: definition(key) }]);
 }
 
-/** The registry, in report order: library keys (docs/metrics.md §6.1), MD keys, session scalars. */
+/** The registry: library keys (docs/metrics.md §6.1), MD keys, session scalars, split accuracies. */
 export const REPORT_KEY_INFO: Readonly<Record<BaseReportKey, ReportKeyInfo>> = Object.fromEntries([
   ...entries(
     METRIC_KEYS,

@@ -2,7 +2,7 @@
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
 import type { MetricValue } from '../metrics';
-import type { SplitField, Split } from '../metrics/reportKeys';
+import { splitKey, type Split, type SplitField } from '../metrics/reportKeys';
 import type { MetricsRecord, UndefinedReasons } from '../types';
 import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
 
@@ -95,7 +95,7 @@ export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: Undefi
   ];
   for (const [split, acc] of splits) {
     if (!acc) continue;
-    for (const [field, name] of ACCURACY_KEYS) values[`md_${name}_${split}`] = acc[field];
+    for (const [field, name] of ACCURACY_KEYS) values[splitKey(name, split)] = acc[field];
   }
   values.md_test_accuracy = m.test ? m.test.accuracy : null;
   values.md_test_ece15 = m.test ? m.test.ece15 : null;

@@ -50,7 +50,8 @@ export const SPLITS = ['train', 'val'] as const;
 export type Split = (typeof SPLITS)[number];
 export type SplitKey = `md_${SplitField}_${Split}`;
 
-const splitKey = (field: SplitField, split: Split): SplitKey => `md_${field}_${split}`;
+/** The key of one split accuracy, e.g. md_noisy_fitted_train. */
+export const splitKey = (field: SplitField, split: Split): SplitKey => `md_${field}_${split}`;
 
 /** A key as one session reports it (a paired run's twin adds the same keys under `twin.`). */
 export type BaseReportKey = MetricKey | MdExtraKey | SessionKey | SplitKey;

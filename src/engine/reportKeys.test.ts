@@ -1,7 +1,7 @@
 // The report-key registry against real runs: a short UFM run, a short network run and a short
 // paired noisy run report only registry keys, each non-null value comes from an experiment the
 // registry names as its producer, every null has a reason, and every key the registry says the
-// experiment always reports is there.
+// experiment always reports is there, each value of the shape the registry gives it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from './backend';
 import { resolveConfig } from './config/resolve';
@@ -17,7 +17,7 @@ import {
   twinKey,
   type NetworkKey,
   type Producer,
-  type ReportKey,
+  type ValueShape,
 } from './metrics/reportKeys';
 import { runExperiment } from './runner';
 import type { Report } from './types';
@@ -53,30 +53,66 @@ const NET = {
   lrStep: 0,
 };
 
-/** What is wrong with one report of an experiment whose keys come from `producers`. */
+/** Array nesting of a value (0: a number), looking through null entries. */
+function depthOf(value: unknown): number {
+  if (!Array.isArray(value)) return 0;
+  const inner = (value as unknown[]).find((x) => x !== null);
+  return 1 + (inner === undefined ? 0 : depthOf(inner));
+}
+
+const DEPTH: Record<ValueShape, number> = {
+  scalar: 0,
+  perClass: 1,
+  perLayer: 1,
+  vector: 1,
+  matrix: 2,
+  perClassMatrix: 3,
+};
+
+/**
+ * What is wrong with one report of an experiment whose keys come from `producers`, with K
+ * classes and M linear layers: unknown keys, values from an experiment the registry does not
+ * name, nulls without a reason, values of another shape, keys the registry says are always there
+ * but are not.
+ */
 function audit(
   report: Pick<Report, 'metrics' | 'undefinedReasons'>,
   producers: readonly Producer[],
+  K: number,
+  M: number,
 ) {
-  // A twin is the same kind of run as the main one: its keys have the same producers.
-  const producedHere = (key: ReportKey) =>
-    producers.some((p) => REPORT_KEY_INFO[splitTwin(key).base].producedBy[p] !== undefined);
+  const lengths: Partial<Record<ValueShape, number>> = { perClass: K, perLayer: M };
   const unknown: string[] = [];
   const foreign: string[] = [];
   const unexplained: string[] = [];
+  const misshapen: string[] = [];
   for (const [key, value] of reportEntries(report.metrics)) {
-    if (!isReportKey(key)) unknown.push(key);
-    else if (value !== null && !producedHere(key)) foreign.push(key);
-    else if (value === null && !report.undefinedReasons[key]) unexplained.push(key);
+    if (!isReportKey(key)) {
+      unknown.push(key);
+      continue;
+    }
+    // A twin is the same kind of run as the main one: its keys have the same producers.
+    const info = REPORT_KEY_INFO[splitTwin(key).base];
+    if (value === null) {
+      if (!report.undefinedReasons[key]) unexplained.push(key);
+      continue;
+    }
+    if (!producers.some((p) => info.producedBy[p] !== undefined)) foreign.push(key);
+    const length = lengths[info.shape];
+    if (
+      depthOf(value) !== DEPTH[info.shape] ||
+      (length !== undefined && (value as unknown[]).length !== length)
+    )
+      misshapen.push(key);
   }
   const missing: string[] = [];
   for (const p of producers)
     for (const key of keysProducedBy(p).always)
       if (!(key in report.metrics) && !(key in report.undefinedReasons)) missing.push(key);
-  return { unknown, foreign, unexplained, missing };
+  return { unknown, foreign, unexplained, misshapen, missing };
 }
 
-const CLEAN = { unknown: [], foreign: [], unexplained: [], missing: [] };
+const CLEAN = { unknown: [], foreign: [], unexplained: [], misshapen: [], missing: [] };
 
 describe('the report-key registry', () => {
   it('has one entry per key, each with a shape, a definition and at least one producer but nc5 features-only', () => {
@@ -108,16 +144,21 @@ describe('the report-key registry', () => {
     expect(isReportKey('toString')).toBe(false);
   });
 
-  it('a short UFM run reports exactly the UFM keys: every final key known and explained, none missing', async () => {
+  it('a short UFM run reports exactly the UFM keys: every final key known, explained when null, of its registry shape, none missing', async () => {
     const r = await runExperiment(
       resolveConfig({ preset: 'tiny-check', steps: 40, depth: 2 }),
       backend,
     );
     expect(r.status).toBe('completed');
-    expect(audit(r.final!, ['ufm'])).toEqual(CLEAN);
+    const { K, depth } = r.final!.shape;
+    expect([K, depth]).toEqual([4, 2]);
+    expect(audit(r.final!, ['ufm'], K, depth)).toEqual(CLEAN);
     // The live (core-set) reports in between carry UFM keys only.
     for (const h of r.history)
-      expect(audit({ metrics: h.metrics, undefinedReasons: {} }, ['ufm']).foreign).toEqual([]);
+      expect(audit({ metrics: h.metrics, undefinedReasons: {} }, ['ufm'], K, depth)).toMatchObject({
+        foreign: [],
+        misshapen: [],
+      });
     // Real values: the run's own scalars and a per-layer array of depth 2.
     expect(r.final!.metrics.loss).toBeGreaterThan(0);
     expect(r.final!.metrics.deep_nc1_pinv).toHaveLength(2);
@@ -128,7 +169,7 @@ describe('the report-key registry', () => {
     const r = await runExperiment(resolveConfig(NET), backend, { loadData });
     expect(r.status).toBe('completed');
     const final = r.final!;
-    expect(audit(final, ['net'])).toEqual(CLEAN);
+    expect(audit(final, ['net'], final.shape.K, final.shape.depth)).toEqual(CLEAN);
     expect(final.metrics.test_acc5).toEqual(expect.any(Number));
     expect(final.metrics.epoch).toBe(2);
     expect(Object.keys(final.metrics).filter((k) => k.startsWith('twin.'))).toEqual([]);
@@ -152,7 +193,7 @@ describe('the report-key registry', () => {
     expect(r.message).toBeNull();
     expect(r.status).toBe('completed');
     const final = r.final!;
-    expect(audit(final, ['net', 'md'])).toEqual(CLEAN);
+    expect(audit(final, ['net', 'md'], final.shape.K, final.shape.depth)).toEqual(CLEAN);
     const always = [...keysProducedBy('net').always, ...keysProducedBy('md').always];
     const twinMissing = always.filter((k) => {
       const key = twinKey(k as NetworkKey);

@@ -80,6 +80,7 @@ export const SUMMARY_METRICS = [
   'md_memorization_rel_avg',
   'md_dilation_rel_avg',
 ] as const satisfies readonly ReportKey[];
+type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
 export interface GridSummaryRow {
   index: number;
@@ -90,13 +91,13 @@ export interface GridSummaryRow {
   /** Optimiser steps trained (the last report's step). */
   steps: number;
   trainMs: number;
-  final: Record<string, number | null>;
+  final: Partial<Record<SummaryMetric, number | null>>;
 }
 
 export function summaryRow(member: MemberLike & { index: number }): GridSummaryRow {
   const { result } = member;
   const metrics = result.final?.metrics ?? {};
-  const final: Record<string, number | null> = {};
+  const final: GridSummaryRow['final'] = {};
   for (const k of SUMMARY_METRICS) if (k in metrics) final[k] = scalarOf(metrics[k]);
   return {
     index: member.index,

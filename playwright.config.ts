@@ -50,7 +50,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // e2e/harness: src/engine/backend.ts in a module worker, production-built (a few seconds).
+      // e2e/harness: src/engine/core/backend.ts in a module worker, production-built (a few seconds).
       command:
         `npx vite build --config ${HARNESS_CONFIG} && ` +
         `npx vite preview --config ${HARNESS_CONFIG} --port ${HARNESS_PORT} --strictPort`,

@@ -32,7 +32,7 @@ const DEPENDENCIES = [
   '@tensorflow/tfjs-backend-webgpu',
 ];
 
-// The tfjs wasm backend's .wasm binaries are imported with `?url` (src/engine/wasmUrls.browser.ts),
+// The tfjs wasm backend's .wasm binaries are imported with `?url` (src/engine/core/wasmUrls.browser.ts),
 // so Vite serves and fingerprints them like any asset.
 export default defineConfig({
   plugins: [react()],

@@ -1,5 +1,5 @@
 /**
- * src/engine/backend.ts in a real browser: a module worker in a production build, as the lab's
+ * src/engine/core/backend.ts in a real browser: a module worker in a production build, as the lab's
  * training worker runs it. On CI the WebGPU adapter is SwiftShader, so 'auto' must choose wasm,
  * and the .wasm binaries must load from Vite's hashed asset URLs (wasmUrls.browser.ts).
  */

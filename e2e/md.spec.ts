@@ -3,7 +3,7 @@
  * memorization–dilation curves and the feature scatter; a small noise sweep gives the
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
-import type { SweepResult } from '../src/engine/md/sweepRunner';
+import type { SweepResult } from '../src/engine/grid/sweepRunner';
 import { twinKey } from '../src/engine/metrics/reportKeys';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 

@@ -3,8 +3,8 @@
  * WebGPU backend (SwiftShader here, so sizes stay tiny), a diverging run, and the user's CIFAR-10
  * files parsed in the worker and kept in IndexedDB across a reload.
  */
-import { cifarBin } from '../src/engine/data/testing/writers';
-import type { RunResult } from '../src/engine/types';
+import { cifarBin } from '../src/engine/testing/dataWriters';
+import type { RunResult } from '../src/engine/run/result';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const TINY_MNIST = new URLSearchParams({

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/engine/backend';
+import { initBackend } from '../src/engine/core/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
@@ -58,7 +58,7 @@ async function pickSteps(id: string, budgetS: number): Promise<number> {
   );
 }
 
-/** Node backends: webgpu is Dawn on the machine's Vulkan driver (src/engine/nodeWebGpu.ts). */
+/** Node backends: webgpu is Dawn on the machine's Vulkan driver (src/engine/core/nodeWebGpu.ts). */
 const NODE_BENCH_BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
 let softwareAdapter = false;
 

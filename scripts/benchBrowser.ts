@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
-import type { BackendInfo } from '../src/engine/backend';
+import type { BackendInfo } from '../src/engine/core/backend';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';

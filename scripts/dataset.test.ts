@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './dataset';
-import { cifarBin, tarArchive, testImage } from '../src/engine/data/testing/writers';
+import { cifarBin, tarArchive, testImage } from '../src/engine/testing/dataWriters';
 import { ORACLE_DIR, readOracle } from '../src/engine/testing/oracles';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

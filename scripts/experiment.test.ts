@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ORACLE_DIR, readUfmOracle } from '../src/engine/testing/oracles';
-import type { RunResult } from '../src/engine/types';
-import { configFromOracle } from '../src/engine/ufm/oracleConfig';
+import type { RunResult } from '../src/engine/run/result';
+import { configFromOracle } from '../src/engine/testing/ufmOracleConfig';
 
 const exec = promisify(execFile);
 

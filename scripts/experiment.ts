@@ -35,18 +35,15 @@ import {
   unmetBackendRequest,
   type BackendInfo,
   type BackendRequest,
-} from '../src/engine/backend';
+} from '../src/engine/core/backend';
 import { BACKEND_REQUESTS, ConfigError, issueText } from '../src/engine/config/schema';
 import { resolveConfig } from '../src/engine/config/resolve';
 import { configWarnings } from '../src/engine/config/warnings';
-import { ExperimentRunner, runExperiment } from '../src/engine/runner';
-import { featureExportFiles } from '../src/engine/nets/featureExport';
-import { PairedSession } from '../src/engine/nets/paired';
-import { NetSession } from '../src/engine/nets/session';
-import type { RunResult } from '../src/engine/types';
+import { ExperimentRunner, runExperiment } from '../src/engine/run/runner';
+import type { RunResult } from '../src/engine/run/result';
 import type { ExperimentConfig } from '../src/engine/config/schema';
 import type { CorruptedList } from '../src/engine/data/fromConfig';
-import { parseCheckpoint, type Checkpoint } from '../src/engine/runs/checkpoint';
+import { parseCheckpoint, type Checkpoint } from '../src/engine/session/checkpoint';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
 
 function readJson(path: string, what: string): unknown {
@@ -137,11 +134,9 @@ async function runAndExport(
   const runner = await ExperimentRunner.create(config, backend, options, options.events);
   try {
     const result = await runner.run();
-    const session = runner.sessionHandle;
-    const net = session instanceof PairedSession ? session.mainSession : session;
-    if (!(net instanceof NetSession)) throw new Error('--export-features takes a network run');
+    if (config.experiment === 'ufm') throw new Error('--export-features takes a network run');
     mkdirSync(dir, { recursive: true });
-    for (const f of featureExportFiles(await net.exportFeatures(headLayer))) {
+    for (const f of await runner.exportFeatures(headLayer)) {
       writeFileSync(join(dir, f.name), f.bytes);
     }
     process.stderr.write(`features of head layer ${headLayer} written to ${dir}\n`);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/engine/types';
+import type { RunResult } from '../src/engine/run/result';
 
 const exec = promisify(execFile);
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../src/engine/backend';
+import { initBackend, type BackendInfo } from '../src/engine/core/backend';
 import { resolveConfig } from '../src/engine/config/resolve';
-import { ExperimentRunner, runExperiment } from '../src/engine/runner';
-import { parseCheckpoint, type Checkpoint } from '../src/engine/runs/checkpoint';
-import type { RunResult } from '../src/engine/types';
+import { ExperimentRunner, runExperiment } from '../src/engine/run/runner';
+import { parseCheckpoint, type Checkpoint } from '../src/engine/session/checkpoint';
+import type { RunResult } from '../src/engine/run/result';
 
 const exec = promisify(execFile);
 

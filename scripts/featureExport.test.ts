@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './metrics';
-import { initBackend } from '../src/engine/backend';
+import { initBackend } from '../src/engine/core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../src/engine/config/schema';
 import { isMetricKey } from '../src/engine/metrics/keys';
 import { readNpy } from '../src/engine/metrics/npy';
 import { featureExportFiles } from '../src/engine/nets/featureExport';
 import { NetSession } from '../src/engine/nets/session';
-import { gaussianClusters, preparedFromArrays } from '../src/engine/nets/testing';
+import { preparedFromArrays } from '../src/engine/data/fromArrays';
+import { gaussianClusters } from '../src/engine/testing/nets';
 
 beforeAll(async () => {
   await initBackend('cpu');

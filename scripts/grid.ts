@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
-import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/core/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset } from '../src/engine/grid/figures';

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
-import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/backend';
+import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/core/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/search/protocol';
 

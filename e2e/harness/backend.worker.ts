@@ -1,5 +1,5 @@
 // Same imports as the lab's training worker: wasm URLs first, then the backend selection.
-import '../../src/engine/wasmUrls.browser';
+import '../../src/engine/core/wasmUrls.browser';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
@@ -8,7 +8,7 @@ import {
   setWasmBinaryUrls,
   setWasmThreads,
   type DeviceLostInfo,
-} from '../../src/engine/backend';
+} from '../../src/engine/core/backend';
 import type { HarnessRequest, HarnessResult } from './protocol';
 
 /** A few SGD steps on min ‖XW − Y‖², small enough for SwiftShader; read back with data(). */

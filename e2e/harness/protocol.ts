@@ -1,4 +1,4 @@
-import type { BackendInfo, BackendRequest, DeviceLostInfo } from '../../src/engine/backend';
+import type { BackendInfo, BackendRequest, DeviceLostInfo } from '../../src/engine/core/backend';
 
 export interface HarnessRequest {
   backend: BackendRequest;

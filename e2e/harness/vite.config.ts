@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 import { wasmThreadsSurviveMinify } from '../../viteWasmThreads';
 import { ISOLATION_HEADERS } from '../../isolationHeaders';
 
-// A tiny page that runs src/engine/backend.ts inside a module worker, built exactly like the app
+// A tiny page that runs src/engine/core/backend.ts inside a module worker, built exactly like the app
 // (Vite production build, hashed .wasm asset URLs). e2e/backend.spec.ts drives it. The output
 // lives under node_modules/.cache so it is ignored by git and untouched by Playwright's cleanup.
 export default defineConfig({

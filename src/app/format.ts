@@ -1,6 +1,6 @@
 /** Display helpers only: formatting and reading values the engine computed. */
 import type { ReportKey } from '../engine/metrics/reportKeys';
-import type { MetricsRecord } from '../engine/types';
+import type { MetricsRecord } from '../engine/session/types';
 
 export function fmt(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined) return '—';

@@ -1,4 +1,4 @@
-import type { HistoryEntry, MetricsRecord } from '../engine/types';
+import type { HistoryEntry, MetricsRecord } from '../engine/session/types';
 import { DRAW_POINTS, decimateSeries } from './decimate';
 
 /**

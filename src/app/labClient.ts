@@ -1,7 +1,7 @@
 import type { ExportFile } from '../engine/nets/featureExport';
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
-import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { BackendInfo, BackendRequest } from '../engine/core/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import type { ExperimentConfig, NetConfig } from '../engine/config/schema';
@@ -10,10 +10,11 @@ import type {
   SweepProgress,
   SweepRequest,
   SweepResult,
-} from '../engine/md/sweepRunner';
+} from '../engine/grid/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult, SearchTrial } from '../engine/search/protocol';
-import type { Report, RunResult, RunStatus } from '../engine/types';
+import type { Report, RunStatus } from '../engine/session/types';
+import type { RunResult } from '../engine/run/result';
 import type { UfmInitState } from '../engine/ufm/initState';
 import type {
   FeatureFile,
@@ -27,8 +28,8 @@ import type { CachedDatasetInfo } from '../worker/datasetCache';
 import type { ImportedDataset } from '../worker/datasets';
 import type { LabWorkerApi, StoredDatasetName, WorkerEvent } from '../worker/protocol';
 import { secondsLeft, type ProgressMark } from './eta';
-import type { Checkpoint } from '../engine/runs/checkpoint';
-import type { HistoryEntry } from '../engine/types';
+import type { Checkpoint } from '../engine/session/checkpoint';
+import type { HistoryEntry } from '../engine/session/types';
 import { DEFAULT_CHECKPOINT_EVERY, runRecorder } from './runs/recorder';
 import { runLibrary } from './runs/runsStore';
 import { configPending, formValid, labActions, useLab } from './store';

@@ -1,10 +1,11 @@
-import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { BackendInfo, BackendRequest } from '../engine/core/backend';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import { resolveConfig } from '../engine/config/resolve';
 import type { ExperimentConfig } from '../engine/config/schema';
-import type { SweepRequest, SweepResult } from '../engine/md/sweepRunner';
-import type { HistoryEntry, Report, RunResult, RunStatus } from '../engine/types';
+import type { SweepRequest, SweepResult } from '../engine/grid/sweepRunner';
+import type { HistoryEntry, Report, RunStatus } from '../engine/session/types';
+import type { RunResult } from '../engine/run/result';
 import { ufmInitStateSchema, type UfmInitState } from '../engine/ufm/initState';
 import { labClient } from './labClient';
 import { createRunsApi, type NcLabRunsApi } from './runs/ncLabRuns';

@@ -3,7 +3,7 @@
 // error). The runtime assertions read real keys through the same helpers.
 import { describe, expect, it } from 'vitest';
 import { isReportKey, reportKeyInfo } from '../engine/metrics/reportKeys';
-import type { MetricsRecord } from '../engine/types';
+import type { MetricsRecord } from '../engine/session/types';
 import type { MetricTerm } from './guide/MetricTerm';
 import { layerValue, scalar } from './format';
 import { OVERLAY_METRICS, type OverlayOptions } from './runs/overlay';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BackendInfo } from '../engine/backend';
+import type { BackendInfo } from '../engine/core/backend';
 import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets';
 import {
   DEFAULT_UFM_CONFIG,
@@ -7,7 +7,7 @@ import {
   type ExperimentConfig,
   type ExperimentKind,
 } from '../engine/config/schema';
-import type { Report, RunStatus } from '../engine/types';
+import type { Report, RunStatus } from '../engine/session/types';
 import type { UfmTheory } from '../engine/ufm/theory';
 import {
   configToDraft,

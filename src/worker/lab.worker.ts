@@ -5,17 +5,13 @@ import {
   onDeviceLost,
   type BackendInfo,
   type BackendRequest,
-} from '../engine/backend';
-import '../engine/wasmUrls.browser';
+} from '../engine/core/backend';
+import '../engine/core/wasmUrls.browser';
 import type { ExperimentConfig } from '../engine/config/schema';
 import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
-import { ExperimentRunner } from '../engine/runner';
-import { UfmSession } from '../engine/ufm/session';
-import { featureExportFiles } from '../engine/nets/featureExport';
-import { PairedSession } from '../engine/nets/paired';
-import { NetSession } from '../engine/nets/session';
-import { runNoiseSweep } from '../engine/md/sweepRunner';
+import { ExperimentRunner } from '../engine/run/runner';
+import { runNoiseSweep } from '../engine/grid/sweepRunner';
 import { GridRun } from '../engine/grid/runner';
 import { expandGrid } from '../engine/grid/spec';
 import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
@@ -150,15 +146,10 @@ const api: LabWorkerApi = {
     return runner ? runner.checkpoint() : null;
   },
   async snapshot() {
-    const session = runner?.sessionHandle;
-    return session instanceof UfmSession ? session.snapshot() : null;
+    return runner ? runner.snapshot() : null;
   },
   async exportFeatures(headLayer) {
-    const session = runner?.sessionHandle;
-    const net = session instanceof PairedSession ? session.mainSession : session;
-    return net instanceof NetSession
-      ? featureExportFiles(await net.exportFeatures(headLayer))
-      : null;
+    return runner && runner.config.experiment !== 'ufm' ? runner.exportFeatures(headLayer) : null;
   },
   async measureFeatures(files, options, onProgress) {
     // The backend a run already uses (switching it would pull the tensors from under the run).

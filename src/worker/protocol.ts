@@ -1,5 +1,5 @@
 import type { ExportFile } from '../engine/nets/featureExport';
-import type { BackendInfo, BackendRequest } from '../engine/backend';
+import type { BackendInfo, BackendRequest } from '../engine/core/backend';
 import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
 import type {
@@ -7,7 +7,7 @@ import type {
   SweepProgress,
   SweepRequest,
   SweepResult,
-} from '../engine/md/sweepRunner';
+} from '../engine/grid/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult, SearchTrial } from '../engine/search/protocol';
 import type { DatasetName } from '../engine/data/types';
@@ -16,9 +16,10 @@ import type { ImportedDataset } from './datasets';
 import type { ExperimentConfig } from '../engine/config/schema';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
-import type { Report, RunResult, RunStatus } from '../engine/types';
+import type { Report, RunStatus } from '../engine/session/types';
+import type { RunResult } from '../engine/run/result';
 import type { UfmInitState } from '../engine/ufm/initState';
-import type { Checkpoint } from '../engine/runs/checkpoint';
+import type { Checkpoint } from '../engine/session/checkpoint';
 
 /** How a run is loaded besides its config: continued from a checkpoint, checkpointed every k reports. */
 export interface LoadOptions {

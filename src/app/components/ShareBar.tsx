@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { findPreset } from '../../engine/config/presets';
 import { DEFAULT_UFM_CONFIG, parseConfig, type ExperimentConfig } from '../../engine/config/schema';
-import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/runs/checkpoint';
+import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/session/checkpoint';
 import { ufmInitStateSchema, type UfmInitState } from '../../engine/ufm/initState';
 import { dateStamp } from '../format';
 import { errorText, labClient } from '../labClient';

@@ -1,7 +1,7 @@
 // Teaching mode's pause logic, kept free of React so it can be tested: which step's pause point a
 // run has reached, and the unit pause points count in (UFM steps, network epochs).
 import type { GuideStep } from '../../engine/config/presetGuides';
-import type { Report } from '../../engine/types';
+import type { Report } from '../../engine/session/types';
 
 /** Where a report is, in the unit of pauseAt: UFM step, or network epoch. */
 export function reportUnit(report: Pick<Report, 'step' | 'shape'>): number {

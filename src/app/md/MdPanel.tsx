@@ -5,7 +5,7 @@ import {
   type NetworkKey,
   type ReportKey,
 } from '../../engine/metrics/reportKeys';
-import type { Report, SampleCloud } from '../../engine/types';
+import type { Report, SampleCloud } from '../../engine/session/types';
 import { classColor, fmt, scalar } from '../format';
 import type { Data, Layout } from '../plotly';
 import { Panel } from '../panels/Panel';

@@ -1,5 +1,5 @@
 import type { NetConfig } from '../../engine/config/schema';
-import type { SweepResult } from '../../engine/md/sweepRunner';
+import type { SweepResult } from '../../engine/grid/sweepRunner';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { parseNumberList } from '../../engine/config/numberList';
 import type { NetConfig } from '../../engine/config/schema';
-import type { SweepProgress, SweepRequest, SweepResult } from '../../engine/md/sweepRunner';
+import type { SweepProgress, SweepRequest, SweepResult } from '../../engine/grid/sweepRunner';
 import { errorText, labClient } from '../labClient';
 
 export interface SweepState {

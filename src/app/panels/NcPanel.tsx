@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ReportKey } from '../../engine/metrics/reportKeys';
-import type { RunShape } from '../../engine/types';
+import type { RunShape } from '../../engine/session/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
 import { historySeries } from '../history';

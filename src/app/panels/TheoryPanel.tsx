@@ -1,5 +1,5 @@
 import type { CeUfmTheory, MseUfmTheory, UfmTheory } from '../../engine/ufm/theory';
-import type { UfmGeometry } from '../../engine/ufm/geometry';
+import type { ClassGeometry } from '../../engine/session/types';
 import type { ExperimentConfig, UfmConfig } from '../../engine/config/schema';
 import type { Data, Layout } from '../plotly';
 import { classColor, fmt } from '../format';
@@ -17,7 +17,7 @@ interface Series {
 }
 
 /** The four measured-vs-closed-form comparisons (values from the engine: geometry and theory). */
-function comparisons(config: UfmConfig, g: UfmGeometry, t: UfmTheory): Series[] {
+function comparisons(config: UfmConfig, g: ClassGeometry, t: UfmTheory): Series[] {
   const K = config.classSizes.length;
   const classLabels = config.classSizes.map((n, k) => `class ${k} (n=${n})`);
   const first: Series =

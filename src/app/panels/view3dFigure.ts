@@ -1,4 +1,4 @@
-import type { View3d } from '../../engine/ufm/geometry';
+import type { View3d } from '../../engine/session/types';
 import { classColor } from '../format';
 import type { Data } from '../plotly';
 import type { Figure } from './PlotFigure';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { Checkpoint } from '../../engine/session/checkpoint';
 import { configDiff } from '../../engine/runs/naming';
 import type { RunRecord } from '../../engine/runs/record';
 import { DropZone } from '../components/DropZone';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { HistoryEntry } from '../../engine/types';
+import type { HistoryEntry } from '../../engine/session/types';
 import type { XAxisKind } from './overlay';
 import { runLibrary, useRuns } from './runsStore';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../engine/config/presets';
 import type { ExperimentConfig } from '../../engine/config/schema';
-import { makeCheckpoint } from '../../engine/runs/checkpoint';
-import type { HistoryEntry, RunResult } from '../../engine/types';
+import { makeCheckpoint } from '../../engine/session/checkpoint';
+import type { HistoryEntry } from '../../engine/session/types';
+import type { RunResult } from '../../engine/run/result';
 import { MemoryStore } from './keyValueStore';
 import { RunLibrary } from './library';
 

@@ -1,6 +1,6 @@
-import type { BackendInfo } from '../../engine/backend';
+import type { BackendInfo } from '../../engine/core/backend';
 import type { ExperimentConfig } from '../../engine/config/schema';
-import { parseCheckpoint, type Checkpoint } from '../../engine/runs/checkpoint';
+import { parseCheckpoint, type Checkpoint } from '../../engine/session/checkpoint';
 import type { NamedResult } from '../../engine/runs/exchange';
 import { autoName } from '../../engine/runs/naming';
 import {
@@ -13,8 +13,9 @@ import {
   type RunEnd,
   type RunRecord,
 } from '../../engine/runs/record';
-import type { HistoryEntry, RunResult } from '../../engine/types';
-import { APP_VERSION } from '../../engine/version';
+import type { HistoryEntry } from '../../engine/session/types';
+import type { RunResult } from '../../engine/run/result';
+import { APP_VERSION } from '../../engine/core/version';
 import { isQuotaError, type KeyValueStore } from './keyValueStore';
 
 /** Keys: the record, its numbered history chunks, its end (final report…) and its checkpoint. */

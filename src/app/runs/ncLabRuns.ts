@@ -1,6 +1,6 @@
-import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { Checkpoint } from '../../engine/session/checkpoint';
 import type { RunRecord } from '../../engine/runs/record';
-import type { RunResult } from '../../engine/types';
+import type { RunResult } from '../../engine/run/result';
 import { labClient } from '../labClient';
 import { runRecorder } from './recorder';
 import { refreshRuns, runLibrary, useRuns } from './runsStore';

@@ -2,7 +2,7 @@ import type { Data, Layout } from 'plotly.js';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import type { ReportKey } from '../../engine/metrics/reportKeys';
 import { distinguishingLabels } from '../../engine/runs/naming';
-import type { HistoryEntry } from '../../engine/types';
+import type { HistoryEntry } from '../../engine/session/types';
 
 /** One colour per run, in selection order, the same in every figure. */
 export const RUN_COLORS = [

@@ -1,6 +1,6 @@
 import { findPreset } from '../../engine/config/presets';
 import { expectUfm } from '../../engine/config/schema';
-import type { HistoryEntry } from '../../engine/types';
+import type { HistoryEntry } from '../../engine/session/types';
 import { overlayFigure, type OverlayRun } from './overlay';
 
 /**

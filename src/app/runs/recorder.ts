@@ -1,9 +1,10 @@
-import type { BackendInfo } from '../../engine/backend';
+import type { BackendInfo } from '../../engine/core/backend';
 import type { ExperimentConfig } from '../../engine/config/schema';
-import type { Checkpoint } from '../../engine/runs/checkpoint';
+import type { Checkpoint } from '../../engine/session/checkpoint';
 import type { RunRecord } from '../../engine/runs/record';
-import { scalarMetrics } from '../../engine/runner';
-import type { HistoryEntry, Report, RunResult, RunStatus } from '../../engine/types';
+import { scalarMetrics } from '../../engine/run/runner';
+import type { HistoryEntry, Report, RunStatus } from '../../engine/session/types';
+import type { RunResult } from '../../engine/run/result';
 import { libraryReady, refreshRuns, runLibrary } from './runsStore';
 
 export { DEFAULT_CHECKPOINT_EVERY } from '../../engine/runs/defaults';

@@ -1,6 +1,6 @@
-import type { BackendInfo } from '../backend';
+import type { BackendInfo } from '../core/backend';
 import type { UfmConfig } from '../config/schema';
-import { ExperimentRunner } from '../runner';
+import { ExperimentRunner } from '../run/runner';
 
 export interface CheckpointBenchRow {
   label: string;

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { randomInit } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
-import { disposeOptimizer } from '../optimizer';
-import { fastMatMul } from '../fastMatMul';
-import { decay } from '../decay';
+import { disposeOptimizer } from '../core/optimizer';
+import { fastMatMul } from '../core/fastMatMul';
+import { decay } from '../core/decay';
 
 /** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
 export interface UfmBenchRow {

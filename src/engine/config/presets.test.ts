@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
-import { runExperiment } from '../runner';
+import { initBackend, type BackendInfo } from '../core/backend';
+import { runExperiment } from '../run/runner';
 import { theoryForConfig } from '../ufm/theory';
 import { PRESETS } from './presets';
 import { parseConfig, expectUfm } from './schema';

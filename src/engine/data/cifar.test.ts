@@ -2,7 +2,7 @@ import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseCifarBin } from './cifar';
 import { cifarFromFiles, readCifarArchive } from './cifarDataset';
-import { cifarBin, concat, tarArchive, testImage } from './testing/writers';
+import { cifarBin, concat, tarArchive, testImage } from '../testing/dataWriters';
 
 const img = (s: number) => testImage(s);
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromFiles, type NamedSource } from './files';
 import { encodeIdx } from './idx';
 import { MI } from './mat';
-import { cifarBin, float64Bytes, matFile, svhnX, testImage } from './testing/writers';
+import { cifarBin, float64Bytes, matFile, svhnX, testImage } from '../testing/dataWriters';
 
 const file = (name: string, bytes: Uint8Array): NamedSource => ({
   name,

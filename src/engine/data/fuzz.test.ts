@@ -24,7 +24,7 @@ import {
   svhnX,
   tarArchive,
   testImage,
-} from './testing/writers';
+} from '../testing/dataWriters';
 import {
   checkBounds,
   checkRefusal,

@@ -1,4 +1,4 @@
-import { createRng } from '../rng';
+import { createRng } from '../core/rng';
 import { fail } from './errors';
 import type { VectorDataset } from './types';
 

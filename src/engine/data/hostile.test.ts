@@ -21,7 +21,7 @@ import {
   tarArchive,
   testImage,
   type MatVariable,
-} from './testing/writers';
+} from '../testing/dataWriters';
 
 const X = (n: number): MatVariable => ({
   name: 'X',

@@ -1,4 +1,4 @@
-import { createRng, shuffleInPlace, type Rng } from '../rng';
+import { createRng, shuffleInPlace, type Rng } from '../core/rng';
 import { fail } from './errors';
 import { applyCorruption, latentRelabel, resampleNoise } from './labelNoise';
 import { DATASET_NORMALIZATION, normalizationTable, type Normalization } from './normalization';
@@ -17,7 +17,7 @@ import type { Dataset, ImageDataset, PreparedData, PreparedSplit, VectorDataset 
  *  5. four-class problem: latent relabelling y → y + 2 with probability `degree` (K = 2 → 4);
  *  6. validation = the first ⌊f·N⌋ samples of the stored training set, train = the rest;
  *  7. test = the chosen classes of the test split (optionally the first n_k of each).
- * All draws come from one seeded stream (src/engine/rng.ts) in that order. Model inputs are made
+ * All draws come from one seeded stream (src/engine/core/rng.ts) in that order. Model inputs are made
  * per batch by `fill`, never for the whole set.
  */
 export interface PrepareOptions {

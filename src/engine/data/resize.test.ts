@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng';
+import { createRng } from '../core/rng';
 import { bilinearAxis, createResizer } from './resize';
 
 function resize(img: number[], inH: number, inW: number, outH: number, outW: number): number[] {

@@ -8,7 +8,7 @@ import {
   svhnX,
   testImage,
   type MatVariable,
-} from './testing/writers';
+} from '../testing/dataWriters';
 
 const images = [testImage(1), testImage(2), testImage(3)];
 const X = (imgs = images): MatVariable => ({

@@ -1,6 +1,6 @@
-import { centreRows, matMulT, normalised, type Mat } from '../linalg';
-import { etfTarget } from '../metrics/linalg';
-import { project3d, type View3d } from '../ufm/geometry';
+import { centreRows, etfTarget, gram, normalised, plain, type Mat } from '../core/linalg';
+import type { View3d } from '../session/types';
+import { project3d } from '../ufm/geometry';
 
 /**
  * The class-mean geometry of measured features, for the Gram and 3-D panels (the UI never
@@ -44,10 +44,10 @@ export function featureGeometry(
   return {
     classes,
     counts,
-    gramMeans: normalised(matMulT(centred, centred)),
+    gramMeans: normalised(gram(centred)),
     hasClassifier: W !== null,
-    gramW: W ? normalised(matMulT(W, W)) : null,
-    etf: etfTarget(K).map((row) => Array.from(row)),
+    gramW: W ? normalised(gram(W)) : null,
+    etf: plain(etfTarget(K)),
     view3d: project3d(centred, W ?? [], null).view3d,
   };
 }

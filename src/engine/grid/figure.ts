@@ -2,7 +2,7 @@
 // or epochs), and one row per member of final values. Pure functions over RunResults.
 import type { MetricValue } from '../metrics';
 import type { ReportKey } from '../metrics/reportKeys';
-import type { RunResult } from '../types';
+import type { RunResult } from '../run/result';
 import type { AxisValue } from './spec';
 
 export interface GridLine {

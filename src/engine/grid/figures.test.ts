@@ -1,7 +1,7 @@
 // Every figure preset validates (browser and full size), and its browser variant runs a few steps
 // and yields the metrics its figure draws.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { loadEmbeddedNode } from '../data/node';

@@ -4,7 +4,8 @@
 import type { NetConfig } from '../config/schema';
 import { aggregateSweep, type MdSweep, type SweepRun } from '../md/sweep';
 import type { ReportKey } from '../metrics/reportKeys';
-import type { MetricsRecord, RunResult } from '../types';
+import type { RunResult } from '../run/result';
+import type { MetricsRecord } from '../session/types';
 import type { GridSpec } from './spec';
 
 export interface FigureMetric {

@@ -1,7 +1,7 @@
 // Running grids: the 8 runs of a 2 × 2 × 2 grid, its figure, resume after an interruption, pause
 // and cancel.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { gridFigure, summaryRow } from './figure';

@@ -1,10 +1,10 @@
 // Runs a grid's members one after another (the CLI, the worker and the tests share it), with
 // progress and time left, pause / resume / cancel, and members already finished skipped (resume
 // after a reload or a pre-empted shard).
-import type { BackendInfo } from '../backend';
-import { ExperimentRunner } from '../runner';
-import type { SessionSources } from '../sessions';
-import type { RunResult } from '../types';
+import type { BackendInfo } from '../core/backend';
+import { ExperimentRunner } from '../run/runner';
+import type { SessionSources } from '../run/sessions';
+import type { RunResult } from '../run/result';
 import { gridWork, type AxisValue, type ExpandedGrid, type GridMember } from './spec';
 
 /** One finished member: which point of the grid, and its whole RunResult. */

@@ -1,6 +1,6 @@
 // Shard assignment and merging, without running anything (the members' results are stand-ins).
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../types';
+import type { RunResult } from '../run/result';
 import type { GridMemberResult } from './runner';
 import { mergeMembers, parseShard, shardMembers } from './shard';
 import { expandGrid } from './spec';

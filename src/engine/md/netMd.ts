@@ -3,7 +3,7 @@
 // through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
 import type { MetricValue } from '../metrics';
 import { splitKey, type Split, type SplitField } from '../metrics/reportKeys';
-import type { MetricsRecord, UndefinedReasons } from '../types';
+import type { MetricsRecord, UndefinedReasons } from '../session/types';
 import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
 
 export interface NetMdSplit {

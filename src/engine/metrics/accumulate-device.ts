@@ -5,7 +5,7 @@
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
 import { canReadRowRanges, rowsOnHost } from './hostRows';
-import { zeros, type Rows } from './linalg';
+import { zeros, type Rows } from '../core/linalg';
 import type {
   Accumulator,
   ClassMoments,

@@ -1,6 +1,6 @@
 // Float64 host accumulation over plain arrays: the exact reference path used for files, the CLI
 // and the float64 oracle tests. Same contract as the device path (types.ts: Accumulator).
-import { dot, zeros, type Rows } from './linalg';
+import { dot, zeros, type Rows } from '../core/linalg';
 import { rowSource, type RowSource } from './hostmatrix';
 import { hostDeepChain } from './deep';
 import type {

@@ -10,7 +10,7 @@ import {
   normalisedDistance,
   serr,
   type Rows,
-} from './linalg';
+} from '../core/linalg';
 import { pinvProjected } from './nc1';
 import type { DeepLayer } from './types';
 

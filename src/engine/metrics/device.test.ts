@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll } from 'vitest';
-import { describeOracleOnDevice } from './device-oracle';
+import { describeOracleOnDevice } from '../testing/deviceOracle';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

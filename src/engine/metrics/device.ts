@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DeviceAccumulator } from './accumulate-device';
 import type { MetricSet } from './keys';
-import type { Rows } from './linalg';
+import type { Rows } from '../core/linalg';
 import { DEFAULT_PINV_RTOL, runPipeline } from './pipeline';
 import type { MetricsInput, MetricsResult } from './types';
 import { MetricsInputError, validateShapes } from './validate';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll } from 'vitest';
-import { describeOracleOnDevice } from './device-oracle';
+import { describeOracleOnDevice } from '../testing/deviceOracle';
 
 // wasm lacks some kernels the cpu backend has (e.g. UnsortedSegmentSum): run the oracle there too
 beforeAll(async () => {

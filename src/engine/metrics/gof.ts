@@ -1,7 +1,7 @@
 // GOF targets of imbalanced bias-free MSE deep linear heads (Dang et al. 2023; docs/metrics.md
 // §2.7, docs/deep-linear-theory.md §3). The scalar root solver lives here so the UFM theory module
 // shares it.
-import { diagTarget, gram, normalisedDistance, serr, type Rows } from './linalg';
+import { diagTarget, gram, normalisedDistance, serr, type Rows } from '../core/linalg';
 
 function phi(x: number, M: number): number {
   return (M * x ** (M - 1)) / (1 + x ** M) ** 2;

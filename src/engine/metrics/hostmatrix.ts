@@ -1,7 +1,7 @@
 // Uniform row access to host matrices given as nested arrays or row-major dense buffers.
 import { MetricsInputError } from './validate';
 import type { DenseMatrix, HostMatrix } from './types';
-import type { Rows } from './linalg';
+import type { Rows } from '../core/linalg';
 
 export interface RowSource {
   rows: number;

@@ -1,5 +1,5 @@
 // Memorization–Dilation repository measures (Nguyen et al. 2023's code; docs/metrics.md §2.9).
-import { REL_ZERO, dot, norm, sub, type Rows } from './linalg';
+import { REL_ZERO, dot, norm, sub, type Rows } from '../core/linalg';
 
 /** Population variance / std over {i: y_i = c} of ‖h_i − μ_c‖, per non-empty class (two-pass). */
 export function classDistanceSpread(

@@ -1,5 +1,5 @@
 // NC1: within-class variability collapse (docs/metrics.md §2.1), in the K×K projected form.
-import { REL_ZERO, quadForm, symEig, type Rows } from './linalg';
+import { REL_ZERO, quadForm, symEig, type Rows } from '../core/linalg';
 
 export interface PinvResult {
   /** Tr(Σ_W Σ_B^†)/K, or null when Σ_B = 0 */

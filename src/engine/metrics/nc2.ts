@@ -1,6 +1,6 @@
 // NC2: equinorm / equiangularity / ETF structure of centred means and classifier rows, and the
 // GNC2 kernels of Liu et al. / LC (docs/metrics.md §2.2).
-import { REL_ZERO, mean, norm, sub, variance, type Rows } from './linalg';
+import { REL_ZERO, mean, norm, sub, variance, type Rows } from '../core/linalg';
 
 export interface RowGeometry {
   norms: number[];

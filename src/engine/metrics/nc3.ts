@@ -1,5 +1,5 @@
 // NC3: self-duality between classifier rows and class means (docs/metrics.md §2.3).
-import { dot, mean, variance, type Rows } from './linalg';
+import { dot, mean, variance, type Rows } from '../core/linalg';
 import type { RowGeometry } from './nc2';
 
 /** ‖rownorm(M̃) − rownorm(W)‖_F² / K (older LC diff_duality). */

@@ -1,6 +1,6 @@
 // Global-mean relations: the bias relation ‖Wμ_G ± b‖ (docs/metrics.md §2.5) and NC5 ID/OoD
 // orthogonality (§2.6).
-import { REL_ZERO, dot, norm, type Rows } from './linalg';
+import { REL_ZERO, dot, norm, type Rows } from '../core/linalg';
 
 /**
  * ‖Wμ_G + sign·b‖₂ with μ_G = r + μ_rel: W r + b is formed first so a large translation that the

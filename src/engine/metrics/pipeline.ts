@@ -19,7 +19,7 @@ import {
   serr,
   zeros,
   type Rows,
-} from './linalg';
+} from '../core/linalg';
 import { cdnv, pinvProjected, type PinvResult } from './nc1';
 import {
   cosMean,

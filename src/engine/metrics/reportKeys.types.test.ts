@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridFigure, SUMMARY_METRICS } from '../grid/figure';
 import type { FigureMetric } from '../grid/figures';
-import type { MetricsRecord, UndefinedReasons } from '../types';
+import type { MetricsRecord, UndefinedReasons } from '../session/types';
 import { isReportKey, twinKey, type ReportKey } from './reportKeys';
 
 describe('report keys are typed for producers and consumers', () => {

@@ -2,7 +2,7 @@
 // accumulation back ends (host float64 / tfjs device) and the host finalisation.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { MetricKey } from './keys';
-import type { Rows } from './linalg';
+import type { Rows } from '../core/linalg';
 
 export type MetricValue =
   | number

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, parseConfig } from '../config/schema';
 import { LayerNorm, type ForwardMode } from './layers';
 import { ParamStore } from './params';

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, parseConfig, type NetConfig } from '../config/schema';
-import { createRng, normalArray } from '../rng';
+import { createRng, normalArray } from '../core/rng';
 import { augmentBatch, drawAugmentation } from './augment';
 import { NetSession } from './session';
-import { preparedFromArrays } from './testing';
+import { preparedFromArrays } from '../data/fromArrays';
 
 beforeAll(async () => {
   await initBackend('cpu');

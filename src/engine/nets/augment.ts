@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '../rng';
+import { createRng } from '../core/rng';
 
 /**
  * The standard CIFAR augmentation, torchvision's RandomCrop(32, padding=4) followed by

@@ -1,4 +1,4 @@
-import { createRng, shuffleInPlace, type Rng } from '../rng';
+import { createRng, shuffleInPlace, type Rng } from '../core/rng';
 
 /**
  * The order in which one epoch visits the training set: mini-batches of `batchSize` (the last,

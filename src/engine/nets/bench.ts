@@ -1,7 +1,7 @@
 import type { NetConfig } from '../config/schema';
-import { createRng } from '../rng';
+import { createRng } from '../core/rng';
 import { NetSession, type NetSessionOptions } from './session';
-import { preparedFromArrays } from './testing';
+import { preparedFromArrays } from '../data/fromArrays';
 
 export interface NetBenchResult {
   model: NetConfig['model'];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastMatMul } from '../fastMatMul';
+import { fastMatMul } from '../core/fastMatMul';
 
 /**
  * How convolutions are computed; all three give the same numbers (to float32 rounding).

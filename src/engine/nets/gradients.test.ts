@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
 import { NetSession } from './session';
-import { preparedFromArrays, randomSplit } from './testing';
+import { preparedFromArrays } from '../data/fromArrays';
+import { randomSplit } from '../testing/nets';
 
 beforeAll(async () => {
   await initBackend('cpu');

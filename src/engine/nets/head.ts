@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastMatMul } from '../fastMatMul';
-import type { Rng } from '../rng';
+import { fastMatMul } from '../core/fastMatMul';
+import type { Rng } from '../core/rng';
 import { Dense } from './layers';
 import type { ParamStore } from './params';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng';
+import type { Rng } from '../core/rng';
 
 /**
  * PyTorch's default initialisation of Linear and Conv2d: kaiming_uniform(a = √5) for the weight,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
-import { createRng } from '../rng';
+import { initBackend } from '../core/backend';
+import { createRng } from '../core/rng';
 import { conv2dForwardGrads, conv2dIm2col, convOutSize } from './conv';
 import { orthogonal, torchDefaultUniform } from './init';
 import { BN_EPS, BatchNorm, type ForwardMode } from './layers';

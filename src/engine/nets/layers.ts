@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastMatMul, fastMatMulConstLeft } from '../fastMatMul';
-import type { Rng } from '../rng';
+import { fastMatMul, fastMatMulConstLeft } from '../core/fastMatMul';
+import type { Rng } from '../core/rng';
 import { conv2d, type ConvMode } from './conv';
 import { kaimingNormalFanOut, orthogonal, torchDefaultUniform } from './init';
 import type { ParamGroup, ParamStore } from './params';

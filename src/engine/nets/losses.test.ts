@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { dataLoss, type LossSpec } from './losses';
 
 beforeAll(async () => {

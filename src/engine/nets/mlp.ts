@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng';
+import type { Rng } from '../core/rng';
 import type { Backbone } from './backbone';
 import { BatchNorm, Dense, LayerNorm, type ForwardMode } from './layers';
 import type { ParamStore } from './params';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { isConvModel, type NetConfig } from '../config/schema';
-import { createRng, type Rng } from '../rng';
+import { createRng, type Rng } from '../core/rng';
 import type { Backbone } from './backbone';
 import { LinearHead } from './head';
 import type { ForwardMode } from './layers';

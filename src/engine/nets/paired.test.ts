@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { twinConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
-import { ExperimentRunner, runExperiment } from '../runner';
+import { ExperimentRunner, runExperiment } from '../run/runner';
 import { twinKey } from '../metrics/reportKeys';
 
 let backend: BackendInfo;

@@ -1,7 +1,7 @@
 import type { MetricSet } from '../metrics';
 import { asTwin } from '../metrics/reportKeys';
-import type { TrainingSession } from '../session';
-import type { MetricsRecord, Report, Timing } from '../types';
+import type { TrainingSession } from '../session/trainingSession';
+import type { MetricsRecord, Report, Timing } from '../session/types';
 import type { NetSession } from './session';
 
 /**

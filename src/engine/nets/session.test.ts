@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
 import { NetSession, type NamedArray, type NetState } from './session';
-import { gaussianClusters, preparedFromArrays, randomSplit, type ArraySplit } from './testing';
+import { preparedFromArrays, type ArraySplit } from '../data/fromArrays';
+import { gaussianClusters, randomSplit } from '../testing/nets';
 
 beforeAll(async () => {
   await initBackend('cpu');

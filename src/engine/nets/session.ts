@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isConvModel, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import { computeMetrics, type GofParams, type MetricSet } from '../metrics';
-import { createOptimizer, disposeOptimizer } from '../optimizer';
-import { rowsOf, type Mat } from '../linalg';
-import type { TrainingSession } from '../session';
-import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../types';
+import { createOptimizer, disposeOptimizer } from '../core/optimizer';
+import { rowsOf, type Mat } from '../core/linalg';
+import type { TrainingSession } from '../session/trainingSession';
+import type { MetricsRecord, Report, RunShape, SampleCloud, Timing } from '../session/types';
 import { ufmGeometry } from '../ufm/geometry';
 import { augmentBatch, drawAugmentation } from './augment';
 import { EpochPlan, multiStepLr, sampleRows, stepLr } from './batches';
@@ -16,9 +16,9 @@ import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import { NetModel } from './model';
 import { measureNetMd, type NetMdSplit } from '../md/netMd';
-import type { Checkpoint, NetSessionState } from '../runs/checkpoint';
-import { captureNamed, restoreNamed } from '../runs/netState';
-import { captureOptimizer, restoreOptimizer } from '../runs/optimizerState';
+import type { Checkpoint, NetSessionState } from '../session/checkpoint';
+import { captureNamed, restoreNamed } from '../core/state/netState';
+import { captureOptimizer, restoreOptimizer } from '../core/state/optimizerState';
 
 /** Points of the feature scatter in a report (the panel's budget, not a statistic). */
 const SCATTER_POINTS = 600;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
 import type { ConvMode } from './conv';
 import { NetSession, type NamedArray } from './session';
-import { preparedFromArrays, randomSplit } from './testing';
+import { preparedFromArrays } from '../data/fromArrays';
+import { randomSplit } from '../testing/nets';
 
 /**
  * wasm has no Conv2DBackpropFilter kernel, so tf.conv2d's own gradient cannot run there: the

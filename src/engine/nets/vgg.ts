@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng';
+import type { Rng } from '../core/rng';
 import type { Backbone } from './backbone';
 import { convOutSize } from './conv';
 import { BatchNorm, Conv2d, maxPool2x2, type ForwardMode } from './layers';

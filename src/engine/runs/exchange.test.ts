@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
-import { runExperiment } from '../runner';
-import type { RunResult } from '../types';
+import { runExperiment } from '../run/runner';
+import type { RunResult } from '../run/result';
 import { parseImport, parseLongCsv, toBundle, toLongCsv } from './exchange';
 
 let backend: BackendInfo;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
 import { isReportKey } from '../metrics/reportKeys';
-import type { HistoryEntry, MetricsRecord, RunResult } from '../types';
+import type { HistoryEntry, MetricsRecord } from '../session/types';
+import type { RunResult } from '../run/result';
 import { historyChunkSchema, RUN_STATUSES } from './record';
 
 /**

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
-import { gaussianClusters, preparedFromArrays } from '../nets/testing';
-import { ExperimentRunner, runExperiment } from '../runner';
-import { parseCheckpoint, type Checkpoint } from './checkpoint';
+import { preparedFromArrays } from '../data/fromArrays';
+import { gaussianClusters } from '../testing/nets';
+import { ExperimentRunner, runExperiment } from '../run/runner';
+import { parseCheckpoint, type Checkpoint } from '../session/checkpoint';
 
 let backend: BackendInfo;
 beforeAll(async () => {

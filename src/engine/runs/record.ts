@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { issueText, parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
-import type { BackendInfo } from '../backend';
+import type { BackendInfo } from '../core/backend';
 import { isReportKey } from '../metrics/reportKeys';
 import type {
   Breakdown,
   HistoryEntry,
   MetricsRecord,
   Report,
-  RunResult,
   RunStatus,
   Timing,
-} from '../types';
+} from '../session/types';
+import type { RunResult } from '../run/result';
 import type { UfmTheory } from '../ufm/theory';
 
 /**

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
-import { ExperimentRunner, runExperiment } from '../runner';
+import { ExperimentRunner, runExperiment } from '../run/runner';
 import type { ExperimentConfig } from '../config/schema';
-import { parseCheckpoint, type Checkpoint } from './checkpoint';
+import { parseCheckpoint, type Checkpoint } from '../session/checkpoint';
 
 let backend: BackendInfo;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../config/schema';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '../session/checkpoint';
 
 /**
  * A checkpoint continues only the run it was taken from: every config field must match but the

@@ -1,7 +1,7 @@
 // The seed's protocol on a tiny noisy problem: trials on a fraction of the epochs scored by the
 // held-out split, the best retrained on all the data.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { checkSearchSpec, runSearch, type SearchTrial } from './protocol';

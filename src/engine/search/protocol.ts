@@ -2,7 +2,7 @@
 // the first 20 % of the (noisy) training set held out, is scored by its accuracy on that held-out
 // split, and the best configuration is then retrained on all the training data for every epoch.
 import { z } from 'zod';
-import type { BackendInfo } from '../backend';
+import type { BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import {
   ConfigError,
@@ -12,9 +12,10 @@ import {
   type ExperimentConfig,
   issueText,
 } from '../config/schema';
-import { runExperiment } from '../runner';
-import type { SessionSources } from '../sessions';
-import type { RunResult, RunStatus } from '../types';
+import { runExperiment } from '../run/runner';
+import type { SessionSources } from '../run/sessions';
+import type { RunStatus } from '../session/types';
+import type { RunResult } from '../run/result';
 import { SEED_DEFAULT_SPACE, searchSpaceSchema, type Params } from './space';
 import { optimize, STRATEGIES, type Trial } from './strategies';
 

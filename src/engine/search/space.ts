@@ -1,7 +1,7 @@
 // A hyper-parameter search space: per config field a uniform, log-uniform, integer or choice
 // dimension. Points map to and from the unit cube, where the Bayesian strategy models them.
 import { z } from 'zod';
-import type { Rng } from '../rng';
+import type { Rng } from '../core/rng';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 

@@ -1,7 +1,7 @@
 // Search strategies over a SearchSpace: random search (seed 002's train_simple_model_ho.py) and
 // Bayesian optimisation with a GP surrogate and expected improvement (its train_model_ho.py uses
 // SkOpt's GP through Ray Tune). Both are seeded, so a search is reproducible.
-import { createRng, type Rng } from '../rng';
+import { createRng, type Rng } from '../core/rng';
 import { expectedImprovement, fitGp } from './gp';
 import { pointFromUnit, pointToUnit, randomUnit, type Params, type SearchSpace } from './space';
 

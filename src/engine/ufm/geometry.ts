@@ -1,40 +1,16 @@
 import {
   centreRows,
   dot,
-  matMulT,
+  etfTarget,
+  gram,
+  identityTarget,
   normalised,
+  plain,
   singularValues,
-  symmetricEigen,
+  symEig,
   type Mat,
-} from '../linalg';
-
-/**
- * What the geometry panels draw, computed in the engine (the UI never computes metrics): Gram
- * heatmaps, per-class lengths, and a 3-D view of class means and classifier rows.
- */
-export interface UfmGeometry {
-  /** Means centred on the sample-weighted global mean when the model has a bias (ETF frame). */
-  centred: boolean;
-  /** W Wᵀ / ‖W Wᵀ‖_F and H̄ H̄ᵀ / ‖H̄ H̄ᵀ‖_F (K×K). */
-  gramW: Mat | null;
-  gramH: Mat | null;
-  productSingularValues: number[];
-  /** ‖w_k‖ = √(W Wᵀ)_kk: the per-class singular value at a general orthogonal frame. */
-  classifierRowNorms: number[];
-  classMeanNorms: number[];
-  /** diag(W H̄ᵀ): each class's output on its own mean (bias excluded). */
-  whDiag: number[];
-  bias: number[] | null;
-  view3d: View3d;
-}
-
-export interface View3d {
-  basis: 'raw' | 'pca';
-  /** Share of the means' energy the three axes keep (1 for raw coordinates). */
-  explained: number;
-  means: number[][];
-  classifier: number[][];
-}
+} from '../core/linalg';
+import type { ClassGeometry, View3d } from '../session/types';
 
 export function ufmGeometry(
   classMeans: Mat,
@@ -42,7 +18,7 @@ export function ufmGeometry(
   W: Mat,
   bias: number[] | null,
   previousAxes: Mat | null,
-): { geometry: UfmGeometry; axes: Mat | null } {
+): { geometry: ClassGeometry; axes: Mat | null } {
   const centred = bias !== null;
   const N = counts.reduce((s, n) => s + n, 0);
   const means = centred
@@ -55,8 +31,8 @@ export function ufmGeometry(
   return {
     geometry: {
       centred,
-      gramW: normalised(matMulT(W, W)),
-      gramH: normalised(matMulT(means, means)),
+      gramW: normalised(gram(W)),
+      gramH: normalised(gram(means)),
       productSingularValues: singularValues(W),
       classifierRowNorms: W.map((w) => Math.sqrt(dot(w, w))),
       classMeanNorms: means.map((m) => Math.sqrt(dot(m, m))),
@@ -86,7 +62,7 @@ export function project3d(
       axes: null,
     };
   }
-  const { values, vectors } = symmetricEigen(matMulT(means, means));
+  const { values, vectors } = symEig(gram(means));
   const total = values.reduce((s, v) => s + Math.max(0, v), 0);
   const axes: Mat = [];
   for (let i = 0; i < 3; i++) {
@@ -96,7 +72,7 @@ export function project3d(
       // u_i = H̄ᵀ v_i / √λ_i
       axis = Array.from(
         { length: d },
-        (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[k][i], 0) / Math.sqrt(lambda),
+        (_, j) => means.reduce((s, m, k) => s + m[j] * vectors[i][k], 0) / Math.sqrt(lambda),
       );
     } else {
       axis = new Array<number>(d).fill(0);
@@ -123,9 +99,5 @@ export function project3d(
  * compare with this shape.
  */
 export function frameGram(kind: 'etf' | 'identity', K: number): Mat {
-  const G = Array.from({ length: K }, (_, i) =>
-    Array.from({ length: K }, (_, j) => (i === j ? 1 : 0) - (kind === 'etf' ? 1 / K : 0)),
-  );
-  const norm = Math.sqrt(G.flat().reduce((s, v) => s + v * v, 0));
-  return norm > 0 ? G.map((row) => row.map((v) => v / norm)) : G;
+  return plain(kind === 'etf' ? etfTarget(K) : identityTarget(K));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { UfmConfig } from '../config/schema';
-import { createRng, normalArray, shuffleInPlace, uniformArray } from '../rng';
+import { createRng, normalArray, shuffleInPlace, uniformArray } from '../core/rng';
 
 /**
  * A UFM state in the `init` format of the oracle files: H as N×d rows (in the order of

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
-import { fastMatMul } from '../fastMatMul';
-import { decay } from '../decay';
+import { fastMatMul } from '../core/fastMatMul';
+import { decay } from '../core/decay';
 
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;

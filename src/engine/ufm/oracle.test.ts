@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readUfmOracle, UFM_CASES, type UfmOracle } from '../testing/oracles';
-import { configFromOracle } from './oracleConfig';
+import { configFromOracle } from '../testing/ufmOracleConfig';
 import { UfmSession } from './session';
-import type { MetricsRecord } from '../types';
-import { initBackend } from '../backend';
+import type { MetricsRecord } from '../session/types';
+import { initBackend } from '../core/backend';
 
 /*
  * The reference runs (PyTorch, float32, CPU) are reproduced from their stored initial state.

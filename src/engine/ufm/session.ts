@@ -1,23 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { computeMetrics, type MetricSet } from '../metrics';
-import { createOptimizer, disposeOptimizer } from '../optimizer';
-import type { Report, MetricsRecord } from '../types';
+import { createOptimizer, disposeOptimizer } from '../core/optimizer';
+import type { Report, MetricsRecord } from '../session/types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
 import { ufmGeometry } from './geometry';
 import { UfmModel } from './model';
 import { theoryForConfig, type UfmTheory } from './theory';
-import type { TrainingSession } from '../session';
-import { rowsOf, type Mat } from '../linalg';
-import { decodeFloat32, encodeFloat32 } from '../runs/arrays';
-import type { Checkpoint, UfmSessionState } from '../runs/checkpoint';
-import { captureOptimizer, restoreOptimizer } from '../runs/optimizerState';
+import type { TrainingSession } from '../session/trainingSession';
+import { rowsOf, type Mat } from '../core/linalg';
+import { decodeFloat32, encodeFloat32 } from '../core/state/arrays';
+import type { Checkpoint, UfmSessionState } from '../session/checkpoint';
+import { captureOptimizer, restoreOptimizer } from '../core/state/optimizerState';
 
 /**
  * One UFM training session: owns the model and the optimiser, steps synchronously inside
  * tf.tidy (no read-back), and measures asynchronously (`await data()` only, never dataSync).
  */
-export class UfmSession implements TrainingSession {
+export class UfmSession implements TrainingSession<UfmTheory> {
   step = 0;
   /** Null for cross-entropy on imbalanced classes (no closed form). */
   readonly theory: UfmTheory | null;

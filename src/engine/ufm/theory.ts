@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symEig } from '../core/linalg';
 import { solveGofX } from '../metrics/gof';
 import { ceUfmTheory, type CeTheoryScalars } from './theoryCe';
 
@@ -186,10 +186,13 @@ export function ufmTheory(input: UfmTheoryInput): MseUfmTheory {
 function biasDirections(n: number[]): { a: number[]; U: number[][] } {
   const N = n.reduce((s, v) => s + v, 0);
   const A = n.map((ni, i) => n.map((nj, j) => (i === j ? ni : 0) - (ni * nj) / N));
-  const eig = new EigenvalueDecomposition(new Matrix(A), { assumeSymmetric: true });
-  const values = eig.realEigenvalues;
-  const vectors = eig.eigenvectorMatrix.to2DArray();
-  return { a: values.map((v) => Math.max(0, v)), U: vectors };
+  // Ascending, as the per-direction lists (critical λ_W, …) are reported; U holds them as columns.
+  const { values, vectors } = symEig(A);
+  const order = values.map((_, i) => values.length - 1 - i);
+  return {
+    a: order.map((i) => Math.max(0, values[i])),
+    U: n.map((_, r) => order.map((i) => vectors[i][r])),
+  };
 }
 
 function identity(K: number): number[][] {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { parseConfig, expectUfm, ConfigError } from '../config/schema';
-import { runExperiment } from '../runner';
+import { runExperiment } from '../run/runner';
 import { readOracle } from '../testing/oracles';
 import { theoryForConfig, type CeUfmTheory } from './theory';
 import { ceObjective, ceTheoryScalars, ceUfmTheory } from './theoryCe';

@@ -1,11 +1,11 @@
 // Test-only: shared body of the device-path oracle tests (one test file per tfjs backend).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { METRIC_KEYS, computeMetrics } from './index';
-import { compareValue, type Tolerance } from './compare';
-import type { OracleCase, OracleFile } from './oracle';
-import { oracleToTensors } from './oracle-tensors';
-import { readOracle } from '../testing/oracles';
+import { METRIC_KEYS, computeMetrics } from '../metrics/index';
+import { compareValue, type Tolerance } from '../metrics/compare';
+import type { OracleCase, OracleFile } from '../metrics/oracle';
+import { oracleToTensors } from '../metrics/oracle-tensors';
+import { readOracle } from './oracles';
 
 const EXACT = /accuracy|mismatch|agreement|^counts$/;
 

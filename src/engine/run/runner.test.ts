@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from './backend';
-import { resolveConfig } from './config/resolve';
+import { initBackend, type BackendInfo } from '../core/backend';
+import { resolveConfig } from '../config/resolve';
 import { ExperimentRunner, runExperiment } from './runner';
-import type { RunStatus } from './types';
+import type { RunStatus } from '../session/types';
 
 let backend: BackendInfo;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // Writers of tiny files in the official formats, for the parser tests (never used by the app).
 import { zlibSync } from 'fflate';
-import { MI } from '../mat';
-import { concatBytes as concat } from '../source';
+import { MI } from '../data/mat';
+import { concatBytes as concat } from '../data/source';
 
 export { concat };
 

@@ -67,7 +67,7 @@ export interface BackendPlan {
 /** Fastest first. In a browser the order is fixed by how fast each backend usually is. */
 const BROWSER_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 /**
- * Node has no WebGL, and WebGPU only through Dawn on a Vulkan driver (src/engine/nodeWebGpu.ts);
+ * Node has no WebGL, and WebGPU only through Dawn on a Vulkan driver (src/engine/core/nodeWebGpu.ts);
  * wasm is 10–30× faster than plain JS (docs/backends.md §1).
  */
 const NODE_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
@@ -206,7 +206,7 @@ async function detectEnvironment(
 ): Promise<{ env: RuntimeEnvironment; notes: string[] }> {
   const node = isNodeRuntime();
   const notes: string[] = [];
-  // Node has WebGPU only through Dawn (src/engine/nodeWebGpu.ts), loaded when it may be used.
+  // Node has WebGPU only through Dawn (src/engine/core/nodeWebGpu.ts), loaded when it may be used.
   if (node && (request === 'webgpu' || request === 'auto')) {
     const { installNodeWebGpu } = await import('./nodeWebGpu');
     const { note } = await installNodeWebGpu();

@@ -1,13 +1,14 @@
-import type { MetricSet } from './metrics';
-import type { Checkpoint, SessionState } from './runs/checkpoint';
+import type { MetricSet } from '../metrics';
+import type { Checkpoint, SessionState } from './checkpoint';
 import type { Report, Timing } from './types';
-import type { UfmTheory } from './ufm/theory';
 
 /**
  * What the experiment loop needs from one kind of experiment (UFM, network, …): optimiser steps
  * in bulk, an asynchronous measurement, and its own length. The runner knows nothing else.
+ * `Theory` is the closed form an experiment compares itself with (the UFM's): the contract names no
+ * experiment, the run layer says which.
  */
-export interface TrainingSession {
+export interface TrainingSession<Theory = unknown> {
   /** Optimiser steps done so far. */
   readonly step: number;
   /** Steps of the whole run (UFM: `steps`; networks: epochs × batches per epoch). */
@@ -15,7 +16,7 @@ export interface TrainingSession {
   /** Report every this many steps (UFM: `reportEvery`; networks: one per `measureEvery` epochs). */
   readonly reportEvery: number;
   /** The closed form this run is compared with, when the theory applies to it. */
-  readonly theory: UfmTheory | null;
+  readonly theory: Theory | null;
   /** Run n steps; resolves with the last loss (read back once), non-finite when diverged. */
   train(n: number): Promise<number>;
   measure(set: MetricSet): Promise<Report>;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from '../backend';
+import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
-import { sweepGrid } from './sweep';
+import { sweepGrid } from '../md/sweep';
 import {
   checkSweepRequest,
   noiseSweepGrid,

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendInfo } from './backend';
-import { SCHEMA_VERSION, type ExperimentConfig } from './config/schema';
-import type { MetricSet } from './metrics';
-import type { Breakdown, HistoryEntry, MemoryUse, Report, RunResult, RunStatus } from './types';
-import { reportEntries, splitTwin, type BaseReportKey } from './metrics/reportKeys';
-import type { TrainingSession } from './session';
+import type { BackendInfo } from '../core/backend';
+import { SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
+import type { MetricSet } from '../metrics';
+import { reportEntries, splitTwin, type BaseReportKey } from '../metrics/reportKeys';
+import type { Breakdown, HistoryEntry, MemoryUse, Report, RunStatus } from '../session/types';
+import type { RunResult } from './result';
+import type { TrainingSession } from '../session/trainingSession';
 import { createSession, type SessionSources } from './sessions';
-import type { UfmTheory } from './ufm/theory';
-import { APP_VERSION } from './version';
-import { makeCheckpoint, type Checkpoint } from './runs/checkpoint';
+import type { UfmTheory } from '../ufm/theory';
+import { APP_VERSION } from '../core/version';
+import { makeCheckpoint, type Checkpoint } from '../session/checkpoint';
+import type { ExportFile } from '../nets/featureExport';
+import type { UfmInitState } from '../ufm/initState';
+import { UfmSession } from '../ufm/session';
 
 export interface RunnerEvents {
   onReport?(report: Report): void;
@@ -46,7 +50,7 @@ export class ExperimentRunner {
   /** The last step known to have a finite loss, and that loss (from slices and reports). */
   private lastFinite: { step: number; loss: number } | null = null;
   /** Timing of the run as trained, kept when a replay replaces the session. */
-  private timingAtBreak: ReturnType<TrainingSession['timing']> | null = null;
+  private timingAtBreak: ReturnType<TrainingSession<UfmTheory>['timing']> | null = null;
   private sliceSteps = 1;
   /** A step at which the run pauses by itself (teaching mode's pause points), reported there. */
   private breakAt: number | null = null;
@@ -57,10 +61,10 @@ export class ExperimentRunner {
   constructor(
     readonly config: ExperimentConfig,
     readonly backend: BackendInfo,
-    private session: TrainingSession,
+    private session: TrainingSession<UfmTheory>,
     private readonly events: RunnerEvents = {},
     /** A fresh session of the same config and sources (replays a broken run to its last finite state). */
-    private readonly fresh?: () => Promise<TrainingSession>,
+    private readonly fresh?: () => Promise<TrainingSession<UfmTheory>>,
   ) {
     this.theory = session.theory;
   }
@@ -165,9 +169,31 @@ export class ExperimentRunner {
     });
   }
 
-  /** The session itself, for what only one kind of experiment offers (UFM: save state). */
-  get sessionHandle(): TrainingSession {
+  /** The session itself (tests that look inside a run). */
+  get sessionHandle(): TrainingSession<UfmTheory> {
     return this.session;
+  }
+
+  /** A UFM's current state as an initial state (null for other experiments). */
+  async snapshot(): Promise<UfmInitState | null> {
+    return this.session instanceof UfmSession ? this.session.snapshot() : null;
+  }
+
+  /**
+   * The penultimate features of a network run's head layer as `.npy` files (a paired run gives its
+   * main member's); throws for a UFM, which has no inputs to take features of.
+   */
+  async exportFeatures(headLayer: number): Promise<ExportFile[]> {
+    // Loaded on demand, as sessions.ts loads the network code: a UFM page never fetches it.
+    const [{ featureExportFiles }, { PairedSession }, { NetSession }] = await Promise.all([
+      import('../nets/featureExport'),
+      import('../nets/paired'),
+      import('../nets/session'),
+    ]);
+    const session = this.session;
+    const net = session instanceof PairedSession ? session.mainSession : session;
+    if (!(net instanceof NetSession)) throw new Error('feature export takes a network run');
+    return featureExportFiles(await net.exportFeatures(headLayer));
   }
 
   result(): RunResult {

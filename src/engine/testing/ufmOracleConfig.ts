@@ -1,5 +1,5 @@
 import { DEFAULT_UFM_CONFIG, type UfmConfig } from '../config/schema';
-import type { UfmOracleConfig } from '../testing/oracles';
+import type { UfmOracleConfig } from './oracles';
 
 /** The lab config equivalent to an oracle file's `config` block (seed 000 synthetic scripts). */
 export function configFromOracle(c: UfmOracleConfig): UfmConfig {

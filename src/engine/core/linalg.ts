@@ -1,7 +1,12 @@
-// Small dense float64 linear algebra on the host (K×K, K×d). Matrices are arrays of row vectors.
+// Small dense float64 linear algebra on the host (K×K, K×d), the one place for it: metrics,
+// geometry and the closed forms all use these helpers. Matrices are arrays of row vectors:
+// computed ones are Float64Array rows (`Rows`); ones a report, a state file or the UI carries are
+// plain nested arrays (`Mat`, JSON-safe). Every function reads either (`RowsLike`).
 import { EigenvalueDecomposition } from 'ml-matrix';
 
 export type Rows = Float64Array[];
+export type Mat = number[][];
+export type RowsLike = readonly ArrayLike<number>[];
 
 /**
  * Relative zero threshold for norms and distances: a vector whose norm is below REL_ZERO times the
@@ -37,7 +42,7 @@ export function scale(a: ArrayLike<number>, s: number): Float64Array {
 }
 
 /** A Bᵀ (rows of A against rows of B). */
-export function gram(A: Rows, B: Rows = A): Rows {
+export function gram(A: RowsLike, B: RowsLike = A): Rows {
   const G = zeros(A.length, B.length);
   for (let i = 0; i < A.length; i++) {
     for (let j = 0; j < B.length; j++) {
@@ -48,7 +53,7 @@ export function gram(A: Rows, B: Rows = A): Rows {
 }
 
 /** A B for A (m×k) and B (k×n). */
-export function matMul(A: Rows, B: Rows): Rows {
+export function matMul(A: RowsLike, B: RowsLike): Rows {
   const n = B.length > 0 ? B[0].length : 0;
   const out = zeros(A.length, n);
   for (let i = 0; i < A.length; i++) {
@@ -64,14 +69,14 @@ export function matMul(A: Rows, B: Rows): Rows {
   return out;
 }
 
-export function frob(A: Rows): number {
+export function frob(A: RowsLike): number {
   let s = 0;
   for (const r of A) s += dot(r, r);
   return Math.sqrt(s);
 }
 
 /** ‖A/‖A‖_F − B/‖B‖_F‖_F, or null when either matrix is zero. */
-export function normalisedDistance(A: Rows, B: Rows): number | null {
+export function normalisedDistance(A: RowsLike, B: RowsLike): number | null {
   const na = frob(A);
   const nb = frob(B);
   if (!(na > 0) || !(nb > 0)) return null;
@@ -110,7 +115,7 @@ export function diagTarget(v: ArrayLike<number>): Rows | null {
 }
 
 /** Structure error serr(G, T) = ‖G/‖G‖_F − T‖_F with T of unit norm; null when G = 0. */
-export function serr(G: Rows, T: Rows): number | null {
+export function serr(G: RowsLike, T: RowsLike): number | null {
   const g = frob(G);
   if (!(g > 0) || !Number.isFinite(g)) return null;
   let s = 0;
@@ -131,13 +136,13 @@ export interface SymEig {
 }
 
 /** Eigen-decomposition of a small symmetric matrix (Householder + QL, float64). */
-export function symEig(S: Rows): SymEig {
+export function symEig(S: RowsLike): SymEig {
   const n = S.length;
   if (n === 0) return { values: [], vectors: [] };
   // A non-finite entry (overflow upstream) has no decomposition: NaN throughout, so every measure
   // built on it is reported undefined with its reason (ml-matrix would crash on it).
   let max = 0;
-  for (const row of S) for (const v of row) max = Math.max(max, Math.abs(v));
+  for (const row of S) for (let j = 0; j < row.length; j++) max = Math.max(max, Math.abs(row[j]));
   if (!Number.isFinite(max)) {
     return {
       values: new Array<number>(n).fill(NaN),
@@ -162,14 +167,14 @@ export function symEig(S: Rows): SymEig {
 }
 
 /** xᵀ S x for a symmetric S. */
-export function quadForm(S: Rows, x: ArrayLike<number>): number {
+export function quadForm(S: RowsLike, x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < S.length; i++) s += x[i] * dot(S[i], x);
   return s;
 }
 
 /** T S Tᵀ for T (p×n) and S (n×n). */
-export function congruence(T: Rows, S: Rows): Rows {
+export function congruence(T: RowsLike, S: RowsLike): Rows {
   const TS = matMul(T, S);
   return gram(TS, T);
 }
@@ -187,4 +192,34 @@ export function variance(v: ArrayLike<number>, ddof: 0 | 1): number | null {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += (v[i] - m) * (v[i] - m);
   return s / (v.length - ddof);
+}
+
+/** A row-major buffer (rows × cols) as plain rows. */
+export function rowsOf(data: ArrayLike<number>, rows: number, cols: number): Mat {
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => data[i * cols + j]),
+  );
+}
+
+/** Plain nested arrays (what a report carries) of any rows. */
+export function plain(A: RowsLike): Mat {
+  return A.map((row) => Array.from(row));
+}
+
+/** The rows minus their weighted mean (uniform weights by default). */
+export function centreRows(A: RowsLike, weights?: readonly number[]): Mat {
+  const w = weights ?? A.map(() => 1 / A.length);
+  const mean = Array.from(A[0], (_, j) => A.reduce((s, row, i) => s + w[i] * row[j], 0));
+  return A.map((row) => Array.from(row, (v, j) => v - mean[j]));
+}
+
+/** A/‖A‖_F as plain rows, or null when A is zero. */
+export function normalised(A: RowsLike): Mat | null {
+  const f = frob(A);
+  return f > 0 ? A.map((row) => Array.from(row, (v) => v / f)) : null;
+}
+
+/** Singular values of a K×d matrix from the eigenvalues of A Aᵀ (K×K), descending. */
+export function singularValues(A: RowsLike): number[] {
+  return symEig(gram(A)).values.map((v) => Math.sqrt(Math.max(0, v)));
 }

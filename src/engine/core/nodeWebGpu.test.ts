@@ -8,14 +8,14 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from './backend';
-import { findPreset } from './config/presets';
-import { parseConfig, type NetConfig } from './config/schema';
-import { loadNetData } from './data/fromConfig';
-import { runExperiment } from './runner';
-import { readUfmOracle } from './testing/oracles';
-import { configFromOracle } from './ufm/oracleConfig';
-import { UfmSession } from './ufm/session';
-import type { RunResult } from './types';
+import { findPreset } from '../config/presets';
+import { parseConfig, type NetConfig } from '../config/schema';
+import { loadNetData } from '../data/fromConfig';
+import { runExperiment } from '../run/runner';
+import { readUfmOracle } from '../testing/oracles';
+import { configFromOracle } from '../testing/ufmOracleConfig';
+import { UfmSession } from '../ufm/session';
+import type { RunResult } from '../run/result';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1'];

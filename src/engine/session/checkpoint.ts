@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { issueText, parseConfig, type ExperimentConfig } from '../config/schema';
-import { encodedArraySchema } from './arrays';
-import { optimizerStateSchema } from './optimizerState';
+import { encodedArraySchema } from '../core/state/arrays';
+import { optimizerStateSchema } from '../core/state/optimizerState';
 
 /**
  * A run's resumable state, JSON-safe: the config, the optimiser step, the session's tensors

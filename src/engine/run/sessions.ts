@@ -1,10 +1,11 @@
-import { twinConfig, type ExperimentConfig, type NetConfig } from './config/schema';
-import type { PreparedData } from './data/types';
-import type { Checkpoint } from './runs/checkpoint';
-import { checkResumable } from './runs/resume';
-import type { TrainingSession } from './session';
-import type { UfmInitState } from './ufm/initState';
-import { UfmSession } from './ufm/session';
+import { twinConfig, type ExperimentConfig, type NetConfig } from '../config/schema';
+import type { PreparedData } from '../data/types';
+import type { Checkpoint } from '../session/checkpoint';
+import { checkResumable } from '../runs/resume';
+import type { TrainingSession } from '../session/trainingSession';
+import type { UfmInitState } from '../ufm/initState';
+import { UfmSession } from '../ufm/session';
+import type { UfmTheory } from '../ufm/theory';
 
 /** What a session may need besides its config. */
 export interface SessionSources {
@@ -20,7 +21,7 @@ export interface SessionSources {
 export async function createSession(
   config: ExperimentConfig,
   sources: SessionSources = {},
-): Promise<TrainingSession> {
+): Promise<TrainingSession<UfmTheory>> {
   const checkpoint = sources.resumeFrom;
   if (checkpoint) checkResumable(checkpoint, config);
   const session = await createFreshSession(config, sources);
@@ -40,7 +41,7 @@ export async function createSession(
 async function createFreshSession(
   config: ExperimentConfig,
   sources: SessionSources = {},
-): Promise<TrainingSession> {
+): Promise<TrainingSession<UfmTheory>> {
   switch (config.experiment) {
     case 'ufm':
       return new UfmSession(config, sources.init);
@@ -48,13 +49,13 @@ async function createFreshSession(
       if (!sources.loadData) throw new Error('a network experiment needs its dataset: none given');
       if (sources.init) throw new Error('a saved UFM state cannot start a network experiment');
       const data = await sources.loadData(config);
-      const { NetSession } = await import('./nets/session');
+      const { NetSession } = await import('../nets/session');
       const options = { mseScale: config.mseHalf ? 0.5 : 1 };
       const main = new NetSession(config, data, options);
       if (config.pairWith === 'none') return main;
       // The same seed gives the twin the same initial weights and batch order; the same data object
       // the same noisy labels. Only the loss differs.
-      const { PairedSession } = await import('./nets/paired');
+      const { PairedSession } = await import('../nets/paired');
       try {
         const twin = new NetSession(twinConfig(config), data, options);
         return new PairedSession(main, twin);

@@ -1,9 +1,6 @@
-import type { BackendInfo } from './backend';
-import type { ExperimentConfig } from './config/schema';
-import type { MetricValue } from './metrics';
-import type { ReportMetrics } from './metrics/reportKeys';
-import type { UfmGeometry } from './ufm/geometry';
-import type { UfmTheory } from './ufm/theory';
+import type { MetricValue } from '../metrics';
+import type { ReportMetrics } from '../metrics/reportKeys';
+import type { Mat } from '../core/linalg';
 
 /** A report's values by key (the registry in metrics/reportKeys.ts lists every key). */
 export type MetricsRecord = ReportMetrics<MetricValue>;
@@ -41,7 +38,7 @@ export interface Report {
   shape: RunShape;
   metrics: MetricsRecord;
   undefinedReasons: UndefinedReasons;
-  geometry: UfmGeometry;
+  geometry: ClassGeometry;
   timing: Timing;
   numTensors: number;
   /** tfjs memory at the report (filled by the runner): all tensors, and on the GPU where known. */
@@ -49,7 +46,7 @@ export interface Report {
   /** Low-dimensional features of some training samples (networks with p ≤ 3), for a scatter. */
   samples?: SampleCloud;
   /** The twin of a paired run (same weights and labels, another loss); its metrics are `twin.*`. */
-  twin?: { loss: string; geometry: UfmGeometry; samples?: SampleCloud };
+  twin?: { loss: string; geometry: ClassGeometry; samples?: SampleCloud };
 }
 
 export interface SampleCloud {
@@ -83,17 +80,30 @@ export interface Breakdown {
   lastFiniteLoss: number | null;
 }
 
-export interface RunResult {
-  schemaVersion: number;
-  app: { name: 'nc-lab'; version: string };
-  config: ExperimentConfig;
-  backend: BackendInfo;
-  status: RunStatus;
-  message: string | null;
-  history: HistoryEntry[];
-  final: Report | null;
-  theory: UfmTheory | null;
-  timing: Timing;
-  /** Set when the run diverged or failed; null otherwise. */
-  breakdown: Breakdown | null;
+/**
+ * What the geometry panels draw, computed in the engine (the UI never computes metrics): Gram
+ * heatmaps, per-class lengths, and a 3-D view of class means and classifier rows.
+ */
+export interface ClassGeometry {
+  /** Means centred on the sample-weighted global mean when the model has a bias (ETF frame). */
+  centred: boolean;
+  /** W Wᵀ / ‖W Wᵀ‖_F and H̄ H̄ᵀ / ‖H̄ H̄ᵀ‖_F (K×K). */
+  gramW: Mat | null;
+  gramH: Mat | null;
+  productSingularValues: number[];
+  /** ‖w_k‖ = √(W Wᵀ)_kk: the per-class singular value at a general orthogonal frame. */
+  classifierRowNorms: number[];
+  classMeanNorms: number[];
+  /** diag(W H̄ᵀ): each class's output on its own mean (bias excluded). */
+  whDiag: number[];
+  bias: number[] | null;
+  view3d: View3d;
+}
+
+export interface View3d {
+  basis: 'raw' | 'pca';
+  /** Share of the means' energy the three axes keep (1 for raw coordinates). */
+  explained: number;
+  means: number[][];
+  classifier: number[][];
 }

@@ -2,14 +2,15 @@
 // figure): one run per (loss, η, seed) from a base network config, each measured once at its end,
 // reduced to memorization, dilation and test accuracy, and aggregated by sweep.ts. It is one kind
 // of grid (loss × η × seeds, noiseSweepGrid); its own plots stay those of sweep.ts.
-import type { BackendInfo } from '../backend';
+import type { BackendInfo } from '../core/backend';
 import { LOSSES, twinConfig, type NetConfig } from '../config/schema';
 import type { ReportKey } from '../metrics/reportKeys';
 import type { PreparedData } from '../data/types';
-import { runExperiment } from '../runner';
-import type { MetricsRecord, RunResult } from '../types';
-import { expandGrid, type ExpandedGrid } from '../grid/spec';
-import { aggregateSweep, type MdSweep, type SweepRun } from './sweep';
+import { runExperiment } from '../run/runner';
+import type { MetricsRecord } from '../session/types';
+import type { RunResult } from '../run/result';
+import { expandGrid, type ExpandedGrid } from './spec';
+import { aggregateSweep, type MdSweep, type SweepRun } from '../md/sweep';
 
 export interface SweepRequest {
   etas: number[];

@@ -3,9 +3,9 @@
 // registry names as its producer, every null has a reason, and every key the registry says the
 // experiment always reports is there, each value of the shape the registry gives it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendInfo } from './backend';
-import { resolveConfig } from './config/resolve';
-import { loadNetData } from './data/fromConfig';
+import { initBackend, type BackendInfo } from '../core/backend';
+import { resolveConfig } from '../config/resolve';
+import { loadNetData } from '../data/fromConfig';
 import {
   BASE_REPORT_KEYS,
   UFM_ONLY_KEYS,
@@ -18,9 +18,9 @@ import {
   type NetworkKey,
   type Producer,
   type ValueShape,
-} from './metrics/reportKeys';
+} from '../metrics/reportKeys';
 import { runExperiment } from './runner';
-import type { Report } from './types';
+import type { Report } from '../session/types';
 
 let backend: BackendInfo;
 beforeAll(async () => {

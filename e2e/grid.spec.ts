@@ -84,7 +84,9 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await expect(panel.getByTestId('grid-check')).toContainText('axis depthLinear, value 99');
   await expect(panel.getByTestId('btn-grid-run')).toBeDisabled();
 
-  // Start again, reload after 3 members, resume from the members kept before the reload.
+  // Start again on a fresh page (the finished members stay in memory otherwise, and the grid would
+  // have nothing left to run), reload after 3 members, resume from the members kept before it.
+  await page.reload();
   await page.evaluate((spec) => {
     void window.ncLab.grid(spec).catch(() => undefined);
   }, SPEC);
@@ -109,6 +111,98 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
     SPEC,
   );
   expect(refused).toMatch(/axis depthLinear, value 99/);
+});
+
+test('a member interrupted by a reload continues from its checkpoint kept in the browser and ends with the uninterrupted numbers', async ({
+  page,
+}) => {
+  const spec = {
+    ...SPEC,
+    name: 'e2e-resume',
+    base: { ...SPEC.base, epochs: 300, measureEvery: 10 },
+    axes: [{ field: 'width', values: [8, 12] }],
+    seeds: [1],
+    checkpointEvery: 1,
+  };
+  await page.goto('/');
+  const full: GridRunResult = await page.evaluate((s) => window.ncLab.grid(s), spec);
+  expect(full.status).toBe('completed');
+  expect(full.resumed).toEqual([]);
+
+  await page.reload();
+  await page.evaluate((s) => {
+    void window.ncLab.grid(s).catch(() => undefined);
+  }, spec);
+  // Reload while the second member is past its 10th checkpoint (epoch 100 of 300).
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const p = window.ncLab.gridState().progress?.current;
+          return p && p.index === 1 ? p.step : 0;
+        }),
+      { timeout: 60_000, intervals: [20] },
+    )
+    .toBeGreaterThanOrEqual(110);
+  const kept: GridMemberResult[] = await page.evaluate(() => window.ncLab.gridState().members);
+  expect(kept.map((m) => m.id)).toEqual(['width=8,seed=1']);
+  await page.reload();
+
+  const resumed: GridRunResult = await page.evaluate(
+    ([s, completed]) => window.ncLab.grid(s, { completed }),
+    [spec, kept] as const,
+  );
+  expect(resumed.status).toBe('completed');
+  expect(resumed.resumed).toHaveLength(1);
+  expect(resumed.resumed[0].id).toBe('width=12,seed=1');
+  expect(resumed.resumed[0].step).toBeGreaterThanOrEqual(100);
+  expect(resumed.resumed[0].step).toBeLessThan(300);
+  const again = resumed.members[1].result;
+  expect(again.history).toEqual(full.members[1].result.history);
+  expect(again.final?.metrics).toEqual(full.members[1].result.final?.metrics);
+});
+
+test('before a grid starts, the page gives its member count and a time estimated from kept runs of the same kind, and refuses one above its limit', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const none = await page.evaluate((spec) => window.ncLab.gridEstimate(spec), SPEC);
+  expect([none.members, none.totalMs]).toEqual([8, null]);
+  expect(none.text).toBe(
+    '8 members; no speed known for these members (from kept runs on wasm): the time left appears once the first member has run',
+  );
+
+  // One kept run of the first member's kind (depthLinear 1, width 8: seeds 1 and 2 share it).
+  const kept = await page.evaluate(
+    (base) => window.ncLab.run({ ...base, depthLinear: 1, width: 8, seed: 3 }),
+    SPEC.base,
+  );
+  expect(kept.status).toBe('completed');
+  const some = await page.evaluate((spec) => window.ncLab.gridEstimate(spec), SPEC);
+  expect(some.measuredMembers).toBe(2);
+  expect(some.totalMs).toBeGreaterThan(0);
+  expect(some.lowMs!).toBeLessThanOrEqual(some.totalMs!);
+  expect(some.highMs!).toBeGreaterThanOrEqual(some.totalMs!);
+  expect(some.text).toMatch(
+    /^8 members, ≈ \d+ s.*: from kept runs on wasm; 1 of 4 kinds of member measured; the other 6 members take their mean/,
+  );
+
+  await page.getByTestId('tab-grid').click();
+  const panel = page.getByTestId('panel-grid');
+  await panel.getByTestId('grid-spec').fill(JSON.stringify(SPEC));
+  await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
+  await expect(panel.getByTestId('grid-estimate')).toContainText('Estimated time: 8 members, ≈ ');
+  await expect(panel.getByTestId('grid-estimate')).toContainText('from kept runs on wasm');
+
+  const refused = await page.evaluate(
+    (spec) =>
+      window.ncLab.gridEstimate({ ...spec, maxMembers: 4 }).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    SPEC,
+  );
+  expect(refused).toMatch(/the grid has 8 members, more than its limit of 4/);
 });
 
 test('a small search scores trials on the held-out split and retrains the best', async ({

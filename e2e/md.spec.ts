@@ -3,8 +3,9 @@
  * memorization–dilation curves and the feature scatter; a small noise sweep gives the
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
+import { fmt } from '../src/app/format';
 import type { SweepResult } from '../src/engine/grid/sweepRunner';
-import { twinKey } from '../src/engine/metrics/reportKeys';
+import { twinKey, type ReportKey } from '../src/engine/metrics/reportKeys';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const QUICK =
@@ -17,19 +18,37 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 150_000 });
   const state = await page.evaluate(() => window.ncLab.getState());
   expect(state.history).toHaveLength(4); // epochs 0 … 3
-  for (const h of state.history) {
-    for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg'] as const) {
-      expect(typeof h.metrics[key], key).toBe('number');
-      expect(typeof h.metrics[twinKey(key)], twinKey(key)).toBe('number');
+  const value = (h: (typeof state.history)[number], key: ReportKey): number => {
+    const v = h.metrics[key];
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`epoch ${h.step}: ${key} is ${JSON.stringify(v)}, not a finite number`);
+    return v;
+  };
+  const first = state.history[0];
+  const last = state.history[state.history.length - 1];
+  for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg'] as const) {
+    for (const h of state.history) {
+      expect(value(h, key), key).toBeGreaterThan(0);
+      expect(value(h, twinKey(key)), twinKey(key)).toBeGreaterThan(0);
     }
+    // Both losses start from the same weights, so they measure the same features at epoch 0 …
+    expect(value(first, twinKey(key)), `${key} at epoch 0`).toBeCloseTo(value(first, key), 6);
+    // … and training with CE and with LS then moves them apart: identical curves mean one loss ran twice.
+    const ce = value(last, key);
+    const ls = value(last, twinKey(key));
+    expect(
+      Math.abs(ce - ls) / Math.max(ce, ls),
+      `${key}: CE ${ce} against LS ${ls}`,
+    ).toBeGreaterThan(1e-3);
   }
   expect(state.lastReport?.twin?.loss).toBe('ls');
   expect(state.lastReport?.samples?.points.length).toBeGreaterThan(100);
   const panel = page.getByTestId('panel-md');
   await expect(panel.locator('svg.main-svg').first()).toBeVisible();
   await expect(panel.locator('.plot')).toHaveCount(2);
-  await expect(page.getByTestId('md-md_memorization_rel_avg')).toHaveText(/\d/);
-  await expect(page.getByTestId('md-twin.md_memorization_rel_avg')).toHaveText(/\d/);
+  // The table shows the last report's values as the page formats them, for each loss.
+  for (const key of ['md_memorization_rel_avg', 'twin.md_memorization_rel_avg'] as const)
+    await expect(page.getByTestId(`md-${key}`)).toHaveText(fmt(value(last, key), 4));
   const path = testInfo.outputPath('md-paired-run.png');
   await panel.screenshot({ path });
   await testInfo.attach('md-paired-run', { path, contentType: 'image/png' });

@@ -4,6 +4,7 @@
  * files parsed in the worker and kept in IndexedDB across a reload.
  */
 import { cifarBin } from '../src/engine/testing/dataWriters';
+import { EXTERNAL } from '../src/engine/testing/externalConstants';
 import type { RunResult } from '../src/engine/run/result';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
@@ -121,8 +122,15 @@ test('the embedded datasets show their counts and split in the UI', async ({ pag
   await waitForLab(page);
   await page.getByTestId('dataset-show-fashion-mnist').click();
   const summary = page.getByTestId('dataset-summary-fashion-mnist');
-  await expect(summary).toContainText('60000 train, 10000 test', { timeout: 60_000 });
-  await expect(page.getByTestId('dataset-split-fashion-mnist')).toContainText('6000');
+  const fashion = EXTERNAL.fashion_mnist;
+  await expect(summary).toContainText(`${fashion.train} train, ${fashion.test} test`, {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('dataset-split-fashion-mnist')).toContainText(
+    String(fashion.train_per_class),
+  );
   await page.getByTestId('dataset-show-mnist').click();
-  await expect(page.getByTestId('dataset-summary-mnist')).toContainText('60000 train, 10000 test');
+  await expect(page.getByTestId('dataset-summary-mnist')).toContainText(
+    `${EXTERNAL.mnist.train} train, ${EXTERNAL.mnist.test} test`,
+  );
 });

@@ -7,6 +7,7 @@
  *   npm run bench -- --node-only  # skip the browser
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
  *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
+ *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
@@ -122,6 +123,16 @@ function printRow(r: Row): void {
   );
 }
 
+/** Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm. */
+async function streamingMetrics(repeats: number): Promise<StreamingBenchResult> {
+  await initBackend('wasm');
+  const r = await benchStreamingMetrics({ repeats });
+  console.log(
+    `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
+  );
+  return r;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -135,8 +146,14 @@ async function main(): Promise<void> {
       python: { type: 'string', default: 'python3' },
       'first-chart-loads': { type: 'string', default: '5' },
       'node-backends': { type: 'string', default: 'wasm,cpu' },
+      'streaming-only': { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '2' },
     },
   });
+  if (values['streaming-only']) {
+    writeResults({ streaming: [await streamingMetrics(Number(values.repeats))] });
+    return;
+  }
   const nodeBackends = values['node-backends'].split(',');
   // the PyTorch column: run first, so both columns are measured in the same session
   let torch: TorchReference | null = null;
@@ -179,16 +196,7 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
-  // Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm.
-  const streaming: StreamingBenchResult[] = [];
-  if (!values['browser-only']) {
-    await initBackend('wasm');
-    const r = await benchStreamingMetrics({ repeats: 2 });
-    streaming.push(r);
-    console.log(
-      `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
-    );
-  }
+  const streaming = values['browser-only'] ? [] : [await streamingMetrics(2)];
   if (torch) {
     const lab: LabFigure[] = [
       ...rows

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assetsComplete, buildDatasets } from './build-datasets';
 import { loadEmbedded, type FetchLike } from '../src/engine/data/embedded';
 import { readMnistPackage } from '../src/engine/data/node';
+import { EXTERNAL } from '../src/engine/testing/externalConstants';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-datasets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +26,8 @@ describe('scripts/build-datasets.ts and the browser loader', () => {
     expect(assetsComplete(dir, ['mnist'])).toBe(true);
     expect(buildDatasets(dir, false, () => {}, ['mnist'])).toBe(false);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest.datasets.mnist.counts).toEqual({ train: 60000, test: 10000 });
+    const { train, test } = EXTERNAL.mnist;
+    expect(manifest.datasets.mnist.counts).toEqual({ train, test });
   });
 
   it('loadEmbedded fetches and decodes them to exactly the node_modules data, reporting progress', async () => {

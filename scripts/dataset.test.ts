@@ -7,6 +7,7 @@ import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './dataset';
 import { cifarBin, tarArchive, testImage } from '../src/engine/testing/dataWriters';
+import { EXTERNAL } from '../src/engine/testing/externalConstants';
 import { ORACLE_DIR, readOracle } from '../src/engine/testing/oracles';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,7 +104,7 @@ describe('npm run dataset -- info', () => {
     ]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s.train.n).toBe(60000);
+    expect(s.train.n).toBe(EXTERNAL.mnist.train);
     expect(s.prepared.inputShape).toEqual([3072]);
     expect(s.prepared.val.n).toBe(meta.n_val_heldout);
     expect(s.prepared.train.n).toBe(meta.n_train_fit);

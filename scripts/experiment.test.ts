@@ -25,6 +25,21 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+/** A reported value that must be a finite number (null, undefined or NaN fail naming it). */
+function finite(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`expected a finite number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A per-layer value: an array of `layers` finite numbers. */
+function perLayer(value: unknown, layers: number, key: string): number[] {
+  if (!Array.isArray(value))
+    throw new Error(`${key}: expected a per-layer array, got ${JSON.stringify(value)}`);
+  expect(value, key).toHaveLength(layers);
+  return value.map(finite);
+}
+
 describe('npm run experiment', () => {
   it('runs a share URL and prints the RunResult JSON with metric keys as in docs/metrics.md', async () => {
     const { code, stdout } = await runCli([
@@ -38,15 +53,11 @@ describe('npm run experiment', () => {
     expect(result.backend.backend).toBe('wasm');
     expect(result.config).toMatchObject({ steps: 40 });
     expect(result.history.map((h) => h.step)).toEqual([0, 20, 40]);
-    for (const key of [
-      'nc1_pinv',
-      'nc2_etf_error_weights',
-      'nc3_wh_etf_error',
-      'deep_nc1_pinv',
-      'loss',
-    ]) {
-      expect(result.final!.metrics, key).toHaveProperty(key);
-    }
+    const metrics = result.final!.metrics;
+    for (const key of ['nc1_pinv', 'nc2_etf_error_weights', 'nc3_wh_etf_error', 'loss'] as const)
+      expect(finite(metrics[key]), key).toBeGreaterThan(0);
+    // One NC1 per layer of the depth-2 head, the first being the penultimate layer's nc1_pinv.
+    expect(perLayer(metrics.deep_nc1_pinv, 2, 'deep_nc1_pinv')[0]).toBe(metrics.nc1_pinv);
     expect(result.theory?.lossMin).toBeGreaterThan(0);
   });
 
@@ -106,7 +117,8 @@ describe('npm run experiment', () => {
     ]);
     const [first, last] = [result.history[0].metrics, result.final!.metrics];
     expect(Number(last.nc1_pinv)).toBeLessThan(Number(first.nc1_pinv));
-    expect(last).toHaveProperty('deep_nc1_pinv');
+    const deep = perLayer(last.deep_nc1_pinv, 2, 'deep_nc1_pinv');
+    for (const v of deep) expect(v).toBeGreaterThan(0);
   });
 
   it('a CIFAR-10 network experiment without --data says which files it needs (exit 1)', async () => {

@@ -1,10 +1,20 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { GridMemberResult } from '../src/engine/grid/runner';
+import { initBackend } from '../src/engine/core/backend';
+import { GridRun, type GridMemberResult, type InterruptedMember } from '../src/engine/grid/runner';
+import { expandGrid } from '../src/engine/grid/spec';
 
 const exec = promisify(execFile);
 
@@ -101,6 +111,71 @@ describe('npm run grid', () => {
     expect(existsSync(join(sharded, 'summary-shard-1-of-2.json'))).toBe(true);
     rmSync(root, { recursive: true, force: true });
   }, 180_000);
+
+  it('--resume continues a member caught mid-run from DIR/partial and ends with the numbers of an uninterrupted run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));
+    const specPath = join(root, 'grid.json');
+    writeFileSync(specPath, JSON.stringify(spec));
+    const whole = join(root, 'whole');
+    const one = await grid(['--spec', specPath, '--out', whole, '--quiet']);
+    expect(one.code, one.stderr).toBe(0);
+    // Every member finished: no partial file is left behind.
+    expect(existsSync(join(whole, 'partial', '0002.json'))).toBe(false);
+
+    // A job killed during member 2 at step 10: members 0 and 1 written, member 2's checkpoint
+    // and history in partial/ (made by the engine as the CLI writes them).
+    const crashed = join(root, 'crashed');
+    mkdirSync(join(crashed, 'members'), { recursive: true });
+    mkdirSync(join(crashed, 'partial'), { recursive: true });
+    cpSync(join(whole, 'grid.json'), join(crashed, 'grid.json'));
+    for (const f of ['0000.json', '0001.json'])
+      cpSync(join(whole, 'members', f), join(crashed, 'members', f));
+    const expanded = expandGrid(spec);
+    let saved: InterruptedMember | null = null;
+    const killed = new GridRun(expanded, await initBackend('wasm'), {
+      only: [expanded.members[2]],
+      checkpointEvery: 1,
+      onMemberCheckpoint: (state) => {
+        saved = state;
+        if (state.checkpoint.step === 10) killed.cancel();
+      },
+    });
+    await killed.run();
+    writeFileSync(join(crashed, 'partial', '0002.json'), JSON.stringify(saved));
+
+    const resumed = await grid(['--spec', specPath, '--out', crashed, '--resume', '--quiet']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming depth=1,seed=3 from its checkpoint at step 10/);
+    expect(existsSync(join(crashed, 'partial', '0002.json'))).toBe(false);
+    const read = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, 'members', '0002.json'), 'utf8')) as GridMemberResult;
+    expect(numbers(read(crashed))).toEqual(numbers(read(whole)));
+    expect(read(crashed).result.history.map((h) => h.step)).toEqual([0, 10, 20, 30]);
+
+    // A damaged partial file is named, not silently restarted.
+    rmSync(join(crashed, 'members', '0004.json'));
+    writeFileSync(join(crashed, 'partial', '0004.json'), '{"id": "depth=2,seed=2", "history": []}');
+    const damaged = await grid(['--spec', specPath, '--out', crashed, '--resume', '--quiet']);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/partial member file ".*0004\.json": not an NC Lab checkpoint/);
+    rmSync(root, { recursive: true, force: true });
+  }, 180_000);
+
+  it('--estimate prints the member count and a time from a calibration of each kind of member; an oversized grid is refused', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));
+    const specPath = join(root, 'grid.json');
+    writeFileSync(specPath, JSON.stringify(spec));
+    const est = await grid(['--spec', specPath, '--estimate', '--backend', 'wasm']);
+    expect(est.code, est.stderr).toBe(0);
+    expect(est.stdout.trim()).toMatch(
+      /^6 members, ≈ \d+ s.*: from a calibration on wasm \(calibration of depth=1,seed=1: \d+ steps in [\d.]+ s, a report in \d+ ms; calibration of depth=2,seed=1: .*\); every kind of member measured \(2\); per-member setup not counted$/,
+    );
+    writeFileSync(specPath, JSON.stringify({ ...spec, maxMembers: 5 }));
+    const big = await grid(['--spec', specPath, '--estimate']);
+    expect(big.code).toBe(1);
+    expect(big.stderr).toMatch(/the grid has 6 members, more than its limit of 5/);
+    rmSync(root, { recursive: true, force: true });
+  }, 120_000);
 
   it('names a bad spec and a bad shard', async () => {
     const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));

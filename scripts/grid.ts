@@ -2,8 +2,8 @@
  * Run a grid of experiments in Node, one member after another (the same runner as the browser).
  *
  *   npm run grid -- --spec grid.json | --figure <id> [--full] [--out DIR] [--shard i/n]
- *                   [--resume] [--dry-run] [--backend auto|webgpu|wasm|cpu] [--data <file> …]
- *                   [--quiet]
+ *                   [--resume] [--checkpoint-every k] [--dry-run] [--estimate]
+ *                   [--backend auto|webgpu|wasm|cpu] [--data <file> …] [--quiet]
  *   npm run grid -- merge DIR
  *   npm run grid -- slurm --spec grid.json --shards n [--out DIR] [--submit] [Slurm flags]
  *
@@ -11,11 +11,22 @@
  * DIR/grid.json holds the spec, DIR/members/NNNN.json one member's RunResult each, and
  * DIR/summary.json (or summary-shard-i-of-n.json) a row per member; without it the summary is
  * printed. --shard i/n runs members i, i+n, i+2n, … (0 ≤ i < n) so n processes (a Slurm job
- * array) share a grid; --resume skips members whose files are already in DIR. `merge DIR` checks
+ * array) share a grid; --resume skips members whose files are already in DIR and continues a
+ * member caught mid-run from DIR/partial/NNNN.json (its latest checkpoint and history, written
+ * every --checkpoint-every reports). --estimate prints the member count and the time it will take
+ * from a short calibration of each kind of member on this backend, without running the grid. `merge DIR` checks
  * that every member is there exactly once and writes DIR/merged.json. `slurm` writes a job array
  * of n shard tasks and the merge as a dependent job (scripts/slurm/submit.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
@@ -24,13 +35,56 @@ import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/en
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { summaryRow } from '../src/engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset } from '../src/engine/grid/figures';
-import { runGrid, type GridMemberResult, type GridProgress } from '../src/engine/grid/runner';
+import { calibrateGrid, estimateGrid, estimateText } from '../src/engine/grid/estimate';
+import {
+  runGrid,
+  type GridMemberResult,
+  type GridProgress,
+  type InterruptedMember,
+} from '../src/engine/grid/runner';
+import { parseCheckpoint } from '../src/engine/session/checkpoint';
 import { mergeMembers, parseShard, shardMembers, type Shard } from '../src/engine/grid/shard';
-import { expandGrid, type ExpandedGrid, type GridSpec } from '../src/engine/grid/spec';
+import {
+  DEFAULT_GRID_CHECKPOINT_EVERY,
+  expandGrid,
+  type ExpandedGrid,
+  type GridMember,
+  type GridSpec,
+} from '../src/engine/grid/spec';
 import { gridSlurm } from './slurm/submit';
 
 const memberFile = (dir: string, index: number) =>
   join(dir, 'members', `${String(index).padStart(4, '0')}.json`);
+
+/** A member caught mid-run: its latest checkpoint and history (removed once it finishes). */
+const partialFile = (dir: string, index: number) =>
+  join(dir, 'partial', `${String(index).padStart(4, '0')}.json`);
+
+/** Write through a temporary file, so a job killed mid-write leaves the previous file whole. */
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The partial files of these members, checked as checkpoints (a damaged one is named). */
+function readPartials(dir: string, members: readonly GridMember[]): InterruptedMember[] {
+  return members.flatMap((m) => {
+    const path = partialFile(dir, m.index);
+    if (!existsSync(path)) return [];
+    const raw = readJson(path, 'partial member file') as Partial<InterruptedMember> | null;
+    if (!raw || raw.id !== m.id || !Array.isArray(raw.history))
+      throw new Error(
+        `partial member file "${path}" is not member ${m.index} (${m.id}) of this grid`,
+      );
+    try {
+      return [{ id: m.id, checkpoint: parseCheckpoint(raw.checkpoint), history: raw.history }];
+    } catch (error) {
+      throw new Error(`partial member file "${path}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
+}
 
 /** The grid a directory belongs to: written by the first shard, the same for every other. */
 function claimDir(dir: string, grid: ExpandedGrid): void {
@@ -101,7 +155,9 @@ async function run(values: {
   out?: string;
   shard?: string;
   resume: boolean;
+  'checkpoint-every'?: string;
   'dry-run': boolean;
+  estimate: boolean;
   backend?: string;
   data?: string[];
   quiet: boolean;
@@ -113,13 +169,31 @@ async function run(values: {
   process.stderr.write(`grid "${grid.name}": ${grid.members.length} members${share}\n`);
   if (values['dry-run']) {
     process.stdout.write(members.map((m) => `${m.index}\t${m.id}`).join('\n') + '\n');
-    return;
+    if (!values.estimate) return;
   }
   const request = (values.backend ?? 'auto') as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
+  const every = Number(
+    values['checkpoint-every'] ?? grid.spec.checkpointEvery ?? DEFAULT_GRID_CHECKPOINT_EVERY,
+  );
+  if (!Number.isInteger(every) || every < 0)
+    throw new Error(
+      `--checkpoint-every must be a whole number of reports ≥ 0, got "${values['checkpoint-every']}"`,
+    );
+  if (values.estimate) {
+    const backend = await initBackend(request);
+    const unmet = unmetBackendRequest(backend);
+    if (unmet) throw new Error(unmet);
+    const mine = { ...grid, members };
+    const speeds = await calibrateGrid(mine, backend, { loadData: nodeData(values.data ?? []) });
+    const how = `from a calibration on ${backend.backend} (${[...speeds.values()].map((s) => s.source).join('; ')})`;
+    process.stdout.write(estimateText(estimateGrid(mine, speeds, how)) + '\n');
+    return;
+  }
   const dir = values.out;
   let completed: GridMemberResult[] = [];
+  let interrupted: InterruptedMember[] = [];
   if (dir) {
     claimDir(dir, grid);
     const mine = new Set(members.map((m) => m.id));
@@ -130,6 +204,16 @@ async function run(values: {
       );
     completed = found;
     if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
+    mkdirSync(join(dir, 'partial'), { recursive: true });
+    if (values.resume) {
+      const done = new Set(found.map((m) => m.id));
+      interrupted = readPartials(
+        dir,
+        members.filter((m) => !done.has(m.id)),
+      );
+      for (const i of interrupted)
+        process.stderr.write(`resuming ${i.id} from its checkpoint at step ${i.checkpoint.step}\n`);
+    }
   }
   const backend = await initBackend(request);
   const unmet = unmetBackendRequest(backend);
@@ -139,8 +223,16 @@ async function run(values: {
     completed,
     loadData: nodeData(values.data ?? []),
     onProgress: values.quiet ? undefined : progressPrinter(),
+    interrupted,
+    checkpointEvery: dir ? every : 0,
+    onMemberCheckpoint: (state) => {
+      const index = grid.members.find((m) => m.id === state.id)?.index;
+      if (dir && index !== undefined) writeAtomic(partialFile(dir, index), JSON.stringify(state));
+    },
     onMemberDone: (m) => {
-      if (dir) writeFileSync(memberFile(dir, m.index), JSON.stringify(m));
+      if (!dir) return;
+      writeAtomic(memberFile(dir, m.index), JSON.stringify(m));
+      rmSync(partialFile(dir, m.index), { force: true });
     },
   });
   const summary = {
@@ -193,8 +285,13 @@ Flags:
   --full                  with --figure: its full-size grid
   --out <DIR>             write the spec, one file per member and the summary there
   --shard <i/n>           run members i, i+n, i+2n, … (for a Slurm job array)
-  --resume                skip members whose files are already in DIR
+  --resume                skip members whose files are already in DIR; continue a member
+                          caught mid-run from its checkpoint (DIR/partial/NNNN.json)
+  --checkpoint-every <k>  with --out: a running member's checkpoint every k reports (default:
+                          the spec's checkpointEvery, else 10; 0: none)
   --dry-run               print the members (index, id) without running them
+  --estimate              print the member count and the estimated time (a short calibration
+                          of each kind of member on this backend) without running the grid
   --backend <${BACKEND_REQUESTS.join('|')}>
   --data <file>           a dataset file (CIFAR-10/100, SVHN), repeatable
   --quiet                 no progress lines on stderr
@@ -218,7 +315,9 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       shard: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      'checkpoint-every': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      estimate: { type: 'boolean', default: false },
       backend: { type: 'string' },
       data: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },

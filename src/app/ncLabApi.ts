@@ -12,6 +12,7 @@ import { createRunsApi, type NcLabRunsApi } from './runs/ncLabRuns';
 import { useSweep } from './md/sweepStore';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
 import type { SearchResult } from '../engine/search/protocol';
+import { estimateOnPage, type PageGridEstimate } from './grid/gridEstimate';
 import { gridActions, useGrid } from './grid/gridStore';
 import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
@@ -77,6 +78,11 @@ export interface NcLabApi {
    * run of the same spec) are not run again. Rejects naming a bad axis or value.
    */
   grid(spec: unknown, options?: { completed?: GridMemberResult[] }): Promise<GridRunResult>;
+  /**
+   * A grid's member count and estimated time before it runs, from kept runs of the same kinds on
+   * its backend (`text` says how); rejects above the member limit with the message a run gives.
+   */
+  gridEstimate(spec: unknown): Promise<PageGridEstimate>;
   /** The page's grid: running or not, its progress, and the members finished so far. */
   gridState(): {
     running: boolean;
@@ -131,6 +137,7 @@ export function createNcLabApi(): NcLabApi {
       return result;
     },
     gridControl: (action) => labClient.gridControl(action),
+    gridEstimate: (spec) => estimateOnPage(spec),
     gridState() {
       const g = useGrid.getState();
       return { running: g.running, progress: g.progress, members: g.members.slice() };

@@ -13,7 +13,8 @@ import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
 import { ExperimentRunner } from '../engine/run/runner';
 import { runNoiseSweep } from '../engine/grid/sweepRunner';
 import { GridRun } from '../engine/grid/runner';
-import { expandGrid } from '../engine/grid/spec';
+import { DEFAULT_GRID_CHECKPOINT_EVERY, expandGrid } from '../engine/grid/spec';
+import { clearPartial, readPartial, savePartial } from './gridPartials';
 import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
 import { benchNetCase, type NetBenchRow } from '../engine/bench/netBench';
 import {
@@ -203,9 +204,16 @@ const api: LabWorkerApi = {
       const info = await ensureBackend(grid.base.backend);
       const run = new GridRun(grid, info, {
         completed,
+        // A member a reload interrupted continues from its checkpoint, kept in IndexedDB.
+        interrupted: await readPartial(grid),
+        checkpointEvery: grid.spec.checkpointEvery ?? DEFAULT_GRID_CHECKPOINT_EVERY,
+        onMemberCheckpoint: (state) => void savePartial(grid, state),
         loadData: (c) => loadWorkerData(c, progress),
         onProgress: (p) => onProgress?.(p),
-        onMemberDone: (m) => onMemberDone?.(m),
+        onMemberDone: async (m) => {
+          await clearPartial(grid, m.id);
+          await onMemberDone?.(m);
+        },
       });
       gridRun = run;
       try {

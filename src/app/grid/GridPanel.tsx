@@ -7,6 +7,9 @@ import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { PlotFigure, logAxis, type Figure } from '../panels/PlotFigure';
+import { useRuns } from '../runs/runsStore';
+import { useLab } from '../store';
+import { estimateFromKept } from './gridEstimate';
 import { gridActions, useGrid, type GridState } from './gridStore';
 
 /** What a grid not made from a figure preset offers to draw. */
@@ -131,16 +134,23 @@ export function GridPanel() {
   const metric = metrics.find((m) => m.key === metricKey) ?? metrics[0];
   const md = figure?.figure.kind === 'md';
   const resumable = !s.running && s.members.length > 0 && !s.result;
-  // The spec checked as it is typed: its member count, or what is wrong with it.
+  const kept = useRuns((r) => r.runs);
+  const labBackend = useLab((l) => l.backend?.backend ?? null);
+  // The spec checked as it is typed: its member count and estimated time, or what is wrong.
   const check = useMemo(() => {
     try {
       const grid = expandGrid(JSON.parse(s.specText));
       const shape = [...grid.axes.map((a) => a.values.length), grid.seeds.length].join(' × ');
-      return { ok: true, text: `${grid.members.length} members (${shape} seeds)` };
+      const estimate = estimateFromKept(grid, kept, labBackend);
+      return {
+        ok: true,
+        text: `${grid.members.length} members (${shape} seeds)`,
+        estimate: estimate.text,
+      };
     } catch (error) {
-      return { ok: false, text: (error as Error).message };
+      return { ok: false, text: (error as Error).message, estimate: null };
     }
-  }, [s.specText]);
+  }, [s.specText, kept, labBackend]);
   return (
     <Panel
       testId="panel-grid"
@@ -198,6 +208,11 @@ export function GridPanel() {
       >
         {check.text}
       </p>
+      {check.estimate && (
+        <p className="panel-sub" data-testid="grid-estimate">
+          Estimated time: {check.estimate}
+        </p>
+      )}
       <div className="ff-options">
         <button
           type="button"

@@ -91,6 +91,6 @@ describe('config errors read as sentences', () => {
       expect(INT_FIELDS.has(f), f).toBe(true);
     for (const f of ['lr', 'lambdaW', 'labelNoise']) expect(INT_FIELDS.has(f), f).toBe(false);
     expect(DEFAULT_NET_CONFIG.experiment).toBe('net');
-    expect(findPreset('tiny-check')).toBeDefined();
+    expect(findPreset('tiny-check')?.config.experiment).toBe('ufm');
   });
 });

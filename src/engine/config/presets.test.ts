@@ -10,11 +10,44 @@ beforeAll(async () => {
   backend = await initBackend('wasm');
 });
 
+/**
+ * Split prose into sentences: a full stop, ! or ? followed by a space and a capital letter ends
+ * one, except after the abbreviations the summaries use ("Dang et al. 2023", "e.g.").
+ */
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z])/).reduce<string[]>((out, part) => {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && /\b(al|e\.g|i\.e|vs)\.$/.test(prev))
+      out[out.length - 1] += ` ${part}`;
+    else out.push(part);
+    return out;
+  }, []);
+}
+
 describe('presets', () => {
-  it('every preset is a valid config with a one-sentence summary', () => {
+  it('the sentence splitter keeps "et al." inside a sentence and splits at a real full stop', () => {
+    expect(sentences('Dang et al. 2023 on K = 4: it collapses. Best on a GPU.')).toEqual([
+      'Dang et al. 2023 on K = 4: it collapses.',
+      'Best on a GPU.',
+    ]);
+    expect(sentences('One sentence, e.g. This, still one.')).toEqual([
+      'One sentence, e.g. This, still one.',
+    ]);
+  });
+
+  it('every preset is a valid config whose summary opens with one sentence on what it shows, then at most two notes', () => {
     for (const p of PRESETS) {
       expect(parseConfig(p.config), p.id).toEqual(p.config);
-      expect(p.summary.length, p.id).toBeGreaterThan(40);
+      const parts = sentences(p.summary);
+      // The first sentence is what the picker's line shows: a whole sentence of real content.
+      expect(parts[0], p.id).toMatch(/^[A-Zλ].*[.!?]$/);
+      expect(
+        parts[0].split(/\s+/).length,
+        `${p.id}: words in its first sentence`,
+      ).toBeGreaterThanOrEqual(8);
+      // Further sentences are short notes (what it needs: a file, a GPU; a caveat), never a list.
+      expect(parts.length, `${p.id}: sentences`).toBeLessThanOrEqual(3);
+      for (const note of parts.slice(1)) expect(note, p.id).toMatch(/^[A-Z].*[.!?]$/);
     }
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
@@ -23,6 +56,11 @@ describe('presets', () => {
   const quick = PRESETS.filter(
     (p) => p.group === 'Teaching' || p.group === 'Minority collapse',
   ).filter((p) => p.id !== 'tiny-check');
+  it('the teaching and minority-collapse groups hold the quick presets checked below', () => {
+    expect(quick.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['minority-collapse-m1', 'teach-etf-3d', 'teach-deep-m3']),
+    );
+  });
   for (const preset of quick) {
     it(`${preset.id} converges to the closed-form minimum`, async () => {
       const result = await runExperiment(preset.config, backend);

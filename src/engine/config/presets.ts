@@ -1,7 +1,10 @@
 import { MD_PRESETS, NET_PRESETS } from './netPresets';
 import { DEFAULT_UFM_CONFIG, type ExperimentConfig } from './schema';
 
-/** A one-click starting point; `summary` says in one sentence what it shows. */
+/**
+ * A one-click starting point; `summary` says in its first sentence what it shows (at most two
+ * short notes follow: what it needs, a caveat).
+ */
 export type PresetGroup =
   | 'Dang et al. 2023: balanced UFM'
   | 'Dang et al. 2023: imbalanced UFM'

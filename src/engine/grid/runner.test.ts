@@ -5,7 +5,13 @@ import { initBackend, type BackendInfo } from '../core/backend';
 import type { NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { gridFigure, summaryRow } from './figure';
-import { GridRun, runGrid, type GridMemberResult, type GridProgress } from './runner';
+import {
+  GridRun,
+  runGrid,
+  type GridMemberResult,
+  type GridProgress,
+  type InterruptedMember,
+} from './runner';
 import { expandGrid } from './spec';
 
 let backend: BackendInfo;
@@ -131,6 +137,57 @@ describe('running a grid', () => {
     );
     expect(resumed.status).toBe('completed');
     expect(resumed.members.map(fingerprint)).toEqual(full.map(fingerprint));
+  });
+
+  it('a member interrupted mid-run resumes from its checkpoint, not its seed, and ends with the uninterrupted numbers', async () => {
+    const grid = expandGrid(spec);
+    const target = grid.members[3];
+    const kept: GridMemberResult[] = [];
+    let saved: InterruptedMember | null = null;
+    const first = new GridRun(grid, backend, {
+      loadData,
+      checkpointEvery: 1,
+      onMemberDone: (m) => {
+        kept.push(m);
+      },
+      onMemberCheckpoint: (state) => {
+        saved = state;
+        // The "reload": the page goes away after the member's first epoch.
+        if (state.id === target.id && state.checkpoint.step === 1) first.cancel();
+      },
+    });
+    const partial = await first.run();
+    expect(partial.members.map((m) => m.id)).toEqual(grid.members.slice(0, 3).map((m) => m.id));
+    const interrupted = JSON.parse(JSON.stringify(saved)) as InterruptedMember; // as stored
+    expect([interrupted.id, interrupted.checkpoint.step]).toEqual([target.id, 1]);
+    expect(interrupted.history.map((h) => h.step)).toEqual([0, 1]);
+
+    const firstSteps = new Map<string, number>();
+    const resumed = await runGrid(expandGrid(spec), backend, {
+      loadData,
+      completed: kept,
+      interrupted: [interrupted],
+      onProgress: (p) => {
+        if (p.current && !firstSteps.has(p.current.id))
+          firstSteps.set(p.current.id, p.current.step);
+      },
+    });
+    expect(resumed.resumed).toEqual([{ id: target.id, step: 1 }]);
+    // It continued from epoch 1 (the others start at 0) …
+    expect(firstSteps.get(target.id)).toBe(1);
+    expect(firstSteps.get(grid.members[4].id)).toBe(0);
+    // … and its whole history and final report equal the uninterrupted member's, bit for bit.
+    const again = resumed.members.find((m) => m.id === target.id)!;
+    const whole = full.find((m) => m.id === target.id)!;
+    expect(again.result.history).toEqual(whole.result.history);
+    expect(again.result.final?.metrics).toEqual(whole.result.final?.metrics);
+    expect(resumed.members.map(fingerprint)).toEqual(full.map(fingerprint));
+
+    // A checkpoint of another member's config is refused naming the fields that differ.
+    const wrong = { ...interrupted, id: grid.members[0].id };
+    await expect(runGrid(grid, backend, { loadData, interrupted: [wrong] })).rejects.toThrow(
+      /interrupted member "depthLinear=1,width=8,seed=1": the checkpoint was taken from another config: width \(12 there, 8 here\), seed/,
+    );
   });
 
   it('cancel mid-member drops that member; pause holds the grid until resume', async () => {

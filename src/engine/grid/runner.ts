@@ -1,10 +1,13 @@
 // Runs a grid's members one after another (the CLI, the worker and the tests share it), with
-// progress and time left, pause / resume / cancel, and members already finished skipped (resume
-// after a reload or a pre-empted shard).
+// progress and time left, pause / resume / cancel, members already finished skipped and an
+// interrupted member continued from its checkpoint (resume after a reload or a pre-empted shard).
 import type { BackendInfo } from '../core/backend';
 import { ExperimentRunner } from '../run/runner';
 import type { SessionSources } from '../run/sessions';
 import type { RunResult } from '../run/result';
+import { checkResumable } from '../runs/resume';
+import type { Checkpoint } from '../session/checkpoint';
+import type { HistoryEntry } from '../session/types';
 import { gridWork, type AxisValue, type ExpandedGrid, type GridMember } from './spec';
 
 /** One finished member: which point of the grid, and its whole RunResult. */
@@ -35,9 +38,21 @@ export interface GridRunResult {
   /** Finished members in grid order (a stopped grid lacks the rest). */
   members: GridMemberResult[];
   total: number;
+  /** Members continued from a checkpoint (an interrupted run's), and the step they went on from. */
+  resumed: { id: string; step: number }[];
 }
 
-export interface GridRunOptions extends SessionSources {
+/**
+ * A member caught mid-run: its latest checkpoint and its history up to then. Handed back in
+ * `interrupted`, the member continues from the checkpoint instead of starting again from its seed.
+ */
+export interface InterruptedMember {
+  id: string;
+  checkpoint: Checkpoint;
+  history: HistoryEntry[];
+}
+
+export interface GridRunOptions extends Omit<SessionSources, 'resumeFrom'> {
   onProgress?(progress: GridProgress): void;
   /** Called once per member as it finishes: the hook a run library keeps results through. */
   onMemberDone?(member: GridMemberResult): void | Promise<void>;
@@ -45,6 +60,12 @@ export interface GridRunOptions extends SessionSources {
   completed?: readonly GridMemberResult[];
   /** Run only these members (a shard); default all. */
   only?: readonly GridMember[];
+  /** Members interrupted mid-run: each continues from its checkpoint. */
+  interrupted?: readonly InterruptedMember[];
+  /** Reports between a running member's checkpoints (0 or absent: none are taken). */
+  checkpointEvery?: number;
+  /** The running member's latest checkpoint with its history so far: what a resume needs. */
+  onMemberCheckpoint?(state: InterruptedMember): void | Promise<void>;
 }
 
 const workOf = (m: GridMember) => gridWork([m]);
@@ -97,7 +118,22 @@ export class GridRun {
         );
       finished.set(c.id, c);
     }
+    const resumable = new Map<string, InterruptedMember>();
+    for (const i of options.interrupted ?? []) {
+      const member = known.get(i.id);
+      if (!member) throw new Error(`grid: an interrupted member "${i.id}" is not a member of it`);
+      if (finished.has(i.id)) continue; // it finished after all: the kept result stands
+      try {
+        checkResumable(i.checkpoint, member.config);
+      } catch (error) {
+        throw new Error(`grid: the interrupted member "${i.id}": ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      resumable.set(i.id, i);
+    }
     const todo = members.filter((m) => !finished.has(m.id));
+    const continued: GridRunResult['resumed'] = [];
     const totalWork = todo.reduce((n, m) => n + workOf(m), 0);
     let doneWork = 0;
     let doneHere = 0;
@@ -120,11 +156,21 @@ export class GridRun {
       if (this.cancelled) break;
       const memberStart = performance.now();
       const trainedBefore = trainedMs;
+      const resumed = resumable.get(member.id);
+      // The history before the checkpoint comes from the interrupted run; the rest from this one.
+      const before = resumed?.history.filter((h) => h.step < resumed.checkpoint.step) ?? [];
       const runner: ExperimentRunner = await ExperimentRunner.create(
         member.config,
         this.backend,
-        options,
+        { ...options, resumeFrom: resumed?.checkpoint },
         {
+          checkpointEvery: options.onMemberCheckpoint ? options.checkpointEvery : 0,
+          onCheckpoint: (checkpoint) =>
+            void options.onMemberCheckpoint?.({
+              id: member.id,
+              checkpoint,
+              history: [...before, ...runner.history],
+            }),
           onReport: (r) => {
             trainedMs = trainedBefore + (performance.now() - memberStart);
             // Progress in the unit gridWork counts: steps (UFM) or epochs (networks).
@@ -151,6 +197,8 @@ export class GridRun {
       }
       trainedMs = trainedBefore + (performance.now() - memberStart);
       if (this.cancelled && result.status === 'stopped') break;
+      if (resumed) continued.push({ id: member.id, step: resumed.checkpoint.step });
+      if (before.length) result = { ...result, history: [...before, ...result.history] };
       doneWork += workOf(member);
       doneHere++;
       const done: GridMemberResult = {
@@ -169,6 +217,7 @@ export class GridRun {
       status: inGrid.length === members.length ? 'completed' : 'stopped',
       members: inGrid,
       total: members.length,
+      resumed: continued,
     };
   }
 }

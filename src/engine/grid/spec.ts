@@ -70,7 +70,15 @@ export const gridSpecSchema = z.strictObject({
     .optional(),
   /** Refuse to expand past this many members (default DEFAULT_MAX_MEMBERS). */
   maxMembers: z.number().int().min(1).max(HARD_MAX_MEMBERS).optional(),
+  /**
+   * Reports between checkpoints of the running member, which a resume continues from (default
+   * DEFAULT_GRID_CHECKPOINT_EVERY; 0: none, an interrupted member starts again from its seed).
+   */
+  checkpointEvery: z.number().int().min(0).max(100_000).optional(),
 });
+
+/** A grid member's checkpoint every this many reports unless its spec says otherwise. */
+export const DEFAULT_GRID_CHECKPOINT_EVERY = 10;
 export type GridSpec = z.infer<typeof gridSpecSchema>;
 
 export type AxisValue = z.infer<typeof axisValue>;

@@ -1,6 +1,7 @@
 // Memorization–dilation measurement engine (seed 002): public API.
 export {
   measureMd,
+  measureMdForReport,
   MD_LIBRARY_KEYS,
   MD_EXTRA_KEYS,
   type MdInput,
@@ -11,6 +12,9 @@ export {
   type MdKey,
   type MdExtraKey,
   type MdTestMeasures,
+  type MdTestDecisions,
+  type MdReport,
+  type MdLibraryPass,
   type SplitAccuracy,
 } from './measures';
 export { cleanMeanSeparation } from './memorization';

@@ -49,6 +49,15 @@ export interface MdInput {
    * class, and the test accuracy also gets a merged form (a latent copy counts as its class).
    */
   latentOf?: number;
+  /** Observer of each metrics-library pass over a block of rows (tests, scripts/reportCost.ts). */
+  onLibraryPass?: (pass: MdLibraryPass) => void;
+}
+
+/** One metrics-library pass: which rows it read. */
+export interface MdLibraryPass {
+  /** 'train': every training row given; 'train_fit': the fitted ones; 'test': the test rows */
+  block: 'train' | 'train_fit' | 'test';
+  rows: number;
 }
 
 export type MdKey = MetricKey | MdExtraKey;
@@ -62,7 +71,15 @@ export interface MdBlock {
   undefinedReasons: Partial<Record<MdKey, string>>;
 }
 
-export interface MdTestMeasures {
+export interface MdTestMeasures extends MdTestDecisions {
+  /** per-class mean of the test features (oracle test_means) */
+  class_means: number[][] | null;
+  /** per class std₀ of ‖h − μ_c^test‖ (oracle test_stddevs) */
+  class_dist_std: number[] | null;
+}
+
+/** The test measures of the decisions (the network's predictions) alone. */
+export interface MdTestDecisions {
   n_samples: number;
   /** net accuracy against the true labels (fraction) */
   accuracy: number;
@@ -70,10 +87,6 @@ export interface MdTestMeasures {
   accuracy_merged: number | null;
   /** 15-bin ECE against the true labels (the repo's ece_metric_test) */
   ece15: number;
-  /** per-class mean of the test features (oracle test_means) */
-  class_means: number[][] | null;
-  /** per class std₀ of ‖h − μ_c^test‖ (oracle test_stddevs) */
-  class_dist_std: number[] | null;
 }
 
 export interface MdMeasures {
@@ -85,6 +98,17 @@ export interface MdMeasures {
   md_train_all: MdBlock;
   md_train_fit: MdBlock | null;
   /** the four-class problem's number of original classes, else null */
+  latentOf: number | null;
+}
+
+/** What measureMdForReport computes: measureMd's fields that a network report shows. */
+export interface MdReport {
+  train_all: SplitAccuracy;
+  train_fit: SplitAccuracy | null;
+  val_heldout: SplitAccuracy | null;
+  test: MdTestDecisions | null;
+  /** the memorization / dilation keys, with only the library keys they read */
+  md_train_all: MdBlock;
   latentOf: number | null;
 }
 
@@ -121,6 +145,21 @@ export const MD_LIBRARY_KEYS: readonly MetricKey[] = [
 
 const TEST_LIBRARY_KEYS: readonly MetricKey[] = ['counts', 'class_means', 'md_class_dist_std'];
 
+/**
+ * The library keys the memorization / dilation measures read: the clean means, spread and
+ * corruption bias, and (without corrupted samples) the class means and spread that stand in for
+ * them. Each is computed exactly as within MD_LIBRARY_KEYS (pass 1 and the distances of pass 2
+ * do not depend on what else is asked for), so a report's numbers are those of measureMd.
+ */
+const MD_REPORT_LIBRARY_KEYS: readonly MetricKey[] = [
+  'counts',
+  'class_means',
+  'md_class_dist_std',
+  'md_uncorrupted_means',
+  'md_uncorrupted_stds',
+  'md_corruption_bias',
+];
+
 interface Prepared {
   K: number;
   H: RowSource;
@@ -136,31 +175,67 @@ interface Prepared {
 
 export async function measureMd(input: MdInput): Promise<MdMeasures> {
   const p = prepare(input);
-  const { y, yo, fit } = p;
-  const inFit = fit ? (i: number) => fit[i] === 1 : null;
-  const full = await mdBlock(p, input, null);
+  const inFit = fitFilter(p);
+  const full = await mdBlock(p, input, null, MD_LIBRARY_KEYS);
   return {
-    train_all: splitAccuracy(p.dec.pred, y, yo)!,
-    train_fit: inFit ? splitAccuracy(p.dec.pred, y, yo, inFit) : null,
-    val_heldout: inFit ? splitAccuracy(p.dec.pred, y, yo, (i) => !inFit(i)) : null,
-    test: p.test && input.test ? await testMeasures(p, input.test) : null,
+    ...splitAccuracies(p),
+    test: p.test && input.test ? await testMeasures(p, input, input.test) : null,
     md_train_all: full,
-    md_train_fit: inFit && fit!.includes(1) ? await mdBlock(p, input, inFit) : null,
+    md_train_fit:
+      inFit && p.fit!.includes(1) ? await mdBlock(p, input, inFit, MD_LIBRARY_KEYS) : null,
     latentOf: p.latentOf,
   };
 }
 
-/** Library metrics + decisions-based ECE + memorization / dilation for the samples kept. */
+/**
+ * What a network report shows of measureMd (netMd.ts: flatten): the split accuracies, the test
+ * decisions, and the memorization / dilation measures of all training rows. One library pass
+ * over the training rows, for the keys those measures read; none over the test rows, whose
+ * report needs only the decisions. measureMd's other blocks (NC1–NC4 again, the fitted rows'
+ * block, the test class statistics) are what a report used to compute and discard.
+ */
+export async function measureMdForReport(input: MdInput): Promise<MdReport> {
+  const p = prepare(input);
+  return {
+    ...splitAccuracies(p),
+    test: p.test ? testDecisionMeasures(p) : null,
+    md_train_all: await mdBlock(p, input, null, MD_REPORT_LIBRARY_KEYS),
+    latentOf: p.latentOf,
+  };
+}
+
+function fitFilter(p: Prepared): ((i: number) => boolean) | null {
+  const { fit } = p;
+  return fit ? (i: number) => fit[i] === 1 : null;
+}
+
+function splitAccuracies(p: Prepared): Pick<MdReport, 'train_all' | 'train_fit' | 'val_heldout'> {
+  const { y, yo } = p;
+  const inFit = fitFilter(p);
+  return {
+    train_all: splitAccuracy(p.dec.pred, y, yo)!,
+    train_fit: inFit ? splitAccuracy(p.dec.pred, y, yo, inFit) : null,
+    val_heldout: inFit ? splitAccuracy(p.dec.pred, y, yo, (i) => !inFit(i)) : null,
+  };
+}
+
+/**
+ * Library metrics (`keys`) + decisions-based ECE + memorization / dilation for the samples kept.
+ * The library reads the test rows only when `keys` holds test measures.
+ */
 async function mdBlock(
   p: Prepared,
   input: MdInput,
   keep: ((i: number) => boolean) | null,
+  keys: readonly MetricKey[],
 ): Promise<MdBlock> {
   const rows = keep ? indices(p.H.rows, keep) : null;
   const sub = rows ? subset(p.H, rows) : null;
   const H = sub ? rowSource(sub, 'subset') : p.H;
   const y = rows ? Int32Array.from(rows, (i) => p.y[i]) : p.y;
   const yo = rows ? Int32Array.from(rows, (i) => p.yo[i]) : p.yo;
+  const withTest = keys.includes('nc4_ncc_mismatch_test');
+  input.onLibraryPass?.({ block: keep ? 'train_fit' : 'train', rows: y.length });
   const lib = await computeMetricsFromArrays(
     {
       K: p.K,
@@ -169,11 +244,11 @@ async function mdBlock(
       labelsOriginal: yo,
       W: p.W,
       b: p.b,
-      testFeatures: input.test?.features ?? null,
-      testLabels: p.test?.y ?? null,
+      testFeatures: withTest ? (input.test?.features ?? null) : null,
+      testLabels: withTest ? (p.test?.y ?? null) : null,
       pinvRtol: input.pinvRtol,
     },
-    MD_LIBRARY_KEYS,
+    keys,
   );
   const values: MdBlock['values'] = { ...lib.values };
   const undefinedReasons: MdBlock['undefinedReasons'] = { ...lib.undefinedReasons };
@@ -298,12 +373,22 @@ function cleanMeansOf(
   return { means: m };
 }
 
-async function testMeasures(p: Prepared, set: MdTestSet): Promise<MdTestMeasures> {
-  const t = p.test!;
+async function testMeasures(p: Prepared, input: MdInput, set: MdTestSet): Promise<MdTestMeasures> {
+  input.onLibraryPass?.({ block: 'test', rows: p.test!.y.length });
   const lib = await computeMetricsFromArrays(
-    { K: p.K, features: set.features, labels: t.y },
+    { K: p.K, features: set.features, labels: p.test!.y },
     TEST_LIBRARY_KEYS,
   );
+  return {
+    ...testDecisionMeasures(p),
+    class_means: (lib.values.class_means as number[][] | null) ?? null,
+    class_dist_std: (lib.values.md_class_dist_std as number[] | null) ?? null,
+  };
+}
+
+/** The test measures that come from the decisions alone (no pass over the features). */
+function testDecisionMeasures(p: Prepared): MdTestDecisions {
+  const t = p.test!;
   let hit = 0;
   let merged = 0;
   const K0 = p.latentOf;
@@ -316,8 +401,6 @@ async function testMeasures(p: Prepared, set: MdTestSet): Promise<MdTestMeasures
     accuracy: hit / t.y.length,
     accuracy_merged: K0 ? merged / t.y.length : null,
     ece15: ece15(t.dec.conf, t.dec.pred, t.y),
-    class_means: (lib.values.class_means as number[][] | null) ?? null,
-    class_dist_std: (lib.values.md_class_dist_std as number[] | null) ?? null,
   };
 }
 

@@ -1,10 +1,18 @@
 // Memorization–dilation measures of a network run at one report, flattened into report metrics:
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
-// through measureMd, and each split's accuracies and the md_train_all block become scalar keys.
+// through measureMdForReport (what a report shows of measureMd, computed once), and each split's
+// accuracies and the md_train_all block become scalar keys.
 import type { MetricValue } from '../metrics';
 import { splitKey, type Split, type SplitField } from '../metrics/reportKeys';
 import type { MetricsRecord, UndefinedReasons } from '../session/types';
-import { MD_EXTRA_KEYS, measureMd, type MdMeasures, type SplitAccuracy } from './measures';
+import {
+  MD_EXTRA_KEYS,
+  measureMdForReport,
+  type MdInput,
+  type MdMeasures,
+  type MdReport,
+  type SplitAccuracy,
+} from './measures';
 
 export interface NetMdSplit {
   /** rows × dim float32 penultimate features (eval mode) */
@@ -26,6 +34,7 @@ export interface NetMdInput {
   b: number[] | null;
   /** the four-class problem: number of original classes (labels ≥ it are latent copies) */
   latentOf?: number;
+  onLibraryPass?: MdInput['onLibraryPass'];
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
@@ -40,10 +49,15 @@ const ACCURACY_KEYS: [keyof SplitAccuracy, SplitField][] = [
 export async function measureNetMd(
   input: NetMdInput,
 ): Promise<{ values: MetricsRecord; reasons: UndefinedReasons }> {
+  return flatten(await measureMdForReport(toMdInput(input)));
+}
+
+/** The measureMd input of a report: the held-out rows follow the fitted ones, masked out. */
+export function toMdInput(input: NetMdInput): MdInput {
   const { K, dim, train, val } = input;
   const all = val ? concatSplits(train, val) : train;
   const n = train.labels.length;
-  const m = await measureMd({
+  return {
     K,
     train: {
       features: { rows: all.labels.length, cols: dim, data: all.features },
@@ -60,8 +74,8 @@ export async function measureNetMd(
     W: input.W,
     b: input.b,
     latentOf: input.latentOf,
-  });
-  return flatten(m);
+    onLibraryPass: input.onLibraryPass,
+  };
 }
 
 const LATENT_CLEAN_KEYS = [
@@ -70,8 +84,14 @@ const LATENT_CLEAN_KEYS = [
   'md_corruption_bias',
 ] as const;
 
-/** md_train_all's extra keys as they are, split accuracies as md_<field>_<split>. */
-export function flatten(m: MdMeasures): { values: MetricsRecord; reasons: UndefinedReasons } {
+/**
+ * md_train_all's extra keys as they are, split accuracies as md_<field>_<split> (of a report, or
+ * of measureMd's full measures, which hold the same fields and more).
+ */
+export function flatten(m: MdReport | MdMeasures): {
+  values: MetricsRecord;
+  reasons: UndefinedReasons;
+} {
   const values: MetricsRecord = {};
   const reasons: UndefinedReasons = {};
   const block = m.md_train_all;

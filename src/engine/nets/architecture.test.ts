@@ -6,6 +6,7 @@ import { LayerNorm, type ForwardMode } from './layers';
 import { ParamStore } from './params';
 import { NetModel, type ModelSpec } from './model';
 import { readOracle } from '../testing/oracles';
+import { EXTERNAL } from '../testing/externalConstants';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -23,15 +24,15 @@ function count(spec: Partial<ModelSpec>, K: number, inputShape: number[]): numbe
 
 describe('parameter counts equal the reference PyTorch architectures', () => {
   // kuangliu/pytorch-cifar ResNet18 (the seed's models/resnet.py) with K = 10 and a biased
-  // Linear(512, 10): the well-known 11 173 962 parameters (conv + BN + 5 130 of the linear).
-  const RESNET18_CIFAR10 = 11_173_962;
-  // The same repository's VGG('VGG16') with BN and Linear(512, 10): 14 728 266.
-  const VGG16_CIFAR10 = 14_728_266;
+  // Linear(512, 10) (conv + BN + 5 130 of the linear), and the same repository's VGG('VGG16')
+  // with BN and Linear(512, 10): counted by PyTorch (test/fixtures/README.md).
+  const RESNET18_CIFAR10 = EXTERNAL.pytorch.resnet18_cifar10_params;
+  const VGG16_CIFAR10 = EXTERNAL.pytorch.vgg16_cifar10_params;
   // This repo adds BatchNorm1d(512) on the pooled features (γ and β: 1 024 parameters).
   const FEATURE_BN = 2 * 512;
   const LINEAR_512_10 = 512 * 10 + 10;
 
-  it('ResNet18 at widthMult 1: 11 173 962 + BatchNorm1d(512) for depthLinear 1 with bias', () => {
+  it("ResNet18 at widthMult 1: PyTorch's count + BatchNorm1d(512) for depthLinear 1 with bias", () => {
     const spec = { model: 'resnet18', widthMult: 1, depthLinear: 1, bias: true } as const;
     expect(count(spec, 10, [32, 32, 3])).toBe(RESNET18_CIFAR10 + FEATURE_BN);
   });
@@ -52,7 +53,7 @@ describe('parameter counts equal the reference PyTorch architectures', () => {
     );
   });
 
-  it('VGG16 at widthMult 1: 14 728 266 + BatchNorm1d(512); the convs derived layer by layer agree', () => {
+  it("VGG16 at widthMult 1: PyTorch's count + BatchNorm1d(512); the convs derived layer by layer agree", () => {
     const spec = { model: 'vgg16', widthMult: 1, depthLinear: 1, bias: true } as const;
     // Conv3×3 with bias + BN2d (γ, β) per entry of cfg 'D'.
     const cfg = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];

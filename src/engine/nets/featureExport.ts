@@ -1,5 +1,5 @@
 import { writeNpy } from '../metrics/npy';
-import type { FeatureExport } from './session';
+import type { FeatureExport } from './measurer';
 
 /** One exported file: a name the "Measure your features" section and `npm run metrics` recognise. */
 export interface ExportFile {

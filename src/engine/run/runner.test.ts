@@ -3,11 +3,38 @@ import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { ExperimentRunner, runExperiment } from './runner';
 import type { RunStatus } from '../session/types';
+import { expectUfm } from '../config/schema';
+import { decodeFloat32 } from '../core/state/arrays';
+import type { UfmSessionState } from '../session/checkpoint';
+import { adamReference } from '../testing/ufmAdamReference';
+import { randomInit } from '../ufm/initState';
 
 let backend: BackendInfo;
 beforeAll(async () => {
   backend = await initBackend('wasm');
 });
+
+/** Poll until `done()` or fail after `ms` naming what was awaited (a wait that hangs proves nothing). */
+async function waitFor(what: string, done: () => boolean, ms = 10_000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!done()) {
+    if (performance.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Largest deviation from a float64 reference, relative to the reference's largest entry. */
+function expectClose(got: Float32Array, want: Float64Array, tol: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  }
+  expect(scale, `${what}: the reference is all zeros`).toBeGreaterThan(0);
+  expect(worst / scale, what).toBeLessThan(tol);
+}
 
 const tiny = (over: Record<string, unknown> = {}) =>
   resolveConfig({ preset: 'tiny-check', ...over });
@@ -47,7 +74,7 @@ describe('experiment runner', () => {
       },
     );
     const done = runner.run();
-    while (runner.status !== 'paused') await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the pause at step 10', () => runner.status === 'paused');
     const held = runner.step;
     await new Promise((r) => setTimeout(r, 100));
     expect(runner.step).toBe(held);
@@ -55,7 +82,7 @@ describe('experiment runner', () => {
     expect(runner.step).toBe(held + 1);
     expect(runner.lastReport?.step).toBe(held + 1);
     runner.resume();
-    while (runner.step < held + 20) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(`step ${held + 20} after resuming`, () => runner.step >= held + 20);
     runner.stop();
     const result = await done;
     expect(result.status).toBe('stopped');
@@ -71,15 +98,14 @@ describe('experiment runner', () => {
     );
     runner.pauseAt(137);
     const done = runner.run();
-    for (let i = 0; runner.status !== 'paused' && i < 2000; i++)
-      await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the pause at step 137', () => runner.status === 'paused');
     expect(runner.status).toBe('paused');
     expect(runner.step).toBe(137);
     expect(runner.lastReport?.step).toBe(137);
     expect(runner.history.map((h) => h.step)).toEqual([0, 50, 100, 137]);
     // used once: resuming runs on past it
     runner.resume();
-    for (let i = 0; runner.step < 160 && i < 2000; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('step 160 after resuming', () => runner.step >= 160);
     expect(runner.step).toBeGreaterThanOrEqual(160);
     runner.stop();
     expect((await done).status).toBe('stopped');
@@ -128,9 +154,46 @@ describe('experiment runner', () => {
     expect([...counts]).toHaveLength(1);
   });
 
-  it('Adam trains too, and an abort signal stops a run', async () => {
-    const r = await runExperiment(tiny({ optimizer: 'adam', lr: 0.01, steps: 200 }), backend);
-    expect(Number(r.final!.metrics.loss)).toBeLessThan(Number(r.history[0].metrics.loss));
+  it('two Adam steps match the same two steps computed by hand in float64 (gradients, moments, bias correction)', async () => {
+    const config = expectUfm(tiny({ optimizer: 'adam', lr: 0.01, depth: 1, bias: true }));
+    const runner = await ExperimentRunner.create(config, backend);
+    const states: UfmSessionState[] = [];
+    const take = async () => {
+      const c = await runner.checkpoint();
+      if (c?.state.kind !== 'ufm') throw new Error('a UFM run must give a UFM checkpoint');
+      states.push(c.state);
+    };
+    await take();
+    await runner.stepOnce();
+    await take();
+    await runner.stepOnce();
+    await take();
+    runner.dispose();
+
+    const { labels } = randomInit(config); // the run's labels: the same seeded draw
+    const reference = adamReference(config, states[0], labels, 2);
+    for (const t of [1, 2]) {
+      const got = states[t];
+      const want = reference[t - 1];
+      expect(got.optimizer.iterations, `iterations after step ${t}`).toBe(t);
+      const params = [
+        ['H', got.H, want.params.H],
+        ['W', got.layers[0], want.params.W],
+        ['b', got.bias!, want.params.b],
+      ] as const;
+      for (const [name, enc, ref] of params)
+        expectClose(decodeFloat32(enc, name), ref, 1e-6, `${name} after step ${t}`);
+      // tfjs keeps Adam's first moments of [H, W, b], then the second moments, in that order.
+      const slots = got.optimizer.slots.map((s) => decodeFloat32(s.value, s.name));
+      const moments = [...want.m, ...want.v];
+      expect(slots.length).toBe(moments.length);
+      slots.forEach((slot, i) =>
+        expectClose(slot, moments[i], 1e-5, `moment ${i} after step ${t}`),
+      );
+    }
+  });
+
+  it('an abort signal stops a run', async () => {
     const controller = new AbortController();
     const p = runExperiment(tiny({ steps: 1_000_000, reportEvery: 10 }), backend, {
       signal: controller.signal,

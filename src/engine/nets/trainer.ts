@@ -1,0 +1,180 @@
+// One optimiser step of a network run: the batch of the step (seeded order, optional
+// augmentation), the objective (data loss and decay terms) and the update (torch's coupled L2
+// when the decay is not separate). It keeps the loss terms of the last step for the report.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NetConfig } from '../config/schema';
+import { DATASET_NORMALIZATION, normalizationTable } from '../data/normalization';
+import type { PreparedData } from '../data/types';
+import { augmentBatch, drawAugmentation } from './augment';
+import type { EpochPlan } from './batches';
+import type { ConvMode } from './conv';
+import type { SplitFeeder } from './feeder';
+import type { ForwardMode } from './layers';
+import { dataLoss, type LossSpec } from './losses';
+import type { NetModel } from './model';
+
+/** The objective of one batch and its terms (scalars; call inside tf.tidy). */
+export interface ObjectiveTerms {
+  total: tf.Scalar;
+  data: tf.Scalar;
+  wd: tf.Scalar;
+  fd: tf.Scalar;
+}
+
+/** What a trainer works with (all owned by the session). */
+export interface TrainerParts {
+  config: NetConfig;
+  data: PreparedData;
+  model: NetModel;
+  plan: EpochPlan;
+  /** the training split's feeder */
+  feeder: SplitFeeder;
+  loss: LossSpec;
+  conv: ConvMode;
+  optimizer: tf.Optimizer;
+}
+
+export class NetTrainer {
+  /** [total, data, weight decay, feature decay] of the last step (pre-step, train mode). */
+  private lastTerms: tf.Tensor1D | null = null;
+  private readonly config: NetConfig;
+  private readonly model: NetModel;
+  private readonly plan: EpochPlan;
+  private readonly feeder: SplitFeeder;
+
+  constructor(private readonly parts: TrainerParts) {
+    this.config = parts.config;
+    this.model = parts.model;
+    this.plan = parts.plan;
+    this.feeder = parts.feeder;
+  }
+
+  /**
+   * Take step `step` (0-based: epoch ⌊step / stepsPerEpoch⌋, its batch in that epoch's order)
+   * with the optimiser's current learning rate; returns (and keeps) its loss terms, computed
+   * before the update as PyTorch logs them.
+   */
+  step(step: number): tf.Tensor1D {
+    const rows = this.rowsOf(step);
+    const vars = this.model.store.trainable;
+    const mode: ForwardMode = { training: true, updateStats: true, conv: this.parts.conv };
+    const terms = tf.tidy(() => {
+      const x = this.inputs(rows, step);
+      const y = this.feeder.labels(rows);
+      const kept: tf.Tensor1D[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const t = this.objective(x, y, mode);
+        kept.push(tf.keep(tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D));
+        return t.total;
+      }, vars);
+      const wd = this.config.sepDecay ? 0 : this.config.weightDecay;
+      // torch's coupled L2: g ← g + wd·p on every parameter (BN and biases included).
+      const list = vars.map((v) => ({
+        name: v.name,
+        tensor: wd > 0 ? tf.add(grads[v.name], tf.mul(v, wd)) : grads[v.name],
+      }));
+      this.parts.optimizer.applyGradients(list);
+      return kept[0];
+    });
+    this.lastTerms?.dispose();
+    this.lastTerms = terms;
+    return terms;
+  }
+
+  /** Total loss of the last step taken, read back (null before any step). */
+  async lastLoss(): Promise<number | null> {
+    return this.lastTerms ? (await this.lastTerms.data())[0] : null;
+  }
+
+  /**
+   * Loss terms for a report at step `step`: those of the last step taken, or before any, those
+   * of the batch step `step` would use. A new tensor for the caller to dispose.
+   */
+  reportTerms(step: number): tf.Tensor1D {
+    return this.lastTerms ? this.lastTerms.clone() : this.termsAt(step);
+  }
+
+  /** Loss terms of the batch step `step` would use, train mode, changing nothing. */
+  termsAt(step: number): tf.Tensor1D {
+    const rows = this.rowsOf(step);
+    return tf.tidy(() => {
+      const t = this.config.augment
+        ? this.objective(this.inputs(rows, step), this.feeder.labels(rows), {
+            training: true,
+            updateStats: false,
+            conv: this.parts.conv,
+          })
+        : this.objectiveOn(rows);
+      return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The objective on the given training rows in train mode, changing nothing (running
+   * statistics included): what a step on that batch would minimise. Call inside tf.tidy.
+   */
+  objectiveOn(rows: Int32Array): ObjectiveTerms {
+    const x = this.feeder.inputs(rows, this.model.imageInput);
+    return this.objective(x, this.feeder.labels(rows), {
+      training: true,
+      updateStats: false,
+      conv: this.parts.conv,
+    });
+  }
+
+  async captureLastTerms(): Promise<number[] | null> {
+    return this.lastTerms ? Array.from(await this.lastTerms.data()) : null;
+  }
+
+  restoreLastTerms(terms: number[] | null): void {
+    this.lastTerms?.dispose();
+    this.lastTerms = terms ? tf.tensor1d(terms) : null;
+  }
+
+  dispose(): void {
+    this.lastTerms?.dispose();
+    this.lastTerms = null;
+  }
+
+  private rowsOf(step: number): Int32Array {
+    const spe = this.plan.stepsPerEpoch;
+    return this.plan.rows(Math.floor(step / spe), step % spe);
+  }
+
+  /**
+   * The objective of one batch: data loss + (sepDecay) wd/2·Σ_j‖W_j‖² over the head weights
+   * (bias excluded) + fd/2·Σ_i‖h_i‖² over the batch's train-mode features. Without sepDecay
+   * the decay is coupled into the gradient instead (step) and both terms are 0.
+   */
+  private objective(x: tf.Tensor, y: tf.Tensor1D, mode: ForwardMode): ObjectiveTerms {
+    const { features, logits } = this.model.forward(x, mode);
+    const data = dataLoss(this.parts.loss, logits, y);
+    const zero = tf.scalar(0);
+    if (!this.config.sepDecay) return { total: data, data, wd: zero, fd: zero };
+    const wd = tf.mul(
+      this.model.head.weightSquaredNorm(),
+      this.config.weightDecay / 2,
+    ) as tf.Scalar;
+    const fd = tf.mul(tf.sum(tf.square(features)), this.config.featureDecay / 2) as tf.Scalar;
+    return { total: tf.addN([data, wd, fd]) as tf.Scalar, data, wd, fd };
+  }
+
+  /**
+   * The inputs of step `step`'s batch: the stored ones, or with `augment` cropped and flipped as
+   * drawn for (seed, epoch, batch), so a run and its replay see the same batches. Call in tidy.
+   */
+  private inputs(rows: Int32Array, step: number): tf.Tensor {
+    const x = this.feeder.inputs(rows, this.model.imageInput);
+    if (!this.config.augment) return x;
+    const spe = this.plan.stepsPerEpoch;
+    const key = `${this.config.seed}/augment/${Math.floor(step / spe)}/${step % spe}`;
+    return augmentBatch(x as tf.Tensor4D, drawAugmentation(key, rows.length), this.padValues);
+  }
+
+  /** A black pixel after the dataset's normalisation, per channel: the crop's padding. */
+  private get padValues(): number[] {
+    const { inputShape, name } = this.parts.data;
+    const channels = inputShape[inputShape.length - 1];
+    return normalizationTable(DATASET_NORMALIZATION[name], channels).map((t) => t[0]);
+  }
+}

@@ -5,6 +5,7 @@
  */
 import { fmt } from '../src/app/format';
 import type { SweepResult } from '../src/engine/grid/sweepRunner';
+import { twinKey, type ReportKey } from '../src/engine/metrics/reportKeys';
 import { test, expect, showPanel, waitForLab } from './fixtures';
 
 const QUICK =
@@ -17,7 +18,7 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 150_000 });
   const state = await page.evaluate(() => window.ncLab.getState());
   expect(state.history).toHaveLength(4); // epochs 0 … 3
-  const value = (h: (typeof state.history)[number], key: string): number => {
+  const value = (h: (typeof state.history)[number], key: ReportKey): number => {
     const v = h.metrics[key];
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new Error(`epoch ${h.step}: ${key} is ${JSON.stringify(v)}, not a finite number`);
@@ -25,16 +26,16 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   };
   const first = state.history[0];
   const last = state.history[state.history.length - 1];
-  for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg']) {
+  for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg'] as const) {
     for (const h of state.history) {
       expect(value(h, key), key).toBeGreaterThan(0);
-      expect(value(h, `twin.${key}`), `twin.${key}`).toBeGreaterThan(0);
+      expect(value(h, twinKey(key)), twinKey(key)).toBeGreaterThan(0);
     }
     // Both losses start from the same weights, so they measure the same features at epoch 0 …
-    expect(value(first, `twin.${key}`), `${key} at epoch 0`).toBeCloseTo(value(first, key), 6);
+    expect(value(first, twinKey(key)), `${key} at epoch 0`).toBeCloseTo(value(first, key), 6);
     // … and training with CE and with LS then moves them apart: identical curves mean one loss ran twice.
     const ce = value(last, key);
-    const ls = value(last, `twin.${key}`);
+    const ls = value(last, twinKey(key));
     expect(
       Math.abs(ce - ls) / Math.max(ce, ls),
       `${key}: CE ${ce} against LS ${ls}`,
@@ -46,7 +47,7 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   await expect(panel.locator('svg.main-svg').first()).toBeVisible();
   await expect(panel.locator('.plot')).toHaveCount(2);
   // The table shows the last report's values as the page formats them, for each loss.
-  for (const key of ['md_memorization_rel_avg', 'twin.md_memorization_rel_avg'])
+  for (const key of ['md_memorization_rel_avg', 'twin.md_memorization_rel_avg'] as const)
     await expect(page.getByTestId(`md-${key}`)).toHaveText(fmt(value(last, key), 4));
   const path = testInfo.outputPath('md-paired-run.png');
   await panel.screenshot({ path });

@@ -54,7 +54,7 @@ describe('npm run experiment', () => {
     expect(result.config).toMatchObject({ steps: 40 });
     expect(result.history.map((h) => h.step)).toEqual([0, 20, 40]);
     const metrics = result.final!.metrics;
-    for (const key of ['nc1_pinv', 'nc2_etf_error_weights', 'nc3_wh_etf_error', 'loss'])
+    for (const key of ['nc1_pinv', 'nc2_etf_error_weights', 'nc3_wh_etf_error', 'loss'] as const)
       expect(finite(metrics[key]), key).toBeGreaterThan(0);
     // One NC1 per layer of the depth-2 head, the first being the penultimate layer's nc1_pinv.
     expect(perLayer(metrics.deep_nc1_pinv, 2, 'deep_nc1_pinv')[0]).toBe(metrics.nc1_pinv);

@@ -1,4 +1,6 @@
 /** Display helpers only: formatting and reading values the engine computed. */
+import type { ReportKey } from '../engine/metrics/reportKeys';
+import type { MetricsRecord } from '../engine/session/types';
 
 export function fmt(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined) return '—';
@@ -18,15 +20,15 @@ export function fmtInt(value: number): string {
 }
 
 /** A scalar metric, or null (undefined for this state, or not reported). */
-export function scalar(metrics: Record<string, unknown> | undefined, key: string): number | null {
+export function scalar(metrics: MetricsRecord | undefined, key: ReportKey): number | null {
   const v = metrics?.[key];
   return typeof v === 'number' ? v : null;
 }
 
 /** Entry l of a per-layer metric array, or null. */
 export function layerValue(
-  metrics: Record<string, unknown> | undefined,
-  key: string,
+  metrics: MetricsRecord | undefined,
+  key: ReportKey,
   l: number,
 ): number | null {
   const v = metrics?.[key];

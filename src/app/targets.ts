@@ -1,3 +1,4 @@
+import type { ReportKey } from '../engine/metrics/reportKeys';
 import type { RunShape } from '../engine/session/types';
 
 /**
@@ -13,13 +14,16 @@ export const TARGET_LABEL: Record<TargetKind, string> = {
   gof: 'general orthogonal frame',
 };
 
-export interface TargetKeys {
-  nc2W: string;
-  nc2H: string;
-  nc3WH: string;
-  nc3Dual: string;
+interface TargetKeySet {
+  nc2W: ReportKey;
+  nc2H: ReportKey;
+  nc3WH: ReportKey;
+  nc3Dual: ReportKey;
+}
+
+export interface TargetKeys extends TargetKeySet {
   /** Per-layer versions (deep_*), null where the engine has none (GOF). */
-  deep: { nc2W: string; nc2H: string; nc3WH: string; nc3Dual: string } | null;
+  deep: TargetKeySet | null;
 }
 
 export const TARGET_KEYS: Record<TargetKind, TargetKeys> = {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { reportEntries } from '../../engine/metrics/reportKeys';
 import { fmt } from '../format';
 import { useLab } from '../store';
 import { MetricTerm } from '../guide/MetricTerm';
@@ -12,7 +13,7 @@ export function MetricsTable() {
   const report = useLab((s) => s.lastReport);
   const [open, setOpen] = useState(false);
   if (!report) return null;
-  const rows = Object.entries(report.metrics).filter(
+  const rows = reportEntries(report.metrics).filter(
     ([, v]) => !Array.isArray(v) || v.every((x) => typeof x === 'number' || x === null),
   );
   return (

@@ -1,3 +1,4 @@
+import type { MetricKey } from '../../engine/metrics/keys';
 import type { MetricValue, MetricsResult } from '../../engine/metrics/types';
 import { fmt } from '../format';
 import { MetricTerm } from '../guide/MetricTerm';
@@ -42,7 +43,7 @@ function MetricCell({ value, reason }: { value: MetricValue | undefined; reason?
 
 /** Every metric the worker computed, with the reason for each undefined one. */
 export function FeatureMetricsTable({ result }: { result: MetricsResult }) {
-  const entries = Object.entries(result.values) as [string, MetricValue][];
+  const entries = Object.entries(result.values) as [MetricKey, MetricValue][];
   const undefinedCount = entries.filter(([, v]) => v === null).length;
   return (
     <div className="fm-table-wrap">

@@ -1,15 +1,14 @@
 import { useId, type ReactNode } from 'react';
-import { TWIN_PREFIX } from '../../engine/session/trainingSession';
-import { metricDefinition } from '../../engine/metrics/definitions';
+import { metricDefinition, splitTwin, type ReportKey } from '../../engine/metrics/reportKeys';
 import './guide.css';
 
 /**
  * A metric's name with its definition as a tooltip: shown on hover and on keyboard focus, read
  * by screen readers through aria-describedby. Unknown keys render as plain names.
  */
-export function MetricTerm({ metric, children }: { metric: string; children?: ReactNode }) {
+export function MetricTerm({ metric, children }: { metric: ReportKey; children?: ReactNode }) {
   const id = useId();
-  const key = metric.startsWith(TWIN_PREFIX) ? metric.slice(TWIN_PREFIX.length) : metric;
+  const key = splitTwin(metric).base;
   const def = metricDefinition(key);
   const name = children ?? <code>{metric}</code>;
   if (!def) return <>{name}</>;

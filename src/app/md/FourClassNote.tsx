@@ -1,3 +1,4 @@
+import type { ReportKey } from '../../engine/metrics/reportKeys';
 import { fmt } from '../format';
 import { MetricTerm } from '../guide/MetricTerm';
 import { useLab } from '../store';
@@ -14,7 +15,7 @@ export function FourClassNote() {
   const report = useLab((s) => s.lastReport);
   if (!fourClass || !report) return null;
   const m = report.metrics;
-  const rows: [string, string][] = [
+  const rows: [string, ReportKey][] = [
     ['latent samples (moved to the copy)', 'md_n_corrupted'],
     ['memorization', 'md_memorization'],
     ['memorization (relative)', 'md_memorization_rel'],

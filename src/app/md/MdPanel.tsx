@@ -1,5 +1,10 @@
 import type { ExperimentConfig } from '../../engine/config/schema';
-import { TWIN_PREFIX } from '../../engine/session/trainingSession';
+import {
+  TWIN_PREFIX,
+  twinKey,
+  type NetworkKey,
+  type ReportKey,
+} from '../../engine/metrics/reportKeys';
 import type { Report, SampleCloud } from '../../engine/session/types';
 import { classColor, fmt, scalar } from '../format';
 import type { Data, Layout } from '../plotly';
@@ -14,7 +19,7 @@ import { FourClassNote } from './FourClassNote';
 
 /** Memorization / dilation are measured when a run has seed 002's measures in its reports. */
 export function hasMd(report: Report | null): boolean {
-  return !!report && 'md_dilation_rel_avg' in report.metrics;
+  return report?.metrics.md_dilation_rel_avg !== undefined;
 }
 
 const RUN_COLORS = ['#4e79a7', '#e15759'];
@@ -28,16 +33,32 @@ function evenlySpaced<T>(items: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
 }
 
-function runs(
-  report: Report,
-  config: ExperimentConfig | null,
-): { label: string; prefix: string; samples?: SampleCloud }[] {
+interface RunView {
+  label: string;
+  /** '' or 'twin.', for test ids */
+  prefix: string;
+  /** The run's report key for a network key (the twin's under `twin.`). */
+  keyOf: (key: NetworkKey) => ReportKey;
+  samples?: SampleCloud;
+}
+
+function runs(report: Report, config: ExperimentConfig | null): RunView[] {
   const loss = config?.experiment === 'net' ? ` (${config.loss})` : '';
-  const main = { label: `main run${loss}`, prefix: '', samples: report.samples };
+  const main = {
+    label: `main run${loss}`,
+    prefix: '',
+    keyOf: (key: NetworkKey) => key,
+    samples: report.samples,
+  };
   if (!report.twin) return [main];
   return [
     main,
-    { label: `twin (${report.twin.loss})`, prefix: TWIN_PREFIX, samples: report.twin.samples },
+    {
+      label: `twin (${report.twin.loss})`,
+      prefix: TWIN_PREFIX,
+      keyOf: twinKey,
+      samples: report.twin.samples,
+    },
   ];
 }
 
@@ -92,7 +113,7 @@ function buildScatter(s: LabState): Figure | null {
         });
       }
     }
-    const means = report.metrics[`${run.prefix}md_uncorrupted_means`];
+    const means = report.metrics[run.keyOf('md_uncorrupted_means')];
     if (Array.isArray(means)) {
       const rows = means as (number[] | null)[];
       data.push({
@@ -133,14 +154,14 @@ function buildCurves(s: LabState): Figure | null {
   const data: Data[] = [];
   const mode = entries.length > 1 ? 'lines+markers' : 'markers';
   runs(report, s.loadedConfig).forEach((run, i) => {
-    const series: [string, string, string, string][] = [
+    const series: [NetworkKey, string, string, string][] = [
       ['md_memorization_rel_avg', 'memorization', 'solid', 'x'],
       ['md_dilation_rel_avg', 'dilation', 'dash', 'x'],
       ['md_noisy_fitted_train', 'noisy labels fitted', 'dot', 'x2'],
       ['net_accuracy_test', 'test accuracy', 'dashdot', 'x2'],
     ];
     // Four-class problem: a latent prediction is an error above; here it counts as its digit.
-    if ('md_test_accuracy_merged' in report.metrics)
+    if (report.metrics.md_test_accuracy_merged !== undefined)
       series.push(['md_test_accuracy_merged', 'test accuracy, latent merged', 'longdash', 'x2']);
     for (const [key, name, dash, xa] of series) {
       data.push({
@@ -149,7 +170,7 @@ function buildCurves(s: LabState): Figure | null {
         name: `${name}, ${run.label}`,
         xaxis: xa,
         yaxis: xa === 'x' ? 'y' : 'y2',
-        ...historySeries(entries, per, (m) => scalar(m, run.prefix + key)),
+        ...historySeries(entries, per, (m) => scalar(m, run.keyOf(key))),
         line: { color: RUN_COLORS[i], dash: dash as 'solid', width: 1.6 },
         marker: { color: RUN_COLORS[i], size: 4 },
         hovertemplate: `${name} (${run.label}): %{y:.4g}<extra>epoch %{x}</extra>`,
@@ -191,7 +212,7 @@ function Values() {
   const config = useLab((s) => s.loadedConfig);
   if (!report) return null;
   const list = runs(report, config);
-  const rows: [string, string][] = [
+  const rows: [string, NetworkKey][] = [
     ['memorization (relative)', 'md_memorization_rel_avg'],
     ['dilation (relative)', 'md_dilation_rel_avg'],
     ['memorization', 'md_memorization_avg'],
@@ -201,7 +222,12 @@ function Values() {
     ['noisy labels fitted', 'md_noisy_fitted_train'],
     ['test accuracy', 'md_test_accuracy'],
     ...(report.metrics.md_test_accuracy_merged !== undefined
-      ? [['test accuracy, latent classes merged', 'md_test_accuracy_merged'] as [string, string]]
+      ? [
+          ['test accuracy, latent classes merged', 'md_test_accuracy_merged'] as [
+            string,
+            NetworkKey,
+          ],
+        ]
       : []),
     ['test ECE (15 bins)', 'md_test_ece15'],
     ['NC1', 'nc1_pinv'],
@@ -227,8 +253,8 @@ function Values() {
               </MetricTerm>
             </th>
             {list.map((r) => {
-              const v = scalar(report.metrics, r.prefix + key);
-              const reason = report.undefinedReasons[r.prefix + key];
+              const v = scalar(report.metrics, r.keyOf(key));
+              const reason = report.undefinedReasons[r.keyOf(key)];
               return (
                 <td key={r.label} data-testid={`md-${r.prefix}${key}`}>
                   {v !== null ? fmt(v, 4) : <span className="undefined">{reason ?? '—'}</span>}

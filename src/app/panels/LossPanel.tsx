@@ -1,3 +1,4 @@
+import type { ReportKey } from '../../engine/metrics/reportKeys';
 import type { Data } from '../plotly';
 import { fmt, forLog, scalar } from '../format';
 import { historySeries } from '../history';
@@ -13,7 +14,7 @@ const TERMS = [
   { key: 'loss_data', name: 'data term (last batch)', color: '#4e79a7', width: 1.2 },
   { key: 'loss_weight_decay', name: 'λ_W/2 Σ‖W_j‖²', color: '#f28e2b', width: 1.2 },
   { key: 'loss_feature_decay', name: 'λ_H/2 ‖H‖²', color: '#59a14f', width: 1.2 },
-] as const;
+] as const satisfies readonly { key: ReportKey; name: string; color: string; width: number }[];
 
 function buildLoss(s: LabState): Figure | null {
   const entries = s.history.entries;

@@ -1,3 +1,4 @@
+import { twinKey, type NetworkKey } from '../../engine/metrics/reportKeys';
 import type { Data, Layout } from '../plotly';
 import { forLog, scalar } from '../format';
 import { historySeries } from '../history';
@@ -11,7 +12,7 @@ import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
  * Zhu et al.'s NC4 ‖Wμ_G + b‖. A subplot whose keys this run does not report says so.
  */
 interface Series {
-  key: string;
+  key: NetworkKey;
   name: string;
   color: string;
   dash?: 'dash';
@@ -22,8 +23,6 @@ interface Subplot {
   log: boolean;
   series: Series[];
 }
-
-const TWIN = 'twin.';
 
 const SUBPLOTS: Subplot[] = [
   {
@@ -60,7 +59,7 @@ function buildMeasures(s: LabState): Figure | null {
   const shape = s.lastReport?.shape;
   const per = shape?.stepsPerUnit ?? 1;
   const unit = shape?.unit ?? 'step';
-  const paired = entries.some((e) => scalar(e.metrics, `${TWIN}loss`) !== null);
+  const paired = entries.some((e) => scalar(e.metrics, 'twin.loss') !== null);
   const data: Data[] = [];
   const annotations: NonNullable<Layout['annotations']> = [];
   const layout: Partial<Layout> & Record<string, unknown> = {
@@ -75,7 +74,7 @@ function buildMeasures(s: LabState): Figure | null {
     let drawn = 0;
     for (const sr of sub.series) {
       for (const twin of paired ? [false, true] : [false]) {
-        const key = twin ? TWIN + sr.key : sr.key;
+        const key = twin ? twinKey(sr.key) : sr.key;
         const { x, y } = historySeries(entries, per, (m) => scalar(m, key));
         if (y.every((v) => v === null)) continue;
         drawn++;

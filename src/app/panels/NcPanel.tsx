@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { ReportKey } from '../../engine/metrics/reportKeys';
 import type { RunShape } from '../../engine/session/types';
 import type { Data, Layout } from '../plotly';
 import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
@@ -14,8 +15,8 @@ import { MetricTerm } from '../guide/MetricTerm';
 interface Metric {
   title: string;
   /** Plain key (depth 1, and the l = 0 value) and per-layer key (depth > 1), if any. */
-  key: string;
-  deepKey: string | null;
+  key: ReportKey;
+  deepKey: ReportKey | null;
   log: boolean;
 }
 
@@ -45,7 +46,7 @@ function metricsFor(kind: TargetKind): Metric[] {
   ];
 }
 
-const NC4 = [
+const NC4: { key: ReportKey; name: string; color: string }[] = [
   { key: 'nc4_ncc_mismatch_train', name: 'NC4 NCC mismatch', color: '#e15759' },
   { key: 'net_accuracy_train', name: 'net accuracy', color: '#4e79a7' },
   { key: 'ncc_accuracy_train', name: 'NCC accuracy', color: '#59a14f' },
@@ -85,12 +86,13 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
 
   metricsFor(kind).forEach((m, i) => {
     const ax = axisNames(i);
-    const perLayer = M > 1 && m.deepKey !== null;
+    const deepKey = M > 1 ? m.deepKey : null;
+    const perLayer = deepKey !== null;
     const layers = perLayer ? M : 1;
     const ys: (number | null)[] = [];
     for (let l = 0; l < layers; l++) {
       const { x, y } = historySeries(entries, stepsPerUnit, (metrics) =>
-        forLog(perLayer ? layerValue(metrics, m.deepKey as string, l) : scalar(metrics, m.key)),
+        forLog(deepKey ? layerValue(metrics, deepKey, l) : scalar(metrics, m.key)),
       );
       ys.push(...y);
       const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';

@@ -1,5 +1,6 @@
 import type { Data, Layout } from 'plotly.js';
 import type { ExperimentConfig } from '../../engine/config/schema';
+import type { ReportKey } from '../../engine/metrics/reportKeys';
 import { distinguishingLabels } from '../../engine/runs/naming';
 import type { HistoryEntry } from '../../engine/session/types';
 
@@ -38,7 +39,7 @@ export const OVERLAY_METRICS = [
     title: 'Memorization: corrupted samples fitted to their noisy label',
     deep: null,
   },
-] as const;
+] as const satisfies readonly { key: ReportKey; title: string; deep: ReportKey | null }[];
 
 export type XAxisKind = 'step' | 'epoch' | 'time';
 
@@ -54,9 +55,9 @@ export interface OverlayRun {
 }
 
 export interface OverlayOptions {
-  metric: string;
+  metric: ReportKey;
   /** Per-layer key drawn (one dashed line per layer) when the runs have it. */
-  deepMetric: string | null;
+  deepMetric: ReportKey | null;
   x: XAxisKind;
   /** TensorBoard's smoothing weight in [0, 1). */
   smoothing: number;
@@ -97,9 +98,9 @@ export const X_TITLES: Record<XAxisKind, string> = {
 
 /** What the traces of the runs show and where they go. */
 export interface TraceOptions {
-  metric: string;
+  metric: ReportKey;
   /** Per-layer key drawn (one dashed line per layer) when the runs have it. */
-  deepMetric: string | null;
+  deepMetric: ReportKey | null;
   x: XAxisKind;
   smoothing: number;
   /** Subplot axes (a panel's grid); default the figure's only ones. */

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { ReportKey } from '../../engine/metrics/reportKeys';
 import type { Data } from '../plotly';
 import type { LabState } from '../store';
 import { useCompare, watchSelection, type CompareState } from './compareStore';
@@ -25,8 +26,8 @@ export interface PanelOverlay {
   livePer: number;
   /** Traces of every kept run for `metric` (per layer from `deepMetric` with _per layer_). */
   traces(
-    metric: string,
-    deepMetric: string | null,
+    metric: ReportKey,
+    deepMetric: ReportKey | null,
     axes?: { xaxis?: string; yaxis?: string; showlegend?: boolean; positive?: boolean },
   ): Data[];
 }

@@ -1,6 +1,7 @@
 // What a grid draws and what it writes as a summary: one line per member (a metric against steps
 // or epochs), and one row per member of final values. Pure functions over RunResults.
 import type { MetricValue } from '../metrics';
+import type { ReportKey } from '../metrics/reportKeys';
 import type { RunResult } from '../run/result';
 import type { AxisValue } from './spec';
 
@@ -13,7 +14,7 @@ export interface GridLine {
 }
 
 export interface GridFigureData {
-  metric: string;
+  metric: ReportKey;
   /** `epoch` for networks (history entries carry their epoch), else optimiser `step`. */
   xUnit: 'step' | 'epoch';
   lines: GridLine[];
@@ -48,7 +49,7 @@ function labels(members: readonly MemberLike[]): string[] {
 }
 
 /** One line per member: `metric` against step (UFM) or epoch (networks), nulls where undefined. */
-export function gridFigure(members: readonly MemberLike[], metric: string): GridFigureData {
+export function gridFigure(members: readonly MemberLike[], metric: ReportKey): GridFigureData {
   const net = members.some((m) => m.result.config.experiment === 'net');
   const names = labels(members);
   const lines = members.map((m, i) => ({
@@ -78,7 +79,8 @@ export const SUMMARY_METRICS = [
   'test_acc',
   'md_memorization_rel_avg',
   'md_dilation_rel_avg',
-] as const;
+] as const satisfies readonly ReportKey[];
+type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
 export interface GridSummaryRow {
   index: number;
@@ -89,13 +91,13 @@ export interface GridSummaryRow {
   /** Optimiser steps trained (the last report's step). */
   steps: number;
   trainMs: number;
-  final: Record<string, number | null>;
+  final: Partial<Record<SummaryMetric, number | null>>;
 }
 
 export function summaryRow(member: MemberLike & { index: number }): GridSummaryRow {
   const { result } = member;
   const metrics = result.final?.metrics ?? {};
-  const final: Record<string, number | null> = {};
+  const final: GridSummaryRow['final'] = {};
   for (const k of SUMMARY_METRICS) if (k in metrics) final[k] = scalarOf(metrics[k]);
   return {
     index: member.index,

@@ -3,11 +3,13 @@
 // meant for a GPU or a cluster: `npm run grid -- --spec … --shard i/n`).
 import type { NetConfig } from '../config/schema';
 import { aggregateSweep, type MdSweep, type SweepRun } from '../md/sweep';
+import type { ReportKey } from '../metrics/reportKeys';
 import type { RunResult } from '../run/result';
+import type { MetricsRecord } from '../session/types';
 import type { GridSpec } from './spec';
 
 export interface FigureMetric {
-  key: string;
+  key: ReportKey;
   title: string;
   log: boolean;
 }
@@ -242,8 +244,10 @@ export function findFigurePreset(id: string): FigurePreset | undefined {
 
 /** A noise-sweep figure from grid members over loss × labelNoise (their final measures). */
 export function mdSweepOfMembers(members: readonly { result: RunResult }[]): MdSweep {
-  const num = (m: Record<string, unknown>, k: string) =>
-    typeof m[k] === 'number' && Number.isFinite(m[k]) ? (m[k] as number) : null;
+  const num = (m: MetricsRecord, k: ReportKey) => {
+    const v = m[k];
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
   const runs: SweepRun[] = members.map(({ result }) => {
     if (result.config.experiment !== 'net')
       throw new Error('the memorization–dilation figure needs network runs');

@@ -4,6 +4,7 @@
 // of grid (loss × η × seeds, noiseSweepGrid); its own plots stay those of sweep.ts.
 import type { BackendInfo } from '../core/backend';
 import { LOSSES, twinConfig, type NetConfig } from '../config/schema';
+import type { ReportKey } from '../metrics/reportKeys';
 import type { PreparedData } from '../data/types';
 import { runExperiment } from '../run/runner';
 import type { MetricsRecord } from '../session/types';
@@ -91,8 +92,10 @@ function withOwnAlpha(base: NetConfig, config: NetConfig): NetConfig {
   };
 }
 
-const num = (m: MetricsRecord, key: string) =>
-  typeof m[key] === 'number' ? (m[key] as number) : null;
+const num = (m: MetricsRecord, key: ReportKey): number | null => {
+  const v = m[key];
+  return typeof v === 'number' ? v : null;
+};
 
 export async function runNoiseSweep(
   base: NetConfig,

@@ -2,7 +2,9 @@
 // the penultimate features of the measured training rows (fit and held-out) and test rows go
 // through measureMdForReport (what a report shows of measureMd, computed once), and each split's
 // accuracies and the md_train_all block become scalar keys.
-import type { MetricsRecord } from '../session/types';
+import type { MetricValue } from '../metrics';
+import { splitKey, type Split, type SplitField } from '../metrics/reportKeys';
+import type { MetricsRecord, UndefinedReasons } from '../session/types';
 import {
   MD_EXTRA_KEYS,
   measureMdForReport,
@@ -36,7 +38,7 @@ export interface NetMdInput {
 }
 
 /** The split accuracy fields as report keys (fractions; null where undefined). */
-const ACCURACY_KEYS: [keyof SplitAccuracy, string][] = [
+const ACCURACY_KEYS: [keyof SplitAccuracy, SplitField][] = [
   ['accuracy_noisy', 'acc_noisy'],
   ['accuracy_original', 'acc_original'],
   ['corrupted_fit_noisy', 'noisy_fitted'],
@@ -46,7 +48,7 @@ const ACCURACY_KEYS: [keyof SplitAccuracy, string][] = [
 
 export async function measureNetMd(
   input: NetMdInput,
-): Promise<{ values: MetricsRecord; reasons: Record<string, string> }> {
+): Promise<{ values: MetricsRecord; reasons: UndefinedReasons }> {
   return flatten(await measureMdForReport(toMdInput(input)));
 }
 
@@ -88,13 +90,13 @@ const LATENT_CLEAN_KEYS = [
  */
 export function flatten(m: MdReport | MdMeasures): {
   values: MetricsRecord;
-  reasons: Record<string, string>;
+  reasons: UndefinedReasons;
 } {
   const values: MetricsRecord = {};
-  const reasons: Record<string, string> = {};
+  const reasons: UndefinedReasons = {};
   const block = m.md_train_all;
   for (const key of MD_EXTRA_KEYS) {
-    values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+    values[key] = (block.values[key] ?? null) as MetricValue;
     const reason = block.undefinedReasons[key];
     if (reason) reasons[key] = reason;
   }
@@ -102,18 +104,18 @@ export function flatten(m: MdReport | MdMeasures): {
   // the per-label ones, which are undefined for the latent classes by construction.
   if (m.latentOf !== null) {
     for (const key of LATENT_CLEAN_KEYS) {
-      values[key] = (block.values[key] ?? null) as MetricsRecord[string];
+      values[key] = (block.values[key] ?? null) as MetricValue;
       const reason = block.undefinedReasons[key];
       if (reason) reasons[key] = reason;
     }
   }
-  const splits: [string, SplitAccuracy | null][] = [
+  const splits: [Split, SplitAccuracy | null][] = [
     ['train', m.train_fit ?? m.train_all],
     ['val', m.val_heldout],
   ];
   for (const [split, acc] of splits) {
     if (!acc) continue;
-    for (const [field, name] of ACCURACY_KEYS) values[`md_${name}_${split}`] = acc[field];
+    for (const [field, name] of ACCURACY_KEYS) values[splitKey(name, split)] = acc[field];
   }
   values.md_test_accuracy = m.test ? m.test.accuracy : null;
   values.md_test_ece15 = m.test ? m.test.ece15 : null;

@@ -1,11 +1,12 @@
 // What every metric the lab shows means, in one place: a label, a definition in words, a formula
 // (plain Unicode) and the value that means collapse. The panels and tables show these as tooltips.
-// Typed against the key lists (METRIC_KEYS, MD_EXTRA_KEYS, REPORT_KEYS) so a key added there
+// Typed against the key lists of the report-key registry (reportKeys.ts), so a key added there
 // without a definition fails the typecheck. Sources: Papyan, Han & Donoho 2020 (NC1–NC4), Zhu et
 // al. 2021, Dang et al. 2023 (deep linear heads, imbalance: GOF), Nguyen et al. 2023
 // (memorization–dilation).
-import { MD_EXTRA_KEYS, type MdExtraKey } from '../md/memorization';
-import { METRIC_KEYS, type MetricKey } from './keys';
+import type { MdExtraKey } from '../md/memorization';
+import type { MetricKey } from './keys';
+import type { SessionKey, Split, SplitField } from './reportKeys';
 
 export interface MetricDefinition {
   /** short human name, e.g. "NC1 (within-class variability)" */
@@ -579,28 +580,8 @@ export const MD_EXTRA_DEFINITIONS: Record<MdExtraKey, MetricDefinition> = {
   ),
 };
 
-/** Scalars a run's reports carry besides the metrics library's keys. */
-export const REPORT_KEYS = [
-  'loss',
-  'loss_mse',
-  'loss_data',
-  'loss_weight_decay',
-  'loss_feature_decay',
-  'train_acc',
-  'test_acc',
-  'val_acc',
-  'train_acc5',
-  'test_acc5',
-  'val_acc5',
-  'epoch',
-  'lr',
-  'md_test_accuracy',
-  'md_test_accuracy_merged',
-  'md_test_ece15',
-] as const;
-export type ReportKey = (typeof REPORT_KEYS)[number];
-
-export const REPORT_DEFINITIONS: Record<ReportKey, MetricDefinition> = {
+/** The scalars a session reports besides the metrics library's keys. */
+export const SESSION_DEFINITIONS: Record<SessionKey, MetricDefinition> = {
   loss: d(
     'loss',
     'The training objective: data term plus weight and feature decay.',
@@ -685,7 +666,7 @@ export const REPORT_DEFINITIONS: Record<ReportKey, MetricDefinition> = {
 };
 
 /** The per-split accuracy keys of a memorization–dilation run: md_<field>_<train|val>. */
-const SPLIT_FIELDS: Record<string, [string, string, string]> = {
+const SPLIT_FIELD_TEXT: Record<SplitField, [string, string, string]> = {
   acc_noisy: [
     'accuracy (noisy labels)',
     'Share of samples predicted as the label they were trained on.',
@@ -712,37 +693,13 @@ const SPLIT_FIELDS: Record<string, [string, string, string]> = {
     'P_clean[argmax = y]',
   ],
 };
-const SPLIT_NAMES: Record<string, string> = { train: 'train', val: 'held-out validation' };
+const SPLIT_NAMES: Record<Split, string> = { train: 'train', val: 'held-out validation' };
 
-const ALL: Record<string, MetricDefinition> = {
-  ...METRIC_DEFINITIONS,
-  ...MD_EXTRA_DEFINITIONS,
-  ...REPORT_DEFINITIONS,
-};
-
-/** The definition of any key a report or table shows, or undefined for an unknown key. */
-export function metricDefinition(key: string): MetricDefinition | undefined {
-  if (Object.hasOwn(ALL, key)) return ALL[key];
-  const m = /^md_(.+)_(train|val)$/.exec(key);
-  if (m && Object.hasOwn(SPLIT_FIELDS, m[1])) {
-    const [label, words, formula] = SPLIT_FIELDS[m[1]];
-    return d(`${label}, ${SPLIT_NAMES[m[2]]}`, words, formula, 'Read against the noise rate.');
-  }
-  return undefined;
+/** The definition of the split-accuracy key md_<field>_<split>. */
+export function splitDefinition(field: SplitField, split: Split): MetricDefinition {
+  const [label, words, formula] = SPLIT_FIELD_TEXT[field];
+  return d(`${label}, ${SPLIT_NAMES[split]}`, words, formula, 'Read against the noise rate.');
 }
-
-/** Every split-accuracy key (the names measureNetMd writes). */
-export const SPLIT_ACCURACY_KEYS: readonly string[] = Object.keys(SPLIT_FIELDS).flatMap((f) =>
-  Object.keys(SPLIT_NAMES).map((s) => `md_${f}_${s}`),
-);
-
-/** Every key with a definition, for tests and docs. */
-export const DEFINED_KEYS: readonly string[] = [
-  ...METRIC_KEYS,
-  ...MD_EXTRA_KEYS,
-  ...REPORT_KEYS,
-  ...SPLIT_ACCURACY_KEYS,
-];
 
 /** The tooltip text: label, words, formula, collapse value. */
 export function definitionText(def: MetricDefinition): string {

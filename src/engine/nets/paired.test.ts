@@ -5,7 +5,7 @@ import { resolveConfig } from '../config/resolve';
 import { twinConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
 import { ExperimentRunner, runExperiment } from '../run/runner';
-import { TWIN_PREFIX } from '../session/trainingSession';
+import { twinKey } from '../metrics/reportKeys';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -49,16 +49,20 @@ describe('paired CE / LS runs (seed 002)', () => {
     expect(r.status).toBe('completed');
     const [first, last] = [r.history[0].metrics, r.final!.metrics];
     // Same weights, same data: every feature statistic agrees before training; only the loss differs.
-    for (const key of ['nc1_pinv', 'md_memorization_rel_avg', 'md_dilation_rel_avg']) {
-      expect(first[TWIN_PREFIX + key], key).toEqual(first[key]);
+    for (const key of ['nc1_pinv', 'md_memorization_rel_avg', 'md_dilation_rel_avg'] as const) {
+      expect(first[twinKey(key)], key).toEqual(first[key]);
     }
-    expect(first[TWIN_PREFIX + 'loss']).not.toEqual(first.loss);
-    expect(last[TWIN_PREFIX + 'nc1_pinv']).not.toEqual(last.nc1_pinv);
+    expect(first['twin.loss']).not.toEqual(first.loss);
+    expect(last['twin.nc1_pinv']).not.toEqual(last.nc1_pinv);
     expect(r.final!.twin?.loss).toBe('ls');
     // Both sets of curves: memorization and dilation for each loss at every report.
     for (const h of r.history) {
-      for (const key of ['md_memorization_rel_avg', 'md_dilation_rel_avg', 'md_noisy_fitted_train'])
-        for (const k of [key, TWIN_PREFIX + key]) expect(typeof h.metrics[k], k).toBe('number');
+      for (const key of [
+        'md_memorization_rel_avg',
+        'md_dilation_rel_avg',
+        'md_noisy_fitted_train',
+      ] as const)
+        for (const k of [key, twinKey(key)]) expect(typeof h.metrics[k], k).toBe('number');
     }
     expect(r.final!.samples?.points[0]).toHaveLength(2);
     expect(r.final!.twin?.samples?.points.length).toBe(r.final!.samples?.points.length);
@@ -97,7 +101,7 @@ describe('paired CE / LS runs (seed 002)', () => {
       const r = await runExperiment(pairConfig({ epochs: 1, measureEvery: 1, ...over }), backend, {
         loadData,
       });
-      return Number(r.history[0].metrics[TWIN_PREFIX + 'loss']);
+      return Number(r.history[0].metrics['twin.loss']);
     };
     const own = await twinLoss({ lossAlpha: 0.1, twinAlpha: 0.3 });
     expect(await twinLoss({ lossAlpha: 0.3, twinAlpha: 0 })).toBe(own);

@@ -1,6 +1,7 @@
 import type { MetricSet } from '../metrics';
+import { asTwin } from '../metrics/reportKeys';
 import type { Checkpoint, PairedSessionState } from '../session/checkpoint';
-import { TWIN_PREFIX, type TrainingSession } from '../session/trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import type { MetricsRecord, Report, Timing } from '../session/types';
 import type { NetSession } from './session';
 
@@ -44,11 +45,8 @@ export class PairedSession implements TrainingSession {
   async measure(set: MetricSet): Promise<Report> {
     const main = await this.main.measure(set);
     const twin = await this.twin.measure(set);
-    const metrics: MetricsRecord = { ...main.metrics };
-    for (const [k, v] of Object.entries(twin.metrics)) metrics[TWIN_PREFIX + k] = v;
-    const undefinedReasons = { ...main.undefinedReasons };
-    for (const [k, v] of Object.entries(twin.undefinedReasons))
-      undefinedReasons[TWIN_PREFIX + k] = v;
+    const metrics: MetricsRecord = { ...main.metrics, ...asTwin(twin.metrics) };
+    const undefinedReasons = { ...main.undefinedReasons, ...asTwin(twin.undefinedReasons) };
     return {
       ...main,
       metrics,

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo } from '../core/backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
 import type { MetricSet } from '../metrics';
+import { reportEntries, splitTwin, type BaseReportKey } from '../metrics/reportKeys';
 import type { Breakdown, HistoryEntry, MemoryUse, Report, RunStatus } from '../session/types';
 import type { RunResult } from './result';
-import { TWIN_PREFIX, type TrainingSession } from '../session/trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { createSession, type SessionSources } from './sessions';
 import type { UfmTheory } from '../ufm/theory';
 import { APP_VERSION } from '../core/version';
@@ -428,7 +429,7 @@ function fmtLoss(loss: number | null): string {
  * History keeps scalars and per-layer arrays; class means and d×d blocks stay in the report
  * (the run library keeps the same).
  */
-const HEAVY_KEYS = new Set([
+const HEAVY_KEYS = new Set<BaseReportKey>([
   'class_means',
   'global_mean',
   'global_mean_unweighted',
@@ -440,7 +441,7 @@ const HEAVY_KEYS = new Set([
 
 export function scalarMetrics(metrics: Report['metrics']): Report['metrics'] {
   return Object.fromEntries(
-    Object.entries(metrics).filter(([k]) => !HEAVY_KEYS.has(k.replace(TWIN_PREFIX, ''))),
+    reportEntries(metrics).filter(([k]) => !HEAVY_KEYS.has(splitTwin(k).base)),
   );
 }
 

@@ -79,6 +79,16 @@ describe('run export and import', () => {
       config: { experiment: 'ufm', hidden: -1 },
     };
     expect(() => parseImport(badConfig, 'z.json')).toThrow(/z\.json: config: hidden/);
+    const badKey = {
+      ...JSON.parse(JSON.stringify(a)),
+      history: [{ step: 0, metrics: { nc1_pinvv: 1 } }],
+    };
+    expect(() => parseImport(badKey, 'k.json')).toThrow(
+      /k\.json: history\.0\.metrics\.nc1_pinvv: not a metric any run reports/,
+    );
+    expect(() => parseLongCsv('run,step,key,layer,value\nr,0,nc1_pinvv,,1\n')).toThrow(
+      /CSV line 2: "nc1_pinvv" is not a metric any run reports/,
+    );
     expect(() => parseLongCsv('a,b\n')).toThrow(/first line must be "run,step,key,layer,value"/);
     expect(() => parseLongCsv('run,step,key,layer,value\nr,x,loss,,1\n')).toThrow(
       /CSV line 2: step "x"/,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
+import { isReportKey } from '../metrics/reportKeys';
 import type { HistoryEntry, MetricsRecord } from '../session/types';
 import type { RunResult } from '../run/result';
 import { historyChunkSchema, RUN_STATUSES } from './record';
@@ -214,6 +215,8 @@ export function parseLongCsv(text: string): Map<string, HistoryEntry[]> {
     const step = Number(stepText);
     if (!Number.isInteger(step) || step < 0)
       throw new Error(`CSV line ${n + 2}: step "${stepText}" is not a whole number`);
+    if (!isReportKey(key))
+      throw new Error(`CSV line ${n + 2}: "${key}" is not a metric any run reports`);
     const value = valueText === '' ? null : Number(valueText);
     if (value !== null && Number.isNaN(value) && valueText !== 'NaN')
       throw new Error(`CSV line ${n + 2}: value "${valueText}" is not a number`);

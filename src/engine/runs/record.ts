@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { issueText, parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
 import type { BackendInfo } from '../core/backend';
-import type { Breakdown, HistoryEntry, Report, RunStatus, Timing } from '../session/types';
+import { isReportKey } from '../metrics/reportKeys';
+import type {
+  Breakdown,
+  HistoryEntry,
+  MetricsRecord,
+  Report,
+  RunStatus,
+  Timing,
+} from '../session/types';
 import type { RunResult } from '../run/result';
 import type { UfmTheory } from '../ufm/theory';
 
@@ -38,7 +46,11 @@ const metricValue: z.ZodType<unknown> = z.union([
 
 export const historyEntrySchema = z.object({
   step: z.number().int().min(0),
-  metrics: z.record(z.string(), metricValue),
+  metrics: z.record(z.string(), metricValue).superRefine((metrics, ctx) => {
+    for (const key of Object.keys(metrics))
+      if (!isReportKey(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'not a metric any run reports' });
+  }),
 });
 export const historyChunkSchema = z.array(historyEntrySchema);
 
@@ -127,7 +139,7 @@ export function parseHistoryChunk(raw: unknown): HistoryEntry[] {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Loss, NC1 and accuracy of a report's metrics (train accuracy of a network, else of the head). */
-export function summarize(metrics: Record<string, unknown> | undefined): RunSummary | null {
+export function summarize(metrics: MetricsRecord | undefined): RunSummary | null {
   if (!metrics) return null;
   return {
     loss: num(metrics.loss),

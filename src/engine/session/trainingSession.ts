@@ -2,9 +2,6 @@ import type { MetricSet } from '../metrics';
 import type { Checkpoint, SessionState } from './checkpoint';
 import type { Report, Timing } from './types';
 
-/** Metric keys of a paired run's twin carry this prefix (`twin.nc1_pinv`). */
-export const TWIN_PREFIX = 'twin.';
-
 /**
  * What the experiment loop needs from one kind of experiment (UFM, network, …): optimiser steps
  * in bulk, an asynchronous measurement, and its own length. The runner knows nothing else.

@@ -1,8 +1,12 @@
 import type { MetricValue } from '../metrics';
+import type { ReportMetrics } from '../metrics/reportKeys';
 import type { Mat } from '../core/linalg';
 
-/** Metric keys exactly as in docs/metrics.md §6.1, plus the run's own scalars (loss and terms). */
-export type MetricsRecord = Record<string, MetricValue>;
+/** A report's values by key (the registry in metrics/reportKeys.ts lists every key). */
+export type MetricsRecord = ReportMetrics<MetricValue>;
+
+/** Why a metric is null (undefined for this state), by key. */
+export type UndefinedReasons = ReportMetrics<string>;
 
 export interface HistoryEntry {
   step: number;
@@ -33,8 +37,7 @@ export interface Report {
   totalSteps: number;
   shape: RunShape;
   metrics: MetricsRecord;
-  /** Why a metric is null (undefined for this state), by key. */
-  undefinedReasons: Record<string, string>;
+  undefinedReasons: UndefinedReasons;
   geometry: ClassGeometry;
   timing: Timing;
   numTensors: number;

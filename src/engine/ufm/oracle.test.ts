@@ -52,9 +52,11 @@ const LAYER_KEYS = {
 
 /** Oracle per_layer index i counts from the top (i = 0: W_M alone); deep_* arrays from the bottom. */
 function layerValue(metrics: MetricsRecord, key: string, l: number, M: number): unknown {
+  // Oracle names map onto library keys by pattern; a plain record lets a wrong name read undefined.
+  const byName: Readonly<Record<string, unknown>> = metrics;
   const plain = key.startsWith('nc') ? key : `nc3_${key}`;
-  if (M === 1) return metrics[plain];
-  const deep = metrics[`deep_${plain}`];
+  if (M === 1) return byName[plain];
+  const deep = byName[`deep_${plain}`];
   return Array.isArray(deep) ? deep[l] : undefined;
 }
 

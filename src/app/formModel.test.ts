@@ -4,7 +4,7 @@ import { DEFAULT_NET_CONFIG, DEFAULT_UFM_CONFIG, expectUfm } from '../engine/con
 import { configToDraft, draftToConfig, fieldsFor, sameConfig } from './formModel';
 import { ReportHistory, historySeries } from './history';
 import { scalar } from './format';
-import { rightTarget } from './targets';
+import { rightTarget } from '../engine/metrics/targets';
 
 describe('config form model', () => {
   it('covers every field of each experiment kind except the experiment tag', () => {

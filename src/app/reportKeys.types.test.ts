@@ -7,7 +7,7 @@ import type { MetricsRecord } from '../engine/session/types';
 import type { MetricTerm } from './guide/MetricTerm';
 import { layerValue, scalar } from './format';
 import { OVERLAY_METRICS, type OverlayOptions } from './runs/overlay';
-import { TARGET_KEYS, type TargetKeys } from './targets';
+import { TARGET_KEYS, type TargetKeys } from '../engine/metrics/targets';
 
 describe('the page asks for report keys by their registry names', () => {
   it('scalar and layerValue read registry keys and refuse unknown ones', () => {

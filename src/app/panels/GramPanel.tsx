@@ -1,6 +1,6 @@
 import { frameGram, theoryGrams } from '../../engine/ufm/geometry';
 import { useLab, type LabState } from '../store';
-import { TARGET_LABEL, rightTarget } from '../targets';
+import { TARGET_LABEL, rightTarget } from '../../engine/metrics/targets';
 import { Panel } from './Panel';
 import { PlotFigure, type Figure } from './PlotFigure';
 import { gramFigure } from './gramFigure';

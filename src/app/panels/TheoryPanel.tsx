@@ -1,84 +1,11 @@
 import type { CeUfmTheory, MseUfmTheory, UfmTheory } from '../../engine/ufm/theory';
-import type { ClassGeometry } from '../../engine/session/types';
 import type { ExperimentConfig, UfmConfig } from '../../engine/config/schema';
 import type { Data, Layout } from '../plotly';
 import { classColor, fmt } from '../format';
 import { useLab, type LabState } from '../store';
-import { isBalanced } from '../targets';
+import { theoryComparisons } from '../../engine/ufm/comparisons';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
-
-interface Series {
-  title: string;
-  labels: string[];
-  measured: (number | null)[];
-  predicted: (number | null)[];
-  note?: string;
-}
-
-/** The four measured-vs-closed-form comparisons (values from the engine: geometry and theory). */
-function comparisons(config: UfmConfig, g: ClassGeometry, t: UfmTheory): Series[] {
-  const K = config.classSizes.length;
-  const classLabels = config.classSizes.map((n, k) => `class ${k} (n=${n})`);
-  const first: Series =
-    t.loss === 'mse' && !config.bias && !isBalanced(config)
-      ? {
-          title: 'classifier row norms ‖w_k‖ vs √t_k',
-          labels: classLabels,
-          measured: g.classifierRowNorms,
-          // √t_k is the closed-form length of classifier row k at the GOF (display of a theory value).
-          predicted: t.t.map((tk) => Math.sqrt(tk)),
-        }
-      : {
-          title: 'singular values of W_M⋯W_1',
-          labels: Array.from(
-            { length: Math.max(g.productSingularValues.length, K) },
-            (_, i) => `σ${i + 1}`,
-          ),
-          measured: g.productSingularValues,
-          predicted: t.productSingularValues,
-        };
-  const whDiagTheory = t.WH.map((row, k) => row[k]);
-  const measuredBias = g.bias ?? [];
-  const meanBias = measuredBias.reduce((a, v) => a + v, 0) / Math.max(1, measuredBias.length);
-  return [
-    first,
-    {
-      title: `class-mean norms ‖${config.bias ? 'h̄_k − h_G' : 'h̄_k'}‖`,
-      labels: classLabels,
-      measured: g.classMeanNorms,
-      predicted: t.classMeanNorms,
-    },
-    {
-      title: 'diag(W H̄ᵀ): output on own class',
-      labels: classLabels,
-      measured: g.whDiag,
-      predicted: whDiagTheory,
-    },
-    config.bias && t.loss === 'ce'
-      ? {
-          // Cross-entropy ignores b → b + β1, so only the centred bias has a prediction.
-          title: 'centred bias b_k − mean(b) (theory: 0)',
-          labels: classLabels,
-          measured: measuredBias.map((v) => v - meanBias),
-          predicted: measuredBias.map(() => 0),
-        }
-      : config.bias
-        ? {
-            title: 'last-layer bias b_k (theory: n_k/N)',
-            labels: classLabels,
-            measured: g.bias ?? [],
-            predicted: t.biasVector ?? [],
-          }
-        : {
-            title: 'bias',
-            labels: [],
-            measured: [],
-            predicted: [],
-            note: 'no bias in this config',
-          },
-  ];
-}
 
 /** The closed form belongs to UFM runs only. */
 function ufmConfig(config: ExperimentConfig | null): UfmConfig | null {
@@ -90,7 +17,7 @@ function buildTheory(s: LabState): Figure | null {
   const g = s.lastReport?.geometry;
   const t = s.theory;
   if (!config || !g || !t) return null;
-  const series = comparisons(config, g, t);
+  const series = theoryComparisons(config, g, t);
   const data: Data[] = [];
   const annotations: NonNullable<Layout['annotations']> = [];
   const layout: Partial<Layout> & Record<string, unknown> = {

@@ -1,5 +1,5 @@
-import type { ReportKey } from '../engine/metrics/reportKeys';
-import type { RunShape } from '../engine/session/types';
+import type { ReportKey } from './reportKeys';
+import type { RunShape } from '../session/types';
 
 /**
  * Which NC2/NC3 target a config converges to (seed000 §C.4–C.5): with a bias the simplex ETF;

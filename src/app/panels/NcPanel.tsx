@@ -7,7 +7,13 @@ import { historySeries } from '../history';
 import { OverlayBar } from '../runs/OverlayBar';
 import { panelOverlay, useOverlayRevision, type PanelOverlay } from '../runs/panelOverlay';
 import { useLab, type LabState } from '../store';
-import { TARGET_KEYS, TARGET_LABEL, rightTarget, targetReason, type TargetKind } from '../../engine/metrics/targets';
+import {
+  TARGET_KEYS,
+  TARGET_LABEL,
+  rightTarget,
+  targetReason,
+  type TargetKind,
+} from '../../engine/metrics/targets';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
 import { MetricTerm } from '../guide/MetricTerm';

@@ -98,13 +98,12 @@ export class NetTrainer {
   termsAt(step: number): tf.Tensor1D {
     const rows = this.rowsOf(step);
     return tf.tidy(() => {
-      const t = this.config.augment
-        ? this.objective(this.inputs(rows, step), this.feeder.labels(rows), {
-            training: true,
-            updateStats: false,
-            conv: this.parts.conv,
-          })
-        : this.objectiveOn(rows);
+      // inputs() is the stored batch, augmented as the step would when `augment` is on.
+      const t = this.objective(this.inputs(rows, step), this.feeder.labels(rows), {
+        training: true,
+        updateStats: false,
+        conv: this.parts.conv,
+      });
       return tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D;
     });
   }

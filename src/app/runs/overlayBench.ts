@@ -10,7 +10,7 @@ import { overlayFigure, type OverlayRun } from './overlay';
 export function syntheticUfmRuns(runs: number): OverlayRun[] {
   const base = expectUfm(findPreset('seed-balanced-bias-m3')?.config ?? (null as never));
   return Array.from({ length: runs }, (_, r) => {
-    const history: HistoryEntry[] = Array.from({ length: 301 }, (_, i) => {
+    const history = Array.from({ length: 301 }, (_, i): HistoryEntry => {
       const v = Math.exp(-i / 50) * (1 + r / runs);
       return {
         step: i * 100,
@@ -19,9 +19,9 @@ export function syntheticUfmRuns(runs: number): OverlayRun[] {
           nc1_pinv: v,
           deep_nc1_pinv: [v, v / 2, v / 3],
           nc2_etf_error_means: v / 4,
-          nc2_etf_error_W: v / 5,
+          nc2_etf_error_weights: v / 5,
           nc3_wh_etf_error: v / 6,
-          nc3_self_duality: v / 7,
+          nc3_self_duality_papyan: v / 7,
           net_accuracy_train: 1 - v / 2,
         },
       };

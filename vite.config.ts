@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
 import { wasmThreadsSurviveMinify } from './viteWasmThreads';
 import react from '@vitejs/plugin-react';
 import { ISOLATION_HEADERS } from './isolationHeaders';
@@ -32,10 +32,47 @@ const DEPENDENCIES = [
   '@tensorflow/tfjs-backend-webgpu',
 ];
 
+/**
+ * The page's entry (src/main.tsx) is small: it starts the training worker and then imports the
+ * app chunk (src/app/start.tsx). index.html asks for that chunk, its imports and its CSS up front
+ * as well, so they download beside the entry instead of after it has run.
+ */
+function preloadAppChunk(): Plugin {
+  return {
+    name: 'nc-lab-preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        if (!ctx.bundle) return html;
+        const app = Object.values(ctx.bundle).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/app/start.tsx'),
+        );
+        if (!app || app.type !== 'chunk')
+          throw new Error('preloadAppChunk: no chunk for src/app/start.tsx in the build');
+        const link = (rel: string, file: string): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel, crossorigin: true, href: `/${file}` },
+          injectTo: 'head',
+        });
+        const scripts = [app.fileName, ...app.imports].filter((f) => !html.includes(`/${f}"`));
+        const styles = [...(app.viteMetadata?.importedCss ?? [])];
+        return {
+          html,
+          tags: [
+            ...scripts.map((f) => link('modulepreload', f)),
+            ...styles.map((f) => link('stylesheet', f)),
+          ],
+        };
+      },
+    },
+  };
+}
+
 // The tfjs wasm backend's .wasm binaries are imported with `?url` (src/engine/core/wasmUrls.browser.ts),
 // so Vite serves and fingerprints them like any asset.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), preloadAppChunk()],
   // the training worker is a separate bundle with its own plugins: tfjs's wasm lives there
   worker: { format: 'es', plugins: () => [wasmThreadsSurviveMinify()] },
   optimizeDeps: {

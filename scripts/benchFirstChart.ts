@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import { PORT, run, startPreview } from './benchBrowser';
 
@@ -18,6 +18,12 @@ export interface FirstChartResult {
   reportMs: number;
   /** when the basic plotly bundle had arrived (ms after navigation start), median */
   plotlyMs: number;
+  /**
+   * Median time (ms after navigation start) of each start-up mark (src/worker/startupMarks.ts),
+   * the worker's converted to the page's clock, plus when the worker script and the wasm binary
+   * had arrived: where the time to the first chart goes.
+   */
+  marks: Record<string, number>;
   /** gzip bytes of the JS index.html loads before anything else */
   initialJsGzip: number;
   initialJsFiles: string[];
@@ -32,9 +38,103 @@ export function initialScripts(html: string): string[] {
   return [...files];
 }
 
-function median(v: number[]): number {
+interface Timeline {
+  timeOrigin: number;
+  marks: [string, number][];
+  resources: [string, number][];
+}
+
+/** Marks and resource arrivals of one global (the page or a worker), on its own clock. */
+function readTimeline(): Timeline {
+  return {
+    timeOrigin: performance.timeOrigin,
+    marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+    resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+      (r) => [r.name, r.responseEnd],
+    ),
+  };
+}
+
+/** Start-up marks of the page and its workers, and key downloads, in ms after navigation. */
+async function startupTimes(page: Page): Promise<Record<string, number>> {
+  const main = await page.evaluate(readTimeline);
+  const all: Timeline[] = [main];
+  for (const worker of page.workers()) all.push(await worker.evaluate(readTimeline));
+  const times: Record<string, number> = {};
+  for (const t of all) {
+    const shift = t.timeOrigin - main.timeOrigin;
+    for (const [name, at] of t.marks) if (/^(nc|bench):/.test(name)) times[name] ??= at + shift;
+    for (const [url, at] of t.resources) {
+      const what = /lab\.worker-[^/]*\.js$/.test(url)
+        ? 'worker script loaded'
+        : /tfjs-backend-wasm[^/]*\.wasm$/.test(url)
+          ? 'wasm binary loaded'
+          : null;
+      if (what) times[what] = Math.max(times[what] ?? 0, at + shift);
+    }
+  }
+  return times;
+}
+
+export function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+export interface ColdLoad {
+  /** ms after navigation start: the loss chart holds a curve */
+  chartMs: number;
+  /** the step-0 report is in the page's store */
+  reportMs: number;
+  /** the basic plotly bundle has downloaded */
+  plotlyMs: number;
+  /** start-up marks and downloads (startupTimes) */
+  marks: Record<string, number>;
+}
+
+/**
+ * One load of `url` in a fresh browser context (nothing cached, a first-time visitor: the
+ * introduction dialog opens, and the charts draw behind its backdrop), timed until the loss
+ * chart holds a curve.
+ */
+export async function coldLoad(browser: Browser, url: string): Promise<ColdLoad> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'commit' });
+    // polled every animation frame in the page; performance.now() counts from navigation start
+    const handle = await page.waitForFunction(
+      () => {
+        const w = window as unknown as {
+          ncLab?: { getState(): { lastReport: unknown } };
+          __firstReport?: number;
+        };
+        if (w.__firstReport === undefined && w.ncLab?.getState().lastReport)
+          w.__firstReport = performance.now();
+        // any figure drawn (the panel beside the loss chart may come first)
+        if (!performance.getEntriesByName('bench:first-figure').length) {
+          const any = document.querySelector('.js-plotly-plot') as
+            (Element & { data?: unknown[] }) | null;
+          if (any?.data?.length) performance.mark('bench:first-figure');
+        }
+        const gd = document.querySelector('[data-testid="panel-loss"] .js-plotly-plot') as
+          (Element & { data?: { x?: unknown[] }[] }) | null;
+        const n = gd?.data?.[0]?.x?.length ?? 0;
+        const plotly = performance
+          .getEntriesByType('resource')
+          .find((e) => /plotly-basic/.test(e.name)) as PerformanceResourceTiming | undefined;
+        return n > 0
+          ? [performance.now(), w.__firstReport ?? performance.now(), plotly?.responseEnd ?? NaN]
+          : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: 120_000 },
+    );
+    const [chartMs, reportMs, plotlyMs] = (await handle.jsonValue()) as [number, number, number];
+    return { chartMs, reportMs, plotlyMs, marks: await startupTimes(page) };
+  } finally {
+    await context.close();
+  }
 }
 
 export async function benchFirstChart(loads = 5): Promise<FirstChartResult> {
@@ -49,38 +149,14 @@ export async function benchFirstChart(loads = 5): Promise<FirstChartResult> {
   const loadsMs: number[] = [];
   const reports: number[] = [];
   const plotlyAt: number[] = [];
+  const marks: Record<string, number>[] = [];
   try {
     for (let i = 0; i < loads; i++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`http://localhost:${PORT}/?backend=wasm`, { waitUntil: 'commit' });
-      // polled every animation frame in the page; performance.now() counts from navigation start
-      const handle = await page.waitForFunction(
-        () => {
-          const w = window as unknown as {
-            ncLab?: { getState(): { lastReport: unknown } };
-            __firstReport?: number;
-          };
-          if (w.__firstReport === undefined && w.ncLab?.getState().lastReport)
-            w.__firstReport = performance.now();
-          const gd = document.querySelector('[data-testid="panel-loss"] .js-plotly-plot') as
-            (Element & { data?: { x?: unknown[] }[] }) | null;
-          const n = gd?.data?.[0]?.x?.length ?? 0;
-          const plotly = performance
-            .getEntriesByType('resource')
-            .find((e) => /plotly-basic/.test(e.name)) as PerformanceResourceTiming | undefined;
-          return n > 0
-            ? [performance.now(), w.__firstReport ?? performance.now(), plotly?.responseEnd ?? NaN]
-            : false;
-        },
-        undefined,
-        { polling: 'raf', timeout: 120_000 },
-      );
-      const [chart, report, plotly] = (await handle.jsonValue()) as [number, number, number];
-      loadsMs.push(chart);
-      reports.push(report);
-      plotlyAt.push(plotly);
-      await context.close();
+      const load = await coldLoad(browser, `http://localhost:${PORT}/?backend=wasm`);
+      loadsMs.push(load.chartMs);
+      reports.push(load.reportMs);
+      plotlyAt.push(load.plotlyMs);
+      marks.push(load.marks);
     }
   } finally {
     await browser.close();
@@ -91,13 +167,28 @@ export async function benchFirstChart(loads = 5): Promise<FirstChartResult> {
     medianMs: median(loadsMs),
     reportMs: median(reports),
     plotlyMs: median(plotlyAt),
+    marks: medianMarks(marks),
     initialJsGzip,
     initialJsFiles,
   };
+}
+
+/** Each mark's median over the loads that set it, in time order. */
+export function medianMarks(loads: Record<string, number>[]): Record<string, number> {
+  const names = new Set(loads.flatMap((l) => Object.keys(l)));
+  const medians = [...names].map((n): [string, number] => [
+    n,
+    median(loads.flatMap((l) => (n in l ? [l[n]] : []))),
+  ]);
+  return Object.fromEntries(medians.sort((a, b) => a[1] - b[1]));
 }
 
 export function printFirstChart(r: FirstChartResult): void {
   console.log(
     `first loss curve after navigation: median ${r.medianMs.toFixed(0)} ms over ${r.loadsMs.length} cold loads (${r.loadsMs.map((x) => x.toFixed(0)).join(', ')}); step-0 report in the page at ${r.reportMs.toFixed(0)} ms, plotly (basic) loaded at ${r.plotlyMs.toFixed(0)} ms; initial JS ${(r.initialJsGzip / 1024).toFixed(0)} kB gzip in ${r.initialJsFiles.length} files`,
   );
+  const steps = Object.entries(r.marks).map(
+    ([n, t]) => `${n.replace(/^(nc|bench):/, '')} ${t.toFixed(0)}`,
+  );
+  console.log(`  start-up, median ms after navigation: ${steps.join(' · ')}`);
 }

@@ -1,16 +1,15 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { boot } from './app/boot';
 import './app/app.css';
+import { loadPlotly } from './app/plotly';
+import { prestartLabWorker } from './worker/connection';
+import { STARTUP_MARKS, markStartup } from './worker/startupMarks';
 
-boot();
-
-const root = document.getElementById('root');
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
-}
+/**
+ * The page's entry, kept small: it starts what the first chart waits for before the app's own
+ * code (React, the store, the panels: most of the page's JS) has even downloaded. The training
+ * worker loads tfjs and initialises the backend, and the plotting library the first curves need
+ * downloads, while the app chunk loads, renders and asks the worker for the first run.
+ */
+markStartup(STARTUP_MARKS.pageEntry);
+prestartLabWorker(window.location.search);
+void loadPlotly('basic').catch(() => undefined);
+void import('./app/start').then(({ startApp }) => startApp());

@@ -1,5 +1,6 @@
 import type * as PlotlyNS from 'plotly.js';
 import type { Data } from 'plotly.js';
+import { STARTUP_MARKS, markStartup } from '../worker/startupMarks';
 
 /**
  * plotly.js in three partial bundles, each loaded on demand and shared by every panel: `basic`
@@ -49,7 +50,10 @@ const IMPORTS: Record<PlotlyBundle, () => Promise<unknown>> = {
 export function loadPlotly(bundle: PlotlyBundle = 'basic'): Promise<Plotly> {
   let p = loading.get(bundle);
   if (!p) {
-    p = IMPORTS[bundle]().then((m) => ((m as { default?: Plotly }).default ?? m) as Plotly);
+    p = IMPORTS[bundle]().then((m) => {
+      if (bundle === 'basic') markStartup(STARTUP_MARKS.plotlyBasic);
+      return ((m as { default?: Plotly }).default ?? m) as Plotly;
+    });
     // a failed download may be retried by the next figure
     p.catch(() => loading.delete(bundle));
     loading.set(bundle, p);

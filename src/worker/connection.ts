@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
+import type { BackendRequest } from '../engine/core/backend';
 import type { ConnectionEvent, LabWorkerApi, WorkerCrash } from './protocol';
+import { STARTUP_MARKS, markStartup } from './startupMarks';
 
 /**
  * The page's line to one training worker: it starts the worker, carries calls and events over
@@ -67,24 +69,92 @@ export class CrashLatch {
   }
 }
 
-/** Start the training worker (`lab.worker.ts`) and connect to it. */
-export const connectLabWorker: Connect = (onEvent) => {
+const BACKEND_REQUESTS: Record<BackendRequest, true> = {
+  auto: true,
+  webgpu: true,
+  webgl: true,
+  wasm: true,
+  cpu: true,
+};
+
+/**
+ * The backend a page address asks for (`backend=wasm`), 'auto' when it names none or an unknown
+ * one: what the config read from the same address will ask for (a bad value is refused there,
+ * and the form falls back to auto).
+ */
+export function backendOfSearch(search: string): BackendRequest {
+  const asked = new URLSearchParams(search).get('backend');
+  return asked !== null && Object.hasOwn(BACKEND_REQUESTS, asked)
+    ? (asked as BackendRequest)
+    : 'auto';
+}
+
+/** Calls `onCrash` for a worker's error and unreadable-message events; returns the undo. */
+function watchCrashes(worker: Worker, onCrash: (crash: WorkerCrash) => void): () => void {
+  const error = (e: ErrorEvent) => onCrash(crashOfErrorEvent(e));
+  const messageError = () => onCrash({ kind: 'unreadable-message' });
+  worker.addEventListener('error', error);
+  worker.addEventListener('messageerror', messageError);
+  return () => {
+    worker.removeEventListener('error', error);
+    worker.removeEventListener('messageerror', messageError);
+  };
+}
+
+/** A started worker nobody has connected to yet, and how it crashed meanwhile (if it did). */
+interface Prestarted {
+  worker: Worker;
+  api: LabWorkerApi;
+  crashes: WorkerCrash[];
+  stopWatching(): void;
+}
+
+let prestarted: Prestarted | null = null;
+
+function startWorker(): { worker: Worker; api: LabWorkerApi } {
   const worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
+  markStartup(STARTUP_MARKS.workerSpawn);
+  // comlink's Remote types every method as returning a promise, which LabWorkerApi's already do.
+  return { worker, api: Comlink.wrap<LabWorkerApi>(worker) as unknown as LabWorkerApi };
+}
+
+/**
+ * Starts the training worker as the page's first act (src/main.tsx, before the app's own code
+ * has loaded) and has it initialise the backend the address names, so that tfjs, the wasm binary
+ * and the page's JS load side by side instead of one after the other. The first connection takes
+ * this worker over; a later load of the same backend shares the initialisation in progress.
+ */
+export function prestartLabWorker(search: string): void {
+  if (prestarted || typeof Worker === 'undefined') return;
+  const { worker, api } = startWorker();
+  const crashes: WorkerCrash[] = [];
+  const stopWatching = watchCrashes(worker, (crash) => crashes.push(crash));
+  // runId 0: no run is on screen yet; a failure is reported by the first load's own call
+  api.initBackend(backendOfSearch(search), 0).catch(() => undefined);
+  prestarted = { worker, api, crashes, stopWatching };
+}
+
+/** Start the training worker (`lab.worker.ts`), or take the prestarted one, and connect to it. */
+export const connectLabWorker: Connect = (onEvent) => {
+  const taken = prestarted;
+  prestarted = null;
+  taken?.stopWatching();
+  const { worker, api } = taken ?? startWorker();
   let open = true;
   const latch = new CrashLatch((crash) => {
     worker.terminate();
     onEvent({ type: 'crash', crash });
     open = false;
   });
-  // comlink's Remote types every method as returning a promise, which LabWorkerApi's already do.
-  const api = Comlink.wrap<LabWorkerApi>(worker) as unknown as LabWorkerApi;
   void api.subscribe(
     Comlink.proxy((event) => {
       if (open) onEvent(event);
     }),
   );
-  worker.addEventListener('error', (e) => latch.crashed(crashOfErrorEvent(e)));
-  worker.addEventListener('messageerror', () => latch.crashed({ kind: 'unreadable-message' }));
+  watchCrashes(worker, (crash) => latch.crashed(crash));
+  // The prestarted worker crashed before anyone listened: told once the caller holds this connection.
+  const early = taken?.crashes[0];
+  if (early) queueMicrotask(() => latch.crashed(early));
   return {
     call: (fn) => latch.race(() => fn(api)),
     callback: (fn) => Comlink.proxy(fn),

@@ -28,6 +28,9 @@ import {
 import type { UfmInitState } from '../engine/ufm/initState';
 import { measureFeatureFiles } from '../engine/features/measure';
 import type { LabWorkerApi, LoadOptions, WorkerEvent } from './protocol';
+import { STARTUP_MARKS, markStartup } from './startupMarks';
+
+markStartup(STARTUP_MARKS.workerReady);
 
 /**
  * The training worker: owns tfjs, the model, the optimiser and the loop, so the page never
@@ -83,18 +86,37 @@ function fail(error: unknown, runId = activeRun): never {
   throw new Error(message);
 }
 
-async function ensureBackend(request: BackendRequest, runId = activeRun): Promise<BackendInfo> {
-  if (!backend || backend.requested !== request) {
-    backend = await initBackend(request);
-    emit({ type: 'backend', runId, info: backend });
-    // A lost GPU device would otherwise hang the run: stop it and tell the page.
-    onDeviceLost((lost) => {
-      runner?.stop();
-      backend = null;
-      emit({ type: 'device-lost', runId: activeRun, reason: lost.reason, message: lost.message });
-    });
-  }
-  return backend;
+/**
+ * The backend in use or being initialised, and for which request: callers asking for the same
+ * share it (the page asks as it starts the worker, and again when it loads the first run).
+ */
+let backendInit: { request: BackendRequest; info: Promise<BackendInfo> } | null = null;
+
+function ensureBackend(request: BackendRequest, runId = activeRun): Promise<BackendInfo> {
+  if (backendInit?.request === request) return backendInit.info;
+  const entry = { request, info: startBackend(request, runId) };
+  backendInit = entry;
+  // A failed start is tried again by the next caller.
+  entry.info.catch(() => {
+    if (backendInit === entry) backendInit = null;
+  });
+  return entry.info;
+}
+
+async function startBackend(request: BackendRequest, runId: number): Promise<BackendInfo> {
+  markStartup(STARTUP_MARKS.backendStart);
+  const info = await initBackend(request);
+  markStartup(STARTUP_MARKS.backendReady);
+  backend = info;
+  emit({ type: 'backend', runId, info });
+  // A lost GPU device would otherwise hang the run: stop it and tell the page.
+  onDeviceLost((lost) => {
+    runner?.stop();
+    backend = null;
+    backendInit = null;
+    emit({ type: 'device-lost', runId: activeRun, reason: lost.reason, message: lost.message });
+  });
+  return info;
 }
 
 const api: LabWorkerApi = {
@@ -131,7 +153,10 @@ const api: LabWorkerApi = {
       );
       runner = next;
       runnerId = runId;
-      return await next.measureInitial();
+      markStartup(STARTUP_MARKS.runBuilt);
+      const report = await next.measureInitial();
+      markStartup(STARTUP_MARKS.firstReport);
+      return report;
     } catch (error) {
       return fail(error, runId);
     }

@@ -450,19 +450,28 @@ export class LabController {
         : 'Initialising the backend (first run compiles shaders)…',
     });
     try {
-      if (!useLab.getState().backend) await this.initBackendOrTimeout(config, runId);
+      const backendKnown = useLab.getState().backend
+        ? Promise.resolve()
+        : this.initBackendOrTimeout(config, runId);
+      // Sent at once, not after the backend's answer: on a first visit the page is busy loading
+      // and the worker would wait for it. The worker answers the backend call before it sends
+      // the run's first report, so the recorder below still hears of the run first.
+      const loaded = this.call((api) =>
+        api.load(runId, config, init, {
+          resumeFrom: resume?.resumeFrom,
+          checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
+        }),
+      );
+      // a backend that failed or timed out is the error reported; this one then goes unheard
+      loaded.catch(() => undefined);
+      await backendKnown;
       // Before the load: its first report arrives as an event, ahead of load's answer.
       runRecorder.loaded(config, useLab.getState().backend, {
         source: origin.source,
         keep: origin.keep,
         continues: resume?.continues,
       });
-      const report = await this.call((api) =>
-        api.load(runId, config, init, {
-          resumeFrom: resume?.resumeFrom,
-          checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
-        }),
-      );
+      const report = await loaded;
       const result = await this.call((api) => api.result());
       useLab.setState({
         theory: result?.theory ?? null,

@@ -4,6 +4,7 @@ import { secondsLeft, type ProgressMark } from '../eta';
 import { runRecorder } from '../runs/recorder';
 import { labActions, useLab } from '../store';
 import { crashMessage, describeStatus, deviceLostMessage } from './messages';
+import { STARTUP_MARKS, markStartup } from '../../worker/startupMarks';
 
 export const TERMINAL: ReadonlySet<RunStatus> = new Set([
   'completed',
@@ -48,6 +49,7 @@ export class RunEvents {
         break;
       case 'report':
         labActions.report(event.report);
+        markStartup(STARTUP_MARKS.reportInPage);
         runRecorder.report(event.report, event.report.totalSteps);
         this.milestones(event.report);
         this.estimateTimeLeft(event.report);

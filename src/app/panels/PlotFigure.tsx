@@ -192,8 +192,9 @@ export function PlotFigure<S = LabState>({
     };
     const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
     const name = `${panel} ${label.slice(0, 24)}`;
+    // Until its first curves are drawn a figure shows nothing: nobody should wait for the gap.
     const schedule = (urgent = false) => {
-      if (!disposed) requestDraw(draw, name, urgent);
+      if (!disposed) requestDraw(draw, name, urgent || !created);
     };
     scheduleRef.current = schedule;
 

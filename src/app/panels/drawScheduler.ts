@@ -13,8 +13,8 @@ const MIN_GAP_MS = 16;
 const MAX_GAP_MS = 1500;
 /** Idle time after a draw, in units of its cost: 6 → plotting ≤ 1/(1 + 6) ≈ 14 %. */
 const IDLE_FACTOR = 6;
-/** Queued jobs and the figure each draws (for the statistics). */
-const queue = new Map<Job, string>();
+/** Queued jobs: the figure each draws (for the statistics), and whether someone waits for it. */
+const queue = new Map<Job, { figure: string; urgent: boolean }>();
 let frame = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let nextAllowed = 0;
@@ -35,18 +35,16 @@ export function drawStats(): DrawStats {
 }
 
 /**
- * Queue a redraw. `urgent`: the user changed what the figure shows (ticked a run, chose a
- * target) and waits for it: it skips the idle gap after the last draw, which exists to keep
+ * Queue a redraw. `urgent`: someone waits for it (the user changed what the figure shows, or the
+ * figure has nothing on screen yet): it goes before the other queued draws and skips the idle gap
+ * after the last draw, including a gap that a draw ahead of it sets; that gap exists to keep
  * streaming reports from crowding the main thread (a 300 ms draw would otherwise wait 1.5 s).
  */
 export function requestDraw(job: Job, figure = 'figure', urgent = false): void {
-  queue.set(job, figure);
-  if (urgent) {
-    nextAllowed = 0;
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+  queue.set(job, { figure, urgent: urgent || (queue.get(job)?.urgent ?? false) });
+  if (urgent && timer !== undefined) {
+    clearTimeout(timer);
+    timer = undefined;
   }
   pump();
 }
@@ -55,9 +53,14 @@ export function cancelDraw(job: Job): void {
   queue.delete(job);
 }
 
+function urgentJob(): Job | undefined {
+  for (const [job, { urgent }] of queue) if (urgent) return job;
+  return undefined;
+}
+
 function pump(): void {
   if (frame || timer !== undefined || queue.size === 0) return;
-  const wait = nextAllowed - performance.now();
+  const wait = urgentJob() ? 0 : nextAllowed - performance.now();
   if (wait > 0) {
     timer = setTimeout(() => {
       timer = undefined;
@@ -84,12 +87,13 @@ const afterFrame = (() => {
 })();
 
 function run(): void {
-  const next = queue.entries().next().value;
-  if (!next) {
+  const job = urgentJob() ?? queue.keys().next().value;
+  const queued = job && queue.get(job);
+  if (!job || !queued) {
     frame = 0;
     return;
   }
-  const [job, figure] = next;
+  const { figure } = queued;
   queue.delete(job);
   const start = performance.now();
   try {

@@ -458,8 +458,8 @@ let trainingOpsRegistered: Promise<void> | null = null;
  * Node cannot load those (extensionless ESM imports), so there the union's CJS build, which
  * contains them and shares tfjs-core with us, does it.
  */
-function registerTrainingOps(env: RuntimeEnvironment): Promise<void> {
-  trainingOpsRegistered ??= env.node
+function registerTrainingOps(node: boolean): Promise<void> {
+  trainingOpsRegistered ??= node
     ? import(/* @vite-ignore */ NODE_TFJS_UNION).then(() => undefined)
     : Promise.all([
         import('@tensorflow/tfjs-core/dist/register_all_gradients'),
@@ -517,16 +517,55 @@ function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }
 
+/**
+ * The environment the plan is made from. Only 'auto' and 'webgpu' (and Node, which has no other
+ * GPU path) choose by the WebGPU adapter; for a browser's forced wasm, cpu or webgl the adapter is
+ * only described (header, notes), so it is probed alongside the backend's start, not before it.
+ */
+function planningEnvironment(
+  request: BackendRequest,
+  detected: Promise<{ env: RuntimeEnvironment; notes: string[] }>,
+): Promise<RuntimeEnvironment> {
+  const node = isNodeRuntime();
+  if (node || request === 'auto' || request === 'webgpu') return detected.then((d) => d.env);
+  return Promise.resolve({ node, webgpuApi: navigatorGpu() !== null, adapter: null });
+}
+
+/**
+ * The package of the backend tried first, fetched while the environment is probed and the
+ * training ops load (tryBackend imports it again: the same module, already there). Its errors
+ * surface there, with their note.
+ */
+function prefetchBackend(request: BackendRequest): void {
+  const early: Partial<Record<BackendRequest, () => Promise<unknown>>> = {
+    wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+    cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+  };
+  early[request]?.().catch(() => undefined);
+}
+
 async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
-  const { env, notes } = await detectEnvironment(request);
-  await registerTrainingOps(env);
-  const plan = planBackends(request, env);
-  notes.push(...plan.notes);
+  // Started together: on a page's first load each is tens to hundreds of ms of fetching.
+  const detected = detectEnvironment(request);
+  // awaited below (infoOf); until then a rejection must not count as unhandled
+  detected.catch(() => undefined);
+  const opsRegistered = registerTrainingOps(isNodeRuntime());
+  prefetchBackend(request);
+  const planEnv = await planningEnvironment(request, detected);
+  await opsRegistered;
+  const plan = planBackends(request, planEnv);
+  const tried: string[] = [];
+  const infoOf = async (): Promise<{ env: RuntimeEnvironment; notes: string[] }> => {
+    const { env, notes } = await detected;
+    return { env, notes: [...notes, ...plan.notes, ...tried] };
+  };
   for (const [i, name] of plan.order.entries()) {
     const started = now();
-    const attempt = await tryBackend(name, request, env);
+    const attempt = await tryBackend(name, request, planEnv);
     if (attempt.ok) {
-      const choice = describeChoice(name, env.adapter, now() - started);
+      const ms = now() - started;
+      const { env, notes } = await infoOf();
+      const choice = describeChoice(name, env.adapter, ms);
       return {
         backend: name,
         requested: request,
@@ -537,8 +576,9 @@ async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
       };
     }
     const next = plan.order[i + 1];
-    notes.push(next ? `${attempt.note}; falling back to ${next}` : attempt.note);
+    tried.push(next ? `${attempt.note}; falling back to ${next}` : attempt.note);
   }
+  const { notes } = await infoOf();
   throw new Error(`No tfjs backend could be initialised. ${notes.join('. ')}`);
 }
 

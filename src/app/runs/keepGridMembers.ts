@@ -1,28 +1,51 @@
-import { gridHooks, useGrid } from '../grid/gridStore';
-import { refreshRuns, runLibrary } from './runsStore';
+import { findKeptMembers, gridMemberTags } from '../../engine/grid/kept';
+import type { GridMemberResult } from '../../engine/grid/runner';
+import type { ExpandedGrid } from '../../engine/grid/spec';
+import { gridHooks } from '../grid/gridStore';
+import type { RunLibrary } from './library';
+import { libraryReady, refreshRuns, runLibrary } from './runsStore';
 
 /**
  * Every grid member is a kept run: as each member finishes in the page, it goes into the run
- * library, named by its grid and member id and tagged `grid:<name>`, so the Runs panel lists,
- * overlays and exports the grid like any other runs (and they survive a reload).
+ * library, named by its grid and member id and tagged `grid:<name>` and with the grid's identity,
+ * so the Runs panel lists, overlays and exports the grid like any other runs, and a Resume after a
+ * reload finds the members already finished and does not run them again.
  */
 export function keepGridMembers(): void {
-  gridHooks.memberDone.push((member) => {
-    const name = gridName(useGrid.getState().membersSpec);
+  gridHooks.memberDone.push((member, grid) => {
     void runLibrary
       .importResults(
-        [{ name: `${name} · ${member.id}`, tags: ['grid', `grid:${name}`], result: member.result }],
+        [
+          {
+            name: `${grid.name} · ${member.id}`,
+            tags: gridMemberTags(grid),
+            result: member.result,
+          },
+        ],
         'grid',
       )
       .then(() => refreshRuns());
   });
+  gridHooks.keptMembers = async (grid) => {
+    await libraryReady;
+    return keptGridMembers(runLibrary, grid);
+  };
 }
 
-function gridName(specJson: string | null): string {
-  try {
-    const name = (JSON.parse(specJson ?? '{}') as { name?: unknown }).name;
-    return typeof name === 'string' && name ? name : 'grid';
-  } catch {
-    return 'grid';
-  }
+/**
+ * The grid's members finished earlier and kept in the library (matched by the grid's identity and
+ * each member's exact config; a damaged or incomplete record is passed over and its member runs
+ * again).
+ */
+export async function keptGridMembers(
+  library: RunLibrary,
+  grid: ExpandedGrid,
+): Promise<GridMemberResult[]> {
+  const { runs } = await library.list();
+  return findKeptMembers(
+    grid,
+    runs
+      .filter((r) => r.source === 'grid')
+      .map((r) => ({ tags: r.tags, createdAt: r.createdAt, load: () => library.result(r.id) })),
+  );
 }

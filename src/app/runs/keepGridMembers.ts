@@ -1,8 +1,6 @@
-import { findKeptMembers, gridMemberTags } from '../../engine/grid/kept';
-import type { GridMemberResult } from '../../engine/grid/runner';
-import type { ExpandedGrid } from '../../engine/grid/spec';
+import { gridMemberTags } from '../../engine/grid/kept';
 import { gridHooks } from '../grid/gridStore';
-import type { RunLibrary } from './library';
+import { keptGridMembers } from './keptGridMembers';
 import { libraryReady, refreshRuns, runLibrary } from './runsStore';
 
 /**
@@ -30,22 +28,4 @@ export function keepGridMembers(): void {
     await libraryReady;
     return keptGridMembers(runLibrary, grid);
   };
-}
-
-/**
- * The grid's members finished earlier and kept in the library (matched by the grid's identity and
- * each member's exact config; a damaged or incomplete record is passed over and its member runs
- * again).
- */
-export async function keptGridMembers(
-  library: RunLibrary,
-  grid: ExpandedGrid,
-): Promise<GridMemberResult[]> {
-  const { runs } = await library.list();
-  return findKeptMembers(
-    grid,
-    runs
-      .filter((r) => r.source === 'grid')
-      .map((r) => ({ tags: r.tags, createdAt: r.createdAt, load: () => library.result(r.id) })),
-  );
 }

@@ -84,11 +84,11 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await expect(panel.getByTestId('grid-check')).toContainText('axis depthLinear, value 99');
   await expect(panel.getByTestId('btn-grid-run')).toBeDisabled();
 
-  // Start again on a fresh page (the finished members stay in memory otherwise, and the grid would
-  // have nothing left to run), reload after 3 members, resume from the members kept before it.
+  // Start again afresh (the finished members are kept, and the grid would otherwise have nothing
+  // left to run), reload after 3 members, resume from the members handed back.
   await page.reload();
   await page.evaluate((spec) => {
-    void window.ncLab.grid(spec).catch(() => undefined);
+    void window.ncLab.grid(spec, { fresh: true }).catch(() => undefined);
   }, SPEC);
   await expect
     .poll(() => page.evaluate(() => window.ncLab.gridState().members.length), { timeout: 60_000 })
@@ -131,7 +131,7 @@ test('a member interrupted by a reload continues from its checkpoint kept in the
 
   await page.reload();
   await page.evaluate((s) => {
-    void window.ncLab.grid(s).catch(() => undefined);
+    void window.ncLab.grid(s, { fresh: true }).catch(() => undefined);
   }, spec);
   // Reload while the second member is past its 10th checkpoint (epoch 100 of 300).
   await expect

@@ -74,20 +74,29 @@ export interface NcLabApi {
   ): Promise<SweepResult>;
   /**
    * Run a grid (the same spec as `npm run grid -- --spec`) in the page's worker, one member after
-   * another; it shows in the Grid panel. Members given in `completed` (from an earlier, interrupted
-   * run of the same spec) are not run again. Rejects naming a bad axis or value.
+   * another; it shows in the Grid panel. Members this grid finished before (kept in the run library,
+   * across reloads) are not run again, and a member a reload interrupted continues from its
+   * checkpoint; `completed` names the finished members instead, `fresh` runs every member again.
+   * Rejects naming a bad axis or value.
    */
-  grid(spec: unknown, options?: { completed?: GridMemberResult[] }): Promise<GridRunResult>;
+  grid(
+    spec: unknown,
+    options?: { completed?: GridMemberResult[]; fresh?: boolean },
+  ): Promise<GridRunResult>;
   /**
    * A grid's member count and estimated time before it runs, from kept runs of the same kinds on
    * its backend (`text` says how); rejects above the member limit with the message a run gives.
    */
   gridEstimate(spec: unknown): Promise<PageGridEstimate>;
-  /** The page's grid: running or not, its progress, and the members finished so far. */
+  /**
+   * The page's grid: running or not, its progress, the members finished so far, and (once it
+   * ended) the members its last run continued from a checkpoint.
+   */
   gridState(): {
     running: boolean;
     progress: GridProgress | null;
     members: GridMemberResult[];
+    resumed: GridRunResult['resumed'];
   };
   /** Pause, resume or cancel the running grid. */
   gridControl(action: 'pause' | 'resume' | 'stop'): Promise<void>;
@@ -128,11 +137,7 @@ export function createNcLabApi(): NcLabApi {
       return result;
     },
     async grid(spec, options = {}) {
-      if (options.completed) {
-        // Hand the kept members to the store, as a Resume in the panel would.
-        useGrid.setState({ members: options.completed, membersSpec: JSON.stringify(spec) });
-      }
-      const result = await gridActions.run(spec);
+      const result = await gridActions.run(spec, options);
       if (!result) throw new Error('ncLab.grid: the grid did not run');
       return result;
     },
@@ -140,7 +145,12 @@ export function createNcLabApi(): NcLabApi {
     gridEstimate: (spec) => estimateOnPage(spec),
     gridState() {
       const g = useGrid.getState();
-      return { running: g.running, progress: g.progress, members: g.members.slice() };
+      return {
+        running: g.running,
+        progress: g.progress,
+        members: g.members.slice(),
+        resumed: g.result?.resumed ?? [],
+      };
     },
     search: (spec) => gridActions.search(spec),
     benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),

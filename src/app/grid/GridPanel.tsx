@@ -1,13 +1,14 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { gridFigure } from '../../engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset, mdSweepOfMembers } from '../../engine/grid/figures';
 import type { FigureMetric } from '../../engine/grid/figures';
+import { listedKeptMembers } from '../../engine/grid/kept';
 import { expandGrid } from '../../engine/grid/spec';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { PlotFigure, logAxis, type Figure } from '../panels/PlotFigure';
-import { useRuns } from '../runs/runsStore';
+import { refreshRuns, useRuns } from '../runs/runsStore';
 import { useLab } from '../store';
 import { estimateFromKept } from './gridEstimate';
 import { gridActions, useGrid, type GridState } from './gridStore';
@@ -119,6 +120,15 @@ function download(s: GridState): void {
   URL.revokeObjectURL(a.href);
 }
 
+/** The spec text as the store keys it (whitespace aside), or null when it is not JSON. */
+function canonicalText(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
 const secs = (ms: number | null) => (ms === null ? '…' : `${Math.max(0, Math.round(ms / 1000))} s`);
 
 /**
@@ -133,8 +143,9 @@ export function GridPanel() {
   const [link, setLink] = useState<string | null>(null);
   const metric = metrics.find((m) => m.key === metricKey) ?? metrics[0];
   const md = figure?.figure.kind === 'md';
-  const resumable = !s.running && s.members.length > 0 && !s.result;
   const kept = useRuns((r) => r.runs);
+  // The kept runs (a grid's finished members among them) as this page opens, for Resume.
+  useEffect(() => void refreshRuns(), []);
   const labBackend = useLab((l) => l.backend?.backend ?? null);
   // The spec checked as it is typed: its member count and estimated time, or what is wrong.
   const check = useMemo(() => {
@@ -146,11 +157,17 @@ export function GridPanel() {
         ok: true,
         text: `${grid.members.length} members (${shape} seeds)`,
         estimate: estimate.text,
+        total: grid.members.length,
+        // Finished members kept in the library (after a reload too): a Resume skips them.
+        kept: listedKeptMembers(grid, kept),
       };
     } catch (error) {
-      return { ok: false, text: (error as Error).message, estimate: null };
+      return { ok: false, text: (error as Error).message, estimate: null, total: 0, kept: null };
     }
   }, [s.specText, kept, labBackend]);
+  const sameSpec = s.membersSpec !== null && canonicalText(s.specText) === s.membersSpec;
+  const keptIds = new Set([...(check.kept ?? []), ...(sameSpec ? s.members.map((m) => m.id) : [])]);
+  const resumable = !s.running && keptIds.size > 0;
   return (
     <Panel
       testId="panel-grid"
@@ -220,8 +237,18 @@ export function GridPanel() {
           disabled={s.running || !check.ok}
           onClick={() => void gridActions.run().catch(() => undefined)}
         >
-          {resumable ? `Resume (${s.members.length} kept)` : 'Run grid'}
+          {resumable ? `Resume (${keptIds.size} of ${check.total} kept)` : 'Run grid'}
         </button>
+        {resumable && (
+          <button
+            type="button"
+            data-testid="btn-grid-fresh"
+            title="Run every member again, also those finished and kept"
+            onClick={() => void gridActions.run(undefined, { fresh: true }).catch(() => undefined)}
+          >
+            Run afresh
+          </button>
+        )}
         <button
           type="button"
           data-testid="btn-grid-pause"

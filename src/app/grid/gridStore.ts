@@ -1,14 +1,20 @@
 import { create } from 'zustand';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../../engine/grid/runner';
 import { FIGURE_PRESETS } from '../../engine/grid/figures';
-import { parseGridSpec } from '../../engine/grid/spec';
+import {
+  expandGrid,
+  parseGridSpec,
+  type ExpandedGrid,
+  type GridSpec,
+} from '../../engine/grid/spec';
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
 import { gridFromQuery, gridToQuery } from '../../engine/grid/url';
 import { errorText, labClient } from '../labClient';
 
 /**
  * The page's grid and search: what runs, its progress, and the members / trials finished so far.
- * Kept in memory only; `memberDone` is where a run library can keep each member as it finishes.
+ * Kept in memory; `gridHooks` is how the run library keeps each member as it finishes and hands
+ * the finished ones back to a Resume after a reload.
  */
 export interface GridState {
   /** The spec being edited, as JSON text. */
@@ -35,7 +41,35 @@ export interface GridState {
 
 const firstFigure = FIGURE_PRESETS[0];
 
-/** The spec a link carries (`?grid=…`), else the first figure preset's browser variant. */
+/**
+ * The grid this browser left unfinished (a reload, a closed tab, a cancel), so that the panel
+ * opens on it and offers its Resume; forgotten once a run of it completes.
+ */
+const UNFINISHED_KEY = 'nclab.grid.unfinished';
+
+function unfinishedSpec(): GridSpec | null {
+  try {
+    const text = localStorage.getItem(UNFINISHED_KEY);
+    return text === null ? null : parseGridSpec(JSON.parse(text));
+  } catch {
+    return null; // unreadable or no longer valid: the panel opens on its default
+  }
+}
+
+/** Remember a spec (null: forget it). */
+function rememberUnfinished(spec: unknown): void {
+  try {
+    if (spec === null) localStorage.removeItem(UNFINISHED_KEY);
+    else localStorage.setItem(UNFINISHED_KEY, JSON.stringify(spec));
+  } catch {
+    // no storage here: the spec is simply not offered after a reload
+  }
+}
+
+/**
+ * The spec a link carries (`?grid=…`), else the grid this browser left unfinished, else the first
+ * figure preset's browser variant.
+ */
 function initialSpec(): Pick<GridState, 'specText' | 'figureId' | 'error'> {
   const fallback = {
     specText: JSON.stringify(firstFigure.browser, null, 1),
@@ -44,7 +78,7 @@ function initialSpec(): Pick<GridState, 'specText' | 'figureId' | 'error'> {
   };
   if (typeof location === 'undefined') return fallback;
   try {
-    const spec = gridFromQuery(location.search);
+    const spec = gridFromQuery(location.search) ?? unfinishedSpec();
     if (!spec) return fallback;
     const same = FIGURE_PRESETS.find((f) => JSON.stringify(f.browser) === JSON.stringify(spec));
     return { specText: JSON.stringify(spec, null, 1), figureId: same?.id ?? null, error: null };
@@ -64,13 +98,42 @@ export const useGrid = create<GridState>()(() => ({
   search: { running: false, trials: [], best: null, result: null, error: null },
 }));
 
-/** Hooks for whoever keeps runs (the run library): each grid member as it finishes. */
-export const gridHooks: { memberDone: ((member: GridMemberResult) => void)[] } = {
+/** Hooks for whoever keeps runs (the run library). */
+export const gridHooks: {
+  /** Each grid member as it finishes. */
+  memberDone: ((member: GridMemberResult, grid: ExpandedGrid) => void)[];
+  /** The grid's members finished earlier and kept (across reloads): a Resume skips them. */
+  keptMembers: ((grid: ExpandedGrid) => Promise<GridMemberResult[]>) | null;
+} = {
   memberDone: [],
+  keptMembers: null,
 };
+
+/** How a grid starts: from given finished members, afresh, or (default) from every kept one. */
+export interface GridRunChoice {
+  /** Exactly these finished members are skipped (nothing is looked up). */
+  completed?: GridMemberResult[];
+  /** Run every member again, even those finished and kept. */
+  fresh?: boolean;
+}
 
 function canonical(spec: unknown): string {
   return JSON.stringify(spec);
+}
+
+/** The members a run of this grid skips: handed over, or those in memory and kept. */
+async function finishedMembers(
+  grid: ExpandedGrid,
+  key: string,
+  choice: GridRunChoice,
+): Promise<GridMemberResult[]> {
+  if (choice.completed) return choice.completed;
+  if (choice.fresh) return [];
+  const s = useGrid.getState();
+  const inMemory = s.membersSpec === key ? s.members : [];
+  const kept = (await gridHooks.keptMembers?.(grid)) ?? [];
+  const byId = new Map([...kept, ...inMemory].map((m) => [m.id, m]));
+  return grid.members.flatMap((m) => byId.get(m.id) ?? []);
 }
 
 export const gridActions = {
@@ -84,10 +147,11 @@ export const gridActions = {
   },
 
   /**
-   * Run a grid spec (from the text, or given). Members kept from an interrupted run of the same
-   * spec are not run again: that is Resume.
+   * Run a grid spec (from the text, or given). Members this spec finished before are not run
+   * again: those in memory, and (after a reload too) those kept in the run library; the member
+   * a reload interrupted continues from its checkpoint in the worker. That is Resume.
    */
-  async run(spec?: unknown): Promise<GridRunResult | null> {
+  async run(spec?: unknown, choice: GridRunChoice = {}): Promise<GridRunResult | null> {
     let parsed: unknown = spec;
     if (parsed === undefined) {
       try {
@@ -103,27 +167,22 @@ export const gridActions = {
       const same = FIGURE_PRESETS.find((f) => canonical(f.browser) === key);
       useGrid.setState({ specText: JSON.stringify(spec, null, 1), figureId: same?.id ?? null });
     }
-    const s = useGrid.getState();
-    const completed = s.membersSpec === key ? s.members : [];
-    useGrid.setState({
-      running: true,
-      paused: false,
-      error: null,
-      progress: null,
-      result: null,
-      members: completed,
-      membersSpec: key,
-    });
+    useGrid.setState({ running: true, paused: false, error: null, progress: null, result: null });
     try {
+      const grid = expandGrid(parsed);
+      rememberUnfinished(parsed);
+      const completed = await finishedMembers(grid, key, choice);
+      useGrid.setState({ members: completed, membersSpec: key });
       const result = await labClient.runGrid(parsed, {
         completed,
         onProgress: (progress) => useGrid.setState({ progress }),
         onMemberDone: (member) => {
           useGrid.setState((st) => ({ members: [...st.members, member] }));
-          for (const hook of gridHooks.memberDone) hook(member);
+          for (const hook of gridHooks.memberDone) hook(member, grid);
         },
       });
       useGrid.setState({ result });
+      if (result.status === 'completed') rememberUnfinished(null);
       return result;
     } catch (error) {
       useGrid.setState({ error: errorText(error) });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SHARE, waitAfterDraw } from './drawScheduler';
 
 describe('the draw queue’s wait after a draw', () => {
@@ -28,5 +28,112 @@ describe('the draw queue’s wait after a draw', () => {
   it('refuses a negative cost or a count of figures that is not a whole number ≥ 1', () => {
     expect(() => waitAfterDraw(-1, 1)).toThrow(/took must be ≥ 0 ms .* \(got -1, 1\)/);
     expect(() => waitAfterDraw(10, 0)).toThrow(/active a whole number ≥ 1 \(got 10, 0\)/);
+  });
+});
+
+/**
+ * The queue in a simulated page: a clock that only the draws and the event loop move, animation
+ * frames every 16 ms, timers, and the MessageChannel the queue waits for the painted frame with.
+ */
+async function simulatedPage() {
+  let now = 0;
+  let seq = 0;
+  const events: { at: number; seq: number; id: number; run: () => void }[] = [];
+  const add = (at: number, run: () => void) => {
+    const id = ++seq;
+    events.push({ at, seq: id, id, run });
+    return id;
+  };
+  const cancel = (id: unknown) => {
+    const i = events.findIndex((e) => e.id === id);
+    if (i >= 0) events.splice(i, 1);
+  };
+  vi.spyOn(performance, 'now').mockImplementation(() => now);
+  vi.stubGlobal('setTimeout', (f: () => void, ms = 0) => add(now + Math.max(0, ms), f));
+  vi.stubGlobal('clearTimeout', cancel);
+  vi.stubGlobal('requestAnimationFrame', (f: (t: number) => void) =>
+    add(Math.ceil((now + 1e-9) / 16) * 16, () => f(now)),
+  );
+  vi.stubGlobal(
+    'MessageChannel',
+    class {
+      port1: { onmessage: (() => void) | null } = { onmessage: null };
+      port2 = { postMessage: () => add(now, () => this.port1.onmessage?.()) };
+    },
+  );
+  vi.resetModules();
+  const queue = await import('./drawScheduler');
+  return {
+    queue,
+    /** A job that costs `ms` of main thread, counting its draws. */
+    figure(name: string, ms: number) {
+      const f = { name, draws: 0, lastDrawn: -1, job: () => {} };
+      f.job = () => {
+        now += ms;
+        f.draws++;
+        f.lastDrawn = now;
+      };
+      return f;
+    },
+    at: add,
+    /** Runs the event loop until `end` ms. */
+    runUntil(end: number) {
+      for (;;) {
+        events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+        const e = events[0];
+        if (!e || e.at > end) break;
+        events.shift();
+        now = Math.max(now, e.at);
+        e.run();
+      }
+      now = end;
+    },
+  };
+}
+
+describe('the draw queue in a page', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('keeps a cheap chart current beside a costly one, within its share of the main thread', async () => {
+    const page = await simulatedPage();
+    const cheap = page.figure('loss', 10);
+    const costly = page.figure('3-D view', 600);
+    // a report every 100 ms for 30 s: both figures want to redraw
+    let staleMax = 0;
+    for (let t = 0; t < 30_000; t += 100) {
+      page.at(t, () => {
+        if (t > 10_000) staleMax = Math.max(staleMax, t - cheap.lastDrawn);
+        page.queue.requestDraw(cheap.job, cheap.name);
+        page.queue.requestDraw(costly.job, costly.name);
+      });
+    }
+    page.runUntil(30_000);
+    // the loss chart is behind by at most the 3-D view's own draw (600 ms that block the page)
+    // and a report or two, not by the 3-D view's wait (5.4 s)
+    expect(staleMax).toBeLessThanOrEqual(800);
+    expect(cheap.draws).toBeGreaterThan(20 * costly.draws);
+    expect(costly.draws).toBeGreaterThanOrEqual(3);
+    const busy = cheap.draws * 10 + costly.draws * 600;
+    expect(busy / 30_000).toBeLessThanOrEqual(page.queue.SHARE * 1.1);
+  });
+
+  it('draws a change the user asked for at the next frame, even right after a costly draw', async () => {
+    const page = await simulatedPage();
+    const fig = page.figure('runs', 400);
+    page.at(0, () => page.queue.requestDraw(fig.job, fig.name));
+    page.runUntil(1000);
+    expect(fig.draws).toBe(1);
+    page.at(1000, () => page.queue.requestDraw(fig.job, fig.name, true));
+    page.runUntil(1020);
+    expect(fig.draws).toBe(2);
+    // a streaming redraw waits its turn: 400 ms at 20 % → 1.6 s later
+    page.at(1500, () => page.queue.requestDraw(fig.job, fig.name));
+    page.runUntil(2900);
+    expect(fig.draws).toBe(2);
+    page.runUntil(3100);
+    expect(fig.draws).toBe(3);
   });
 });

@@ -64,12 +64,11 @@ export function waitAfterDraw(took: number, active: number): number {
 export function requestDraw(job: Job, figure = 'figure', urgent = false): void {
   const queued = queue.get(job);
   queue.set(job, { figure, since: queued?.since ?? performance.now() });
-  if (urgent) {
-    due.delete(figure);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+  if (urgent) due.delete(figure);
+  // The pending timer waits for another figure's turn; this one may be due sooner.
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    timer = undefined;
   }
   pump();
 }

@@ -66,10 +66,11 @@ interface ToggleTimes {
 
 /** In the page: tick the first n overlay boxes one at a time, then untick them, timing each. */
 async function toggleAll(n: number): Promise<ToggleTimes> {
-  type Gd = Element & { data?: { legendgroup?: string }[] };
+  type Gd = Element & { data?: { legendgroup?: string; meta?: { runs?: string[] } }[] };
+  // The runs drawn: a trace's legend group, or the runs a merged trace holds (over 10 runs).
   const groups = () => {
     const gd = document.querySelector('[data-testid="runs-compare"] .js-plotly-plot') as Gd | null;
-    return new Set((gd?.data ?? []).map((d) => d.legendgroup)).size;
+    return new Set((gd?.data ?? []).flatMap((d) => d.meta?.runs ?? [d.legendgroup])).size;
   };
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   const until = async (want: number) => {
@@ -122,7 +123,7 @@ async function toggleAll(n: number): Promise<ToggleTimes> {
 
 /** In the page: open the key tab (NC + Loss) with every run ticked; until NC holds them all. */
 async function openPanels(n: number): Promise<{ ms: number; longTasks: number[] }> {
-  type Gd = Element & { data?: { legendgroup?: string }[] };
+  type Gd = Element & { data?: { legendgroup?: string; meta?: { runs?: string[] } }[] };
   const longTasks: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push(e.duration);
@@ -133,7 +134,9 @@ async function openPanels(n: number): Promise<{ ms: number; longTasks: number[] 
   for (;;) {
     const gd = document.querySelector('[data-testid="panel-nc"] .js-plotly-plot') as Gd | null;
     const kept = new Set(
-      (gd?.data ?? []).map((d) => d.legendgroup).filter((g) => g?.includes('-')),
+      (gd?.data ?? [])
+        .flatMap((d) => d.meta?.runs ?? [d.legendgroup])
+        .filter((g) => g?.includes('-')),
     );
     if (kept.size >= n) break;
     await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -170,8 +173,8 @@ async function benchOverlay(page: Page, n: number): Promise<OverlayUiRow> {
       new Set(
         (
           document.querySelector('[data-testid="runs-compare"] .js-plotly-plot') as
-            (Element & { data?: { legendgroup?: string }[] }) | null
-        )?.data?.map((d) => d.legendgroup),
+            (Element & { data?: { legendgroup?: string; meta?: { runs?: string[] } }[] }) | null
+        )?.data?.flatMap((d) => d.meta?.runs ?? [d.legendgroup]),
       ).size === k,
     n,
     { timeout: 120_000 },

@@ -14,6 +14,12 @@ export interface UiBenchRow {
   /** Main-thread busy time over the window, and as a fraction of it. */
   busyMs: number;
   busyFraction: number;
+  /**
+   * The main thread's CPU time over the window (Chrome's ThreadTime), as a fraction of it: unlike
+   * busy time it does not grow when other processes take the CPU, so it compares across loads.
+   */
+  cpuMs: number;
+  cpuFraction: number;
   longTasks: number;
   longestTaskMs: number;
   /** Reports the worker sent in the window, and steps trained. */
@@ -70,10 +76,11 @@ function installProbe(): void {
   }, 100);
 }
 
-/** Main-thread task time (ms) since the session enabled its Performance domain. */
-async function taskDuration(cdp: CDPSession): Promise<number> {
+/** Main-thread task time and CPU time (ms) since the session enabled its Performance domain. */
+async function mainThread(cdp: CDPSession): Promise<{ task: number; cpu: number }> {
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN);
+  const ms = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? NaN);
+  return { task: ms('TaskDuration'), cpu: ms('ThreadTime') };
 }
 
 async function benchPreset(page: Page, preset: string, seconds: number): Promise<UiBenchRow> {
@@ -102,11 +109,11 @@ async function benchPreset(page: Page, preset: string, seconds: number): Promise
   });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const busy0 = await taskDuration(cdp);
+  const busy0 = await mainThread(cdp);
   const t0 = Date.now();
   const h0 = await page.evaluate(() => window.ncLab.getState().history.length);
   await page.waitForTimeout(seconds * 1000);
-  const busy1 = await taskDuration(cdp);
+  const busy1 = await mainThread(cdp);
   await cdp.detach();
   const elapsed = (Date.now() - t0) / 1000;
   const probe = await page.evaluate(() => ({
@@ -117,13 +124,16 @@ async function benchPreset(page: Page, preset: string, seconds: number): Promise
     draws: window.ncLab.drawStats(),
   }));
   if (probe.status === 'running') await page.getByTestId('btn-stop').click();
-  const busyMs = busy1 - busy0;
+  const busyMs = busy1.task - busy0.task;
+  const cpuMs = busy1.cpu - busy0.cpu;
   const behind = probe.behind.length ? probe.behind : [0];
   return {
     preset,
     seconds: elapsed,
     busyMs,
     busyFraction: busyMs / (elapsed * 1000),
+    cpuMs,
+    cpuFraction: cpuMs / (elapsed * 1000),
     longTasks: probe.longTasks.length,
     longestTaskMs: Math.max(0, ...probe.longTasks),
     reports: probe.history - h0,
@@ -167,6 +177,6 @@ export async function benchUiInBrowser(
 
 export function printUiRow(r: UiBenchRow): void {
   console.log(
-    `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms max ${r.maxDrawMs.toFixed(0)} ms`,
+    `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  cpu ${(100 * r.cpuFraction).toFixed(1).padStart(5)} %  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms max ${r.maxDrawMs.toFixed(0)} ms`,
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimateSeries, minMaxIndices } from './decimate';
+import { decimateSeries, decimateTraces, minMaxIndices } from './decimate';
 
 describe('minMaxIndices', () => {
   it('keeps every point of a series that already fits', () => {
@@ -55,5 +55,49 @@ describe('minMaxIndices', () => {
   it('names a bad point budget', () => {
     expect(() => minMaxIndices([1, 2, 3], 3)).toThrow(/maxPoints must be a whole number ≥ 4/);
     expect(() => decimateSeries([1, 2], [1], 10)).toThrow(/x has 2 points but y has 1/);
+  });
+});
+
+describe('decimateTraces', () => {
+  const long = (n: number) => Array.from({ length: n }, (_, i) => Math.cos(i / 7));
+
+  it('cuts every long line trace to two points a pixel column, keeping its spike and last point', () => {
+    const y = long(30_000);
+    y[12_345] = 50;
+    const [a, b] = decimateTraces(
+      [
+        { type: 'scatter', x: y.map((_, i) => i), y, text: y.map((_, i) => `p${i}`) },
+        { x: y.map((_, i) => i), y: y.map((v) => -v), marker: { color: y, size: 4 } },
+      ],
+      300,
+    ) as {
+      x: number[];
+      y: number[];
+      text?: string[];
+      marker?: { color: number[]; size: number };
+    }[];
+    expect(a.x.length).toBeLessThanOrEqual(602);
+    expect(a.x.length).toBeGreaterThan(500);
+    expect(a.y[a.x.indexOf(12_345)]).toBe(50);
+    expect(a.x[a.x.length - 1]).toBe(29_999);
+    expect(a.text?.[a.x.indexOf(12_345)]).toBe('p12345');
+    // a trace without a type is a scatter; its per-point marker colours follow its points
+    expect(b.x.length).toBeLessThanOrEqual(602);
+    expect(b.marker?.color).toEqual(b.x.map((i) => y[i]));
+    expect(b.marker?.size).toBe(4);
+  });
+
+  it('leaves short traces, other trace types and the input untouched', () => {
+    const y = long(5_000);
+    const short = { type: 'scatter', x: [1, 2, 3], y: [3, 2, 1] };
+    const bar = { type: 'bar', x: y.map((_, i) => i), y };
+    const out = decimateTraces([short, bar], 100);
+    expect(out[0]).toBe(short);
+    expect(out[1]).toBe(bar);
+    expect(bar.y).toHaveLength(5_000);
+  });
+
+  it('refuses a width that is not a whole number of at least 2 columns', () => {
+    expect(() => decimateTraces([], 1.5)).toThrow(/columns must be a whole number ≥ 2 \(got 1.5\)/);
   });
 });

@@ -50,3 +50,41 @@ export function decimateSeries<X>(
 
 /** Points per trace that the live charts draw (the history keeps every report it holds). */
 export const DRAW_POINTS = 1500;
+
+/** A plotted trace as decimateTraces sees it: per-point arrays beside x and y. */
+type Trace = Record<string, unknown> & { type?: string; x?: unknown; y?: unknown };
+
+/** Per-point arrays a trace may carry besides x and y, kept in step with them. */
+const POINT_KEYS = ['text', 'hovertext', 'customdata', 'ids'] as const;
+const MARKER_POINT_KEYS = ['color', 'size', 'symbol'] as const;
+
+/**
+ * Every 2-D line trace of a figure cut to min/max pairs of `columns` buckets (`columns` = the
+ * plot's width in pixels: two points a pixel column keep each column's extent, which is all a
+ * line can show there). Spikes survive; per-point arrays (text, marker colours…) follow x and y;
+ * other traces, and traces already that short, are returned as they are.
+ */
+export function decimateTraces<T>(data: readonly T[], columns: number): T[] {
+  if (!Number.isInteger(columns) || columns < 2)
+    throw new Error(`decimateTraces: columns must be a whole number ≥ 2 (got ${columns})`);
+  const maxPoints = 2 * columns + 2;
+  return data.map((d) => {
+    const trace = d as Trace;
+    const { x, y } = trace;
+    if ((trace.type ?? 'scatter') !== 'scatter' || !Array.isArray(x) || !Array.isArray(y)) return d;
+    const n = y.length;
+    if (n <= maxPoints || x.length !== n) return d;
+    const keep = minMaxIndices(y as (number | null)[], maxPoints);
+    const pick = (a: unknown) =>
+      Array.isArray(a) && a.length === n ? keep.map((i) => a[i] as unknown) : a;
+    const out: Trace = { ...trace, x: pick(x), y: pick(y) };
+    for (const k of POINT_KEYS) if (k in trace) out[k] = pick(trace[k]);
+    const marker = trace.marker as Record<string, unknown> | undefined;
+    if (marker && MARKER_POINT_KEYS.some((k) => Array.isArray(marker[k]))) {
+      const m: Record<string, unknown> = { ...marker };
+      for (const k of MARKER_POINT_KEYS) if (k in marker) m[k] = pick(marker[k]);
+      out.marker = m;
+    }
+    return out as T;
+  });
+}

@@ -8,6 +8,7 @@ import {
   type Plotly,
   type PlotlyBundle,
 } from '../plotly';
+import { decimateTraces } from '../decimate';
 import { useLab, type LabState } from '../store';
 import { cancelDraw, requestDraw } from './drawScheduler';
 
@@ -148,11 +149,14 @@ export function PlotFigure<S = LabState>({
         return;
       }
       stale = false;
-      const figure = buildRef.current(store.getState());
-      if (!figure) {
+      const built = buildRef.current(store.getState());
+      if (!built) {
         if (!pending) setState('empty');
         return;
       }
+      // No more points than the plot has pixel columns (min/max pairs keep each column's extent).
+      const columns = Math.max(2, Math.floor(size.width || 800));
+      const figure = { ...built, data: decimateTraces(built.data, columns) };
       let bundle: PlotlyBundle;
       try {
         bundle = bundleFor(figure.data);
@@ -164,7 +168,7 @@ export function PlotFigure<S = LabState>({
         load(bundle);
         return;
       }
-      const layout: Partial<Layout> = {
+      const layout: Partial<Layout> = withCheapAxes(figure.data, {
         width: size.width > 0 ? size.width : undefined,
         height: size.height,
         autosize: false,
@@ -177,7 +181,7 @@ export function PlotFigure<S = LabState>({
         paper_bgcolor: 'rgba(0,0,0,0)',
         plot_bgcolor: '#fff',
         ...figure.layout,
-      };
+      });
       try {
         if (!created) {
           void plotly.api.newPlot(el, figure.data, layout, plotConfig(plotly.api, label));
@@ -250,6 +254,32 @@ export function PlotFigure<S = LabState>({
       {state === 'error' && <p className="plot-note error-text">{error}</p>}
     </div>
   );
+}
+
+/**
+ * Every 2-D axis of the figure with the two settings that spare Plotly measuring each tick label
+ * on every redraw (a forced page layout per label; a third of a redraw's script time in a trace
+ * of the NC panel): labels may run past the figure's edge instead of being hidden one by one
+ * (`ticklabeloverflow: 'allow'`), and x labels stay horizontal instead of being measured for
+ * overlap (`tickangle: 0`). A figure's own settings win.
+ */
+export function withCheapAxes(data: readonly Data[], layout: Partial<Layout>): Partial<Layout> {
+  const out: Record<string, unknown> = { ...layout };
+  const cartesian = data.some((d) => (d as { type?: string }).type !== 'scatter3d');
+  if (cartesian) {
+    out.xaxis ??= {};
+    out.yaxis ??= {};
+  }
+  for (const key of Object.keys(out)) {
+    const axis = /^([xy])axis\d*$/.exec(key);
+    if (!axis) continue;
+    out[key] = {
+      ticklabeloverflow: 'allow',
+      ...(axis[1] === 'x' ? { tickangle: 0 } : {}),
+      ...(out[key] as object),
+    };
+  }
+  return out as Partial<Layout>;
 }
 
 function shallowEqual(a: unknown, b: unknown): boolean {

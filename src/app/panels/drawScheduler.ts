@@ -1,23 +1,35 @@
 /**
- * One queue for every Plotly redraw on the page: at most one figure per animation frame, in
- * round-robin order, each drawing the latest state (a figure asked to redraw twice is queued
- * once), and after a draw that cost d ms the next waits ≥ 6·d (at most MAX_GAP_MS). d counts
- * the browser's style, layout and paint of the frame too, not only Plotly's script: plotting
- * thus stays under ~15 % of the main thread however fast reports arrive, and worker events
+ * One queue for every Plotly redraw on the page: at most one figure per animation frame, each
+ * drawing the latest state (a figure asked to redraw twice is queued once). Drawing gets SHARE of
+ * the main thread, split evenly between the figures that are redrawing: after a draw that cost
+ * d ms, that figure waits d·(n/SHARE − 1) before its next one (n: the figures redrawing lately).
+ * So a cheap chart (a loss curve) redraws many times while a costly one (the 3-D view through
+ * software WebGL) redraws rarely, instead of every chart waiting on the costliest. Worker events
  * (status, pause acknowledgements) are never stuck behind a backlog of redraws.
  */
 type Job = () => void;
 
-const MIN_GAP_MS = 16;
+/** The main thread's share that drawing may take: with the rest of the page, under 25 %. */
+export const SHARE = 0.2;
 /** A figure that costs seconds (WebGL on a software adapter) still refreshes this often. */
-const MAX_GAP_MS = 1500;
-/** Idle time after a draw, in units of its cost: 6 → plotting ≤ 1/(1 + 6) ≈ 14 %. */
-const IDLE_FACTOR = 6;
-/** Queued jobs: the figure each draws (for the statistics), and whether someone waits for it. */
-const queue = new Map<Job, { figure: string; urgent: boolean }>();
+const MAX_WAIT_MS = 8000;
+/** A figure not drawn for this long no longer counts as redrawing (a hidden panel, a done run). */
+const ACTIVE_MS = 10_000;
+
+interface Entry {
+  figure: string;
+  /** When it was queued (the oldest due job goes first). */
+  since: number;
+  /** Someone waits for it (a change the user asked for, or a figure with nothing on screen yet). */
+  urgent: boolean;
+}
+/** Queued jobs and the figure each draws (for the statistics and the share). */
+const queue = new Map<Job, Entry>();
+/** Per figure: when it may draw next, and when it last drew. */
+const due = new Map<string, number>();
+const lastDrawn = new Map<string, number>();
 let frame = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
-let nextAllowed = 0;
 
 /** What the page's figures cost so far (`npm run bench` reads it through window.ncLab). */
 export interface DrawStats {
@@ -35,14 +47,32 @@ export function drawStats(): DrawStats {
 }
 
 /**
+ * The wait after a figure's draw that cost `took` ms while `active` figures are redrawing: its
+ * part of SHARE is SHARE/active, so it idles took·(active/SHARE − 1), at most MAX_WAIT_MS.
+ */
+export function waitAfterDraw(took: number, active: number): number {
+  if (!(took >= 0) || !Number.isInteger(active) || active < 1)
+    throw new Error(
+      `waitAfterDraw: took must be ≥ 0 ms and active a whole number ≥ 1 (got ${took}, ${active})`,
+    );
+  return Math.min(MAX_WAIT_MS, took * (active / SHARE - 1));
+}
+
+/**
  * Queue a redraw. `urgent`: someone waits for it (the user changed what the figure shows, or the
- * figure has nothing on screen yet): it goes before the other queued draws and skips the idle gap
- * after the last draw, including a gap that a draw ahead of it sets; that gap exists to keep
- * streaming reports from crowding the main thread (a 300 ms draw would otherwise wait 1.5 s).
+ * figure has nothing on screen yet): it goes before the other due draws and skips the figure's
+ * wait after its last draw, which exists to keep streaming reports from crowding the main thread.
  */
 export function requestDraw(job: Job, figure = 'figure', urgent = false): void {
-  queue.set(job, { figure, urgent: urgent || (queue.get(job)?.urgent ?? false) });
-  if (urgent && timer !== undefined) {
+  const queued = queue.get(job);
+  queue.set(job, {
+    figure,
+    since: queued?.since ?? performance.now(),
+    urgent: urgent || (queued?.urgent ?? false),
+  });
+  if (urgent) due.delete(figure);
+  // The pending timer waits for another figure's turn; this one may be due sooner.
+  if (timer !== undefined) {
     clearTimeout(timer);
     timer = undefined;
   }
@@ -53,19 +83,34 @@ export function cancelDraw(job: Job): void {
   queue.delete(job);
 }
 
-function urgentJob(): Job | undefined {
-  for (const [job, { urgent }] of queue) if (urgent) return job;
-  return undefined;
+/**
+ * The queued job that may draw now (an urgent one first, else the longest waiting), or the time
+ * the first one may.
+ */
+function nextJob(now: number): { job: Job; entry: Entry } | { at: number } | null {
+  let best: { job: Job; entry: Entry } | null = null;
+  let at = Infinity;
+  for (const [job, entry] of queue) {
+    const t = due.get(entry.figure) ?? 0;
+    if (t <= now) {
+      const before =
+        best &&
+        (entry.urgent === best.entry.urgent ? entry.since < best.entry.since : entry.urgent);
+      if (!best || before) best = { job, entry };
+    } else at = Math.min(at, t);
+  }
+  return best ?? (at < Infinity ? { at } : null);
 }
 
 function pump(): void {
   if (frame || timer !== undefined || queue.size === 0) return;
-  const wait = urgentJob() ? 0 : nextAllowed - performance.now();
-  if (wait > 0) {
+  const next = nextJob(performance.now());
+  if (!next) return;
+  if ('at' in next) {
     timer = setTimeout(() => {
       timer = undefined;
       pump();
-    }, wait);
+    }, next.at - performance.now());
   } else {
     frame = requestAnimationFrame(run);
   }
@@ -87,24 +132,30 @@ const afterFrame = (() => {
 })();
 
 function run(): void {
-  const job = urgentJob() ?? queue.keys().next().value;
-  const queued = job && queue.get(job);
-  if (!job || !queued) {
+  const next = nextJob(performance.now());
+  if (!next || 'at' in next) {
     frame = 0;
+    pump();
     return;
   }
-  const { figure } = queued;
+  const { job, entry } = next;
   queue.delete(job);
   const start = performance.now();
   try {
     job();
   } finally {
+    const took = performance.now() - start;
     // `frame` stays set until the frame is painted, so no other draw starts in between.
-    afterFrame(() => finish(figure, performance.now() - start));
+    afterFrame(() => finish(entry.figure, took));
   }
 }
 
-/** `took`: from the start of the draw to the end of the frame that shows it. */
+/**
+ * `took`: the draw's own time (Plotly's script and the style and layout it forces). Not until
+ * the frame is painted: on a loaded machine that wait is mostly other tasks (worker messages, a
+ * training step's postMessage), and charging it to the figure starved the charts. The frame's
+ * own rendering after a draw is small, as each figure box is `contain: strict`.
+ */
 function finish(figure: string, took: number): void {
   frame = 0;
   stats.draws++;
@@ -114,7 +165,13 @@ function finish(figure: string, took: number): void {
   f.draws++;
   f.totalMs += took;
   f.maxMs = Math.max(f.maxMs, took);
-  const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, IDLE_FACTOR * took));
-  nextAllowed = performance.now() + gap;
+  const now = performance.now();
+  lastDrawn.set(figure, now);
+  let active = 0;
+  for (const [name, t] of lastDrawn) {
+    if (now - t <= ACTIVE_MS) active++;
+    else lastDrawn.delete(name);
+  }
+  due.set(figure, now + waitAfterDraw(took, Math.max(1, active)));
   pump();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../engine/config/presets';
 import { expectUfm } from '../../engine/config/schema';
-import { ema, overlayFigure, RUN_COLORS } from './overlay';
+import { ema, overlayFigure, overlayTraces, RUN_COLORS, type MergedMeta } from './overlay';
 
 const base = expectUfm(findPreset('tiny-check')?.config ?? (null as never));
 
@@ -67,5 +67,51 @@ describe('run overlay', () => {
       ['depth=2 · layer 1', RUN_COLORS[1], 'solid'],
       ['depth=2 · layer 2', RUN_COLORS[1], 'dash'],
     ]);
+  });
+
+  it('with more runs than colours, the lines of one colour and dash are one trace, each point hovering its run’s name', () => {
+    const runs = Array.from({ length: 12 }, (_, i) => ({
+      id: `run-${i}`,
+      config: { ...base, seed: i },
+      history: [
+        { step: 0, metrics: { nc1_pinv: i, deep_nc1_pinv: [i, 2 * i] } },
+        { step: 10, metrics: { nc1_pinv: i / 2, deep_nc1_pinv: [i / 2, i] } },
+      ],
+      stepsPerSecond: null,
+      totalSteps: 10,
+    }));
+    type Merged = {
+      x: number[];
+      y: (number | null)[];
+      text: string[];
+      meta: MergedMeta;
+      showlegend: boolean;
+      line: { color: string; dash: string };
+    };
+    const flat = overlayTraces(runs, {
+      metric: 'nc1_pinv',
+      deepMetric: null,
+      x: 'step',
+      smoothing: 0,
+    }) as Merged[];
+    // 10 colours: runs 0 and 10 (and 1 and 11) share one
+    expect(flat).toHaveLength(RUN_COLORS.length);
+    expect(flat[0].meta.runs).toEqual(['run-0', 'run-10']);
+    expect(flat[0].x).toEqual([0, 10, 10, 0, 10]);
+    expect(flat[0].y).toEqual([0, 0, null, 10, 5]);
+    expect(flat[0].text).toEqual(['seed=0', 'seed=0', '', 'seed=10', 'seed=10']);
+    expect(flat[2].meta.runs).toEqual(['run-2']);
+    expect(flat.every((t) => t.showlegend === false)).toBe(true);
+    const deep = overlayTraces(runs, {
+      metric: 'nc1_pinv',
+      deepMetric: 'deep_nc1_pinv',
+      x: 'step',
+      smoothing: 0,
+    }) as Merged[];
+    // one trace a colour and dash: 10 colours × 2 layers, not 12 × 2
+    expect(deep).toHaveLength(20);
+    expect(deep[1].line).toEqual({ color: RUN_COLORS[0], dash: 'dash', width: 1.5 });
+    expect(deep[1].y).toEqual([0, 0, null, 20, 10]);
+    expect(new Set(deep.flatMap((t) => t.meta.runs)).size).toBe(12);
   });
 });

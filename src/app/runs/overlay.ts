@@ -23,6 +23,11 @@ const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as
 /** Up to this many runs, every layer of a run has its own legend entry. */
 const LEGEND_LAYERS_UP_TO = 8;
 
+/** The runs a merged trace draws (Plotly keeps `meta` as given): tests and benches read it. */
+export interface MergedMeta {
+  runs: string[];
+}
+
 export const OVERLAY_METRICS = [
   { key: 'loss', title: 'Loss', deep: null },
   { key: 'nc1_pinv', title: 'NC1  Tr(Σ_W Σ_B⁺)/K', deep: 'deep_nc1_pinv' },
@@ -115,8 +120,64 @@ export interface TraceOptions {
 /**
  * One trace per run (or per layer of a run, dashed by layer) in the run's colour, named by what
  * differs between `runs`; grouped by run, so a legend click hides a run in every subplot.
+ * With more runs than colours, colours repeat and a legend could not tell two runs apart: then
+ * the lines of one colour and dash become one trace (runs separated by a gap, each point's
+ * hover naming its run) and no legend entry. A Plotly redraw costs per trace, so 50 runs per
+ * layer draw as 30 traces instead of 150.
  */
 export function overlayTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
+  const data = runTraces(runs, options);
+  return runs.length > RUN_COLORS.length ? mergeByStyle(data) : data;
+}
+
+/** The lines of one colour and dash as one trace (see overlayTraces). */
+function mergeByStyle(data: readonly Data[]): Data[] {
+  interface Line {
+    name: string;
+    legendgroup: string;
+    x: number[];
+    y: (number | null)[];
+    line: { color: string; dash?: string };
+  }
+  interface Merged extends Record<string, unknown> {
+    x: number[];
+    y: (number | null)[];
+    text: string[];
+    // Plotly's types allow a string or number; any value is kept as given
+    meta: MergedMeta;
+  }
+  const merged = new Map<string, Merged>();
+  for (const d of data) {
+    const t = d as unknown as Line;
+    const key = `${t.line.color}|${t.line.dash ?? 'solid'}`;
+    let m = merged.get(key);
+    if (m) {
+      // a gap between two runs' lines
+      m.x.push(t.x[t.x.length - 1]);
+      m.y.push(null);
+      m.text.push('');
+    } else {
+      const { name: _name, legendgroup: _group, x: _x, y: _y, ...style } = t;
+      m = {
+        ...style,
+        showlegend: false,
+        x: [],
+        y: [],
+        text: [],
+        meta: { runs: [] },
+        hovertemplate: '%{text}: %{y:.4g}<extra>%{x}</extra>',
+      };
+      merged.set(key, m);
+    }
+    m.x.push(...t.x);
+    m.y.push(...t.y);
+    for (let i = 0; i < t.x.length; i++) m.text.push(t.name);
+    if (!m.meta.runs.includes(t.legendgroup)) m.meta.runs.push(t.legendgroup);
+  }
+  return [...merged.values()] as unknown as Data[];
+}
+
+function runTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
   const labels = distinguishingLabels(runs.map((r) => r.config));
   const data: Data[] = [];
   const value = (v: unknown): number | null =>

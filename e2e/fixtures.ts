@@ -72,6 +72,7 @@ export { expect };
 /** The page is up: window.ncLab exists and the first run has loaded (backend initialised). */
 export async function waitForLab(page: Page, timeout = 120_000): Promise<void> {
   await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout });
+  await page.evaluate(() => window.ncLab.ready);
   await page.waitForFunction(
     () => {
       const s = window.ncLab.getState();

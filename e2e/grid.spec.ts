@@ -41,6 +41,7 @@ const losses = (members: GridMemberResult[]) =>
 test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line per member; a reload mid-grid resumes to the same numbers', async ({
   page,
 }, testInfo) => {
+  // Straight after goto: the app code may still be loading; window.ncLab's calls wait for it.
   await page.goto('/');
   const full: GridRunResult = await page.evaluate((spec) => window.ncLab.grid(spec), SPEC);
   expect(full.status).toBe('completed');
@@ -87,7 +88,9 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   // Start again afresh (the finished members are kept, and the grid would otherwise have nothing
   // left to run), reload after 3 members, resume from the members handed back.
   await page.reload();
-  await page.evaluate((spec) => {
+  // The synchronous reads (gridState) work once the app has loaded: wait for ncLab.ready.
+  await page.evaluate(async (spec) => {
+    await window.ncLab.ready;
     void window.ncLab.grid(spec, { fresh: true }).catch(() => undefined);
   }, SPEC);
   await expect
@@ -130,7 +133,8 @@ test('a member interrupted by a reload continues from its checkpoint kept in the
   expect(full.resumed).toEqual([]);
 
   await page.reload();
-  await page.evaluate((s) => {
+  await page.evaluate(async (s) => {
+    await window.ncLab.ready;
     void window.ncLab.grid(s, { fresh: true }).catch(() => undefined);
   }, spec);
   // Reload while the second member is past its 10th checkpoint (epoch 100 of 300).

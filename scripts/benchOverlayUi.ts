@@ -149,6 +149,7 @@ async function openPanels(n: number): Promise<{ ms: number; longTasks: number[] 
 
 async function benchOverlay(page: Page, n: number): Promise<OverlayUiRow> {
   await page.goto(`http://localhost:${PORT}/?preset=tiny-check&backend=wasm`);
+  await page.evaluate(() => window.ncLab.ready);
   await page.waitForFunction(
     () => 'ncLab' in window && window.ncLab.getState().busy === null,
     undefined,

@@ -85,6 +85,7 @@ async function mainThread(cdp: CDPSession): Promise<{ task: number; cpu: number 
 
 async function benchPreset(page: Page, preset: string, seconds: number): Promise<UiBenchRow> {
   await page.goto(`http://localhost:${PORT}/?preset=${preset}&backend=wasm`);
+  await page.evaluate(() => window.ncLab.ready);
   await page.waitForFunction(
     () =>
       'ncLab' in window &&

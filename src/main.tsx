@@ -1,4 +1,5 @@
 import './app/app.css';
+import { installEarlyNcLab } from './app/ncLabEarly';
 import { loadPlotly } from './app/plotly';
 import { prestartLabWorker } from './worker/connection';
 import { STARTUP_MARKS, markStartup } from './worker/startupMarks';
@@ -10,6 +11,7 @@ import { STARTUP_MARKS, markStartup } from './worker/startupMarks';
  * downloads, while the app chunk loads, renders and asks the worker for the first run.
  */
 markStartup(STARTUP_MARKS.pageEntry);
+installEarlyNcLab();
 prestartLabWorker(window.location.search);
 void loadPlotly('basic').catch(() => undefined);
 void import('./app/start').then(({ startApp }) => startApp());

@@ -16,6 +16,7 @@ import { estimateOnPage, type PageGridEstimate } from './grid/gridEstimate';
 import { gridActions, useGrid } from './grid/gridStore';
 import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
+import { provideNcLab } from './ncLabEarly';
 
 /**
  * `window.ncLab`: the regression API Playwright (and curious users in the console) drive.
@@ -46,6 +47,11 @@ export interface NcLabRunOptions {
 }
 
 export interface NcLabApi {
+  /**
+   * Resolves once the app has loaded. `window.ncLab` exists from the page's first script on (its
+   * asynchronous calls wait for the app themselves); the synchronous reads need this first.
+   */
+  ready: Promise<void>;
   /**
    * Run a config to the end. A string is a share URL or query (`?preset=tiny-check&steps=50`);
    * an object is a partial ExperimentConfig, missing fields taken from DEFAULT_UFM_CONFIG, or
@@ -121,6 +127,7 @@ declare global {
 
 export function createNcLabApi(): NcLabApi {
   return {
+    ready: Promise.resolve(),
     async run(input, options = {}) {
       // The CLI's own reader: a share URL or query, a partial config, or { preset, ...overrides }.
       const config = resolveConfig(input);
@@ -180,5 +187,5 @@ export function createNcLabApi(): NcLabApi {
 }
 
 export function installNcLabApi(): void {
-  window.ncLab = createNcLabApi();
+  provideNcLab(createNcLabApi());
 }

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CrashLatch, crashOfErrorEvent, WorkerCrashed } from '../../worker/connection';
 import type { WorkerCrash } from '../../worker/protocol';
+import type { RunResult } from '../../engine/run/result';
 import { ReportHistory } from '../history';
+import { runLibrary } from '../runs/runsStore';
 import { useLab } from '../store';
 import { CommandQueue } from './commandQueue';
 import { LabController } from './controller';
@@ -233,6 +235,35 @@ describe('LabController: events of the current run', () => {
     expect(done).toBe(false); // another run's "completed" does not end it
     worker().emit({ type: 'status', runId, status: 'completed', message: null, step: 100 });
     await expect(ended).rejects.toThrow('the run ended (completed) but the worker holds no result');
+  });
+  it('answers runToEnd only once the ended run is kept in the run library, so a read right after finds it', async () => {
+    const { lab, worker } = setup();
+    const ended = lab.runToEnd(useLab.getState().config);
+    await settle();
+    await settle();
+    const runId = lab.currentRunId;
+    const config = useLab.getState().config;
+    worker().result_ = {
+      schemaVersion: 1,
+      app: { name: 'nc-lab', version: '0.1.0' },
+      config,
+      backend: { backend: 'cpu' } as RunResult['backend'],
+      status: 'completed',
+      message: null,
+      history: [],
+      final: fakeReport(20, 0.1, 20),
+      theory: null,
+      timing: { trainMs: 40, measureMs: 8, stepsPerSecond: 500 },
+      breakdown: null,
+    };
+    worker().emit({ type: 'status', runId, status: 'running', message: null, step: 0 });
+    worker().emit({ type: 'report', runId, report: fakeReport(20, 0.1, 20) });
+    worker().emit({ type: 'status', runId, status: 'completed', message: null, step: 20 });
+    await ended;
+    const { runs } = await runLibrary.list();
+    const kept = runs.find((r) => r.source === 'ncLab' && r.step === 20);
+    expect(kept?.status).toBe('completed');
+    expect(kept?.timing).toEqual({ trainMs: 40, measureMs: 8, stepsPerSecond: 500 });
   });
 });
 

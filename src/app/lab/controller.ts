@@ -79,6 +79,8 @@ export class LabController {
   /** The saved state the current run started from (Reset returns to it). */
   private init: UfmInitState | undefined;
   private firstLoad: Promise<unknown> | null = null;
+  /** The last ended run's write to the run library (runToEnd answers once it is kept). */
+  private recorded: Promise<unknown> = Promise.resolve();
   /** Who started the next load ('ncLab' for window.ncLab.run) and whether it is kept. */
   private nextSource: { source: 'page' | 'ncLab'; keep: boolean } = { source: 'page', keep: true };
   private readonly connect: Connect;
@@ -91,10 +93,11 @@ export class LabController {
     this.backendTimeoutMs = options.backendTimeoutMs ?? BACKEND_INIT_TIMEOUT_MS;
     this.events = new RunEvents({
       ended: (status) => this.settleWaiters(status),
-      recordResult: () =>
-        void this.call((api) => api.result())
+      recordResult: () => {
+        this.recorded = this.call((api) => api.result())
           .then((result) => result && runRecorder.finish(result))
-          .catch(() => undefined),
+          .catch(() => undefined);
+      },
     });
   }
 
@@ -216,6 +219,7 @@ export class LabController {
     const ended = this.nextEnd();
     await this.resumeKept(id);
     await ended;
+    await this.recorded;
     const result = await this.result();
     if (!result) throw new Error('the resumed run ended but the worker holds no result');
     return result;
@@ -275,6 +279,8 @@ export class LabController {
     });
     try {
       const status = await Promise.race([ended, timeout]);
+      // A caller that reads the library next (a grid estimate, runs.list) finds the run there.
+      await this.recorded;
       const result = await this.result();
       if (!result) {
         // A crashed worker's run leaves no result: say why it ended.

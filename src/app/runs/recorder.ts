@@ -81,11 +81,14 @@ class RunRecorder {
   /** The run ended: keep its final report and timing. */
   async finish(result: RunResult): Promise<string | null> {
     const c = this.current;
-    if (!c?.keep || !c.id) return c?.id ?? null;
+    if (!c?.keep) return c?.id ?? null;
+    // A short run may end while its record is still being begun: wait for it, not skip it.
+    const id = c.id ?? (await c.beginning);
+    if (!id) return null;
     await this.flush(c, result.final?.totalSteps ?? 0);
-    await runLibrary.finish(c.id, result);
+    await runLibrary.finish(id, result);
     void refreshRuns();
-    return c.id;
+    return id;
   }
 
   private async flush(c: Current, totalSteps: number): Promise<void> {

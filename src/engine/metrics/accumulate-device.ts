@@ -4,7 +4,8 @@
 // merges them in float64. No d×d tensor is created unless sigma_w is explicitly requested; reads
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
-import { canReadRowRanges, rowsOnHost } from './hostRows';
+import { classPartialsInPlace, pass2InPlace } from './accumulate-inplace';
+import { canReadInPlace, canReadRowRanges, rowsInPlace, rowsOnHost } from './hostRows';
 import { zeros, type Rows } from '../core/linalg';
 import type {
   Accumulator,
@@ -211,6 +212,25 @@ export class DeviceAccumulator implements Accumulator {
     return tf.transpose(tf.concat(out, 1)) as tf.Tensor2D;
   }
 
+  /** One batch's classPartials: on the host from rows read in place where it can, else on the device. */
+  private async partials(
+    start: number,
+    end: number,
+    seg: Segments,
+    pairSeg: Segments | null,
+  ): Promise<ArrayLike<number>> {
+    const rows = this.rHost ? rowsInPlace(this.inp.features, start, end) : null;
+    if (rows && this.rHost) return classPartialsInPlace(rows, this.d, this.rHost, seg, pairSeg);
+    const packed = tf.tidy(() =>
+      canReadRowRanges()
+        ? this.classPartialsT(start, end, seg, pairSeg)
+        : this.classPartials(start, end, seg, pairSeg),
+    );
+    const data = await packed.data();
+    packed.dispose();
+    return data;
+  }
+
   async pass1(withNoise: boolean): Promise<ClassMoments> {
     const { K, N, d, inp } = this;
     const B = inp.batchSize;
@@ -233,13 +253,7 @@ export class DeviceAccumulator implements Accumulator {
       const seg = segments(y);
       const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
       const pairSeg = pairKeys ? segments(pairKeys) : null;
-      const packed = tf.tidy(() =>
-        canReadRowRanges()
-          ? this.classPartialsT(start, end, seg, pairSeg)
-          : this.classPartials(start, end, seg, pairSeg),
-      );
-      const data = await packed.data();
-      packed.dispose();
+      const data = await this.partials(start, end, seg, pairSeg);
       const P = seg.ids.length;
       // per-class Chan merge of means and per-coordinate M2 in float64
       seg.ids.forEach((c, p) => {
@@ -345,6 +359,8 @@ export class DeviceAccumulator implements Accumulator {
 
   async pass2(plan: Pass2Plan): Promise<Pass2Out> {
     const { N, d, inp } = this;
+    if (!plan.sigmaW && this.rHost && canReadInPlace(inp.features))
+      return pass2InPlace(inp.features, inp.labels, inp.batchSize, this.rHost, plan);
     const rel32 = this.keep(upload(plan.rel));
     const Rt = plan.projection ? this.keep(upload(plan.projection, true)) : null;
     const nr = plan.projection ? plan.projection.length : 0;
@@ -419,8 +435,19 @@ export class DeviceAccumulator implements Accumulator {
     const { inp } = this;
     const X = inp.testFeatures;
     if (!X) return null;
-    const dec = this.decisionTensors({ ...plan, extras: false });
     const n = X.shape[0];
+    if (this.rHost && canReadInPlace(X)) {
+      // x − r against one zero "class mean": the pass-2 products give the decisions alone
+      const only = { rel: [new Float64Array(this.d)], projection: null, sigmaW: false };
+      const res = await pass2InPlace(X, new Int32Array(n), inp.batchSize, this.rHost, {
+        ...only,
+        distances: false,
+        cleanRel: null,
+        decisions: { ...plan, extras: false },
+      });
+      return res.decisions;
+    }
+    const dec = this.decisionTensors({ ...plan, extras: false });
     const out: Decisions = {
       ncc: new Int32Array(n),
       net: dec.Wt ? new Int32Array(n) : null,

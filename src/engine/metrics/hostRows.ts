@@ -55,3 +55,27 @@ export function rowsOnHost(
   }
   return out;
 }
+
+/** The wasm backend's heap and its table of where each tensor lives in it. */
+interface WasmHeap {
+  wasm?: { HEAPU8?: Uint8Array };
+  dataIdMap?: { get(dataId: object): { memoryOffset?: number | null } | undefined };
+}
+
+/**
+ * Rows [start, end) of a float32 tensor on wasm as a view of the wasm heap: no copy at all.
+ * The view is valid only until tfjs next allocates (a growing heap detaches it), so read it at
+ * once and create no tensor meanwhile. Null where no such view exists (another backend or dtype).
+ */
+export function rowsInPlace(X: tf.Tensor2D, start: number, end: number): Float32Array | null {
+  if (!canReadRowRanges() || X.dtype !== 'float32') return null;
+  const backend = tf.backend() as unknown as WasmHeap;
+  const heap = backend.wasm?.HEAPU8;
+  const offset = backend.dataIdMap?.get(X.dataId)?.memoryOffset;
+  if (!heap || offset == null) return null;
+  const d = X.shape[1];
+  return new Float32Array(heap.buffer, offset + start * d * 4, (end - start) * d);
+}
+
+/** Whether rowsInPlace can read this tensor's rows (float32 on wasm). */
+export const canReadInPlace = (X: tf.Tensor2D): boolean => rowsInPlace(X, 0, 0) !== null;

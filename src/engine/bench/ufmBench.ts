@@ -38,18 +38,19 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   const Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32'));
   const opt = tf.train.momentum(config.lr, config.momentum);
   const vars = [H, ...Ws, ...(b ? [b] : [])];
-  const loss = () => {
+  const loss = (value = true) => {
     let P: tf.Tensor2D = Ws[Ws.length - 1];
     for (let j = Ws.length - 2; j >= 0; j--) P = fastMatMul(P, Ws[j]);
     let Z: tf.Tensor = fastMatMul(H, tf.transpose(P));
     if (b) Z = tf.add(Z, b);
     const mse = tf.div(tf.sum(tf.squaredDifference(Z, Y)), 2 * init.N);
-    const wd = decay(config.lambdaW, Ws);
-    const fd = decay(config.lambdaH, [H]);
+    const wd = decay(config.lambdaW, Ws, { value });
+    const fd = decay(config.lambdaH, [H], { value });
     return tf.addN([mse, wd, fd]) as tf.Scalar;
   };
   const run = async (n: number) => {
-    for (let i = 0; i < n - 1; i++) tf.tidy(() => void opt.minimize(loss, false, vars));
+    for (let i = 0; i < n - 1; i++)
+      tf.tidy(() => void opt.minimize(() => loss(false), false, vars));
     const cost = tf.tidy(() => opt.minimize(loss, true, vars) as tf.Scalar);
     await cost.data();
     cost.dispose();

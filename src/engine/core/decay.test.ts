@@ -37,4 +37,28 @@ describe.each(['cpu', 'wasm'])('decay on %s', (backend) => {
       ...Object.values(direct.grads),
     ]);
   });
+
+  it('a step that reads only the gradient gets the same gradients, a value of 0 and no square or sum kernel', async () => {
+    await tf.setBackend(backend);
+    const A = tf.variable(tf.tensor2d([1.5, -2, 0.25, 3, -0.5, 4], [2, 3]));
+    const valued = tf.variableGrads(() => decay(5e-4, [A]), [A]);
+    let bare: ReturnType<typeof tf.variableGrads> | null = null;
+    const profile = await tf.profile(() => {
+      bare = tf.variableGrads(() => decay(5e-4, [A], { value: false }), [A]);
+    });
+    expect(await bare!.value.data()).toEqual(new Float32Array([0]));
+    expect(Array.from(await bare!.grads[A.name].data())).toEqual(
+      Array.from(await valued.grads[A.name].data()),
+    );
+    expect(profile.kernels.map((k) => k.name).filter((n) => n === 'Square' || n === 'Sum')).toEqual(
+      [],
+    );
+    tf.dispose([
+      A,
+      valued.value,
+      bare!.value,
+      ...Object.values(valued.grads),
+      ...Object.values(bare!.grads),
+    ]);
+  });
 });

@@ -61,15 +61,23 @@ export class UfmModel {
     return P;
   }
 
-  /** The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. */
-  lossTerms(): { data: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
+  /**
+   * The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. With
+   * `decayValues` false the decay terms are 0 and only their gradients are right (a step whose
+   * loss is not read).
+   */
+  lossTerms(decayValues = true): {
+    data: tf.Scalar;
+    weightDecay: tf.Scalar;
+    featureDecay: tf.Scalar;
+  } {
     const { lambdaW, lambdaH } = this.config;
     // Z = H Pᵀ; transposing the K×d product is cheap, transposed matmuls are not (on wasm).
     let Z: tf.Tensor2D = fastMatMul(this.H, tf.transpose(this.product()));
     if (this.bias) Z = tf.add(Z, this.bias);
     const data = this.dataLoss(Z);
-    const weightDecay = decay(lambdaW, this.layers);
-    const featureDecay = decay(lambdaH, [this.H]);
+    const weightDecay = decay(lambdaW, this.layers, { value: decayValues });
+    const featureDecay = decay(lambdaH, [this.H], { value: decayValues });
     return { data, weightDecay, featureDecay };
   }
 
@@ -81,8 +89,9 @@ export class UfmModel {
     return tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
   }
 
-  loss(): tf.Scalar {
-    const { data, weightDecay, featureDecay } = this.lossTerms();
+  /** The loss; `forGradientOnly`: a step that reads only the gradient (decay values left out). */
+  loss(forGradientOnly = false): tf.Scalar {
+    const { data, weightDecay, featureDecay } = this.lossTerms(!forGradientOnly);
     return tf.addN([data, weightDecay, featureDecay]) as tf.Scalar;
   }
 

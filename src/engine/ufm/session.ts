@@ -53,7 +53,7 @@ export class UfmSession implements TrainingSession<UfmTheory> {
     const vars = this.model.variables;
     for (let i = 0; i < n - 1; i++) {
       tf.tidy(() => {
-        this.optimizer.minimize(() => this.model.loss(), false, vars);
+        this.optimizer.minimize(() => this.model.loss(true), false, vars);
       });
     }
     const cost = tf.tidy(

@@ -24,7 +24,7 @@ export function fastMatMulConstLeft(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D
     // `a` is no input of this op, so tfjs would free it with the forward pass: keep a copy
     save([a]);
     return {
-      value: times(a, B),
+      value: tf.matMul(a, B),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
         transposedTimes(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
       ],
@@ -39,7 +39,7 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const saveB = !(B instanceof tf.Variable);
   save([...(saveA ? [A] : []), ...(saveB ? [B] : [])]);
   return {
-    value: times(A, B),
+    value: tf.matMul(A, B),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const sa = saveA ? (saved[0] as tf.Tensor2D) : A;
       const sb = saveB ? (saved[saveA ? 1 : 0] as tf.Tensor2D) : B;
@@ -53,27 +53,12 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  * Relative cost, per element, of a matMul's right operand on wasm: XNNPACK re-packs it on every
  * call unless it is the very same tensor as last time, which in training it never is (measured
  * 6–8 ns per element against ~1.5 ns for copying it once more in a transpose). Other backends
- * read both operands alike.
+ * read both operands alike. Not used for the forward product: wasm's Transpose of a large
+ * power-of-two matrix costs more than the re-pack it would save (2048 × 2048: 9.4 ns an element
+ * against 3; 2000 × 2000: 0.9), so A·B stays A·B.
  */
 function packCost(): number {
   return tf.getBackend() === 'wasm' ? 4 : 0;
-}
-
-/** Per-kernel overhead in element-copies (~10 µs a kernel on wasm): extra transposes are not free. */
-const KERNEL_COST = 2000;
-
-/**
- * X·Y: matMul(X, Y), or (Yᵀ·Xᵀ)ᵀ, whichever copies and packs fewer elements. On wasm a large
- * fresh right operand (a d×d layer after K×d, a 3072×512 weight after a 128-row batch) costs more
- * to pack than to transpose once, with the small operand packed instead.
- */
-function times(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const p = packCost();
-  const direct = p * Y.size;
-  const flipped = Y.size + X.size * (1 + p) + X.shape[0] * Y.shape[1] + 3 * KERNEL_COST;
-  return direct <= flipped
-    ? tf.matMul(X, Y)
-    : tf.transpose(tf.matMul(tf.transpose(Y), tf.transpose(X)));
 }
 
 /** X·Yᵀ: matMul(X, Yᵀ), or (Y·Xᵀ)ᵀ, whichever copies and packs fewer elements. */

@@ -20,7 +20,7 @@ const K = 4;
 const B = 128;
 const OFFSET = 1000;
 
-function data() {
+function data(spread = 1) {
   let a = 11;
   const rnd = () => {
     a = (a * 1103515245 + 12345) % 2147483648;
@@ -31,7 +31,10 @@ function data() {
   const original = Int32Array.from({ length: N }, (_, i) => i % K);
   const labels = Int32Array.from(original, (c, i) => (i % 7 === 0 ? (c + 1) % K : c));
   const rows = (n: number, y: Int32Array) =>
-    Float32Array.from({ length: n * d }, (_, k) => OFFSET + means[y[(k / d) | 0]][k % d] + gauss());
+    Float32Array.from(
+      { length: n * d },
+      (_, k) => OFFSET + means[y[(k / d) | 0]][k % d] + spread * gauss(),
+    );
   const H = rows(N, original);
   const testLabels = Int32Array.from({ length: 200 }, (_, i) => (i * 3) % K);
   const T = rows(200, testLabels);
@@ -86,5 +89,24 @@ describe('streaming passes over rows read in place from the wasm heap', () => {
         k.outputShapes.some((s) => s.length === 2 && s[1] === d && s[0] > K),
     );
     expect(batchSized.map((k) => k.name)).toEqual([]);
+  });
+
+  it('near collapse (within-class spread 1e-3 of the class means, offset 1000) the within-class moments still match the float64 host path', async () => {
+    const x = data(1e-3);
+    const features = tf.tensor2d(x.H, [N, d]);
+    const keys = ['nc1_pinv', 'nc1_cdnv', 'trace_sigma_w'] as const;
+    const streamed = await computeMetrics({ K, labels: x.original, features, batchSize: B }, [
+      ...keys,
+    ]);
+    features.dispose();
+    const host = await computeMetricsFromArrays(
+      { K, labels: x.original, features: { rows: N, cols: d, data: x.H } },
+      [...keys],
+    );
+    for (const k of keys) {
+      const [a, b] = [streamed.values[k] as number, host.values[k] as number];
+      expect(b).toBeGreaterThan(0);
+      expect(Math.abs(a - b) / b).toBeLessThan(1e-6);
+    }
   });
 });

@@ -19,7 +19,7 @@ export interface BatchSegments {
  * One pass-1 batch, packed as the device path packs it: rows [s (P×d); q (P×d); pair sums],
  * with s the per-class sums of v = x − r, q the per-class sums of squares about the batch's class
  * means, and the per-pair sums of v when pairs are given. q = Σv² − (Σv)²/n in one sweep: in
- * float64 on shifted values the cancellation costs ε·(v̄/σ)², under 1e-9 relative until a class
+ * float64 on shifted values the cancellation costs ε·(v̄/σ)², about 1e-8 relative when a class
  * spreads 1e-4 of its distance from r, far below the float32 features' own rounding (a test pins
  * a spread of 1e-3 at offset 1000 to the exact two-pass host path).
  */

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { randomInit } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
-import { disposeOptimizer } from '../core/optimizer';
-import { fastMatMul } from '../core/fastMatMul';
-import { decay } from '../core/decay';
+import { createOptimizer, disposeOptimizer } from '../core/optimizer';
+import { UfmModel } from '../ufm/model';
 
 /** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
 export interface UfmBenchRow {
@@ -24,34 +23,19 @@ export interface UfmBenchRow {
 }
 
 /**
- * The bare loop: the same variables, loss (same matmul phrasing) and optimiser, written inline
- * with no session, slicing or read-back except one loss value at the end.
+ * The bare loop: the model's own variables and written-out gradients and the same optimiser,
+ * with no session, slicing, timing or read-back except one loss value at the end.
  */
 async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<number> {
-  const init = randomInit(config);
-  const bias = init.bias;
-  const H = tf.tidy(() => tf.variable(tf.tensor2d(init.H, [init.N, init.d])));
-  const Ws = init.layers.map((l) =>
-    tf.tidy(() => tf.variable(tf.tensor2d(l.data, [l.rows, l.cols]))),
-  );
-  const b = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias))) : null;
-  const Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(init.labels, 'int32'), init.K), 'float32'));
-  const opt = tf.train.momentum(config.lr, config.momentum);
-  const vars = [H, ...Ws, ...(b ? [b] : [])];
-  const loss = (value = true) => {
-    let P: tf.Tensor2D = Ws[Ws.length - 1];
-    for (let j = Ws.length - 2; j >= 0; j--) P = fastMatMul(P, Ws[j]);
-    let Z: tf.Tensor = fastMatMul(H, tf.transpose(P));
-    if (b) Z = tf.add(Z, b);
-    const mse = tf.div(tf.sum(tf.squaredDifference(Z, Y)), 2 * init.N);
-    const wd = decay(config.lambdaW, Ws, { value });
-    const fd = decay(config.lambdaH, [H], { value });
-    return tf.addN([mse, wd, fd]) as tf.Scalar;
-  };
+  const model = new UfmModel(config, randomInit(config));
+  const opt = createOptimizer(config);
   const run = async (n: number) => {
-    for (let i = 0; i < n - 1; i++)
-      tf.tidy(() => void opt.minimize(() => loss(false), false, vars));
-    const cost = tf.tidy(() => opt.minimize(loss, true, vars) as tf.Scalar);
+    for (let i = 0; i < n - 1; i++) tf.tidy(() => opt.applyGradients(model.gradients(false).grads));
+    const cost = tf.tidy(() => {
+      const { grads, loss } = model.gradients(true);
+      opt.applyGradients(grads);
+      return loss as tf.Scalar;
+    });
     await cost.data();
     cost.dispose();
   };
@@ -59,7 +43,7 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   const start = performance.now();
   await run(steps);
   const ms = performance.now() - start;
-  tf.dispose([...vars, Y]);
+  model.dispose();
   disposeOptimizer(opt);
   return (1000 * steps) / ms;
 }

@@ -62,7 +62,7 @@ function packCost(): number {
 }
 
 /** X·Yᵀ: matMul(X, Yᵀ), or (Y·Xᵀ)ᵀ, whichever copies and packs fewer elements. */
-function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
+export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const p = packCost();
   const direct = Y.size * (1 + p);
   const flipped = X.size * (1 + p) + X.shape[0] * Y.shape[0];
@@ -72,7 +72,7 @@ function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** Xᵀ·Y: matMul(Xᵀ, Y), or (Yᵀ·X)ᵀ, whichever copies and packs fewer elements. */
-function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
+export function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const p = packCost();
   const direct = X.size + p * Y.size;
   const flipped = Y.size + p * X.size + X.shape[1] * Y.shape[1];

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
-import { fastMatMul } from '../core/fastMatMul';
-import { decay } from '../core/decay';
+import { timesTransposed, transposedTimes } from '../core/fastMatMul';
 
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
@@ -57,27 +56,18 @@ export class UfmModel {
    */
   product(): tf.Tensor2D {
     let P: tf.Tensor2D = this.layers[this.layers.length - 1];
-    for (let j = this.layers.length - 2; j >= 0; j--) P = fastMatMul(P, this.layers[j]);
+    for (let j = this.layers.length - 2; j >= 0; j--) P = tf.matMul(P, this.layers[j]);
     return P;
   }
 
-  /**
-   * The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. With
-   * `decayValues` false the decay terms are 0 and only their gradients are right (a step whose
-   * loss is not read).
-   */
-  lossTerms(decayValues = true): {
-    data: tf.Scalar;
-    weightDecay: tf.Scalar;
-    featureDecay: tf.Scalar;
-  } {
+  /** The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. */
+  lossTerms(): { data: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
     const { lambdaW, lambdaH } = this.config;
-    // Z = H Pᵀ; transposing the K×d product is cheap, transposed matmuls are not (on wasm).
-    let Z: tf.Tensor2D = fastMatMul(this.H, tf.transpose(this.product()));
+    let Z: tf.Tensor2D = tf.matMul(this.H, tf.transpose(this.product()));
     if (this.bias) Z = tf.add(Z, this.bias);
     const data = this.dataLoss(Z);
-    const weightDecay = decay(lambdaW, this.layers, { value: decayValues });
-    const featureDecay = decay(lambdaH, [this.H], { value: decayValues });
+    const weightDecay = decayValue(lambdaW, this.layers);
+    const featureDecay = decayValue(lambdaH, [this.H]);
     return { data, weightDecay, featureDecay };
   }
 
@@ -89,13 +79,77 @@ export class UfmModel {
     return tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar;
   }
 
-  /** The loss; `forGradientOnly`: a step that reads only the gradient (decay values left out). */
-  loss(forGradientOnly = false): tf.Scalar {
-    const { data, weightDecay, featureDecay } = this.lossTerms(!forGradientOnly);
+  /** The loss (training takes its gradients from `gradients`, not by autodiff of this). */
+  loss(): tf.Scalar {
+    const { data, weightDecay, featureDecay } = this.lossTerms();
     return tf.addN([data, weightDecay, featureDecay]) as tf.Scalar;
+  }
+
+  /**
+   * One step's gradients, written out: the same products autodiff takes (the chain from the K
+   * side, decay as λ·X), without its tape. At d = 64 a step is pure per-kernel overhead, and the
+   * tape's bookkeeping and saved copies were as much again as the kernels. With `withLoss`, also
+   * the loss at the current parameters (the value `loss()` gives). Call inside tf.tidy.
+   */
+  gradients(withLoss: boolean): { grads: tf.NamedTensorMap; loss: tf.Scalar | null } {
+    const { lambdaW, lambdaH } = this.config;
+    const W = this.layers;
+    const M = W.length;
+    // Q[j] = W_M ⋯ W_{j+1}, K × d_j; P = Q[0]
+    const Q: tf.Tensor2D[] = new Array<tf.Tensor2D>(M);
+    Q[M - 1] = W[M - 1];
+    for (let j = M - 2; j >= 0; j--) Q[j] = tf.matMul(Q[j + 1], W[j]);
+    let Z: tf.Tensor2D = tf.matMul(this.H, tf.transpose(Q[0]));
+    if (this.bias) Z = tf.add(Z, this.bias);
+    const { dZ, data } = this.dataGradient(Z, withLoss);
+    const grads: tf.NamedTensorMap = {};
+    grads[this.H.name] = tf.add(tf.matMul(dZ, Q[0]), tf.mul(this.H, lambdaH));
+    if (this.bias) grads[this.bias.name] = tf.sum(dZ, 0);
+    // back through P = W_M ⋯ W_1 from the K side: G is the gradient with respect to Q[j]
+    let G = transposedTimes(dZ, this.H);
+    for (let j = 0; j < M - 1; j++) {
+      grads[W[j].name] = tf.add(transposedTimes(Q[j + 1], G), tf.mul(W[j], lambdaW));
+      G = timesTransposed(G, W[j]);
+    }
+    grads[W[M - 1].name] = tf.add(G, tf.mul(W[M - 1], lambdaW));
+    const loss =
+      withLoss && data
+        ? (tf.addN([data, decayValue(lambdaW, W), decayValue(lambdaH, [this.H])]) as tf.Scalar)
+        : null;
+    return { grads, loss };
+  }
+
+  /** ∂(data term)/∂Z, as tfjs's own gradients phrase it, and the data term when asked. */
+  private dataGradient(
+    Z: tf.Tensor2D,
+    withLoss: boolean,
+  ): { dZ: tf.Tensor2D; data: tf.Scalar | null } {
+    if (this.config.loss === 'ce') {
+      const logP = tf.logSoftmax(Z);
+      const dy = tf.mul(this.Y, -1 / this.N);
+      const dZ = tf.sub(dy, tf.mul(tf.sum(dy, -1, true), tf.exp(logP))) as tf.Tensor2D;
+      const data = withLoss
+        ? (tf.div(tf.neg(tf.sum(tf.mul(this.Y, logP))), this.N) as tf.Scalar)
+        : null;
+      return { dZ, data };
+    }
+    const R = tf.sub(Z, this.Y);
+    // (1/2N)·2R is R·(1/N) exactly: halving 1/N is exact in float32
+    const dZ = tf.mul(R, 1 / this.N) as tf.Tensor2D;
+    const data = withLoss
+      ? (tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar)
+      : null;
+    return { dZ, data };
   }
 
   dispose(): void {
     tf.dispose([...this.variables, this.Y]);
   }
+}
+
+/** λ/2 Σ‖X_i‖²: weight or feature decay's value (its gradient λ·X_i is written in `gradients`). */
+function decayValue(lambda: number, xs: tf.Tensor2D[]): tf.Scalar {
+  const sq =
+    xs.length === 1 ? tf.sum(tf.square(xs[0])) : tf.addN(xs.map((x) => tf.sum(tf.square(x))));
+  return tf.mul(sq, lambda / 2);
 }

@@ -50,15 +50,14 @@ export class UfmSession implements TrainingSession<UfmTheory> {
    */
   async train(n: number): Promise<number> {
     const start = performance.now();
-    const vars = this.model.variables;
     for (let i = 0; i < n - 1; i++) {
-      tf.tidy(() => {
-        this.optimizer.minimize(() => this.model.loss(true), false, vars);
-      });
+      tf.tidy(() => this.optimizer.applyGradients(this.model.gradients(false).grads));
     }
-    const cost = tf.tidy(
-      () => this.optimizer.minimize(() => this.model.loss(), true, vars) as tf.Scalar,
-    );
+    const cost = tf.tidy(() => {
+      const { grads, loss } = this.model.gradients(true);
+      this.optimizer.applyGradients(grads);
+      return loss as tf.Scalar;
+    });
     this.step += n;
     const value = (await cost.data())[0];
     cost.dispose();

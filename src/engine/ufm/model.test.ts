@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectUfm, parseConfig } from '../config/schema';
+import { randomInit } from './initState';
+import { UfmModel } from './model';
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const CASES = [
+  { name: 'MSE with bias, M = 3', loss: 'mse', depth: 3, bias: true, labelSmoothing: 0 },
+  { name: 'MSE without bias, M = 1', loss: 'mse', depth: 1, bias: false, labelSmoothing: 0 },
+  {
+    name: 'cross-entropy with label smoothing, M = 2',
+    loss: 'ce',
+    depth: 2,
+    bias: true,
+    labelSmoothing: 0.1,
+  },
+] as const;
+
+describe.each(['cpu', 'wasm'])('UfmModel.gradients on %s', (backend) => {
+  for (const c of CASES) {
+    it(`${c.name}: the written-out gradients and loss are autodiff's of loss() (to float32 rounding)`, async () => {
+      await tf.setBackend(backend);
+      const config = expectUfm(
+        parseConfig({
+          experiment: 'ufm',
+          classSizes: [7, 5, 4],
+          hidden: 12,
+          depth: c.depth,
+          bias: c.bias,
+          loss: c.loss,
+          labelSmoothing: c.labelSmoothing,
+          lambdaW: 5e-3,
+          lambdaH: 1e-2,
+          initStd: 0.3,
+          seed: 4,
+        }),
+      );
+      const model = new UfmModel(config, randomInit(config));
+      const auto = tf.variableGrads(() => model.loss(), model.variables);
+      const written = tf.tidy(() => {
+        const { grads, loss } = model.gradients(true);
+        return { grads, loss: loss! };
+      });
+      expect(Object.keys(written.grads).sort()).toEqual(Object.keys(auto.grads).sort());
+      const gaps = Object.keys(auto.grads).map((name) => {
+        const [a, w] = [auto.grads[name].dataSync(), written.grads[name].dataSync()];
+        const scale = Math.max(...Array.from(a, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        return Math.max(...Array.from(a, (v, i) => Math.abs(v - w[i]))) / scale;
+      });
+      expect(Math.max(...gaps)).toBeLessThan(1e-6);
+      const [la, lw] = [(await auto.value.data())[0], (await written.loss.data())[0]];
+      expect(lw).toBe(la);
+      tf.dispose([
+        auto.value,
+        written.loss,
+        ...Object.values(auto.grads),
+        ...Object.values(written.grads),
+      ]);
+      model.dispose();
+    });
+  }
+});

@@ -4,7 +4,7 @@
 // merges them in float64. No d×d tensor is created unless sigma_w is explicitly requested; reads
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
-import { classPartialsInPlace, pass2InPlace } from './accumulate-inplace';
+import { classPartialsInPlace, emptyDecisions, pass2InPlace } from './accumulate-inplace';
 import { canReadInPlace, canReadRowRanges, rowsInPlace, rowsOnHost } from './hostRows';
 import { zeros, type Rows } from '../core/linalg';
 import type {
@@ -370,14 +370,7 @@ export class DeviceAccumulator implements Accumulator {
     const sigmaW = plan.sigmaW ? zeros(d, d) : null;
     const dist = plan.distances ? new Float64Array(N) : null;
     const cleanDist = clean32 ? new Float64Array(N) : null;
-    const decisions: Decisions | null = dec
-      ? {
-          ncc: new Int32Array(N),
-          net: dec.Wt ? new Int32Array(N) : null,
-          nobias: dec.Wt && dec.extras ? new Int32Array(N) : null,
-          conf: dec.Wt && dec.extras ? new Float64Array(N) : null,
-        }
-      : null;
+    const decisions = dec ? emptyDecisions(N, dec.Wt !== null, dec.extras) : null;
     for (const [start, end] of slices(N, inp.batchSize)) {
       const nb = end - start;
       const seg = segments(inp.labels.subarray(start, end));
@@ -448,12 +441,7 @@ export class DeviceAccumulator implements Accumulator {
       return res.decisions;
     }
     const dec = this.decisionTensors({ ...plan, extras: false });
-    const out: Decisions = {
-      ncc: new Int32Array(n),
-      net: dec.Wt ? new Int32Array(n) : null,
-      nobias: null,
-      conf: null,
-    };
+    const out = emptyDecisions(n, dec.Wt !== null, false);
     for (const [start, end] of slices(n, inp.batchSize)) {
       const packed = tf.tidy(() => tf.concat(this.decide(this.shifted(X, start, end), dec)));
       const data = await packed.data();

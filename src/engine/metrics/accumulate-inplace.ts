@@ -59,6 +59,16 @@ export function classPartialsInPlace(
   return out;
 }
 
+/** Per-sample decision columns for n rows: NCC always, the classifier's with W, extras on request. */
+export function emptyDecisions(n: number, withNet: boolean, extras: boolean): Decisions {
+  return {
+    ncc: new Int32Array(n),
+    net: withNet ? new Int32Array(n) : null,
+    nobias: withNet && extras ? new Int32Array(n) : null,
+    conf: withNet && extras ? new Float64Array(n) : null,
+  };
+}
+
 /** Rows as the columns of a float32 d × n matrix (the right operand of batch · right). */
 function columns(rows: Rows, d: number): Float32Array {
   const n = rows.length;
@@ -105,14 +115,7 @@ export async function pass2InPlace(
   const scatter = plan.projection ? zeros(nr, nr) : null;
   const dist = plan.distances ? new Float64Array(N) : null;
   const cleanDist = clean ? new Float64Array(N) : null;
-  const decisions: Decisions | null = dec
-    ? {
-        ncc: new Int32Array(N),
-        net: W.length ? new Int32Array(N) : null,
-        nobias: W.length && dec.extras ? new Int32Array(N) : null,
-        conf: W.length && dec.extras ? new Float64Array(N) : null,
-      }
-    : null;
+  const decisions = dec ? emptyDecisions(N, W.length > 0, dec.extras) : null;
   const right = cols ? tf.tensor2d(columns([...R, ...(dec?.rel ?? []), ...W], d), [d, cols]) : null;
   const stage = new Float32Array(Math.min(batchSize, N) * d);
   try {

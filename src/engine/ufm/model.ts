@@ -55,20 +55,36 @@ export class UfmModel {
    * O(K d² M + N d K) instead of the O(N d² M) of pushing H through each d×d layer.
    */
   product(): tf.Tensor2D {
-    let P: tf.Tensor2D = this.layers[this.layers.length - 1];
-    for (let j = this.layers.length - 2; j >= 0; j--) P = tf.matMul(P, this.layers[j]);
-    return P;
+    return this.partialProducts()[0];
+  }
+
+  /** Q[j] = W_M ⋯ W_{j+1} (K × d_j), from the top; Q[0] is the product, Q[M−1] the variable W_M. */
+  private partialProducts(): tf.Tensor2D[] {
+    const W = this.layers;
+    const Q: tf.Tensor2D[] = new Array<tf.Tensor2D>(W.length);
+    Q[W.length - 1] = W[W.length - 1];
+    for (let j = W.length - 2; j >= 0; j--) Q[j] = tf.matMul(Q[j + 1], W[j]);
+    return Q;
   }
 
   /** The three loss terms, as scalars (data: MSE or cross-entropy). Call inside tf.tidy. */
-  lossTerms(): { data: tf.Scalar; weightDecay: tf.Scalar; featureDecay: tf.Scalar } {
+  lossTerms(): LossTerms {
+    return this.terms(this.logits(this.product()));
+  }
+
+  /** Z = H Pᵀ (+ b): transposing the K×d product is cheap, transposed matmuls are not (wasm). */
+  private logits(P: tf.Tensor2D): tf.Tensor2D {
+    const Z: tf.Tensor2D = tf.matMul(this.H, tf.transpose(P));
+    return this.bias ? tf.add(Z, this.bias) : Z;
+  }
+
+  private terms(Z: tf.Tensor2D): LossTerms {
     const { lambdaW, lambdaH } = this.config;
-    let Z: tf.Tensor2D = tf.matMul(this.H, tf.transpose(this.product()));
-    if (this.bias) Z = tf.add(Z, this.bias);
-    const data = this.dataLoss(Z);
-    const weightDecay = decayValue(lambdaW, this.layers);
-    const featureDecay = decayValue(lambdaH, [this.H]);
-    return { data, weightDecay, featureDecay };
+    return {
+      data: this.dataLoss(Z),
+      weightDecay: decayValue(lambdaW, this.layers),
+      featureDecay: decayValue(lambdaH, [this.H]),
+    };
   }
 
   /** ‖Z − Y‖²/(2N), or the cross-entropy −Σ Y ⊙ log softmax(Z) / N (mean over samples). */
@@ -81,8 +97,7 @@ export class UfmModel {
 
   /** The loss (training takes its gradients from `gradients`, not by autodiff of this). */
   loss(): tf.Scalar {
-    const { data, weightDecay, featureDecay } = this.lossTerms();
-    return tf.addN([data, weightDecay, featureDecay]) as tf.Scalar;
+    return total(this.lossTerms());
   }
 
   /**
@@ -95,13 +110,9 @@ export class UfmModel {
     const { lambdaW, lambdaH } = this.config;
     const W = this.layers;
     const M = W.length;
-    // Q[j] = W_M ⋯ W_{j+1}, K × d_j; P = Q[0]
-    const Q: tf.Tensor2D[] = new Array<tf.Tensor2D>(M);
-    Q[M - 1] = W[M - 1];
-    for (let j = M - 2; j >= 0; j--) Q[j] = tf.matMul(Q[j + 1], W[j]);
-    let Z: tf.Tensor2D = tf.matMul(this.H, tf.transpose(Q[0]));
-    if (this.bias) Z = tf.add(Z, this.bias);
-    const { dZ, data } = this.dataGradient(Z, withLoss);
+    const Q = this.partialProducts();
+    const Z = this.logits(Q[0]);
+    const dZ = this.dataGradient(Z);
     const grads: tf.NamedTensorMap = {};
     grads[this.H.name] = tf.add(tf.matMul(dZ, Q[0]), tf.mul(this.H, lambdaH));
     if (this.bias) grads[this.bias.name] = tf.sum(dZ, 0);
@@ -112,40 +123,32 @@ export class UfmModel {
       G = timesTransposed(G, W[j]);
     }
     grads[W[M - 1].name] = tf.add(G, tf.mul(W[M - 1], lambdaW));
-    const loss =
-      withLoss && data
-        ? (tf.addN([data, decayValue(lambdaW, W), decayValue(lambdaH, [this.H])]) as tf.Scalar)
-        : null;
-    return { grads, loss };
+    return { grads, loss: withLoss ? total(this.terms(Z)) : null };
   }
 
-  /** ∂(data term)/∂Z, as tfjs's own gradients phrase it, and the data term when asked. */
-  private dataGradient(
-    Z: tf.Tensor2D,
-    withLoss: boolean,
-  ): { dZ: tf.Tensor2D; data: tf.Scalar | null } {
+  /** ∂(data term)/∂Z, as tfjs's own gradients phrase it. */
+  private dataGradient(Z: tf.Tensor2D): tf.Tensor2D {
     if (this.config.loss === 'ce') {
-      const logP = tf.logSoftmax(Z);
       const dy = tf.mul(this.Y, -1 / this.N);
-      const dZ = tf.sub(dy, tf.mul(tf.sum(dy, -1, true), tf.exp(logP))) as tf.Tensor2D;
-      const data = withLoss
-        ? (tf.div(tf.neg(tf.sum(tf.mul(this.Y, logP))), this.N) as tf.Scalar)
-        : null;
-      return { dZ, data };
+      return tf.sub(dy, tf.mul(tf.sum(dy, -1, true), tf.exp(tf.logSoftmax(Z))));
     }
-    const R = tf.sub(Z, this.Y);
-    // (1/2N)·2R is R·(1/N) exactly: halving 1/N is exact in float32
-    const dZ = tf.mul(R, 1 / this.N) as tf.Tensor2D;
-    const data = withLoss
-      ? (tf.div(tf.sum(tf.squaredDifference(Z, this.Y)), 2 * this.N) as tf.Scalar)
-      : null;
-    return { dZ, data };
+    // (1/2N)·2(Z − Y) is (Z − Y)·(1/N) exactly: halving 1/N is exact in float32
+    return tf.mul(tf.sub(Z, this.Y), 1 / this.N);
   }
 
   dispose(): void {
     tf.dispose([...this.variables, this.Y]);
   }
 }
+
+interface LossTerms {
+  data: tf.Scalar;
+  weightDecay: tf.Scalar;
+  featureDecay: tf.Scalar;
+}
+
+const total = (t: LossTerms): tf.Scalar =>
+  tf.addN([t.data, t.weightDecay, t.featureDecay]) as tf.Scalar;
 
 /** λ/2 Σ‖X_i‖²: weight or feature decay's value (its gradient λ·X_i is written in `gradients`). */
 function decayValue(lambda: number, xs: tf.Tensor2D[]): tf.Scalar {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SplitFeeder } from './feeder';
 import type { ForwardMode } from './layers';
 import type { NetModel } from './model';
+import { addMany } from '../core/addMany';
 
 export interface EvaluatedSplit {
   /** rows × featureDim penultimate features (the caller disposes them) */
@@ -50,7 +51,7 @@ export async function evaluateRows(
   }
   const features = chunks.length === 1 ? chunks[0] : tf.concat(chunks, 0);
   if (chunks.length > 1) tf.dispose(chunks);
-  const total = tf.tidy(() => tf.stack([tf.addN(hits), tf.addN(hits5)]));
+  const total = tf.tidy(() => tf.stack([addMany(hits), addMany(hits5)]));
   const [correct, correct5] = Array.from(await total.data());
   tf.dispose([total, ...hits, ...hits5]);
   return {

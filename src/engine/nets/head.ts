@@ -3,6 +3,7 @@ import { fastMatMul } from '../core/fastMatMul';
 import type { Rng } from '../core/rng';
 import { Dense } from './layers';
 import type { ParamStore } from './params';
+import { addMany } from '../core/addMany';
 
 export interface HeadSpec {
   /** Dimension of the features h entering W_1. */
@@ -67,6 +68,6 @@ export class LinearHead {
 
   /** Σ_j ‖W_j‖²_F: seed 000's `--sep_decay` weight term (the bias is not in it). */
   weightSquaredNorm(): tf.Scalar {
-    return tf.addN(this.layers.map((l) => tf.sum(tf.square(l.weight)))) as tf.Scalar;
+    return addMany(this.layers.map((l) => tf.sum(tf.square(l.weight))));
   }
 }

@@ -12,6 +12,7 @@ import type { SplitFeeder } from './feeder';
 import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import type { NetModel } from './model';
+import { addMany } from '../core/addMany';
 
 /** The objective of one batch and its terms (scalars; call inside tf.tidy). */
 export interface ObjectiveTerms {
@@ -155,7 +156,7 @@ export class NetTrainer {
       this.config.weightDecay / 2,
     ) as tf.Scalar;
     const fd = tf.mul(tf.sum(tf.square(features)), this.config.featureDecay / 2) as tf.Scalar;
-    return { total: tf.addN([data, wd, fd]) as tf.Scalar, data, wd, fd };
+    return { total: addMany([data, wd, fd]), data, wd, fd };
   }
 
   /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
 import { timesTransposed, transposedTimes } from '../core/fastMatMul';
+import { addMany } from '../core/addMany';
 
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
@@ -147,12 +148,10 @@ interface LossTerms {
   featureDecay: tf.Scalar;
 }
 
-const total = (t: LossTerms): tf.Scalar =>
-  tf.addN([t.data, t.weightDecay, t.featureDecay]) as tf.Scalar;
+const total = (t: LossTerms): tf.Scalar => addMany([t.data, t.weightDecay, t.featureDecay]);
 
 /** λ/2 Σ‖X_i‖²: weight or feature decay's value (its gradient λ·X_i is written in `gradients`). */
 function decayValue(lambda: number, xs: tf.Tensor2D[]): tf.Scalar {
-  const sq =
-    xs.length === 1 ? tf.sum(tf.square(xs[0])) : tf.addN(xs.map((x) => tf.sum(tf.square(x))));
+  const sq = addMany(xs.map((x) => tf.sum(tf.square(x))));
   return tf.mul(sq, lambda / 2);
 }

@@ -610,6 +610,23 @@ export function unmetBackendRequest(info: BackendInfo): string | null {
 }
 
 /**
+ * When the current backend is webgpu: calls `cb` with the message of every WebGPU error that no
+ * error scope caught (an invalid pipeline, a failed allocation). tfjs never watches for them, and
+ * a kernel whose pipeline is invalid leaves its output unwritten, so a run would go on with wrong
+ * numbers (seen with Dawn: an AddN of 10 inputs returned 0). Returns the unsubscribe function, or
+ * null when the current backend is not webgpu.
+ */
+export function onGpuError(cb: (message: string) => void): (() => void) | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const backend = tf.engine().registry['webgpu'] as WebGPUBackend | undefined;
+  if (!backend) return null;
+  const device = backend.device;
+  const listener = (event: Event) => cb((event as GPUUncapturedErrorEvent).error.message);
+  device.addEventListener('uncapturederror', listener);
+  return () => device.removeEventListener('uncapturederror', listener);
+}
+
+/**
  * When the current backend is webgpu: calls `cb` (and resolves) once its GPUDevice is lost, so
  * the lab can show an error instead of hanging on a read that never completes. tfjs itself never
  * watches `device.lost`. Returns null when the current backend is not webgpu.

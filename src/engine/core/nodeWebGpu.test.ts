@@ -7,7 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendInfo } from './backend';
+import { addMany } from './addMany';
+import { ExperimentRunner } from '../run/runner';
 import { findPreset } from '../config/presets';
 import { parseConfig, type NetConfig } from '../config/schema';
 import { loadNetData } from '../data/fromConfig';
@@ -86,5 +89,41 @@ run(`the engine on Node WebGPU (Dawn)${missing ? `: skipped, ${missing}` : ''}`,
       1e-2 * Number(a.nc1_pinv),
     );
     expect(b.net_accuracy_train).toBe(a.net_accuracy_train);
+  });
+
+  it('a sum of 20 tensors is exact on WebGPU, where one AddN kernel of 10 inputs returns 0', async () => {
+    const xs = Array.from({ length: 20 }, (_, i) => tf.scalar(i + 1));
+    const sum = addMany(xs);
+    expect((await sum.data())[0]).toBe(210);
+    // the premise: WebGPU allows 8 storage buffers a stage, and tfjs's AddN does not split
+    const unchecked = tf.addN(xs.slice(0, 10));
+    const value = (await unchecked.data())[0];
+    await new Promise((r) => setTimeout(r, 50)); // let the validation error be delivered
+    tf.dispose([...xs, sum, unchecked]);
+    expect(value).not.toBe(55);
+  });
+
+  it('a WebGPU error nothing caught stops the run with a message and keeps its history', async () => {
+    const config = parseConfig({ ...findPreset('tiny-check')!.config, steps: 40, reportEvery: 10 });
+    const runner = await ExperimentRunner.create(config, webgpu);
+    try {
+      await runner.measureInitial();
+      expect(runner.status).toBe('idle');
+      // an invalid pipeline, as a kernel with too many inputs makes
+      const xs = Array.from({ length: 10 }, () => tf.scalar(1));
+      const bad = tf.addN(xs);
+      await bad.data();
+      await new Promise((r) => setTimeout(r, 50));
+      tf.dispose([...xs, bad]);
+      expect(runner.status).toBe('failed');
+      expect(runner.message).toMatch(
+        /^WebGPU reported an error by step 0, so results from then on cannot be trusted: .*(storage buffers|Invalid ComputePipeline)[^\n]*[^.]\. The run stopped/,
+      );
+      const result = await runner.run();
+      expect(result.status).toBe('failed');
+      expect(result.history.map((h) => h.step)).toEqual([0]);
+    } finally {
+      runner.dispose();
+    }
   });
 });

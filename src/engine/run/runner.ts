@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendInfo } from '../core/backend';
+import { onGpuError, type BackendInfo } from '../core/backend';
 import { SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
 import type { MetricSet } from '../metrics';
 import { reportEntries, splitTwin, type BaseReportKey } from '../metrics/reportKeys';
@@ -61,6 +61,7 @@ export class ExperimentRunner {
   private wake: (() => void) | null = null;
   private readonly checkpoints: CheckpointSchedule;
   private busy: Promise<void> = Promise.resolve();
+  private readonly unwatchGpu: (() => void) | null;
 
   constructor(
     readonly config: ExperimentConfig,
@@ -71,6 +72,7 @@ export class ExperimentRunner {
     private readonly fresh?: () => Promise<TrainingSession<UfmTheory>>,
   ) {
     this.theory = session.theory;
+    this.unwatchGpu = onGpuError((message) => this.gpuFailed(message));
     this.checkpoints = new CheckpointSchedule(
       events.onCheckpoint ? (events.checkpointEvery ?? 0) : 0,
       variableBytes,
@@ -100,6 +102,7 @@ export class ExperimentRunner {
   /** Run to the configured number of steps (or until stopped); resolves with the result. */
   async run(): Promise<RunResult> {
     if (this.status === 'running') throw new Error('already running');
+    if (this.status === 'failed') return this.result();
     await this.measureInitial();
     this.setStatus('running');
     while (!this.finished() && this.isLive()) {
@@ -227,7 +230,26 @@ export class ExperimentRunner {
 
   dispose(): void {
     this.stop();
+    this.unwatchGpu?.();
     this.session.dispose();
+  }
+
+  /**
+   * WebGPU reported an error nothing caught: a kernel may have left its output unwritten, so
+   * nothing computed since can be trusted. Stop the run (once) saying so; the history is kept.
+   */
+  private gpuFailed(gpuMessage: string): void {
+    if (!this.isLive() && this.status !== 'idle') return;
+    const at = this.session.step;
+    const last = this.lastReport?.step ?? 0;
+    this.breakdown = { step: at, lastFiniteStep: last, lastFiniteLoss: this.lastLoss() };
+    this.setStatus(
+      'failed',
+      `WebGPU reported an error by step ${at}, so results from then on cannot be trusted: ` +
+        `${gpuMessage.split('\n')[0].replace(/\.$/, '')}. The run stopped; its history is kept. ` +
+        'Run it on the wasm backend, or report the message.',
+    );
+    this.wakeUp();
   }
 
   private async advance(): Promise<void> {

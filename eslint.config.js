@@ -19,6 +19,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      '.gpubench',
       'node_modules',
       'public',
       'test-results',

@@ -2,6 +2,7 @@
 """PyTorch reference column for `npm run bench`: the same workloads, eager float32 on the CPU.
 
     python3 bench/torch_reference.py [--threads 1] [--out bench-results/torch-reference.json]
+    python3 bench/torch_reference.py --device cuda --large   # on a GPU server, beside Node WebGPU
 
 Then `npm run bench -- --torch bench-results/torch-reference.json` prints lab ÷ PyTorch ratios
 beside its own figures. Needs torch (any 1.x / 2.x). BLAS matters a great deal: Debian's stock
@@ -17,7 +18,10 @@ Workloads (kept in step with src/engine/bench/cases.ts and netBench.ts):
     1/8 width on 32 x 32 x 3, batch 16 (steps per second);
   - streaming NC1 (K x K projected form, two passes, plus the NCC and classifier decisions of
     the lab's `core` set) on 200 000 x 512 features, K = 10, batches of 4 096 (seconds a pass).
-Medians of `--rounds` timed rounds after a warm-up.
+  - with --large: ResNet18 and VGG16 at full width, batch 128 (seed 000's network commands).
+Medians of `--rounds` timed rounds after a warm-up. On --device cuda every round ends with
+torch.cuda.synchronize(), so a round times the work and not only its launch, and the step counts
+are 10x longer (a GPU step is short).
 """
 import argparse
 import json
@@ -30,12 +34,24 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+DEV = torch.device("cpu")
+
+
+def sync():
+    if DEV.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def timed(fn, steps, rounds):
-    fn(2)  # warm-up (allocator, BLAS threads)
+    if DEV.type == "cuda":
+        steps *= 10
+    fn(2)  # warm-up (allocator, BLAS threads, CUDA kernels and cuBLAS handles)
+    sync()
     out = []
     for _ in range(rounds):
         t0 = time.perf_counter()
         fn(steps)
+        sync()
         out.append(time.perf_counter() - t0)
     return steps / statistics.median(out)
 
@@ -44,11 +60,11 @@ def ufm(sizes, d, M, bias, steps, rounds, init_std):
     g = torch.Generator().manual_seed(2)
     N, K = sum(sizes), len(sizes)
     y = torch.cat([torch.full((n,), k) for k, n in enumerate(sizes)])
-    Y = F.one_hot(y, K).float()
-    H = (torch.randn(N, d, generator=g) * init_std).requires_grad_()
-    Ws = [(torch.randn(d, d, generator=g) * init_std).requires_grad_() for _ in range(M - 1)]
-    Ws.append((torch.randn(K, d, generator=g) * init_std).requires_grad_())
-    b = torch.zeros(K, requires_grad=True) if bias else None
+    Y = F.one_hot(y, K).float().to(DEV)
+    H = (torch.randn(N, d, generator=g) * init_std).to(DEV).requires_grad_()
+    Ws = [(torch.randn(d, d, generator=g) * init_std).to(DEV).requires_grad_() for _ in range(M - 1)]
+    Ws.append((torch.randn(K, d, generator=g) * init_std).to(DEV).requires_grad_())
+    b = torch.zeros(K, device=DEV, requires_grad=True) if bias else None
     params = [H, *Ws] + ([b] if bias else [])
     opt = torch.optim.SGD(params, lr=0.1, momentum=0.9)
     lw = lh = 5e-4
@@ -147,8 +163,8 @@ def vgg16(w, K=10):
 
 def net_steps(model, x_shape, K, batch, opt, loss, steps, rounds):
     g = torch.Generator().manual_seed(0)
-    x = torch.randn(batch, *x_shape, generator=g)
-    y = torch.randint(0, K, (batch,), generator=g)
+    x = torch.randn(batch, *x_shape, generator=g).to(DEV)
+    y = torch.randint(0, K, (batch,), generator=g).to(DEV)
     target = F.one_hot(y, K).float()
 
     def run(n):
@@ -167,14 +183,15 @@ def streaming_nc1(N=200_000, d=512, K=10, B=4096, rounds=3):
     g = torch.Generator().manual_seed(1)
     labels = torch.arange(N) % K
     means = torch.randn(K, d, generator=g) * 3
-    X = means[labels] + torch.randn(N, d, generator=g)
-    W = torch.randn(K, d, generator=g)
+    X = (means[labels] + torch.randn(N, d, generator=g)).to(DEV)
+    W = torch.randn(K, d, generator=g).to(DEV)
+    labels = labels.to(DEV)
 
     def one_pass():
         # pass 1: class means; pass 2: K x K projected within-class scatter (no d x d matrix)
         r = X[:B].mean(0)
-        S = torch.zeros(K, d, dtype=torch.float64)
-        n = torch.zeros(K, dtype=torch.float64)
+        S = torch.zeros(K, d, dtype=torch.float64, device=DEV)
+        n = torch.zeros(K, dtype=torch.float64, device=DEV)
         for s in range(0, N, B):
             xs, ys = X[s : s + B] - r, labels[s : s + B]
             S.index_add_(0, ys, xs.double())
@@ -182,7 +199,7 @@ def streaming_nc1(N=200_000, d=512, K=10, B=4096, rounds=3):
         M = S / n[:, None]
         Mc = M - (n[:, None] * M).sum(0) / N
         Rt = Mc.T.float()
-        A = torch.zeros(K, K, dtype=torch.float64)
+        A = torch.zeros(K, K, dtype=torch.float64, device=DEV)
         Mt, Wt = M.T.float(), W.T
         ncc_c, net_c = (M * M).sum(1).float(), (W @ r)
         agree = 0
@@ -205,7 +222,7 @@ def streaming_nc1(N=200_000, d=512, K=10, B=4096, rounds=3):
     t = []
     for _ in range(rounds):
         t0 = time.perf_counter()
-        one_pass()
+        one_pass()  # ends in .item(): the device is synchronised
         t.append(time.perf_counter() - t0)
     return statistics.median(t)
 
@@ -215,7 +232,13 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--out", default="bench-results/torch-reference.json")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    ap.add_argument("--large", action="store_true", help="also the full-width networks")
     a = ap.parse_args()
+    global DEV
+    DEV = torch.device(a.device)
+    if DEV.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch.cuda.is_available() is False here")
     torch.set_num_threads(a.threads)
     rows = {}
 
@@ -229,16 +252,23 @@ def main():
         std = 0.02 if M > 1 else 0.1
         steps = 30 if M == 1 else 5
         put(f"seed-imbalanced-m{M}", ufm([200, 100, 50, 50], 2048, M, False, steps, a.rounds, std), "steps/s")
-    m = Seed000Mlp()
+    m = Seed000Mlp().to(DEV)
     put("net-mlp-seed000", net_steps(m, (3072,), 10, 128, torch.optim.Adam(m.parameters(), 1e-4), "mse", 10, a.rounds), "steps/s")
-    m = seed002_mlp()
+    m = seed002_mlp().to(DEV)
     put("net-mlp-md", net_steps(m, (3072,), 2, 16, torch.optim.SGD(m.parameters(), 0.1, weight_decay=1e-3), "ce", 50, a.rounds), "steps/s")
-    m = ResNet18(0.125)
+    m = ResNet18(0.125).to(DEV)
     put("net-resnet18-w8", net_steps(m, (3, 32, 32), 10, 16, torch.optim.Adam(m.parameters(), 1e-4), "mse", 10, a.rounds), "steps/s")
-    m = vgg16(0.125)
+    m = vgg16(0.125).to(DEV)
     put("net-vgg16-w8", net_steps(m, (3, 32, 32), 10, 16, torch.optim.Adam(m.parameters(), 1e-4), "mse", 10, a.rounds), "steps/s")
+    if a.large:
+        m = ResNet18(1).to(DEV)
+        put("net-resnet18-full", net_steps(m, (3, 32, 32), 10, 128, torch.optim.Adam(m.parameters(), 1e-4), "mse", 3, a.rounds), "steps/s")
+        m = vgg16(1).to(DEV)
+        put("net-vgg16-full", net_steps(m, (3, 32, 32), 10, 128, torch.optim.Adam(m.parameters(), 1e-4), "mse", 3, a.rounds), "steps/s")
     put("streaming-metrics", streaming_nc1(rounds=max(1, a.rounds - 1)), "s/pass")
-    meta = {"torch": torch.__version__, "threads": a.threads, "blas": torch.__config__.show()}
+    meta = {"torch": torch.__version__, "threads": a.threads, "device": a.device, "blas": torch.__config__.show()}
+    if DEV.type == "cuda":
+        meta["gpu"] = torch.cuda.get_device_name(DEV)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, indent=2)

@@ -14,6 +14,8 @@
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
  *   npm run bench -- --torch bench-results/torch-reference.json   # or read what it wrote earlier
+ *   npm run bench -- --node-only --node-backends webgpu --compare-backend webgpu \
+ *     --torch-run --torch-device cuda --large   # a GPU server: Node WebGPU against PyTorch CUDA
  *
  * Prints a table and writes bench-results/bench-<timestamp>.json.
  */
@@ -24,16 +26,20 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/core/backend';
 import { BENCH_PRESETS, benchConfig } from '../src/engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../src/engine/bench/ufmBench';
-import { NET_BENCH_CASES, benchNetCase, type NetBenchRow } from '../src/engine/bench/netBench';
+import {
+  NET_BENCH_CASES,
+  NET_BENCH_LARGE_CASES,
+  benchNetCase,
+  type NetBenchRow,
+} from '../src/engine/bench/netBench';
 import { isConvModel } from '../src/engine/config/schema';
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
-import { benchInBrowser, benchNetsInBrowser } from './benchBrowser';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
 import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
-import { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, type UiBenchRow } from './benchUi';
-import { benchOverlayInBrowser, printOverlayRow, type OverlayUiRow } from './benchOverlayUi';
-import { benchFirstChart, printFirstChart, type FirstChartResult } from './benchFirstChart';
+import type { UiBenchRow } from './benchUi';
+import type { OverlayUiRow } from './benchOverlayUi';
+import type { FirstChartResult } from './benchFirstChart';
 import {
   printRatios,
   ratios,
@@ -42,6 +48,13 @@ import {
   type LabFigure,
   type TorchReference,
 } from './benchTorch';
+
+// The browser benches load Playwright: imported when used, so `--node-only` runs on a server
+// that has Node alone (the GPU bundle of bench/gpu/pack.sh leaves them out).
+const browserBench = () => import('./benchBrowser');
+const uiBench = () => import('./benchUi');
+const overlayUiBench = () => import('./benchOverlayUi');
+const firstChartBench = () => import('./benchFirstChart');
 
 interface Row extends UfmBenchRow {
   where: 'node' | 'chromium';
@@ -98,21 +111,31 @@ async function nodeRows(budgetS: number, backends: readonly string[]): Promise<R
 
 type NetRow = NetBenchRow & { where: 'node' | 'chromium' };
 
-/** Network cases in Node: wasm for all, cpu only for the MLPs (a conv step takes minutes). */
-async function nodeNetRows(backends: readonly string[]): Promise<NetRow[]> {
+/**
+ * Network cases in Node: wasm for all, cpu only for the MLPs (a conv step takes minutes); with
+ * `large`, the full-width networks too, on a hardware WebGPU adapter only.
+ */
+async function nodeNetRows(backends: readonly string[], large: boolean): Promise<NetRow[]> {
   const rows: NetRow[] = [];
   for (const backend of NODE_BENCH_BACKENDS.filter((b) => backends.includes(b))) {
     if (!(await usable(backend))) continue;
-    for (const c of NET_BENCH_CASES) {
+    const gpu = backend === 'webgpu' && !softwareAdapter;
+    for (const c of [...NET_BENCH_CASES, ...(large && gpu ? NET_BENCH_LARGE_CASES : [])]) {
       // A conv step takes minutes on plain JS and on a software Vulkan driver.
       if (
         isConvModel(c.config.model) &&
         (backend === 'cpu' || (backend === 'webgpu' && softwareAdapter))
       )
         continue;
-      const row: NetRow = { ...(await benchNetCase(c.id)), where: 'node' };
-      rows.push(row);
-      printNetRow(row);
+      // a GPU step is short: longer slices, so the read-back ending each is a small part
+      try {
+        const row: NetRow = { ...(await benchNetCase(c.id, 3, gpu ? 20 : 5)), where: 'node' };
+        rows.push(row);
+        printNetRow(row);
+      } catch (e) {
+        // one case failing (a GPU's memory, a driver's limit) must not lose the other rows
+        console.log(`node     ${backend.padEnd(8)}${c.label}: failed: ${errorText(e)}`);
+      }
     }
   }
   return rows;
@@ -131,9 +154,12 @@ function printRow(r: Row): void {
   );
 }
 
-/** Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm. */
-async function streamingMetrics(repeats: number): Promise<StreamingBenchResult> {
-  await initBackend('wasm');
+/** Streaming NC metrics on 200 000 × 512 features (issue 3's size), Node wasm by default. */
+async function streamingMetrics(
+  repeats: number,
+  backend: (typeof NODE_BENCH_BACKENDS)[number] = 'wasm',
+): Promise<StreamingBenchResult> {
+  if (!(await usable(backend))) throw new Error(`streaming metrics: ${backend} is not available`);
   const r = await benchStreamingMetrics({ repeats });
   console.log(
     `\nstreaming metrics ${r.N}×${r.d}, K=${r.K}, ${r.batches} batches of ${r.batchSize} on ${r.backend}: best ${Math.min(...r.ms).toFixed(0)} ms (${r.rowsPerSecond.toFixed(0)} rows/s), ${r.leakedTensors} tensors leaked`,
@@ -158,20 +184,28 @@ async function main(): Promise<void> {
       'overlay-only': { type: 'boolean', default: false },
       'streaming-only': { type: 'boolean', default: false },
       repeats: { type: 'string', default: '2' },
+      'compare-backend': { type: 'string', default: 'wasm' },
+      'torch-device': { type: 'string', default: 'cpu' },
+      large: { type: 'boolean', default: false },
     },
   });
+  const compare = values['compare-backend'];
+  if (!NODE_BENCH_BACKENDS.some((b) => b === compare))
+    throw new Error(`--compare-backend must be one of ${NODE_BENCH_BACKENDS.join(', ')}`);
+  const compareBackend = compare as (typeof NODE_BENCH_BACKENDS)[number];
   if (values['checkpoints-only']) {
     writeResults({ checkpoints: await checkpointRows(Number(values.budget)) });
     return;
   }
   if (values['overlay-only']) {
+    const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
     const overlayUi = await benchOverlayInBrowser(50);
     printOverlayRow(overlayUi);
     writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
     return;
   }
   if (values['streaming-only']) {
-    writeResults({ streaming: [await streamingMetrics(Number(values.repeats))] });
+    writeResults({ streaming: [await streamingMetrics(Number(values.repeats), compareBackend)] });
     return;
   }
   const nodeBackends = values['node-backends'].split(',');
@@ -179,10 +213,15 @@ async function main(): Promise<void> {
   let torch: TorchReference | null = null;
   if (values['torch-run']) {
     mkdirSync('bench-results', { recursive: true });
-    torch = await runTorchReference(values.python, 'bench-results/torch-reference.json', 1);
+    torch = await runTorchReference(values.python, 'bench-results/torch-reference.json', {
+      threads: 1,
+      device: values['torch-device'],
+      large: values.large,
+    });
   } else if (values.torch) torch = readTorchReference(values.torch);
   let firstChart: FirstChartResult | null = null;
   if (!values['node-only'] && !values['ui-only']) {
+    const { benchFirstChart, printFirstChart } = await firstChartBench();
     firstChart = await benchFirstChart(Number(values['first-chart-loads']));
     printFirstChart(firstChart);
   }
@@ -190,6 +229,8 @@ async function main(): Promise<void> {
   const ui: UiBenchRow[] = [];
   let overlayUi: OverlayUiRow | null = null;
   if (!values['node-only']) {
+    const { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow } = await uiBench();
+    const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
     console.log('page main thread while training (1440×900, wasm backend)');
     ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow)));
     overlayUi = await benchOverlayInBrowser(50);
@@ -205,6 +246,7 @@ async function main(): Promise<void> {
   );
   if (!values['browser-only']) rows.push(...(await nodeRows(budget, nodeBackends)));
   if (!values['node-only']) {
+    const { benchInBrowser } = await browserBench();
     const browserRows = await benchInBrowser(values.backends.split(','), budget, (r) =>
       printRow({ ...r, where: 'chromium', preset: r.label }),
     );
@@ -212,25 +254,33 @@ async function main(): Promise<void> {
   }
   const netRows: NetRow[] = [];
   console.log('\nnetworks (NetSession training steps, 512 random samples)');
-  if (!values['browser-only']) netRows.push(...(await nodeNetRows(nodeBackends)));
+  if (!values['browser-only']) netRows.push(...(await nodeNetRows(nodeBackends, values.large)));
   if (!values['node-only']) {
+    const { benchNetsInBrowser } = await browserBench();
     const browserNets = await benchNetsInBrowser(values.backends.split(','), (r) =>
       printNetRow({ ...r, where: 'chromium' }),
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
-  const streaming = values['browser-only'] ? [] : [await streamingMetrics(2)];
+  const streaming: StreamingBenchResult[] = [];
+  if (!values['browser-only']) {
+    try {
+      streaming.push(await streamingMetrics(2, compareBackend));
+    } catch (e) {
+      console.log(`streaming metrics on ${compareBackend}: failed: ${errorText(e)}`);
+    }
+  }
   if (torch) {
     const lab: LabFigure[] = [
       ...rows
-        .filter((r) => r.where === 'node' && r.backend === 'wasm')
+        .filter((r) => r.where === 'node' && r.backend === compareBackend)
         .map((r) => ({
           key: r.preset,
           label: `UFM d=${r.d} M=${r.M}`,
           value: r.labStepsPerSecond,
         })),
       ...netRows
-        .filter((r) => r.where === 'node' && r.backend === 'wasm')
+        .filter((r) => r.where === 'node' && r.backend === compareBackend)
         .map((r) => ({ key: r.id, label: r.label, value: r.stepsPerSecond })),
       ...streaming.map((r) => ({
         key: 'streaming-metrics',
@@ -238,11 +288,12 @@ async function main(): Promise<void> {
         value: Math.min(...r.ms) / 1000,
       })),
     ];
-    printRatios(ratios(lab, torch), torch);
+    printRatios(ratios(lab, torch), torch, `Node ${compareBackend}`);
   }
-  // Checkpoints (run library): capture cost against the run time between two of them.
+  // Checkpoints (run library): capture cost against the run time between two of them (wasm).
   const checkpoints: CheckpointBenchRow[] = [];
-  if (!values['browser-only']) checkpoints.push(...(await checkpointRows(budget)));
+  if (!values['browser-only'] && nodeBackends.includes('wasm'))
+    checkpoints.push(...(await checkpointRows(budget)));
   const overlay = benchOverlayBuild(50);
   console.log(
     `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
@@ -285,6 +336,8 @@ async function checkpointRows(budgetS: number): Promise<CheckpointBenchRow[]> {
   }
   return rows;
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function writeResults(results: Record<string, unknown>): void {
   mkdirSync('bench-results', { recursive: true });

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { issueText } from '../src/engine/config/schema';
 
 const referenceSchema = z.object({
-  meta: z.object({ torch: z.string(), threads: z.number().int().positive() }).passthrough(),
+  meta: z
+    .object({
+      torch: z.string(),
+      threads: z.number().int().positive(),
+      device: z.string().optional(),
+      gpu: z.string().optional(),
+    })
+    .passthrough(),
   rows: z.record(
     z.string(),
     z.object({ value: z.number().positive(), unit: z.enum(['steps/s', 's/pass']) }),
@@ -37,16 +44,25 @@ export function readTorchReference(file: string): TorchReference {
   return parseTorchReference(readFileSync(file, 'utf8'), file);
 }
 
+export interface TorchRunOptions {
+  threads: number;
+  /** 'cpu' or 'cuda' */
+  device: string;
+  /** also the full-width networks */
+  large: boolean;
+}
+
 /** Runs bench/torch_reference.py and reads what it wrote (python itself, no wrapper to outlive it). */
 export function runTorchReference(
   python: string,
   out: string,
-  threads: number,
+  opts: TorchRunOptions,
 ): Promise<TorchReference> {
+  const args = ['--threads', String(opts.threads), '--device', opts.device, '--out', out];
   return new Promise((resolve, reject) => {
     const p = spawn(
       python,
-      ['bench/torch_reference.py', '--threads', String(threads), '--out', out],
+      ['bench/torch_reference.py', ...args, ...(opts.large ? ['--large'] : [])],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     p.on('error', (e) => reject(new Error(`could not start ${python}: ${e.message}`)));
@@ -93,9 +109,16 @@ export function ratios(lab: readonly LabFigure[], ref: TorchReference): Ratio[] 
   return out;
 }
 
-export function printRatios(rows: readonly Ratio[], ref: TorchReference): void {
+/** Where the reference ran, in words: "cuda (NVIDIA H200)" or "1 thread". */
+export function torchWhere(ref: TorchReference): string {
+  if (ref.meta.device && ref.meta.device !== 'cpu')
+    return `${ref.meta.device}${ref.meta.gpu ? ` (${ref.meta.gpu})` : ''}`;
+  return `${ref.meta.threads} thread${ref.meta.threads > 1 ? 's' : ''}`;
+}
+
+export function printRatios(rows: readonly Ratio[], ref: TorchReference, lab = 'Node wasm'): void {
   console.log(
-    `\nlab (Node wasm) against PyTorch ${ref.meta.torch}, ${ref.meta.threads} thread${ref.meta.threads > 1 ? 's' : ''} (bench/torch_reference.py)`,
+    `\nlab (${lab}) against PyTorch ${ref.meta.torch}, ${torchWhere(ref)} (bench/torch_reference.py)`,
   );
   const f = (x: number) => x.toPrecision(3).padStart(9);
   for (const r of rows)

@@ -59,6 +59,27 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
   },
 ];
 
+/**
+ * Seed 000's network commands at full size (ResNet18 / VGG16 at reference width, batch 128): a
+ * GPU's workload, timed only on a hardware WebGPU adapter (a wasm step takes minutes).
+ */
+export const NET_BENCH_LARGE_CASES: NetBenchCase[] = [
+  {
+    id: 'net-resnet18-full',
+    label: 'ResNet18 full width, 32×32×3, batch 128',
+    config: net({ model: 'resnet18', widthMult: 1, width: 512, depthLinear: 3, batchSize: 128 }),
+    inputShape: [32, 32, 3],
+    K: 10,
+  },
+  {
+    id: 'net-vgg16-full',
+    label: 'VGG16 full width, 32×32×3, batch 128',
+    config: net({ model: 'vgg16', widthMult: 1, width: 512, depthLinear: 3, batchSize: 128 }),
+    inputShape: [32, 32, 3],
+    K: 10,
+  },
+];
+
 export interface NetBenchRow {
   backend: string;
   id: string;
@@ -70,15 +91,23 @@ export interface NetBenchRow {
 }
 
 export function findNetBenchCase(id: string): NetBenchCase {
-  const c = NET_BENCH_CASES.find((x) => x.id === id);
+  const c = [...NET_BENCH_CASES, ...NET_BENCH_LARGE_CASES].find((x) => x.id === id);
   if (!c) throw new Error(`unknown network benchmark case "${id}"`);
   return c;
 }
 
-/** Time one case on the current backend: about `slices` × 5 steps after 3 warm-up steps. */
-export async function benchNetCase(id: string, slices = 3): Promise<NetBenchRow> {
+/** Time one case on the current backend: `slices` × `stepsPerSlice` steps after 3 warm-up ones. */
+export async function benchNetCase(
+  id: string,
+  slices = 3,
+  stepsPerSlice = 5,
+): Promise<NetBenchRow> {
   const c = findNetBenchCase(id);
-  const r = await benchNetSteps(c.config, c.inputShape, c.K, { samples: 512, slices });
+  const r = await benchNetSteps(c.config, c.inputShape, c.K, {
+    samples: 512,
+    slices,
+    stepsPerSlice,
+  });
   return {
     backend: tf.getBackend(),
     id: c.id,

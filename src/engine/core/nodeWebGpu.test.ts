@@ -48,19 +48,22 @@ run(`the engine on Node WebGPU (Dawn)${missing ? `: skipped, ${missing}` : ''}`,
     expect(webgpu.software).toBe(true);
   });
 
-  it('5 000 UFM steps from the reference initial state follow the reference loss', async () => {
+  // 1 500 of the reference's 5 000 steps, checked at every logged step (100): SwiftShader runs
+  // ~25 steps/s on CI's two cores, and the full 5 000 were followed on a real GPU (an H200, to
+  // 1.7e-7: README, Benchmarks); the wasm path runs all 5 000 of the four cases (ufm/oracle.test.ts).
+  it('1 500 UFM steps from the reference initial state follow the reference loss', async () => {
     const oracle = readUfmOracle('balanced_M1_nobias');
     const session = new UfmSession(configFromOracle(oracle.config), oracle.init);
     const off: string[] = [];
     try {
-      for (const ref of oracle.trajectory.filter((r) => r.step % 500 === 0)) {
+      for (const ref of oracle.trajectory.filter((r) => r.step > 0 && r.step <= 1500)) {
         await session.train(ref.step - session.step);
         const { metrics } = await session.measure('cheap');
         const loss = Number(metrics.loss);
         const rel = Math.abs(loss - ref.loss_post_step) / ref.loss_post_step;
         if (!(rel <= LOSS_RTOL)) off.push(`step ${ref.step}: ${loss} vs ${ref.loss_post_step}`);
       }
-      expect(session.step).toBe(5000);
+      expect(session.step).toBe(1500);
     } finally {
       session.dispose();
     }

@@ -18,6 +18,28 @@ export interface NetBenchCase {
 const net = (over: Partial<NetConfig>) =>
   netConfigSchema.parse({ ...DEFAULT_NET_CONFIG, measureSamples: 512, ...over });
 
+/**
+ * Dang et al. 2023's CIFAR ResNet18 / VGG16 with a 3-layer linear head, on 32×32×3 inputs: at ⅛
+ * width and batch 16 (the browser presets' size) or at full width and batch 128 (seed 000's).
+ */
+function convCase(model: 'resnet18' | 'vgg16', full: boolean): NetBenchCase {
+  const batchSize = full ? 128 : 16;
+  const name = model === 'resnet18' ? 'ResNet18' : 'VGG16';
+  return {
+    id: `net-${model}-${full ? 'full' : 'w8'}`,
+    label: `${name} ${full ? 'full' : '⅛'} width, 32×32×3, batch ${batchSize}`,
+    config: net({
+      model,
+      widthMult: full ? 1 : 0.125,
+      width: full ? 512 : 64,
+      depthLinear: 3,
+      batchSize,
+    }),
+    inputShape: [32, 32, 3],
+    K: 10,
+  };
+}
+
 export const NET_BENCH_CASES: NetBenchCase[] = [
   {
     id: 'net-mlp-seed000',
@@ -43,20 +65,8 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
     inputShape: [3072],
     K: 2,
   },
-  {
-    id: 'net-resnet18-w8',
-    label: 'ResNet18 ⅛ width, 32×32×3, batch 16',
-    config: net({ model: 'resnet18', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
-    inputShape: [32, 32, 3],
-    K: 10,
-  },
-  {
-    id: 'net-vgg16-w8',
-    label: 'VGG16 ⅛ width, 32×32×3, batch 16',
-    config: net({ model: 'vgg16', widthMult: 0.125, width: 64, depthLinear: 3, batchSize: 16 }),
-    inputShape: [32, 32, 3],
-    K: 10,
-  },
+  convCase('resnet18', false),
+  convCase('vgg16', false),
 ];
 
 /**
@@ -64,20 +74,8 @@ export const NET_BENCH_CASES: NetBenchCase[] = [
  * GPU's workload, timed only on a hardware WebGPU adapter (a wasm step takes minutes).
  */
 export const NET_BENCH_LARGE_CASES: NetBenchCase[] = [
-  {
-    id: 'net-resnet18-full',
-    label: 'ResNet18 full width, 32×32×3, batch 128',
-    config: net({ model: 'resnet18', widthMult: 1, width: 512, depthLinear: 3, batchSize: 128 }),
-    inputShape: [32, 32, 3],
-    K: 10,
-  },
-  {
-    id: 'net-vgg16-full',
-    label: 'VGG16 full width, 32×32×3, batch 128',
-    config: net({ model: 'vgg16', widthMult: 1, width: 512, depthLinear: 3, batchSize: 128 }),
-    inputShape: [32, 32, 3],
-    K: 10,
-  },
+  convCase('resnet18', true),
+  convCase('vgg16', true),
 ];
 
 export interface NetBenchRow {

@@ -355,6 +355,6 @@ function writeResults(results: Record<string, unknown>): void {
 }
 
 main().catch((e: unknown) => {
-  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`bench: ${errorText(e)}`);
   process.exit(1);
 });

@@ -29,7 +29,8 @@ PY=${PYTHON:-python3}
   console.log(a ? 'WebGPU adapter: ' + [a.info.vendor, a.info.architecture, a.info.device, a.info.description].join(' / ') : 'no WebGPU adapter');
   process.exit(a ? 0 : 3);") 2>&1 | tee -a "$out/bench.log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 3
-# correctness first: the four UFM reference runs (5 000 steps from the reference initial state)
+# correctness first: the four UFM reference runs (5 000 steps from the reference initial state);
+# read them back against the reference with `npx tsx bench/gpu/compare.ts <the results folder>`
 for c in $g/check/*.json; do
   name=$(basename "$c" .json)
   /tmp/nodebin/node $g/gpu.mjs experiment --config "$c" --backend webgpu --quiet \

@@ -45,7 +45,8 @@ test('a paired CE / LS run on noisy MNIST produces both sets of curves and the s
   expect(state.lastReport?.samples?.points.length).toBeGreaterThan(100);
   const panel = page.getByTestId('panel-md');
   await expect(panel.locator('svg.main-svg').first()).toBeVisible();
-  await expect(panel.locator('.plot')).toHaveCount(2);
+  // A feature scatter for each loss, and the two figures of curves.
+  await expect(panel.locator('.plot')).toHaveCount(4);
   // The table shows the last report's values as the page formats them, for each loss.
   for (const key of ['md_memorization_rel_avg', 'twin.md_memorization_rel_avg'] as const)
     await expect(page.getByTestId(`md-${key}`)).toHaveText(fmt(value(last, key), 4));

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import {
   TWIN_PREFIX,
@@ -7,9 +8,10 @@ import {
 } from '../../engine/metrics/reportKeys';
 import type { Report, SampleCloud } from '../../engine/session/types';
 import { classColor, fmt, scalar } from '../format';
-import type { Data, Layout } from '../plotly';
+import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
-import { PlotFigure, subplotTitle, type Figure } from '../panels/PlotFigure';
+import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { FigureCell, FigureGrid, FigureLegend, type LegendEntry } from '../panels/FigureGrid';
 import { OverlayBar } from '../runs/OverlayBar';
 import { panelOverlay, useOverlayRevision } from '../runs/panelOverlay';
 import { historySeries } from '../history';
@@ -24,8 +26,11 @@ export function hasMd(report: Report | null): boolean {
 
 const RUN_COLORS = ['#4e79a7', '#e15759'];
 
-/** Clean samples drawn per run in the feature scatter (all corrupted ones are drawn). */
-const SCATTER_POINTS = 1200;
+/**
+ * Clean samples drawn per run in the feature scatter (all corrupted ones are drawn): SVG markers
+ * cost ~0.05 ms each a redraw, and 1 200 a run made a redraw a long task (110–180 ms, loaded).
+ */
+const SCATTER_POINTS = 500;
 
 /** At most `n` of `items`, evenly spaced, first kept. */
 function evenlySpaced<T>(items: T[], n: number): T[] {
@@ -62,89 +67,142 @@ function runs(report: Report, config: ExperimentConfig | null): RunView[] {
   ];
 }
 
-/** The penultimate features of each run: clean samples by class, corrupted ones as crosses. */
-function buildScatter(s: LabState): Figure | null {
+/** The clean and the corrupted samples of class label `k` in a run's cloud. */
+function samplesOf(cloud: SampleCloud, k: number, corrupted: boolean): number[] {
+  const idx: number[] = [];
+  cloud.labels.forEach((y, j) => {
+    if (y === k && (y !== cloud.originalLabels[j]) === corrupted) idx.push(j);
+  });
+  return idx;
+}
+
+/**
+ * The penultimate features of one run (`runIndex`: 0 the main run, 1 its twin): clean samples
+ * by class, corrupted ones as crosses, the clean class means as diamonds. One small figure per
+ * run (their legend is the panel's, in HTML): the two-run figure with its legend took 150–270 ms
+ * a redraw on a loaded 2-core machine.
+ */
+export function buildScatter(s: LabState, runIndex: number): Figure | null {
   const report = s.lastReport;
-  if (!report?.samples) return null;
-  const list = runs(report, s.loadedConfig);
+  const run = report ? runs(report, s.loadedConfig)[runIndex] : undefined;
+  const cloud = run?.samples;
+  if (!report || !run || !cloud) return null;
   const data: Data[] = [];
-  const layout: Partial<Layout> & Record<string, unknown> = {
-    uirevision: 'md-scatter',
-    grid: { rows: 1, columns: list.length, pattern: 'independent', xgap: 0.12 },
-    legend: { orientation: 'h', y: -0.18, x: 0, font: { size: 10 } },
-    margin: { l: 44, r: 10, t: 26, b: 40 },
-    annotations: [],
-  };
-  const annotations: NonNullable<Layout['annotations']> = [];
-  list.forEach((run, i) => {
-    const n = i === 0 ? '' : String(i + 1);
-    const cloud = run.samples;
-    if (!cloud) return;
-    const K = report.shape.K;
-    for (let k = 0; k < K; k++) {
-      for (const corrupted of [false, true]) {
-        const idx = cloud.labels
-          .map((y, j) => j)
-          .filter(
-            (j) =>
-              cloud.labels[j] === k && (cloud.labels[j] !== cloud.originalLabels[j]) === corrupted,
-          );
-        if (!idx.length) continue;
-        // SVG markers cost ~0.05 ms each to draw: thin the clean ones, never the corrupted.
-        const drawn = corrupted ? idx : evenlySpaced(idx, Math.ceil(SCATTER_POINTS / K));
-        const thinned = drawn.length < idx.length ? `, ${drawn.length} of ${idx.length} drawn` : '';
-        data.push({
-          type: 'scatter',
-          mode: 'markers',
-          name: corrupted ? `labelled ${k}, truly another class` : `class ${k} (clean${thinned})`,
-          legendgroup: `${k}-${corrupted}`,
-          showlegend: i === 0,
-          xaxis: `x${n}`,
-          yaxis: `y${n}`,
-          x: drawn.map((j) => cloud.points[j][0]),
-          y: drawn.map((j) => cloud.points[j][1] ?? 0),
-          marker: {
-            color: classColor(k),
-            size: corrupted ? 7 : 4,
-            symbol: corrupted ? 'x' : 'circle',
-            opacity: corrupted ? 0.9 : 0.45,
-          },
-          hovertemplate: `label ${k}${corrupted ? ' (corrupted)' : ''}<extra></extra>`,
-        });
-      }
-    }
-    const means = report.metrics[run.keyOf('md_uncorrupted_means')];
-    if (Array.isArray(means)) {
-      const rows = means as (number[] | null)[];
+  const K = report.shape.K;
+  for (let k = 0; k < K; k++) {
+    for (const corrupted of [false, true]) {
+      const idx = samplesOf(cloud, k, corrupted);
+      if (!idx.length) continue;
+      // SVG markers cost ~0.05 ms each to draw: thin the clean ones, never the corrupted.
+      const drawn = corrupted ? idx : evenlySpaced(idx, Math.ceil(SCATTER_POINTS / K));
       data.push({
         type: 'scatter',
         mode: 'markers',
-        name: 'clean class means',
-        legendgroup: 'means',
-        showlegend: i === 0,
-        xaxis: `x${n}`,
-        yaxis: `y${n}`,
-        x: rows.map((r) => r?.[0] ?? null),
-        y: rows.map((r) => r?.[1] ?? 0),
+        name: corrupted ? `labelled ${k}, truly another class` : `class ${k} (clean)`,
+        x: drawn.map((j) => cloud.points[j][0]),
+        y: drawn.map((j) => cloud.points[j][1] ?? 0),
         marker: {
-          color: rows.map((_, k) => classColor(k)),
-          size: 14,
-          symbol: 'diamond',
-          line: { color: '#1f2933', width: 1.5 },
+          color: classColor(k),
+          size: corrupted ? 7 : 4,
+          symbol: corrupted ? 'x' : 'circle',
+          opacity: corrupted ? 0.9 : 0.45,
         },
-        hoverinfo: 'skip',
+        hovertemplate: `label ${k}${corrupted ? ' (corrupted)' : ''}<extra></extra>`,
       });
     }
-    layout[`xaxis${n}`] = { title: { text: 'h₁' }, zeroline: false };
-    layout[`yaxis${n}`] = { title: { text: 'h₂' }, zeroline: false };
-    annotations.push(subplotTitle(i, run.label));
-  });
-  layout.annotations = annotations;
-  return { data, layout };
+  }
+  const means = report.metrics[run.keyOf('md_uncorrupted_means')];
+  if (Array.isArray(means)) {
+    const rows = means as (number[] | null)[];
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'clean class means',
+      x: rows.map((r) => r?.[0] ?? null),
+      y: rows.map((r) => r?.[1] ?? 0),
+      marker: {
+        color: rows.map((_, k) => classColor(k)),
+        size: 14,
+        symbol: 'diamond',
+        line: { color: '#1f2933', width: 1.5 },
+      },
+      hoverinfo: 'skip',
+    });
+  }
+  return {
+    data,
+    layout: {
+      uirevision: `md-scatter-${runIndex}`,
+      showlegend: false,
+      xaxis: { title: { text: 'h₁' }, zeroline: false },
+      yaxis: { title: { text: 'h₂' }, zeroline: false },
+      margin: { l: 44, r: 10, t: 4, b: 36 },
+    },
+  };
 }
 
-/** Memorization and dilation (relative to the clean-mean distance) against epoch, per run. */
-function buildCurves(s: LabState): Figure | null {
+/** What the scatter's markers mean, and how many clean samples are drawn of how many. */
+function scatterLegend(report: Report | null): LegendEntry[] {
+  const cloud = report?.samples;
+  if (!report || !cloud) return [];
+  const K = report.shape.K;
+  let clean = 0;
+  let drawn = 0;
+  for (let k = 0; k < K; k++) {
+    const n = samplesOf(cloud, k, false).length;
+    clean += n;
+    drawn += Math.min(n, Math.ceil(SCATTER_POINTS / K));
+  }
+  const ink = '#1f2933';
+  return [
+    ...Array.from({ length: K }, (_, k) => ({
+      key: `class-${k}`,
+      label: `class ${k}`,
+      color: classColor(k),
+      marker: 'circle' as const,
+    })),
+    {
+      key: 'clean',
+      label: `clean sample${drawn < clean ? ` (${drawn} of ${clean} drawn)` : ''}`,
+      color: ink,
+      marker: 'circle',
+    },
+    {
+      key: 'corrupted',
+      label: 'labelled as the colour, truly another class',
+      color: ink,
+      marker: 'x',
+    },
+    { key: 'means', label: 'clean class mean', color: '#fff', marker: 'diamond' },
+  ];
+}
+
+/** The curves of the two figures: [key, name, dash] per side, for one report. */
+function curveSeries(report: Report, side: 0 | 1): (readonly [NetworkKey, string, Dash])[] {
+  if (side === 0)
+    return [
+      ['md_memorization_rel_avg', 'memorization', 'solid'],
+      ['md_dilation_rel_avg', 'dilation', 'dash'],
+    ];
+  return [
+    ['md_noisy_fitted_train', 'noisy labels fitted', 'dot'],
+    ['net_accuracy_test', 'test accuracy', 'dashdot'],
+    // Four-class problem: a latent prediction is an error above; here it counts as its digit.
+    ...(report.metrics.md_test_accuracy_merged !== undefined
+      ? [['md_test_accuracy_merged', 'test accuracy, latent merged', 'longdash'] as const]
+      : []),
+  ];
+}
+
+type Dash = 'solid' | 'dash' | 'dot' | 'dashdot' | 'longdash';
+
+/**
+ * Against epoch, per run: memorization and dilation relative to the clean-mean distance
+ * (`side` 0), the fraction of noisy labels fitted and the test accuracy (`side` 1). Two small
+ * figures with the panel's HTML legend; kept runs ticked in the Runs tab are named in the first
+ * one's legend.
+ */
+export function buildCurves(s: LabState, side: 0 | 1): Figure | null {
   const report = s.lastReport;
   const entries = s.history.entries;
   if (!report || !entries.length) return null;
@@ -154,57 +212,65 @@ function buildCurves(s: LabState): Figure | null {
   const data: Data[] = [];
   const mode = entries.length > 1 ? 'lines+markers' : 'markers';
   runs(report, s.loadedConfig).forEach((run, i) => {
-    const series: [NetworkKey, string, string, string][] = [
-      ['md_memorization_rel_avg', 'memorization', 'solid', 'x'],
-      ['md_dilation_rel_avg', 'dilation', 'dash', 'x'],
-      ['md_noisy_fitted_train', 'noisy labels fitted', 'dot', 'x2'],
-      ['net_accuracy_test', 'test accuracy', 'dashdot', 'x2'],
-    ];
-    // Four-class problem: a latent prediction is an error above; here it counts as its digit.
-    if (report.metrics.md_test_accuracy_merged !== undefined)
-      series.push(['md_test_accuracy_merged', 'test accuracy, latent merged', 'longdash', 'x2']);
-    for (const [key, name, dash, xa] of series) {
+    for (const [key, name, dash] of curveSeries(report, side)) {
       data.push({
         type: 'scatter',
         mode,
         name: `${name}, ${run.label}`,
-        xaxis: xa,
-        yaxis: xa === 'x' ? 'y' : 'y2',
+        showlegend: false,
         ...historySeries(entries, per, (m) => scalar(m, run.keyOf(key))),
-        line: { color: RUN_COLORS[i], dash: dash as 'solid', width: 1.6 },
+        line: { color: RUN_COLORS[i], dash, width: 1.6 },
         marker: { color: RUN_COLORS[i], size: 4 },
         hovertemplate: `${name} (${run.label}): %{y:.4g}<extra>epoch %{x}</extra>`,
       });
     }
   });
-  if (overlay) {
-    data.push(...overlay.traces('md_memorization_rel_avg', null, { xaxis: 'x', yaxis: 'y' }));
+  if (overlay)
     data.push(
-      ...overlay.traces('md_noisy_fitted_train', null, {
-        xaxis: 'x2',
-        yaxis: 'y2',
-        showlegend: false,
+      ...overlay.traces(side === 0 ? 'md_memorization_rel_avg' : 'md_noisy_fitted_train', null, {
+        showlegend: side === 0,
       }),
     );
-  }
-  const xAxis = {
-    title: { text: overlay?.xTitle ?? 'epoch' },
-    zeroline: false,
-    ...(overlay?.logX ? { type: 'log' as const } : {}),
-  };
   return {
     data,
     layout: {
-      uirevision: overlay ? 'md-curves-overlay' : 'md-curves',
-      grid: { rows: 1, columns: 2, pattern: 'independent', xgap: 0.12 },
-      xaxis: xAxis,
-      yaxis: { title: { text: 'relative to the clean-mean distance' }, rangemode: 'tozero' },
-      xaxis2: xAxis,
-      yaxis2: { title: { text: 'fraction' }, range: [-0.02, 1.02] },
-      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
-      margin: { l: 52, r: 10, t: 16, b: 40 },
+      uirevision: `md-curves-${side}${overlay ? '-overlay' : ''}`,
+      showlegend: overlay !== null && side === 0,
+      legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+      xaxis: {
+        title: { text: overlay?.xTitle ?? 'epoch' },
+        zeroline: false,
+        ...(overlay?.logX ? { type: 'log' as const } : {}),
+      },
+      yaxis:
+        side === 0
+          ? { title: { text: 'relative to the clean-mean distance' }, rangemode: 'tozero' }
+          : { title: { text: 'fraction' }, range: [-0.02, 1.02] },
+      margin: { l: 52, r: 10, t: 4, b: 36 },
     },
   };
+}
+
+/** The curves' legend: a colour per run, a dash per measure. */
+function curvesLegend(report: Report | null, labels: string[]): LegendEntry[] {
+  if (!report) return [];
+  const ink = '#1f2933';
+  return [
+    ...labels.map((label, i) => ({
+      key: label,
+      label,
+      color: RUN_COLORS[i],
+      line: 'solid' as const,
+    })),
+    ...([0, 1] as const).flatMap((side) =>
+      curveSeries(report, side).map(([key, name, dash]) => ({
+        key,
+        label: name,
+        color: ink,
+        line: dash,
+      })),
+    ),
+  ];
 }
 
 function Values() {
@@ -272,6 +338,17 @@ function Values() {
 export function MdPanel() {
   const show = useLab((s) => hasMd(s.lastReport));
   const hasSamples = useLab((s) => !!s.lastReport?.samples);
+  const report = useLab((s) => s.lastReport);
+  // One string, so the labels change only with the twin or the loss, not with every report.
+  const runKey = useLab((s) =>
+    s.lastReport
+      ? runs(s.lastReport, s.loadedConfig)
+          .map((r) => r.label)
+          .join('\n')
+      : '',
+  );
+  const runLabels = useMemo(() => (runKey ? runKey.split('\n') : []), [runKey]);
+  const legend = useMemo(() => scatterLegend(report), [report]);
   const overlay = useOverlayRevision();
   if (!show) return null;
   return (
@@ -288,23 +365,45 @@ export function MdPanel() {
       }
     >
       {hasSamples && (
-        <PlotFigure
-          build={buildScatter}
-          watch={(s) => s.lastReport}
-          height={330}
-          share={0.55}
-          label="Penultimate features of clean and corrupted training samples, with the clean class means"
-        />
+        <>
+          <FigureLegend entries={legend} label="Markers of the feature scatter" />
+          <FigureGrid cols={runLabels.length} rows={1} height={330} share={0.5}>
+            {runLabels.map((label, i) => (
+              <FigureCell key={label} title={`Penultimate features (h₁, h₂), ${label}`}>
+                <PlotFigure
+                  build={(s) => buildScatter(s, i)}
+                  watch={(s) => s.lastReport}
+                  height={330}
+                  label={`Penultimate features of clean and corrupted training samples, with the clean class means, ${label}`}
+                />
+              </FigureCell>
+            ))}
+          </FigureGrid>
+        </>
       )}
       {overlay && <OverlayBar />}
-      <PlotFigure
-        build={buildCurves}
-        watch={(s) => s.historyVersion}
-        revision={overlay}
-        height={300}
-        share={hasSamples ? 0.45 : 1}
-        label="Memorization and dilation against epoch for each loss"
-      />
+      <FigureLegend entries={curvesLegend(report, runLabels)} label="Lines of the curves" />
+      <FigureGrid cols={2} rows={1} height={300} share={hasSamples ? 0.38 : 0.85}>
+        {(
+          [
+            'memorization and dilation (÷ clean-mean distance)',
+            'noisy labels fitted and test accuracy',
+          ] as const
+        ).map((title, side) => (
+          <FigureCell
+            key={title}
+            title={`${title[0].toUpperCase()}${title.slice(1)} against epoch`}
+          >
+            <PlotFigure
+              build={(s) => buildCurves(s, side as 0 | 1)}
+              watch={(s) => s.historyVersion}
+              revision={overlay}
+              height={300}
+              label={`${title[0].toUpperCase()}${title.slice(1)} against epoch for each loss`}
+            />
+          </FigureCell>
+        ))}
+      </FigureGrid>
       <Values />
       <FourClassNote />
     </Panel>

@@ -1,10 +1,12 @@
 import type { ReportKey } from '../../engine/metrics/reportKeys';
+import type { HistoryEntry } from '../../engine/session/types';
 import type { Data } from '../plotly';
 import { fmt, forLog, scalar } from '../format';
 import { historySeries } from '../history';
 import { OverlayBar } from '../runs/OverlayBar';
 import { panelOverlay, useOverlayRevision } from '../runs/panelOverlay';
 import { useLab, type LabState } from '../store';
+import { FigureLegend, type LegendEntry } from './FigureGrid';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 
@@ -16,6 +18,11 @@ const TERMS = [
   { key: 'loss_feature_decay', name: 'λ_H/2 ‖H‖²', color: '#59a14f', width: 1.2 },
 ] as const satisfies readonly { key: ReportKey; name: string; color: string; width: number }[];
 
+/** The loss terms a run has (a log axis cannot draw a term that is always 0, e.g. no decay). */
+function termsOf(entries: readonly HistoryEntry[]): (typeof TERMS)[number][] {
+  return TERMS.filter((t) => entries.some((e) => (scalar(e.metrics, t.key) ?? 0) > 0));
+}
+
 function buildLoss(s: LabState): Figure | null {
   const entries = s.history.entries;
   if (!entries.length) return null;
@@ -24,8 +31,7 @@ function buildLoss(s: LabState): Figure | null {
   const overlay = panelOverlay(s);
   const per = overlay?.livePer ?? shape?.stepsPerUnit ?? 1;
   const unit = shape?.unit ?? 'step';
-  // Only terms this run has (a log axis cannot draw a term that is always 0, e.g. no decay).
-  const terms = TERMS.filter((t) => entries.some((e) => (scalar(e.metrics, t.key) ?? 0) > 0));
+  const terms = termsOf(entries);
   const data: Data[] = terms.map((t) => ({
     type: 'scatter',
     mode: entries.length > 1 ? 'lines' : 'markers',
@@ -65,8 +71,10 @@ function buildLoss(s: LabState): Figure | null {
         ...(overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys)),
         title: { text: 'loss' },
       },
-      legend: { orientation: 'h', y: -0.3, x: 0, font: { size: 10 } },
-      margin: { l: 56, r: 12, t: 12, b: 84 },
+      // The live run's terms are named in the panel's HTML legend; kept runs in Plotly's.
+      showlegend: overlay !== null,
+      legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+      margin: { l: 56, r: 16, t: 8, b: 40 },
     },
   };
 }
@@ -94,6 +102,7 @@ export function LossPanel() {
       }
     >
       {overlay && <OverlayBar />}
+      <LossLegend fmin={fmin} />
       <PlotFigure
         build={buildLoss}
         watch={(s) => [s.historyVersion, s.theory]}
@@ -103,4 +112,22 @@ export function LossPanel() {
       />
     </Panel>
   );
+}
+
+/** The live run's terms and the closed-form minimum, once above the figure. */
+function LossLegend({ fmin }: { fmin: number | null }) {
+  // A string, so the legend re-renders when the terms change, not with every report.
+  const keys = useLab((s) =>
+    termsOf(s.history.entries)
+      .map((t) => t.key)
+      .join(','),
+  );
+  const entries: LegendEntry[] = TERMS.filter((t) => keys.split(',').includes(t.key)).map((t) => ({
+    key: t.key,
+    label: t.name,
+    color: t.color,
+  }));
+  if (fmin !== null && fmin > 0)
+    entries.push({ key: 'fmin', label: 'closed-form minimum f*', color: '#e15759', line: 'dash' });
+  return <FigureLegend entries={entries} label="Lines of the loss figure" />;
 }

@@ -14,8 +14,9 @@ import {
   targetReason,
   type TargetKind,
 } from '../../engine/metrics/targets';
+import { FigureCell, FigureGrid, FigureLegend, type LegendEntry } from './FigureGrid';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
+import { PlotFigure, logAxis, type Figure } from './PlotFigure';
 import { MetricTerm } from '../guide/MetricTerm';
 
 interface Metric {
@@ -61,12 +62,17 @@ const NC4: { key: ReportKey; name: string; color: string }[] = [
   { key: 'net_accuracy_test', name: 'net accuracy (test)', color: '#4e79a7' },
 ];
 
-function axisNames(i: number): { x: string; y: string; xa: string; ya: string } {
-  const n = i === 0 ? '' : String(i + 1);
-  return { x: `x${n}`, y: `y${n}`, xa: `xaxis${n}`, ya: `yaxis${n}` };
-}
+/** The panel's six small figures: one per metric of `metricsFor`, then NC4 with accuracies. */
+const SUBPLOTS = 6;
+const NC4_INDEX = 5;
 
-function buildNc(s: LabState, kind: TargetKind): Figure | null {
+/**
+ * One of the panel's figures (`index` < 5: a metric of `metricsFor(kind)`, 5: NC4 and the
+ * accuracies). Six small figures instead of one with six subplots: Plotly redraws a whole figure
+ * for any new point, and the six-subplot figure cost 100–140 ms a redraw on a loaded 2-core
+ * machine (a long task every time); a one-subplot figure costs a sixth of that.
+ */
+export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Figure | null {
   const entries = s.history.entries;
   const report = s.lastReport;
   if (!entries.length || !report) return null;
@@ -78,105 +84,91 @@ function buildNc(s: LabState, kind: TargetKind): Figure | null {
     report.totalSteps / stepsPerUnit,
     entries[entries.length - 1].step / stepsPerUnit,
   );
-  const data: Data[] = [];
-  const layout: Partial<Layout> & Record<string, unknown> = {
-    uirevision: `nc-${kind}`,
-    grid: { rows: 3, columns: 2, pattern: 'independent', ygap: 0.42, xgap: 0.14 },
-    showlegend: true,
-    legend: { orientation: 'h', y: -0.1, x: 0, font: { size: 10 } },
-    margin: { l: 52, r: 10, t: 26, b: 40 },
-    annotations: [],
-  };
-  const annotations: NonNullable<Layout['annotations']> = [];
   const mode = entries.length > 1 ? 'lines' : 'markers';
-
-  metricsFor(kind).forEach((m, i) => {
-    const ax = axisNames(i);
-    const deepKey = M > 1 ? m.deepKey : null;
-    const perLayer = deepKey !== null;
-    const layers = perLayer ? M : 1;
-    const ys: (number | null)[] = [];
-    for (let l = 0; l < layers; l++) {
-      const { x, y } = historySeries(entries, stepsPerUnit, (metrics) =>
-        forLog(deepKey ? layerValue(metrics, deepKey, l) : scalar(metrics, m.key)),
-      );
-      ys.push(...y);
-      const name = M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
+  const bottom = index >= 4;
+  // The kept runs are named in the first figure's legend; the live run's colours in the panel's.
+  const legend = overlay !== null && index === 0;
+  const layout: Partial<Layout> & Record<string, unknown> = {
+    uirevision: `nc-${kind}-${index}`,
+    showlegend: legend,
+    legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+    margin: { l: 46, r: 16, t: 4, b: bottom ? 34 : 20 },
+    xaxis: xAxis(overlay, bottom ? unit : null, total),
+  };
+  const data: Data[] = [];
+  if (index === NC4_INDEX) {
+    for (const t of NC4) {
+      if (!entries.some((e) => scalar(e.metrics, t.key) !== null)) continue;
       data.push({
         type: 'scatter',
         mode,
-        name,
-        legendgroup: name,
-        showlegend: i === 0,
-        xaxis: ax.x,
-        yaxis: ax.y,
-        x,
-        y,
-        line: { color: depthColor(l, M), width: 1.4 },
-        marker: { color: depthColor(l, M), size: 4 },
-        hovertemplate: `${name}: %{y:.3g}<extra>${unit} %{x}</extra>`,
+        name: t.name,
+        showlegend: false,
+        ...historySeries(entries, stepsPerUnit, (metrics) => scalar(metrics, t.key)),
+        line: { color: t.color, width: 1.4, dash: nc4Dash(t.key) },
+        hovertemplate: `${t.name}: %{y:.3f}<extra>${unit} %{x}</extra>`,
       });
     }
-    if (overlay) {
-      const traces = overlay.traces(m.key, m.deepKey, {
-        xaxis: ax.x,
-        yaxis: ax.y,
-        showlegend: i === 0,
-        positive: overlay.logY,
-      });
-      data.push(...traces);
-    }
-    layout[ax.xa] = xAxis(overlay, i >= 4 ? unit : null, total);
-    layout[ax.ya] = overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys);
-    annotations.push(subplotTitle(i, perLayer || M === 1 ? m.title : `${m.title} (l = 0 only)`));
-  });
-
-  const ax = axisNames(5);
-  for (const t of NC4) {
-    if (!entries.some((e) => scalar(e.metrics, t.key) !== null)) continue;
+    if (overlay) data.push(...overlay.traces('net_accuracy_train', null, { showlegend: false }));
+    layout.yaxis = { range: [-0.05, 1.05] };
+    return { data, layout };
+  }
+  const m = metricsFor(kind)[index];
+  const deepKey = M > 1 ? m.deepKey : null;
+  const ys: (number | null)[] = [];
+  for (let l = 0; l < (deepKey ? M : 1); l++) {
+    const { x, y } = historySeries(entries, stepsPerUnit, (metrics) =>
+      forLog(deepKey ? layerValue(metrics, deepKey, l) : scalar(metrics, m.key)),
+    );
+    ys.push(...y);
+    const name = layerName(l, M);
     data.push({
       type: 'scatter',
       mode,
-      name: t.name,
-      xaxis: ax.x,
-      yaxis: ax.y,
-      ...historySeries(entries, stepsPerUnit, (metrics) => scalar(metrics, t.key)),
-      line: {
-        color: t.color,
-        width: 1.4,
-        dash: t.key.endsWith('_test')
-          ? 'dash'
-          : t.key === 'nc4_ncc_mismatch_train'
-            ? 'solid'
-            : 'dot',
-      },
-      hovertemplate: `${t.name}: %{y:.3f}<extra>${unit} %{x}</extra>`,
+      name,
+      legendgroup: name,
+      showlegend: legend,
+      x,
+      y,
+      line: { color: depthColor(l, M), width: 1.4 },
+      marker: { color: depthColor(l, M), size: 4 },
+      hovertemplate: `${name}: %{y:.3g}<extra>${unit} %{x}</extra>`,
     });
   }
   if (overlay)
-    data.push(
-      ...overlay.traces('net_accuracy_train', null, {
-        xaxis: ax.x,
-        yaxis: ax.y,
-        showlegend: false,
-      }),
-    );
-  layout[ax.xa] = xAxis(overlay, unit, total);
-  layout[ax.ya] = { range: [-0.05, 1.05] };
-  annotations.push(subplotTitle(5, 'NC4 and accuracy (train; test dashed)'));
-  layout.annotations = annotations;
+    data.push(...overlay.traces(m.key, m.deepKey, { showlegend: legend, positive: overlay.logY }));
+  layout.yaxis = overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys);
   return { data, layout };
 }
 
-/** A subplot's x axis: the live run's unit from 0 to its end, or the overlay's axis. */
-function xAxis(overlay: PanelOverlay | null, title: string | null, total: number) {
+function layerName(l: number, M: number): string {
+  return M > 1 ? `l = ${l}${l === 0 ? ' (H)' : ''}` : 'last layer';
+}
+
+function nc4Dash(key: ReportKey): 'dash' | 'solid' | 'dot' {
+  return key.endsWith('_test') ? 'dash' : key === 'nc4_ncc_mismatch_train' ? 'solid' : 'dot';
+}
+
+/** A figure's x axis: the live run's unit from 0 to its end, or the overlay's axis. */
+function xAxis(
+  overlay: PanelOverlay | null,
+  title: string | null,
+  total: number,
+): Partial<Layout['xaxis']> {
   if (!overlay)
     return { title: title ? { text: title } : undefined, zeroline: false, range: [0, total] };
   return {
     title: title ? { text: overlay.xTitle } : undefined,
-    type: overlay.logX ? 'log' : 'linear',
+    type: overlay.logX ? ('log' as const) : ('linear' as const),
     zeroline: false,
   };
+}
+
+/** A figure's title: the metric, and "(l = 0 only)" where a deep run has no per-layer key. */
+function figureTitle(kind: TargetKind, index: number, M: number): string {
+  if (index === NC4_INDEX) return 'NC4 and accuracy (train; test dashed)';
+  const m = metricsFor(kind)[index];
+  return M > 1 && m.deepKey === null ? `${m.title} (l = 0 only)` : m.title;
 }
 
 export function NcPanel() {
@@ -221,13 +213,23 @@ export function NcPanel() {
       }
     >
       {overlay && <OverlayBar />}
-      <PlotFigure
-        build={(s) => buildNc(s, kind)}
-        watch={(s) => s.historyVersion}
-        revision={revision}
-        height={560}
-        label={`Neural-collapse metrics against ${config?.unit ?? 'step'}, log scale, measured against the ${TARGET_LABEL[kind]}`}
-      />
+      <NcLegend kind={kind} config={config} />
+      <FigureGrid cols={2} rows={3} height={560}>
+        {Array.from({ length: SUBPLOTS }, (_, i) => {
+          const title = figureTitle(kind, i, config?.depth ?? 1);
+          return (
+            <FigureCell key={i} title={title}>
+              <PlotFigure
+                build={(s) => buildNcFigure(s, kind, i)}
+                watch={(s) => s.historyVersion}
+                revision={revision}
+                height={150}
+                label={`${title} against ${config?.unit ?? 'step'}${i < NC4_INDEX ? ', log scale' : ''}, measured against the ${TARGET_LABEL[kind]}`}
+              />
+            </FigureCell>
+          );
+        })}
+      </FigureGrid>
       <CurrentValues kind={kind} config={config} />
     </Panel>
   );
@@ -273,4 +275,26 @@ function CurrentValues({ kind, config }: { kind: TargetKind; config: RunShape | 
       </tbody>
     </table>
   );
+}
+
+/** The live run's line styles, once for the six figures (a legend in each would crowd them). */
+function NcLegend({ kind, config }: { kind: TargetKind; config: RunShape | null }) {
+  const report = useLab((s) => s.lastReport);
+  if (!config || !report) return null;
+  const M = config.depth;
+  const layers = M > 1 && metricsFor(kind).some((m) => m.deepKey !== null) ? M : 0;
+  const entries: LegendEntry[] = [
+    ...Array.from({ length: layers }, (_, l) => ({
+      key: `l${l}`,
+      label: layerName(l, M),
+      color: depthColor(l, M),
+    })),
+    ...NC4.filter((t) => scalar(report.metrics, t.key) !== null).map((t) => ({
+      key: t.key,
+      label: t.name,
+      color: t.color,
+      line: nc4Dash(t.key),
+    })),
+  ];
+  return <FigureLegend entries={entries} label="Line styles of the live run" />;
 }

@@ -194,11 +194,12 @@ export function PlotFigure<S = LabState>({
         fail(e instanceof Error ? e.message : String(e));
       }
     };
+    // The figures of one panel share its part of the draw queue's share of the main thread.
     const panel = box.closest('[data-testid]')?.getAttribute('data-testid') ?? 'figure';
-    const name = `${panel} ${label.slice(0, 24)}`;
+    const name = `${panel} ${label}`;
     // Until its first curves are drawn a figure shows nothing: nobody should wait for the gap.
     const schedule = (urgent = false) => {
-      if (!disposed) requestDraw(draw, name, urgent || !created);
+      if (!disposed) requestDraw(draw, name, urgent || !created, panel);
     };
     scheduleRef.current = schedule;
 

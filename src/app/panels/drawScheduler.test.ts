@@ -120,6 +120,28 @@ describe('the draw queue in a page', () => {
     expect(busy / 30_000).toBeLessThanOrEqual(page.queue.SHARE * 1.1);
   });
 
+  it('lets the figures of one panel take turns within one part of the share, beside another panel', async () => {
+    const page = await simulatedPage();
+    const loss = page.figure('loss', 30);
+    const nc = Array.from({ length: 6 }, (_, i) => page.figure(`nc ${i}`, 30));
+    for (let t = 0; t < 30_000; t += 100) {
+      page.at(t, () => {
+        page.queue.requestDraw(loss.job, loss.name);
+        for (const f of nc) page.queue.requestDraw(f.job, f.name, false, 'panel-nc');
+      });
+    }
+    page.runUntil(30_000);
+    const ncDraws = nc.map((f) => f.draws);
+    // the six together get the part one figure would: as many draws as the loss chart …
+    const all = ncDraws.reduce((a, b) => a + b, 0);
+    expect(Math.abs(all - loss.draws)).toBeLessThanOrEqual(2);
+    // … taken in turn, so each of them is redrawn, none twice before the others
+    expect(Math.max(...ncDraws) - Math.min(...ncDraws)).toBeLessThanOrEqual(1);
+    const busy = (loss.draws + all) * 30;
+    expect(busy / 30_000).toBeLessThanOrEqual(page.queue.SHARE * 1.1);
+    expect(busy / 30_000).toBeGreaterThanOrEqual(page.queue.SHARE * 0.8);
+  });
+
   it('draws a change the user asked for at the next frame, even right after a costly draw', async () => {
     const page = await simulatedPage();
     const fig = page.figure('runs', 400);

@@ -2,10 +2,13 @@
  * One queue for every Plotly redraw on the page: at most one figure per animation frame, each
  * drawing the latest state (a figure asked to redraw twice is queued once). Drawing gets SHARE of
  * the main thread, split evenly between the figures that are redrawing: after a draw that cost
- * d ms, that figure waits d·(n/SHARE − 1) before its next one (n: the figures redrawing lately).
+ * d ms, that figure waits d·(n/SHARE − 1) before its next one (n: the groups redrawing lately).
  * So a cheap chart (a loss curve) redraws many times while a costly one (the 3-D view through
- * software WebGL) redraws rarely, instead of every chart waiting on the costliest. Worker events
- * (status, pause acknowledgements) are never stuck behind a backlog of redraws.
+ * software WebGL) redraws rarely, instead of every chart waiting on the costliest. The figures
+ * of one panel (its `group`, e.g. the NC panel's six small figures) share one part and take turns
+ * in it, oldest request first, so splitting a figure in six does not cost the other panels five
+ * parts of the share. Worker events (status, pause acknowledgements) are never stuck behind a
+ * backlog of redraws.
  */
 type Job = () => void;
 
@@ -18,6 +21,8 @@ const ACTIVE_MS = 10_000;
 
 interface Entry {
   figure: string;
+  /** The figures that share one part of SHARE (a panel's figures); the figure by default. */
+  group: string;
   /** When it was queued (the oldest due job goes first). */
   since: number;
   /** Someone waits for it (a change the user asked for, or a figure with nothing on screen yet). */
@@ -25,7 +30,7 @@ interface Entry {
 }
 /** Queued jobs and the figure each draws (for the statistics and the share). */
 const queue = new Map<Job, Entry>();
-/** Per figure: when it may draw next, and when it last drew. */
+/** Per group: when it may draw next, and when it last drew. */
 const due = new Map<string, number>();
 const lastDrawn = new Map<string, number>();
 let frame = 0;
@@ -36,7 +41,7 @@ export interface DrawStats {
   draws: number;
   totalMs: number;
   maxMs: number;
-  /** The same per figure (its panel's test id and index). */
+  /** The same per figure (its panel's test id and label). */
   figures: Record<string, { draws: number; totalMs: number; maxMs: number }>;
 }
 
@@ -47,7 +52,7 @@ export function drawStats(): DrawStats {
 }
 
 /**
- * The wait after a figure's draw that cost `took` ms while `active` figures are redrawing: its
+ * The wait after a figure's draw that cost `took` ms while `active` groups are redrawing: its
  * part of SHARE is SHARE/active, so it idles took·(active/SHARE − 1), at most MAX_WAIT_MS.
  */
 export function waitAfterDraw(took: number, active: number): number {
@@ -63,14 +68,15 @@ export function waitAfterDraw(took: number, active: number): number {
  * figure has nothing on screen yet): it goes before the other due draws and skips the figure's
  * wait after its last draw, which exists to keep streaming reports from crowding the main thread.
  */
-export function requestDraw(job: Job, figure = 'figure', urgent = false): void {
+export function requestDraw(job: Job, figure = 'figure', urgent = false, group = figure): void {
   const queued = queue.get(job);
   queue.set(job, {
     figure,
+    group,
     since: queued?.since ?? performance.now(),
     urgent: urgent || (queued?.urgent ?? false),
   });
-  if (urgent) due.delete(figure);
+  if (urgent) due.delete(group);
   // The pending timer waits for another figure's turn; this one may be due sooner.
   if (timer !== undefined) {
     clearTimeout(timer);
@@ -91,7 +97,7 @@ function nextJob(now: number): { job: Job; entry: Entry } | { at: number } | nul
   let best: { job: Job; entry: Entry } | null = null;
   let at = Infinity;
   for (const [job, entry] of queue) {
-    const t = due.get(entry.figure) ?? 0;
+    const t = due.get(entry.group) ?? 0;
     if (t <= now) {
       const before =
         best &&
@@ -146,7 +152,7 @@ function run(): void {
   } finally {
     const took = performance.now() - start;
     // `frame` stays set until the frame is painted, so no other draw starts in between.
-    afterFrame(() => finish(entry.figure, took));
+    afterFrame(() => finish(entry, took));
   }
 }
 
@@ -156,7 +162,7 @@ function run(): void {
  * training step's postMessage), and charging it to the figure starved the charts. The frame's
  * own rendering after a draw is small, as each figure box is `contain: strict`.
  */
-function finish(figure: string, took: number): void {
+function finish({ figure, group }: Entry, took: number): void {
   frame = 0;
   stats.draws++;
   stats.totalMs += took;
@@ -166,12 +172,12 @@ function finish(figure: string, took: number): void {
   f.totalMs += took;
   f.maxMs = Math.max(f.maxMs, took);
   const now = performance.now();
-  lastDrawn.set(figure, now);
+  lastDrawn.set(group, now);
   let active = 0;
   for (const [name, t] of lastDrawn) {
     if (now - t <= ACTIVE_MS) active++;
     else lastDrawn.delete(name);
   }
-  due.set(figure, now + waitAfterDraw(took, Math.max(1, active)));
+  due.set(group, now + waitAfterDraw(took, Math.max(1, active)));
   pump();
 }

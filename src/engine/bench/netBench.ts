@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_NET_CONFIG, netConfigSchema, type NetConfig } from '../config/schema';
-import { benchNetSteps } from '../nets/bench';
+import { benchNetSteps, benchSession } from '../nets/bench';
+import type { NetSession } from '../nets/session';
 
 /**
  * Network training throughput (steps and samples per second of the lab's NetSession, plus one
@@ -94,6 +95,14 @@ export function findNetBenchCase(id: string): NetBenchCase {
   return c;
 }
 
+/** Random training samples of every network case (its session's whole training split). */
+export const NET_BENCH_SAMPLES = 512;
+
+/** The session a case's benchmarks train, on the current backend (the caller disposes it). */
+export function netBenchSession(c: NetBenchCase): NetSession {
+  return benchSession(c.config, c.inputShape, c.K, NET_BENCH_SAMPLES);
+}
+
 /** Time one case on the current backend: `slices` × `stepsPerSlice` steps after 3 warm-up ones. */
 export async function benchNetCase(
   id: string,
@@ -102,7 +111,7 @@ export async function benchNetCase(
 ): Promise<NetBenchRow> {
   const c = findNetBenchCase(id);
   const r = await benchNetSteps(c.config, c.inputShape, c.K, {
-    samples: 512,
+    samples: NET_BENCH_SAMPLES,
     slices,
     stepsPerSlice,
   });

@@ -13,6 +13,25 @@ export interface NetBenchResult {
 }
 
 /**
+ * The session the network benchmarks train: `samples` standard-normal inputs with labels
+ * 0, 1, …, K − 1 in turn (the same data for every bench that times a case).
+ */
+export function benchSession(
+  config: NetConfig,
+  inputShape: number[],
+  K: number,
+  samples: number,
+  options?: NetSessionOptions,
+): NetSession {
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const rng = createRng('bench');
+  const x = Float32Array.from({ length: samples * size }, () => rng.normal(0, 1));
+  const labels = Array.from({ length: samples }, (_, i) => i % K);
+  const data = preparedFromArrays({ inputShape, K, train: { x, labels } });
+  return new NetSession(config, data, options);
+}
+
+/**
  * Steps per second of a network session on random inputs (the current backend): warm-up, then
  * `slices` timed slices of `stepsPerSlice` steps, each ending in one loss read-back.
  */
@@ -28,13 +47,7 @@ export async function benchNetSteps(
     session?: NetSessionOptions;
   } = {},
 ): Promise<NetBenchResult> {
-  const samples = opts.samples ?? 1024;
-  const size = inputShape.reduce((a, b) => a * b, 1);
-  const rng = createRng('bench');
-  const x = Float32Array.from({ length: samples * size }, () => rng.normal(0, 1));
-  const labels = Array.from({ length: samples }, (_, i) => i % K);
-  const data = preparedFromArrays({ inputShape, K, train: { x, labels } });
-  const session = new NetSession(config, data, opts.session);
+  const session = benchSession(config, inputShape, K, opts.samples ?? 1024, opts.session);
   try {
     await session.train(opts.warmup ?? 3);
     const rates: number[] = [];

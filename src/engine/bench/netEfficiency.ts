@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NetSession } from '../nets/session';
+import { peakKernelMs, timerMs } from './kernelPeak';
+import { isPeakKernel, kernelCall, type KernelCall } from './kernelShapes';
+import { netBenchSession, type NetBenchCase } from './netBench';
+
+/**
+ * How close a network step comes to the arithmetic it cannot avoid (the speed issue's goal for
+ * wasm): the step's wall time against the sum of its matmul and convolution kernels, each timed
+ * again on its own shapes at XNNPACK's best (kernelPeak.ts). Efficiency = peak sum ÷ step time;
+ * the goal is ≥ 0.8 (a step within 1.25× of the peak sum).
+ */
+
+/** One kernel of a profiled step. */
+export interface ProfiledKernel {
+  name: string;
+  inputShapes: (number[] | null)[];
+  outputShapes: number[][];
+  ms: number;
+}
+
+/** The step's kernels of one name and shape: timed in the step and at their peak. */
+export interface PeakKernelRow {
+  name: string;
+  /** the attributes read back from the shapes ("plain", "transposeB", "stride 2, pad 1") */
+  geometry: string;
+  shapes: { inputs: number[][]; output: number[] };
+  count: number;
+  /** their profiled time in the step, all `count` together */
+  stepMs: number;
+  /** `count` × the shape's best time */
+  peakMs: number;
+}
+
+export interface OtherKernelRow {
+  name: string;
+  count: number;
+  ms: number;
+}
+
+export interface NetEfficiency {
+  id: string;
+  label: string;
+  backend: string;
+  /** median wall time of a training step (one loss read-back each), outside the profiler */
+  stepMs: number;
+  /** the profiled matmul and convolution kernels' time in one step */
+  kernelsMs: number;
+  /** the same kernels' time at their peak */
+  peakMs: number;
+  /** peakMs ÷ stepMs */
+  efficiency: number;
+  /** stepMs − kernelsMs: the other kernels and everything between kernels */
+  otherMs: number;
+  /** every profiled kernel's time in the step */
+  profiledMs: number;
+  kernelCount: number;
+  /** by profiled time, largest first */
+  byKernel: PeakKernelRow[];
+  /** the other kernels by name, largest time first */
+  otherKernels: OtherKernelRow[];
+}
+
+/**
+ * One training step under `tf.profile`. Only registered kernels are kept: a custom gradient is
+ * recorded too, under its scope's name, with the time of the kernels inside it.
+ */
+export async function profileStep(session: NetSession): Promise<ProfiledKernel[]> {
+  const info = await tf.profile(() => session.train(1));
+  const backend = tf.getBackend();
+  const kernels: ProfiledKernel[] = [];
+  for (const k of info.kernels) {
+    if (!tf.getKernel(k.name, backend)) continue;
+    kernels.push({
+      name: k.name,
+      inputShapes: k.inputShapes,
+      outputShapes: k.outputShapes,
+      ms: timerMs(await k.kernelTimeMs, k.name),
+    });
+  }
+  return kernels;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+interface Group {
+  call: KernelCall;
+  kernels: ProfiledKernel[];
+}
+
+/** The step's matmul / conv kernels by name and shapes (each shape is timed once). */
+export function peakGroups(kernels: readonly ProfiledKernel[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const k of kernels) {
+    if (!isPeakKernel(k.name)) continue;
+    const key = JSON.stringify([k.name, k.inputShapes, k.outputShapes]);
+    let g = groups.get(key);
+    if (!g) {
+      g = { call: kernelCall(k.name, k.inputShapes, k.outputShapes[0]), kernels: [] };
+      groups.set(key, g);
+    }
+    g.kernels.push(k);
+  }
+  return [...groups.values()];
+}
+
+/** The other kernels' time by name, largest first. */
+export function otherKernels(kernels: readonly ProfiledKernel[]): OtherKernelRow[] {
+  const byName = new Map<string, OtherKernelRow>();
+  for (const k of kernels) {
+    if (isPeakKernel(k.name)) continue;
+    const row = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
+    row.count++;
+    row.ms += k.ms;
+    byName.set(k.name, row);
+  }
+  return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/** A profiled step against its kernels' peak, given the step's wall time. */
+export async function stepEfficiency(
+  kernels: readonly ProfiledKernel[],
+  stepMs: number,
+  repeats = 5,
+): Promise<Omit<NetEfficiency, 'id' | 'label'>> {
+  const byKernel: PeakKernelRow[] = [];
+  for (const g of peakGroups(kernels)) {
+    const best = await peakKernelMs(g.call, repeats);
+    byKernel.push({
+      name: g.call.name,
+      geometry: g.call.geometry,
+      shapes: { inputs: Object.values(g.call.inputs), output: g.kernels[0].outputShapes[0] },
+      count: g.kernels.length,
+      stepMs: sum(g.kernels.map((k) => k.ms)),
+      peakMs: g.kernels.length * best,
+    });
+  }
+  byKernel.sort((a, b) => b.stepMs - a.stepMs);
+  const kernelsMs = sum(byKernel.map((r) => r.stepMs));
+  const peakMs = sum(byKernel.map((r) => r.peakMs));
+  return {
+    backend: tf.getBackend(),
+    stepMs,
+    kernelsMs,
+    peakMs,
+    efficiency: peakMs / stepMs,
+    otherMs: stepMs - kernelsMs,
+    profiledMs: sum(kernels.map((k) => k.ms)),
+    kernelCount: kernels.length,
+    byKernel,
+    otherKernels: otherKernels(kernels),
+  };
+}
+
+/**
+ * A case's efficiency on the current backend: its benchmark session (netBench.ts) after
+ * `warmup` steps, the median of `timedSteps` single steps, then one profiled step: the least
+ * kernel time of `profiledSteps` (on a shared machine one step's kernels can all be slowed).
+ */
+export async function netEfficiency(
+  c: NetBenchCase,
+  opts: { warmup?: number; timedSteps?: number; profiledSteps?: number; repeats?: number } = {},
+): Promise<NetEfficiency> {
+  const session = netBenchSession(c);
+  try {
+    await session.train(opts.warmup ?? 3);
+    const times: number[] = [];
+    for (let i = 0; i < (opts.timedSteps ?? 5); i++) {
+      const t = performance.now();
+      await session.train(1);
+      times.push(performance.now() - t);
+    }
+    let kernels: ProfiledKernel[] = [];
+    let least = Infinity;
+    for (let i = 0; i < (opts.profiledSteps ?? 3); i++) {
+      const step = await profileStep(session);
+      const ms = sum(step.map((k) => k.ms));
+      if (ms < least) [kernels, least] = [step, ms];
+    }
+    const r = await stepEfficiency(kernels, median(times), opts.repeats);
+    return { id: c.id, label: c.label, ...r };
+  } finally {
+    session.dispose();
+  }
+}

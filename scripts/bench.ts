@@ -10,12 +10,16 @@
  *   npm run bench -- --checkpoints-only   # only the checkpoint cost of every preset size (Node wasm)
  *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
  *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
+ *   npm run bench -- --efficiency-only    # only the network steps against XNNPACK's peak (Node wasm)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
  *   npm run bench -- --torch bench-results/torch-reference.json   # or read what it wrote earlier
  *   npm run bench -- --node-only --node-backends webgpu --compare-backend webgpu \
  *     --torch-run --torch-device cuda --large   # a GPU server: Node WebGPU against PyTorch CUDA
+ *
+ * With Node wasm, each network case's step is also set against XNNPACK's peak on the same matmul
+ * and convolution shapes (netEfficiency.ts): efficiency = peak sum ÷ step time, goal ≥ 0.8.
  *
  * Prints a table and writes bench-results/bench-<timestamp>.json.
  */
@@ -32,6 +36,7 @@ import {
   benchNetCase,
   type NetBenchRow,
 } from '../src/engine/bench/netBench';
+import { netEfficiency, type NetEfficiency } from '../src/engine/bench/netEfficiency';
 import { isConvModel } from '../src/engine/config/schema';
 import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/metrics/bench';
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
@@ -141,6 +146,45 @@ async function nodeNetRows(backends: readonly string[], large: boolean): Promise
   return rows;
 }
 
+type EfficiencyRow = NetEfficiency & { torchRatio: number | null };
+
+/**
+ * Each network case's step against XNNPACK's peak on its own matmul / conv shapes, on Node wasm
+ * (a few steps a case: ~10 s in all), with lab ÷ PyTorch beside it when torch figures are loaded.
+ */
+async function efficiencyRows(torch: TorchReference | null): Promise<EfficiencyRow[]> {
+  if (!(await usable('wasm'))) return [];
+  console.log(
+    "\nnetwork steps against XNNPACK's peak on their matmul / conv shapes (Node wasm; efficiency = peak ÷ step, goal ≥ 0.8)",
+  );
+  const rows: EfficiencyRow[] = [];
+  for (const c of NET_BENCH_CASES) {
+    try {
+      const r = await netEfficiency(c);
+      const ratio = torch
+        ? (ratios([{ key: r.id, label: r.label, value: 1000 / r.stepMs }], torch)[0]?.ratio ?? null)
+        : null;
+      rows.push({ ...r, torchRatio: ratio });
+      printEfficiencyRow(rows[rows.length - 1]);
+    } catch (e) {
+      console.log(`${c.label}: failed: ${errorText(e)}`);
+    }
+  }
+  return rows;
+}
+
+function printEfficiencyRow(r: EfficiencyRow): void {
+  const ms = (x: number) => x.toFixed(x >= 10 ? 0 : 1);
+  const others = r.otherKernels
+    .slice(0, 3)
+    .map((k) => `${k.name} ${ms(k.ms)}`)
+    .join(', ');
+  const torch = r.torchRatio === null ? '' : `  lab ÷ PyTorch ${r.torchRatio.toFixed(2)}`;
+  console.log(
+    `${r.label.padEnd(46)}efficiency ${r.efficiency.toFixed(2)}  peak ${ms(r.peakMs).padStart(4)} ms  step ${ms(r.stepMs).padStart(4)} ms  matmul/conv ${((100 * r.kernelsMs) / r.stepMs).toFixed(0).padStart(3)} % of it  others: ${others} ms${torch}`,
+  );
+}
+
 function printNetRow(r: NetRow): void {
   console.log(
     `${r.where.padEnd(9)}${r.backend.padEnd(8)}${r.label.padEnd(46)}${r.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${r.samplesPerSecond.toFixed(0).padStart(7)} samples/s  measure ${r.measureMs.toFixed(0).padStart(6)} ms`,
@@ -187,6 +231,7 @@ async function main(): Promise<void> {
       'compare-backend': { type: 'string', default: 'wasm' },
       'torch-device': { type: 'string', default: 'cpu' },
       large: { type: 'boolean', default: false },
+      'efficiency-only': { type: 'boolean', default: false },
     },
   });
   const compare = values['compare-backend'];
@@ -209,6 +254,8 @@ async function main(): Promise<void> {
     return;
   }
   const nodeBackends = values['node-backends'].split(',');
+  if (values['efficiency-only'] && !nodeBackends.includes('wasm'))
+    throw new Error('--efficiency-only measures Node wasm: --node-backends must include wasm');
   // the PyTorch column: run first, so both columns are measured in the same session
   let torch: TorchReference | null = null;
   if (values['torch-run']) {
@@ -219,6 +266,10 @@ async function main(): Promise<void> {
       large: values.large,
     });
   } else if (values.torch) torch = readTorchReference(values.torch);
+  if (values['efficiency-only']) {
+    writeResults({ efficiency: await efficiencyRows(torch), torch });
+    return;
+  }
   let firstChart: FirstChartResult | null = null;
   if (!values['node-only'] && !values['ui-only']) {
     const { benchFirstChart, printFirstChart } = await firstChartBench();
@@ -254,7 +305,11 @@ async function main(): Promise<void> {
   }
   const netRows: NetRow[] = [];
   console.log('\nnetworks (NetSession training steps, 512 random samples)');
-  if (!values['browser-only']) netRows.push(...(await nodeNetRows(nodeBackends, values.large)));
+  const efficiency: EfficiencyRow[] = [];
+  if (!values['browser-only']) {
+    netRows.push(...(await nodeNetRows(nodeBackends, values.large)));
+    if (nodeBackends.includes('wasm')) efficiency.push(...(await efficiencyRows(torch)));
+  }
   if (!values['node-only']) {
     const { benchNetsInBrowser } = await browserBench();
     const browserNets = await benchNetsInBrowser(values.backends.split(','), (r) =>
@@ -301,6 +356,7 @@ async function main(): Promise<void> {
   writeResults({
     rows,
     netRows,
+    efficiency,
     streaming,
     ui,
     overlayUi,

@@ -1,17 +1,21 @@
 import { Panel } from '../panels/Panel';
+import { ResetViewButton } from '../panels/ResetViewButton';
 import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import type { Camera } from '../panels/projection3d';
+import { useRotation } from '../panels/useRotation';
 import { view3dFigure } from '../panels/view3dFigure';
 import { currentCase, useFeatures, type FeaturesState } from './featuresStore';
 
-function build3d(s: FeaturesState): Figure | null {
+function build3d(s: FeaturesState, camera: Camera): Figure | null {
   const g = currentCase(s)?.geometry;
   if (!g) return null;
   const names = g.classes.map((c, k) => `class ${c} (n=${g.counts[k]})`);
-  return view3dFigure(g.view3d, names, g.classes, 'class means (centred)');
+  return view3dFigure(g.view3d, names, g.classes, 'class means (centred)', camera);
 }
 
 export function FeatureView3dPanel() {
   const view = useFeatures((s) => currentCase(s)?.geometry?.view3d);
+  const rotation = useRotation();
   const basis = !view
     ? '—'
     : view.basis === 'raw'
@@ -27,13 +31,16 @@ export function FeatureView3dPanel() {
           on the same axes, each set scaled to unit max norm; drag to rotate.
         </>
       }
+      actions={<ResetViewButton rotation={rotation} testId="features-view3d-reset" />}
     >
       <PlotFigure
         source={useFeatures}
-        build={build3d}
+        build={(s) => build3d(s, rotation.camera)}
         watch={(s) => [s.measurement, s.caseIndex]}
+        revision={rotation.camera}
         height={380}
         label="Centred class means and classifier rows in three dimensions"
+        boxProps={rotation.boxProps}
       />
     </Panel>
   );

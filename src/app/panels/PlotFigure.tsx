@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type HTMLAttributes } from 'react';
 import {
   bundleFor,
   loadPlotly,
@@ -37,6 +37,8 @@ interface Props<S> {
   /** This figure's share of its panel's height in the dashboard (default: all of it). */
   share?: number;
   label: string;
+  /** Extra attributes and handlers of the figure's box (the 3-D view's drag to rotate). */
+  boxProps?: HTMLAttributes<HTMLDivElement>;
 }
 
 /** "nc-lab-<what the figure shows>-<date>": image files say what they hold. */
@@ -90,6 +92,7 @@ export function PlotFigure<S = LabState>({
   share = 1,
   label,
   source,
+  boxProps,
 }: Props<S>) {
   const store = (source ?? useLab) as FigureSource<S>;
   const ref = useRef<HTMLDivElement>(null);
@@ -168,7 +171,7 @@ export function PlotFigure<S = LabState>({
         load(bundle);
         return;
       }
-      const layout: Partial<Layout> = withCheapAxes(figure.data, {
+      const layout: Partial<Layout> = withCheapAxes({
         width: size.width > 0 ? size.width : undefined,
         height: size.height,
         autosize: false,
@@ -245,9 +248,12 @@ export function PlotFigure<S = LabState>({
 
   return (
     <div
+      {...boxProps}
       ref={boxRef}
       className="figure"
-      style={{ '--plot-h': `${height}px`, '--plot-share': share } as CSSProperties}
+      style={
+        { ...boxProps?.style, '--plot-h': `${height}px`, '--plot-share': share } as CSSProperties
+      }
     >
       <div ref={ref} className="plot" role="img" aria-label={label} />
       {state === 'loading' && <p className="plot-note">Loading the plotting library…</p>}
@@ -264,13 +270,10 @@ export function PlotFigure<S = LabState>({
  * (`ticklabeloverflow: 'allow'`), and x labels stay horizontal instead of being measured for
  * overlap (`tickangle: 0`). A figure's own settings win.
  */
-export function withCheapAxes(data: readonly Data[], layout: Partial<Layout>): Partial<Layout> {
+export function withCheapAxes(layout: Partial<Layout>): Partial<Layout> {
   const out: Record<string, unknown> = { ...layout };
-  const cartesian = data.some((d) => (d as { type?: string }).type !== 'scatter3d');
-  if (cartesian) {
-    out.xaxis ??= {};
-    out.yaxis ??= {};
-  }
+  out.xaxis ??= {};
+  out.yaxis ??= {};
   for (const key of Object.keys(out)) {
     const axis = /^([xy])axis\d*$/.exec(key);
     if (!axis) continue;

@@ -1,20 +1,25 @@
 import { useLab, type LabState } from '../store';
 import { Panel } from './Panel';
+import { ResetViewButton } from './ResetViewButton';
 import { PlotFigure, type Figure } from './PlotFigure';
+import type { Camera } from './projection3d';
+import { useRotation } from './useRotation';
 import { view3dFigure } from './view3dFigure';
 
-function build3d(s: LabState): Figure | null {
+function build3d(s: LabState, camera: Camera): Figure | null {
   const view = s.lastReport?.geometry.view3d;
   const shape = s.lastReport?.shape;
   if (!view || !shape) return null;
   const names = shape.classSizes.map((n, k) => `class ${k} (n=${n})`);
   const classes = names.map((_, k) => k);
   const centred = s.lastReport?.geometry.centred;
-  return view3dFigure(view, names, classes, centred ? 'class means (centred)' : 'class means');
+  const meansName = centred ? 'class means (centred)' : 'class means';
+  return view3dFigure(view, names, classes, meansName, camera);
 }
 
 export function View3dPanel() {
   const view = useLab((s) => s.lastReport?.geometry.view3d);
+  const rotation = useRotation();
   const basis = view
     ? view.basis === 'raw'
       ? 'raw coordinates'
@@ -30,12 +35,15 @@ export function View3dPanel() {
           scaled to unit max norm; drag to rotate (the camera stays while training runs).
         </>
       }
+      actions={<ResetViewButton rotation={rotation} testId="view3d-reset" />}
     >
       <PlotFigure
-        build={build3d}
+        build={(s) => build3d(s, rotation.camera)}
         watch={(s) => s.lastReport}
+        revision={rotation.camera}
         height={400}
         label="Class means and classifier rows in three dimensions"
+        boxProps={rotation.boxProps}
       />
     </Panel>
   );

@@ -1,7 +1,8 @@
 import type { View3d } from '../../engine/session/types';
 import { classColor } from '../format';
-import type { Data } from '../plotly';
+import type { Data, Layout } from '../plotly';
 import type { Figure } from './PlotFigure';
+import { DEFAULT_CAMERA, project, type Camera, type Projected } from './projection3d';
 
 /** Display scaling: each set of vectors to unit maximum norm, so means and classifiers overlay. */
 export function unitMax(vectors: number[][]): number[][] {
@@ -9,105 +10,130 @@ export function unitMax(vectors: number[][]): number[][] {
   return max > 0 ? vectors.map((v) => v.map((x) => x / max)) : vectors;
 }
 
-/** Segments from the origin to every point, as one trace with gaps. */
-export function spokes(points: number[][]): {
+/** Segments from the screen's origin to every projected point, as one trace with gaps. */
+export function spokes(points: readonly Projected[]): {
   x: (number | null)[];
   y: (number | null)[];
-  z: (number | null)[];
 } {
-  const out = {
-    x: [] as (number | null)[],
-    y: [] as (number | null)[],
-    z: [] as (number | null)[],
-  };
+  const out = { x: [] as (number | null)[], y: [] as (number | null)[] };
   for (const p of points) {
-    out.x.push(0, p[0], null);
-    out.y.push(0, p[1], null);
-    out.z.push(0, p[2], null);
+    out.x.push(0, p.x, null);
+    out.y.push(0, p.y, null);
   }
   return out;
 }
 
+/** The axes run from −AXIS to AXIS, labelled at the + end; the square plot shows ±RANGE. */
+const AXIS = 1.1;
+const LABEL_AT = 1.22;
+const RANGE = 1.3;
+
+/**
+ * Depth cue: a point at depth −1 (behind, unit norm) is drawn at 80 % size and 55 % opacity, one
+ * at +1 at 120 % and fully opaque; with the farther points drawn first.
+ */
+const sizeAt = (size: number, depth: number) => size * (1 + 0.2 * depth);
+const opacityAt = (depth: number) => Math.min(1, 0.775 + 0.225 * depth);
+
 /**
  * The 3-D view of class means (●) and classifier rows (◇) from the engine's View3d, for a run
- * and for a feature file alike: spokes from the origin, one colour per class.
+ * and for a feature file alike, projected orthographically by `camera` onto a 2-D figure (SVG:
+ * milliseconds a redraw, where Plotly's WebGL scatter3d took most of a second on a software
+ * adapter): the axes, spokes from the origin, one colour per class.
  */
 export function view3dFigure(
   view: View3d,
   names: string[],
   classes: number[],
   meansName: string,
+  camera: Camera = DEFAULT_CAMERA,
 ): Figure {
-  const means = unitMax(view.means);
-  const rows = unitMax(view.classifier);
   const colors = classes.map((c) => classColor(c));
-  const points = (name: string, pts: number[][], marker: Record<string, unknown>, what: string) =>
-    ({
-      type: 'scatter3d',
+  const means = project(unitMax(view.means), camera);
+  const rows = project(unitMax(view.classifier), camera);
+
+  /** A set's markers, farthest first, each with its class's name, colour and depth cue. */
+  const points = (
+    name: string,
+    pts: Projected[],
+    size: number,
+    what: string,
+    style: (color: string[]) => object,
+  ) => {
+    const order = pts.map((_, i) => i).sort((a, b) => pts[a].depth - pts[b].depth);
+    const color = order.map((i) => colors[i]);
+    return {
+      type: 'scatter',
       mode: 'markers',
       name,
-      x: pts.map((p) => p[0]),
-      y: pts.map((p) => p[1]),
-      z: pts.map((p) => p[2]),
-      text: names,
-      marker,
+      x: order.map((i) => pts[i].x),
+      y: order.map((i) => pts[i].y),
+      text: order.map((i) => names[i]),
+      marker: {
+        size: order.map((i) => sizeAt(size, pts[i].depth)),
+        opacity: order.map((i) => opacityAt(pts[i].depth)),
+        color,
+        ...style(color),
+      },
       hovertemplate: `%{text} ${what}<extra></extra>`,
-    }) as Data;
-  const data: Data[] = [
-    {
-      type: 'scatter3d',
+    } as Data;
+  };
+  const lines = (xy: { x: (number | null)[]; y: (number | null)[] }, line: object) =>
+    ({
+      type: 'scatter',
       mode: 'lines',
       showlegend: false,
       hoverinfo: 'skip',
-      ...spokes(means),
-      line: { color: '#4e79a7', width: 4 },
-    },
-    points(
-      meansName,
-      means,
-      { size: 6, color: colors, line: { color: '#1f2933', width: 1 } },
-      'mean',
-    ),
+      ...xy,
+      line,
+    }) as Data;
+
+  const axisEnds = project(
+    [0, 1, 2].flatMap((a) => [-AXIS, AXIS].map((v) => [0, 1, 2].map((i) => (i === a ? v : 0)))),
+    camera,
+  );
+  const axes = { x: [] as (number | null)[], y: [] as (number | null)[] };
+  for (let a = 0; a < 3; a++) {
+    axes.x.push(axisEnds[2 * a].x, axisEnds[2 * a + 1].x, null);
+    axes.y.push(axisEnds[2 * a].y, axisEnds[2 * a + 1].y, null);
+  }
+  const labels = view.basis === 'pca' ? ['PC1', 'PC2', 'PC3'] : ['x', 'y', 'z'];
+  const labelAt = project(
+    labels.map((_, a) => [0, 1, 2].map((i) => (i === a ? LABEL_AT : 0))),
+    camera,
+  );
+
+  const data: Data[] = [
+    lines(axes, { color: '#c8ccd2', width: 1 }),
+    lines(spokes(means), { color: '#4e79a7', width: 2 }),
+    points(meansName, means, 9, 'mean', () => ({ line: { color: '#1f2933', width: 1 } })),
   ];
   if (rows.length > 0) {
     data.push(
-      {
-        type: 'scatter3d',
-        mode: 'lines',
-        showlegend: false,
-        hoverinfo: 'skip',
-        ...spokes(rows),
-        line: { color: '#e15759', width: 3, dash: 'dash' },
-      },
-      points(
-        'classifier rows w_k',
-        rows,
-        { size: 5, color: colors, symbol: 'diamond-open', line: { color: colors, width: 2 } },
-        'classifier',
-      ),
+      lines(spokes(rows), { color: '#e15759', width: 1.5, dash: 'dash' }),
+      points('classifier rows w_k', rows, 8, 'classifier', (color) => ({
+        symbol: 'diamond-open',
+        line: { color, width: 2 },
+      })),
     );
   }
-  const axis = {
-    range: [-1.1, 1.1],
-    zeroline: true,
-    showspikes: false,
-    tickfont: { size: 9 },
-    dtick: 0.5,
+  // Fixed square ranges: the projection is not stretched, and nothing zooms or pans.
+  const axis = { range: [-RANGE, RANGE], visible: false, fixedrange: true };
+  const layout: Partial<Layout> = {
+    xaxis: { ...axis, constrain: 'domain' },
+    yaxis: { ...axis, scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
+    dragmode: false,
+    hovermode: 'closest',
+    annotations: labels.map((text, a) => ({
+      text,
+      x: labelAt[a].x,
+      y: labelAt[a].y,
+      showarrow: false,
+      font: { size: 11, color: '#6b7280' },
+    })),
+    // in a strip of its own above the plot: it never hides a point or an axis label
+    legend: { orientation: 'h', x: 0, y: 1, yanchor: 'bottom', font: { size: 10 } },
+    margin: { l: 0, r: 0, t: 22, b: 0 },
   };
-  const title = (pc: string, raw: string) => ({ text: view.basis === 'pca' ? pc : raw });
-  return {
-    data,
-    layout: {
-      uirevision: 'view3d',
-      scene: {
-        xaxis: { ...axis, title: title('PC1', 'x') },
-        yaxis: { ...axis, title: title('PC2', 'y') },
-        zaxis: { ...axis, title: title('PC3', 'z') },
-        aspectmode: 'cube',
-        camera: { eye: { x: 1.5, y: 1.3, z: 0.9 } },
-      },
-      legend: { orientation: 'h', y: 0, x: 0, font: { size: 10 } },
-      margin: { l: 0, r: 0, t: 0, b: 0 },
-    },
-  };
+  return { data, layout };
 }

@@ -22,7 +22,6 @@ const DEPENDENCIES = [
   'seedrandom',
   'plotly.js-basic-dist-min',
   'plotly.js-cartesian-dist-min',
-  'plotly.js-gl3d-dist-min',
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
   '@tensorflow/tfjs-core/dist/register_all_gradients',

@@ -7,7 +7,3 @@ declare module 'plotly.js-cartesian-dist-min' {
   import * as Plotly from 'plotly.js';
   export default Plotly;
 }
-declare module 'plotly.js-gl3d-dist-min' {
-  import * as Plotly from 'plotly.js';
-  export default Plotly;
-}

@@ -10,19 +10,17 @@ describe('bundleFor: the smallest plotly bundle for a figure', () => {
     expect(bundleFor([])).toBe('basic');
   });
 
-  it('a heatmap needs the cartesian bundle, scatter3d the gl3d one, with or without curves', () => {
+  it('a heatmap needs the cartesian bundle, with or without curves and bars', () => {
     expect(bundleFor([{ type: 'heatmap' }] as Data[])).toBe('cartesian');
-    expect(bundleFor([{ type: 'bar' }, { type: 'heatmap' }] as Data[])).toBe('cartesian');
-    expect(bundleFor([{ type: 'scatter3d' }, { type: 'scatter' }] as Data[])).toBe('gl3d');
+    expect(bundleFor([{ type: 'bar' }, { type: 'heatmap' }, { type: 'scatter' }] as Data[])).toBe(
+      'cartesian',
+    );
   });
 
-  it('a trace type no bundle draws, or a mix no single bundle draws, is refused by name', () => {
+  it('a trace type no bundle draws is refused by name (scatter3d too: the 3-D view is a 2-D projection)', () => {
     expect(() => bundleFor([{ type: 'pie' }] as Data[])).toThrow("plot trace type 'pie'");
-    expect(() => bundleFor([{ type: 'heatmap' }, { type: 'scatter3d' }] as Data[])).toThrow(
-      'no single plotly bundle draws all of: heatmap, scatter3d',
-    );
-    expect(() => bundleFor([{ type: 'bar' }, { type: 'scatter3d' }] as Data[])).toThrow(
-      'bar, scatter3d',
+    expect(() => bundleFor([{ type: 'scatter' }, { type: 'scatter3d' }] as Data[])).toThrow(
+      "plot trace type 'scatter3d' is in none of the lab's plotly bundles (it draws scatter, bar, heatmap)",
     );
   });
 });

@@ -3,26 +3,27 @@ import type { Data } from 'plotly.js';
 import { STARTUP_MARKS, markStartup } from '../worker/startupMarks';
 
 /**
- * plotly.js in three partial bundles, each loaded on demand and shared by every panel: `basic`
- * (scatter, bar; ~1.2 MB, what the first charts need), `cartesian` (adds heatmap) and `gl3d`
- * (scatter3d). The full bundle was 4.6 MB, and the first curve waited for all of it.
+ * plotly.js in two partial bundles, each loaded on demand and shared by every panel: `basic`
+ * (scatter, bar; ~1.2 MB, what the first charts need) and `cartesian` (adds heatmap). The full
+ * bundle was 4.6 MB, and the first curve waited for all of it. No WebGL bundle: the 3-D view is
+ * projected by hand onto a 2-D scatter (panels/projection3d.ts), since a scatter3d redraw took
+ * most of a second on a software WebGL adapter.
  */
 export type Plotly = typeof PlotlyNS;
 export type { Data, Layout, Config } from 'plotly.js';
 
-export type PlotlyBundle = 'basic' | 'cartesian' | 'gl3d';
+export type PlotlyBundle = 'basic' | 'cartesian';
 
 /** The bundles that can draw each trace type the lab uses (a trace without `type` is a scatter). */
 const TRACE_BUNDLES: Record<string, readonly PlotlyBundle[]> = {
-  scatter: ['basic', 'cartesian', 'gl3d'],
+  scatter: ['basic', 'cartesian'],
   bar: ['basic', 'cartesian'],
   heatmap: ['cartesian'],
-  scatter3d: ['gl3d'],
 };
 
 /** The smallest bundle that draws every trace of a figure. */
 export function bundleFor(data: readonly Data[]): PlotlyBundle {
-  let options: readonly PlotlyBundle[] = ['basic', 'cartesian', 'gl3d'];
+  let options: readonly PlotlyBundle[] = ['basic', 'cartesian'];
   for (const trace of data) {
     const type = (trace as { type?: string }).type ?? 'scatter';
     const can = TRACE_BUNDLES[type];
@@ -44,7 +45,6 @@ const loading = new Map<PlotlyBundle, Promise<Plotly>>();
 const IMPORTS: Record<PlotlyBundle, () => Promise<unknown>> = {
   basic: () => import('plotly.js-basic-dist-min'),
   cartesian: () => import('plotly.js-cartesian-dist-min'),
-  gl3d: () => import('plotly.js-gl3d-dist-min'),
 };
 
 export function loadPlotly(bundle: PlotlyBundle = 'basic'): Promise<Plotly> {

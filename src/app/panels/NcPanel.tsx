@@ -92,7 +92,7 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
     uirevision: `nc-${kind}-${index}`,
     showlegend: legend,
     legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
-    margin: { l: 46, r: 16, t: 4, b: bottom ? 34 : 20 },
+    margin: { l: 50, r: 16, t: 4, b: bottom ? 34 : 20 },
     xaxis: xAxis(overlay, bottom ? unit : null, total),
   };
   const data: Data[] = [];

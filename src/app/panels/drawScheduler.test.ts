@@ -142,6 +142,32 @@ describe('the draw queue in a page', () => {
     expect(busy / 30_000).toBeGreaterThanOrEqual(page.queue.SHARE * 0.8);
   });
 
+  it('draws the due figures of one panel in one frame while their last costs fit in 50 ms, then waits for the group', async () => {
+    const page = await simulatedPage();
+    const nc = Array.from({ length: 6 }, (_, i) => page.figure(`nc ${i}`, 15));
+    const other = page.figure('loss', 15);
+    const ask = () => {
+      for (const f of nc) page.queue.requestDraw(f.job, f.name, false, 'panel-nc');
+      page.queue.requestDraw(other.job, other.name);
+    };
+    // never drawn yet: one figure a frame (their cost is not guessed)
+    page.at(0, ask);
+    page.runUntil(5_000);
+    expect(nc.map((f) => f.draws)).toEqual([1, 1, 1, 1, 1, 1]);
+    // now 15 ms each: three to a frame (45 ms; a fourth would pass 50), and nothing else
+    page.at(5_000, ask);
+    page.runUntil(5_054); // the frame at 5 008 ms, 45 ms of drawing
+    expect(nc.map((f) => f.draws)).toEqual([2, 2, 2, 1, 1, 1]);
+    expect(other.draws).toBe(1);
+    // the loss chart at the next frame; the NC panel again after 45 ms · (2 / SHARE − 1) = 405 ms
+    page.runUntil(5_100);
+    expect(other.draws).toBe(2);
+    page.runUntil(5_053 + 400);
+    expect(nc.map((f) => f.draws)).toEqual([2, 2, 2, 1, 1, 1]);
+    page.runUntil(5_053 + 440);
+    expect(nc.map((f) => f.draws)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
   it('draws a change the user asked for at the next frame, even right after a costly draw', async () => {
     const page = await simulatedPage();
     const fig = page.figure('runs', 400);

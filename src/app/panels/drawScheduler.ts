@@ -3,8 +3,8 @@
  * drawing the latest state (a figure asked to redraw twice is queued once). Drawing gets SHARE of
  * the main thread, split evenly between the figures that are redrawing: after a draw that cost
  * d ms, that figure waits d·(n/SHARE − 1) before its next one (n: the groups redrawing lately).
- * So a cheap chart (a loss curve) redraws many times while a costly one (the 3-D view through
- * software WebGL) redraws rarely, instead of every chart waiting on the costliest. The figures
+ * So a cheap chart (a loss curve) redraws many times while a costly one (a feature scatter of a
+ * thousand markers) redraws rarely, instead of every chart waiting on the costliest. The figures
  * of one panel (its `group`, e.g. the NC panel's six small figures) share one part and take turns
  * in it, oldest request first, so splitting a figure in six does not cost the other panels five
  * parts of the share. Worker events (status, pause acknowledgements) are never stuck behind a
@@ -14,7 +14,7 @@ type Job = () => void;
 
 /** The main thread's share that drawing may take: with the rest of the page, under 25 %. */
 export const SHARE = 0.2;
-/** A figure that costs seconds (WebGL on a software adapter) still refreshes this often. */
+/** A figure that costs seconds (a huge overlay on a slow machine) still refreshes this often. */
 const MAX_WAIT_MS = 8000;
 /** A figure not drawn for this long no longer counts as redrawing (a hidden panel, a done run). */
 const ACTIVE_MS = 10_000;

@@ -210,7 +210,8 @@ export function PlotFigure<S = LabState>({
     void loadPlotly('basic').catch(() => undefined);
     schedule();
     const unsubscribe = store.subscribe((s, prev) => {
-      if (!shallowEqual(watch(s), watch(prev))) schedule();
+      const redraw = redrawFor(s, prev, watch);
+      if (redraw) schedule(redraw === 'urgent');
     });
     const resized = new ResizeObserver(([entry]) => {
       const { width, height: h } = entry.contentRect;
@@ -284,6 +285,17 @@ export function withCheapAxes(layout: Partial<Layout>): Partial<Layout> {
     };
   }
   return out as Partial<Layout>;
+}
+
+/**
+ * Whether a store change redraws a figure: when what it watches changed, and at once (skipping
+ * the draw queue's idle gap) when a run has just ended, so its last state is on screen when the
+ * run stops instead of a report or two behind.
+ */
+export function redrawFor<S>(s: S, prev: S, watch: (s: S) => unknown): 'urgent' | 'normal' | null {
+  const status = (x: S) => (x as { status?: unknown } | null)?.status;
+  if (status(prev) === 'running' && status(s) !== 'running') return 'urgent';
+  return shallowEqual(watch(s), watch(prev)) ? null : 'normal';
 }
 
 function shallowEqual(a: unknown, b: unknown): boolean {

@@ -91,6 +91,12 @@ describe('kernelCall', () => {
     expect(c.attrs).toMatchObject({ transposeA: false, transposeB: false, activation: 'linear' });
   });
 
+  it('calls a fused matmul without PReLU weights, recorded as a null input, with its bias only', () => {
+    const c = kernelCall('_FusedMatMul', [[6, 4], [4, 4], [4], null], [6, 4]);
+    expect(c.inputs).toEqual({ a: [6, 4], b: [4, 4], bias: [4] });
+    expect(c.attrs).toMatchObject({ activation: 'linear' });
+  });
+
   it('reads a strided Conv2DBackpropInput from dy back to the input it rebuilds', () => {
     const c = kernelCall(
       'Conv2DBackpropInput',

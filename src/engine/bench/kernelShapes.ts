@@ -125,6 +125,12 @@ export interface KernelCall {
 
 const FUSED_INPUTS = ['bias', 'preluActivationWeights'];
 
+function trimNulls(shapes: readonly (number[] | null)[]): (number[] | null)[] {
+  const out = [...shapes];
+  while (out.length > 2 && out[out.length - 1] === null) out.pop();
+  return out;
+}
+
 function convWords(g: ConvGeometry): string {
   const parts = [`stride ${g.strides}`, `pad ${g.pad}`];
   if (g.dilations > 1) parts.push(`dilation ${g.dilations}`);
@@ -147,7 +153,9 @@ export function kernelCall(
   inputShapes: readonly (number[] | null)[],
   outputShape: readonly number[],
 ): KernelCall {
-  const shapes = inputShapes.map((s, i) => need(s, `${name}'s input ${i}`));
+  // a fused kernel's absent bias / PReLU weights are recorded as null after its operands
+  const present = inputShapes.length > 2 ? trimNulls(inputShapes) : inputShapes;
+  const shapes = present.map((s, i) => need(s, `${name}'s input ${i}`));
   const out = [...outputShape];
   const named = (names: string[]) =>
     Object.fromEntries(shapes.map((s, i) => [names[i] ?? `input${i}`, s]));

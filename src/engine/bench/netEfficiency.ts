@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetSession } from '../nets/session';
 import { peakKernelMs, timerMs } from './kernelPeak';
-import { isPeakKernel, kernelCall, type KernelCall } from './kernelShapes';
+import { isPeakKernel, kernelCall, type KernelCall, type PeakKernelName } from './kernelShapes';
 import { netBenchSession, type NetBenchCase } from './netBench';
 
 /**
@@ -81,6 +81,15 @@ export async function profileStep(session: NetSession): Promise<ProfiledKernel[]
   return kernels;
 }
 
+/**
+ * The network's own products: every matmul and convolution kernel but _FusedMatMul, which the
+ * lab calls only for BatchNorm's per-channel affine maps (x·diag(a) + b, batchNorm.ts):
+ * elementwise work phrased as a product, counted with the other kernels.
+ */
+export function isNetworkProduct(name: string): name is PeakKernelName {
+  return isPeakKernel(name) && name !== '_FusedMatMul';
+}
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -94,7 +103,7 @@ interface Group {
 export function peakGroups(kernels: readonly ProfiledKernel[]): Group[] {
   const groups = new Map<string, Group>();
   for (const k of kernels) {
-    if (!isPeakKernel(k.name)) continue;
+    if (!isNetworkProduct(k.name)) continue;
     const key = JSON.stringify([k.name, k.inputShapes, k.outputShapes]);
     let g = groups.get(key);
     if (!g) {
@@ -110,7 +119,7 @@ export function peakGroups(kernels: readonly ProfiledKernel[]): Group[] {
 export function otherKernels(kernels: readonly ProfiledKernel[]): OtherKernelRow[] {
   const byName = new Map<string, OtherKernelRow>();
   for (const k of kernels) {
-    if (isPeakKernel(k.name)) continue;
+    if (isNetworkProduct(k.name)) continue;
     const row = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
     row.count++;
     row.ms += k.ms;

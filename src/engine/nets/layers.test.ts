@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../core/backend';
 import { createRng } from '../core/rng';
-import { conv2dForwardGrads, conv2dIm2col, convOutSize } from './conv';
+import { conv2dForwardGrads, conv2dIm2col, convOutSize, flippedFilter } from './conv';
 import { orthogonal, torchDefaultUniform } from './init';
 import { BN_EPS, BatchNorm, type ForwardMode } from './layers';
 import { ParamStore } from './params';
@@ -148,6 +148,20 @@ describe('convolutions without Conv2DBackpropFilter (im2col, forward-grads)', ()
       });
     }
   }
+});
+
+describe('flippedFilter', () => {
+  it('rearranged on the host equals tf.reverse over the taps and the in/out transpose', async () => {
+    const w = tf.tensor4d(
+      Array.from({ length: 3 * 2 * 4 * 5 }, (_, i) => i * 0.5 - 7),
+      [3, 2, 4, 5],
+    );
+    const host = flippedFilter(w); // cpu keeps tensors in the page's memory: the host path
+    const ops = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
+    expect(host.shape).toEqual([3, 2, 5, 4]);
+    expect(Array.from(await host.data())).toEqual(Array.from(await ops.data()));
+    tf.dispose([w, host, ops]);
+  });
 });
 
 describe('initialisation', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul, fastMatMulConstLeft } from '../core/fastMatMul';
 import type { Rng } from '../core/rng';
+import { BN_EPS } from './batchNorm';
 import { conv2d, type ConvMode } from './conv';
 import { kaimingNormalFanOut, orthogonal, torchDefaultUniform } from './init';
 import type { ParamGroup, ParamStore } from './params';
@@ -13,9 +14,6 @@ export interface ForwardMode {
   updateStats: boolean;
   conv: ConvMode;
 }
-
-export const BN_EPS = 1e-5;
-export const BN_MOMENTUM = 0.1;
 
 /**
  * nn.Linear(in, out). The weight is stored in×out (the transpose of PyTorch's), so the forward
@@ -70,68 +68,8 @@ export class Dense {
   }
 }
 
-/**
- * nn.BatchNorm1d / BatchNorm2d with PyTorch semantics: train mode normalises with the biased
- * batch variance and moves the running mean and the *unbiased* running variance by momentum 0.1;
- * eval mode uses the running statistics; eps 1e-5; γ = 1, β = 0 at init. The statistics are over
- * every axis but the last (NHWC channels, or the features of a 2-D input).
- */
-export class BatchNorm {
-  readonly gamma: tf.Variable<tf.Rank.R1>;
-  readonly beta: tf.Variable<tf.Rank.R1>;
-  readonly runningMean: tf.Variable<tf.Rank.R1>;
-  readonly runningVar: tf.Variable<tf.Rank.R1>;
-
-  constructor(
-    store: ParamStore,
-    name: string,
-    readonly channels: number,
-    group: ParamGroup,
-  ) {
-    const ones = new Float32Array(channels).fill(1);
-    const zeros = new Float32Array(channels);
-    this.gamma = store.param(`${name}.weight`, [channels], ones, group) as tf.Variable<tf.Rank.R1>;
-    this.beta = store.param(`${name}.bias`, [channels], zeros, group) as tf.Variable<tf.Rank.R1>;
-    this.runningMean = store.buffer(
-      `${name}.running_mean`,
-      [channels],
-      zeros,
-    ) as tf.Variable<tf.Rank.R1>;
-    this.runningVar = store.buffer(
-      `${name}.running_var`,
-      [channels],
-      ones,
-    ) as tf.Variable<tf.Rank.R1>;
-  }
-
-  apply<T extends tf.Tensor>(x: T, mode: ForwardMode): T {
-    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-    if (!mode.training) {
-      const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.runningVar, BN_EPS)));
-      return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(this.runningMean, scale))) as T;
-    }
-    const n = x.size / this.channels;
-    if (n < 2) {
-      throw new Error(
-        `BatchNorm in train mode needs more than 1 value per channel (got a batch of ${n}); ` +
-          'choose a batch size that does not leave a single sample in the last batch',
-      );
-    }
-    const mean = tf.mean(x, axes);
-    const centred = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centred), axes);
-    if (mode.updateStats) {
-      const m = BN_MOMENTUM;
-      // Not part of the loss: assign copies the values, the tape ignores them.
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(
-        tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / (n - 1))),
-      );
-    }
-    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, BN_EPS)));
-    return tf.add(tf.mul(centred, scale), this.beta) as T;
-  }
-}
+// BatchNorm has a file of its own (its closed-form gradient).
+export { BatchNorm, BN_EPS, BN_MOMENTUM } from './batchNorm';
 
 /** nn.LayerNorm(features): per sample over the last axis, biased variance, ε 1e-5, γ = 1, β = 0. */
 export class LayerNorm {

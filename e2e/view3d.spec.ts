@@ -76,7 +76,7 @@ function expectRigid(points: number[][], drawn: [number, number][]) {
   return { right, up };
 }
 
-test('dragging the 3-D view turns it rigidly; the arrow keys too; Reset view restores it', async ({
+test('dragging the 3-D view turns it rigidly; the arrow keys too; the turn outlives a tab change; Reset view restores it', async ({
   page,
 }) => {
   await page.goto('/?preset=teach-etf-3d&backend=wasm&steps=300');
@@ -118,6 +118,13 @@ test('dragging the 3-D view turns it rigidly; the arrow keys too; Reset view res
   expectRigid(means, await drawnMeans(page));
   await page.keyboard.press('ArrowRight');
   await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(turned));
+
+  // Another tab unmounts the view; back on its tab it shows the camera it was left at.
+  await page.getByTestId('tab-loss').click();
+  await expect(page.getByTestId('panel-3d')).toHaveCount(0);
+  await page.getByTestId('tab-key').click();
+  await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(turned));
+  await expect(page.getByTestId('view3d-reset')).toBeEnabled();
 
   await reset.click();
   await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(opening));

@@ -15,7 +15,7 @@ function build3d(s: FeaturesState, camera: Camera): Figure | null {
 
 export function FeatureView3dPanel() {
   const view = useFeatures((s) => currentCase(s)?.geometry?.view3d);
-  const rotation = useRotation();
+  const rotation = useRotation('features');
   const basis = !view
     ? '—'
     : view.basis === 'raw'

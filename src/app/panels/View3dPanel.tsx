@@ -19,7 +19,7 @@ function build3d(s: LabState, camera: Camera): Figure | null {
 
 export function View3dPanel() {
   const view = useLab((s) => s.lastReport?.geometry.view3d);
-  const rotation = useRotation();
+  const rotation = useRotation('run');
   const basis = view
     ? view.basis === 'raw'
       ? 'raw coordinates'

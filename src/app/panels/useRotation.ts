@@ -40,11 +40,29 @@ export interface Rotation {
 }
 
 /**
- * The camera of a 3-D view (projection3d.ts), in React state so it stays while reports stream
- * in, and the pointer and keyboard handlers that turn it.
+ * Each view's camera outside React as well, so a view whose tab is closed and opened again (the
+ * panel unmounts) comes back as the user left it. For the page's lifetime, not stored.
  */
-export function useRotation(): Rotation {
-  const [camera, setCamera] = useState<Camera>(DEFAULT_CAMERA);
+const keptCameras = new Map<string, Camera>();
+
+/** The camera view `viewId` was left at (the opening one if it was never turned). */
+export function keptCamera(viewId: string): Camera {
+  return keptCameras.get(viewId) ?? DEFAULT_CAMERA;
+}
+
+/**
+ * The camera of a 3-D view (projection3d.ts), in React state so it stays while reports stream
+ * in and kept by `viewId` when the view unmounts, and the pointer and keyboard handlers that
+ * turn it.
+ */
+export function useRotation(viewId: string): Rotation {
+  const [camera, setCameraState] = useState<Camera>(() => keptCamera(viewId));
+  const setCamera = (next: Camera | ((c: Camera) => Camera)) =>
+    setCameraState((c) => {
+      const value = typeof next === 'function' ? next(c) : next;
+      keptCameras.set(viewId, value);
+      return value;
+    });
   const drag = useRef<Drag | null>(null);
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {

@@ -1,6 +1,7 @@
 // One optimiser step of a network run: the batch of the step (seeded order, optional
-// augmentation), the objective (data loss and decay terms) and the update (torch's coupled L2
-// when the decay is not separate). It keeps the loss terms of the last step for the report.
+// augmentation), the objective (data loss and decay terms) and the update (the optimiser adds
+// torch's coupled L2 when the decay is not separate: session.ts). It keeps the loss terms of
+// the last step for the report.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
 import { DATASET_NORMALIZATION, normalizationTable } from '../data/normalization';
@@ -68,13 +69,10 @@ export class NetTrainer {
         kept.push(tf.keep(tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D));
         return t.total;
       }, vars);
-      const wd = this.config.sepDecay ? 0 : this.config.weightDecay;
-      // torch's coupled L2: g ← g + wd·p on every parameter (BN and biases included).
-      const list = vars.map((v) => ({
-        name: v.name,
-        tensor: wd > 0 ? tf.add(grads[v.name], tf.mul(v, wd)) : grads[v.name],
-      }));
-      this.parts.optimizer.applyGradients(list);
+      // The optimiser adds torch's coupled L2 (g ← g + wd·p) when the decay is not separate.
+      this.parts.optimizer.applyGradients(
+        vars.map((v) => ({ name: v.name, tensor: grads[v.name] })),
+      );
       return kept[0];
     });
     this.lastTerms?.dispose();

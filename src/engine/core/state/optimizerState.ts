@@ -29,6 +29,8 @@ export async function captureOptimizer(optimizer: tf.Optimizer): Promise<Optimiz
       value: encodeFloat32(new Float32Array(await w.tensor.data()), w.tensor.shape),
     })),
   );
+  // tfjs's optimisers hand out their own variables; a packed one (packedOptimizer.ts), copies
+  for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   const adam = optimizer as unknown as AdamInternals;
   const accBeta =
     adam.accBeta1 && adam.accBeta2

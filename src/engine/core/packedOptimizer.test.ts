@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './backend';
+import { createRng } from './rng';
+import { disposeOptimizer, createOptimizer, type OptimizerSettings } from './optimizer';
+import { PackedOptimizer } from './packedOptimizer';
+import { captureOptimizer, restoreOptimizer, type OptimizerState } from './state/optimizerState';
+
+const base = { lr: 0.05, momentum: 0, adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8 };
+const SETTINGS: Record<string, OptimizerSettings> = {
+  sgd: { ...base, optimizer: 'sgd' },
+  momentum: { ...base, optimizer: 'sgd', momentum: 0.9 },
+  adam: { ...base, optimizer: 'adam', lr: 1e-3 },
+};
+/** With a packing limit of 12: two parameters packed together, two updated on their own. */
+const SHAPES = [[7, 5], [5], [3, 2, 2], [2, 2]];
+const LIMIT = 12;
+const WD = 5e-3;
+
+/**
+ * `steps` updates of four seeded variables with seeded gradients, the learning rate changed
+ * halfway, torch's coupled L2 on: by tfjs's optimiser with the decay added to each gradient
+ * as the trainer used to (packed = false), or by the packed one. Optionally the optimiser's
+ * state is taken at `handOver` and put into a fresh optimiser of the other kind.
+ */
+async function train(
+  kind: string,
+  packed: boolean,
+  steps: number,
+  handOver?: number,
+  hostPacking?: boolean,
+) {
+  const rng = createRng(`packed-${kind}`);
+  const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal(0, 1));
+  // the same names in every run (each run disposes its variables), so states compare whole
+  const vars = SHAPES.map((s, i) =>
+    tf.variable(tf.tensor(normal(s.reduce((a, b) => a * b, 1)), s), true, `packed-${kind}-${i}`),
+  );
+  const make = (p: boolean) =>
+    p
+      ? new PackedOptimizer(createOptimizer(SETTINGS[kind]), WD, LIMIT, hostPacking)
+      : createOptimizer(SETTINGS[kind]);
+  let opt = make(packed);
+  let state: OptimizerState | null = null;
+  try {
+    for (let t = 0; t < steps; t++) {
+      if (t === handOver) {
+        state = await captureOptimizer(opt);
+        disposeOptimizer(opt);
+        opt = make(!packed);
+        await restoreOptimizer(opt, JSON.parse(JSON.stringify(state)) as OptimizerState);
+      }
+      if (t >= steps / 2) opt.setLearningRate(SETTINGS[kind].lr * 0.3);
+      const isPacked = opt instanceof PackedOptimizer;
+      tf.tidy(() =>
+        opt.applyGradients(
+          vars.map((v) => {
+            const g = tf.tensor(normal(v.size), v.shape);
+            return { name: v.name, tensor: isPacked ? g : tf.add(g, tf.mul(v, WD)) };
+          }),
+        ),
+      );
+    }
+    const values = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
+    return { values, state };
+  } finally {
+    disposeOptimizer(opt);
+    tf.dispose(vars);
+  }
+}
+
+describe('PackedOptimizer: small parameters updated as one vector', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const kind of Object.keys(SETTINGS)) {
+      it(`${kind} on ${backend}: every value tfjs's optimiser gives, to the last bit`, async () => {
+        await initBackend(backend);
+        const left = async (packed: boolean) => {
+          const before = tf.memory().numTensors;
+          const r = await train(kind, packed, 6);
+          return { ...r, left: tf.memory().numTensors - before };
+        };
+        const want = await left(false);
+        const got = await left(true);
+        expect(got.values).toEqual(want.values);
+        // no tensor left behind beyond what tfjs's own optimiser leaves (its constant scalars)
+        expect(got.left).toBe(want.left);
+      });
+    }
+  }
+
+  for (const kind of Object.keys(SETTINGS)) {
+    it(`${kind}, packed with tensor ops (a GPU backend's way): the same values`, async () => {
+      await initBackend('cpu');
+      const want = await train(kind, false, 6);
+      const got = await train(kind, true, 6, undefined, false);
+      expect(got.values).toEqual(want.values);
+    });
+  }
+
+  for (const kind of Object.keys(SETTINGS)) {
+    it(`${kind}: its state reads as tfjs's (names, order, values), both ways`, async () => {
+      await initBackend('wasm');
+      const straight = await train(kind, false, 6);
+      // taken from tfjs's optimiser, continued by the packed one, and the other way round
+      const fromPlain = await train(kind, false, 6, 3);
+      const fromPacked = await train(kind, true, 6, 3);
+      expect(fromPlain.values).toEqual(straight.values);
+      expect(fromPacked.values).toEqual(straight.values);
+      expect(fromPacked.state?.slots.map((s) => s.name)).toEqual(
+        fromPlain.state?.slots.map((s) => s.name),
+      );
+      expect(fromPacked.state).toEqual(fromPlain.state);
+    });
+  }
+});

@@ -72,9 +72,9 @@ export class BatchNorm {
     return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, , beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
       const n = x.shape[0];
-      const mean = tf.mean(x, 0) as tf.Tensor1D;
+      const mean = tf.div(channelSums(x), n) as tf.Tensor1D;
       const centred = channelAffine(x, null, tf.neg(mean) as tf.Tensor1D);
-      const variance = tf.mean(tf.square(centred), 0) as tf.Tensor1D;
+      const variance = tf.div(channelSums(tf.square(centred)), n) as tf.Tensor1D;
       if (updateStats) this.updateRunningStats(mean, variance, n);
       const invStd = tf.rsqrt(tf.add(variance, BN_EPS)) as tf.Tensor1D;
       save([centred, invStd]);
@@ -83,8 +83,8 @@ export class BatchNorm {
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [c, s] = saved as [tf.Tensor2D, tf.Tensor1D];
           const g = dy as tf.Tensor2D;
-          const dBeta = tf.sum(g, 0) as tf.Tensor1D;
-          const dyDotCentred = tf.sum(tf.mul(g, c), 0) as tf.Tensor1D;
+          const dBeta = channelSums(g);
+          const dyDotCentred = channelSums(tf.mul(g, c));
           const scale = tf.mul(gamma, s) as tf.Tensor1D;
           // dx = dy·scale − scale·dβ/n − (x − μ)·scale·σ⁻²·Σ dy·(x − μ)/n
           const shift = tf.mul(scale, tf.div(dBeta, -n)) as tf.Tensor1D;
@@ -107,6 +107,19 @@ export class BatchNorm {
       tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / (n - 1))),
     );
   }
+}
+
+/**
+ * Σ over the rows of an [n, C] matrix. On wasm, from 16 channels and 64 rows, as the product of
+ * a row of ones with it: wasm's Sum over a leading axis transposes first ([1 024, 32]: 0.26 ms
+ * against 0.10; [128, 512]: 0.27 against 0.19; at 8 channels the product is the slower).
+ */
+function channelSums(x: tf.Tensor2D): tf.Tensor1D {
+  const [n, C] = x.shape;
+  if (tf.getBackend() === 'wasm' && C >= 16 && n >= 64) {
+    return tf.reshape(tf.matMul(tf.ones([1, n]) as tf.Tensor2D, x), [C]);
+  }
+  return tf.sum(x, 0);
 }
 
 /**

@@ -29,12 +29,15 @@ function relativeError(a: Float32Array | Int32Array | Uint8Array, b: typeof a): 
 
 /**
  * On wasm, narrow channels take the per-channel affine maps as products with diagonal matrices
- * (batchNorm.ts) and wide ones broadcast: both must give autodiff's values and gradients.
+ * (batchNorm.ts) and wide ones broadcast, and large enough batches sum over the batch by a
+ * product with ones: every combination must give autodiff's values and gradients.
  */
 describe('BatchNorm closed-form gradient on wasm', () => {
   for (const shape of [
-    [6, 5, 5, 8], // diagonal products (C ≤ 32)
-    [12, 64], // broadcasts
+    [6, 5, 5, 8], // diagonal products (C ≤ 32), sums by Sum
+    [4, 4, 5, 32], // diagonal products, sums as products with a row of ones (C ≥ 16, n ≥ 64)
+    [12, 64], // broadcasts, sums by Sum
+    [80, 48], // broadcasts, sums as products
   ]) {
     it(`equals autodiff of the textbook formula in value and every gradient: input ${shape.join('×')}`, async () => {
       await initBackend('wasm');

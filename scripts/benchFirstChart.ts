@@ -111,7 +111,7 @@ export async function coldLoad(browser: Browser, url: string): Promise<ColdLoad>
         };
         // getState() throws while the lab is still loading (await ncLab.ready): not yet. (No
         // named function in here: tsx would wrap it in a helper the page does not have.)
-        let hasReport = false;
+        let hasReport: boolean;
         try {
           hasReport = Boolean(w.ncLab?.getState().lastReport);
         } catch {

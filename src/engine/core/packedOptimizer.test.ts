@@ -112,4 +112,28 @@ describe('PackedOptimizer: small parameters updated as one vector', () => {
       expect(fromPacked.state).toEqual(fromPlain.state);
     });
   }
+
+  it('refuses a saved state whose slots do not fit the network, with a message saying so', async () => {
+    await initBackend('cpu');
+    const vars = [
+      tf.variable(tf.ones([3]), true, 'fit-a'),
+      tf.variable(tf.ones([2, 2]), true, 'fit-b'),
+    ];
+    const opt = new PackedOptimizer(createOptimizer(SETTINGS.adam), 0, LIMIT);
+    try {
+      tf.tidy(() =>
+        opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: tf.onesLike(v) }))),
+      );
+      const m = { name: 'other/m', tensor: tf.ones([3]) };
+      const v = { name: 'other/v', tensor: tf.ones([3]) };
+      const iter = { name: 'iter', tensor: tf.scalar(1, 'int32') };
+      await expect(opt.setWeights([iter, m, v])).rejects.toThrow(
+        'optimizer state: saved for 1 parameter, this network has 2',
+      );
+      tf.dispose([m.tensor, v.tensor, iter.tensor]);
+    } finally {
+      disposeOptimizer(opt);
+      tf.dispose(vars);
+    }
+  });
 });

@@ -169,17 +169,16 @@ export class PackedOptimizer extends tf.Optimizer {
     if (slots.length === 0) return this.inner.setWeights([iter]);
     const suffix = (n: string) => n.slice(n.lastIndexOf('/'));
     const first = suffix(slots[0].name);
-    const names = slots
-      .filter((s) => suffix(s.name) === first)
-      .map((s) => s.name.slice(0, -first.length));
     // tfjs matches slots to parameters by position; the names are those of the saved run
-    const entries =
-      this.entries ??
-      this.plan(
-        slots
-          .filter((w) => suffix(w.name) === first)
-          .map((w, i) => ({ name: names[i], shape: [...w.tensor.shape] })),
+    const params = slots
+      .filter((w) => suffix(w.name) === first)
+      .map((w) => ({ name: w.name.slice(0, -first.length), shape: [...w.tensor.shape] }));
+    const entries = this.entries ?? this.plan(params);
+    if (params.length !== entries.length || slots.length % entries.length !== 0) {
+      throw new Error(
+        `optimizer state: saved for ${params.length} parameter${params.length === 1 ? '' : 's'}, this network has ${entries.length}`,
       );
+    }
     this.namesFromState = true;
     const groups = slots.length / entries.length;
     const inner: NamedTensor[] = [iter];

@@ -76,7 +76,7 @@ function expectRigid(points: number[][], drawn: [number, number][]) {
   return { right, up };
 }
 
-test('dragging the 3-D view turns it rigidly; the arrow keys too; the turn outlives a tab change; Reset view restores it', async ({
+test('dragging the 3-D view turns it rigidly; the arrow keys and tilt buttons too; the turn outlives a tab change; Reset view restores it', async ({
   page,
 }) => {
   await page.goto('/?preset=teach-etf-3d&backend=wasm&steps=300');
@@ -117,6 +117,13 @@ test('dragging the 3-D view turns it rigidly; the arrow keys too; the turn outli
   await expect.poll(async () => round(await drawnMeans(page))).not.toEqual(round(turned));
   expectRigid(means, await drawnMeans(page));
   await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(turned));
+
+  // The tilt buttons turn it as ↑ / ↓ do (touch screens scroll on a vertical swipe).
+  await page.getByTestId('view3d-tilt-up').click();
+  await expect.poll(async () => round(await drawnMeans(page))).not.toEqual(round(turned));
+  expectRigid(means, await drawnMeans(page));
+  await page.getByTestId('view3d-tilt-down').click();
   await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(turned));
 
   // Another tab unmounts the view; back on its tab it shows the camera it was left at.

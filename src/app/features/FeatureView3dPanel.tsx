@@ -1,5 +1,5 @@
 import { Panel } from '../panels/Panel';
-import { ResetViewButton } from '../panels/ResetViewButton';
+import { ViewControls } from '../panels/ViewControls';
 import { PlotFigure, type Figure } from '../panels/PlotFigure';
 import type { Camera } from '../panels/projection3d';
 import { useRotation } from '../panels/useRotation';
@@ -28,10 +28,10 @@ export function FeatureView3dPanel() {
       subtitle={
         <>
           <span data-testid="features-view3d-basis">{basis}</span> · means ● and classifier rows ◇
-          on the same axes, each set scaled to unit max norm; drag to rotate.
+          on the same axes, each set scaled to unit max norm; drag to rotate, ▲ ▼ to tilt.
         </>
       }
-      actions={<ResetViewButton rotation={rotation} testId="features-view3d-reset" />}
+      actions={<ViewControls rotation={rotation} testId="features-view3d" />}
     >
       <PlotFigure
         source={useFeatures}

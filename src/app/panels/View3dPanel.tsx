@@ -1,6 +1,6 @@
 import { useLab, type LabState } from '../store';
 import { Panel } from './Panel';
-import { ResetViewButton } from './ResetViewButton';
+import { ViewControls } from './ViewControls';
 import { PlotFigure, type Figure } from './PlotFigure';
 import type { Camera } from './projection3d';
 import { useRotation } from './useRotation';
@@ -32,10 +32,11 @@ export function View3dPanel() {
       subtitle={
         <>
           <span data-testid="view3d-basis">{basis}</span> · means ● and classifier rows ◇, each set
-          scaled to unit max norm; drag to rotate (the camera stays while training runs).
+          scaled to unit max norm; drag to rotate, ▲ ▼ to tilt (the camera stays while training
+          runs).
         </>
       }
-      actions={<ResetViewButton rotation={rotation} testId="view3d-reset" />}
+      actions={<ViewControls rotation={rotation} testId="view3d" />}
     >
       <PlotFigure
         build={(s) => build3d(s, rotation.camera)}

@@ -33,6 +33,8 @@ export interface Rotation {
   camera: Camera;
   /** Back to the opening view. */
   reset(): void;
+  /** Tilt by one arrow-key step: −1 up, 1 down (as ↑ / ↓ on the focused figure). */
+  tilt(direction: -1 | 1): void;
   /** True while the view is the opening one (nothing to reset). */
   atStart: boolean;
   /** Spread on the figure's box: dragging it, or the arrow keys while it has focus, rotate. */
@@ -95,6 +97,7 @@ export function useRotation(viewId: string): Rotation {
   return {
     camera,
     reset: () => setCamera(DEFAULT_CAMERA),
+    tilt: (direction) => setCamera((c) => turnCamera(c, 0, direction * KEY_STEP)),
     atStart: camera === DEFAULT_CAMERA,
     boxProps: {
       tabIndex: 0,

@@ -19,7 +19,7 @@ const WD = 5e-3;
 
 /**
  * `steps` updates of four seeded variables with seeded gradients, the learning rate changed
- * halfway, torch's coupled L2 on: by tfjs's optimiser with the decay added to each gradient
+ * halfway, one small variable halved from outside before step 2, torch's coupled L2 on: by tfjs's optimiser with the decay added to each gradient
  * as the trainer used to (packed = false), or by the packed one. Optionally the optimiser's
  * state is taken at `handOver` and put into a fresh optimiser of the other kind.
  */
@@ -51,6 +51,9 @@ async function train(
         await restoreOptimizer(opt, JSON.parse(JSON.stringify(state)) as OptimizerState);
       }
       if (t >= steps / 2) opt.setLearningRate(SETTINGS[kind].lr * 0.3);
+      // a packed parameter changed from outside between steps (a restore does that): the
+      // optimiser must update the new value, not the one it packed last
+      if (t === 2) tf.tidy(() => vars[1].assign(tf.mul(vars[1], 0.5)));
       const isPacked = opt instanceof PackedOptimizer;
       tf.tidy(() =>
         opt.applyGradients(

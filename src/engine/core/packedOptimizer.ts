@@ -35,6 +35,8 @@ export class PackedOptimizer extends tf.Optimizer {
   private packed: tf.Variable | null = null;
   /** The entries came from a restored state: their names are the saved run's variables'. */
   private namesFromState = false;
+  /** The packed parameters' data as the last unpack left them (their values are in `packed`). */
+  private unpackedIds: object[] = [];
 
   constructor(
     readonly inner: ScheduledOptimizer,
@@ -74,8 +76,8 @@ export class PackedOptimizer extends tf.Optimizer {
       : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
     const entries = this.layout(list.map((g) => g.name));
     tf.tidy(() => {
-      const withDecay = (name: string, g: tf.Tensor) =>
-        this.coupledDecay > 0 ? tf.add(g, tf.mul(variableNamed(name), this.coupledDecay)) : g;
+      const withDecay = (p: tf.Tensor, g: tf.Tensor) =>
+        this.coupledDecay > 0 ? tf.add(g, tf.mul(p, this.coupledDecay)) : g;
       const grads: NamedTensor[] = [];
       const small: Entry[] = [];
       const smallGrads: tf.Tensor[] = [];
@@ -84,21 +86,23 @@ export class PackedOptimizer extends tf.Optimizer {
           small.push(e);
           smallGrads.push(list[i].tensor);
         } else {
-          grads.push({ name: e.name, tensor: withDecay(e.name, list[i].tensor) });
+          grads.push({ name: e.name, tensor: withDecay(variableNamed(e.name), list[i].tensor) });
         }
       });
       const packed = this.packed;
       if (packed) {
-        const values = pack(
-          small.map((e) => variableNamed(e.name)),
-          this.host,
-        );
-        packed.assign(values);
-        const g = withDecay(packed.name, pack(smallGrads, this.host));
-        grads.push({ name: packed.name, tensor: g });
+        const params = small.map((e) => variableNamed(e.name));
+        // the packed vector already holds them unless something assigned one since (a restore)
+        if (params.some((p, i) => p.dataId !== this.unpackedIds[i])) {
+          packed.assign(pack(params, this.host));
+        }
+        grads.push({ name: packed.name, tensor: withDecay(packed, pack(smallGrads, this.host)) });
       }
       this.inner.applyGradients(grads);
-      if (packed) unpack(packed, small, this.host);
+      if (packed) {
+        unpack(packed, small, this.host);
+        this.unpackedIds = small.map((e) => variableNamed(e.name).dataId);
+      }
     });
   }
 

@@ -44,7 +44,7 @@ function upload(rows: Rows, transpose = false): tf.Tensor2D {
  * matrices so that segment sums (P×B · B×d) and row gathers (B×P · P×d) can be plain matMuls:
  * UnsortedSegmentSum has no wasm kernel and wasm's GatherV2 is slow for B×d outputs.
  */
-interface Segments {
+export interface Segments {
   ids: number[];
   index: Int32Array;
   count: Record<number, number>;
@@ -54,15 +54,38 @@ interface Segments {
   oneHotT: () => tf.Tensor2D;
 }
 
-function segments(keys: Int32Array): Segments {
-  const count: Record<number, number> = {};
-  for (const k of keys) count[k] = (count[k] ?? 0) + 1;
-  const ids = Object.keys(count)
-    .map(Number)
-    .sort((a, b) => a - b);
-  const pos = new Map(ids.map((k, p) => [k, p]));
-  const index = Int32Array.from(keys, (k) => pos.get(k)!);
+export function segments(keys: Int32Array): Segments {
   const B = keys.length;
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i < B; i++) {
+    const k = keys[i];
+    if (i === 0 || k < lo) lo = k;
+    if (i === 0 || k > hi) hi = k;
+  }
+  const ids: number[] = [];
+  const count: Record<number, number> = {};
+  const index = new Int32Array(B);
+  if (hi - lo < 4 * B + 64) {
+    // keys in a short range (classes, label pairs): tallies in a typed array, no Map per row
+    const span = hi - lo + 1;
+    const tally = new Int32Array(span);
+    for (let i = 0; i < B; i++) tally[keys[i] - lo]++;
+    const pos = new Int32Array(span);
+    for (let v = 0; v < span; v++) {
+      if (tally[v] === 0) continue;
+      pos[v] = ids.length;
+      ids.push(lo + v);
+      count[lo + v] = tally[v];
+    }
+    for (let i = 0; i < B; i++) index[i] = pos[keys[i] - lo];
+  } else {
+    for (const k of keys) count[k] = (count[k] ?? 0) + 1;
+    for (const k of Object.keys(count)) ids.push(Number(k));
+    ids.sort((a, b) => a - b);
+    const pos = new Map(ids.map((k, p) => [k, p]));
+    for (let i = 0; i < B; i++) index[i] = pos.get(keys[i])!;
+  }
   return {
     ids,
     index,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { randomInit } from '../ufm/initState';
 import { UfmSession } from '../ufm/session';
-import { createOptimizer, disposeOptimizer } from '../core/optimizer';
+import { applyWithDecay, createOptimizer, disposeOptimizer } from '../core/optimizer';
 import { UfmModel } from '../ufm/model';
 
 /** Steps per second of the lab's UFM session against a bare tfjs loop of the same step. */
@@ -30,10 +30,14 @@ async function bareStepsPerSecond(config: UfmConfig, steps: number): Promise<num
   const model = new UfmModel(config, randomInit(config));
   const opt = createOptimizer(config);
   const run = async (n: number) => {
-    for (let i = 0; i < n - 1; i++) tf.tidy(() => opt.applyGradients(model.gradients(false).grads));
+    const step = (withLoss: boolean) => {
+      const { grads, decay, loss } = model.gradients(withLoss);
+      applyWithDecay(opt, grads, decay);
+      return loss;
+    };
+    for (let i = 0; i < n - 1; i++) tf.tidy(() => void step(false));
     const cost = tf.tidy(() => {
-      const { grads, loss } = model.gradients(true);
-      opt.applyGradients(grads);
+      const loss = step(true);
       return loss as tf.Scalar;
     });
     await cost.data();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PackedOptimizer } from './packedOptimizer';
+import { HostMomentum, type DecayRates } from './hostMomentum';
 
 export interface OptimizerSettings {
   optimizer: 'sgd' | 'adam';
@@ -18,7 +19,7 @@ export interface OptimizerSettings {
 export function createOptimizer(s: OptimizerSettings): ScheduledOptimizer {
   if (s.optimizer === 'adam')
     return new ScheduledAdam(s.lr, s.adamBeta1, s.adamBeta2, s.adamEpsilon);
-  return s.momentum > 0 ? tf.train.momentum(s.lr, s.momentum) : tf.train.sgd(s.lr);
+  return s.momentum > 0 ? new HostMomentum(s.lr, s.momentum) : tf.train.sgd(s.lr);
 }
 
 /**
@@ -30,6 +31,28 @@ export function createOptimizer(s: OptimizerSettings): ScheduledOptimizer {
  */
 export function createNetOptimizer(s: OptimizerSettings, coupledDecay = 0): ScheduledOptimizer {
   return new PackedOptimizer(createOptimizer(s), coupledDecay);
+}
+
+/**
+ * One update with coupled decay g + λ·p for the parameters `decay` names: folded into the
+ * momentum loop where the optimiser runs it on the host (hostMomentum.ts), else added with
+ * tensor ops first (the same numbers either way).
+ */
+export function applyWithDecay(
+  optimizer: tf.Optimizer,
+  grads: tf.NamedTensorMap,
+  decay: DecayRates,
+): void {
+  if (optimizer instanceof HostMomentum) return optimizer.applyWithDecay(grads, decay);
+  tf.tidy(() => {
+    const withDecay: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) {
+      const rate = decay[name];
+      const p = tf.engine().registeredVariables[name];
+      withDecay[name] = rate === undefined ? g : tf.add(g, tf.mul(p, rate));
+    }
+    optimizer.applyGradients(withDecay);
+  });
 }
 
 /** An optimiser whose learning rate a schedule (StepLR, milestones) may change between steps. */

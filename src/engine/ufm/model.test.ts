@@ -25,7 +25,7 @@ const CASES = [
 
 describe.each(['cpu', 'wasm'])('UfmModel.gradients on %s', (backend) => {
   for (const c of CASES) {
-    it(`${c.name}: the written-out gradients and loss are autodiff's of loss() (to float32 rounding)`, async () => {
+    it(`${c.name}: the written-out gradients plus their decay terms, and the loss, are autodiff's of loss() (to float32 rounding)`, async () => {
       await tf.setBackend(backend);
       const config = expectUfm(
         parseConfig({
@@ -45,8 +45,16 @@ describe.each(['cpu', 'wasm'])('UfmModel.gradients on %s', (backend) => {
       const model = new UfmModel(config, randomInit(config));
       const auto = tf.variableGrads(() => model.loss(), model.variables);
       const written = tf.tidy(() => {
-        const { grads, loss } = model.gradients(true);
-        return { grads, loss: loss! };
+        const { grads, decay, loss } = model.gradients(true);
+        // the decay λ·p the optimiser folds in (every parameter but the bias)
+        const full: tf.NamedTensorMap = {};
+        for (const v of model.variables) {
+          const rate = decay[v.name];
+          full[v.name] =
+            rate === undefined ? grads[v.name] : tf.add(grads[v.name], tf.mul(v, rate));
+        }
+        expect(Object.keys(decay).length).toBe(model.variables.length - (c.bias ? 1 : 0));
+        return { grads: full, loss: loss! };
       });
       expect(Object.keys(written.grads).sort()).toEqual(Object.keys(auto.grads).sort());
       const gaps = Object.keys(auto.grads).map((name) => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import type { UfmInitArrays } from './initState';
-import { timesTransposed, transposedTimes } from '../core/fastMatMul';
+import { transposedTimes } from '../core/fastMatMul';
 import { addMany } from '../core/addMany';
+import type { DecayRates } from '../core/hostMomentum';
 
 /**
  * The deep-linear unconstrained-features model (Dang et al. 2023's synthetic scripts;
@@ -103,11 +104,17 @@ export class UfmModel {
 
   /**
    * One step's gradients, written out: the same products autodiff takes (the chain from the K
-   * side, decay as λ·X), without its tape. At d = 64 a step is pure per-kernel overhead, and the
-   * tape's bookkeeping and saved copies were as much again as the kernels. With `withLoss`, also
-   * the loss at the current parameters (the value `loss()` gives). Call inside tf.tidy.
+   * side), without its tape. At d = 64 a step is pure per-kernel overhead, and the tape's
+   * bookkeeping and saved copies were as much again as the kernels. The decay terms λ·X are not
+   * in `grads`: `decay` gives each parameter's λ for the optimiser to fold in (`applyWithDecay`,
+   * two kernels fewer per parameter). With `withLoss`, also the loss at the current parameters
+   * (the value `loss()` gives). Call inside tf.tidy.
    */
-  gradients(withLoss: boolean): { grads: tf.NamedTensorMap; loss: tf.Scalar | null } {
+  gradients(withLoss: boolean): {
+    grads: tf.NamedTensorMap;
+    decay: DecayRates;
+    loss: tf.Scalar | null;
+  } {
     const { lambdaW, lambdaH } = this.config;
     const W = this.layers;
     const M = W.length;
@@ -115,16 +122,19 @@ export class UfmModel {
     const Z = this.logits(Q[0]);
     const dZ = this.dataGradient(Z);
     const grads: tf.NamedTensorMap = {};
-    grads[this.H.name] = tf.add(tf.matMul(dZ, Q[0]), tf.mul(this.H, lambdaH));
+    const decay: DecayRates = { [this.H.name]: lambdaH };
+    for (const w of W) decay[w.name] = lambdaW;
+    grads[this.H.name] = tf.matMul(dZ, Q[0]);
     if (this.bias) grads[this.bias.name] = tf.sum(dZ, 0);
-    // back through P = W_M ⋯ W_1 from the K side: G is the gradient with respect to Q[j]
-    let G = transposedTimes(dZ, this.H);
+    // back through P = W_M ⋯ W_1 from the K side, carrying T = Gᵀ (d_j × K), G the gradient with
+    // respect to Q[j]: the chain step G·W_jᵀ is then W_j·T, one product with no transposes
+    let T = transposedTimes(this.H, dZ);
     for (let j = 0; j < M - 1; j++) {
-      grads[W[j].name] = tf.add(transposedTimes(Q[j + 1], G), tf.mul(W[j], lambdaW));
-      G = timesTransposed(G, W[j]);
+      grads[W[j].name] = weightGradient(Q[j + 1], T);
+      T = tf.matMul(W[j], T);
     }
-    grads[W[M - 1].name] = tf.add(G, tf.mul(W[M - 1], lambdaW));
-    return { grads, loss: withLoss ? total(this.terms(Z)) : null };
+    grads[W[M - 1].name] = tf.transpose(T);
+    return { grads, decay, loss: withLoss ? total(this.terms(Z)) : null };
   }
 
   /** ∂(data term)/∂Z, as tfjs's own gradients phrase it. */
@@ -141,6 +151,21 @@ export class UfmModel {
     tf.dispose([...this.variables, this.Y]);
   }
 }
+
+/**
+ * Q[j+1]ᵀ·G for G = Tᵀ: (T·Q[j+1])ᵀ, two kernels, where the out × in result is small enough that
+ * transposing it costs less than a kernel (~6 µs on wasm, ~1 ns an element); else
+ * Q[j+1]ᵀ·Tᵀ, whose transposes are of the K-row operands only.
+ */
+function weightGradient(Q: tf.Tensor2D, T: tf.Tensor2D): tf.Tensor2D {
+  const resultSize = T.shape[0] * Q.shape[1];
+  return resultSize <= SMALL_TRANSPOSE
+    ? tf.transpose(tf.matMul(T, Q))
+    : tf.matMul(tf.transpose(Q), tf.transpose(T));
+}
+
+/** Numbers a transpose moves in about one kernel's bookkeeping time (wasm). */
+const SMALL_TRANSPOSE = 4096;
 
 interface LossTerms {
   data: tf.Scalar;

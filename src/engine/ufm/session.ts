@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UfmConfig } from '../config/schema';
 import { computeMetrics, type MetricSet } from '../metrics';
-import { createOptimizer, disposeOptimizer } from '../core/optimizer';
+import { applyWithDecay, createOptimizer, disposeOptimizer } from '../core/optimizer';
 import type { Report, MetricsRecord } from '../session/types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
 import { ufmGeometry } from './geometry';
@@ -51,11 +51,14 @@ export class UfmSession implements TrainingSession<UfmTheory> {
   async train(n: number): Promise<number> {
     const start = performance.now();
     for (let i = 0; i < n - 1; i++) {
-      tf.tidy(() => this.optimizer.applyGradients(this.model.gradients(false).grads));
+      tf.tidy(() => {
+        const { grads, decay } = this.model.gradients(false);
+        applyWithDecay(this.optimizer, grads, decay);
+      });
     }
     const cost = tf.tidy(() => {
-      const { grads, loss } = this.model.gradients(true);
-      this.optimizer.applyGradients(grads);
+      const { grads, decay, loss } = this.model.gradients(true);
+      applyWithDecay(this.optimizer, grads, decay);
       return loss as tf.Scalar;
     });
     this.step += n;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableNamed } from './packedOptimizer';
 
 /** Weight decay per parameter name: the gradient used is g + λ·p (torch's coupled L2). */
 export type DecayRates = Record<string, number>;
@@ -25,15 +26,17 @@ interface WasmHeap {
 
 /**
  * tfjs's momentum update (v ← μv + g, p ← p − lr·v, torch's SGD with dampening 0), with the
- * coupled decay g + λp folded in, computed on the wasm heap in place. tfjs runs four kernels per
- * parameter (six with the decay), each with ~6 µs of bookkeeping whatever its size: at d = 64 a
- * deep UFM step was two thirds optimiser. Here a small parameter costs one loop over its numbers.
+ * coupled decay g + λp folded in, computed on the host straight from the wasm heap. tfjs runs
+ * four kernels per parameter (six with the decay), each with ~6 µs of bookkeeping whatever its
+ * size: at d = 64 a deep UFM step was two thirds optimiser. Here a small parameter costs one
+ * loop over its numbers.
  *
  * Every number is tfjs's to the last bit: each float32 operation is done in float64 and rounded
  * once (`Math.fround`, or a store into a Float32Array), exact since float64 carries more than
- * 2·24 + 2 bits. A parameter is updated in place only when nothing else shares its buffer (a
- * clone or a captured checkpoint shares it): otherwise, on other backends, for other dtypes and
- * for Nesterov, tfjs's own kernels run. The state is tfjs's (`${name}/momentum` per parameter).
+ * 2·24 + 2 bits. The momentum buffer is updated in place when nothing else shares it (a clone
+ * or a captured checkpoint would); the parameter always gets a new buffer (see updateOnHost).
+ * Elsewhere (other backends and dtypes, parameters over HOST_LIMIT numbers, Nesterov) tfjs's own
+ * kernels run. The state is tfjs's (`${name}/momentum` per parameter).
  */
 export class HostMomentum extends tf.MomentumOptimizer {
   /** tfjs's Optimizer answers `instanceof` by duck typing; this class by its prototype chain. */
@@ -48,7 +51,7 @@ export class HostMomentum extends tf.MomentumOptimizer {
       const value = variableNamed(name);
       const acc = this.accumulation(i, name, value);
       const grad = grads[name];
-      if (!heap || !this.updateInPlace(heap, acc, value, grad, decay[name])) {
+      if (!heap || !this.updateOnHost(heap, acc, value, grad, decay[name])) {
         this.updateOnDevice(acc, value, grad, decay[name]);
       }
     });
@@ -92,8 +95,8 @@ export class HostMomentum extends tf.MomentumOptimizer {
     return slots[i].variable;
   }
 
-  /** One parameter's update on the heap; false (nothing done) where it cannot be done in place. */
-  private updateInPlace(
+  /** One parameter's update on the host; false (nothing done) where it cannot be done there. */
+  private updateOnHost(
     heap: Required<WasmHeap>,
     acc: tf.Variable,
     value: tf.Variable,
@@ -158,10 +161,4 @@ function view(heap: Required<WasmHeap>, t: tf.Tensor): Float32Array | null {
   const offset = heap.dataIdMap.get(t.dataId)?.memoryOffset;
   const bytes = heap.wasm.HEAPU8;
   return offset == null || !bytes ? null : new Float32Array(bytes.buffer, offset, t.size);
-}
-
-function variableNamed(name: string): tf.Variable {
-  const v = tf.engine().registeredVariables[name];
-  if (!v) throw new Error(`optimizer: no variable named ${name}`);
-  return v;
 }

@@ -255,7 +255,8 @@ function unpack(packed: tf.Variable, entries: Entry[], host: boolean): void {
   }
 }
 
-function variableNamed(name: string): tf.Variable {
+/** The registered variable an optimiser's gradient names (hostMomentum.ts uses it too). */
+export function variableNamed(name: string): tf.Variable {
   const v = tf.engine().registeredVariables[name];
   if (!v) throw new Error(`optimizer: no variable named ${name}`);
   return v;

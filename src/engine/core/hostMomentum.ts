@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { variableNamed } from './packedOptimizer';
+import { optimizerLoops, type OptimizerLoops } from './optimizerLoops';
 
 /** Weight decay per parameter name: the gradient used is g + λ·p (torch's coupled L2). */
 export type DecayRates = Record<string, number>;
@@ -15,28 +16,33 @@ interface MomentumInternals {
 
 const own = (o: tf.MomentumOptimizer) => o as unknown as MomentumInternals;
 
-/** The wasm backend's heap and where each tensor lives in it (`hostRows.ts` reads it too). */
-interface WasmHeap {
-  wasm?: { HEAPU8?: Uint8Array };
+/** The wasm backend's memory (threaded builds name it wasmMemory) and its tensors' places. */
+interface WasmBackend {
+  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
   dataIdMap?: {
     get(dataId: object): { memoryOffset?: number | null; refCount?: number } | undefined;
   };
 }
 
+/** What the host path needs: the backend's bookkeeping and the loops on its memory. */
+interface Heap {
+  backend: Required<Pick<WasmBackend, 'makeOutput' | 'dataIdMap'>>;
+  loops: OptimizerLoops;
+}
+
 /**
  * tfjs's momentum update (v ← μv + g, p ← p − lr·v, torch's SGD with dampening 0), with the
- * coupled decay g + λp folded in, computed on the host straight from the wasm heap. tfjs runs
- * four kernels per parameter (six with the decay), each with ~6 µs of bookkeeping whatever its
- * size: at d = 64 a deep UFM step was two thirds optimiser. Here a small parameter costs one
- * loop over its numbers.
+ * coupled decay g + λp folded in, as one loop over the wasm heap (optimizerLoops.wat, SIMD).
+ * tfjs runs four kernels per parameter (six with the decay), each with ~6 µs of bookkeeping
+ * whatever its size and a pass over memory: at d = 64 a deep UFM step was two thirds
+ * optimiser. The loop costs ~0.3 ns a number against tfjs's 3–15.
  *
- * Every number is tfjs's to the last bit: each float32 operation is done in float64 and rounded
- * once (`Math.fround`, or a store into a Float32Array), exact since float64 carries more than
- * 2·24 + 2 bits. The momentum buffer is updated in place when nothing else shares it (a clone
- * or a captured checkpoint would); the parameter always gets a new buffer (see updateOnHost).
- * Elsewhere (other backends and dtypes, parameters over HOST_LIMIT numbers, Nesterov) tfjs's own
- * kernels run. The state is tfjs's (`${name}/momentum` per parameter).
+ * Every number is tfjs's to the last bit: the loop does tfjs's float32 operations in its order,
+ * without fused multiply-adds. The momentum buffer is updated in place when nothing else shares
+ * it (a clone or a captured checkpoint would); the parameter always gets a new buffer (see
+ * updateOnHost). Elsewhere (other backends and dtypes, Nesterov, a runtime without wasm SIMD)
+ * tfjs's own kernels run. The state is tfjs's (`${name}/momentum` per parameter).
  */
 export class HostMomentum extends tf.MomentumOptimizer {
   /** tfjs's Optimizer answers `instanceof` by duck typing; this class by its prototype chain. */
@@ -95,70 +101,47 @@ export class HostMomentum extends tf.MomentumOptimizer {
     return slots[i].variable;
   }
 
-  /** One parameter's update on the host; false (nothing done) where it cannot be done there. */
+  /** One parameter's update in the heap loop; false (nothing done) where it cannot run there. */
   private updateOnHost(
-    heap: Required<WasmHeap>,
+    heap: Heap,
     acc: tf.Variable,
     value: tf.Variable,
     grad: tf.Tensor,
     rate: number | undefined,
   ): boolean {
-    if (value.size > HOST_LIMIT) return false;
-    if (value.dtype !== 'float32' || grad.dtype !== 'float32') return false;
-    if (heap.dataIdMap.get(acc.dataId)?.refCount !== 1) return false;
+    const { backend, loops } = heap;
+    if (value.dtype !== 'float32' || grad.dtype !== 'float32' || grad.size !== value.size)
+      return false;
+    if (backend.dataIdMap.get(acc.dataId)?.refCount !== 1) return false;
     // the parameter gets a new buffer: XNNPACK keeps a packed copy of a product's right operand
     // by tensor id, so a weight changed in place would be multiplied by its old values
     const next = tf
       .engine()
-      .makeTensorFromTensorInfo(heap.makeOutput(value.shape, 'float32')) as tf.Tensor;
-    const p = view(heap, value);
-    const out = view(heap, next);
-    const v = view(heap, acc);
-    const g = view(heap, grad);
-    if (!p || !out || !v || !g || g.length !== p.length) {
+      .makeTensorFromTensorInfo(backend.makeOutput(value.shape, 'float32')) as tf.Tensor;
+    const [p, out, v, g] = [value, next, acc, grad].map((t) => offset(backend, t));
+    if (p == null || out == null || v == null || g == null) {
       next.dispose();
       return false;
     }
-    const m = Math.fround(own(this).momentum);
-    const c = Math.fround(-this.learningRate);
-    if (rate === undefined) {
-      for (let k = 0; k < p.length; k++) {
-        const nv = Math.fround(Math.fround(m * v[k]) + g[k]);
-        v[k] = nv;
-        out[k] = Math.fround(c * nv) + p[k];
-      }
-    } else {
-      const l = Math.fround(rate);
-      for (let k = 0; k < p.length; k++) {
-        const pk = p[k];
-        const gk = Math.fround(g[k] + Math.fround(pk * l));
-        const nv = Math.fround(Math.fround(m * v[k]) + gk);
-        v[k] = nv;
-        out[k] = Math.fround(c * nv) + pk;
-      }
-    }
+    const m = own(this).momentum;
+    if (rate === undefined) loops.momentum(p, out, v, g, value.size, m, -this.learningRate);
+    else loops.momentumDecay(p, out, v, g, value.size, m, -this.learningRate, rate);
     value.assign(next);
     next.dispose();
     return true;
   }
 }
 
-/**
- * Parameters up to this many numbers are updated on the host: the loop costs ~3.7 ns a number,
- * tfjs's six kernels ~25 µs plus ~0.5 ns a number each (measured on wasm: 256 numbers 2.4
- * against 27 µs, 4 096 17 against 23, 16 384 62 against 29).
- */
-export const HOST_LIMIT = 8192;
-
-function wasmHeap(): Required<WasmHeap> | null {
-  const backend = tf.backend() as unknown as WasmHeap;
-  const usable = backend.wasm?.HEAPU8 && backend.dataIdMap && backend.makeOutput;
-  return usable ? (backend as Required<WasmHeap>) : null;
+function wasmHeap(): Heap | null {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  const { makeOutput, dataIdMap } = backend;
+  if (!memory || !makeOutput || !dataIdMap) return null;
+  const loops = optimizerLoops(memory);
+  return loops ? { backend: { makeOutput: makeOutput.bind(backend), dataIdMap }, loops } : null;
 }
 
-/** A tensor's numbers as a view of the heap (valid until tfjs next allocates). */
-function view(heap: Required<WasmHeap>, t: tf.Tensor): Float32Array | null {
-  const offset = heap.dataIdMap.get(t.dataId)?.memoryOffset;
-  const bytes = heap.wasm.HEAPU8;
-  return offset == null || !bytes ? null : new Float32Array(bytes.buffer, offset, t.size);
+/** A tensor's byte offset in the heap (null if it has none). */
+function offset(backend: Heap['backend'], t: tf.Tensor): number | null {
+  return backend.dataIdMap.get(t.dataId)?.memoryOffset ?? null;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { createRng } from './rng';
-import { HOST_LIMIT, HostMomentum } from './hostMomentum';
+import { HostMomentum } from './hostMomentum';
 
 afterAll(async () => {
   await initBackend('cpu');
@@ -16,16 +16,18 @@ function numbers(n: number, seed: number): Float32Array {
 
 /**
  * Steps of a tiny model whose weights are the right operand of a product (as a UFM's layers
- * are): y = x·W, gradient xᵀ·(y − t). Parameters on the host path (≤ HOST_LIMIT numbers) and on
- * tfjs's kernels (one larger), decay on W only, the learning rate changed halfway.
+ * are): y = x·W, gradient xᵀ·(y − t). Decay on W and H, not b; H's 4 099 numbers end with a
+ * partial group of four (the loop's scalar tail); the learning rate changed halfway.
  */
+const H_SIZE = 4099;
+
 function train(useHost: boolean, steps: number): Float32Array[] {
   const W = tf.variable(tf.tensor2d(numbers(64 * 16, 1), [64, 16]));
-  const H = tf.variable(tf.tensor2d(numbers(HOST_LIMIT + 40, 2), [HOST_LIMIT + 40, 1]));
+  const H = tf.variable(tf.tensor2d(numbers(H_SIZE, 2), [H_SIZE, 1]));
   const b = tf.variable(tf.tensor1d(numbers(16, 3)));
   const x = tf.tensor2d(numbers(8 * 64, 4), [8, 64]);
   const t = tf.tensor2d(numbers(8 * 16, 5), [8, 16]);
-  const hGrad = tf.tensor2d(numbers(HOST_LIMIT + 40, 6), [HOST_LIMIT + 40, 1]);
+  const hGrad = tf.tensor2d(numbers(H_SIZE, 6), [H_SIZE, 1]);
   const opt = useHost ? new HostMomentum(0.05, 0.9) : tf.train.momentum(0.05, 0.9);
   for (let s = 0; s < steps; s++) {
     if (s === steps >> 1) opt.setLearningRate(0.02);
@@ -61,6 +63,20 @@ describe('HostMomentum on wasm', () => {
     host.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(tfjs[i])));
     // the run moved the weights (a test that compares two frozen models proves nothing)
     expect(Array.from(host[0].slice(0, 4))).not.toEqual(Array.from(numbers(4, 1)));
+  });
+
+  it('updates every float32 parameter in its loop, with no tfjs kernel', async () => {
+    await initBackend('wasm');
+    const p = tf.variable(tf.tensor2d(numbers(4099, 7), [4099, 1]));
+    const q = tf.variable(tf.tensor1d(numbers(5, 8)));
+    const opt = new HostMomentum(0.1, 0.9);
+    const grads = { [p.name]: tf.onesLike(p), [q.name]: tf.onesLike(q) };
+    const profile = await tf.profile(() => opt.applyWithDecay(grads, { [p.name]: 0.01 }));
+    // the momentum buffers' first zeros are tfjs's (ZerosLike); the updates themselves run no kernel
+    expect(profile.kernels.map((k) => k.name).filter((n) => n !== 'ZerosLike')).toEqual([]);
+    expect((await q.data())[0]).toBeCloseTo(numbers(5, 8)[0] - 0.1, 6);
+    tf.dispose([p, q, ...Object.values(grads)]);
+    opt.dispose();
   });
 
   it('leaves a clone of its momentum buffer untouched, and names its state as tfjs does', async () => {

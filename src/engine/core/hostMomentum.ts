@@ -1,9 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { variableNamed } from './packedOptimizer';
-import { optimizerLoops, type OptimizerLoops } from './optimizerLoops';
+import { gradientList, wasmHeap, type Heap } from './optimizerLoops';
 
 /** Weight decay per parameter name: the gradient used is g + λ·p (torch's coupled L2). */
 export type DecayRates = Record<string, number>;
+
+/** Gradients by name, as a map or as tfjs's ordered list (the order places the state slots). */
+export type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
+
+/** An optimiser that adds coupled decay inside its own update (HostMomentum, HostAdam). */
+export interface FoldsDecay {
+  applyWithDecay(grads: Gradients, decay: DecayRates): void;
+}
+
+export function foldsDecay(o: unknown): o is FoldsDecay {
+  return typeof (o as Partial<FoldsDecay> | null)?.applyWithDecay === 'function';
+}
 
 /** What MomentumOptimizer keeps private (tfjs 4.22): its scalars, settings and buffers. */
 interface MomentumInternals {
@@ -16,21 +28,6 @@ interface MomentumInternals {
 
 const own = (o: tf.MomentumOptimizer) => o as unknown as MomentumInternals;
 
-/** The wasm backend's memory (threaded builds name it wasmMemory) and its tensors' places. */
-interface WasmBackend {
-  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  dataIdMap?: {
-    get(dataId: object): { memoryOffset?: number | null; refCount?: number } | undefined;
-  };
-}
-
-/** What the host path needs: the backend's bookkeeping and the loops on its memory. */
-interface Heap {
-  backend: Required<Pick<WasmBackend, 'makeOutput' | 'dataIdMap'>>;
-  loops: OptimizerLoops;
-}
-
 /**
  * tfjs's momentum update (v ← μv + g, p ← p − lr·v, torch's SGD with dampening 0), with the
  * coupled decay g + λp folded in, as one loop over the wasm heap (optimizerLoops.wat, SIMD).
@@ -40,35 +37,32 @@ interface Heap {
  *
  * Every number is tfjs's to the last bit: the loop does tfjs's float32 operations in its order,
  * without fused multiply-adds. The momentum buffer is updated in place when nothing else shares
- * it (a clone or a captured checkpoint would); the parameter always gets a new buffer (see
- * updateOnHost). Elsewhere (other backends and dtypes, Nesterov, a runtime without wasm SIMD)
- * tfjs's own kernels run. The state is tfjs's (`${name}/momentum` per parameter).
+ * it (a clone or a captured checkpoint would); the parameter always gets a new buffer: XNNPACK
+ * keeps a packed copy of a product's right operand by tensor id, so a weight changed in place
+ * would be multiplied by its old values. Elsewhere (other backends and dtypes, Nesterov, a
+ * runtime without wasm SIMD) tfjs's own kernels run. The state is tfjs's (`${name}/momentum`).
  */
-export class HostMomentum extends tf.MomentumOptimizer {
+export class HostMomentum extends tf.MomentumOptimizer implements FoldsDecay {
   /** tfjs's Optimizer answers `instanceof` by duck typing; this class by its prototype chain. */
   static override [Symbol.hasInstance](instance: unknown): boolean {
     return Function.prototype[Symbol.hasInstance].call(this, instance);
   }
 
   /** tfjs's update, with decay folded into the gradients of the parameters `decay` names. */
-  applyWithDecay(grads: tf.NamedTensorMap, decay: DecayRates): void {
-    const heap = !own(this).useNesterov && tf.getBackend() === 'wasm' ? wasmHeap() : null;
-    Object.keys(grads).forEach((name, i) => {
+  applyWithDecay(grads: Gradients, decay: DecayRates): void {
+    const heap = own(this).useNesterov ? null : wasmHeap();
+    gradientList(grads).forEach(({ name, tensor }, i) => {
       const value = variableNamed(name);
       const acc = this.accumulation(i, name, value);
-      const grad = grads[name];
-      if (!heap || !this.updateOnHost(heap, acc, value, grad, decay[name])) {
-        this.updateOnDevice(acc, value, grad, decay[name]);
+      if (!heap || !this.updateOnHeap(heap, acc, value, tensor, decay[name])) {
+        this.updateOnDevice(acc, value, tensor, decay[name]);
       }
     });
     this.incrementIterations();
   }
 
-  override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const map: tf.NamedTensorMap = Array.isArray(grads)
-      ? Object.fromEntries(grads.map((g) => [g.name, g.tensor]))
-      : grads;
-    this.applyWithDecay(map, {});
+  override applyGradients(grads: Gradients): void {
+    this.applyWithDecay(grads, {});
   }
 
   /** tfjs's own kernels for one parameter (MomentumOptimizer.applyGradients' body). */
@@ -102,46 +96,33 @@ export class HostMomentum extends tf.MomentumOptimizer {
   }
 
   /** One parameter's update in the heap loop; false (nothing done) where it cannot run there. */
-  private updateOnHost(
+  private updateOnHeap(
     heap: Heap,
     acc: tf.Variable,
     value: tf.Variable,
     grad: tf.Tensor,
     rate: number | undefined,
   ): boolean {
-    const { backend, loops } = heap;
-    if (value.dtype !== 'float32' || grad.dtype !== 'float32' || grad.size !== value.size)
-      return false;
-    if (backend.dataIdMap.get(acc.dataId)?.refCount !== 1) return false;
-    // the parameter gets a new buffer: XNNPACK keeps a packed copy of a product's right operand
-    // by tensor id, so a weight changed in place would be multiplied by its old values
-    const next = tf
-      .engine()
-      .makeTensorFromTensorInfo(backend.makeOutput(value.shape, 'float32')) as tf.Tensor;
-    const [p, out, v, g] = [value, next, acc, grad].map((t) => offset(backend, t));
-    if (p == null || out == null || v == null || g == null) {
-      next.dispose();
-      return false;
-    }
+    if (!heapReady(heap, value, grad, [acc])) return false;
+    const next = heap.output(value.shape);
+    const [p, out, v, g] = [value, next, acc, grad].map((t) => heap.offset(t) ?? 0);
     const m = own(this).momentum;
-    if (rate === undefined) loops.momentum(p, out, v, g, value.size, m, -this.learningRate);
-    else loops.momentumDecay(p, out, v, g, value.size, m, -this.learningRate, rate);
+    const c = -this.learningRate;
+    if (rate === undefined) heap.loops.momentum(p, out, v, g, value.size, m, c);
+    else heap.loops.momentumDecay(p, out, v, g, value.size, m, c, rate);
     value.assign(next);
     next.dispose();
     return true;
   }
 }
 
-function wasmHeap(): Heap | null {
-  const backend = tf.backend() as unknown as WasmBackend;
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  const { makeOutput, dataIdMap } = backend;
-  if (!memory || !makeOutput || !dataIdMap) return null;
-  const loops = optimizerLoops(memory);
-  return loops ? { backend: { makeOutput: makeOutput.bind(backend), dataIdMap }, loops } : null;
-}
-
-/** A tensor's byte offset in the heap (null if it has none). */
-function offset(backend: Heap['backend'], t: tf.Tensor): number | null {
-  return backend.dataIdMap.get(t.dataId)?.memoryOffset ?? null;
+/**
+ * Whether a parameter's update can run in the heap loop: float32 throughout, every tensor in the
+ * heap, and the state buffers (updated in place) held by nothing else.
+ */
+export function heapReady(heap: Heap, value: tf.Tensor, grad: tf.Tensor, state: tf.Tensor[]) {
+  if (value.dtype !== 'float32' || grad.dtype !== 'float32' || grad.size !== value.size)
+    return false;
+  if (!state.every((s) => s.dtype === 'float32' && heap.unshared(s))) return false;
+  return [value, grad, ...state].every((t) => heap.offset(t) != null);
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PackedOptimizer } from './packedOptimizer';
-import { HostMomentum, type DecayRates } from './hostMomentum';
+import { HostMomentum, foldsDecay, type DecayRates, type Gradients } from './hostMomentum';
+import { gradientList } from './optimizerLoops';
+import { HostAdam } from './hostAdam';
 
 export interface OptimizerSettings {
   optimizer: 'sgd' | 'adam';
@@ -17,8 +19,7 @@ export interface OptimizerSettings {
  * in where ε enters, negligible at ε = 1e-8. One parameter at a time: the UFM's few.
  */
 export function createOptimizer(s: OptimizerSettings): ScheduledOptimizer {
-  if (s.optimizer === 'adam')
-    return new ScheduledAdam(s.lr, s.adamBeta1, s.adamBeta2, s.adamEpsilon);
+  if (s.optimizer === 'adam') return new HostAdam(s.lr, s.adamBeta1, s.adamBeta2, s.adamEpsilon);
   return s.momentum > 0 ? new HostMomentum(s.lr, s.momentum) : tf.train.sgd(s.lr);
 }
 
@@ -35,38 +36,23 @@ export function createNetOptimizer(s: OptimizerSettings, coupledDecay = 0): Sche
 
 /**
  * One update with coupled decay g + λ·p for the parameters `decay` names: folded into the
- * momentum loop where the optimiser runs it on the host (hostMomentum.ts), else added with
- * tensor ops first (the same numbers either way).
+ * update loop where the optimiser has one (hostMomentum.ts, hostAdam.ts), else added with
+ * tensor ops first (the same numbers either way). The gradients' order is kept.
  */
-export function applyWithDecay(
-  optimizer: tf.Optimizer,
-  grads: tf.NamedTensorMap,
-  decay: DecayRates,
-): void {
-  if (optimizer instanceof HostMomentum) return optimizer.applyWithDecay(grads, decay);
+export function applyWithDecay(optimizer: tf.Optimizer, grads: Gradients, decay: DecayRates): void {
+  if (foldsDecay(optimizer)) return optimizer.applyWithDecay(grads, decay);
   tf.tidy(() => {
-    const withDecay: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) {
+    const withDecay = gradientList(grads).map(({ name, tensor }) => {
       const rate = decay[name];
       const p = tf.engine().registeredVariables[name];
-      withDecay[name] = rate === undefined ? g : tf.add(g, tf.mul(p, rate));
-    }
+      return { name, tensor: rate === undefined ? tensor : tf.add(tensor, tf.mul(p, rate)) };
+    });
     optimizer.applyGradients(withDecay);
   });
 }
 
 /** An optimiser whose learning rate a schedule (StepLR, milestones) may change between steps. */
 export type ScheduledOptimizer = tf.Optimizer & { setLearningRate(lr: number): void };
-
-/**
- * tfjs's Adam: SGD and momentum have a public setLearningRate, Adam keeps its rate in a protected
- * field with no setter; this subclass adds the same setter (the update reads the field each step).
- */
-class ScheduledAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
 
 /**
  * tfjs 4.22's MomentumOptimizer.dispose() does not call SGDOptimizer's, so the learning-rate

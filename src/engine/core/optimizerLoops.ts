@@ -1,28 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { LOOPS_WASM, LOOPS_WASM_SHARED } from './optimizerLoops.wasm';
 
 /**
- * The optimiser loops of optimizerLoops.wat, instantiated on tfjs's own wasm memory: arguments
- * are byte offsets into that heap and counts of float32 numbers. See the .wat for the formulas.
+ * The optimiser loops of optimizerLoops.wat, instantiated on tfjs's own wasm memory: pointers
+ * are byte offsets into that heap, n counts float32 numbers. See the .wat for the formulas.
  */
 export interface OptimizerLoops {
-  momentum(p: number, out: number, v: number, g: number, n: number, m: number, c: number): void;
-  momentumDecay(
-    p: number,
-    out: number,
-    v: number,
-    g: number,
-    n: number,
-    m: number,
-    c: number,
-    l: number,
-  ): void;
+  momentum(...args: MomentumArgs): void;
+  momentumDecay(...args: [...MomentumArgs, l: number]): void;
+  adam(...args: AdamArgs): void;
+  adamDecay(...args: [...AdamArgs, l: number]): void;
+}
+
+type MomentumArgs = [p: number, out: number, v: number, g: number, n: number, m: number, c: number];
+
+type AdamArgs = [
+  p: number,
+  out: number,
+  m: number,
+  v: number,
+  g: number,
+  n: number,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  oneMinusAccBeta1: number,
+  oneMinusAccBeta2: number,
+  epsilon: number,
+  c: number,
+];
+
+/** The wasm backend's memory (threaded builds name it wasmMemory) and its tensors' places. */
+interface WasmBackend {
+  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  dataIdMap?: {
+    get(dataId: object): { memoryOffset?: number | null; refCount?: number } | undefined;
+  };
+}
+
+/** What an optimiser's heap path needs: the loops and the backend's bookkeeping. */
+export interface Heap {
+  loops: OptimizerLoops;
+  /** A tensor's byte offset in the heap (null if it has none). */
+  offset(t: tf.Tensor): number | null;
+  /** Whether nothing but `t` holds its buffer (a clone or a captured checkpoint would). */
+  unshared(t: tf.Tensor): boolean;
+  /** A new float32 tensor whose numbers the caller writes. */
+  output(shape: number[]): tf.Tensor;
+}
+
+/** The heap of the active backend if it is wasm and can run the loops, else null. */
+export function wasmHeap(): Heap | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackend;
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  const { dataIdMap } = backend;
+  const makeOutput = backend.makeOutput?.bind(backend);
+  if (!memory || !makeOutput || !dataIdMap) return null;
+  const loops = optimizerLoops(memory);
+  if (!loops) return null;
+  return {
+    loops,
+    offset: (t) => dataIdMap.get(t.dataId)?.memoryOffset ?? null,
+    unshared: (t) => dataIdMap.get(t.dataId)?.refCount === 1,
+    output: (shape) =>
+      tf.engine().makeTensorFromTensorInfo(makeOutput(shape, 'float32')) as tf.Tensor,
+  };
 }
 
 const instances = new WeakMap<WebAssembly.Memory, OptimizerLoops | null>();
 
 /**
  * The loops on `memory` (one instance per memory), or null where this runtime cannot run them
- * (no wasm SIMD): the caller then keeps tfjs's kernels. The module is 0.5 kB: compiling it
+ * (no wasm SIMD): the caller then keeps tfjs's kernels. The module is under 2 kB: compiling it
  * synchronously is allowed everywhere.
  */
 export function optimizerLoops(memory: WebAssembly.Memory): OptimizerLoops | null {
@@ -41,6 +93,15 @@ export function optimizerLoops(memory: WebAssembly.Memory): OptimizerLoops | nul
   }
   instances.set(memory, loops);
   return loops;
+}
+
+/** Gradients as an ordered list: a map in its key order, as tfjs's optimisers read it. */
+export function gradientList(
+  grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[],
+): { name: string; tensor: tf.Tensor }[] {
+  return Array.isArray(grads)
+    ? grads
+    : Object.keys(grads).map((name) => ({ name, tensor: grads[name] }));
 }
 
 function bytes(base64: string): Uint8Array<ArrayBuffer> {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ScheduledOptimizer } from './optimizer';
+import { foldsDecay } from './hostMomentum';
 
 /** tfjs's { name, tensor } pair (tfjs-core's index does not export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -76,8 +77,10 @@ export class PackedOptimizer extends tf.Optimizer {
       : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
     const entries = this.layout(list.map((g) => g.name));
     tf.tidy(() => {
+      // an inner optimiser with its own update loop adds the decay there (the same numbers)
+      const folds = foldsDecay(this.inner);
       const withDecay = (p: tf.Tensor, g: tf.Tensor) =>
-        this.coupledDecay > 0 ? tf.add(g, tf.mul(p, this.coupledDecay)) : g;
+        this.coupledDecay > 0 && !folds ? tf.add(g, tf.mul(p, this.coupledDecay)) : g;
       const grads: NamedTensor[] = [];
       const small: Entry[] = [];
       const smallGrads: tf.Tensor[] = [];
@@ -98,7 +101,10 @@ export class PackedOptimizer extends tf.Optimizer {
         }
         grads.push({ name: packed.name, tensor: withDecay(packed, pack(smallGrads, this.host)) });
       }
-      this.inner.applyGradients(grads);
+      if (folds && this.coupledDecay > 0) {
+        const rates = Object.fromEntries(grads.map((g) => [g.name, this.coupledDecay]));
+        this.inner.applyWithDecay(grads, rates);
+      } else this.inner.applyGradients(grads);
       if (packed) {
         unpack(packed, small, this.host);
         this.unpackedIds = small.map((e) => variableNamed(e.name).dataId);

@@ -8,7 +8,8 @@ import { parseGridSpec } from '../src/engine/grid/spec';
 import { gridToQuery } from '../src/engine/grid/url';
 import { test, expect, waitForLab } from './fixtures';
 
-/** 4 small network members (2 widths × 2 seeds), long enough that a reload lands mid-member. */
+/** 4 small network members (2 widths × 2 seeds), long enough that a reload lands mid-member even
+ * with the optimiser update as one wasm loop (200 epochs let the third member finish first). */
 const SPEC = {
   name: 'e2e-reload',
   base: {
@@ -25,8 +26,8 @@ const SPEC = {
     lr: 0.01,
     lrStep: 0,
     batchSize: 0,
-    epochs: 200,
-    measureEvery: 10,
+    epochs: 1000,
+    measureEvery: 25,
     measureSamples: 0,
     backend: 'wasm',
   },

@@ -82,5 +82,6 @@ test('on the cross-origin-isolated page the threaded wasm binary loads and learn
   const { info } = await runHarness(page, 'backend=wasm&wasmThreads=2');
   expect(info.backend).toBe('wasm');
   expect(wasmFiles.some((f) => f.startsWith('tfjs-backend-wasm-threaded-simd'))).toBe(true);
-  expect(info.notes.at(-1)).toMatch(/^wasm ready in \d+ ms, \d+ threads?$/);
+  // tfjs caps its pool at half the logical cores: 2 threads asked must give 2 on any machine.
+  expect(info.notes.at(-1)).toMatch(/^wasm ready in \d+ ms, 2 threads$/);
 });

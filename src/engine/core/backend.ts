@@ -333,7 +333,7 @@ let wasmThreadsWanted = 1;
  * Threads for the wasm backend from its next initialisation on (1: the single-threaded SIMD
  * binary). More than one needs a cross-origin-isolated page (SharedArrayBuffer); elsewhere the
  * request is ignored and the backend note says why. Which count pays off depends on the machine
- * and the step size (wasmThreadsFor); the bench measures both.
+ * and the step size; threads are not chosen per size yet (README, Hosting).
  */
 export function setWasmThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1)
@@ -346,14 +346,35 @@ function threadsAllowed(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
+/** The threads the wasm backend is started with: 1 unless more are asked for and allowed. */
+function wasmThreadsInUse(): number {
+  return wasmThreadsWanted > 1 && threadsAllowed() ? wasmThreadsWanted : 1;
+}
+
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const threads = wasmThreadsWanted > 1 && threadsAllowed() ? wasmThreadsWanted : 1;
+  const threads = wasmThreadsInUse();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
   if (threads > 1) wasm.setThreadsCount(threads);
   if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
     wasm.setWasmPaths(wasmBinaryUrls);
   }
+}
+
+/**
+ * tfjs's wasm binary caps its thread pool at half of `navigator.hardwareConcurrency` (it assumes
+ * two hyper-threads a core) whatever setThreadsCount asks, so on a 2-core machine it always ran
+ * one thread. To get the n threads asked for, the binary is shown at least 2n logical cores while
+ * it initialises (its C++ reads the count once, at instantiation); the real value comes back
+ * after. Returns the undo.
+ */
+function showCoresForThreads(threads: number): () => void {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (threads <= 1 || !nav || (nav.hardwareConcurrency ?? 0) >= 2 * threads) return () => undefined;
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  return () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
 }
 
 /** Threads the initialised wasm backend runs with (1 when single-threaded). */
@@ -422,7 +443,9 @@ async function tryBackend(
     if (!tf.findBackendFactory(name)) return failed(`the ${name} backend is not registered here`);
     captureInitErrors(name);
     initErrors.delete(name);
-    if (!(await tf.setBackend(name))) {
+    const restoreCores = showCoresForThreads(name === 'wasm' ? wasmThreadsInUse() : 1);
+    const set = await tf.setBackend(name).finally(restoreCores);
+    if (!set) {
       return failed(
         `initialisation failed: ${initErrors.get(name) ?? 'tf.setBackend returned false'}`,
       );

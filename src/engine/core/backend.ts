@@ -371,9 +371,12 @@ async function loadWasm(): Promise<void> {
 function showCoresForThreads(threads: number): () => void {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (threads <= 1 || !nav || (nav.hardwareConcurrency ?? 0) >= 2 * threads) return () => undefined;
+  // Browsers define the count on the prototype; an own value someone set is put back as it was.
+  const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
   Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
   return () => {
-    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+    if (own) Object.defineProperty(nav, 'hardwareConcurrency', own);
+    else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   };
 }
 

@@ -43,6 +43,7 @@ import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/ch
 import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 import type { UiBenchRow } from './benchUi';
+import { printThreadSpeedups, threadSpeedups, type ThreadedRow } from './benchThreads';
 import type { OverlayUiRow } from './benchOverlayUi';
 import type { FirstChartResult } from './benchFirstChart';
 import {
@@ -185,16 +186,20 @@ function printEfficiencyRow(r: EfficiencyRow): void {
   );
 }
 
+/** "wasm×2" for a row timed on 2 wasm threads. */
+const backendLabel = (r: { backend: string; threads?: number | null }): string =>
+  r.threads ? `${r.backend}×${r.threads}` : r.backend;
+
 function printNetRow(r: NetRow): void {
   console.log(
-    `${r.where.padEnd(9)}${r.backend.padEnd(8)}${r.label.padEnd(46)}${r.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${r.samplesPerSecond.toFixed(0).padStart(7)} samples/s  measure ${r.measureMs.toFixed(0).padStart(6)} ms`,
+    `${r.where.padEnd(9)}${backendLabel(r).padEnd(8)}${r.label.padEnd(46)}${r.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${r.samplesPerSecond.toFixed(0).padStart(7)} samples/s  measure ${r.measureMs.toFixed(0).padStart(6)} ms`,
   );
 }
 
 function printRow(r: Row): void {
   const f = (x: number) => x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2).padStart(8);
   console.log(
-    `${r.where.padEnd(9)}${r.backend.padEnd(8)}${r.preset.padEnd(24)}N=${String(r.N).padEnd(5)}d=${String(r.d).padEnd(5)}M=${r.M}  steps ${String(r.steps).padStart(5)}  lab ${f(r.labStepsPerSecond)}/s  bare ${f(r.bareStepsPerSecond)}/s  overhead ${(100 * r.overhead).toFixed(1).padStart(6)} %  measure ${r.measureMs.toFixed(1).padStart(7)} ms`,
+    `${r.where.padEnd(9)}${backendLabel(r).padEnd(8)}${r.preset.padEnd(24)}N=${String(r.N).padEnd(5)}d=${String(r.d).padEnd(5)}M=${r.M}  steps ${String(r.steps).padStart(5)}  lab ${f(r.labStepsPerSecond)}/s  bare ${f(r.bareStepsPerSecond)}/s  overhead ${(100 * r.overhead).toFixed(1).padStart(6)} %  measure ${r.measureMs.toFixed(1).padStart(7)} ms`,
   );
 }
 
@@ -317,6 +322,26 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
+  const threaded: ThreadedRow[] = [
+    ...rows.map((r) => ({
+      where: r.where,
+      id: r.preset,
+      threads: r.threads,
+      steps: r.labStepsPerSecond,
+    })),
+    ...netRows.map((r) => ({
+      where: r.where,
+      id: r.id,
+      threads: r.threads,
+      steps: r.stepsPerSecond,
+    })),
+  ].flatMap((r) =>
+    r.where === 'chromium' && r.threads
+      ? [{ id: r.id, threads: r.threads, stepsPerSecond: r.steps }]
+      : [],
+  );
+  const threadsTable = threadSpeedups(threaded);
+  printThreadSpeedups(threadsTable);
   const streaming: StreamingBenchResult[] = [];
   if (!values['browser-only']) {
     try {
@@ -356,6 +381,7 @@ async function main(): Promise<void> {
   writeResults({
     rows,
     netRows,
+    threads: threadsTable,
     efficiency,
     streaming,
     ui,

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import type { BackendInfo } from '../src/engine/core/backend';
 import { BENCH_PRESETS } from '../src/engine/bench/cases';
 import type { UfmBenchRow } from '../src/engine/bench/ufmBench';
 import { NET_BENCH_CASES, type NetBenchRow } from '../src/engine/bench/netBench';
 import { isConvModel } from '../src/engine/config/schema';
+import { MAX_WASM_THREADS } from '../src/engine/run/wasmThreads';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 
 /** BENCH_PORT lets two checkouts benchmark side by side. */
@@ -63,8 +65,19 @@ export async function startPreview(): Promise<Preview> {
 }
 
 /**
+ * The wasm thread counts the browser rows are timed at: one, and every core (tfjs's pool takes at
+ * most 8). BENCH_WASM_THREADS=1,2,4 chooses others.
+ */
+export function wasmThreadCounts(): string[] {
+  const asked = process.env.BENCH_WASM_THREADS;
+  if (asked) return asked.split(',');
+  const n = Math.min(cpus().length, MAX_WASM_THREADS);
+  return n > 1 ? ['1', String(n)] : ['1'];
+}
+
+/**
  * Build if needed, serve dist/, and call `visit` with a page of the lab on each backend that
- * really initialises (a missing one is reported and skipped).
+ * really initialises (a missing one is reported and skipped); wasm once per thread count.
  */
 async function onEachBackend(
   backends: string[],
@@ -73,10 +86,14 @@ async function onEachBackend(
   if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const visits = backends.flatMap((b) =>
+    b === 'wasm' ? wasmThreadCounts().map((t) => `backend=wasm&threads=${t}`) : [`backend=${b}`],
+  );
   try {
-    for (const backend of backends) {
+    for (const query of visits) {
+      const backend = new URLSearchParams(query).get('backend') ?? 'auto';
       const page = await browser.newPage();
-      await page.goto(`http://localhost:${PORT}/?backend=${backend}`);
+      await page.goto(`http://localhost:${PORT}/?${query}`);
       await page.waitForFunction(() => 'ncLab' in window, undefined, { timeout: 60_000 });
       const info = await page.evaluate((b) => window.ncLab.backendInfo(b as 'auto'), backend);
       if (info.backend === backend) await visit(page, backend, info);

@@ -5,6 +5,7 @@ import { keepGridMembers } from './runs/keepGridMembers';
 import { keepSweepMembers } from './runs/keepSweepMembers';
 import { configPending, labActions, matchPreset, useLab } from './store';
 import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
+import { threadsOfSearch } from '../worker/connection';
 
 /**
  * Page start: the URL (or the default preset) decides the config, the worker loads it (which
@@ -16,6 +17,10 @@ export function boot(): void {
   keepGridMembers();
   keepSweepMembers();
   const search = window.location.search;
+  const threads = threadsOfSearch(search);
+  labClient.setThreads(threads.choice);
+  if (threads.problem)
+    labActions.addError(`The link's threads value was not used: ${threads.problem}.`);
   const initial = readInitialUrl(search);
   labActions.setConfig(initial.config, initial.presetId ?? matchPreset(initial.config));
   useLab.setState({ urlIssues: initial.issues });

@@ -1,3 +1,4 @@
+import type { ThreadChoice } from '../engine/run/wasmThreads';
 import { create } from 'zustand';
 import type { BackendInfo } from '../engine/core/backend';
 import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets';
@@ -55,6 +56,8 @@ export interface LabState {
   history: ReportHistory;
   historyVersion: number;
   backend: BackendInfo | null;
+  /** The wasm backend's threads asked for (the address's `threads`; auto: by each run's size). */
+  threads: ThreadChoice;
   errors: LabError[];
   /** Polite screen-reader announcements (status changes, milestones). */
   announcement: string;
@@ -78,6 +81,7 @@ export const useLab = create<LabState>()(() => ({
   lastReport: null,
   timeLeft: null,
   theory: null,
+  threads: 'auto',
   history: new ReportHistory(),
   historyVersion: 0,
   backend: null,

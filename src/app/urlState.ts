@@ -1,3 +1,4 @@
+import type { ThreadChoice } from '../engine/run/wasmThreads';
 import type { ExperimentConfig } from '../engine/config/schema';
 import { configToQuery, readQuery, shareUrl } from '../engine/config/url';
 import { sameConfig } from './formModel';
@@ -37,9 +38,16 @@ export function readInitialUrl(search = window.location.search): InitialUrlState
   };
 }
 
-/** Put `config` in the address bar (replaceState: edits do not pile up history). */
+/**
+ * Put `config` in the address bar (replaceState: edits do not pile up history). The page's own
+ * `threads` setting stays (it belongs to this machine, not to the run: share links leave it out).
+ */
 export function writeUrl(config: ExperimentConfig, presetId: string | null): void {
-  const query = configToQuery(config, presetId ? { preset: presetId } : {});
+  const threads = new URLSearchParams(window.location.search).get('threads');
+  const query = configToQuery(config, {
+    ...(presetId ? { preset: presetId } : {}),
+    ...(threads !== null ? { threads } : {}),
+  });
   const url = `${window.location.pathname}?${query}${window.location.hash}`;
   if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
     window.history.replaceState(window.history.state, '', url);
@@ -66,4 +74,12 @@ export function syncUrlWithStore(keepAsTyped: ExperimentConfig | null): () => vo
     untouched = null;
     writeUrl(s.loadedConfig, matchPreset(s.loadedConfig));
   });
+}
+
+/** Keep the page's wasm threads choice in the address (auto: the key is left out). */
+export function writeThreadsToUrl(choice: ThreadChoice): void {
+  const url = new URL(window.location.href);
+  if (choice === 'auto') url.searchParams.delete('threads');
+  else url.searchParams.set('threads', String(choice));
+  window.history.replaceState(window.history.state, '', url.toString());
 }

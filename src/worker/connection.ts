@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { BackendRequest } from '../engine/core/backend';
+import { parseThreadChoice, type ThreadChoice } from '../engine/run/wasmThreads';
 import type { ConnectionEvent, LabWorkerApi, WorkerCrash } from './protocol';
 import { STARTUP_MARKS, markStartup } from './startupMarks';
 
@@ -89,6 +90,19 @@ export function backendOfSearch(search: string): BackendRequest {
     : 'auto';
 }
 
+/**
+ * The wasm threads a page address asks for (`threads=2`, `threads=auto`; absent: auto), and
+ * why a value cannot be used (the page says so and runs with auto).
+ */
+export function threadsOfSearch(search: string): { choice: ThreadChoice; problem: string | null } {
+  const asked = new URLSearchParams(search).get('threads');
+  if (asked === null) return { choice: 'auto', problem: null };
+  const parsed = parseThreadChoice(asked);
+  return typeof parsed === 'object'
+    ? { choice: 'auto', problem: `${parsed.error}; running with threads=auto` }
+    : { choice: parsed, problem: null };
+}
+
 /** Calls `onCrash` for a worker's error and unreadable-message events; returns the undo. */
 function watchCrashes(worker: Worker, onCrash: (crash: WorkerCrash) => void): () => void {
   const error = (e: ErrorEvent) => onCrash(crashOfErrorEvent(e));
@@ -129,6 +143,7 @@ export function prestartLabWorker(search: string): void {
   const { worker, api } = startWorker();
   const crashes: WorkerCrash[] = [];
   const stopWatching = watchCrashes(worker, (crash) => crashes.push(crash));
+  void api.setThreads(threadsOfSearch(search).choice);
   // runId 0: no run is on screen yet; a failure is reported by the first load's own call
   api.initBackend(backendOfSearch(search), 0).catch(() => undefined);
   prestarted = { worker, api, crashes, stopWatching };

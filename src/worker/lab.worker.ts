@@ -3,6 +3,9 @@ import * as Comlink from 'comlink';
 import {
   initBackend,
   onDeviceLost,
+  restartWasm,
+  setWasmThreads,
+  wasmThreads,
   type BackendInfo,
   type BackendRequest,
 } from '../engine/core/backend';
@@ -16,7 +19,7 @@ import { GridRun } from '../engine/grid/runner';
 import { DEFAULT_GRID_CHECKPOINT_EVERY, expandGrid } from '../engine/grid/spec';
 import { clearPartial, readPartial, savePartial } from './gridPartials';
 import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
-import { benchNetCase, type NetBenchRow } from '../engine/bench/netBench';
+import { benchNetCase, findNetBenchCase, type NetBenchRow } from '../engine/bench/netBench';
 import {
   clearCachedDatasets,
   deleteCachedDataset,
@@ -29,6 +32,7 @@ import type { UfmInitState } from '../engine/ufm/initState';
 import { measureFeatureFiles } from '../engine/features/measure';
 import type { LabWorkerApi, LoadOptions, WorkerEvent } from './protocol';
 import { STARTUP_MARKS, markStartup } from './startupMarks';
+import { threadsFor, type ThreadChoice } from '../engine/run/wasmThreads';
 
 markStartup(STARTUP_MARKS.workerReady);
 
@@ -119,11 +123,40 @@ async function startBackend(request: BackendRequest, runId: number): Promise<Bac
   return info;
 }
 
+let threadChoice: ThreadChoice = 'auto';
+
+/**
+ * The backend for a job of `config`, started, and on wasm restarted with the threads the job's
+ * size calls for (only between jobs: a restart drops every wasm tensor). `inputSize` for the
+ * benchmarks' synthetic inputs.
+ */
+async function backendFor(
+  config: ExperimentConfig,
+  runId: number,
+  inputSize?: number,
+): Promise<BackendInfo> {
+  const info = await ensureBackend(config.backend, runId);
+  if (info.backend !== 'wasm') return info;
+  const plan = threadsFor(config, navigator.hardwareConcurrency ?? 1, threadChoice, inputSize);
+  const next = await restartWasm(info, plan.threads, plan.why);
+  if (next !== info) {
+    backend = next;
+    backendInit = { request: config.backend, info: Promise.resolve(next) };
+    emit({ type: 'backend', runId, info: next });
+  }
+  return next;
+}
+
 const api: LabWorkerApi = {
   subscribe(cb) {
     listener = cb;
   },
   initBackend: (request, runId) => ensureBackend(request, runId).catch((e) => fail(e, runId)),
+  async setThreads(choice) {
+    threadChoice = choice;
+    // a fixed count is also the first initialisation's (auto starts on one thread)
+    if (choice !== 'auto') setWasmThreads(choice);
+  },
   async load(
     runId: number,
     config: ExperimentConfig,
@@ -133,7 +166,7 @@ const api: LabWorkerApi = {
     try {
       await retire();
       begin(runId);
-      const info = await ensureBackend(config.backend, runId);
+      const info = await backendFor(config, runId);
       // Every event of this run carries its id: the page drops those of a run it replaced.
       const next: ExperimentRunner = await ExperimentRunner.create(
         config,
@@ -208,9 +241,14 @@ const api: LabWorkerApi = {
   },
   async benchmarkNets(runId, ids, request) {
     await retire();
-    await ensureBackend(request, begin(runId));
+    begin(runId);
     const rows: NetBenchRow[] = [];
-    for (const id of ids) rows.push(await benchNetCase(id));
+    for (const id of ids) {
+      const c = findNetBenchCase(id);
+      const size = c.inputShape.reduce((a, b) => a * b, 1);
+      await backendFor({ ...c.config, backend: request }, runId, size);
+      rows.push({ ...(await benchNetCase(id)), threads: wasmThreads() });
+    }
     return rows;
   },
   async runSweep(runId, base, request, onProgress, onRunDone) {
@@ -220,7 +258,7 @@ const api: LabWorkerApi = {
     const abort = new AbortController();
     sweepAbort = abort;
     try {
-      const info = await ensureBackend(base.backend, runId);
+      const info = await backendFor(base, runId);
       return await runNoiseSweep(
         base,
         request,
@@ -247,7 +285,7 @@ const api: LabWorkerApi = {
     gridRun?.cancel();
     try {
       const grid = expandGrid(spec);
-      const info = await ensureBackend(grid.base.backend, runId);
+      const info = await backendFor(grid.base, runId);
       const run = new GridRun(grid, info, {
         completed,
         // A member a reload interrupted continues from its checkpoint, kept in IndexedDB.
@@ -290,7 +328,7 @@ const api: LabWorkerApi = {
     const abort = new AbortController();
     searchAbort = abort;
     try {
-      const info = await ensureBackend(searchBaseConfig(parseSearchSpec(spec)).backend, runId);
+      const info = await backendFor(searchBaseConfig(parseSearchSpec(spec)), runId);
       return await runSearch(spec, info, {
         loadData: (c) => loadWorkerData(c, progressOf(runId)),
         onTrial: (t, best) => onTrial?.(t, best),
@@ -322,10 +360,11 @@ const api: LabWorkerApi = {
     describeDataset(name, progressOf(activeRun)).catch((e: unknown) => fail(e)),
   async benchmark(runId, presetIds, request, budgetSeconds) {
     await retire();
-    const info = await ensureBackend(request, begin(runId));
+    begin(runId);
     const rows: UfmBenchRow[] = [];
     for (const id of presetIds) {
-      const config = benchConfig(id);
+      const config = { ...benchConfig(id), backend: request };
+      const info = await backendFor(config, runId);
       // A 3-step probe sizes the timed run to about budgetSeconds.
       const probe = await benchUfm({ ...config, reportEvery: 3 }, id, 3, 1);
       const rate = Math.min(probe.labStepsPerSecond, probe.bareStepsPerSecond);
@@ -333,6 +372,7 @@ const api: LabWorkerApi = {
       rows.push({
         ...(await benchUfm({ ...config, reportEvery: Math.min(100, steps) }, id, steps)),
         backend: info.backend,
+        threads: wasmThreads(),
       });
     }
     return rows;

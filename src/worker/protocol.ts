@@ -1,3 +1,4 @@
+import type { ThreadChoice } from '../engine/run/wasmThreads';
 import type { ExportFile } from '../engine/nets/featureExport';
 import type { BackendInfo, BackendRequest } from '../engine/core/backend';
 import type { NetConfig } from '../engine/config/schema';
@@ -70,6 +71,11 @@ export interface LabWorkerApi {
    * events carry `runId`, the job that asked.
    */
   initBackend(request: BackendRequest, runId: number): Promise<BackendInfo>;
+  /**
+   * The wasm backend's threads from the next job on: 'auto' chooses by the job's size
+   * (src/engine/run/wasmThreads.ts), a number fixes them. No effect on other backends.
+   */
+  setThreads(choice: ThreadChoice): Promise<void>;
   /**
    * Build run `runId` from a config (and optionally a saved state), replacing the one held; it
    * waits for start or step. Its events carry `runId`.

@@ -1,3 +1,4 @@
+import { ThreadsPicker } from './ThreadsPicker';
 import { IntroButton } from '../guide/Intro';
 import { useLab } from '../store';
 
@@ -19,6 +20,7 @@ export function Header() {
         <strong className="backend-name" data-testid="backend-name">
           {backend?.backend ?? '…'}
         </strong>
+        <ThreadsPicker />
         {backend && backend.requested !== 'auto' && backend.requested !== backend.backend && (
           <span className="badge badge-warn" title="The requested backend failed; see the notes">
             requested {backend.requested}

@@ -267,6 +267,23 @@ describe('LabController: events of the current run', () => {
   });
 });
 
+describe('LabController: wasm threads', () => {
+  it('sends the thread choice to a running worker at once, and to a fresh one before anything else', async () => {
+    const { lab, worker, fake } = setup();
+    lab.setThreads(2);
+    expect(useLab.getState().threads).toBe(2);
+    await loadAndRun(lab, worker);
+    lab.setThreads('auto');
+    await settle();
+    expect(worker().threadChoices).toEqual([2, 'auto']);
+    worker().crash({ kind: 'load-failed' });
+    lab.setThreads(4);
+    await lab.start();
+    expect(fake.workers).toHaveLength(2);
+    expect(worker(1).threadChoices).toEqual([4]);
+  });
+});
+
 describe('LabController: the command queue', () => {
   it('runs commands in the order given, each after the previous one finished', async () => {
     const g = gate();

@@ -1,3 +1,4 @@
+import type { ThreadChoice } from '../../engine/run/wasmThreads';
 import type { BackendInfo, BackendRequest } from '../../engine/core/backend';
 import type { NetBenchRow } from '../../engine/bench/netBench';
 import type { UfmBenchRow } from '../../engine/bench/ufmBench';
@@ -231,6 +232,15 @@ export class LabController {
 
   exportFeatures(headLayer: number): Promise<ExportFile[] | null> {
     return this.queue.enqueue(() => this.call((api) => api.exportFeatures(headLayer)));
+  }
+
+  /**
+   * The wasm threads of the next run on (the one on screen keeps its own: threads change only
+   * when the worker loads a run). A worker started later gets the choice first thing.
+   */
+  setThreads(choice: ThreadChoice): void {
+    useLab.setState({ threads: choice });
+    void this.connection?.call((api) => api.setThreads(choice)).catch(() => undefined);
   }
 
   async backendInfo(request?: BackendRequest): Promise<BackendInfo> {
@@ -605,8 +615,11 @@ export class LabController {
   private spawn(): WorkerConnection {
     if (this.connection) return this.connection;
     const id = ++this.connectionId;
-    this.connection = this.connect((event) => this.onEvent(event, id));
-    return this.connection;
+    const connection = this.connect((event) => this.onEvent(event, id));
+    this.connection = connection;
+    // first on every new worker: messages arrive in order, so every job after it sees the choice
+    void connection.call((api) => api.setThreads(useLab.getState().threads)).catch(() => undefined);
+    return connection;
   }
 
   private call<T>(fn: (api: LabWorkerApi) => Promise<T>): Promise<T> {

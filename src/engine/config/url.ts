@@ -20,8 +20,9 @@ export const MAX_QUERY_LENGTH = 4096;
 
 /** Query keys that are not config fields. */
 // `grid` carries a grid spec (src/engine/grid/url.ts), read by the Grid panel, not the form;
-// `compare` a set of runs (src/engine/runs/compareLink.ts), read by the run library.
-const CONTROL_KEYS = new Set(['v', 'preset', 'autorun', 'grid', 'compare']);
+// `compare` a set of runs (src/engine/runs/compareLink.ts), read by the run library; `threads`
+// the wasm backend's threads on this machine (src/engine/run/wasmThreads.ts), not part of a run.
+const CONTROL_KEYS = new Set(['v', 'preset', 'autorun', 'grid', 'compare', 'threads']);
 
 export interface UrlState {
   config: ExperimentConfig;

@@ -43,6 +43,8 @@ export interface BackendInfo {
   /** Human-readable: why this backend, and every failed attempt with its error. */
   notes: string[];
   tfjsVersion: string;
+  /** wasm only: the threads its kernels run on. */
+  threads?: number;
 }
 
 export interface DeviceLostInfo {
@@ -333,7 +335,7 @@ let wasmThreadsWanted = 1;
  * Threads for the wasm backend from its next initialisation on (1: the single-threaded SIMD
  * binary). More than one needs a cross-origin-isolated page (SharedArrayBuffer); elsewhere the
  * request is ignored and the backend note says why. Which count pays off depends on the machine
- * and the step size; threads are not chosen per size yet (README, Hosting).
+ * and the step size: `restartWasm` changes it between runs (src/engine/run/wasmThreads.ts chooses).
  */
 export function setWasmThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1)
@@ -355,7 +357,7 @@ async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const threads = wasmThreadsInUse();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
-  if (threads > 1) wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(threads);
   if (wasmBinaryUrls && !tf.engine().registry['wasm']) {
     wasm.setWasmPaths(wasmBinaryUrls);
   }
@@ -378,6 +380,11 @@ function showCoresForThreads(threads: number): () => void {
     if (own) Object.defineProperty(nav, 'hardwareConcurrency', own);
     else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   };
+}
+
+/** Threads the current backend computes with: wasm's pool, else null (not a thread count). */
+export function wasmThreads(): number | null {
+  return tf.getBackend() === 'wasm' ? wasmThreadCount() : null;
 }
 
 /** Threads the initialised wasm backend runs with (1 when single-threaded). */
@@ -599,6 +606,7 @@ async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
         software: choice.software,
         notes: [...notes, ...choice.notes],
         tfjsVersion: tf.version_core,
+        ...(name === 'wasm' ? { threads: wasmThreadCount() } : {}),
       };
     }
     const next = plan.order[i + 1];
@@ -606,6 +614,55 @@ async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
   }
   const { notes } = await infoOf();
   throw new Error(`No tfjs backend could be initialised. ${notes.join('. ')}`);
+}
+
+/**
+ * Starts the wasm backend again with `threads` threads (1: the single-threaded SIMD binary) when
+ * it runs with another count; `why` ends its note. Only between runs: the old instance's memory
+ * goes, and every wasm tensor with it, so while any tensor is alive it keeps its count (and says
+ * so). Returns `info` itself when nothing changed; a no-op for other backends. Serialised with
+ * initBackend.
+ */
+export function restartWasm(info: BackendInfo, threads: number, why: string): Promise<BackendInfo> {
+  const run = queue.then(() => restartWasmNow(info, threads, why));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function restartWasmNow(
+  info: BackendInfo,
+  threads: number,
+  why: string,
+): Promise<BackendInfo> {
+  if (info.backend !== 'wasm' || tf.getBackend() !== 'wasm') return info;
+  setWasmThreads(threads);
+  const running = wasmThreadCount();
+  if (running === wasmThreadsInUse()) return info;
+  const alive = tf.memory().numTensors;
+  if (alive > 0) {
+    const kept = `wasm kept ${running} thread${running > 1 ? 's' : ''}: ${alive} tensors were still alive`;
+    return { ...info, notes: [...info.notes.filter((n) => !n.startsWith('wasm kept ')), kept] };
+  }
+  const notes = info.notes.filter((n) => !/^wasm (ready in|kept) /.test(n));
+  const started = now();
+  const attempt = await startWasmAgain();
+  if (!attempt.ok) {
+    // The old instance is gone: fall back to one thread rather than leave no backend.
+    setWasmThreads(1);
+    const single = await startWasmAgain();
+    if (!single.ok) throw new Error(`restarting wasm: ${attempt.note}; then ${single.note}`);
+  }
+  const [ready] = describeChoice('wasm', null, now() - started).notes;
+  const reason = attempt.ok ? why : `${threads} threads failed (${attempt.note})`;
+  return { ...info, notes: [...notes, `${ready}: ${reason}`], threads: wasmThreadCount() };
+}
+
+/** Dispose the wasm instance (its memory and thread pool) and start a new one. */
+async function startWasmAgain(): Promise<Attempt> {
+  const { factory, priority } = tf.engine().registryFactory['wasm'];
+  tf.removeBackend('wasm'); // also forgets the factory
+  tf.registerBackend('wasm', factory, priority);
+  return tryBackend('wasm', 'wasm', { node: isNodeRuntime(), webgpuApi: false, adapter: null });
 }
 
 let queue: Promise<unknown> = Promise.resolve();

@@ -1,3 +1,4 @@
+import type { ThreadChoice } from '../../../engine/run/wasmThreads';
 import type { BackendInfo, BackendRequest } from '../../../engine/core/backend';
 import type { RunResult } from '../../../engine/run/result';
 import type { Report } from '../../../engine/session/types';
@@ -97,6 +98,11 @@ export class FakeWorker implements LabWorkerApi {
     this.calls.push(`initBackend#${runId}`);
     await this.gated('initBackend');
     return { ...FAKE_BACKEND, requested: request };
+  }
+  /** Every thread choice the worker was sent, in order (kept apart from `calls`). */
+  readonly threadChoices: ThreadChoice[] = [];
+  async setThreads(choice: ThreadChoice): Promise<void> {
+    this.threadChoices.push(choice);
   }
   async load(runId: number): Promise<Report> {
     this.calls.push(`load#${runId}`);

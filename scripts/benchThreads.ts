@@ -1,0 +1,58 @@
+import { benchConfig } from '../src/engine/bench/cases';
+import { findNetBenchCase } from '../src/engine/bench/netBench';
+import { threadsFor } from '../src/engine/run/wasmThreads';
+
+/** A browser wasm row: which workload, at how many threads, how fast. */
+export interface ThreadedRow {
+  /** A preset id (UFM) or a network case id. */
+  id: string;
+  threads: number;
+  stepsPerSecond: number;
+}
+
+export interface ThreadSpeedup {
+  id: string;
+  threads: number;
+  /** steps/s at `threads` ÷ steps/s at one thread. */
+  speedup: number;
+  /** What 'auto' runs this workload with on a machine of `threads` cores. */
+  auto: number;
+}
+
+/** The config (and synthetic input size) a bench id times. */
+function workload(id: string) {
+  if (id.startsWith('net-')) {
+    const c = findNetBenchCase(id);
+    return { config: c.config, inputSize: c.inputShape.reduce((a, b) => a * b, 1) };
+  }
+  return { config: benchConfig(id), inputSize: undefined };
+}
+
+/** Each workload's speed at n threads against one, beside the count auto picks for it. */
+export function threadSpeedups(rows: ThreadedRow[]): ThreadSpeedup[] {
+  const single = new Map(rows.filter((r) => r.threads === 1).map((r) => [r.id, r]));
+  return rows
+    .filter((r) => r.threads > 1 && single.has(r.id))
+    .map((r) => {
+      const { config, inputSize } = workload(r.id);
+      return {
+        id: r.id,
+        threads: r.threads,
+        speedup: r.stepsPerSecond / (single.get(r.id)?.stepsPerSecond ?? NaN),
+        auto: threadsFor(config, r.threads, 'auto', inputSize).threads,
+      };
+    });
+}
+
+/** The table `npm run bench` prints: a wrong auto choice is marked. */
+export function printThreadSpeedups(speedups: ThreadSpeedup[]): void {
+  if (speedups.length === 0) return;
+  console.log('\nchromium wasm: n threads ÷ 1 thread (auto: the count the lab picks by step size)');
+  for (const s of speedups) {
+    const best = s.speedup > 1 ? s.threads : 1;
+    const mark = s.auto === best ? '' : `  ← auto picks ${s.auto}, ${best} was faster`;
+    console.log(
+      `${s.id.padEnd(24)}${s.threads} threads ${s.speedup.toFixed(2).padStart(5)}×  auto ${s.auto}${mark}`,
+    );
+  }
+}

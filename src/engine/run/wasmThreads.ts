@@ -1,0 +1,122 @@
+import { isConvModel, type ExperimentConfig, type NetConfig } from '../config/schema';
+
+/**
+ * How many threads the wasm backend runs a job with. XNNPACK splits each matmul and convolution
+ * across its thread pool; every other kernel (and the JS between kernels) stays on one thread,
+ * and the pool costs time on every small kernel. So threads pay off only when a step's products
+ * are large: the lab estimates them from the config and goes threaded above a size measured on
+ * the development machine (README, "Threads per step size").
+ */
+
+/** 'auto' (chosen per job from its size) or a fixed count the user asked for. */
+export type ThreadChoice = 'auto' | number;
+
+/** tfjs's wasm thread pool takes at most this many threads. */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * Mean multiply–adds per product kernel from which n threads beat one. XNNPACK's pool speeds up
+ * one large product (~1.5× on 2 cores here) but costs time on every small one. Measured
+ * 2026-12-06 in headless Chromium on the 2-core development machine (README, "Threads per step
+ * size"): steps at 3–7 M a product ran 0.90–1.04× on two threads, at 12–55 M 1.05–1.28×.
+ */
+export const THREADED_FROM_MACS = 10e6;
+
+/** The `threads` value of a page address or CLI option: 'auto' or a whole number 1…8. */
+export function parseThreadChoice(text: string): ThreadChoice | { error: string } {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_WASM_THREADS) {
+    return {
+      error: `threads must be auto or a whole number from 1 to ${MAX_WASM_THREADS}, got "${text}"`,
+    };
+  }
+  return n;
+}
+
+/** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
+export function netInputSize(config: NetConfig): number {
+  if (config.dataset === 'gaussian') return config.gaussDim;
+  const mnistLike = config.dataset === 'mnist' || config.dataset === 'fashion-mnist';
+  return mnistLike && !config.resize32 ? 28 * 28 : 32 * 32 * 3;
+}
+
+/**
+ * A CIFAR-size image through the convolutional backbones at width 1: forward multiply–adds
+ * (torchvision-style counts) and convolution layers (ResNet18's 1×1 shortcuts included).
+ */
+const CONV_BACKBONES = {
+  resnet18: { macs: 0.56e9, layers: 20 },
+  'resnet18-tv': { macs: 0.56e9, layers: 20 },
+  vgg16: { macs: 0.31e9, layers: 13 },
+} as const;
+
+/** A training step's products (matmuls and convolutions): their multiply–adds and their count. */
+export interface StepProducts {
+  macs: number;
+  kernels: number;
+}
+
+/**
+ * Estimated from the config. A layer costs three products a step (forward, input gradient,
+ * weight gradient). The UFM multiplies its chain from the K side (src/engine/ufm/model.ts): each
+ * d×d layer meets K-row products only, so its products are K·d² each, plus three N·K·d ones.
+ */
+export function stepProducts(config: ExperimentConfig, inputSize?: number): StepProducts {
+  if (config.experiment === 'ufm') {
+    const N = config.classSizes.reduce((a, n) => a + n, 0);
+    const K = config.classSizes.length;
+    const d = config.hidden;
+    const inner = config.depth - 1;
+    return { macs: 3 * inner * K * d * d + 3 * N * K * d, kernels: 3 * inner + 3 };
+  }
+  const batch = config.batchSize || FULL_BATCH;
+  const w = config.width;
+  const headMacs = (config.depthLinear - 1) * w * w + w * 10;
+  const head = { macs: 3 * batch * headMacs, kernels: 3 * config.depthLinear };
+  if (isConvModel(config.model)) {
+    const backbone = CONV_BACKBONES[config.model as keyof typeof CONV_BACKBONES];
+    const macs = 3 * batch * backbone.macs * config.widthMult ** 2;
+    return { macs: macs + head.macs, kernels: 3 * backbone.layers + head.kernels };
+  }
+  const input = inputSize ?? netInputSize(config);
+  const mlp = input * w + (config.depthRelu - 1) * w * w;
+  return { macs: 3 * batch * mlp + head.macs, kernels: 3 * config.depthRelu + head.kernels };
+}
+
+/** Samples a full-batch step is taken to have (its size is the data's, unknown here). */
+const FULL_BATCH = 1024;
+
+export interface ThreadPlan {
+  threads: number;
+  /** Why, in words, for the backend note. */
+  why: string;
+}
+
+/** The threads for a job of `config` on a machine with `cores` logical cores. */
+export function threadsFor(
+  config: ExperimentConfig,
+  cores: number,
+  choice: ThreadChoice,
+  inputSize?: number,
+): ThreadPlan {
+  const most = Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+  if (choice !== 'auto') {
+    const threads = Math.min(choice, MAX_WASM_THREADS);
+    return { threads, why: `threads=${choice} asked for` };
+  }
+  if (most === 1) return { threads: 1, why: 'auto: one core' };
+  const { macs, kernels } = stepProducts(config, inputSize);
+  const perProduct = macs / kernels;
+  const size = `${formatMacs(perProduct)} multiply–adds a product`;
+  const from = formatMacs(THREADED_FROM_MACS);
+  return perProduct >= THREADED_FROM_MACS
+    ? { threads: most, why: `auto: ${size} (threaded from ${from})` }
+    : { threads: 1, why: `auto: ${size} (one thread below ${from})` };
+}
+
+function formatMacs(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toPrecision(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toPrecision(2)} M`;
+  return `${Math.round(n / 1e3)} k`;
+}

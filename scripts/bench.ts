@@ -11,6 +11,8 @@
  *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
  *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
  *   npm run bench -- --efficiency-only    # only the network steps against XNNPACK's peak (Node wasm)
+ *   npm run bench -- --threads-only       # only Chromium wasm at 1 and n threads, and auto's choice
+ *                                         # (BENCH_WASM_THREADS=1,2,1,2 interleaves rounds)
  *   npm run bench -- --node-backends wasm   # Node rows on wasm only
  *   npm run bench -- --node-backends wasm,webgpu   # beside Node WebGPU (Dawn, the GPU's Vulkan driver)
  *   npm run bench -- --torch-run  # also run bench/torch_reference.py (python3 with torch) in this run
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
       'checkpoints-only': { type: 'boolean', default: false },
       'overlay-only': { type: 'boolean', default: false },
       'streaming-only': { type: 'boolean', default: false },
+      'threads-only': { type: 'boolean', default: false },
       repeats: { type: 'string', default: '2' },
       'compare-backend': { type: 'string', default: 'wasm' },
       'torch-device': { type: 'string', default: 'cpu' },
@@ -252,6 +255,10 @@ async function main(): Promise<void> {
     const overlayUi = await benchOverlayInBrowser(50);
     printOverlayRow(overlayUi);
     writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
+    return;
+  }
+  if (values['threads-only']) {
+    await threadRows(Number(values.budget));
     return;
   }
   if (values['streaming-only']) {
@@ -391,6 +398,32 @@ async function main(): Promise<void> {
     checkpoints,
     overlay,
   });
+}
+
+/** The preset sizes and network cases on Chromium wasm at each thread count, with n ÷ 1 and auto. */
+async function threadRows(budget: number): Promise<void> {
+  const { benchInBrowser, benchNetsInBrowser } = await browserBench();
+  const rows = await benchInBrowser(['wasm'], budget, (r) =>
+    printRow({ ...r, where: 'chromium', preset: r.label }),
+  );
+  const netRows = await benchNetsInBrowser(['wasm'], (r) =>
+    printNetRow({ ...r, where: 'chromium' }),
+  );
+  const threaded: ThreadedRow[] = [
+    ...rows.map((r) => ({
+      id: r.label,
+      threads: r.threads ?? 1,
+      stepsPerSecond: r.labStepsPerSecond,
+    })),
+    ...netRows.map((r) => ({
+      id: r.id,
+      threads: r.threads ?? 1,
+      stepsPerSecond: r.stepsPerSecond,
+    })),
+  ];
+  const threads = threadSpeedups(threaded);
+  printThreadSpeedups(threads);
+  writeResults({ rows, netRows, threads });
 }
 
 /** A checkpoint of every preset size (Node wasm): its cost at one every 10 reports and at 'auto'. */

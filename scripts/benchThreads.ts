@@ -28,20 +28,27 @@ function workload(id: string) {
   return { config: benchConfig(id), inputSize: undefined };
 }
 
-/** Each workload's speed at n threads against one, beside the count auto picks for it. */
+/**
+ * Each workload's speed at n threads against its last one-thread row before it (so interleaved
+ * rounds pair within a round), beside the count auto picks for it on an n-core machine.
+ */
 export function threadSpeedups(rows: ThreadedRow[]): ThreadSpeedup[] {
-  const single = new Map(rows.filter((r) => r.threads === 1).map((r) => [r.id, r]));
-  return rows
-    .filter((r) => r.threads > 1 && single.has(r.id))
-    .map((r) => {
+  const single = new Map<string, ThreadedRow>();
+  const out: ThreadSpeedup[] = [];
+  for (const r of rows) {
+    const one = single.get(r.id);
+    if (r.threads === 1) single.set(r.id, r);
+    else if (one) {
       const { config, inputSize } = workload(r.id);
-      return {
+      out.push({
         id: r.id,
         threads: r.threads,
-        speedup: r.stepsPerSecond / (single.get(r.id)?.stepsPerSecond ?? NaN),
+        speedup: r.stepsPerSecond / one.stepsPerSecond,
         auto: threadsFor(config, r.threads, 'auto', inputSize).threads,
-      };
-    });
+      });
+    }
+  }
+  return out;
 }
 
 /** The table `npm run bench` prints: a wrong auto choice is marked. */

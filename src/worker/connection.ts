@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { BackendRequest } from '../engine/core/backend';
-import { parseThreadChoice, type ThreadChoice } from '../engine/run/wasmThreads';
+import { parseThreadChoice, type ThreadChoice } from '../engine/run/threadChoice';
 import type { ConnectionEvent, LabWorkerApi, WorkerCrash } from './protocol';
 import { STARTUP_MARKS, markStartup } from './startupMarks';
 

@@ -1,4 +1,7 @@
 import { isConvModel, type ExperimentConfig, type NetConfig } from '../config/schema';
+import { MAX_WASM_THREADS, type ThreadChoice } from './threadChoice';
+
+export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './threadChoice';
 
 /**
  * How many threads the wasm backend runs a job with. XNNPACK splits each matmul and convolution
@@ -8,12 +11,6 @@ import { isConvModel, type ExperimentConfig, type NetConfig } from '../config/sc
  * the development machine (README, "Threads per step size").
  */
 
-/** 'auto' (chosen per job from its size) or a fixed count the user asked for. */
-export type ThreadChoice = 'auto' | number;
-
-/** tfjs's wasm thread pool takes at most this many threads. */
-export const MAX_WASM_THREADS = 8;
-
 /**
  * Mean multiply–adds per product kernel from which n threads beat one. XNNPACK's pool speeds up
  * one large product (~1.5× on 2 cores here) but costs time on every small one. Measured
@@ -21,18 +18,6 @@ export const MAX_WASM_THREADS = 8;
  * size"): steps at 3–7 M a product ran 0.90–1.04× on two threads, at 12–55 M 1.05–1.28×.
  */
 export const THREADED_FROM_MACS = 10e6;
-
-/** The `threads` value of a page address or CLI option: 'auto' or a whole number 1…8. */
-export function parseThreadChoice(text: string): ThreadChoice | { error: string } {
-  if (text === 'auto') return 'auto';
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > MAX_WASM_THREADS) {
-    return {
-      error: `threads must be auto or a whole number from 1 to ${MAX_WASM_THREADS}, got "${text}"`,
-    };
-  }
-  return n;
-}
 
 /** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
 export function netInputSize(config: NetConfig): number {

@@ -124,6 +124,8 @@ async function startBackend(request: BackendRequest, runId: number): Promise<Bac
 }
 
 let threadChoice: ThreadChoice = 'auto';
+/** Read once, before any wasm start shows tfjs more cores than there are (showCoresForThreads). */
+const CORES = navigator.hardwareConcurrency || 1;
 
 /**
  * The backend for a job of `config`, started, and on wasm restarted with the threads the job's
@@ -137,7 +139,7 @@ async function backendFor(
 ): Promise<BackendInfo> {
   const info = await ensureBackend(config.backend, runId);
   if (info.backend !== 'wasm') return info;
-  const plan = threadsFor(config, navigator.hardwareConcurrency ?? 1, threadChoice, inputSize);
+  const plan = threadsFor(config, CORES, threadChoice, inputSize);
   const next = await restartWasm(info, plan.threads, plan.why);
   if (next !== info) {
     backend = next;

@@ -294,6 +294,8 @@ const api: LabWorkerApi = {
         interrupted: await readPartial(grid),
         checkpointEvery: grid.spec.checkpointEvery ?? DEFAULT_GRID_CHECKPOINT_EVERY,
         onMemberCheckpoint: (state) => void savePartial(grid, state),
+        // members may differ in size (an axis over d or M): each gets its own thread count
+        beforeMember: (config) => backendFor(config, runId),
         loadData: (c) => loadWorkerData(c, progressOf(runId)),
         onProgress: (p) => onProgress?.(p),
         onMemberDone: async (m) => {

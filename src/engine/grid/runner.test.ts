@@ -1,5 +1,6 @@
 // Running grids: the 8 runs of a 2 × 2 × 2 grid, its figure, resume after an interruption, pause
 // and cancel.
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from '../core/backend';
 import type { NetConfig } from '../config/schema';
@@ -104,6 +105,25 @@ describe('running a grid', () => {
     const row = summaryRow(result.members[2]);
     expect(row).toMatchObject({ id: 'depthLinear=1,width=12,seed=1', status: 'completed' });
     expect(row.final.loss).toBe(result.members[2].result.final!.metrics.loss);
+  });
+
+  it('asks beforeMember for each member’s backend with its own config and nothing alive, and runs it there', async () => {
+    const grid = expandGrid({ ...spec, seeds: [1] });
+    const asked: { width: number; tensors: number }[] = [];
+    const tagged = (width: number): BackendInfo => ({ ...backend, notes: [`for width ${width}`] });
+    const result = await runGrid(grid, backend, {
+      loadData,
+      beforeMember: async (config) => {
+        asked.push({ width: (config as NetConfig).width, tensors: tf.memory().numTensors });
+        return tagged((config as NetConfig).width);
+      },
+    });
+    expect(asked.map((a) => a.width)).toEqual([8, 12, 8, 12]);
+    // the previous member is disposed before the next asks (a wasm restart needs that)
+    expect(new Set(asked.map((a) => a.tensors)).size).toBe(1);
+    expect(result.members.map((m) => m.result.backend.notes)).toEqual(
+      [8, 12, 8, 12].map((w) => [`for width ${w}`]),
+    );
   });
 
   it('interrupted after 3 members and resumed from the kept ones, it ends with the same results as uninterrupted', async () => {

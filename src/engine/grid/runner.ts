@@ -2,6 +2,7 @@
 // progress and time left, pause / resume / cancel, members already finished skipped and an
 // interrupted member continued from its checkpoint (resume after a reload or a pre-empted shard).
 import type { BackendInfo } from '../core/backend';
+import type { ExperimentConfig } from '../config/schema';
 import { ExperimentRunner } from '../run/runner';
 import type { SessionSources } from '../run/sessions';
 import type { RunResult } from '../run/result';
@@ -66,6 +67,12 @@ export interface GridRunOptions extends Omit<SessionSources, 'resumeFrom'> {
   checkpointEvery?: number;
   /** The running member's latest checkpoint with its history so far: what a resume needs. */
   onMemberCheckpoint?(state: InterruptedMember): void | Promise<void>;
+  /**
+   * Called before each member is built, with nothing of the grid alive on the backend: the
+   * backend the member runs on (the page's worker restarts wasm with the threads its size wants),
+   * or nothing to keep the grid's.
+   */
+  beforeMember?(config: ExperimentConfig): Promise<BackendInfo | void>;
 }
 
 const workOf = (m: GridMember) => gridWork([m]);
@@ -159,9 +166,10 @@ export class GridRun {
       const resumed = resumable.get(member.id);
       // The history before the checkpoint comes from the interrupted run; the rest from this one.
       const before = resumed?.history.filter((h) => h.step < resumed.checkpoint.step) ?? [];
+      const backend = (await options.beforeMember?.(member.config)) ?? this.backend;
       const runner: ExperimentRunner = await ExperimentRunner.create(
         member.config,
-        this.backend,
+        backend,
         { ...options, resumeFrom: resumed?.checkpoint },
         {
           checkpointEvery: options.onMemberCheckpoint ? options.checkpointEvery : 0,

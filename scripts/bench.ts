@@ -45,7 +45,7 @@ import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/ch
 import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
 import type { UiBenchRow } from './benchUi';
-import { printThreadSpeedups, threadSpeedups, type ThreadedRow } from './benchThreads';
+import { printThreadSpeedups, threadSpeedups, threadedRows } from './benchThreads';
 import type { OverlayUiRow } from './benchOverlayUi';
 import type { FirstChartResult } from './benchFirstChart';
 import {
@@ -329,25 +329,7 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
-  const threaded: ThreadedRow[] = [
-    ...rows.map((r) => ({
-      where: r.where,
-      id: r.preset,
-      threads: r.threads,
-      steps: r.labStepsPerSecond,
-    })),
-    ...netRows.map((r) => ({
-      where: r.where,
-      id: r.id,
-      threads: r.threads,
-      steps: r.stepsPerSecond,
-    })),
-  ].flatMap((r) =>
-    r.where === 'chromium' && r.threads
-      ? [{ id: r.id, threads: r.threads, stepsPerSecond: r.steps }]
-      : [],
-  );
-  const threadsTable = threadSpeedups(threaded);
+  const threadsTable = threadSpeedups(threadedRows(rows, netRows));
   printThreadSpeedups(threadsTable);
   const streaming: StreamingBenchResult[] = [];
   if (!values['browser-only']) {
@@ -409,19 +391,7 @@ async function threadRows(budget: number): Promise<void> {
   const netRows = await benchNetsInBrowser(['wasm'], (r) =>
     printNetRow({ ...r, where: 'chromium' }),
   );
-  const threaded: ThreadedRow[] = [
-    ...rows.map((r) => ({
-      id: r.label,
-      threads: r.threads ?? 1,
-      stepsPerSecond: r.labStepsPerSecond,
-    })),
-    ...netRows.map((r) => ({
-      id: r.id,
-      threads: r.threads ?? 1,
-      stepsPerSecond: r.stepsPerSecond,
-    })),
-  ];
-  const threads = threadSpeedups(threaded);
+  const threads = threadSpeedups(threadedRows(rows, netRows));
   printThreadSpeedups(threads);
   writeResults({ rows, netRows, threads });
 }

@@ -19,6 +19,24 @@ export interface ThreadSpeedup {
   auto: number;
 }
 
+/**
+ * The browser's wasm rows (the only ones with a thread count) of `npm run bench`: UFM rows are
+ * named by their preset, network rows by their case id.
+ */
+export function threadedRows(
+  ufmRows: readonly { label: string; threads?: number | null; labStepsPerSecond: number }[],
+  netRows: readonly { id: string; threads?: number | null; stepsPerSecond: number }[],
+): ThreadedRow[] {
+  return [
+    ...ufmRows.map((r) => ({
+      id: r.label,
+      threads: r.threads,
+      stepsPerSecond: r.labStepsPerSecond,
+    })),
+    ...netRows.map((r) => ({ id: r.id, threads: r.threads, stepsPerSecond: r.stepsPerSecond })),
+  ].flatMap((r) => (r.threads ? [{ ...r, threads: r.threads }] : []));
+}
+
 /** The config (and synthetic input size) a bench id times. */
 function workload(id: string) {
   if (id.startsWith('net-')) {

@@ -45,7 +45,7 @@ export function ThreadsPicker() {
       >
         {choices.map((c) => (
           <option key={String(c)} value={String(c)}>
-            {c === 'auto' ? 'auto' : `${c}`}
+            {String(c)}
           </option>
         ))}
       </select>

@@ -86,7 +86,8 @@ export interface NetBenchRow {
   batchSize: number;
   stepsPerSecond: number;
   samplesPerSecond: number;
-  measureMs: number; /** wasm's threads while timed (set by the page's worker; absent on other backends). */
+  measureMs: number;
+  /** wasm's threads while timed (set by the page's worker; absent on other backends). */
   threads?: number | null;
 }
 

@@ -19,7 +19,8 @@ export interface UfmBenchRow {
   /** lab time per step / bare time per step − 1. */
   overhead: number;
   /** One full metrics read-back (the `core` set), ms. */
-  measureMs: number; /** wasm's threads while timed (set by the page's worker; absent on other backends). */
+  measureMs: number;
+  /** wasm's threads while timed (set by the page's worker; absent on other backends). */
   threads?: number | null;
 }
 

@@ -32,6 +32,8 @@ export interface UiBenchRow {
   draws: number;
   meanDrawMs: number;
   maxDrawMs: number;
+  /** The rendering after each redraw's script that the draw queue charged it (mean, ms). */
+  meanRenderMs: number;
 }
 
 export const UI_BENCH_PRESETS = [
@@ -146,6 +148,8 @@ async function benchPreset(page: Page, preset: string, seconds: number): Promise
       (probe.draws.totalMs - draws0.totalMs) / Math.max(1, probe.draws.draws - draws0.draws),
     // The longest over the whole page life when it came before the window: an upper bound.
     maxDrawMs: probe.draws.maxMs,
+    meanRenderMs:
+      (probe.draws.renderMs - draws0.renderMs) / Math.max(1, probe.draws.draws - draws0.draws),
   };
 }
 
@@ -178,6 +182,6 @@ export async function benchUiInBrowser(
 
 export function printUiRow(r: UiBenchRow): void {
   console.log(
-    `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  cpu ${(100 * r.cpuFraction).toFixed(1).padStart(5)} %  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms max ${r.maxDrawMs.toFixed(0)} ms`,
+    `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  cpu ${(100 * r.cpuFraction).toFixed(1).padStart(5)} %  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms (+ ${r.meanRenderMs.toFixed(0)} ms rendering) max ${r.maxDrawMs.toFixed(0)} ms`,
   );
 }

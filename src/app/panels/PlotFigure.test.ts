@@ -31,4 +31,28 @@ describe('which store changes redraw a figure', () => {
       redrawFor({ version: 1 }, { version: 1 }, (s: { version: number }) => s.version),
     ).toBeNull();
   });
+  it('draws a change at the next frame when no run streams into the store (a click, a view option)', () => {
+    expect(
+      redrawFor({ status: 'completed', version: 2 }, { status: 'completed', version: 1 }, watch),
+    ).toBe('urgent');
+    // the run library's overlay: a store without any run in it
+    const v = (s: { version: number }) => s.version;
+    expect(redrawFor({ version: 2 }, { version: 1 }, v)).toBe('urgent');
+    // a grid, a search or a sweep streaming: their turn; once they stop: at once
+    const g = (s: { running: boolean; search?: { running: boolean }; version: number }) =>
+      s.version;
+    expect(redrawFor({ running: true, version: 2 }, { running: true, version: 1 }, g)).toBe(
+      'normal',
+    );
+    expect(
+      redrawFor(
+        { running: false, search: { running: true }, version: 2 },
+        { running: false, search: { running: true }, version: 1 },
+        g,
+      ),
+    ).toBe('normal');
+    expect(redrawFor({ running: false, version: 2 }, { running: true, version: 2 }, g)).toBe(
+      'urgent',
+    );
+  });
 });

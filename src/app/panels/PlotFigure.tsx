@@ -288,14 +288,26 @@ export function withCheapAxes(layout: Partial<Layout>): Partial<Layout> {
 }
 
 /**
- * Whether a store change redraws a figure: when what it watches changed, and at once (skipping
- * the draw queue's idle gap) when a run has just ended, so its last state is on screen when the
- * run stops instead of a report or two behind.
+ * Whether a store change redraws a figure, and how soon. While a run streams reports into the
+ * store, a change waits for the figure's turn in the draw queue ('normal'); otherwise it is
+ * someone's action (a box ticked, a view option, a drag), drawn at the next frame ('urgent'), as
+ * is the last state of a run that has just ended, even with nothing new to watch, so it is on
+ * screen when the run stops instead of a report or two behind.
  */
 export function redrawFor<S>(s: S, prev: S, watch: (s: S) => unknown): 'urgent' | 'normal' | null {
-  const status = (x: S) => (x as { status?: unknown } | null)?.status;
-  if (status(prev) === 'running' && status(s) !== 'running') return 'urgent';
-  return shallowEqual(watch(s), watch(prev)) ? null : 'normal';
+  if (streaming(prev) && !streaming(s)) return 'urgent';
+  if (shallowEqual(watch(s), watch(prev))) return null;
+  return streaming(s) ? 'normal' : 'urgent';
+}
+
+/** A run is sending reports into the store: the lab's run, a grid, a search or a sweep. */
+function streaming(s: unknown): boolean {
+  const x = s as {
+    status?: unknown;
+    running?: unknown;
+    search?: { running?: unknown };
+  } | null;
+  return x?.status === 'running' || x?.running === true || x?.search?.running === true;
 }
 
 function shallowEqual(a: unknown, b: unknown): boolean {

@@ -33,9 +33,10 @@ describe('the draw queue’s wait after a draw', () => {
 
 /**
  * The queue in a simulated page: a clock that only the draws and the event loop move, animation
- * frames every 16 ms, timers, and the MessageChannel the queue waits for the painted frame with.
+ * frames every 16 ms, each followed by `renderMs` of rendering when a callback ran, timers, and
+ * the MessageChannel the queue waits for the painted frame with.
  */
-async function simulatedPage() {
+async function simulatedPage(renderMs = 0) {
   let now = 0;
   let seq = 0;
   const events: { at: number; seq: number; id: number; run: () => void }[] = [];
@@ -52,7 +53,10 @@ async function simulatedPage() {
   vi.stubGlobal('setTimeout', (f: () => void, ms = 0) => add(now + Math.max(0, ms), f));
   vi.stubGlobal('clearTimeout', cancel);
   vi.stubGlobal('requestAnimationFrame', (f: (t: number) => void) =>
-    add(Math.ceil((now + 1e-9) / 16) * 16, () => f(now)),
+    add(Math.ceil((now + 1e-9) / 16) * 16, () => {
+      f(now);
+      now += renderMs;
+    }),
   );
   vi.stubGlobal(
     'MessageChannel',
@@ -183,5 +187,41 @@ describe('the draw queue in a page', () => {
     expect(fig.draws).toBe(2);
     page.runUntil(3100);
     expect(fig.draws).toBe(3);
+  });
+
+  it('counts the rendering of a draw’s frame in its cost, so script and paint together keep to SHARE', async () => {
+    const page = await simulatedPage(15);
+    const fig = page.figure('md scatter', 30);
+    for (let t = 0; t < 30_000; t += 100)
+      page.at(t, () => page.queue.requestDraw(fig.job, fig.name));
+    page.runUntil(30_000);
+    const busy = fig.draws * (30 + 15);
+    expect(busy / 30_000).toBeLessThanOrEqual(page.queue.SHARE * 1.1);
+    expect(busy / 30_000).toBeGreaterThanOrEqual(page.queue.SHARE * 0.8);
+    expect(page.queue.drawStats().renderMs).toBeCloseTo(15 * fig.draws, 6);
+  });
+
+  it('charges the wait until the frame is painted only up to the draw’s own time (the rest is other tasks)', async () => {
+    // 10 ms of script, then 200 ms before the frame's task ends (other work): charged 20 ms, so
+    // the figure waits 20 · (1 / SHARE − 1) = 80 ms after the paint, not 840 ms
+    const page = await simulatedPage(200);
+    const fig = page.figure('loss', 10);
+    for (let t = 0; t < 3_000; t += 50) page.at(t, () => page.queue.requestDraw(fig.job, fig.name));
+    page.runUntil(3_000);
+    expect(page.queue.drawStats().renderMs).toBeCloseTo(10 * fig.draws, 6);
+    // each cycle: the frame boundary, 10 + 200 ms, then an 80 ms wait: ~300 ms
+    expect(fig.draws).toBeGreaterThanOrEqual(9);
+    expect(fig.draws).toBeLessThanOrEqual(11);
+  });
+
+  it('draws a change asked for while the figure’s last frame is still being painted at the next frame', async () => {
+    // the frame at 16 ms draws for 30 ms (until 46), then paints for 15; the click comes at 46,
+    // before the queue learns the frame is painted and sets the figure's wait (225 ms)
+    const page = await simulatedPage(15);
+    const fig = page.figure('runs overlay', 30);
+    page.at(46, () => page.queue.requestDraw(fig.job, fig.name, true));
+    page.at(0, () => page.queue.requestDraw(fig.job, fig.name, true));
+    page.runUntil(100);
+    expect(fig.draws).toBe(2);
   });
 });

@@ -150,12 +150,13 @@ export const labActions = {
 
   /**
    * A report arrived from the worker: the history takes it at once, the page (counters, tables,
-   * charts) at most every PUBLISH_MS, with the latest report.
+   * charts) at most every PUBLISH_MS, with the latest report and `timeLeft` (the run's time
+   * left as of this report, when it is running).
    */
-  report(report: Report): void {
+  report(report: Report, timeLeft?: number | null): void {
     const { history } = useLab.getState();
     history.push({ step: report.step, metrics: report.metrics });
-    publishReport(report);
+    publishReport(report, timeLeft);
   },
 
   resetRun(config: ExperimentConfig, from: 'seed' | 'state'): void {
@@ -183,11 +184,13 @@ export const labActions = {
  */
 const PUBLISH_MS = 100;
 let pendingReport: Report | null = null;
+let pendingTimeLeft: number | null | undefined;
 let lastPublished = -Infinity;
 let publishTimer: ReturnType<typeof setTimeout> | undefined;
 
-function publishReport(report: Report): void {
+function publishReport(report: Report, timeLeft: number | null | undefined): void {
   pendingReport = report;
+  pendingTimeLeft = timeLeft;
   if (publishTimer !== undefined) return;
   const wait = lastPublished + PUBLISH_MS - performance.now();
   if (wait <= 0) flushReport();
@@ -201,7 +204,15 @@ function flushReport(): void {
   pendingReport = null;
   lastPublished = performance.now();
   const { history } = useLab.getState();
-  useLab.setState({ lastReport: report, step: report.step, historyVersion: history.version });
+  useLab.setState({
+    lastReport: report,
+    step: report.step,
+    historyVersion: history.version,
+    // A run that has just stopped keeps the null its status set.
+    ...(pendingTimeLeft !== undefined && useLab.getState().status === 'running'
+      ? { timeLeft: pendingTimeLeft }
+      : {}),
+  });
 }
 
 // A run that ends, pauses or fails shows its last report together with its new status.

@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CrashLatch, crashOfErrorEvent, WorkerCrashed } from '../../worker/connection';
 import type { WorkerCrash } from '../../worker/protocol';
 import type { RunResult } from '../../engine/run/result';
 import { ReportHistory } from '../history';
+import { HISTORY_WRITE_MS, runRecorder } from '../runs/recorder';
 import { runLibrary } from '../runs/runsStore';
 import { useLab } from '../store';
 import { CommandQueue } from './commandQueue';
@@ -338,5 +339,66 @@ describe('the connection’s crash detection', () => {
     expect(later).toBeInstanceOf(WorkerCrashed);
     expect((later as WorkerCrashed).crash).toEqual({ kind: 'unreadable-message' });
     expect(seen).toEqual([{ kind: 'unreadable-message' }]);
+  });
+});
+
+describe('LabController: what a report costs the page', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('publishes the time left with the report the store shows, not once per report', async () => {
+    const { lab, worker } = setup();
+    const real = performance.now.bind(performance);
+    let later = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => real() + later);
+    const runId = await loadAndRun(lab, worker);
+    // 5 s into the run (the estimate waits for 3 s of running; an earlier test's publication is
+    // then long past)
+    later = 5000;
+    let changes = 0;
+    const unsubscribe = useLab.subscribe(() => changes++);
+    // ten reports at once: the store shows the first at once, the rest 100 ms later, together
+    for (let i = 1; i <= 10; i++)
+      worker().emit({ type: 'report', runId, report: fakeReport(i, 0.5, 100) });
+    expect(changes).toBe(1);
+    expect(useLab.getState().timeLeft).toEqual(expect.any(Number));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(changes).toBe(2);
+    expect(useLab.getState().step).toBe(10);
+    // a run that stops with a report still waiting shows that report, and no time left
+    worker().emit({ type: 'report', runId, report: fakeReport(11, 0.5, 100) });
+    worker().emit({ type: 'report', runId, report: fakeReport(12, 0.5, 100) });
+    worker().emit({ type: 'status', runId, status: 'paused', message: null, step: 12 });
+    expect(useLab.getState().step).toBe(12);
+    expect(useLab.getState().timeLeft).toBeNull();
+    unsubscribe();
+  });
+
+  it('writes the kept history once a second, and what is pending before a status change and at the end', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+    const { lab, worker } = setup();
+    const loading = loadAndRun(lab, worker);
+    await tick(1);
+    const runId = await loading;
+    await tick(1);
+    const kept = async () => {
+      await tick(1);
+      const id = runRecorder.currentId;
+      if (!id) return null;
+      const run = await runLibrary.get(id);
+      return run && { chunks: run.record.chunks, steps: run.history.map((e) => e.step) };
+    };
+    for (let i = 1; i <= 30; i++)
+      worker().emit({ type: 'report', runId, report: fakeReport(i, 0.5, 100) });
+    expect(await kept()).toEqual({ chunks: 0, steps: [] });
+    await tick(HISTORY_WRITE_MS);
+    const thirty = Array.from({ length: 30 }, (_, i) => i + 1);
+    expect(await kept()).toEqual({ chunks: 1, steps: thirty });
+    worker().emit({ type: 'report', runId, report: fakeReport(31, 0.5, 100) });
+    worker().emit({ type: 'status', runId, status: 'paused', message: null, step: 31 });
+    expect(await kept()).toEqual({ chunks: 2, steps: [...thirty, 31] });
   });
 });

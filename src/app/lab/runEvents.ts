@@ -48,11 +48,12 @@ export class RunEvents {
         useLab.setState({ busy: `${event.message} (${Math.round(100 * event.fraction)} %)` });
         break;
       case 'report':
-        labActions.report(event.report);
+        // The time left goes out with the report the store publishes (every 100 ms), not per
+        // report: a store change re-renders the page and asks every figure whether to redraw.
+        labActions.report(event.report, this.timeLeft(event.report));
         markStartup(STARTUP_MARKS.reportInPage);
         runRecorder.report(event.report, event.report.totalSteps);
         this.milestones(event.report);
-        this.estimateTimeLeft(event.report);
         break;
       case 'status':
         this.status(event.status, event.message, event.step);
@@ -113,10 +114,11 @@ export class RunEvents {
     }
   }
 
-  private estimateTimeLeft(report: Report): void {
-    if (!this.runningSince || useLab.getState().status !== 'running') return;
+  /** The run's time left as of this report; undefined when it is not running. */
+  private timeLeft(report: Report): number | null | undefined {
+    if (!this.runningSince || useLab.getState().status !== 'running') return undefined;
     const now = { time: performance.now(), step: report.step };
-    useLab.setState({ timeLeft: secondsLeft(this.runningSince, now, report.totalSteps) });
+    return secondsLeft(this.runningSince, now, report.totalSteps);
   }
 
   private milestones(report: Report): void {

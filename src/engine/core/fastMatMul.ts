@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { canTransposeOnHost, hostTranspose } from './hostTranspose';
 
 /**
  * a·b with a gradient that never asks tfjs for a transposed matmul. tfjs's wasm backend runs its
@@ -24,7 +25,7 @@ export function fastMatMulConstLeft(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D
     // `a` is no input of this op, so tfjs would free it with the forward pass: keep a copy
     save([a]);
     return {
-      value: tf.matMul(a, B),
+      value: freshRightProduct(a, B),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
         transposedTimes(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
       ],
@@ -39,7 +40,7 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const saveB = !(B instanceof tf.Variable);
   save([...(saveA ? [A] : []), ...(saveB ? [B] : [])]);
   return {
-    value: tf.matMul(A, B),
+    value: freshRightProduct(A, B),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const sa = saveA ? (saved[0] as tf.Tensor2D) : A;
       const sb = saveB ? (saved[saveA ? 1 : 0] as tf.Tensor2D) : B;
@@ -50,33 +51,70 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 /**
- * Relative cost, per element, of a matMul's right operand on wasm: XNNPACK re-packs it on every
- * call unless it is the very same tensor as last time, which in training it never is (measured
- * 6–8 ns per element against ~1.5 ns for copying it once more in a transpose). Other backends
- * read both operands alike. Not used for the forward product: wasm's Transpose of a large
- * power-of-two matrix costs more than the re-pack it would save (2048 × 2048: 9.4 ns an element
- * against 3; 2000 × 2000: 0.9), so A·B stays A·B.
+ * What a number costs on wasm, in ns: XNNPACK re-packs a product's right operand on every call
+ * unless it is the very same tensor as last time, which in training it never is (6–8 ns a
+ * number); a transposed copy costs ~0.6 ns by the tiled loop (hostTranspose), 1.5–7 by tfjs's
+ * Transpose. Other backends read both operands alike: no choice. The gradients' phrasings
+ * (timesTransposed, transposedTimes) keep the ratio they were measured best with (pack = 4
+ * copies): with the tiled loop's ratio they chose products of shapes XNNPACK runs slower
+ * (ResNet18 ⅛ and VGG16 ⅛ steps 2–3 % slower), and their copies are the tiled loop's anyway.
  */
-function packCost(): number {
-  return tf.getBackend() === 'wasm' ? 4 : 0;
+function costs(tiled: boolean): { pack: number; transpose: number } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  return { pack: 6, transpose: tiled && canTransposeOnHost() ? 0.6 : 1.5 };
+}
+
+/**
+ * The three copies' own cost beyond their numbers (a tensor each, the calls): ~8 µs apiece, so
+ * a small product (a 64-wide head layer) is not flipped for a saving smaller than that.
+ */
+const FLIP_OVERHEAD_NS = 25_000;
+
+/** tᵀ: the tiled wasm loop where it runs, else tfjs's Transpose (the same numbers). */
+function transposeOf(t: tf.Tensor2D): tf.Tensor2D {
+  return hostTranspose(t) ?? tf.transpose(t);
+}
+
+/**
+ * a·b for a `b` that is new at every call (a weight just updated), as a·b or as (bᵀ·aᵀ)ᵀ,
+ * whichever packs and copies fewer numbers: a wide layer fed a small batch (seed 002's first
+ * layer, 16 × 3 072 · 3 072 × 256) re-packs 786 k numbers for a product of 12.6 M multiply–adds
+ * (3.6 ms), against 49 k and three copies flipped (1.5 ms). XNNPACK sums each output over k in
+ * the same order either way: the numbers are the same to the last bit (fastMatMul.test.ts).
+ */
+export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const c = costs(true);
+  const [n, k] = a.shape;
+  const m = b.shape[1];
+  const direct = c ? c.pack * k * m : 0;
+  const flipped = c
+    ? c.transpose * (k * m + n * k + n * m) + c.pack * n * k + FLIP_OVERHEAD_NS
+    : Infinity;
+  if (flipped >= direct) return tf.matMul(a, b);
+  const bt = transposeOf(b);
+  const at = transposeOf(a);
+  const yt = tf.matMul(bt, at) as tf.Tensor2D;
+  const y = transposeOf(yt);
+  tf.dispose([bt, at, yt]);
+  return y;
 }
 
 /** X·Yᵀ: matMul(X, Yᵀ), or (Y·Xᵀ)ᵀ, whichever copies and packs fewer elements. */
 export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const p = packCost();
-  const direct = Y.size * (1 + p);
-  const flipped = X.size * (1 + p) + X.shape[0] * Y.shape[0];
+  const c = costs(false) ?? { pack: 0, transpose: 1 };
+  const direct = Y.size * (c.transpose + c.pack);
+  const flipped = X.size * (c.transpose + c.pack) + c.transpose * X.shape[0] * Y.shape[0];
   return direct <= flipped
-    ? tf.matMul(X, tf.transpose(Y))
-    : tf.transpose(tf.matMul(Y, tf.transpose(X)));
+    ? tf.matMul(X, transposeOf(Y))
+    : transposeOf(tf.matMul(Y, transposeOf(X)) as tf.Tensor2D);
 }
 
 /** Xᵀ·Y: matMul(Xᵀ, Y), or (Yᵀ·X)ᵀ, whichever copies and packs fewer elements. */
 export function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const p = packCost();
-  const direct = X.size + p * Y.size;
-  const flipped = Y.size + p * X.size + X.shape[1] * Y.shape[1];
+  const c = costs(false) ?? { pack: 0, transpose: 1 };
+  const direct = c.transpose * X.size + c.pack * Y.size;
+  const flipped = c.transpose * Y.size + c.pack * X.size + c.transpose * X.shape[1] * Y.shape[1];
   return direct <= flipped
-    ? tf.matMul(tf.transpose(X), Y)
-    : tf.transpose(tf.matMul(tf.transpose(Y), X));
+    ? tf.matMul(transposeOf(X), Y)
+    : transposeOf(tf.matMul(transposeOf(Y), X) as tf.Tensor2D);
 }

@@ -10,6 +10,8 @@ export interface OptimizerLoops {
   momentumDecay(...args: [...MomentumArgs, l: number]): void;
   adam(...args: AdamArgs): void;
   adamDecay(...args: [...AdamArgs, l: number]): void;
+  /** dst (cols × rows) = srcᵀ, a row-major rows × cols float32 matrix, copied in tiles. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 type MomentumArgs = [p: number, out: number, v: number, g: number, n: number, m: number, c: number];

@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend';
+import { fastMatMul, fastMatMulConstLeft, freshRightProduct } from './fastMatMul';
+import { createRng } from './rng';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+afterAll(async () => {
+  await initBackend('cpu');
+});
+
+function matrix(rows: number, cols: number, seed: number): tf.Tensor2D {
+  const rng = createRng(seed);
+  return tf.tensor2d(
+    Float32Array.from({ length: rows * cols }, () => rng.normal(0, 1)),
+    [rows, cols],
+  );
+}
+
+/** The products' output shapes of `f`, from tfjs's profiler. */
+async function productShapes(f: () => tf.Tensor): Promise<string[]> {
+  let out: tf.Tensor | null = null;
+  const profile = await tf.profile(() => {
+    out = f();
+  });
+  (out as tf.Tensor | null)?.dispose();
+  return profile.kernels
+    .filter((k) => k.name === 'BatchMatMul')
+    .flatMap((k) => k.outputShapes.map((s) => s.slice(-2).join('×')));
+}
+
+describe('a product with a new right operand at every call, on wasm', () => {
+  it('flips a wide layer fed a small batch to (Wᵀ·xᵀ)ᵀ, with the same numbers to the last bit', async () => {
+    // seed 002's first layer: 16 × 3 072 · 3 072 × 256
+    const x = matrix(16, 3072, 1);
+    const W = matrix(3072, 256, 2);
+    expect(await productShapes(() => freshRightProduct(x, W))).toEqual(['256×16']);
+    const mine = freshRightProduct(x, W);
+    const plain = tf.matMul(x, W);
+    expect(mine.shape).toEqual([16, 256]);
+    expect(mine.dataSync()).toEqual(plain.dataSync());
+    tf.dispose([x, W, mine, plain]);
+  });
+
+  it('keeps x·W where the batch is as wide as the layer (an im2col product, a small net, a head layer)', async () => {
+    for (const [n, k, m] of [
+      [4096, 27, 16],
+      [64, 2, 32],
+      [16, 64, 64],
+    ]) {
+      const x = matrix(n, k, n);
+      const W = matrix(k, m, m);
+      expect(await productShapes(() => freshRightProduct(x, W))).toEqual([`${n}×${m}`]);
+      tf.dispose([x, W]);
+    }
+  });
+
+  it('leaves a layer’s value and weight gradient unchanged, with or without its input’s gradient', () => {
+    const x = matrix(16, 784, 3);
+    const W = tf.variable(matrix(784, 256, 4));
+    const loss = (f: typeof fastMatMul) => () => tf.sum(tf.square(f(x, W))) as tf.Scalar;
+    const plain = tf.variableGrads(() => tf.sum(tf.square(tf.matMul(x, W))) as tf.Scalar, [W]);
+    for (const f of [fastMatMul, fastMatMulConstLeft]) {
+      const got = tf.variableGrads(loss(f), [W]);
+      expect(got.value.dataSync()).toEqual(plain.value.dataSync());
+      expect(got.grads[W.name].dataSync()).toEqual(plain.grads[W.name].dataSync());
+      tf.dispose([got.value, ...Object.values(got.grads)]);
+    }
+    tf.dispose([x, W, plain.value, ...Object.values(plain.grads)]);
+  });
+});

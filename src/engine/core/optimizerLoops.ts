@@ -76,7 +76,7 @@ const instances = new WeakMap<WebAssembly.Memory, OptimizerLoops | null>();
 
 /**
  * The loops on `memory` (one instance per memory), or null where this runtime cannot run them
- * (no wasm SIMD): the caller then keeps tfjs's kernels. The module is under 2 kB: compiling it
+ * (no wasm SIMD): the caller then keeps tfjs's kernels. The module is about 2 kB: compiling it
  * synchronously is allowed everywhere.
  */
 export function optimizerLoops(memory: WebAssembly.Memory): OptimizerLoops | null {

@@ -61,8 +61,10 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  */
 function costs(tiled: boolean): { pack: number; transpose: number } | null {
   if (tf.getBackend() !== 'wasm') return null;
-  return { pack: 6, transpose: tiled && canTransposeOnHost() ? 0.6 : 1.5 };
+  return { pack: PACK_NS, transpose: tiled && canTransposeOnHost() ? 0.6 : 1.5 };
 }
+
+const PACK_NS = 6;
 
 /**
  * The three copies' own cost beyond their numbers (a tensor each, the calls): ~8 µs apiece, so
@@ -83,9 +85,11 @@ function transposeOf(t: tf.Tensor2D): tf.Tensor2D {
  * the same order either way: the numbers are the same to the last bit (fastMatMul.test.ts).
  */
 export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const c = costs(true);
   const [n, k] = a.shape;
   const m = b.shape[1];
+  // A small weight is not worth asking (a d = 64 UFM step is a few µs a product).
+  if (PACK_NS * k * m <= FLIP_OVERHEAD_NS) return tf.matMul(a, b);
+  const c = costs(true);
   const direct = c ? c.pack * k * m : 0;
   const flipped = c
     ? c.transpose * (k * m + n * k + n * m) + c.pack * n * k + FLIP_OVERHEAD_NS

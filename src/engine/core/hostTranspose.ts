@@ -23,7 +23,15 @@ export function hostTranspose(t: tf.Tensor2D): tf.Tensor2D | null {
   return out;
 }
 
-/** Whether hostTranspose runs here (the wasm backend, with wasm SIMD). */
+/** Whether hostTranspose runs here (the wasm backend, with wasm SIMD); asked once a backend. */
 export function canTransposeOnHost(): boolean {
-  return wasmHeap() !== null;
+  const backend = tf.backend();
+  let can = available.get(backend);
+  if (can === undefined) {
+    can = wasmHeap() !== null;
+    available.set(backend, can);
+  }
+  return can;
 }
+
+const available = new WeakMap<object, boolean>();

@@ -76,3 +76,35 @@ describe.each(['cpu', 'wasm'])('UfmModel.gradients on %s', (backend) => {
     });
   }
 });
+
+describe('UfmModel.product on wasm, where a wide layer’s product is flipped', () => {
+  it('equals the plain chain W_M ⋯ W_1 to the last bit (d = 128, M = 3)', async () => {
+    await tf.setBackend('wasm');
+    const config = expectUfm(
+      parseConfig({
+        experiment: 'ufm',
+        classSizes: [7, 5, 4],
+        hidden: 128,
+        depth: 3,
+        bias: false,
+        initStd: 0.3,
+        seed: 5,
+      }),
+    );
+    const model = new UfmModel(config, randomInit(config));
+    const [W1, W2, W3] = model.layers;
+    // flipped: the products come out d × K (then transposed), not K × d
+    const profile = await tf.profile(() => model.product());
+    const shapes = profile.kernels
+      .filter((k) => k.name === 'BatchMatMul')
+      .map((k) => k.outputShapes[0].slice(-2).join('×'));
+    expect(shapes).toEqual(['128×3', '128×3']);
+    tf.dispose(profile.result as tf.Tensor);
+    const mine = model.product();
+    const plain = tf.matMul(tf.matMul(W3, W2), W1);
+    expect(mine.shape).toEqual([3, 128]);
+    expect(mine.dataSync()).toEqual(plain.dataSync());
+    tf.dispose([mine, plain]);
+    model.dispose();
+  });
+});

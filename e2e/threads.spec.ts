@@ -23,7 +23,7 @@ test('auto: a small UFM on one thread, a d = 2048, M = 3 one restarted on two, a
   await page.evaluate((q) => window.ncLab.run(q, { keep: false }), large);
   await expect(page.getByTestId('wasm-threads')).toHaveText('2 threads', { timeout: 60_000 });
   expect(await wasmNote(page)).toMatch(
-    /^wasm ready in \d+ ms, 2 threads: auto: 11 M multiply–adds a product \(threaded from 10 M\)$/,
+    /^wasm ready in \d+ ms, 2 threads: auto: 11 M multiply–adds a product \(threaded from 3.2 M\)$/,
   );
   // Trains after each restart: the tensors of the new instance work.
   const result = await page.evaluate(() =>
@@ -31,7 +31,7 @@ test('auto: a small UFM on one thread, a d = 2048, M = 3 one restarted on two, a
   );
   expect(result.status).toBe('completed');
   await expect(page.getByTestId('wasm-threads')).toHaveText('1 thread');
-  expect(await wasmNote(page)).toMatch(/, 1 thread: auto: .* \(one thread below 10 M\)$/);
+  expect(await wasmNote(page)).toMatch(/, 1 thread: auto: .* \(one thread below 3.2 M\)$/);
 });
 
 test('the picker fixes the count for the next run and keeps it in the address, not in share links', async ({

@@ -13,11 +13,15 @@ export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './thread
 
 /**
  * Mean multiply–adds per product kernel from which n threads beat one. XNNPACK's pool speeds up
- * one large product (~1.5× on 2 cores here) but costs time on every small one. Measured
- * 2026-12-06 in headless Chromium on the 2-core development machine (README, "Threads per step
- * size"): steps at 3–7 M a product ran 0.90–1.04× on two threads, at 12–55 M 1.05–1.28×.
+ * one large product (~1.5× on 2 cores here) but costs time on every small one. Measured in
+ * headless Chromium on the 2-core development machine (README, "Threads per step size"), three
+ * rounds of 2 ÷ 1 threads after the tiled transposes (2026-12-06, later): 3.28 M a product (UFM
+ * d = 2 048, M = 1) 1.11–1.41×, 4.9–6.1 M (VGG16 / ResNet18 at ⅛ width) 0.94–1.22×, 12–49 M
+ * 1.07–1.49×; 3.15 M (seed 002's MLP, batch 16: many element-wise kernels per product)
+ * 0.62–0.98×, and the d = 64 UFMs (≤ 0.1 M) 0.3–1.0×. The two sides meet at ~3.2 M here; a
+ * machine with more cores shifts the balance towards threads.
  */
-export const THREADED_FROM_MACS = 10e6;
+export const THREADED_FROM_MACS = 3.2e6;
 
 /** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
 export function netInputSize(config: NetConfig): number {

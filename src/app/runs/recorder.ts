@@ -25,8 +25,9 @@ interface Current {
 /**
  * The reports' history is written at most this often: each write is an IndexedDB transaction,
  * and one a report (a small UFM sends 100+ a second) put ~160 ms of every 6 s of the page's main
- * thread into IndexedDB calls alone (a CPU profile). A checkpoint, a status change and the run's end write what is pending first, so a
- * resumed run's history has no gap; a tab closed mid-run loses at most this much of it.
+ * thread into IndexedDB calls alone (a CPU profile). A checkpoint, a status change and the run's
+ * end write what is pending first, so a resumed run's history has no gap; a tab closed mid-run
+ * loses at most this much of it.
  */
 export const HISTORY_WRITE_MS = 1000;
 

@@ -51,20 +51,20 @@ const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 /**
- * What a number costs on wasm, in ns: XNNPACK re-packs a product's right operand on every call
- * unless it is the very same tensor as last time, which in training it never is (6–8 ns a
- * number); a transposed copy costs ~0.6 ns by the tiled loop (hostTranspose), 1.5–7 by tfjs's
- * Transpose. Other backends read both operands alike: no choice. The gradients' phrasings
- * (timesTransposed, transposedTimes) keep the ratio they were measured best with (pack = 4
- * copies): with the tiled loop's ratio they chose products of shapes XNNPACK runs slower
- * (ResNet18 ⅛ and VGG16 ⅛ steps 2–3 % slower), and their copies are the tiled loop's anyway.
+ * Relative cost, per element, of a matMul's right operand on wasm: XNNPACK re-packs it on every
+ * call unless it is the very same tensor as last time, which in training it never is (measured
+ * 6–8 ns per element against ~1.5 ns for copying it once more in a transpose). Other backends
+ * read both operands alike. The gradients' phrasings keep this ratio even where the tiled loop
+ * copies at ~0.6 ns: with that ratio they chose products of shapes XNNPACK runs slower (ResNet18
+ * ⅛ and VGG16 ⅛ steps 2–3 % slower), and their copies are the tiled loop's anyway.
  */
-function costs(tiled: boolean): { pack: number; transpose: number } | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  return { pack: PACK_NS, transpose: tiled && canTransposeOnHost() ? 0.6 : 1.5 };
+function packCost(): number {
+  return tf.getBackend() === 'wasm' ? 4 : 0;
 }
 
+/** ns a number: XNNPACK's re-pack of a right operand, and the tiled loop's transposed copy. */
 const PACK_NS = 6;
+const TILED_COPY_NS = 0.6;
 
 /**
  * The three copies' own cost beyond their numbers (a tensor each, the calls): ~8 µs apiece, so
@@ -81,19 +81,18 @@ function transposeOf(t: tf.Tensor2D): tf.Tensor2D {
  * a·b for a `b` that is new at every call (a weight just updated), as a·b or as (bᵀ·aᵀ)ᵀ,
  * whichever packs and copies fewer numbers: a wide layer fed a small batch (seed 002's first
  * layer, 16 × 3 072 · 3 072 × 256) re-packs 786 k numbers for a product of 12.6 M multiply–adds
- * (3.6 ms), against 49 k and three copies flipped (1.5 ms). XNNPACK sums each output over k in
- * the same order either way: the numbers are the same to the last bit (fastMatMul.test.ts).
+ * (3.6 ms), against 49 k and three copies flipped (1.5 ms). Only where the tiled transpose runs
+ * (wasm with SIMD): tfjs's Transpose costs up to 7 ns a number. XNNPACK sums each output over k
+ * in the same order either way: the numbers are the same to the last bit
+ * (fastMatMul.wasm.test.ts).
  */
 export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const [n, k] = a.shape;
   const m = b.shape[1];
+  const direct = PACK_NS * k * m;
   // A small weight is not worth asking (a d = 64 UFM step is a few µs a product).
-  if (PACK_NS * k * m <= FLIP_OVERHEAD_NS) return tf.matMul(a, b);
-  const c = costs(true);
-  const direct = c ? c.pack * k * m : 0;
-  const flipped = c
-    ? c.transpose * (k * m + n * k + n * m) + c.pack * n * k + FLIP_OVERHEAD_NS
-    : Infinity;
+  if (direct <= FLIP_OVERHEAD_NS || !canTransposeOnHost()) return tf.matMul(a, b);
+  const flipped = TILED_COPY_NS * (k * m + n * k + n * m) + PACK_NS * n * k + FLIP_OVERHEAD_NS;
   if (flipped >= direct) return tf.matMul(a, b);
   const bt = transposeOf(b);
   const at = transposeOf(a);
@@ -105,9 +104,9 @@ export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 
 /** X·Yᵀ: matMul(X, Yᵀ), or (Y·Xᵀ)ᵀ, whichever copies and packs fewer elements. */
 export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const c = costs(false) ?? { pack: 0, transpose: 1 };
-  const direct = Y.size * (c.transpose + c.pack);
-  const flipped = X.size * (c.transpose + c.pack) + c.transpose * X.shape[0] * Y.shape[0];
+  const p = packCost();
+  const direct = Y.size * (1 + p);
+  const flipped = X.size * (1 + p) + X.shape[0] * Y.shape[0];
   return direct <= flipped
     ? tf.matMul(X, transposeOf(Y))
     : transposeOf(tf.matMul(Y, transposeOf(X)) as tf.Tensor2D);
@@ -115,9 +114,9 @@ export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
 
 /** Xᵀ·Y: matMul(Xᵀ, Y), or (Yᵀ·X)ᵀ, whichever copies and packs fewer elements. */
 export function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const c = costs(false) ?? { pack: 0, transpose: 1 };
-  const direct = c.transpose * X.size + c.pack * Y.size;
-  const flipped = c.transpose * Y.size + c.pack * X.size + c.transpose * X.shape[1] * Y.shape[1];
+  const p = packCost();
+  const direct = X.size + p * Y.size;
+  const flipped = Y.size + p * X.size + X.shape[1] * Y.shape[1];
   return direct <= flipped
     ? tf.matMul(transposeOf(X), Y)
     : transposeOf(tf.matMul(transposeOf(Y), X) as tf.Tensor2D);

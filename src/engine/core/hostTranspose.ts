@@ -8,6 +8,7 @@ import { wasmHeap } from './optimizerLoops';
  * 256, where its reads alias in cache: 3 072 × 256 took 5.0 ms); the tiled loop 0.3–1.
  */
 export function hostTranspose(t: tf.Tensor2D): tf.Tensor2D | null {
+  if (t.dtype !== 'float32') return null;
   const heap = wasmHeap();
   const src = heap?.offset(t) ?? null;
   if (!heap || src === null) return null;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileLoops, EMBED_PATH, embeddedSource } from './buildWasm';
 
 describe('npm run build:wasm', () => {
-  it('embedded optimiser loops are the compiled optimizerLoops.wat (rerun build:wasm after editing it)', async () => {
+  it('embedded loops are the compiled hostLoops.wat (rerun build:wasm after editing it)', async () => {
     expect(readFileSync(EMBED_PATH, 'utf8')).toBe(await embeddedSource());
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { variableNamed } from './packedOptimizer';
-import { gradientList, wasmHeap, type Heap } from './optimizerLoops';
+import { gradientList, wasmHeap, type Heap } from './hostLoops';
 import { heapReady, type DecayRates, type FoldsDecay, type Gradients } from './hostMomentum';
 
 /** What AdamOptimizer keeps private (tfjs 4.22): its settings, β powers and moment buffers. */
@@ -21,7 +21,7 @@ const own = (o: tf.AdamOptimizer) => o as unknown as AdamInternals;
 /**
  * tfjs's Adam (m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², p ← p − lr·m̂/(√v̂ + ε), with
  * m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ)), with torch's coupled decay g + λp folded in, as one loop over
- * the wasm heap (optimizerLoops.wat, SIMD) instead of tfjs's 14 kernels a parameter (16 with
+ * the wasm heap (hostLoops.wat, SIMD) instead of tfjs's 14 kernels a parameter (16 with
  * the decay), each a pass over memory. Every number is tfjs's to the last bit (the same float32
  * operations in the same order); the moment buffers are updated in place when nothing else
  * shares them, the parameter gets a new buffer (see HostMomentum). On other backends, for

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { variableNamed } from './packedOptimizer';
-import { gradientList, wasmHeap, type Heap } from './optimizerLoops';
+import { gradientList, wasmHeap, type Heap } from './hostLoops';
 
 /** Weight decay per parameter name: the gradient used is g + λ·p (torch's coupled L2). */
 export type DecayRates = Record<string, number>;
@@ -30,7 +30,7 @@ const own = (o: tf.MomentumOptimizer) => o as unknown as MomentumInternals;
 
 /**
  * tfjs's momentum update (v ← μv + g, p ← p − lr·v, torch's SGD with dampening 0), with the
- * coupled decay g + λp folded in, as one loop over the wasm heap (optimizerLoops.wat, SIMD).
+ * coupled decay g + λp folded in, as one loop over the wasm heap (hostLoops.wat, SIMD).
  * tfjs runs four kernels per parameter (six with the decay), each with ~6 µs of bookkeeping
  * whatever its size and a pass over memory: at d = 64 a deep UFM step was two thirds
  * optimiser. The loop costs ~0.3 ns a number against tfjs's 3–15.

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeap } from './optimizerLoops';
+import { wasmHeap } from './hostLoops';
 
 /**
- * tᵀ on the wasm backend by the tiled loop of optimizerLoops.wat (an exact copy, no gradient),
+ * tᵀ on the wasm backend by the tiled loop of hostLoops.wat (an exact copy, no gradient),
  * or null where that loop cannot run (another backend, no wasm SIMD): the caller then uses
  * tf.transpose. tfjs's wasm Transpose costs 1.3–7 ns a number (7 on rows that are a multiple of
  * 256, where its reads alias in cache: 3 072 × 256 took 5.0 ms); the tiled loop 0.3–1.

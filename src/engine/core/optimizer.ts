@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PackedOptimizer } from './packedOptimizer';
 import { HostMomentum, foldsDecay, type DecayRates, type Gradients } from './hostMomentum';
-import { gradientList } from './optimizerLoops';
+import { gradientList } from './hostLoops';
 import { HostAdam } from './hostAdam';
 
 export interface OptimizerSettings {

@@ -1,7 +1,8 @@
-;; Optimiser updates as single loops over the wasm backend's heap (optimizerLoops.ts loads this
-;; module into tfjs's own memory; `npm run build:wasm` embeds it in optimizerLoops.wasm.ts).
+;; Loops over the wasm backend's heap that replace chains of tfjs kernels: the optimisers'
+;; updates, a tiled transpose (hostLoops.ts loads this module into tfjs's own memory;
+;; `npm run build:wasm` embeds it in hostLoops.wasm.ts).
 ;;
-;; Each float32 operation is the one tfjs's kernels do, in the same order, with no fused
+;; In the optimiser loops each float32 operation is the one tfjs's kernels do, in the same order, with no fused
 ;; multiply-add: the numbers are tfjs's to the last bit. Pointers are byte offsets into the
 ;; heap, n counts float32 numbers; four at a time (SIMD), then the rest one by one.
 (module

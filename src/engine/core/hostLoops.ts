@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LOOPS_WASM, LOOPS_WASM_SHARED } from './optimizerLoops.wasm';
+import { LOOPS_WASM, LOOPS_WASM_SHARED } from './hostLoops.wasm';
 
 /**
- * The optimiser loops of optimizerLoops.wat, instantiated on tfjs's own wasm memory: pointers
- * are byte offsets into that heap, n counts float32 numbers. See the .wat for the formulas.
+ * The loops of hostLoops.wat (optimiser updates, a transpose), instantiated on tfjs's own wasm
+ * memory: pointers are byte offsets into that heap, n counts float32 numbers. See the .wat for
+ * the formulas.
  */
-export interface OptimizerLoops {
+export interface HostLoops {
   momentum(...args: MomentumArgs): void;
   momentumDecay(...args: [...MomentumArgs, l: number]): void;
   adam(...args: AdamArgs): void;
@@ -44,7 +45,7 @@ interface WasmBackend {
 
 /** What an optimiser's heap path needs: the loops and the backend's bookkeeping. */
 export interface Heap {
-  loops: OptimizerLoops;
+  loops: HostLoops;
   /** A tensor's byte offset in the heap (null if it has none). */
   offset(t: tf.Tensor): number | null;
   /** Whether nothing but `t` holds its buffer (a clone or a captured checkpoint would). */
@@ -61,7 +62,7 @@ export function wasmHeap(): Heap | null {
   const { dataIdMap } = backend;
   const makeOutput = backend.makeOutput?.bind(backend);
   if (!memory || !makeOutput || !dataIdMap) return null;
-  const loops = optimizerLoops(memory);
+  const loops = hostLoops(memory);
   if (!loops) return null;
   return {
     loops,
@@ -72,24 +73,24 @@ export function wasmHeap(): Heap | null {
   };
 }
 
-const instances = new WeakMap<WebAssembly.Memory, OptimizerLoops | null>();
+const instances = new WeakMap<WebAssembly.Memory, HostLoops | null>();
 
 /**
  * The loops on `memory` (one instance per memory), or null where this runtime cannot run them
  * (no wasm SIMD): the caller then keeps tfjs's kernels. The module is about 2 kB: compiling it
  * synchronously is allowed everywhere.
  */
-export function optimizerLoops(memory: WebAssembly.Memory): OptimizerLoops | null {
+export function hostLoops(memory: WebAssembly.Memory): HostLoops | null {
   const known = instances.get(memory);
   if (known !== undefined) return known;
-  let loops: OptimizerLoops | null;
+  let loops: HostLoops | null;
   try {
     // an imported memory must match the module's declaration: tfjs's threaded build shares it
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(bytes(shared ? LOOPS_WASM_SHARED : LOOPS_WASM));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    loops = instance.exports as unknown as OptimizerLoops;
+    loops = instance.exports as unknown as HostLoops;
   } catch {
     loops = null;
   }

@@ -13,6 +13,43 @@ export interface HostLoops {
   adamDecay(...args: [...AdamArgs, l: number]): void;
   /** dst (cols × rows) = srcᵀ, a row-major rows × cols float32 matrix, copied in tiles. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  // BatchNorm's passes over an n × C matrix x (its rows the samples); per-channel vectors of C
+  /** out = Σ_r x[r, ·] */
+  channelSums(x: number, n: number, C: number, out: number): void;
+  /** out = Σ_r (x[r, ·] − mean)² */
+  channelCentredSquares(x: number, mean: number, n: number, C: number, out: number): void;
+  /** sumDy = Σ_r dy[r, ·];  sumDyCentred = Σ_r dy[r, ·]·(x[r, ·] − mean) */
+  channelGradSums(
+    dy: number,
+    x: number,
+    mean: number,
+    n: number,
+    C: number,
+    sumDy: number,
+    sumDyCentred: number,
+  ): void;
+  /** out[r, ·] = (x[r, ·] − mean)·a + b */
+  channelAffineCentred(
+    x: number,
+    mean: number,
+    a: number,
+    b: number,
+    n: number,
+    C: number,
+    out: number,
+  ): void;
+  /** out[r, ·] = dy[r, ·]·a + (x[r, ·] − mean)·s + b */
+  channelInputGrad(
+    dy: number,
+    x: number,
+    mean: number,
+    a: number,
+    s: number,
+    b: number,
+    n: number,
+    C: number,
+    out: number,
+  ): void;
 }
 
 type MomentumArgs = [p: number, out: number, v: number, g: number, n: number, m: number, c: number];
@@ -52,6 +89,11 @@ export interface Heap {
   unshared(t: tf.Tensor): boolean;
   /** A new float32 tensor whose numbers the caller writes. */
   output(shape: number[]): tf.Tensor;
+  /**
+   * A float32 tensor's numbers where they lie in the heap. Allocating a tensor may grow the
+   * heap and detach the view: take views after the outputs are made.
+   */
+  view(t: tf.Tensor): Float32Array;
 }
 
 /** The heap of the active backend if it is wasm and can run the loops, else null. */
@@ -70,6 +112,11 @@ export function wasmHeap(): Heap | null {
     unshared: (t) => dataIdMap.get(t.dataId)?.refCount === 1,
     output: (shape) =>
       tf.engine().makeTensorFromTensorInfo(makeOutput(shape, 'float32')) as tf.Tensor,
+    view: (t) => {
+      const at = dataIdMap.get(t.dataId)?.memoryOffset;
+      if (t.dtype !== 'float32' || at == null) throw new Error('view: not a float32 heap tensor');
+      return new Float32Array(memory.buffer, at, t.size);
+    },
   };
 }
 

@@ -375,4 +375,224 @@
                 (i32.const 2)))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $each))))
+
+  ;; BatchNorm's passes over an n × C row-major matrix, the channels its inner axis (batchNorm.ts):
+  ;; per-channel sums down the rows, and per-channel affine maps. Rows are walked in memory order,
+  ;; four channels at a time, the last C mod 4 one by one; the per-channel vectors (sums, mean,
+  ;; coefficients) hold C numbers each. Sums are float32, down the rows in order.
+
+  ;; out[c] = Σ_r x[r, c]
+  (func (export "channelSums")
+    (param $x i32) (param $n i32) (param $C i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $cb i32) (local $rowBytes i32) (local $c4 i32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (local.set $end (i32.mul (local.get $n) (local.get $rowBytes)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $cb) (local.get $c4)))
+            (v128.store (i32.add (local.get $out) (local.get $cb))
+              (f32x4.add
+                (v128.load (i32.add (local.get $out) (local.get $cb)))
+                (v128.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $four)))
+        (block $oneDone
+          (loop $one
+            (br_if $oneDone (i32.ge_u (local.get $cb) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (local.get $cb))
+              (f32.add
+                (f32.load (i32.add (local.get $out) (local.get $cb)))
+                (f32.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
+        (br $rows))))
+
+  ;; out[c] = Σ_r (x[r, c] − mean[c])²
+  (func (export "channelCentredSquares")
+    (param $x i32) (param $mean i32) (param $n i32) (param $C i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $cb i32) (local $rowBytes i32) (local $c4 i32)
+    (local $d4 v128) (local $d1 f32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (local.set $end (i32.mul (local.get $n) (local.get $rowBytes)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $cb) (local.get $c4)))
+            (local.set $d4
+              (f32x4.sub
+                (v128.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                (v128.load (i32.add (local.get $mean) (local.get $cb)))))
+            (v128.store (i32.add (local.get $out) (local.get $cb))
+              (f32x4.add
+                (v128.load (i32.add (local.get $out) (local.get $cb)))
+                (f32x4.mul (local.get $d4) (local.get $d4))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $four)))
+        (block $oneDone
+          (loop $one
+            (br_if $oneDone (i32.ge_u (local.get $cb) (local.get $rowBytes)))
+            (local.set $d1
+              (f32.sub
+                (f32.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                (f32.load (i32.add (local.get $mean) (local.get $cb)))))
+            (f32.store (i32.add (local.get $out) (local.get $cb))
+              (f32.add
+                (f32.load (i32.add (local.get $out) (local.get $cb)))
+                (f32.mul (local.get $d1) (local.get $d1))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
+        (br $rows))))
+
+  ;; sumDy[c] = Σ_r dy[r, c];  sumDyCentred[c] = Σ_r dy[r, c]·(x[r, c] − mean[c])
+  (func (export "channelGradSums")
+    (param $dy i32) (param $x i32) (param $mean i32) (param $n i32) (param $C i32)
+    (param $sumDy i32) (param $sumDyCentred i32)
+    (local $i i32) (local $end i32) (local $cb i32) (local $rowBytes i32) (local $c4 i32)
+    (local $g4 v128) (local $g1 f32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (memory.fill (local.get $sumDy) (i32.const 0) (local.get $rowBytes))
+    (memory.fill (local.get $sumDyCentred) (i32.const 0) (local.get $rowBytes))
+    (local.set $end (i32.mul (local.get $n) (local.get $rowBytes)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $cb) (local.get $c4)))
+            (local.set $g4
+              (v128.load (i32.add (local.get $dy) (i32.add (local.get $i) (local.get $cb)))))
+            (v128.store (i32.add (local.get $sumDy) (local.get $cb))
+              (f32x4.add (v128.load (i32.add (local.get $sumDy) (local.get $cb))) (local.get $g4)))
+            (v128.store (i32.add (local.get $sumDyCentred) (local.get $cb))
+              (f32x4.add
+                (v128.load (i32.add (local.get $sumDyCentred) (local.get $cb)))
+                (f32x4.mul (local.get $g4)
+                  (f32x4.sub
+                    (v128.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                    (v128.load (i32.add (local.get $mean) (local.get $cb)))))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $four)))
+        (block $oneDone
+          (loop $one
+            (br_if $oneDone (i32.ge_u (local.get $cb) (local.get $rowBytes)))
+            (local.set $g1
+              (f32.load (i32.add (local.get $dy) (i32.add (local.get $i) (local.get $cb)))))
+            (f32.store (i32.add (local.get $sumDy) (local.get $cb))
+              (f32.add (f32.load (i32.add (local.get $sumDy) (local.get $cb))) (local.get $g1)))
+            (f32.store (i32.add (local.get $sumDyCentred) (local.get $cb))
+              (f32.add
+                (f32.load (i32.add (local.get $sumDyCentred) (local.get $cb)))
+                (f32.mul (local.get $g1)
+                  (f32.sub
+                    (f32.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                    (f32.load (i32.add (local.get $mean) (local.get $cb)))))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
+        (br $rows))))
+
+  ;; out[r, c] = (x[r, c] − mean[c])·a[c] + b[c]
+  (func (export "channelAffineCentred")
+    (param $x i32) (param $mean i32) (param $a i32) (param $b i32) (param $n i32) (param $C i32)
+    (param $out i32)
+    (local $i i32) (local $end i32) (local $cb i32) (local $rowBytes i32) (local $c4 i32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $n) (local.get $rowBytes)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $cb) (local.get $c4)))
+            (v128.store (i32.add (local.get $out) (i32.add (local.get $i) (local.get $cb)))
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.sub
+                    (v128.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                    (v128.load (i32.add (local.get $mean) (local.get $cb))))
+                  (v128.load (i32.add (local.get $a) (local.get $cb))))
+                (v128.load (i32.add (local.get $b) (local.get $cb)))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $four)))
+        (block $oneDone
+          (loop $one
+            (br_if $oneDone (i32.ge_u (local.get $cb) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (i32.add (local.get $i) (local.get $cb)))
+              (f32.add
+                (f32.mul
+                  (f32.sub
+                    (f32.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                    (f32.load (i32.add (local.get $mean) (local.get $cb))))
+                  (f32.load (i32.add (local.get $a) (local.get $cb))))
+                (f32.load (i32.add (local.get $b) (local.get $cb)))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
+        (br $rows))))
+
+  ;; BatchNorm's input gradient: out[r, c] = dy[r, c]·a[c] + (x[r, c] − mean[c])·s[c] + b[c]
+  (func (export "channelInputGrad")
+    (param $dy i32) (param $x i32) (param $mean i32) (param $a i32) (param $s i32) (param $b i32)
+    (param $n i32) (param $C i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $cb i32) (local $rowBytes i32) (local $c4 i32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $n) (local.get $rowBytes)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $cb) (local.get $c4)))
+            (v128.store (i32.add (local.get $out) (i32.add (local.get $i) (local.get $cb)))
+              (f32x4.add
+                (f32x4.add
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $dy) (i32.add (local.get $i) (local.get $cb))))
+                    (v128.load (i32.add (local.get $a) (local.get $cb))))
+                  (f32x4.mul
+                    (f32x4.sub
+                      (v128.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                      (v128.load (i32.add (local.get $mean) (local.get $cb))))
+                    (v128.load (i32.add (local.get $s) (local.get $cb)))))
+                (v128.load (i32.add (local.get $b) (local.get $cb)))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $four)))
+        (block $oneDone
+          (loop $one
+            (br_if $oneDone (i32.ge_u (local.get $cb) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (i32.add (local.get $i) (local.get $cb)))
+              (f32.add
+                (f32.add
+                  (f32.mul
+                    (f32.load (i32.add (local.get $dy) (i32.add (local.get $i) (local.get $cb))))
+                    (f32.load (i32.add (local.get $a) (local.get $cb))))
+                  (f32.mul
+                    (f32.sub
+                      (f32.load (i32.add (local.get $x) (i32.add (local.get $i) (local.get $cb))))
+                      (f32.load (i32.add (local.get $mean) (local.get $cb))))
+                    (f32.load (i32.add (local.get $s) (local.get $cb)))))
+                (f32.load (i32.add (local.get $b) (local.get $cb)))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
+        (br $rows))))
 )

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmHeap, type Heap } from '../core/hostLoops';
+import { heapAffine, heapNormalise, heapNormaliseGrad } from './batchNormHeap';
 import type { ForwardMode } from './layers';
 import type { ParamGroup, ParamStore } from './params';
 
@@ -13,7 +15,8 @@ export const BN_MOMENTUM = 0.1;
  *
  * Train mode is one op with BatchNorm's closed-form gradient (as PyTorch's own backward):
  * autodiff through mean, variance and the broadcasts ran ~30 kernels a layer, each saving a copy
- * of its inputs; this runs about a dozen on the [n, C] matrix of the input's values.
+ * of its inputs; this runs about a dozen on the [n, C] matrix of the input's values, and on wasm
+ * five loops over the heap (batchNormHeap.ts).
  */
 export class BatchNorm {
   readonly gamma: tf.Variable<tf.Rank.R1>;
@@ -47,6 +50,13 @@ export class BatchNorm {
     const C = this.channels;
     const n = x.size / C;
     const flat = tf.reshape(x, [n, C]) as tf.Tensor2D;
+    const heap = wasmHeap();
+    if (!mode.training && heap) {
+      const [g, v] = [heap.view(this.gamma), heap.view(this.runningVar)];
+      const scale = g.map((gc, c) => gc / Math.sqrt(v[c] + BN_EPS));
+      const y = heapAffine(heap, flat, this.runningMean, scale, this.beta);
+      return tf.reshape(y, x.shape) as T;
+    }
     if (!mode.training) {
       const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.runningVar, BN_EPS))) as tf.Tensor1D;
       const shift = tf.sub(this.beta, tf.mul(this.runningMean, scale)) as tf.Tensor1D;
@@ -58,8 +68,27 @@ export class BatchNorm {
           'choose a batch size that does not leave a single sample in the last batch',
       );
     }
-    const y = this.trainOp(mode.updateStats)(flat, this.gamma, this.beta);
+    const op = heap ? this.heapTrainOp(heap, mode.updateStats) : this.trainOp(mode.updateStats);
+    const y = op(flat, this.gamma, this.beta);
     return tf.reshape(y, x.shape) as T;
+  }
+
+  /** trainOp's op on the wasm heap: the same formulas as five loops (batchNormHeap.ts). */
+  private heapTrainOp(heap: Heap, updateStats: boolean) {
+    const gamma = this.gamma;
+    return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, , beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { y, stats } = heapNormalise(heap, x, gamma, beta, BN_EPS);
+      if (updateStats) this.setRunningStats(heap, stats.mean, stats.variance, x.shape[0]);
+      save([x, stats.mean, stats.invStd]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sx, mean, invStd] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+          return heapNormaliseGrad(heap, dy as tf.Tensor2D, sx, gamma, mean, invStd);
+        },
+      };
+    });
   }
 
   /**
@@ -97,6 +126,16 @@ export class BatchNorm {
         },
       };
     });
+  }
+
+  /** updateRunningStats with the batch's statistics on the heap, in JavaScript (C numbers). */
+  private setRunningStats(heap: Heap, mean: tf.Tensor1D, variance: Float32Array, n: number) {
+    const m = BN_MOMENTUM;
+    const [mu, rm, rv] = [mean, this.runningMean, this.runningVar].map((t) => heap.view(t));
+    const nextMean = rm.map((r, c) => r * (1 - m) + mu[c] * m);
+    const nextVar = rv.map((r, c) => r * (1 - m) + variance[c] * ((m * n) / (n - 1)));
+    this.runningMean.assign(tf.tensor1d(nextMean));
+    this.runningVar.assign(tf.tensor1d(nextVar));
   }
 
   /** PyTorch's running statistics: momentum 0.1, the variance unbiased. Not part of the loss. */

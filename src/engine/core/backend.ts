@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { shareWasmIdentity } from './wasmIdentity';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendRequest = 'auto' | BackendName;
@@ -355,6 +356,7 @@ function wasmThreadsInUse(): number {
 
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  shareWasmIdentity();
   const threads = wasmThreadsInUse();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
   wasm.setThreadsCount(threads);

@@ -165,18 +165,33 @@ export async function stepEfficiency(
 
 /**
  * A case's efficiency on the current backend: its benchmark session (netBench.ts) after
- * `warmup` steps, the median of `timedSteps` single steps, then one profiled step: the least
- * kernel time of `profiledSteps` (on a shared machine one step's kernels can all be slowed).
+ * `warmup` steps and at least `warmupMs` of training (the first steps grow the heap and build
+ * XNNPACK's operators: 5 steps after 3 gave medians 20–40 % apart from run to run), the median
+ * of `timedSteps` single steps, then one profiled step: the least kernel time of
+ * `profiledSteps` (on a shared machine one step's kernels can all be slowed).
  */
 export async function netEfficiency(
   c: NetBenchCase,
-  opts: { warmup?: number; timedSteps?: number; profiledSteps?: number; repeats?: number } = {},
+  opts: {
+    warmup?: number;
+    warmupMs?: number;
+    timedSteps?: number;
+    profiledSteps?: number;
+    repeats?: number;
+  } = {},
 ): Promise<NetEfficiency> {
   const session = netBenchSession(c);
   try {
-    await session.train(opts.warmup ?? 3);
+    const start = performance.now();
+    for (
+      let i = 0;
+      i < (opts.warmup ?? 3) || performance.now() - start < (opts.warmupMs ?? 1000);
+      i++
+    ) {
+      await session.train(1);
+    }
     const times: number[] = [];
-    for (let i = 0; i < (opts.timedSteps ?? 5); i++) {
+    for (let i = 0; i < (opts.timedSteps ?? 15); i++) {
       const t = performance.now();
       await session.train(1);
       times.push(performance.now() - t);

@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { shareWasmIdentity } from './wasmIdentity';
+import { fastWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendRequest = 'auto' | BackendName;
@@ -357,6 +358,7 @@ function wasmThreadsInUse(): number {
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   shareWasmIdentity();
+  fastWasmMaxPoolGrad();
   const threads = wasmThreadsInUse();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
   wasm.setThreadsCount(threads);

@@ -50,6 +50,16 @@ export interface HostLoops {
     C: number,
     out: number,
   ): void;
+  /** MaxPool 2 × 2 / stride 2's input gradient: x, out N × H × W × C, dy N × H/2 × W/2 × C */
+  maxPool2x2Grad(
+    x: number,
+    dy: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    out: number,
+  ): void;
 }
 
 type MomentumArgs = [p: number, out: number, v: number, g: number, n: number, m: number, c: number];
@@ -84,11 +94,13 @@ interface WasmBackend {
 export interface Heap {
   loops: HostLoops;
   /** A tensor's byte offset in the heap (null if it has none). */
-  offset(t: tf.Tensor): number | null;
+  offset(t: tf.TensorInfo): number | null;
   /** Whether nothing but `t` holds its buffer (a clone or a captured checkpoint would). */
   unshared(t: tf.Tensor): boolean;
   /** A new float32 tensor whose numbers the caller writes. */
   output(shape: number[]): tf.Tensor;
+  /** The same as a kernel's output: the backend's record, not yet a tensor of the engine. */
+  outputInfo(shape: number[]): tf.TensorInfo;
   /**
    * A float32 tensor's numbers where they lie in the heap. Allocating a tensor may grow the
    * heap and detach the view: take views after the outputs are made.
@@ -112,6 +124,7 @@ export function wasmHeap(): Heap | null {
     unshared: (t) => dataIdMap.get(t.dataId)?.refCount === 1,
     output: (shape) =>
       tf.engine().makeTensorFromTensorInfo(makeOutput(shape, 'float32')) as tf.Tensor,
+    outputInfo: (shape) => makeOutput(shape, 'float32'),
     view: (t) => {
       const at = dataIdMap.get(t.dataId)?.memoryOffset;
       if (t.dtype !== 'float32' || at == null) throw new Error('view: not a float32 heap tensor');

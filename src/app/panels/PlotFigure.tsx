@@ -190,7 +190,10 @@ export function PlotFigure<S = LabState>({
           void plotly.api.newPlot(el, figure.data, layout, plotConfig(plotly.api, label));
           created = true;
         } else {
-          void plotly.api.react(el, figure.data, layout, plotConfig(plotly.api, label));
+          // The config is the newPlot's (`label` is fixed per mount). Given one, Plotly.react
+          // rebuilds its context and, the download button's handler being a new function,
+          // plotted the figure afresh (newPlot, then react) on every draw.
+          void plotly.api.react(el, figure.data, layout);
         }
         setState('ready');
       } catch (e) {

@@ -162,8 +162,8 @@ export const connectLabWorker: Connect = (onEvent) => {
     open = false;
   });
   void api.subscribe(
-    Comlink.proxy((event) => {
-      if (open) onEvent(event);
+    Comlink.proxy((events) => {
+      for (const event of events) if (open) onEvent(event);
     }),
   );
   watchCrashes(worker, (crash) => latch.crashed(crash));

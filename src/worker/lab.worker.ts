@@ -30,6 +30,7 @@ import {
 } from './datasets';
 import type { UfmInitState } from '../engine/ufm/initState';
 import { measureFeatureFiles } from '../engine/features/measure';
+import { EventBatch } from './eventBatch';
 import type { LabWorkerApi, LoadOptions, WorkerEvent } from './protocol';
 import { STARTUP_MARKS, markStartup } from './startupMarks';
 import { threadsFor, type ThreadChoice } from '../engine/run/wasmThreads';
@@ -40,7 +41,8 @@ markStartup(STARTUP_MARKS.workerReady);
  * The training worker: owns tfjs, the model, the optimiser and the loop, so the page never
  * blocks. It holds at most one run; `load` replaces it (disposing every tensor of the old one).
  */
-let listener: ((event: WorkerEvent) => void) | null = null;
+let listener: ((events: WorkerEvent[]) => void) | null = null;
+const events = new EventBatch((batch) => listener?.(batch));
 let backend: BackendInfo | null = null;
 let runner: ExperimentRunner | null = null;
 /** The id `runner` was loaded with. */
@@ -70,7 +72,7 @@ async function retire(): Promise<void> {
 }
 
 function emit(event: WorkerEvent): void {
-  listener?.(event);
+  events.push(event);
 }
 
 /** Make `runId` the job the worker does now; its events carry that id. */

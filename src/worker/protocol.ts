@@ -65,7 +65,8 @@ export type ConnectionEvent = WorkerEvent | { type: 'crash'; crash: WorkerCrash 
 
 /** The worker's API, exposed with comlink. Every method resolves once the worker has acted. */
 export interface LabWorkerApi {
-  subscribe(listener: (event: WorkerEvent) => void): void;
+  /** Events arrive in order, reports in batches (eventBatch.ts). */
+  subscribe(listener: (events: WorkerEvent[]) => void): void;
   /**
    * Initialise tfjs on the requested backend (falls back webgpu → webgl → wasm → cpu); its
    * events carry `runId`, the job that asked.

@@ -33,7 +33,8 @@ export function benchSession(
 
 /**
  * Steps per second of a network session on random inputs (the current backend): warm-up, then
- * `slices` timed slices of `stepsPerSlice` steps, each ending in one loss read-back.
+ * the median of `slices` timed slices of at least `stepsPerSlice` steps and `sliceMs`, each
+ * ending in one loss read-back.
  */
 export async function benchNetSteps(
   config: NetConfig,
@@ -42,16 +43,28 @@ export async function benchNetSteps(
   opts: {
     samples?: number;
     warmup?: number;
+    warmupMs?: number;
     slices?: number;
     stepsPerSlice?: number;
+    sliceMs?: number;
     session?: NetSessionOptions;
   } = {},
 ): Promise<NetBenchResult> {
   const session = benchSession(config, inputShape, K, opts.samples ?? 1024, opts.session);
   try {
-    await session.train(opts.warmup ?? 3);
+    // The first steps grow the heap and build XNNPACK's operators, and a slice of a few fast
+    // steps is at the mercy of one garbage collection: 3 warm-up steps and slices of 5 gave
+    // seed 002's MLP 70–161 steps/s from run to run. Warm up for warmupMs, and make each slice
+    // last at least sliceMs.
+    const start = performance.now();
+    let warm = 0;
+    while (warm < (opts.warmup ?? 3) || performance.now() - start < (opts.warmupMs ?? 1000)) {
+      await session.train(1);
+      warm++;
+    }
+    const stepMs = (performance.now() - start) / warm;
     const rates: number[] = [];
-    const n = opts.stepsPerSlice ?? 5;
+    const n = Math.max(opts.stepsPerSlice ?? 5, Math.ceil((opts.sliceMs ?? 250) / stepMs));
     for (let s = 0; s < (opts.slices ?? 3); s++) {
       const t = performance.now();
       await session.train(n);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageFileName, redrawFor } from './PlotFigure';
+import { MIN_LOG_DECADES, imageFileName, logAxis, redrawFor } from './PlotFigure';
 
 describe('figure image files', () => {
   it('are named after what the figure shows and the day', () => {
@@ -54,5 +54,22 @@ describe('which store changes redraw a figure', () => {
     expect(redrawFor({ running: false, version: 2 }, { running: true, version: 2 }, g)).toBe(
       'urgent',
     );
+  });
+});
+
+describe('log axes', () => {
+  it('widen a nearly flat series to MIN_LOG_DECADES around it, so its tick labels differ', () => {
+    const flat = [0.0123739, 0.01237391, null, 0.0123739];
+    const range = logAxis(flat).range as [number, number];
+    expect(range[1] - range[0]).toBeCloseTo(MIN_LOG_DECADES, 12);
+    expect(10 ** range[0]).toBeLessThan(0.0123739 / 1.4);
+    expect(10 ** range[1]).toBeGreaterThan(0.01237391 * 1.4);
+  });
+
+  it('leave a series over a few decades to autorange, with 1-2-5 labels', () => {
+    const axis = logAxis([1, 0.5, 0.01, 0]);
+    expect(axis.range).toBeUndefined();
+    expect(axis.dtick).toBe('D2');
+    expect(logAxis([]).range).toBeUndefined();
   });
 });

@@ -322,7 +322,14 @@ function shallowEqual(a: unknown, b: unknown): boolean {
 /** Log axes with few, plain labels (0.05, 0.1, 1e-6) instead of every 2 and 5. */
 export const LOG_AXIS = { type: 'log', tickformat: '~g', nticks: 5 } as const;
 
-/** A log axis for these values: 1-2-5 labels over a few decades, decades only beyond. */
+/** The narrowest log axis drawn, in decades (a factor of 2). */
+export const MIN_LOG_DECADES = 0.3;
+
+/**
+ * A log axis for these values: 1-2-5 labels over a few decades, decades only beyond. A nearly
+ * flat series (NC2 of two classes, a converged run) gets at least MIN_LOG_DECADES around it:
+ * Plotly put its ticks a few parts in a million apart, every label the same "0.0123739".
+ */
 export function logAxis(values: readonly (number | null | undefined)[]): Record<string, unknown> {
   let lo = Infinity;
   let hi = 0;
@@ -333,7 +340,11 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
     }
   }
   const decades = hi > 0 ? Math.log10(hi / lo) : 0;
-  return { ...LOG_AXIS, dtick: decades > 0.6 && decades <= 3 ? 'D2' : undefined };
+  const mid = hi > 0 ? (Math.log10(lo) + Math.log10(hi)) / 2 : 0;
+  const axis = { ...LOG_AXIS, dtick: decades > 0.6 && decades <= 3 ? 'D2' : undefined };
+  if (!(hi > 0 && decades < MIN_LOG_DECADES)) return axis;
+  // a log axis's range is in decades
+  return { ...axis, range: [mid - MIN_LOG_DECADES / 2, mid + MIN_LOG_DECADES / 2] };
 }
 
 /** The title of subplot i of a grid, left-aligned above it. */

@@ -50,6 +50,22 @@ export interface HostLoops {
     C: number,
     out: number,
   ): void;
+  /**
+   * dst[i0][i1][i2][i3] = src[i0·s0 + i1·s1 + i2·s2 + i3·s3]: dst row-major d0 × d1 × d2 × d3,
+   * strides in numbers (a transpose of up to four axes, or of a slice)
+   */
+  permute4(
+    src: number,
+    dst: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+  ): void;
   /** MaxPool 2 × 2 / stride 2's input gradient: x, out N × H × W × C, dy N × H/2 × W/2 × C */
   maxPool2x2Grad(
     x: number,

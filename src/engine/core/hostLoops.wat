@@ -710,4 +710,73 @@
             (br $rows)))
         (local.set $img (i32.add (local.get $img) (local.get $imageBytes)))
         (br $images))))
+
+  ;; dst[i0][i1][i2][i3] = src[i0·s0 + i1·s1 + i2·s2 + i3·s3], dst row-major d0 × d1 × d2 × d3,
+  ;; strides in numbers: a transpose of up to four axes, or of a slice. tfjs's wasm Transpose
+  ;; costs 1.3 ns a number on the convolutions' gradient shapes (conv.ts); rows of contiguous
+  ;; numbers (s3 = 1) are copied whole (four at a time when they come in fours), others one
+  ;; number at a time.
+  (func (export "permute4")
+    (param $src i32) (param $dst i32)
+    (param $d0 i32) (param $d1 i32) (param $d2 i32) (param $d3 i32)
+    (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+    (local $i0 i32) (local $i1 i32) (local $i2 i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p i32)
+    (local $out i32) (local $rowBytes i32) (local $rowEnd i32)
+    (local.set $s0 (i32.shl (local.get $s0) (i32.const 2)))
+    (local.set $s1 (i32.shl (local.get $s1) (i32.const 2)))
+    (local.set $s2 (i32.shl (local.get $s2) (i32.const 2)))
+    (local.set $s3 (i32.shl (local.get $s3) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $d3) (i32.const 2)))
+    (local.set $out (local.get $dst))
+    (local.set $p0 (local.get $src))
+    (block $done0
+      (loop $axis0
+        (br_if $done0 (i32.ge_u (local.get $i0) (local.get $d0)))
+        (local.set $p1 (local.get $p0))
+        (local.set $i1 (i32.const 0))
+        (block $done1
+          (loop $axis1
+            (br_if $done1 (i32.ge_u (local.get $i1) (local.get $d1)))
+            (local.set $p2 (local.get $p1))
+            (local.set $i2 (i32.const 0))
+            (block $done2
+              (loop $axis2
+                (br_if $done2 (i32.ge_u (local.get $i2) (local.get $d2)))
+                (if (i32.eq (local.get $s3) (i32.const 4))
+                  (then
+                    (if (i32.and (local.get $d3) (i32.const 3))
+                      (then (memory.copy (local.get $out) (local.get $p2) (local.get $rowBytes)))
+                      (else
+                        ;; short rows of whole groups of four (a few channels): no call
+                        (local.set $p (i32.const 0))
+                        (block $vecDone
+                          (loop $vec
+                            (br_if $vecDone (i32.ge_u (local.get $p) (local.get $rowBytes)))
+                            (v128.store (i32.add (local.get $out) (local.get $p))
+                              (v128.load (i32.add (local.get $p2) (local.get $p))))
+                            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                            (br $vec))))))
+                  (else
+                    (local.set $p (local.get $p2))
+                    (local.set $rowEnd (i32.add (local.get $out) (local.get $rowBytes)))
+                    (block $rowDone
+                      (loop $row
+                        (br_if $rowDone (i32.ge_u (local.get $out) (local.get $rowEnd)))
+                        (f32.store (local.get $out) (f32.load (local.get $p)))
+                        (local.set $p (i32.add (local.get $p) (local.get $s3)))
+                        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+                        (br $row)))
+                    (local.set $out (i32.sub (local.get $out) (local.get $rowBytes)))))
+                (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                (local.set $p2 (i32.add (local.get $p2) (local.get $s2)))
+                (local.set $i2 (i32.add (local.get $i2) (i32.const 1)))
+                (br $axis2)))
+            (local.set $p1 (i32.add (local.get $p1) (local.get $s1)))
+            (local.set $i1 (i32.add (local.get $i1) (i32.const 1)))
+            (br $axis1)))
+        (local.set $p0 (i32.add (local.get $p0) (local.get $s0)))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 1)))
+        (br $axis0)))
+  )
 )

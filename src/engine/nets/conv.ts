@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul } from '../core/fastMatMul';
+import { hostPermute } from '../core/hostTranspose';
 
 /**
  * How convolutions are computed; all three give the same numbers (to float32 rounding).
@@ -138,8 +139,8 @@ export function conv2dForwardGrads(
           stride === 1 && kh === kw
             ? tf.conv2d(g, flippedFilter(sw), 1, kh - 1 - pad)
             : stridedInputGradient(g, sw, sx.shape, stride, pad);
-        const xT = tf.transpose(sx, [3, 1, 2, 0]); // [C, H, W, B]
-        const dyT = tf.transpose(g, [1, 2, 0, 3]); // [Ho, Wo, B, O]
+        const xT = permute(sx, [3, 1, 2, 0]); // [C, H, W, B]
+        const dyT = permute(g, [1, 2, 0, 3]); // [Ho, Wo, B, O]
         const padding: [[number, number], [number, number], [number, number], [number, number]] = [
           [0, 0],
           [pad, pad],
@@ -147,12 +148,22 @@ export function conv2dForwardGrads(
           [0, 0],
         ];
         const corr = tf.conv2d(xT, dyT, 1, padding, 'NHWC', stride); // [C, ≥kh, ≥kw, O]
-        const dw = tf.transpose(tf.slice(corr, [0, 0, 0, 0], [cin, kh, kw, cout]), [1, 2, 0, 3]);
+        const dw = permute(corr, [1, 2, 0, 3], [0, 0, 0, 0], [cin, kh, kw, cout]);
         return [dx, dw];
       },
     };
   });
   return op(x, filter) as tf.Tensor4D;
+}
+
+/**
+ * tf.transpose(tf.slice(t, begin, size), perm), by one loop over the wasm heap where there is
+ * one (hostPermute: tfjs's Transpose kernel cost 1.3 ns a number here).
+ */
+function permute(t: tf.Tensor4D, perm: number[], begin?: number[], size?: number[]): tf.Tensor4D {
+  const host = hostPermute(t, perm, begin, size);
+  if (host) return host as tf.Tensor4D;
+  return tf.transpose(begin && size ? tf.slice(t, begin, size) : t, perm);
 }
 
 /**

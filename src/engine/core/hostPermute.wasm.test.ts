@@ -19,6 +19,7 @@ interface Case {
   perm: number[];
   begin?: number[];
   size?: number[];
+  reverse?: number[];
 }
 
 /** The convolution gradients' rearrangements (conv.ts), and more. */
@@ -29,18 +30,26 @@ const CASES: Case[] = [
   { shape: [3, 4, 5, 12], perm: [1, 2, 0, 3], begin: [0, 1, 0, 4], size: [3, 3, 5, 8] },
   { shape: [3, 4, 5, 6], perm: [1, 2, 0, 3], begin: [0, 0, 0, 0], size: [3, 3, 3, 6] }, // dw
   { shape: [3, 4, 5, 6], perm: [2, 0, 3, 1], begin: [1, 1, 2, 3], size: [2, 3, 3, 2] },
+  { shape: [3, 2, 4, 5], perm: [0, 1, 3, 2], reverse: [0, 1] }, // the flipped filter
+  {
+    shape: [3, 4, 5, 6],
+    perm: [2, 0, 3, 1],
+    begin: [1, 1, 2, 3],
+    size: [2, 3, 3, 2],
+    reverse: [1, 3],
+  },
   { shape: [16, 9], perm: [1, 0] },
   { shape: [4, 6, 5], perm: [2, 0, 1] },
 ];
 
 describe('hostPermute: a transpose of up to four axes on the wasm heap', () => {
-  it('equals tf.transpose(tf.slice(…)) number for number, slices and every order included', async () => {
+  it('equals tf.transpose(tf.reverse(tf.slice(…))) number for number: slices, reversed axes and every order', async () => {
     await tf.setBackend('wasm');
-    for (const { shape, perm, begin, size } of CASES) {
+    for (const { shape, perm, begin, size, reverse } of CASES) {
       const t = random(shape, shape.join('x'));
       const sliced = begin && size ? tf.slice(t, begin, size) : t;
-      const expected = tf.transpose(sliced, perm);
-      const got = hostPermute(t, perm, begin, size);
+      const expected = tf.transpose(reverse ? tf.reverse(sliced, reverse) : sliced, perm);
+      const got = hostPermute(t, perm, { begin, size, reverse });
       expect(got?.shape).toEqual(expected.shape);
       expect(Array.from(got?.dataSync() ?? [])).toEqual(Array.from(expected.dataSync()));
     }

@@ -37,24 +37,39 @@ export function canTransposeOnHost(): boolean {
 
 const available = new WeakMap<object, boolean>();
 
+/** What hostPermute reads of its tensor: a slice (`begin`, `size`), some axes back to front. */
+export interface PermuteRead {
+  begin?: readonly number[];
+  size?: readonly number[];
+  /** axes of the input read from their last index to their first (tf.reverse) */
+  reverse?: readonly number[];
+}
+
 /**
- * tf.transpose(tf.slice(t, begin, size), perm) on the wasm backend by the permute4 loop of
- * hostLoops.wat (an exact copy, no gradient; up to four axes), or null where that loop cannot
- * run: the caller then uses tf. The convolutions' gradients (conv.ts) rearrange their input, dy
- * and filter gradient so on every step: 60 Transpose kernels, 3.3–5.4 ms of ResNet18 ⅛'s step.
+ * tf.transpose(tf.reverse(tf.slice(t, begin, size), reverse), perm) on the wasm backend by the
+ * permute4 loop of hostLoops.wat (an exact copy, no gradient; up to four axes), or null where
+ * that loop cannot run: the caller then uses tf. The convolutions' gradients (conv.ts) rearrange
+ * their input, dy, filter and filter gradient so on every step: 60 Transpose kernels, 3.3–5.4 ms
+ * of ResNet18 ⅛'s step, and a read-back of every filter.
  */
 export function hostPermute(
   t: tf.Tensor,
   perm: readonly number[],
-  begin: readonly number[] = t.shape.map(() => 0),
-  size: readonly number[] = t.shape,
+  { begin = t.shape.map(() => 0), size = t.shape, reverse = [] }: PermuteRead = {},
 ): tf.Tensor | null {
   if (t.dtype !== 'float32' || t.rank > 4 || perm.length !== t.rank) return null;
   const heap = wasmHeap();
   const src = heap?.offset(t) ?? null;
   if (!heap || src === null) return null;
-  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const first = begin.reduce((at, b, i) => at + b * strides[i], 0);
+  // a reversed axis starts at its last index and steps back
+  const strides = t.shape.map((_, i) => {
+    const stride = t.shape.slice(i + 1).reduce((a, b) => a * b, 1);
+    return reverse.includes(i) ? -stride : stride;
+  });
+  const first = begin.reduce(
+    (at, b, i) => at + (reverse.includes(i) ? b + size[i] - 1 : b) * Math.abs(strides[i]),
+    0,
+  );
   const out = heap.output(perm.map((axis) => size[axis]));
   const dst = heap.offset(out);
   if (dst === null) {

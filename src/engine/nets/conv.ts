@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul } from '../core/fastMatMul';
-import { hostPermute } from '../core/hostTranspose';
+import { hostPermute, type PermuteRead } from '../core/hostTranspose';
 
 /**
  * How convolutions are computed; all three give the same numbers (to float32 rounding).
@@ -148,7 +148,7 @@ export function conv2dForwardGrads(
           [0, 0],
         ];
         const corr = tf.conv2d(xT, dyT, 1, padding, 'NHWC', stride); // [C, ≥kh, ≥kw, O]
-        const dw = permute(corr, [1, 2, 0, 3], [0, 0, 0, 0], [cin, kh, kw, cout]);
+        const dw = permute(corr, [1, 2, 0, 3], { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
         return [dx, dw];
       },
     };
@@ -160,21 +160,28 @@ export function conv2dForwardGrads(
  * tf.transpose(tf.slice(t, begin, size), perm), by one loop over the wasm heap where there is
  * one (hostPermute: tfjs's Transpose kernel cost 1.3 ns a number here).
  */
-function permute(t: tf.Tensor4D, perm: number[], begin?: number[], size?: number[]): tf.Tensor4D {
-  const host = hostPermute(t, perm, begin, size);
+function permute(t: tf.Tensor4D, perm: number[], slice: PermuteRead = {}): tf.Tensor4D {
+  const host = hostPermute(t, perm, slice);
   if (host) return host as tf.Tensor4D;
-  return tf.transpose(begin && size ? tf.slice(t, begin, size) : t, perm);
+  const { begin, size } = slice;
+  return tf.transpose(begin && size ? tf.slice(t, [...begin], [...size]) : t, perm);
 }
+
+const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * The filter rotated by 180° with in and out swapped, [kh, kw, in, out] → [kh, kw, out, in]:
  * F′[i, j, o, c] = F[kh−1−i, kw−1−j, c, o], the filter of dx as a forward convolution. Where
  * tensors live in the page's memory (wasm, cpu) it is rearranged on the host: wasm's Reverse
  * kernel took 1.3 ms for a 3×3×64×64 filter (35 ns an element) and its Transpose 0.4 ms, 11 % of
- * VGG16 ⅛'s step; reading the filter back there is a copy.
+ * VGG16 ⅛'s step. On wasm one heap loop does it (hostPermute; reading the filter back, a loop
+ * in JavaScript and a new tensor took 0.25 ms for 3×3×64×64); on cpu, or wasm without SIMD, a
+ * read-back and a loop.
  */
 export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, cin, cout] = w.shape;
+  const host = hostPermute(w, [0, 1, 3, 2], { reverse: [0, 1] });
+  if (host) return host as tf.Tensor4D;
   if (!HOST_MEMORY_BACKENDS.has(tf.getBackend())) {
     return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
   }
@@ -191,8 +198,6 @@ export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
   }
   return tf.tensor4d(out, [kh, kw, cout, cin]);
 }
-
-const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * dx of a strided convolution as a stride-1 forward one: dy's entries placed every `stride`

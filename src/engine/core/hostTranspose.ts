@@ -8,20 +8,30 @@ import { wasmHeap } from './hostLoops';
  * 256, where its reads alias in cache: 3 072 × 256 took 5.0 ms); the tiled loop 0.3–1.
  */
 export function hostTranspose(t: tf.Tensor2D): tf.Tensor2D | null {
+  const [rows, cols] = t.shape;
+  const copy = heapCopy(t, [cols, rows]);
+  if (!copy) return null;
+  copy.heap.loops.transpose(copy.src, copy.dst, rows, cols);
+  return copy.out as tf.Tensor2D;
+}
+
+/**
+ * A float32 tensor's place on the wasm heap and a new output of `shape` for a loop to write, or
+ * null off the heap (another backend, no wasm SIMD).
+ */
+function heapCopy(t: tf.Tensor, shape: number[]) {
   if (t.dtype !== 'float32') return null;
   const heap = wasmHeap();
   const src = heap?.offset(t) ?? null;
   if (!heap || src === null) return null;
-  const [rows, cols] = t.shape;
   // Byte offsets stay valid when allocating `out` grows the heap (only the buffer changes).
-  const out = heap.output([cols, rows]) as tf.Tensor2D;
+  const out = heap.output(shape);
   const dst = heap.offset(out);
   if (dst === null) {
     out.dispose();
     return null;
   }
-  heap.loops.transpose(src, dst, rows, cols);
-  return out;
+  return { heap, src, out, dst };
 }
 
 /** Whether hostTranspose runs here (the wasm backend, with wasm SIMD); asked once a backend. */
@@ -57,10 +67,12 @@ export function hostPermute(
   perm: readonly number[],
   { begin = t.shape.map(() => 0), size = t.shape, reverse = [] }: PermuteRead = {},
 ): tf.Tensor | null {
-  if (t.dtype !== 'float32' || t.rank > 4 || perm.length !== t.rank) return null;
-  const heap = wasmHeap();
-  const src = heap?.offset(t) ?? null;
-  if (!heap || src === null) return null;
+  if (t.rank > 4 || perm.length !== t.rank) return null;
+  const copy = heapCopy(
+    t,
+    perm.map((axis) => size[axis]),
+  );
+  if (!copy) return null;
   // a reversed axis starts at its last index and steps back
   const strides = t.shape.map((_, i) => {
     const stride = t.shape.slice(i + 1).reduce((a, b) => a * b, 1);
@@ -70,16 +82,10 @@ export function hostPermute(
     (at, b, i) => at + (reverse.includes(i) ? b + size[i] - 1 : b) * Math.abs(strides[i]),
     0,
   );
-  const out = heap.output(perm.map((axis) => size[axis]));
-  const dst = heap.offset(out);
-  if (dst === null) {
-    out.dispose();
-    return null;
-  }
   // leading axes of one number pad the shape to four
   const ones = Array<number>(4 - t.rank).fill(1);
-  const [d0, d1, d2, d3] = [...ones, ...out.shape];
+  const [d0, d1, d2, d3] = [...ones, ...copy.out.shape];
   const [s0, s1, s2, s3] = [...ones.map(() => 0), ...perm.map((axis) => strides[axis])];
-  heap.loops.permute4(src + 4 * first, dst, d0, d1, d2, d3, s0, s1, s2, s3);
-  return out;
+  copy.heap.loops.permute4(copy.src + 4 * first, copy.dst, d0, d1, d2, d3, s0, s1, s2, s3);
+  return copy.out;
 }

@@ -22,6 +22,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { shareWasmIdentity } from './wasmIdentity';
 import { fastWasmMaxPoolGrad } from './wasmMaxPoolGrad';
+import { fastWasmReluGrad } from './wasmReluGrad';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendRequest = 'auto' | BackendName;
@@ -359,6 +360,7 @@ async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   shareWasmIdentity();
   fastWasmMaxPoolGrad();
+  fastWasmReluGrad();
   const threads = wasmThreadsInUse();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
   wasm.setThreadsCount(threads);

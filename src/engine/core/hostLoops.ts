@@ -76,6 +76,8 @@ export interface HostLoops {
     C: number,
     out: number,
   ): void;
+  /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
+  reluGrad(x: number, dy: number, n: number, out: number): void;
 }
 
 type MomentumArgs = [p: number, out: number, v: number, g: number, n: number, m: number, c: number];

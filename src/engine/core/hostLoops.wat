@@ -779,4 +779,33 @@
         (local.set $i0 (i32.add (local.get $i0) (i32.const 1)))
         (br $axis0)))
   )
+
+  ;; reluGrad: out = dy where x > 0, else 0, n numbers, four at a time. The mask passes dy's bits
+  ;; or zero, as PyTorch's threshold_backward does: a NaN or infinite dy where x ≤ 0 gives 0
+  ;; (tfjs's dy · step(x) gives NaN there), and a NaN x gives 0 (tfjs's step gives NaN).
+  (func (export "reluGrad")
+    (param $x i32) (param $dy i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $fourDone
+      (loop $four
+        (br_if $fourDone (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (v128.and
+            (v128.load (i32.add (local.get $dy) (local.get $i)))
+            (f32x4.gt (v128.load (i32.add (local.get $x) (local.get $i)))
+              (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $four)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $oneDone
+      (loop $one
+        (br_if $oneDone (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (select
+            (f32.load (i32.add (local.get $dy) (local.get $i)))
+            (f32.const 0)
+            (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $one))))
 )

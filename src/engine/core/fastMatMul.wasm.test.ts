@@ -75,10 +75,12 @@ describe('a product with a new right operand at every call, on wasm', () => {
 });
 
 describe('the tiled wasm transpose', () => {
-  it('equals tf.transpose bit for bit, for tile-sized, ragged, single-row and single-column shapes', () => {
+  it('equals tf.transpose bit for bit, for tile-sized, ragged, single-row and single-column shapes, in tiles of 16, 32 and 64 rows', () => {
     for (const [rows, cols] of [
       [16, 16],
       [3072, 256],
+      [1030, 9], // 64-row tiles, ragged in both
+      [1026, 515], // 32-row tiles, ragged in both
       [37, 53],
       [1, 19],
       [19, 1],

@@ -12,7 +12,8 @@ export interface HostLoops {
   adam(...args: AdamArgs): void;
   adamDecay(...args: [...AdamArgs, l: number]): void;
   /** dst (cols × rows) = srcᵀ, a row-major rows × cols float32 matrix, copied in tiles. */
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** dst (cols × rows) = srcᵀ, in tiles of `tileRows` rows (a multiple of 4) by 8 columns */
+  transpose(src: number, dst: number, rows: number, cols: number, tileRows: number): void;
   // BatchNorm's passes over an n × C matrix x (its rows the samples); per-channel vectors of C
   /** out = Σ_r x[r, ·] */
   channelSums(x: number, n: number, C: number, out: number): void;
@@ -76,6 +77,8 @@ export interface HostLoops {
     C: number,
     out: number,
   ): void;
+  /** dst[c][m][r] = src[r][m][c] for a rows × mid × cols src: the first and last axes swapped */
+  batchedTranspose(src: number, dst: number, rows: number, mid: number, cols: number): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }

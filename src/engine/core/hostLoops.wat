@@ -253,11 +253,12 @@
 
 ;; transpose: dst (cols × rows) = srcᵀ for a row-major rows × cols matrix of float32, copied
   ;; as bits (the numbers are unchanged). Blocks of 4 × 4 go through registers (four loads, eight
-  ;; shuffles, four stores), 16 rows by 8 columns at a time so the lines written stay in cache;
-  ;; the ragged edges one number at a time. tfjs's Transpose costs up to ~7 ns a number on rows
-  ;; that are a multiple of 256 (cache aliasing); fastMatMul.ts uses this one instead.
+  ;; shuffles, four stores), $tileRows rows (a multiple of 4) by 8 columns at a time so the lines
+  ;; written stay in cache; the ragged edges one number at a time. hostTranspose.ts picks the
+  ;; tile (dst rows 4 kB apart alias in the cache). tfjs's Transpose costs up to ~7 ns a number
+  ;; on rows that are a multiple of 256; fastMatMul.ts uses this one instead.
   (func (export "transpose")
-    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $tileRows i32)
     (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32)
     (local $rEnd i32) (local $cEnd i32) (local $rows4 i32) (local $cols4 i32)
     (local $a v128) (local $b v128) (local $x v128) (local $y v128)
@@ -271,7 +272,7 @@
     (block $rowsDone
       (loop $rowTiles
         (br_if $rowsDone (i32.ge_u (local.get $r0) (local.get $rows4)))
-        (local.set $rEnd (i32.add (local.get $r0) (i32.const 16)))
+        (local.set $rEnd (i32.add (local.get $r0) (local.get $tileRows)))
         (if (i32.gt_u (local.get $rEnd) (local.get $rows4))
           (then (local.set $rEnd (local.get $rows4))))
         (local.set $c0 (i32.const 0))
@@ -334,7 +335,7 @@
                 (br $blockCols)))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 8)))
             (br $colTiles)))
-        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (local.set $r0 (i32.add (local.get $r0) (local.get $tileRows)))
         (br $rowTiles)))
     ;; the ragged edges: rows4 … rows for every column, then columns cols4 … cols
     (local.set $r (local.get $rows4))
@@ -808,4 +809,101 @@
             (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $one))))
+
+  ;; batchedTranspose: dst[c][m][r] = src[r][m][c] for a rows × mid × cols src of float32, the
+  ;; first and last axes swapped (a convolution's input NHWC as [C, H, W, N]: permute4 read it a
+  ;; number at a time, ~1–2 ns each). Blocks of 4 rows × 4 cols go through registers (four
+  ;; loads, eight shuffles, four stores) for every m in turn, so each of the four rows read and
+  ;; the four written advances through memory in order; the ragged rows and cols one number at a
+  ;; time.
+  (func (export "batchedTranspose")
+    (param $src i32) (param $dst i32) (param $rows i32) (param $mid i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $m i32) (local $rows4 i32) (local $cols4 i32)
+    (local $srcRow i32) (local $dstRow i32) (local $srcStep i32) (local $dstStep i32)
+    (local $in i32) (local $out i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    ;; bytes between src rows and dst rows, and from one m to the next in each
+    (local.set $srcStep (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $dstStep (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $srcRow (i32.mul (local.get $mid) (local.get $srcStep)))
+    (local.set $dstRow (i32.mul (local.get $mid) (local.get $dstStep)))
+    (block $rowsDone
+      (loop $rowBlocks
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $c (i32.const 0))
+        (block $colsDone
+          (loop $colBlocks
+            (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $in (i32.add (local.get $src)
+              (i32.add (i32.mul (local.get $r) (local.get $srcRow)) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $out (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $c) (local.get $dstRow)) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $m (i32.const 0))
+            (block $midDone
+              (loop $mids
+                (br_if $midDone (i32.ge_u (local.get $m) (local.get $mid)))
+                (local.set $a (v128.load (local.get $in)))
+                (local.set $b (v128.load (i32.add (local.get $in) (local.get $srcRow))))
+                (local.set $x (v128.load (i32.add (local.get $in) (i32.shl (local.get $srcRow) (i32.const 1)))))
+                (local.set $y (v128.load (i32.add (local.get $in)
+                  (i32.mul (local.get $srcRow) (i32.const 3)))))
+                ;; [a0 b0 a1 b1] [a2 b2 a3 b3] [x0 y0 x1 y1] [x2 y2 x3 y3]
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+                  (local.get $a) (local.get $b)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31
+                  (local.get $a) (local.get $b)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+                  (local.get $x) (local.get $y)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31
+                  (local.get $x) (local.get $y)))
+                (v128.store (local.get $out)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $out) (local.get $dstRow))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                    (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $out) (i32.shl (local.get $dstRow) (i32.const 1)))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (local.get $t1) (local.get $t3)))
+                (v128.store (i32.add (local.get $out) (i32.mul (local.get $dstRow) (i32.const 3)))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                    (local.get $t1) (local.get $t3)))
+                (local.set $in (i32.add (local.get $in) (local.get $srcStep)))
+                (local.set $out (i32.add (local.get $out) (local.get $dstStep)))
+                (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                (br $mids)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $colBlocks)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowBlocks)))
+    ;; the ragged edges: every (r, c) with r ≥ rows4 or c ≥ cols4, for every m
+    (local.set $r (i32.const 0))
+    (block $tailRowsDone
+      (loop $tailRows
+        (br_if $tailRowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (select (local.get $cols4) (i32.const 0)
+          (i32.lt_u (local.get $r) (local.get $rows4))))
+        (block $tailColsDone
+          (loop $tailCols
+            (br_if $tailColsDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $in (i32.add (local.get $src)
+              (i32.add (i32.mul (local.get $r) (local.get $srcRow)) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $out (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $c) (local.get $dstRow)) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $m (i32.const 0))
+            (block $tailMidDone
+              (loop $tailMids
+                (br_if $tailMidDone (i32.ge_u (local.get $m) (local.get $mid)))
+                (f32.store (local.get $out) (f32.load (local.get $in)))
+                (local.set $in (i32.add (local.get $in) (local.get $srcStep)))
+                (local.set $out (i32.add (local.get $out) (local.get $dstStep)))
+                (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                (br $tailMids)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $tailCols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tailRows))))
 )

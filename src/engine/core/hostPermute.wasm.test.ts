@@ -25,6 +25,11 @@ interface Case {
 /** The convolution gradients' rearrangements (conv.ts), and more. */
 const CASES: Case[] = [
   { shape: [2, 5, 7, 3], perm: [3, 1, 2, 0] }, // x → [C, H, W, B]
+  // x → [C, H, W, B] by batchedTranspose: blocks of four, ragged batch and channels, one pixel
+  { shape: [16, 4, 4, 8], perm: [3, 1, 2, 0] },
+  { shape: [6, 3, 5, 7], perm: [3, 1, 2, 0] },
+  { shape: [5, 1, 1, 4], perm: [3, 1, 2, 0] },
+  { shape: [3, 2, 2, 9], perm: [3, 1, 2, 0] },
   { shape: [2, 5, 7, 3], perm: [1, 2, 0, 3] }, // dy → [Ho, Wo, B, O]
   { shape: [2, 5, 7, 8], perm: [1, 2, 0, 3] }, // rows of whole fours
   { shape: [3, 4, 5, 12], perm: [1, 2, 0, 3], begin: [0, 1, 0, 4], size: [3, 3, 5, 8] },

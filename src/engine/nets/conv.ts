@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fastMatMul } from '../core/fastMatMul';
+import { wasmHeap } from '../core/hostLoops';
 import { hostPermute, type PermuteRead } from '../core/hostTranspose';
 
 /**
@@ -111,7 +112,8 @@ function tap(
  * Conv2DBackpropFilter kernel (wasm), whose native Conv2D (XNNPACK) is 10× faster than
  * gathering patches with slices:
  * - dx: stride 1 is the convolution of dy with the rotated, in/out-swapped filter (padding
- *   k − 1 − p); a larger stride is the same convolution of dy spread out with zeros
+ *   k − 1 − p); a larger stride is one convolution of dy with each output phase's taps
+ *   (phasedInputGradient, on the wasm heap) or the stride-1 one of dy spread out with zeros
  *   (stridedInputGradient);
  * - dW[i, j, c, o] = Σ_{b,y,x} x_pad[b, s·y + i, s·x + j, c] · dy[b, y, x, o]: a convolution of x
  *   (batch ↔ channels swapped) with dy as the filter, dilated by the stride.
@@ -138,7 +140,8 @@ export function conv2dForwardGrads(
         const dx =
           stride === 1 && kh === kw
             ? tf.conv2d(g, flippedFilter(sw), 1, kh - 1 - pad)
-            : stridedInputGradient(g, sw, sx.shape, stride, pad);
+            : (phasedInputGradient(g, sw, sx.shape, stride, pad) ??
+              stridedInputGradient(g, sw, sx.shape, stride, pad));
         const xT = permute(sx, [3, 1, 2, 0]); // [C, H, W, B]
         const dyT = permute(g, [1, 2, 0, 3]); // [Ho, Wo, B, O]
         const padding: [[number, number], [number, number], [number, number], [number, number]] = [
@@ -200,7 +203,127 @@ export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * dx of a strided convolution as a stride-1 forward one: dy's entries placed every `stride`
+ * dx of a strided convolution by phases (sub-pixel convolution), on the wasm heap: the rows of
+ * dx numbered i·s + r (r < s) take only the taps a ≡ r + pad (mod s), so each of the s² phases
+ * is a stride-1 convolution of dy with some taps of the filter. All phases are one convolution
+ * of dy, their taps side by side in its output channels ([window, window, O, s²·C], zeros where
+ * a phase has no tap), and one heap permute puts each phase's channels at its place in dx (a
+ * depth-to-space). stridedInputGradient convolves a zero-spread dy with every tap instead: for
+ * ResNet's 3 × 3 stride-2 layers 36 against 16 multiply-adds per phase pixel and channel pair,
+ * mostly on zeros, and a ScatterNd. The same sums of the same products (a zero tap adds 0).
+ * Null off the wasm heap (tfjs's Pack, StridedSlice and DepthToSpace took 1–5 ms there), where
+ * a phase would need dy cropped, or where the input is not a whole number of strides.
+ */
+function phasedInputGradient(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  stride: number,
+  pad: number,
+): tf.Tensor4D | null {
+  const [B, Ho, Wo] = dy.shape;
+  const [, H, W, C] = xShape;
+  const [k, kw] = w.shape;
+  if (k !== kw || H % stride !== 0 || W % stride !== 0 || !wasmHeap()) return null;
+  const [n, m] = [H / stride, W / stride];
+  const rows = axisPhases(k, stride, pad, n, Ho);
+  const cols = axisPhases(k, stride, pad, m, Wo);
+  if (!rows || !cols) return null;
+  const filter = phaseFilter(w, rows, cols, stride);
+  if (!filter) return null;
+  const phases = tf.conv2d(dy, filter, 1, [
+    [0, 0],
+    [rows.top, rows.bottom],
+    [cols.top, cols.bottom],
+    [0, 0],
+  ]); // [B, n, m, s²·C]: phase (r, r′) in channels (r·s + r′)·C …
+  // … to dx[b, i·s + r, j·s + r′, c]: [B·n, m, s, s·C] read as [B·n, s, m, s·C]
+  const spaced = hostPermute(tf.reshape(phases, [B * n, m, stride, stride * C]), [0, 2, 1, 3]);
+  return spaced && (tf.reshape(spaced, [B, H, W, C]) as tf.Tensor4D);
+}
+
+/** One phase's taps along an axis: how many, and where the first sits in the common window. */
+interface PhaseTaps {
+  /** the tap a0 ≡ r + pad (mod s), the phase's first; the others are a0 + s, a0 + 2s … */
+  a0: number;
+  count: number;
+  /** its offset in the window of dy that all phases share */
+  offset: number;
+}
+
+/** Along one axis: every phase's taps (null: none), and the window's size and padding of dy. */
+interface AxisPhases {
+  phases: (PhaseTaps | null)[];
+  window: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Along one axis, the outputs i·s + r of dx (n of them, from dy's length d): the taps
+ * a = a0 + s·t meet dy at i + q − t (q = (r + pad − a0)/s), so the phase reads dy from
+ * i + q − count + 1 on, taps back to front. The phases share one window of dy from i − top;
+ * null when dy would need cropping.
+ */
+function axisPhases(k: number, s: number, pad: number, n: number, d: number): AxisPhases | null {
+  const reads = Array.from({ length: s }, (_, r) => {
+    const a0 = (r + pad) % s;
+    if (a0 >= k) return null;
+    const count = Math.ceil((k - a0) / s);
+    return { a0, count, from: (r + pad - a0) / s - count + 1 };
+  });
+  const present = reads.filter((x) => x !== null);
+  if (present.length === 0) return null;
+  const top = -Math.min(...present.map((x) => x.from));
+  const window = Math.max(...present.map((x) => x.from + top + x.count));
+  const bottom = n - d - top + window - 1;
+  if (top < 0 || bottom < 0) return null;
+  const phases = reads.map((x) => x && { a0: x.a0, count: x.count, offset: x.from + top });
+  return { phases, window, top, bottom };
+}
+
+/**
+ * The phases' taps side by side, read from the filter on the wasm heap: out[u, v, o, p·C + c]
+ * = W[ay, ax, c, o] for phase p = r·s + r′ whose taps cover window position (u, v) (taps back to
+ * front: u = offset + count − 1 − t for the tap a0 + s·t), else 0.
+ */
+function phaseFilter(
+  w: tf.Tensor4D,
+  rows: AxisPhases,
+  cols: AxisPhases,
+  s: number,
+): tf.Tensor4D | null {
+  const heap = wasmHeap();
+  if (!heap || heap.offset(w) === null || w.dtype !== 'float32') return null;
+  const [k, , C, O] = w.shape;
+  const P = s * s;
+  const out = heap.output([rows.window, cols.window, O, P * C]) as tf.Tensor4D;
+  // views after the output exists: allocating may grow the heap and detach earlier ones
+  const [src, dst] = [heap.view(w), heap.view(out)];
+  dst.fill(0);
+  rows.phases.forEach((py, r) =>
+    cols.phases.forEach((px, r2) => {
+      if (!py || !px) return;
+      const channel = (r * s + r2) * C;
+      for (let t = 0; t < py.count; t++) {
+        for (let t2 = 0; t2 < px.count; t2++) {
+          const u = py.offset + py.count - 1 - t;
+          const v = px.offset + px.count - 1 - t2;
+          const from = ((py.a0 + s * t) * k + px.a0 + s * t2) * C * O;
+          for (let o = 0; o < O; o++) {
+            const to = ((u * cols.window + v) * O + o) * P * C + channel;
+            for (let c = 0; c < C; c++) dst[to + c] = src[from + c * O + o];
+          }
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * dx of a strided convolution as a stride-1 forward one (where phasedInputGradient declines:
+ * off the wasm heap, or an input of a part stride): dy's entries placed every `stride`
  * rows and columns of a zero image (ScatterNd), convolved with the flipped filter, padded so
  * that the output is the input's size. Its multiply-adds on zeros cost less than wasm's
  * Conv2DBackpropInput, a plain loop outside XNNPACK: ResNet18 ⅛'s three 3×3 stride-2 layers

@@ -98,7 +98,9 @@ describe('BatchNorm (PyTorch semantics)', () => {
 describe('convolutions without Conv2DBackpropFilter (im2col, forward-grads)', () => {
   const cases = [
     { H: 6, W: 5, C: 3, out: 4, k: 3, stride: 1, pad: 1 },
-    { H: 8, W: 8, C: 2, out: 3, k: 3, stride: 2, pad: 1 },
+    { H: 8, W: 8, C: 2, out: 3, k: 3, stride: 2, pad: 1 }, // dx by phases
+    { H: 8, W: 4, C: 3, out: 2, k: 3, stride: 2, pad: 1 }, // phases of a non-square input
+    { H: 8, W: 8, C: 2, out: 3, k: 5, stride: 2, pad: 2 }, // phases padded before and after
     { H: 7, W: 7, C: 2, out: 3, k: 3, stride: 2, pad: 1 }, // odd: the far edge needs extra padding
     { H: 8, W: 6, C: 3, out: 5, k: 1, stride: 2, pad: 0 }, // ResNet's 1×1 shortcut
     { H: 7, W: 5, C: 3, out: 5, k: 1, stride: 2, pad: 0 },

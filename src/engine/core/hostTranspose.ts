@@ -123,6 +123,10 @@ function swapsEnds(
   const whole = begin.every((b) => b === 0) && size.every((s, i) => s === t.shape[i]);
   // fewer than four channels would be all ragged edge: permute4 is faster there
   return (
-    t.rank === 4 && t.shape[3] >= 4 && whole && reverse.length === 0 && perm.join() === '3,1,2,0'
+    t.rank === 4 &&
+    (t.shape[3] ?? 0) >= 4 &&
+    whole &&
+    reverse.length === 0 &&
+    perm.join() === '3,1,2,0'
   );
 }

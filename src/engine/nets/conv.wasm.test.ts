@@ -70,3 +70,39 @@ describe('a strided convolution’s input gradient by phases (conv.ts, wasm)', (
     expect(kernels.map((k) => k.name)).toContain('ScatterNd');
   });
 });
+
+describe('a convolution’s bias inside it (conv.ts, wasm)', () => {
+  const c: Case = { B: 2, H: 6, W: 6, C: 5, out: 6, k: 3, stride: 1, pad: 1 };
+
+  /** The value and the three gradients of Σ (conv(x, w) + b)·r. */
+  function valueAndGradients(own: boolean): number[][] {
+    const { x, w, r, Ho, Wo } = tensors(c);
+    const b = tf.tensor1d(Array.from({ length: c.out }, (_, i) => 0.1 * i - 0.2));
+    const X = tf.tensor4d(x, [c.B, c.H, c.W, c.C]);
+    const W4 = tf.tensor4d(w, [c.k, c.k, c.C, c.out]);
+    const R = tf.tensor4d(r, [c.B, Ho, Wo, c.out]);
+    const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+      own
+        ? conv2dForwardGrads(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, 1, bs as tf.Tensor1D)
+        : tf.add(tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, 1), bs);
+    const y = f(X, W4, b);
+    const grads = tf.grads((xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+      tf.sum(tf.mul(f(xs, ws, bs), R)),
+    )([X, W4, b]);
+    return [y, ...grads].map((t) => Array.from(t.dataSync()));
+  }
+
+  it('gives conv + bias and the bias its gradient Σ dy over batch, rows and columns, as tf.conv2d + tf.add on cpu', async () => {
+    await initBackend('cpu');
+    const expected = valueAndGradients(false);
+    await initBackend('wasm');
+    const got = valueAndGradients(true);
+    got.forEach((g, i) => expect(maxDiff(g, expected[i])).toBeLessThan(1e-4));
+    expect(got[3].length).toBe(c.out);
+    const { kernels } = await tf.profile(() => valueAndGradients(true));
+    // the objective's Sum alone: the bias gradient is a heap loop, and no Add of the bias
+    const names = kernels.map((k) => k.name);
+    expect(names.filter((n) => n === 'Sum')).toHaveLength(1);
+    expect(names).not.toContain('Add');
+  });
+});

@@ -137,8 +137,7 @@ export class Conv2d {
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    const y = conv2d(x, this.filter, this.stride, this.pad, mode.conv);
-    return this.bias ? tf.add(y, this.bias) : y;
+    return conv2d(x, this.filter, this.stride, this.pad, mode.conv, this.bias);
   }
 }
 

@@ -79,6 +79,8 @@ export interface HostLoops {
   ): void;
   /** dst[c][m][r] = src[r][m][c] for a rows × mid × cols src: the first and last axes swapped */
   batchedTranspose(src: number, dst: number, rows: number, mid: number, cols: number): void;
+  /** out[r, c] = x[r, c] + b[c] for an n × C x */
+  addChannels(x: number, b: number, n: number, C: number, out: number): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }

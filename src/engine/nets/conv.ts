@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { biasAdd, channelSums } from '../core/biasAdd';
 import { fastMatMul } from '../core/fastMatMul';
 import { wasmHeap } from '../core/hostLoops';
 import { hostPermute, type PermuteRead } from '../core/hostTranspose';
@@ -40,7 +41,7 @@ export function conv2d(
   if (mode === 'forward-grads') return conv2dForwardGrads(x, filter, stride, pad, bias);
   const y =
     mode === 'native' ? tf.conv2d(x, filter, stride, pad) : conv2dIm2col(x, filter, stride, pad);
-  return bias ? tf.add(y, bias) : y;
+  return bias ? biasAdd(y, bias) : y;
 }
 
 export function conv2dIm2col(
@@ -165,17 +166,6 @@ export function conv2dForwardGrads(
     };
   });
   return (bias ? op(x, filter, bias) : op(x, filter)) as tf.Tensor4D;
-}
-
-/** Σ over batch, rows and columns of an NHWC tensor: one heap loop on wasm, else tf.sum. */
-function channelSums(t: tf.Tensor4D): tf.Tensor1D {
-  const heap = wasmHeap();
-  const C = t.shape[3];
-  const from = heap?.offset(t) ?? null;
-  if (!heap || from === null || t.dtype !== 'float32') return tf.sum(t, [0, 1, 2]);
-  const out = heap.output([C]) as tf.Tensor1D;
-  heap.loops.channelSums(from, t.size / C, C, heap.offset(out) as number);
-  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { biasAdd } from '../core/biasAdd';
 import { fastMatMul, fastMatMulConstLeft } from '../core/fastMatMul';
 import type { Rng } from '../core/rng';
 import { BN_EPS } from './batchNorm';
@@ -64,7 +65,7 @@ export class Dense {
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
     const y = this.inputGrad ? fastMatMul(x, this.weight) : fastMatMulConstLeft(x, this.weight);
-    return this.bias ? tf.add(y, this.bias) : y;
+    return this.bias ? biasAdd(y, this.bias) : y;
   }
 }
 

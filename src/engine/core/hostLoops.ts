@@ -81,6 +81,16 @@ export interface HostLoops {
   batchedTranspose(src: number, dst: number, rows: number, mid: number, cols: number): void;
   /** out[r, c] = x[r, c] + b[c] for an n × C x */
   addChannels(x: number, b: number, n: number, C: number, out: number): void;
+  /** stage = float32(row − m) for the rows at off[k0 … k1) of `rows`, columns below d4 */
+  stageSegment(
+    rows: number,
+    off: number,
+    k0: number,
+    k1: number,
+    m: number,
+    d4: number,
+    stage: number,
+  ): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }

@@ -939,4 +939,85 @@
             (br $one)))
         (local.set $i (i32.add (local.get $i) (local.get $rowBytes)))
         (br $rows))))
+
+  ;; The streaming metrics' pass-2 staging (accumulate-inplace.ts stageSegment) over one class's
+  ;; rows: for each k0 ≤ k < k1 the row at float offset off[k] of $rows (an int32 array at $off),
+  ;; stage[o] = float32(x − m[j]) with m in float64 ($m, d numbers), for columns 0 … d4 − 1
+  ;; (a multiple of four; the caller does the rest). The same float64 subtraction and one
+  ;; rounding to float32 as the JavaScript loop, so the same bits. Sixteen columns (a cache line
+  ;; of each row) per visit of a row, then four at a time.
+  (func (export "stageSegment")
+    (param $rows i32) (param $off i32) (param $k0 i32) (param $k1 i32) (param $m i32)
+    (param $d4 i32) (param $stage i32)
+    (local $j i32) (local $k i32) (local $o i32) (local $d16 i32) (local $mj i32)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128)
+    (local $m4 v128) (local $m5 v128) (local $m6 v128) (local $m7 v128)
+    (local.set $d16 (i32.and (local.get $d4) (i32.const -16)))
+    (block $wideDone
+      (loop $wide
+        (br_if $wideDone (i32.ge_u (local.get $j) (local.get $d16)))
+        (local.set $mj (i32.add (local.get $m) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $m0 (v128.load offset=0 (local.get $mj)))
+        (local.set $m1 (v128.load offset=16 (local.get $mj)))
+        (local.set $m2 (v128.load offset=32 (local.get $mj)))
+        (local.set $m3 (v128.load offset=48 (local.get $mj)))
+        (local.set $m4 (v128.load offset=64 (local.get $mj)))
+        (local.set $m5 (v128.load offset=80 (local.get $mj)))
+        (local.set $m6 (v128.load offset=96 (local.get $mj)))
+        (local.set $m7 (v128.load offset=112 (local.get $mj)))
+        (local.set $k (local.get $k0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $k1)))
+            (local.set $o (i32.shl
+              (i32.add (i32.load (i32.add (local.get $off) (i32.shl (local.get $k) (i32.const 2))))
+                (local.get $j))
+              (i32.const 2)))
+            (v128.store offset=0 (i32.add (local.get $stage) (local.get $o))
+              (call $minusCentre (v128.load offset=0 (i32.add (local.get $rows) (local.get $o)))
+                (local.get $m0) (local.get $m1)))
+            (v128.store offset=16 (i32.add (local.get $stage) (local.get $o))
+              (call $minusCentre (v128.load offset=16 (i32.add (local.get $rows) (local.get $o)))
+                (local.get $m2) (local.get $m3)))
+            (v128.store offset=32 (i32.add (local.get $stage) (local.get $o))
+              (call $minusCentre (v128.load offset=32 (i32.add (local.get $rows) (local.get $o)))
+                (local.get $m4) (local.get $m5)))
+            (v128.store offset=48 (i32.add (local.get $stage) (local.get $o))
+              (call $minusCentre (v128.load offset=48 (i32.add (local.get $rows) (local.get $o)))
+                (local.get $m6) (local.get $m7)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $wide)))
+    (block $colsDone
+      (loop $cols
+        (br_if $colsDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $mj (i32.add (local.get $m) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $m0 (v128.load offset=0 (local.get $mj)))
+        (local.set $m1 (v128.load offset=16 (local.get $mj)))
+        (local.set $k (local.get $k0))
+        (block $fourRowsDone
+          (loop $fourRows
+            (br_if $fourRowsDone (i32.ge_u (local.get $k) (local.get $k1)))
+            (local.set $o (i32.shl
+              (i32.add (i32.load (i32.add (local.get $off) (i32.shl (local.get $k) (i32.const 2))))
+                (local.get $j))
+              (i32.const 2)))
+            (v128.store (i32.add (local.get $stage) (local.get $o))
+              (call $minusCentre (v128.load (i32.add (local.get $rows) (local.get $o)))
+                (local.get $m0) (local.get $m1)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $fourRows)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $cols))))
+
+  ;; float32(x − m) for four float32 x and their float64 centres (two lanes in each of lo, hi)
+  (func $minusCentre (param $x v128) (param $lo v128) (param $hi v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $lo)))
+      (f32x4.demote_f64x2_zero
+        (f64x2.sub
+          (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))
+          (local.get $hi)))))
 )

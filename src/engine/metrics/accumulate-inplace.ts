@@ -5,6 +5,7 @@
 // projections, class means and classifier rows side by side), so XNNPACK packs it once per pass.
 import * as tf from '@tensorflow/tfjs-core';
 import { dot, zeros, type Rows } from '../core/linalg';
+import { HeapStaging } from './heapStaging';
 import { rowsInPlace } from './hostRows';
 import type { Decisions, Pass2Out, Pass2Plan } from './types';
 
@@ -217,7 +218,7 @@ const dots = (a: Rows, b: Rows): Rows => a.map((x) => Float64Array.from(b, (y) =
 
 /**
  * Over rows off[k0 … k1) of one class with float64 mean m: stage[o] = float32(x − m[j]) in the
- * rows' own layout, 16 columns (a cache line of each row) at a time.
+ * rows' own layout, columns from `from`, 16 (a cache line of each row) at a time.
  */
 function stageSegment(
   rows: Float32Array,
@@ -227,8 +228,9 @@ function stageSegment(
   m: Float64Array,
   d: number,
   stage: Float32Array,
+  from = 0,
 ): void {
-  let j = 0;
+  let j = from;
   for (; j + 16 <= d; j += 16) {
     const m0 = m[j + 0];
     const m1 = m[j + 1];
@@ -367,6 +369,8 @@ export async function pass2InPlace(
   // writes in place (one per batch size; no JS copy of the batch uploaded per batch)
   let staged = null as tf.Tensor2D | null;
   const acc = dist || cleanDist ? new Float64Array(Math.min(batchSize, N)) : null;
+  // allocated before any view of the rows is taken (allocating may grow the heap)
+  const heapStaging = right ? HeapStaging.create(centre, d, Math.min(batchSize, N)) : null;
   try {
     for (let start = 0; start < N; start += batchSize) {
       const end = Math.min(N, start + batchSize);
@@ -381,11 +385,16 @@ export async function pass2InPlace(
       const stage = staged ? rowsInPlace(staged, 0, nb) : null;
       if (!rows || (staged && !stage))
         throw new Error('pass2InPlace: the rows cannot be read in place');
+      const onHeap =
+        stage !== null && heapStaging !== null && heapStaging.offsets(g.off, rows, stage);
       for (let y = 0; y < K; y++) {
         const k0 = g.start[y];
         const k1 = g.start[y + 1];
         if (k0 === k1) continue;
-        if (stage) stageSegment(rows, g.off, k0, k1, centre[y], d, stage);
+        if (stage) {
+          const from = onHeap ? (heapStaging as HeapStaging).stage(rows, stage, k0, k1, y) : 0;
+          if (from < d) stageSegment(rows, g.off, k0, k1, centre[y], d, stage, from);
+        }
         if (dist && acc) {
           squaredDistances(rows, g.off, k0, k1, centre[y], d, acc);
           for (let k = k0; k < k1; k++) dist[start + g.row[k]] = Math.sqrt(acc[k]);
@@ -407,6 +416,7 @@ export async function pass2InPlace(
   } finally {
     right?.dispose();
     staged?.dispose();
+    heapStaging?.dispose();
   }
   if (scatter)
     for (let a = 0; a < nr; a++) for (let b = 0; b < a; b++) scatter[a][b] = scatter[b][a];

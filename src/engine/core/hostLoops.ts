@@ -91,6 +91,17 @@ export interface HostLoops {
     d4: number,
     stage: number,
   ): void;
+  /** s = Σ (x − r), q = Σ (x − r)² in float64 over the rows at off[k0 … k1), columns below d4 */
+  segmentMoments(
+    rows: number,
+    off: number,
+    k0: number,
+    k1: number,
+    r: number,
+    d4: number,
+    s: number,
+    q: number,
+  ): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }

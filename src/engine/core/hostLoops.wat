@@ -1020,4 +1020,106 @@
           (f64x2.promote_low_f32x4
             (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))
           (local.get $hi)))))
+
+  ;; The streaming metrics' pass-1 moments (accumulate-inplace.ts segmentMoments) over one
+  ;; class's rows: for each k0 ≤ k < k1 the row at float offset off[k] of $rows, and each column
+  ;; j < d4 (a multiple of four): s[j] = Σ v and q[j] = Σ v² with v = x − r[j] in float64, each
+  ;; sum in row order from 0, written as float64 to $s and $q. The same operations in the same
+  ;; order as the JavaScript loop, so the same bits; eight columns a row visit, then four.
+  (func (export "segmentMoments")
+    (param $rows i32) (param $off i32) (param $k0 i32) (param $k1 i32) (param $r i32)
+    (param $d4 i32) (param $s i32) (param $q i32)
+    (local $j i32) (local $k i32) (local $o i32) (local $d8 i32) (local $x v128) (local $v v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local.set $d8 (i32.and (local.get $d4) (i32.const -8)))
+    (block $wideDone
+      (loop $wide
+        (br_if $wideDone (i32.ge_u (local.get $j) (local.get $d8)))
+        (local.set $x (v128.load offset=0 (i32.add (local.get $r) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $r0 (f64x2.promote_low_f32x4 (local.get $x)))
+        (local.set $r1 (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))
+        (local.set $x (v128.load offset=16 (i32.add (local.get $r) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $r2 (f64x2.promote_low_f32x4 (local.get $x)))
+        (local.set $r3 (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
+        (local.set $q0 (v128.const f64x2 0 0)) (local.set $q1 (v128.const f64x2 0 0))
+        (local.set $q2 (v128.const f64x2 0 0)) (local.set $q3 (v128.const f64x2 0 0))
+        (local.set $k (local.get $k0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $k1)))
+            (local.set $o (i32.add (local.get $rows) (i32.shl
+              (i32.add (i32.load (i32.add (local.get $off) (i32.shl (local.get $k) (i32.const 2))))
+                (local.get $j))
+              (i32.const 2))))
+            (local.set $x (v128.load offset=0 (local.get $o)))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $r0)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $v)))
+            (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))
+              (local.get $r1)))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $v)))
+            (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $x (v128.load offset=16 (local.get $o)))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $r2)))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $v)))
+            (local.set $q2 (f64x2.add (local.get $q2) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))
+              (local.get $r3)))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $v)))
+            (local.set $q3 (f64x2.add (local.get $q3) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $o (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (v128.store offset=32 (local.get $o) (local.get $s2))
+        (v128.store offset=48 (local.get $o) (local.get $s3))
+        (local.set $o (i32.add (local.get $q) (i32.shl (local.get $j) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $q0))
+        (v128.store offset=16 (local.get $o) (local.get $q1))
+        (v128.store offset=32 (local.get $o) (local.get $q2))
+        (v128.store offset=48 (local.get $o) (local.get $q3))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $wide)))
+    ;; a last block of four columns
+    (if (i32.lt_u (local.get $j) (local.get $d4))
+      (then
+        (local.set $x (v128.load (i32.add (local.get $r) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $r0 (f64x2.promote_low_f32x4 (local.get $x)))
+        (local.set $r1 (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $q0 (v128.const f64x2 0 0)) (local.set $q1 (v128.const f64x2 0 0))
+        (local.set $k (local.get $k0))
+        (block $fourDone
+          (loop $four
+            (br_if $fourDone (i32.ge_u (local.get $k) (local.get $k1)))
+            (local.set $x (v128.load (i32.add (local.get $rows) (i32.shl
+              (i32.add (i32.load (i32.add (local.get $off) (i32.shl (local.get $k) (i32.const 2))))
+                (local.get $j))
+              (i32.const 2)))))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $r0)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $v)))
+            (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))
+              (local.get $r1)))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $v)))
+            (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (local.get $v) (local.get $v))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $four)))
+        (local.set $o (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (local.set $o (i32.add (local.get $q) (i32.shl (local.get $j) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $q0))
+        (v128.store offset=16 (local.get $o) (local.get $q1)))))
 )

@@ -5,6 +5,7 @@
 // use `await data()` only (never dataSync), and every batch runs inside tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
 import { classPartialsInPlace, emptyDecisions, pass2InPlace } from './accumulate-inplace';
+import { HeapMoments } from './heapSegments';
 import { canReadInPlace, canReadRowRanges, rowsInPlace, rowsOnHost } from './hostRows';
 import { zeros, type Rows } from '../core/linalg';
 import type {
@@ -128,6 +129,8 @@ export class DeviceAccumulator implements Accumulator {
   private r32: tf.Tensor1D | null = null;
   /** host copy of r32 (the shift applied while reading host rows) */
   private rHost: Float32Array | null = null;
+  /** pass 1's heap loop for the class moments, while pass 1 runs */
+  private heapMoments: HeapMoments | null = null;
   private readonly owned: tf.Tensor[] = [];
 
   /**
@@ -242,8 +245,13 @@ export class DeviceAccumulator implements Accumulator {
     seg: Segments,
     pairSeg: Segments | null,
   ): Promise<ArrayLike<number>> {
+    // the heap loop's scratch is allocated before the rows' view is taken (allocating may grow
+    // the heap and detach views)
+    if (this.rHost && canReadInPlace(this.inp.features))
+      this.heapMoments ??= HeapMoments.create(this.rHost, this.inp.batchSize);
     const rows = this.rHost ? rowsInPlace(this.inp.features, start, end) : null;
-    if (rows && this.rHost) return classPartialsInPlace(rows, this.d, this.rHost, seg, pairSeg);
+    if (rows && this.rHost)
+      return classPartialsInPlace(rows, this.d, this.rHost, seg, pairSeg, this.heapMoments);
     const packed = tf.tidy(() =>
       canReadRowRanges()
         ? this.classPartialsT(start, end, seg, pairSeg)
@@ -271,37 +279,42 @@ export class DeviceAccumulator implements Accumulator {
     const yo = withNoise ? inp.labelsOriginal : null;
     const pairCounts = new Array<number>(yo ? K * K : 0).fill(0);
     const pairRelSums = yo ? zeros(K * K, d) : [];
-    for (const [start, end] of parts) {
-      const y = inp.labels.subarray(start, end);
-      const seg = segments(y);
-      const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
-      const pairSeg = pairKeys ? segments(pairKeys) : null;
-      const data = await this.partials(start, end, seg, pairSeg);
-      const P = seg.ids.length;
-      // per-class Chan merge of means and per-coordinate M2 in float64
-      seg.ids.forEach((c, p) => {
-        const nB = seg.count[c];
-        const nA = counts[c];
-        const n = nA + nB;
-        const mu = rel[c];
-        const Q = m2[c];
-        const so = p * d;
-        const qo = (P + p) * d;
-        for (let j = 0; j < d; j++) {
-          const delta = data[so + j] / nB - mu[j];
-          mu[j] += (delta * nB) / n;
-          Q[j] += data[qo + j] + (delta * delta * nA * nB) / n;
-        }
-        counts[c] = n;
-      });
-      if (pairSeg) {
-        pairSeg.ids.forEach((key, p) => {
-          pairCounts[key] += pairSeg.count[key];
-          const acc = pairRelSums[key];
-          const o = (2 * P + p) * d;
-          for (let j = 0; j < d; j++) acc[j] += data[o + j];
+    try {
+      for (const [start, end] of parts) {
+        const y = inp.labels.subarray(start, end);
+        const seg = segments(y);
+        const pairKeys = yo ? Int32Array.from(y, (c, i) => c * K + yo[start + i]) : null;
+        const pairSeg = pairKeys ? segments(pairKeys) : null;
+        const data = await this.partials(start, end, seg, pairSeg);
+        const P = seg.ids.length;
+        // per-class Chan merge of means and per-coordinate M2 in float64
+        seg.ids.forEach((c, p) => {
+          const nB = seg.count[c];
+          const nA = counts[c];
+          const n = nA + nB;
+          const mu = rel[c];
+          const Q = m2[c];
+          const so = p * d;
+          const qo = (P + p) * d;
+          for (let j = 0; j < d; j++) {
+            const delta = data[so + j] / nB - mu[j];
+            mu[j] += (delta * nB) / n;
+            Q[j] += data[qo + j] + (delta * delta * nA * nB) / n;
+          }
+          counts[c] = n;
         });
+        if (pairSeg) {
+          pairSeg.ids.forEach((key, p) => {
+            pairCounts[key] += pairSeg.count[key];
+            const acc = pairRelSums[key];
+            const o = (2 * P + p) * d;
+            for (let j = 0; j < d; j++) acc[j] += data[o + j];
+          });
+        }
       }
+    } finally {
+      this.heapMoments?.dispose();
+      this.heapMoments = null;
     }
     const noise = yo ? { pairCounts, pairRelSums } : null;
     return { N, d, counts, ref, rel, m2, noise, batches: parts.length };

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dot, zeros, type Rows } from '../core/linalg';
 import { segments as batchSegments } from './accumulate-device';
 import { classPartialsInPlace, pass2InPlace, type BatchSegments } from './accumulate-inplace';
+import { HeapMoments } from './heapSegments';
+import { rowsInPlace } from './hostRows';
 import type { Decisions, Pass2Out, Pass2Plan } from './types';
 
 beforeAll(async () => {
@@ -71,7 +73,7 @@ describe('in-place pass loops, one class at a time', () => {
   const g = gaussian(3);
   const means = Array.from({ length: K }, () => Array.from({ length: d }, () => 3 * g()));
 
-  it('classPartialsInPlace equals the row-by-row sweep bit for bit (classes missing, pairs given)', () => {
+  it('classPartialsInPlace equals the row-by-row sweep bit for bit, in JavaScript and on the heap loop (classes missing, pairs given)', () => {
     const nb = 53;
     // classes 1 and 4 absent; labels in no order
     const present = [0, 2, 3, 5];
@@ -92,6 +94,18 @@ describe('in-place pass loops, one class at a time', () => {
       expect(got.length).toBe((2 * 4 + (pairs ? pairs.ids.length : 0)) * d);
       expect(bits(got)).toEqual(bits(want));
     }
+    // the same on the heap loop (HeapMoments), reading the rows where a tensor holds them
+    const wants = [null, pairSeg].map((pairs) => referencePartials(rows, r, seg, pairs));
+    const X = tf.tensor2d(rows, [nb, d]);
+    const heap = HeapMoments.create(r, nb);
+    expect(heap).not.toBeNull();
+    const view = rowsInPlace(X, 0, nb);
+    expect(view).not.toBeNull();
+    [null, pairSeg].forEach((pairs, i) =>
+      expect(bits(classPartialsInPlace(view!, d, r, seg, pairs, heap))).toEqual(bits(wants[i])),
+    );
+    heap?.dispose();
+    X.dispose();
     // a single row per class: q is exactly 0 up to rounding of s²/n
     const one = classPartialsInPlace(rows.subarray(0, d), d, r, segments(y.subarray(0, 1)), null);
     expect(Array.from(one.subarray(0, d))).toEqual(

@@ -5,7 +5,7 @@
 // projections, class means and classifier rows side by side), so XNNPACK packs it once per pass.
 import * as tf from '@tensorflow/tfjs-core';
 import { dot, zeros, type Rows } from '../core/linalg';
-import { HeapStaging } from './heapStaging';
+import { HeapMoments, HeapStaging } from './heapSegments';
 import { rowsInPlace } from './hostRows';
 import type { Decisions, Pass2Out, Pass2Plan } from './types';
 
@@ -49,8 +49,9 @@ function groupRows(keys: ArrayLike<number>, n: number, P: number, d: number): Gr
 }
 
 /**
- * Over rows off[k0 … k1) (offsets into `rows`), per column j: s = Σ v and q = Σ v² − s²/n with
- * v = x − r[j], each sum in row order from 0, written to out[so + j] and out[qo + j].
+ * Over rows off[k0 … k1) (offsets into `rows`), per column j from `from`: s = Σ v and
+ * q = Σ v² − s²/n with v = x − r[j], each sum in row order from 0, written to out[so + j] and
+ * out[qo + j].
  */
 function segmentMoments(
   rows: Float32Array,
@@ -63,8 +64,9 @@ function segmentMoments(
   out: Float64Array,
   so: number,
   qo: number,
+  from = 0,
 ): void {
-  let j = 0;
+  let j = from;
   for (; j + 4 <= d; j += 4) {
     const r0 = r[j];
     const r1 = r[j + 1];
@@ -171,14 +173,19 @@ export function classPartialsInPlace(
   r: Float32Array,
   seg: BatchSegments,
   pairSeg: BatchSegments | null,
+  heap: HeapMoments | null = null,
 ): Float64Array {
   const nb = rows.length / d;
   const P = seg.ids.length;
   const out = new Float64Array((2 * P + (pairSeg ? pairSeg.ids.length : 0)) * d);
   const g = groupRows(seg.index, nb, P, d);
+  // no allocation from here on: the heap loop reads `rows` where they lie
+  const onHeap = heap !== null && heap.offsets(g.off, rows);
   for (let p = 0; p < P; p++) {
     const n = seg.count[seg.ids[p]];
-    segmentMoments(rows, g.off, g.start[p], g.start[p + 1], r, d, n, out, p * d, (P + p) * d);
+    const [k0, k1, so, qo] = [g.start[p], g.start[p + 1], p * d, (P + p) * d];
+    const from = onHeap ? (heap as HeapMoments).moments(rows, k0, k1, n, out, so, qo) : 0;
+    if (from < d) segmentMoments(rows, g.off, k0, k1, r, d, n, out, so, qo, from);
   }
   if (pairSeg) {
     const Q = pairSeg.ids.length;

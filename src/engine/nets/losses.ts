@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
+import { heapCrossEntropy } from './crossEntropyHeap';
 
 export type LossKind = NetConfig['loss'];
 
@@ -37,7 +38,10 @@ export function dataLoss(spec: LossSpec, logits: tf.Tensor2D, labels: tf.Tensor1
 }
 
 function crossEntropy(logits: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  return (
+    heapCrossEntropy(logits, target) ??
+    (tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar)
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeap } from './hostLoops';
+import { heapHolding, type Heap } from './hostLoops';
 
 /**
  * A layer's bias over its last axis (channels), y + b, with its gradient (dy, Σ dy over every
@@ -8,11 +8,12 @@ import { wasmHeap } from './hostLoops';
  * Sum over the leading axes, two kernels for every biased layer of a step. Elsewhere tf.add.
  */
 export function biasAdd<T extends tf.Tensor>(y: T, b: tf.Tensor1D): T {
-  if (!onHeap(y) || !onHeap(b) || b.size !== y.shape[y.rank - 1]) return tf.add(y, b);
+  const heap = heapHolding(y, b);
+  if (!heap || b.size !== y.shape[y.rank - 1]) return tf.add(y, b);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [ys, bs] = args as [T, tf.Tensor1D];
     return {
-      value: addChannels(ys, bs),
+      value: addChannels(heap, ys, bs),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const g = dy as tf.Tensor;
         return [tf.reshape(g, ys.shape), channelSums(g)];
@@ -25,26 +26,16 @@ export function biasAdd<T extends tf.Tensor>(y: T, b: tf.Tensor1D): T {
 /** Σ of `t` over every axis but its last (channels): one heap loop on wasm, else tf.sum. */
 export function channelSums(t: tf.Tensor): tf.Tensor1D {
   const C = t.shape[t.rank - 1] ?? 1;
-  const heap = wasmHeap();
-  const from = heap?.offset(t) ?? null;
-  if (!heap || from === null || t.dtype !== 'float32' || t.rank < 2) {
-    return tf.sum(t, [...Array(t.rank - 1).keys()]) as tf.Tensor1D;
-  }
+  const heap = heapHolding(t);
+  if (!heap || t.rank < 2) return tf.sum(t, [...Array(t.rank - 1).keys()]) as tf.Tensor1D;
   const out = heap.output([C]) as tf.Tensor1D;
-  heap.loops.channelSums(from, t.size / C, C, heap.offset(out) as number);
+  heap.loops.channelSums(heap.offset(t) as number, t.size / C, C, heap.offset(out) as number);
   return out;
 }
 
-function addChannels<T extends tf.Tensor>(y: T, b: tf.Tensor1D): T {
-  const heap = wasmHeap();
-  if (!heap) throw new Error('addChannels: no wasm heap');
+function addChannels<T extends tf.Tensor>(heap: Heap, y: T, b: tf.Tensor1D): T {
   const out = heap.output(y.shape);
   const at = (t: tf.Tensor) => heap.offset(t) as number;
   heap.loops.addChannels(at(y), at(b), y.size / b.size, b.size, at(out));
   return out as T;
-}
-
-function onHeap(t: tf.Tensor): boolean {
-  const heap = wasmHeap();
-  return heap !== null && t.dtype === 'float32' && heap.offset(t) !== null;
 }

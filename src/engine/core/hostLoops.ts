@@ -177,6 +177,16 @@ export function wasmHeap(): Heap | null {
   };
 }
 
+/**
+ * The heap when every tensor given is float32 and lies in it, so a loop can read them where
+ * they are; else null (another backend, no wasm SIMD, another dtype).
+ */
+export function heapHolding(...tensors: tf.TensorInfo[]): Heap | null {
+  const heap = wasmHeap();
+  if (!heap) return null;
+  return tensors.every((t) => t.dtype === 'float32' && heap.offset(t) !== null) ? heap : null;
+}
+
 const instances = new WeakMap<WebAssembly.Memory, HostLoops | null>();
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeap } from './hostLoops';
+import { heapHolding, wasmHeap } from './hostLoops';
 
 /**
  * tᵀ on the wasm backend by the tiled loop of hostLoops.wat (an exact copy, no gradient),
@@ -33,10 +33,9 @@ export function transposeTileRows(rows: number, cols: number): number {
  * null off the heap (another backend, no wasm SIMD).
  */
 function heapCopy(t: tf.Tensor, shape: number[]) {
-  if (t.dtype !== 'float32') return null;
-  const heap = wasmHeap();
-  const src = heap?.offset(t) ?? null;
-  if (!heap || src === null) return null;
+  const heap = heapHolding(t);
+  if (!heap) return null;
+  const src = heap.offset(t) as number;
   // Byte offsets stay valid when allocating `out` grows the heap (only the buffer changes).
   const out = heap.output(shape);
   const dst = heap.offset(out);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeap } from './hostLoops';
+import { heapHolding } from './hostLoops';
 
 /**
  * tfjs's gradient of Relu is dy · step(x): Step, Cast and Multiply, three kernels and two
@@ -35,25 +35,23 @@ export function reluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
 }
 
 function onHeap(dy: tf.Tensor, x: tf.Tensor): boolean {
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size !== dy.size) return false;
-  if (!tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend())) return false;
-  const heap = wasmHeap();
-  return heap !== null && heap.offset(x) !== null && heap.offset(dy) !== null;
+  if (x.size !== dy.size || !tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend())) return false;
+  return heapHolding(x, dy) !== null;
 }
 
 const kernelFunc: tf.KernelFunc = ({ inputs }) => {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const heap = wasmHeap();
-  const [xAt, dyAt] = heap ? [heap.offset(x), heap.offset(dy)] : [null, null];
-  if (!heap || xAt === null || dyAt === null) {
+  const heap = heapHolding(x, dy);
+  if (!heap) {
     throw new Error(`${RELU_GRAD_KERNEL}: x and dy must be float32 tensors in the wasm heap`);
   }
   const out = heap.outputInfo(x.shape);
+  const at = (t: tf.TensorInfo) => heap.offset(t) as number;
   heap.loops.reluGrad(
-    xAt,
-    dyAt,
+    at(x),
+    at(dy),
     x.shape.reduce((a, b) => a * b, 1),
-    heap.offset(out) as number,
+    at(out),
   );
   return out;
 };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { biasAdd, channelSums } from '../core/biasAdd';
 import { fastMatMul } from '../core/fastMatMul';
-import { wasmHeap } from '../core/hostLoops';
+import { heapHolding, wasmHeap } from '../core/hostLoops';
 import { hostPermute, type PermuteRead } from '../core/hostTranspose';
 
 /**
@@ -302,8 +302,8 @@ function phaseFilter(
   cols: AxisPhases,
   s: number,
 ): tf.Tensor4D | null {
-  const heap = wasmHeap();
-  if (!heap || heap.offset(w) === null || w.dtype !== 'float32') return null;
+  const heap = heapHolding(w);
+  if (!heap) return null;
   const [k, , C, O] = w.shape;
   const P = s * s;
   const out = heap.output([rows.window, cols.window, O, P * C]) as tf.Tensor4D;

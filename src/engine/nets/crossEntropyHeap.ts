@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmHeap, type Heap } from '../core/hostLoops';
+import { heapHolding, type Heap } from '../core/hostLoops';
 
 /**
  * −mean_b Σ_k t[b, k] · log softmax(z)[b, k] for logits z and targets t (one-hot, or smoothed:
@@ -9,9 +9,8 @@ import { wasmHeap, type Heap } from '../core/hostLoops';
  * Null off the heap: the caller keeps the tfjs ops.
  */
 export function heapCrossEntropy(logits: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar | null {
-  const heap = wasmHeap();
-  const onHeap = (t: tf.Tensor) => t.dtype === 'float32' && heap?.offset(t) != null;
-  if (!heap || !onHeap(logits) || !onHeap(target)) return null;
+  const heap = heapHolding(logits, target);
+  if (!heap) return null;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const { loss, grad } = lossAndGradient(heap, z, target);

@@ -245,10 +245,6 @@ export class DeviceAccumulator implements Accumulator {
     seg: Segments,
     pairSeg: Segments | null,
   ): Promise<ArrayLike<number>> {
-    // the heap loop's scratch is allocated before the rows' view is taken (allocating may grow
-    // the heap and detach views)
-    if (this.rHost && canReadInPlace(this.inp.features))
-      this.heapMoments ??= HeapMoments.create(this.rHost, this.inp.batchSize);
     const rows = this.rHost ? rowsInPlace(this.inp.features, start, end) : null;
     if (rows && this.rHost)
       return classPartialsInPlace(rows, this.d, this.rHost, seg, pairSeg, this.heapMoments);
@@ -272,6 +268,9 @@ export class DeviceAccumulator implements Accumulator {
     );
     const r32host = (await this.r32.data()) as Float32Array;
     this.rHost = r32host;
+    // the heap loop's scratch, before any view of the rows is taken (allocating may grow the
+    // heap and detach views); disposed when the pass ends
+    this.heapMoments = canReadInPlace(inp.features) ? HeapMoments.create(r32host, B) : null;
     const ref = Float64Array.from(r32host);
     const counts = new Array<number>(K).fill(0);
     const rel = zeros(K, d);

@@ -3,8 +3,8 @@ import type { WorkerEvent } from './protocol';
 /**
  * How often at most the worker sends reports to the page. A small UFM reports 100+ times a
  * second, and each message was a task on the page's main thread (comlink's call and its reply):
- * batched, the page takes at most 1000 / REPORT_BATCH_MS of them a second. The store publishes
- * reports every 100 ms anyway.
+ * batched, the page takes at most 1000 / REPORT_BATCH_MS of them a second. The store shows them
+ * to the charts every 100 ms and to the counters every 250 ms anyway (src/app/store.ts).
  */
 export const REPORT_BATCH_MS = 50;
 

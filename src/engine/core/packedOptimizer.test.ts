@@ -116,6 +116,58 @@ describe('PackedOptimizer: small parameters updated as one vector', () => {
     });
   }
 
+  /**
+   * sepDecay's update: decay on some parameters only, one of the packed two among them (their
+   * vector cannot take one rate), against tfjs's optimiser given g + λ·p for those.
+   */
+  async function decayOnSome(kind: string, packed: boolean, hostPacking?: boolean, decay = true) {
+    const rng = createRng(`decay-some-${kind}`);
+    const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal(0, 1));
+    const vars = SHAPES.map((s, i) =>
+      tf.variable(tf.tensor(normal(s.reduce((a, b) => a * b, 1)), s), true, `some-${kind}-${i}`),
+    );
+    // the big [7, 5] and the packed [5] decay; [3, 2, 2] and the packed [2, 2] do not
+    const rates: Record<string, number> = decay
+      ? { [vars[0].name]: WD, [vars[1].name]: 2 * WD }
+      : {};
+    const opt = packed
+      ? new PackedOptimizer(createOptimizer(SETTINGS[kind]), 0, LIMIT, hostPacking)
+      : createOptimizer(SETTINGS[kind]);
+    try {
+      for (let t = 0; t < 4; t++) {
+        tf.tidy(() => {
+          const grads = vars.map((v) => {
+            const g = tf.tensor(normal(v.size), v.shape);
+            const rate = rates[v.name] ?? 0;
+            return { name: v.name, tensor: packed || !rate ? g : tf.add(g, tf.mul(v, rate)) };
+          });
+          if (opt instanceof PackedOptimizer) opt.applyWithDecay(grads, rates);
+          else opt.applyGradients(grads);
+        });
+      }
+      return await Promise.all(vars.map(async (v) => Array.from(await v.data())));
+    } finally {
+      disposeOptimizer(opt);
+      tf.dispose(vars);
+    }
+  }
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const kind of Object.keys(SETTINGS)) {
+      it(`${kind} on ${backend}, decay on some parameters only (sepDecay): tfjs's values to the last bit`, async () => {
+        await initBackend(backend);
+        const want = await decayOnSome(kind, false);
+        expect(await decayOnSome(kind, true)).toEqual(want);
+        expect(await decayOnSome(kind, true, false)).toEqual(want);
+        // and the decay did something: without it the decayed parameters end elsewhere
+        const none = await decayOnSome(kind, false, undefined, false);
+        expect(want[0]).not.toEqual(none[0]);
+        expect(want[1]).not.toEqual(none[1]);
+        expect(want[3]).toEqual(none[3]);
+      });
+    }
+  }
+
   it('refuses a saved state whose slots do not fit the network, with a message saying so', async () => {
     await initBackend('cpu');
     const vars = [

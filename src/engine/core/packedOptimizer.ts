@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ScheduledOptimizer } from './optimizer';
-import { foldsDecay } from './hostMomentum';
+import { foldsDecay, type DecayRates, type Gradients } from './hostMomentum';
+import { gradientList } from './hostLoops';
 
 /** tfjs's { name, tensor } pair (tfjs-core's index does not export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -71,25 +72,42 @@ export class PackedOptimizer extends tf.Optimizer {
     return (this.inner as unknown as { accBeta2?: tf.Variable }).accBeta2;
   }
 
+  /** One update with torch's coupled L2 (the constructor's `coupledDecay`) on every parameter. */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const list = Array.isArray(variableGradients)
-      ? variableGradients
-      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const list = gradientList(variableGradients);
+    const rates = Object.fromEntries(list.map((g) => [g.name, this.coupledDecay]));
+    this.applyWithDecay(list, rates);
+  }
+
+  /**
+   * One update with coupled decay g + λ·p for the parameters `decay` names (instead of the
+   * constructor's `coupledDecay`; a parameter it does not name gets none): sepDecay's decay of
+   * the head weights, added here rather than differentiated through λ/2·‖W‖² (the same numbers:
+   * autodiff's (λ/2)·(2W) is λ·W rounded once, as here).
+   */
+  applyWithDecay(variableGradients: Gradients, decay: DecayRates): void {
+    const list = gradientList(variableGradients);
     const entries = this.layout(list.map((g) => g.name));
     tf.tidy(() => {
       // an inner optimiser with its own update loop adds the decay there (the same numbers)
       const folds = foldsDecay(this.inner);
-      const withDecay = (p: tf.Tensor, g: tf.Tensor) =>
-        this.coupledDecay > 0 && !folds ? tf.add(g, tf.mul(p, this.coupledDecay)) : g;
+      const rateOf = (name: string) => decay[name] ?? 0;
+      const withDecay = (p: tf.Tensor, g: tf.Tensor, rate: number) =>
+        rate > 0 ? tf.add(g, tf.mul(p, rate)) : g;
       const grads: NamedTensor[] = [];
+      const rates: DecayRates = {};
       const small: Entry[] = [];
       const smallGrads: tf.Tensor[] = [];
       entries.forEach((e, i) => {
         if (e.offset >= 0) {
           small.push(e);
           smallGrads.push(list[i].tensor);
+        } else if (folds) {
+          grads.push({ name: e.name, tensor: list[i].tensor });
+          rates[e.name] = rateOf(e.name);
         } else {
-          grads.push({ name: e.name, tensor: withDecay(variableNamed(e.name), list[i].tensor) });
+          const p = variableNamed(e.name);
+          grads.push({ name: e.name, tensor: withDecay(p, list[i].tensor, rateOf(e.name)) });
         }
       });
       const packed = this.packed;
@@ -99,12 +117,18 @@ export class PackedOptimizer extends tf.Optimizer {
         if (params.some((p, i) => p.dataId !== this.unpackedIds[i])) {
           packed.assign(pack(params, this.host));
         }
-        grads.push({ name: packed.name, tensor: withDecay(packed, pack(smallGrads, this.host)) });
+        // one rate for the vector when its parameters share one, else each decayed before packing
+        const shared = small.every((e) => rateOf(e.name) === rateOf(small[0].name));
+        const rate = shared && small.length ? rateOf(small[0].name) : 0;
+        const own = shared
+          ? smallGrads
+          : smallGrads.map((g, i) => withDecay(params[i], g, rateOf(small[i].name)));
+        const g = pack(own, this.host);
+        grads.push({ name: packed.name, tensor: folds ? g : withDecay(packed, g, rate) });
+        rates[packed.name] = rate;
       }
-      if (folds && this.coupledDecay > 0) {
-        const rates = Object.fromEntries(grads.map((g) => [g.name, this.coupledDecay]));
-        this.inner.applyWithDecay(grads, rates);
-      } else this.inner.applyGradients(grads);
+      if (folds) this.inner.applyWithDecay(grads, rates);
+      else this.inner.applyGradients(grads);
       if (packed) {
         unpack(packed, small, this.host);
         this.unpackedIds = small.map((e) => variableNamed(e.name).dataId);

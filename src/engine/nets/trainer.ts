@@ -1,7 +1,7 @@
 // One optimiser step of a network run: the batch of the step (seeded order, optional
 // augmentation), the objective (data loss and decay terms) and the update (the optimiser adds
-// torch's coupled L2 when the decay is not separate: session.ts). It keeps the loss terms of
-// the last step for the report.
+// torch's coupled L2 when the decay is not separate: session.ts; with sepDecay, the head
+// weights' decay gradient). It keeps the loss terms of the last step for the report.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetConfig } from '../config/schema';
 import { DATASET_NORMALIZATION, normalizationTable } from '../data/normalization';
@@ -14,6 +14,9 @@ import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import type { NetModel } from './model';
 import { addMany } from '../core/addMany';
+import { applyWithDecay } from '../core/optimizer';
+import type { DecayRates } from '../core/hostMomentum';
+import { scaledSquaredNorm } from './squaredNorm';
 
 /** The objective of one batch and its terms (scalars; call inside tf.tidy). */
 export interface ObjectiveTerms {
@@ -63,16 +66,18 @@ export class NetTrainer {
     const terms = tf.tidy(() => {
       const x = this.inputs(rows, step);
       const y = this.feeder.labels(rows);
+      // sepDecay's weight term, outside the tape: its gradient λ·W is the optimiser's to add
+      const wd = this.config.sepDecay ? this.weightDecayTerm() : undefined;
       const kept: tf.Tensor1D[] = [];
       const { grads } = tf.variableGrads(() => {
-        const t = this.objective(x, y, mode);
+        const t = this.objective(x, y, mode, wd);
         kept.push(tf.keep(tf.stack([t.total, t.data, t.wd, t.fd]) as tf.Tensor1D));
         return t.total;
       }, vars);
-      // The optimiser adds torch's coupled L2 (g ← g + wd·p) when the decay is not separate.
-      this.parts.optimizer.applyGradients(
-        vars.map((v) => ({ name: v.name, tensor: grads[v.name] })),
-      );
+      const list = vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
+      // Without sepDecay the optimiser adds torch's coupled L2 (g ← g + wd·p) to every gradient.
+      if (wd) applyWithDecay(this.parts.optimizer, list, this.headDecay());
+      else this.parts.optimizer.applyGradients(list);
       return kept[0];
     });
     this.lastTerms?.dispose();
@@ -144,17 +149,32 @@ export class NetTrainer {
    * (bias excluded) + fd/2·Σ_i‖h_i‖² over the batch's train-mode features. Without sepDecay
    * the decay is coupled into the gradient instead (step) and both terms are 0.
    */
-  private objective(x: tf.Tensor, y: tf.Tensor1D, mode: ForwardMode): ObjectiveTerms {
+  private objective(
+    x: tf.Tensor,
+    y: tf.Tensor1D,
+    mode: ForwardMode,
+    wd = this.config.sepDecay ? this.weightDecayTerm() : undefined,
+  ): ObjectiveTerms {
     const { features, logits } = this.model.forward(x, mode);
     const data = dataLoss(this.parts.loss, logits, y);
     const zero = tf.scalar(0);
-    if (!this.config.sepDecay) return { total: data, data, wd: zero, fd: zero };
-    const wd = tf.mul(
-      this.model.head.weightSquaredNorm(),
-      this.config.weightDecay / 2,
-    ) as tf.Scalar;
-    const fd = tf.mul(tf.sum(tf.square(features)), this.config.featureDecay / 2) as tf.Scalar;
+    if (!wd) return { total: data, data, wd: zero, fd: zero };
+    const fd = scaledSquaredNorm(features, this.config.featureDecay / 2);
     return { total: addMany([data, wd, fd]), data, wd, fd };
+  }
+
+  /** sepDecay's weight term wd/2·Σ_j‖W_j‖² over the head weights. Call inside tf.tidy. */
+  private weightDecayTerm(): tf.Scalar {
+    return tf.mul(this.model.head.weightSquaredNorm(), this.config.weightDecay / 2) as tf.Scalar;
+  }
+
+  /** sepDecay's rates: wd on every head weight (the gradient of the weight term), by name. */
+  private headDecay(): DecayRates {
+    const rates: DecayRates = {};
+    for (const p of this.model.store.params) {
+      if (p.headWeight) rates[p.variable.name] = this.config.weightDecay;
+    }
+    return rates;
   }
 
   /**

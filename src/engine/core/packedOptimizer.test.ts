@@ -168,6 +168,27 @@ describe('PackedOptimizer: small parameters updated as one vector', () => {
     }
   }
 
+  it("a first update outside any tidy leaves nothing behind but what tfjs's optimiser keeps", async () => {
+    await initBackend('cpu');
+    const v = tf.variable(tf.ones([3]), true, 'outside-tidy');
+    const left = (packed: boolean) => {
+      const before = tf.memory().numTensors;
+      const opt = packed
+        ? new PackedOptimizer(createOptimizer(SETTINGS.adam), 0, LIMIT)
+        : createOptimizer(SETTINGS.adam);
+      const g = tf.onesLike(v);
+      opt.applyGradients([{ name: v.name, tensor: g }]);
+      g.dispose();
+      disposeOptimizer(opt);
+      return tf.memory().numTensors - before;
+    };
+    try {
+      expect(left(true)).toBe(left(false));
+    } finally {
+      v.dispose();
+    }
+  });
+
   it('refuses a saved state whose slots do not fit the network, with a message saying so', async () => {
     await initBackend('cpu');
     const vars = [

@@ -169,7 +169,9 @@ export class PackedOptimizer extends tf.Optimizer {
       return e;
     });
     if (offset > 0) {
-      this.packed = tf.variable(tf.zeros([offset]), false, `packed-parameters-${++packedCount}`);
+      // in a tidy of its own: a first update or a restore outside one left the zeros behind
+      const name = `packed-parameters-${++packedCount}`;
+      this.packed = tf.tidy(() => tf.variable(tf.zeros([offset]), false, name));
     }
     return this.entries;
   }

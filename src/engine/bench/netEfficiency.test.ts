@@ -4,8 +4,8 @@ import { initBackend } from '../core/backend';
 import { DEFAULT_NET_CONFIG, netConfigSchema } from '../config/schema';
 import { kernelCall } from './kernelShapes';
 import { peakKernelMs } from './kernelPeak';
-import type { NetBenchCase } from './netBench';
-import { isNetworkProduct, netEfficiency } from './netEfficiency';
+import { netBenchSession, type NetBenchCase } from './netBench';
+import { isNetworkProduct, netEfficiency, optimiserMs } from './netEfficiency';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -86,6 +86,14 @@ describe('netEfficiency', () => {
       9,
     );
     expect(r.efficiency).toBe(r.peakMs / r.stepMs);
+    // the ceiling: the same products with new operands, and the update alone
+    for (const k of r.byKernel) expect(k.freshMs).toBeGreaterThan(0);
+    expect(r.freshMs).toBeCloseTo(
+      r.byKernel.reduce((a, k) => a + k.freshMs, 0),
+      9,
+    );
+    expect(r.optimiserMs).toBeGreaterThan(0);
+    expect(r.ceiling).toBe(r.peakMs / (r.freshMs + r.optimiserMs));
     expect(r.otherMs).toBe(r.stepMs - r.kernelsMs);
     expect(r.stepMs).toBeGreaterThan(0);
     // the step's other kernels are there too: the optimiser's and the loss's
@@ -138,5 +146,23 @@ describe('netEfficiency', () => {
       'stride 1, pad 1, dilation 2',
     );
     tf.dispose([x, w, dyT]);
+  });
+});
+
+describe('optimiserMs', () => {
+  it("times the session's own update: it moves every parameter and leaves no tensor behind", async () => {
+    const session = netBenchSession(tiny);
+    try {
+      const vars = session.model.store.trainable;
+      const before = vars.map((v) => Array.from(v.dataSync()));
+      const tensors = tf.memory().numTensors;
+      const ms = await optimiserMs(session, 3);
+      expect(ms).toBeGreaterThan(0);
+      expect(Number.isFinite(ms)).toBe(true);
+      expect(tf.memory().numTensors).toBe(tensors);
+      vars.forEach((v, i) => expect(Array.from(v.dataSync())).not.toEqual(before[i]));
+    } finally {
+      session.dispose();
+    }
   });
 });

@@ -57,6 +57,13 @@ export class ParamStore {
     return this.params.map((p) => p.variable);
   }
 
+  /** sepDecay's decay: `rate` on every head weight (the gradient of rate/2·‖W‖²), by variable name. */
+  headWeightDecay(rate: number): Record<string, number> {
+    const rates: Record<string, number> = {};
+    for (const p of this.params) if (p.headWeight) rates[p.variable.name] = rate;
+    return rates;
+  }
+
   /** Number of trainable scalars (what PyTorch's `sum(p.numel() for p in parameters())` counts). */
   count(): number {
     return this.params.reduce((s, p) => s + p.variable.size, 0);

@@ -15,7 +15,6 @@ import { dataLoss, type LossSpec } from './losses';
 import type { NetModel } from './model';
 import { addMany } from '../core/addMany';
 import { applyWithDecay } from '../core/optimizer';
-import type { DecayRates } from '../core/hostMomentum';
 import { scaledSquaredNorm } from './squaredNorm';
 
 /** The objective of one batch and its terms (scalars; call inside tf.tidy). */
@@ -76,7 +75,8 @@ export class NetTrainer {
       }, vars);
       const list = vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
       // Without sepDecay the optimiser adds torch's coupled L2 (g ← g + wd·p) to every gradient.
-      if (wd) applyWithDecay(this.parts.optimizer, list, this.headDecay());
+      const decay = wd && this.model.store.headWeightDecay(this.config.weightDecay);
+      if (decay) applyWithDecay(this.parts.optimizer, list, decay);
       else this.parts.optimizer.applyGradients(list);
       return kept[0];
     });
@@ -166,15 +166,6 @@ export class NetTrainer {
   /** sepDecay's weight term wd/2·Σ_j‖W_j‖² over the head weights. Call inside tf.tidy. */
   private weightDecayTerm(): tf.Scalar {
     return tf.mul(this.model.head.weightSquaredNorm(), this.config.weightDecay / 2) as tf.Scalar;
-  }
-
-  /** sepDecay's rates: wd on every head weight (the gradient of the weight term), by name. */
-  private headDecay(): DecayRates {
-    const rates: DecayRates = {};
-    for (const p of this.model.store.params) {
-      if (p.headWeight) rates[p.variable.name] = this.config.weightDecay;
-    }
-    return rates;
   }
 
   /**

@@ -6,7 +6,7 @@
  *   npm run bench                 # Node (wasm, cpu) and headless Chromium (webgpu, webgl, wasm, cpu)
  *   npm run bench -- --node-only  # skip the browser
  *   npm run bench -- --budget 3   # seconds per measurement (default 2)
- *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset)
+ *   npm run bench -- --ui-only    # only the page's main thread while training (4 × budget s a preset, --ui-repeats 3 runs each)
  *   npm run bench -- --checkpoints-only   # only the checkpoint cost of every preset size (Node wasm)
  *   npm run bench -- --overlay-only       # only the 50-run overlay in the browser (also in --ui-only)
  *   npm run bench -- --streaming-only --repeats 3   # only the streaming metrics (best of 3)
@@ -44,7 +44,7 @@ import { benchStreamingMetrics, type StreamingBenchResult } from '../src/engine/
 import { benchCheckpoint, type CheckpointBenchRow } from '../src/engine/bench/checkpointBench';
 import { AUTO_MIN_EVERY as FIXED_CHECKPOINT_EVERY } from '../src/engine/runs/checkpointSchedule';
 import { benchOverlayBuild } from '../src/app/runs/overlayBench';
-import type { UiBenchRow } from './benchUi';
+import type { UiBenchRow, UiBenchSummary } from './benchUi';
 import { printThreadSpeedups, threadSpeedups, threadedRows } from './benchThreads';
 import type { OverlayUiRow } from './benchOverlayUi';
 import type { FirstChartResult } from './benchFirstChart';
@@ -236,6 +236,7 @@ async function main(): Promise<void> {
       'streaming-only': { type: 'boolean', default: false },
       'threads-only': { type: 'boolean', default: false },
       repeats: { type: 'string', default: '2' },
+      'ui-repeats': { type: 'string', default: '3' },
       'compare-backend': { type: 'string', default: 'wasm' },
       'torch-device': { type: 'string', default: 'cpu' },
       large: { type: 'boolean', default: false },
@@ -290,16 +291,24 @@ async function main(): Promise<void> {
   }
   const budget = Number(values.budget);
   const ui: UiBenchRow[] = [];
+  let uiSummary: UiBenchSummary[] = [];
   let overlayUi: OverlayUiRow | null = null;
   if (!values['node-only']) {
-    const { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow } = await uiBench();
+    const { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, printUiSummary, summariseUi } =
+      await uiBench();
     const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
     console.log('page main thread while training (1440×900, wasm backend)');
-    ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow)));
+    const runs = Number(values['ui-repeats']);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new Error(`--ui-repeats must be a whole number ≥ 1 (got ${values['ui-repeats']})`);
+    ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow, runs)));
+    uiSummary = summariseUi(ui);
+    console.log('\neach preset over its runs');
+    uiSummary.forEach(printUiSummary);
     overlayUi = await benchOverlayInBrowser(50);
     printOverlayRow(overlayUi);
     if (values['ui-only']) {
-      writeResults({ ui, overlayUi });
+      writeResults({ ui, uiSummary, overlayUi });
       return;
     }
   }
@@ -374,6 +383,7 @@ async function main(): Promise<void> {
     efficiency,
     streaming,
     ui,
+    uiSummary,
     overlayUi,
     firstChart,
     torch,

@@ -166,19 +166,20 @@ async function benchPreset(page: Page, preset: string, seconds: number): Promise
 
 /**
  * Each preset on wasm in a 1440×900 page, `seconds` of training after its first report, or until
- * the run ends when it ends sooner.
+ * the run ends when it ends sooner; all presets `repeats` times over, each time in a new page.
  */
 export async function benchUiInBrowser(
   presets: string[],
   seconds: number,
   onRow: (row: UiBenchRow) => void,
+  repeats = 1,
 ): Promise<UiBenchRow[]> {
   if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const rows: UiBenchRow[] = [];
   try {
-    for (const preset of presets) {
+    for (const preset of Array.from({ length: repeats }, () => presets).flat()) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       // A returning visitor: the first-visit introduction's modal dialog would take the clicks.
       await page.addInitScript(() => localStorage.setItem('nclab.intro.dismissed', '1'));
@@ -197,5 +198,49 @@ export async function benchUiInBrowser(
 export function printUiRow(r: UiBenchRow): void {
   console.log(
     `chromium wasm  ${r.preset.padEnd(16)} ${r.seconds.toFixed(1)} s  busy ${(100 * r.busyFraction).toFixed(1).padStart(5)} % (${r.busyMs.toFixed(0)} ms)  cpu ${(100 * r.cpuFraction).toFixed(1).padStart(5)} %  long tasks ${String(r.longTasks).padStart(3)}, longest ${r.longestTaskMs.toFixed(0).padStart(4)} ms  reports ${String(r.reports).padStart(4)}  steps ${String(r.steps).padStart(6)}  charts behind max ${r.maxReportsBehind} mean ${r.meanReportsBehind.toFixed(2)} reports  draws ${r.draws} mean ${r.meanDrawMs.toFixed(0)} ms (+ ${r.meanRenderMs.toFixed(0)} ms rendering) max ${r.maxDrawMs.toFixed(0)} ms`,
+  );
+}
+
+/** One preset's runs together: a one-second window moves by ±5 points from run to run here. */
+export interface UiBenchSummary {
+  preset: string;
+  runs: number;
+  busyMedian: number;
+  busyMin: number;
+  busyMax: number;
+  /** the longest task of all its runs */
+  longestTaskMs: number;
+  /** the median over runs of the mean number of reports the charts were behind */
+  meanReportsBehindMedian: number;
+}
+
+const medianOf = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** The rows of each preset summarised, in the order the presets first appear. */
+export function summariseUi(rows: readonly UiBenchRow[]): UiBenchSummary[] {
+  const byPreset = new Map<string, UiBenchRow[]>();
+  for (const r of rows) byPreset.set(r.preset, [...(byPreset.get(r.preset) ?? []), r]);
+  return [...byPreset].map(([preset, runs]) => {
+    const busy = runs.map((r) => r.busyFraction);
+    return {
+      preset,
+      runs: runs.length,
+      busyMedian: medianOf(busy),
+      busyMin: Math.min(...busy),
+      busyMax: Math.max(...busy),
+      longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs)),
+      meanReportsBehindMedian: medianOf(runs.map((r) => r.meanReportsBehind)),
+    };
+  });
+}
+
+export function printUiSummary(s: UiBenchSummary): void {
+  const pc = (x: number) => (100 * x).toFixed(1);
+  console.log(
+    `${s.preset.padEnd(26)} ${s.runs} runs  busy median ${pc(s.busyMedian).padStart(5)} % (${pc(s.busyMin)}–${pc(s.busyMax)})  longest task ${s.longestTaskMs.toFixed(0).padStart(3)} ms  charts behind ${s.meanReportsBehindMedian.toFixed(1)} reports (median of means)`,
   );
 }

@@ -143,11 +143,11 @@ export function otherKernels(kernels: readonly ProfiledKernel[]): OtherKernelRow
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
 
-/** A profiled step against its kernels' peak, given the step's wall time. */
+/** A profiled step against its kernels' peak, given its wall time and its update's. */
 export async function stepEfficiency(
   kernels: readonly ProfiledKernel[],
   stepMs: number,
-  optimiserMs: number,
+  updateMs: number,
   repeats = 5,
 ): Promise<Omit<NetEfficiency, 'id' | 'label'>> {
   const byKernel: PeakKernelRow[] = [];
@@ -175,8 +175,8 @@ export async function stepEfficiency(
     peakMs,
     efficiency: peakMs / stepMs,
     freshMs,
-    optimiserMs,
-    ceiling: peakMs / (freshMs + optimiserMs),
+    optimiserMs: updateMs,
+    ceiling: peakMs / (freshMs + updateMs),
     otherMs: stepMs - kernelsMs,
     profiledMs: sum(kernels.map((k) => k.ms)),
     kernelCount: kernels.length,
@@ -226,7 +226,7 @@ export async function netEfficiency(
       if (ms < least) [kernels, least] = [step, ms];
     }
     // last: it moves the parameters
-    const update = await optimiserMs(session, opts.timedSteps ?? 15);
+    const update = optimiserMs(session, opts.timedSteps ?? 15);
     const r = await stepEfficiency(kernels, median(times), update, opts.repeats);
     return { id: c.id, label: c.label, ...r };
   } finally {
@@ -239,7 +239,7 @@ export async function netEfficiency(
  * optimiser, sepDecay's head decay included), on new random gradients each time: the median
  * of `repeats` after one that makes the optimiser's slots. Moves the parameters.
  */
-export async function optimiserMs(session: NetSession, repeats: number): Promise<number> {
+export function optimiserMs(session: NetSession, repeats: number): number {
   const { config } = session;
   const vars = session.model.store.trainable;
   const optimizer = createNetOptimizer(config, config.sepDecay ? 0 : config.weightDecay);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { createRng } from './rng';
 import { disposeOptimizer, createOptimizer, type OptimizerSettings } from './optimizer';
-import { PackedOptimizer } from './packedOptimizer';
+import { HOST_PACK_LIMIT, PACK_LIMIT, PackedOptimizer } from './packedOptimizer';
 import { captureOptimizer, restoreOptimizer, type OptimizerState } from './state/optimizerState';
 
 const base = { lr: 0.05, momentum: 0, adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8 };
@@ -186,6 +186,19 @@ describe('PackedOptimizer: small parameters updated as one vector', () => {
       expect(left(true)).toBe(left(false));
     } finally {
       v.dispose();
+    }
+  });
+
+  it('packs up to HOST_PACK_LIMIT numbers on the host and PACK_LIMIT with tensor ops, unless told', () => {
+    const limit = (o: PackedOptimizer) => o.getConfig().limit;
+    const make = (host: boolean, given?: number) =>
+      new PackedOptimizer(createOptimizer(SETTINGS.sgd), 0, given, host);
+    const made = [make(true), make(false), make(true, 7)];
+    try {
+      expect(made.map(limit)).toEqual([HOST_PACK_LIMIT, PACK_LIMIT, 7]);
+      expect(HOST_PACK_LIMIT).toBeLessThan(PACK_LIMIT);
+    } finally {
+      made.forEach(disposeOptimizer);
     }
   });
 

@@ -6,8 +6,17 @@ import { gradientList } from './hostLoops';
 /** tfjs's { name, tensor } pair (tfjs-core's index does not export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-/** Parameters with at most this many numbers are updated together, as one vector. */
+/**
+ * Parameters with at most this many numbers are updated together, as one vector: on a GPU
+ * backend, where every parameter's update is a dozen kernels, and on the host (wasm, cpu), where
+ * the update is one loop a parameter (hostAdam.ts, hostMomentum.ts) and a parameter is worth
+ * packing only while its call costs more than copying it into the vector and back. Measured on
+ * wasm, the four bench networks in one process each, steps interleaved: a host limit of 1 024,
+ * 4 096 or 16 384 against 65 536, seed 002's MLP 2.96–3.19 against 3.10–3.33 ms (its two
+ * 256 × 256 weights), VGG16 ⅛ 21.4–22.2 against 21.6–22.5 ms, ResNet18 ⅛ and seed 000's the same.
+ */
 export const PACK_LIMIT = 65_536;
+export const HOST_PACK_LIMIT = 4_096;
 
 interface Entry {
   name: string;
@@ -40,14 +49,18 @@ export class PackedOptimizer extends tf.Optimizer {
   /** The packed parameters' data as the last unpack left them (their values are in `packed`). */
   private unpackedIds: object[] = [];
 
+  private readonly limit: number;
+
   constructor(
     readonly inner: ScheduledOptimizer,
     private readonly coupledDecay = 0,
-    private readonly limit = PACK_LIMIT,
+    /** the largest parameter packed; by default HOST_PACK_LIMIT on the host, else PACK_LIMIT */
+    limit?: number,
     /** pack on the host (wasm, cpu) or with tensor ops (a GPU backend) */
     private readonly host = HOST_BACKENDS.has(tf.getBackend()),
   ) {
     super();
+    this.limit = limit ?? (host ? HOST_PACK_LIMIT : PACK_LIMIT);
   }
 
   /** tfjs's Optimizer answers `instanceof` by duck typing; this class by its prototype chain. */

@@ -5,6 +5,7 @@ import { createRng } from './rng';
 import { disposeOptimizer, createOptimizer, type OptimizerSettings } from './optimizer';
 import { HOST_PACK_LIMIT, PACK_LIMIT, PackedOptimizer } from './packedOptimizer';
 import { captureOptimizer, restoreOptimizer, type OptimizerState } from './state/optimizerState';
+import type { FoldsDecay } from './hostMomentum';
 
 const base = { lr: 0.05, momentum: 0, adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8 };
 const SETTINGS: Record<string, OptimizerSettings> = {
@@ -199,6 +200,29 @@ describe('PackedOptimizer: small parameters updated as one vector', () => {
       expect(HOST_PACK_LIMIT).toBeLessThan(PACK_LIMIT);
     } finally {
       made.forEach(disposeOptimizer);
+    }
+  });
+
+  it('names only the decaying parameters to the inner update loop (a named 0 runs the decay loop, g + 0·p)', async () => {
+    await initBackend('wasm');
+    const vars = SHAPES.map((s, i) => tf.variable(tf.ones(s), true, `named-rates-${i}`));
+    const inner = createOptimizer(SETTINGS.momentum);
+    const seen: Record<string, number>[] = [];
+    const original = (inner as unknown as FoldsDecay).applyWithDecay.bind(inner);
+    (inner as unknown as FoldsDecay).applyWithDecay = (grads, rates) => {
+      seen.push({ ...rates });
+      original(grads, rates);
+    };
+    const opt = new PackedOptimizer(inner, 0, LIMIT);
+    try {
+      const grads = () => vars.map((v) => ({ name: v.name, tensor: tf.onesLike(v) }));
+      tf.tidy(() => opt.applyWithDecay(grads(), { [vars[0].name]: WD }));
+      tf.tidy(() => opt.applyGradients(grads()));
+      // the big [7, 5] decays; the others, packed or not, are not named
+      expect(seen).toEqual([{ [vars[0].name]: WD }, {}]);
+    } finally {
+      disposeOptimizer(opt);
+      tf.dispose(vars);
     }
   });
 

@@ -108,6 +108,7 @@ export class PackedOptimizer extends tf.Optimizer {
       const withDecay = (p: tf.Tensor, g: tf.Tensor, rate: number) =>
         rate > 0 ? tf.add(g, tf.mul(p, rate)) : g;
       const grads: NamedTensor[] = [];
+      // only the parameters that decay: the inner loops take a named rate of 0 as a decay
       const rates: DecayRates = {};
       const small: Entry[] = [];
       const smallGrads: tf.Tensor[] = [];
@@ -117,7 +118,7 @@ export class PackedOptimizer extends tf.Optimizer {
           smallGrads.push(list[i].tensor);
         } else if (folds) {
           grads.push({ name: e.name, tensor: list[i].tensor });
-          rates[e.name] = rateOf(e.name);
+          if (rateOf(e.name) > 0) rates[e.name] = rateOf(e.name);
         } else {
           const p = variableNamed(e.name);
           grads.push({ name: e.name, tensor: withDecay(p, list[i].tensor, rateOf(e.name)) });
@@ -138,7 +139,7 @@ export class PackedOptimizer extends tf.Optimizer {
           : smallGrads.map((g, i) => withDecay(params[i], g, rateOf(small[i].name)));
         const g = pack(own, this.host);
         grads.push({ name: packed.name, tensor: folds ? g : withDecay(packed, g, rate) });
-        rates[packed.name] = rate;
+        if (rate > 0) rates[packed.name] = rate;
       }
       if (folds) this.inner.applyWithDecay(grads, rates);
       else this.inner.applyGradients(grads);

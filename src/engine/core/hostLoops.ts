@@ -11,7 +11,6 @@ export interface HostLoops {
   momentumDecay(...args: [...MomentumArgs, l: number]): void;
   adam(...args: AdamArgs): void;
   adamDecay(...args: [...AdamArgs, l: number]): void;
-  /** dst (cols × rows) = srcᵀ, a row-major rows × cols float32 matrix, copied in tiles. */
   /** dst (cols × rows) = srcᵀ, in tiles of `tileRows` rows (a multiple of 4) by 8 columns */
   transpose(src: number, dst: number, rows: number, cols: number, tileRows: number): void;
   // BatchNorm's passes over an n × C matrix x (its rows the samples); per-channel vectors of C

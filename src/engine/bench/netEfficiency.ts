@@ -3,7 +3,8 @@ import type { NetSession } from '../nets/session';
 import { peakKernelMs, timerMs } from './kernelPeak';
 import { isPeakKernel, kernelCall, type KernelCall, type PeakKernelName } from './kernelShapes';
 import { netBenchSession, type NetBenchCase } from './netBench';
-import { applyWithDecay, createNetOptimizer, disposeOptimizer } from '../core/optimizer';
+import { disposeOptimizer } from '../core/optimizer';
+import { applyNetUpdate, createNetRunOptimizer } from '../nets/trainer';
 
 /**
  * How close a network step comes to the arithmetic it cannot avoid (the speed issue's goal for
@@ -251,8 +252,7 @@ export async function netEfficiency(
 export function optimiserMs(session: NetSession, repeats: number): number {
   const { config } = session;
   const vars = session.model.store.trainable;
-  const optimizer = createNetOptimizer(config, config.sepDecay ? 0 : config.weightDecay);
-  const rates = session.model.store.headWeightDecay(config.weightDecay);
+  const optimizer = createNetRunOptimizer(config);
   const times: number[] = [];
   try {
     for (let i = 0; i <= repeats; i++) {
@@ -260,8 +260,7 @@ export function optimiserMs(session: NetSession, repeats: number): number {
         vars.map((v) => ({ name: v.name, tensor: tf.randomUniform(v.shape, -1e-3, 1e-3) })),
       );
       const t = performance.now();
-      if (config.sepDecay) applyWithDecay(optimizer, grads, rates);
-      else optimizer.applyGradients(grads);
+      applyNetUpdate(optimizer, session.model.store, config, grads);
       if (i > 0) times.push(performance.now() - t);
       tf.dispose(grads.map((g) => g.tensor));
     }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isConvModel, type NetConfig } from '../config/schema';
 import type { PreparedData } from '../data/types';
 import type { MetricSet } from '../metrics';
-import { createNetOptimizer, disposeOptimizer, type ScheduledOptimizer } from '../core/optimizer';
+import { disposeOptimizer, type ScheduledOptimizer } from '../core/optimizer';
 import type { Checkpoint, NetSessionState } from '../session/checkpoint';
 import { captureNamed, restoreNamed } from '../core/state/netState';
 import { captureOptimizer, restoreOptimizer } from '../core/state/optimizerState';
@@ -18,7 +18,7 @@ import { SplitFeeder, type SplitName } from './feeder';
 import { NetMeasurer, type FeatureExport, type MeasurePass, type Measured } from './measurer';
 import { NetModel } from './model';
 import { TrainingSchedule } from './schedule';
-import { NetTrainer, type ObjectiveTerms } from './trainer';
+import { createNetRunOptimizer, NetTrainer, type ObjectiveTerms } from './trainer';
 
 export type { FeatureExport, MeasurePass } from './measurer';
 
@@ -96,8 +96,7 @@ export class NetSession implements TrainingSession {
     this.reportEvery = config.measureEvery * this.stepsPerEpoch;
     checkBatchNormBatches(config, plan, convolutional);
     this.model = new NetModel(config, data.K, data.inputShape);
-    // torch's coupled L2 (every parameter, BN and biases too) unless the decay is separate
-    this.optimizer = createNetOptimizer(config, config.sepDecay ? 0 : config.weightDecay);
+    this.optimizer = createNetRunOptimizer(config);
     for (const split of ['train', 'val', 'test'] as const) {
       if (data[split].n > 0) {
         this.feeders[split] = new SplitFeeder(data, split, options.cacheFloats);

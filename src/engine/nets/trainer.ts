@@ -14,8 +14,32 @@ import type { ForwardMode } from './layers';
 import { dataLoss, type LossSpec } from './losses';
 import type { NetModel } from './model';
 import { addMany } from '../core/addMany';
-import { applyWithDecay } from '../core/optimizer';
+import { applyWithDecay, createNetOptimizer, type ScheduledOptimizer } from '../core/optimizer';
+import type { ParamStore } from './params';
 import { scaledSquaredNorm } from './squaredNorm';
+
+/**
+ * A network run's optimiser: torch's coupled L2 on every parameter (BN and biases too), unless
+ * the decay is separate (sepDecay: the objective's decay terms instead).
+ */
+export function createNetRunOptimizer(config: NetConfig): ScheduledOptimizer {
+  return createNetOptimizer(config, config.sepDecay ? 0 : config.weightDecay);
+}
+
+/**
+ * One update of a network's parameters from their gradients, as a step makes it: with sepDecay
+ * the head weights' decay gradient wd·W is added here (the objective's weight term is computed
+ * off the tape), else the optimiser adds its coupled L2.
+ */
+export function applyNetUpdate(
+  optimizer: tf.Optimizer,
+  store: ParamStore,
+  config: NetConfig,
+  grads: { name: string; tensor: tf.Tensor }[],
+): void {
+  if (config.sepDecay) applyWithDecay(optimizer, grads, store.headWeightDecay(config.weightDecay));
+  else optimizer.applyGradients(grads);
+}
 
 /** The objective of one batch and its terms (scalars; call inside tf.tidy). */
 export interface ObjectiveTerms {
@@ -74,10 +98,7 @@ export class NetTrainer {
         return t.total;
       }, vars);
       const list = vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
-      // Without sepDecay the optimiser adds torch's coupled L2 (g ← g + wd·p) to every gradient.
-      const decay = wd && this.model.store.headWeightDecay(this.config.weightDecay);
-      if (decay) applyWithDecay(this.parts.optimizer, list, decay);
-      else this.parts.optimizer.applyGradients(list);
+      applyNetUpdate(this.parts.optimizer, this.model.store, this.config, list);
       return kept[0];
     });
     this.lastTerms?.dispose();

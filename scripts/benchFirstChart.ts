@@ -76,9 +76,11 @@ async function startupTimes(page: Page): Promise<Record<string, number>> {
   return times;
 }
 
-export function median(v: number[]): number {
+/** The middle value, or the mean of the middle two of an even count. */
+export function median(v: readonly number[]): number {
   const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 export interface ColdLoad {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import { PORT, run, startPreview } from './benchBrowser';
+import { median } from './benchFirstChart';
 
 export interface UiBenchRow {
   preset: string;
@@ -214,12 +215,6 @@ export interface UiBenchSummary {
   meanReportsBehindMedian: number;
 }
 
-const medianOf = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
 /** The rows of each preset summarised, in the order the presets first appear. */
 export function summariseUi(rows: readonly UiBenchRow[]): UiBenchSummary[] {
   const byPreset = new Map<string, UiBenchRow[]>();
@@ -229,11 +224,11 @@ export function summariseUi(rows: readonly UiBenchRow[]): UiBenchSummary[] {
     return {
       preset,
       runs: runs.length,
-      busyMedian: medianOf(busy),
+      busyMedian: median(busy),
       busyMin: Math.min(...busy),
       busyMax: Math.max(...busy),
       longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs)),
-      meanReportsBehindMedian: medianOf(runs.map((r) => r.meanReportsBehind)),
+      meanReportsBehindMedian: median(runs.map((r) => r.meanReportsBehind)),
     };
   });
 }

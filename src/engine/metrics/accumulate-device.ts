@@ -6,7 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classPartialsInPlace, emptyDecisions, pass2InPlace } from './accumulate-inplace';
 import { HeapMoments } from './heapSegments';
-import { canReadInPlace, canReadRowRanges, rowsInPlace, rowsOnHost } from './hostRows';
+import {
+  canReadInPlace,
+  canReadRowRanges,
+  columnMeanF32,
+  rowsInPlace,
+  rowsOnHost,
+} from './hostRows';
 import { zeros, type Rows } from '../core/linalg';
 import type {
   Accumulator,
@@ -263,10 +269,16 @@ export class DeviceAccumulator implements Accumulator {
     const B = inp.batchSize;
     const parts = slices(N, B);
     // r = float32 mean of the first batch; all device work is on h − r
+    // (read in place on wasm: its Mean kernel would first transpose the batch, ~25 ms a pass)
+    const n0 = parts[0][1];
+    const first = rowsInPlace(inp.features, 0, n0);
+    const hostMean = first ? columnMeanF32(first, n0, d) : null;
     this.r32 = this.keep(
-      tf.tidy(() => tf.mean(this.batch(inp.features, 0, parts[0][1]), 0) as tf.Tensor1D),
+      hostMean
+        ? tf.tensor1d(hostMean)
+        : tf.tidy(() => tf.mean(this.batch(inp.features, 0, n0), 0) as tf.Tensor1D),
     );
-    const r32host = (await this.r32.data()) as Float32Array;
+    const r32host = hostMean ?? ((await this.r32.data()) as Float32Array);
     this.rHost = r32host;
     // the heap loop's scratch, before any view of the rows is taken (allocating may grow the
     // heap and detach views); disposed when the pass ends

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics } from './device';
-import { rowsOnHost } from './hostRows';
+import { columnMeanF32, rowsOnHost } from './hostRows';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -67,5 +67,22 @@ describe('rowsOnHost on wasm (streaming batches without the Slice kernel)', () =
     const [a, b] = [multi!.values.nc1_pinv as number, one.values.nc1_pinv as number];
     expect(b).toBeGreaterThan(0.01);
     expect(Math.abs(a - b) / b).toBeLessThan(1e-5);
+  });
+
+  it('columnMeanF32 is bit-identical to tf.mean(X, 0) on wasm (the streaming reference point r)', async () => {
+    // an offset 10⁴ times the spread: float32 sums in another order or in float64 round apart
+    const n = 4096;
+    const d = 24;
+    const X = tf.tidy(() =>
+      tf.add(
+        tf.randomNormal([n, d], 0, 1, 'float32', 7),
+        tf.randomUniform([1, d], 1e3, 1e4, 'float32', 8),
+      ),
+    ) as tf.Tensor2D;
+    const rows = (await X.data()) as Float32Array;
+    const device = tf.mean(X, 0);
+    expect(Array.from(columnMeanF32(rows, n, d))).toEqual(Array.from(await device.data()));
+    [X, device].forEach((t) => t.dispose());
+    expect(() => columnMeanF32(new Float32Array(0), 0, 3)).toThrow('need 0 ≥ 1 rows of 3');
   });
 });

@@ -413,11 +413,15 @@ export async function pass2InPlace(
       }
       if (!right || !staged) continue;
       const product = tf.matMul(staged, right);
-      const z = (await product.data()) as Float32Array;
-      product.dispose();
-      if (scatter) accumulateScatter(z, nb, cols, nr, scatter);
-      if (dec && decisions) {
-        decideBatch(z, nb, cols, nr, km, labels, start, relM, relW, dec, decisions);
+      try {
+        // read where the product lies (no copy); nothing below allocates a tensor
+        const z = rowsInPlace(product, 0, nb) ?? ((await product.data()) as Float32Array);
+        if (scatter) accumulateScatter(z, nb, cols, nr, scatter);
+        if (dec && decisions) {
+          decideBatch(z, nb, cols, nr, km, labels, start, relM, relW, dec, decisions);
+        }
+      } finally {
+        product.dispose();
       }
     }
   } finally {

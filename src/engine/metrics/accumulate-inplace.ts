@@ -415,7 +415,8 @@ export async function pass2InPlace(
       const product = tf.matMul(staged, right);
       try {
         // read where the product lies (no copy); nothing below allocates a tensor
-        const z = rowsInPlace(product, 0, nb) ?? ((await product.data()) as Float32Array);
+        const z =
+          rowsInPlace(product as tf.Tensor2D, 0, nb) ?? ((await product.data()) as Float32Array);
         if (scatter) accumulateScatter(z, nb, cols, nr, scatter);
         if (dec && decisions) {
           decideBatch(z, nb, cols, nr, km, labels, start, relM, relW, dec, decisions);

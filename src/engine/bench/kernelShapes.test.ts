@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
 import { convOutputSize, inferConv, inferMatMul, isPeakKernel, kernelCall } from './kernelShapes';
 
 describe('inferMatMul', () => {
@@ -127,6 +128,33 @@ describe('kernelCall', () => {
     );
     expect(c.inputs).toEqual({ x: [2, 8, 8, 3], dy: [2, 4, 4, 5] });
     expect(c.attrs).toMatchObject({ strides: 2, pad: 1, filterShape: [3, 3, 3, 5] });
+  });
+
+  it('times the lab’s heap product as XNNPACK’s plain BatchMatMul of the same operands', () => {
+    const c = kernelCall(
+      HOST_MATMUL_KERNEL,
+      [
+        [128, 3072],
+        [3072, 512],
+      ],
+      [128, 512],
+    );
+    expect(c).toEqual({
+      name: 'BatchMatMul',
+      inputs: { a: [128, 3072], b: [3072, 512] },
+      attrs: { transposeA: false, transposeB: false },
+      geometry: 'heap product',
+    });
+    expect(() =>
+      kernelCall(
+        HOST_MATMUL_KERNEL,
+        [
+          [3072, 128],
+          [3072, 512],
+        ],
+        [128, 512],
+      ),
+    ).toThrow('takes no transposed operand');
   });
 
   it('says which kernels it can time', () => {

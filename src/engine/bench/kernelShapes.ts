@@ -1,4 +1,5 @@
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
 
 /**
  * The matmul and convolution kernels whose time the network efficiency compares with XNNPACK's
@@ -21,6 +22,9 @@ export type PeakKernelName = (typeof PEAK_KERNELS)[number];
 export function isPeakKernel(name: string): name is PeakKernelName {
   return (PEAK_KERNELS as readonly string[]).includes(name);
 }
+
+/** A product a step runs: tfjs's kernels, or the lab's heap product (core/hostGemm.ts). */
+export type ProductKernelName = PeakKernelName | typeof HOST_MATMUL_KERNEL;
 
 export interface MatMulGeometry {
   transposeA: boolean;
@@ -149,10 +153,11 @@ function need(shape: number[] | null | undefined, what: string): number[] {
  * prelu with those weights): elementwise work beside the product.
  */
 export function kernelCall(
-  name: PeakKernelName,
+  name: ProductKernelName,
   inputShapes: readonly (number[] | null)[],
   outputShape: readonly number[],
 ): KernelCall {
+  if (name === HOST_MATMUL_KERNEL) return xnnpackCallFor(inputShapes, outputShape);
   // a fused kernel's absent bias / PReLU weights are recorded as null after its operands
   const present = inputShapes.length > 2 ? trimNulls(inputShapes) : inputShapes;
   const shapes = present.map((s, i) => need(s, `${name}'s input ${i}`));
@@ -200,5 +205,25 @@ export function kernelCall(
     inputs: named(['x', 'filter', ...FUSED_INPUTS]),
     attrs: { ...g, ...nhwc, ...(fused ? { ...activation, leakyreluAlpha: 0.2 } : {}) },
     geometry: convWords(g),
+  };
+}
+
+/**
+ * The lab's heap product a·b as XNNPACK's best call of the same M × K × N, a plain BatchMatMul:
+ * its peak is what the step's product is compared with, whoever ran it in the step.
+ */
+function xnnpackCallFor(
+  inputShapes: readonly (number[] | null)[],
+  outputShape: readonly number[],
+): KernelCall {
+  const [a, b] = [0, 1].map((i) => need(inputShapes[i], `${HOST_MATMUL_KERNEL}'s input ${i}`));
+  const m = inferMatMul(a, b, outputShape);
+  if (m.transposeA || m.transposeB)
+    throw new Error(`${HOST_MATMUL_KERNEL} takes no transposed operand ([${a}]·[${b}])`);
+  return {
+    name: 'BatchMatMul',
+    inputs: { a: [...a], b: [...b] },
+    attrs: { transposeA: false, transposeB: false },
+    geometry: 'heap product',
   };
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetSession } from '../nets/session';
 import { peakKernelMs, timerMs } from './kernelPeak';
-import { isPeakKernel, kernelCall, type KernelCall, type PeakKernelName } from './kernelShapes';
+import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
+import { isPeakKernel, kernelCall, type KernelCall, type ProductKernelName } from './kernelShapes';
 import { netBenchSession, type NetBenchCase } from './netBench';
 import { disposeOptimizer } from '../core/optimizer';
 import { applyNetUpdate, createNetRunOptimizer } from '../nets/trainer';
@@ -98,12 +99,13 @@ export async function profileStep(session: NetSession): Promise<ProfiledKernel[]
 }
 
 /**
- * The network's own products: every matmul and convolution kernel but _FusedMatMul, which the
- * lab calls only for BatchNorm's per-channel affine maps (x·diag(a) + b, batchNorm.ts):
- * elementwise work phrased as a product, counted with the other kernels.
+ * The network's own products: every matmul and convolution kernel, the lab's heap product
+ * included, but _FusedMatMul, which the lab calls only for BatchNorm's per-channel affine maps
+ * (x·diag(a) + b, batchNorm.ts): elementwise work phrased as a product, counted with the other
+ * kernels.
  */
-export function isNetworkProduct(name: string): name is PeakKernelName {
-  return isPeakKernel(name) && name !== '_FusedMatMul';
+export function isNetworkProduct(name: string): name is ProductKernelName {
+  return (isPeakKernel(name) && name !== '_FusedMatMul') || name === HOST_MATMUL_KERNEL;
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

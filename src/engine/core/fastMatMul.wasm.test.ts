@@ -1,8 +1,9 @@
 /** On wasm: the tiled transpose (hostTranspose.ts) and the flipped products it serves. */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { fastMatMul, fastMatMulConstLeft, freshRightProduct } from './fastMatMul';
+import { HOST_MATMUL_KERNEL, setHostGemm } from './hostGemm';
 import { hostTranspose } from './hostTranspose';
 import { createRng } from './rng';
 
@@ -21,19 +22,63 @@ function matrix(rows: number, cols: number, seed: number): tf.Tensor2D {
   );
 }
 
-/** The products' output shapes of `f`, from tfjs's profiler. */
-async function productShapes(f: () => tf.Tensor): Promise<string[]> {
-  let out: tf.Tensor | null = null;
+/** The kernels `f` runs, from tfjs's profiler. */
+async function kernelsOf(
+  f: () => tf.Tensor | tf.Tensor[],
+): Promise<Awaited<ReturnType<typeof tf.profile>>['kernels']> {
+  let out: tf.Tensor | tf.Tensor[] = [];
   const profile = await tf.profile(() => {
     out = f();
   });
-  (out as tf.Tensor | null)?.dispose();
-  return profile.kernels
+  tf.dispose(out);
+  return profile.kernels;
+}
+
+/** The products' output shapes of `f`, from tfjs's profiler. */
+async function productShapes(f: () => tf.Tensor): Promise<string[]> {
+  return (await kernelsOf(f))
     .filter((k) => k.name === 'BatchMatMul')
     .flatMap((k) => k.outputShapes.map((s) => s.slice(-2).join('×')));
 }
 
-describe('a product with a new right operand at every call, on wasm', () => {
+describe('a layer’s products on the heap (hostGemm.ts), on one wasm thread', () => {
+  it('runs the value and both gradients as heap products, with no tfjs Transpose or BatchMatMul, and XNNPACK’s numbers', async () => {
+    // seed 000's hidden layer, batch 128
+    const x = matrix(128, 512, 5);
+    const W = tf.variable(matrix(512, 512, 6));
+    const objective = () => tf.sum(tf.square(fastMatMul(x, W))) as tf.Scalar;
+    const kernels = await kernelsOf(() => {
+      const { value, grads } = tf.variableGrads(objective, [W]);
+      return [value, ...Object.values(grads)];
+    });
+    const names = kernels.map((k) => k.name);
+    // the value, the weight's gradient and the input's (a custom gradient computes every input's)
+    expect(names.filter((n) => n === HOST_MATMUL_KERNEL)).toHaveLength(3);
+    expect(names.filter((n) => n === 'BatchMatMul' || n === 'Transpose')).toEqual([]);
+    // the input's gradient too (dY·Wᵀ: W transposed on the heap, then a heap product), against
+    // XNNPACK's phrasing of the same products (tf.matMul's own gradient would use transposed
+    // operands, summed in another order)
+    const xv = tf.variable(x);
+    const grads = () =>
+      tf.variableGrads(() => tf.sum(tf.square(fastMatMul(xv, W))) as tf.Scalar, [xv, W]);
+    const mine = grads();
+    setHostGemm(false);
+    const xnn = grads();
+    setHostGemm(true);
+    expect(mine.value.dataSync()).toEqual(xnn.value.dataSync());
+    for (const v of [xv, W]) {
+      expect(mine.grads[v.name].dataSync()).toEqual(xnn.grads[v.name].dataSync());
+    }
+    tf.dispose([x, W, xv, mine.value, xnn.value]);
+    tf.dispose([...Object.values(mine.grads), ...Object.values(xnn.grads)]);
+  });
+});
+
+describe('a product with a new right operand at every call, on wasm, where XNNPACK runs it', () => {
+  // threaded wasm, where XNNPACK spreads a product over its threads, takes this phrasing
+  beforeEach(() => setHostGemm(false));
+  afterEach(() => setHostGemm(true));
+
   it('flips a wide layer fed a small batch to (Wᵀ·xᵀ)ᵀ, with the same numbers to the last bit', async () => {
     // seed 002's first layer: 16 × 3 072 · 3 072 × 256
     const x = matrix(16, 3072, 1);

@@ -101,6 +101,8 @@ export interface HostLoops {
     s: number,
     q: number,
   ): void;
+  /** c (M × N) = a·b, all row-major, b K × N; k in blocks of kc; M % 4 = 0, N % 8 = 0 */
+  gemm(a: number, b: number, c: number, M: number, K: number, N: number, kc: number): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }

@@ -781,6 +781,110 @@
         (br $axis0)))
   )
 
+  ;; gemm: c (M × N) = a (M × K) · b (K × N), all row-major float32; M a multiple of 4, N of 8.
+  ;; Tiles of 4 rows × 8 columns in eight registers: per k two loads of b's row, one number of
+  ;; each of a's four rows splatted, multiply, then add (no fused multiply-add), k in order from
+  ;; a sum of +0: XNNPACK's sums to the last bit, without packing b first (XNNPACK packs every
+  ;; new right operand). k runs in blocks of kc: the block's rows of b (kc × N, contiguous) stay
+  ;; in cache while every row of a goes by, and each tile carries its sums over from the block
+  ;; before through c (a float32 stored and loaded back is the same float32).
+  (func (export "gemm")
+    (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
+    (param $kc i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $k0 i32) (local $kn i32)
+    (local $rowN i32) (local $rowK i32) (local $at i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bk i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local.set $rowN (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $rowK (i32.shl (local.get $K) (i32.const 2)))
+    (if (i32.lt_s (local.get $kc) (i32.const 1)) (then (local.set $kc (i32.const 1))))
+    (loop $blocks
+      ;; kn: this block's k count (K = 0 runs one empty block: c = 0)
+      (local.set $kn (select (i32.sub (local.get $K) (local.get $k0)) (local.get $kc)
+        (i32.lt_u (i32.sub (local.get $K) (local.get $k0)) (local.get $kc))))
+      (local.set $i (i32.const 0))
+      (block $rowsDone
+        (loop $rows
+          (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $M)))
+          (local.set $j (i32.const 0))
+          (block $colsDone
+            (loop $cols
+              (br_if $colsDone (i32.ge_u (local.get $j) (local.get $N)))
+              (local.set $at (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $N)) (local.get $j)) (i32.const 2))))
+              (if (i32.eqz (local.get $k0))
+                (then
+                  ;; the sums start at +0, as from XNNPACK's zero bias (0 + −0 is +0)
+                  (local.set $c00 (v128.const i32x4 0 0 0 0))
+                  (local.set $c01 (v128.const i32x4 0 0 0 0))
+                  (local.set $c10 (v128.const i32x4 0 0 0 0))
+                  (local.set $c11 (v128.const i32x4 0 0 0 0))
+                  (local.set $c20 (v128.const i32x4 0 0 0 0))
+                  (local.set $c21 (v128.const i32x4 0 0 0 0))
+                  (local.set $c30 (v128.const i32x4 0 0 0 0))
+                  (local.set $c31 (v128.const i32x4 0 0 0 0)))
+                (else
+                  (local.set $c00 (v128.load (local.get $at)))
+                  (local.set $c01 (v128.load offset=16 (local.get $at)))
+                  (local.set $c10 (v128.load (i32.add (local.get $at) (local.get $rowN))))
+                  (local.set $c11 (v128.load offset=16 (i32.add (local.get $at) (local.get $rowN))))
+                  (local.set $c20 (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowN) (i32.const 1)))))
+                  (local.set $c21 (v128.load offset=16 (i32.add (local.get $at) (i32.shl (local.get $rowN) (i32.const 1)))))
+                  (local.set $c30 (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowN) (i32.const 3)))))
+                  (local.set $c31 (v128.load offset=16 (i32.add (local.get $at) (i32.mul (local.get $rowN) (i32.const 3)))))))
+              (local.set $a0 (i32.add (local.get $a)
+                (i32.add (i32.mul (local.get $i) (local.get $rowK)) (i32.shl (local.get $k0) (i32.const 2)))))
+              (local.set $a1 (i32.add (local.get $a0) (local.get $rowK)))
+              (local.set $a2 (i32.add (local.get $a1) (local.get $rowK)))
+              (local.set $a3 (i32.add (local.get $a2) (local.get $rowK)))
+              (local.set $bk (i32.add (local.get $b)
+                (i32.add (i32.mul (local.get $k0) (local.get $rowN)) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $k (local.get $kn))
+              (block $kDone
+                (loop $ks
+                  (br_if $kDone (i32.eqz (local.get $k)))
+                  (local.set $b0 (v128.load (local.get $bk)))
+                  (local.set $b1 (v128.load offset=16 (local.get $bk)))
+                  (local.set $x (v128.load32_splat (local.get $a0)))
+                  (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                  (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                  (local.set $x (v128.load32_splat (local.get $a1)))
+                  (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+                  (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+                  (local.set $x (v128.load32_splat (local.get $a2)))
+                  (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+                  (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+                  (local.set $x (v128.load32_splat (local.get $a3)))
+                  (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+                  (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+                  (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+                  (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+                  (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+                  (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+                  (local.set $bk (i32.add (local.get $bk) (local.get $rowN)))
+                  (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                  (br $ks)))
+              (v128.store (local.get $at) (local.get $c00))
+              (v128.store offset=16 (local.get $at) (local.get $c01))
+              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
+              (v128.store (local.get $at) (local.get $c10))
+              (v128.store offset=16 (local.get $at) (local.get $c11))
+              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
+              (v128.store (local.get $at) (local.get $c20))
+              (v128.store offset=16 (local.get $at) (local.get $c21))
+              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
+              (v128.store (local.get $at) (local.get $c30))
+              (v128.store offset=16 (local.get $at) (local.get $c31))
+              (local.set $j (i32.add (local.get $j) (i32.const 8)))
+              (br $cols)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $rows)))
+      (local.set $k0 (i32.add (local.get $k0) (local.get $kn)))
+      (br_if $blocks (i32.lt_u (local.get $k0) (local.get $K))))
+  )
+
   ;; reluGrad: out = dy where x > 0, else 0, n numbers, four at a time. The mask passes dy's bits
   ;; or zero, as PyTorch's threshold_backward does: a NaN or infinite dy where x ≤ 0 gives 0
   ;; (tfjs's dy · step(x) gives NaN there), and a NaN x gives 0 (tfjs's step gives NaN).

@@ -120,7 +120,7 @@ export function inferConv(
 
 /** A kernel to call again: its name, its inputs' shapes by the kernel's input names, attributes. */
 export interface KernelCall {
-  name: PeakKernelName;
+  name: ProductKernelName;
   inputs: Record<string, number[]>;
   attrs: NamedAttrMap;
   /** the inferred attributes in words ("transposeB", "stride 2, pad 1") */

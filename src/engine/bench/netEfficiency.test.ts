@@ -5,7 +5,8 @@ import { DEFAULT_NET_CONFIG, netConfigSchema } from '../config/schema';
 import { kernelCall } from './kernelShapes';
 import { peakKernelMs } from './kernelPeak';
 import { netBenchSession, type NetBenchCase } from './netBench';
-import { isNetworkProduct, netEfficiency, optimiserMs } from './netEfficiency';
+import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
+import { isNetworkProduct, netEfficiency, optimiserMs, peakGroups } from './netEfficiency';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -100,6 +101,24 @@ describe('netEfficiency', () => {
     expect(r.otherKernels.map((k) => k.name)).toContain('Multiply');
     expect(r.otherKernels.some((k) => isNetworkProduct(k.name))).toBe(false);
     expect(r.kernelCount).toBe(r.otherKernels.reduce((a, k) => a + k.count, 0) + products.length);
+  });
+
+  it('compares the lab’s heap products with XNNPACK’s plain product of the same shape, and times them with new operands as the step ran them', () => {
+    const k = (name: string) => ({
+      name,
+      inputShapes: [
+        [16, 32],
+        [32, 8],
+      ],
+      outputShapes: [[16, 8]],
+      ms: 1,
+    });
+    const groups = peakGroups([k(HOST_MATMUL_KERNEL), k('BatchMatMul'), k(HOST_MATMUL_KERNEL)]);
+    expect(groups.map((g) => [g.call.name, g.asRun.name, g.kernels.length])).toEqual([
+      ['BatchMatMul', HOST_MATMUL_KERNEL, 2],
+      ['BatchMatMul', 'BatchMatMul', 1],
+    ]);
+    expect(isNetworkProduct(HOST_MATMUL_KERNEL)).toBe(true);
   });
 
   it('reads a matmul transposed on the right back from its profile and calls it again', async () => {

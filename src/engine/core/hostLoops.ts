@@ -153,10 +153,25 @@ export interface Heap {
   view(t: tf.Tensor): Float32Array;
 }
 
-/** The heap of the active backend if it is wasm and can run the loops, else null. */
+/**
+ * The heap of the active backend if it is wasm and can run the loops, else null. Made once per
+ * backend instance (a restarted wasm backend is a new one): a network step asks for it at every
+ * product, bias and BatchNorm, and building its closures each time showed in a step's profile.
+ */
 export function wasmHeap(): Heap | null {
   if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as WasmBackend;
+  const backend = tf.backend();
+  let heap = heaps.get(backend);
+  if (heap === undefined) {
+    heap = heapOf(backend as unknown as WasmBackend);
+    heaps.set(backend, heap);
+  }
+  return heap;
+}
+
+const heaps = new WeakMap<object, Heap | null>();
+
+function heapOf(backend: WasmBackend): Heap | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   const { dataIdMap } = backend;
   const makeOutput = backend.makeOutput?.bind(backend);

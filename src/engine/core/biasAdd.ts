@@ -23,6 +23,13 @@ export function biasAdd<T extends tf.Tensor>(y: T, b: tf.Tensor1D): T {
   return op(y, b) as T;
 }
 
+/** y + b over y's last axis, with no gradient of its own: one heap loop on wasm, else tf.add. */
+export function addBias<T extends tf.Tensor>(y: T, b: tf.Tensor1D): T {
+  const heap = heapHolding(y, b);
+  if (!heap || b.size !== y.shape[y.rank - 1]) return tf.add(y, b);
+  return addChannels(heap, y, b);
+}
+
 /** Σ of `t` over every axis but its last (channels): one heap loop on wasm, else tf.sum. */
 export function channelSums(t: tf.Tensor): tf.Tensor1D {
   const C = t.shape[t.rank - 1] ?? 1;

@@ -49,18 +49,19 @@ export class BatchNorm {
   apply<T extends tf.Tensor>(x: T, mode: ForwardMode): T {
     const C = this.channels;
     const n = x.size / C;
-    const flat = tf.reshape(x, [n, C]) as tf.Tensor2D;
+    // an MLP's [n, C] needs no reshape (each one a kernel and a tape node of the step)
+    const flat = (x.rank === 2 ? x : tf.reshape(x, [n, C])) as tf.Tensor2D;
+    const back = (y: tf.Tensor): T => (x.rank === 2 ? y : tf.reshape(y, x.shape)) as T;
     const heap = wasmHeap();
     if (!mode.training && heap) {
       const [g, v] = [heap.view(this.gamma), heap.view(this.runningVar)];
       const scale = g.map((gc, c) => gc / Math.sqrt(v[c] + BN_EPS));
-      const y = heapAffine(heap, flat, this.runningMean, scale, this.beta);
-      return tf.reshape(y, x.shape) as T;
+      return back(heapAffine(heap, flat, this.runningMean, scale, this.beta));
     }
     if (!mode.training) {
       const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.runningVar, BN_EPS))) as tf.Tensor1D;
       const shift = tf.sub(this.beta, tf.mul(this.runningMean, scale)) as tf.Tensor1D;
-      return tf.reshape(channelAffine(flat, scale, shift), x.shape) as T;
+      return back(channelAffine(flat, scale, shift));
     }
     if (n < 2) {
       throw new Error(
@@ -69,8 +70,7 @@ export class BatchNorm {
       );
     }
     const op = heap ? this.heapTrainOp(heap, mode.updateStats) : this.trainOp(mode.updateStats);
-    const y = op(flat, this.gamma, this.beta);
-    return tf.reshape(y, x.shape) as T;
+    return back(op(flat, this.gamma, this.beta));
   }
 
   /** trainOp's op on the wasm heap: the same formulas as five loops (batchNormHeap.ts). */

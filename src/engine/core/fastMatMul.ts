@@ -48,42 +48,37 @@ export function fastMatMulConstLeft(
   return (bias ? weightOnly(b, bias) : weightOnly(b)) as tf.Tensor2D;
 }
 
+const op = productOp(false);
+
 /**
  * a·b + bias as one op: the bias as an op of its own (biasAdd.ts) cost each dense layer a
  * custom gradient's bookkeeping in a step (its forward, the copies tfjs keeps, reshapes of dy:
  * ~5 kernels), ~5 % of seed 002's 2 ms step. The same numbers: the product, then y + b.
  */
-const biasedOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [A, B, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-  const saveA = !(A instanceof tf.Variable);
-  const saveB = !(B instanceof tf.Variable);
-  save([...(saveA ? [A] : []), ...(saveB ? [B] : [])]);
-  return {
-    value: addBias(freshRightProduct(A, B), bias),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const sa = saveA ? (saved[0] as tf.Tensor2D) : A;
-      const sb = saveB ? (saved[saveA ? 1 : 0] as tf.Tensor2D) : B;
-      const dC = dy as tf.Tensor2D;
-      return [timesTransposed(dC, sb), transposedTimes(sa, dC), channelSums(dC)];
-    },
-  };
-});
+const biasedOp = productOp(true);
 
-const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [A, B, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  const saveA = !(A instanceof tf.Variable);
-  const saveB = !(B instanceof tf.Variable);
-  save([...(saveA ? [A] : []), ...(saveB ? [B] : [])]);
-  return {
-    value: freshRightProduct(A, B),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const sa = saveA ? (saved[0] as tf.Tensor2D) : A;
-      const sb = saveB ? (saved[saveA ? 1 : 0] as tf.Tensor2D) : B;
-      const dC = dy as tf.Tensor2D;
-      return [timesTransposed(dC, sb), transposedTimes(sa, dC)];
-    },
-  };
-});
+/** The product (and bias) as one custom op; inputs A, B (and the bias). */
+function productOp(biased: boolean) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [A, B] = args as [tf.Tensor2D, tf.Tensor2D];
+    const bias = biased ? (args[2] as tf.Tensor1D) : null;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const saveA = !(A instanceof tf.Variable);
+    const saveB = !(B instanceof tf.Variable);
+    save([...(saveA ? [A] : []), ...(saveB ? [B] : [])]);
+    const y = freshRightProduct(A, B);
+    return {
+      value: bias ? addBias(y, bias) : y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sa = saveA ? (saved[0] as tf.Tensor2D) : A;
+        const sb = saveB ? (saved[saveA ? 1 : 0] as tf.Tensor2D) : B;
+        const dC = dy as tf.Tensor2D;
+        const grads = [timesTransposed(dC, sb), transposedTimes(sa, dC)];
+        return bias ? [...grads, channelSums(dC)] : grads;
+      },
+    };
+  });
+}
 
 /**
  * Relative cost, per element, of a matMul's right operand on wasm: XNNPACK re-packs it on every

@@ -4,10 +4,11 @@ import { heapHolding } from './hostLoops';
 
 /**
  * The lab's own product on the wasm heap (hostLoops.wat `gemm`), registered as a tfjs kernel so
- * that `tf.profile` and the efficiency bench see it. On one thread it ran the network steps'
- * products at 41–55 GFLOP/s here against XNNPACK's 44–46 at its best (its packing of the right
- * operand already done), and a step's right operands are all new: XNNPACK packs each again, and
- * the lab transposed operands to keep what it packs small. This one reads b as it lies. Each
+ * that `tf.profile` and the efficiency bench see it. On one thread it ran the MLP steps'
+ * products at 48–60 GFLOP/s here against XNNPACK's 44–48 at its best (its packing of the right
+ * operand already done), and a step's right operands are all new: XNNPACK packs each again
+ * (down to 11 GFLOP/s for seed 002's first layer), and the lab transposed operands to keep what
+ * it packs small. This one reads b as it lies (README, "The networks' products on the heap"). Each
  * number is XNNPACK's to the last bit: the same float32 products added in the same order
  * (hostGemm.wasm.test.ts).
  */
@@ -40,9 +41,12 @@ export function setHostGemm(on: boolean): void {
 }
 
 /** Bytes of b's rows a block of k keeps in cache: about what a core's L2 cache holds. */
-export let BLOCK_BYTES = 512 * 1024;
-export function setBlockBytes(n: number): void {
-  BLOCK_BYTES = n;
+const BLOCK_BYTES = 512 * 1024;
+let blockBytes = BLOCK_BYTES;
+
+/** Another block size (tests of the carried sums); the default without one. */
+export function setBlockBytes(n = BLOCK_BYTES): void {
+  blockBytes = n;
 }
 
 /**
@@ -50,7 +54,7 @@ export function setBlockBytes(n: number): void {
  * b of 3 072 × 512 (6 MB, seed 000's first layer) came from memory each time.
  */
 export function blockRows(K: number, N: number): number {
-  return Math.max(1, Math.min(K, Math.floor(BLOCK_BYTES / (4 * N))));
+  return Math.max(1, Math.min(K, Math.floor(blockBytes / (4 * N))));
 }
 
 const kernelFunc: tf.KernelFunc = ({ inputs }) => {

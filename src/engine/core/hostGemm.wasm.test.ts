@@ -2,24 +2,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
-import {
-  BLOCK_BYTES,
-  HOST_MATMUL_KERNEL,
-  blockRows,
-  hostMatMul,
-  setBlockBytes,
-  setHostGemm,
-} from './hostGemm';
+import { HOST_MATMUL_KERNEL, blockRows, hostMatMul, setBlockBytes, setHostGemm } from './hostGemm';
 import { createRng } from './rng';
-
-const DEFAULT_BLOCK = BLOCK_BYTES;
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 afterEach(() => {
   setHostGemm(true);
-  setBlockBytes(DEFAULT_BLOCK);
+  setBlockBytes();
 });
 afterAll(async () => {
   await initBackend('cpu');

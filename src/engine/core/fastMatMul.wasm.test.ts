@@ -5,7 +5,7 @@ import { initBackend } from './backend';
 import { fastMatMul, fastMatMulConstLeft, freshRightProduct } from './fastMatMul';
 import { HOST_MATMUL_KERNEL, setHostGemm } from './hostGemm';
 import { hostTranspose } from './hostTranspose';
-import { createRng } from './rng';
+import { normalMatrix as matrix } from '../testing/matrices';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -13,14 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await initBackend('cpu');
 });
-
-function matrix(rows: number, cols: number, seed: number): tf.Tensor2D {
-  const rng = createRng(seed);
-  return tf.tensor2d(
-    Float32Array.from({ length: rows * cols }, () => rng.normal(0, 1)),
-    [rows, cols],
-  );
-}
 
 /** The kernels `f` runs, from tfjs's profiler. */
 async function kernelsOf(

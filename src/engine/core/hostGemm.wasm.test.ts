@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { HOST_MATMUL_KERNEL, blockRows, hostMatMul, setBlockBytes, setHostGemm } from './hostGemm';
-import { createRng } from './rng';
+import { normalMatrix as matrix } from '../testing/matrices';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -15,14 +15,6 @@ afterEach(() => {
 afterAll(async () => {
   await initBackend('cpu');
 });
-
-function matrix(rows: number, cols: number, seed: number): tf.Tensor2D {
-  const rng = createRng(seed);
-  return tf.tensor2d(
-    Float32Array.from({ length: rows * cols }, () => rng.normal(0, 1)),
-    [rows, cols],
-  );
-}
 
 /** Same numbers, signs of zero and NaNs included (toEqual on typed arrays compares with Object.is). */
 function sameBits(a: tf.Tensor, b: tf.Tensor): void {

@@ -7,7 +7,8 @@ import { canTransposeOnHost, hostTranspose } from './hostTranspose';
  * a·b with a gradient that never asks tfjs for a transposed matmul. tfjs's wasm backend runs its
  * fast (SIMD) kernel only when neither input is transposed, and the built-in matMul gradient
  * transposes both times; here each gradient picks the cheaper phrasing (measured 2–11× on wasm,
- * docs/backends.md §4). The values are the same products.
+ * docs/backends.md §4). The values are the same products. On one wasm thread a product whose
+ * shape fits runs on the lab's own heap product instead (hostGemm.ts), which packs nothing.
  *
  * Variables are not saved for the backward pass: tfjs saves an input by copying it (an Identity
  * kernel, 16 MB for a 2048×2048 layer), and a variable outlives the step anyway.

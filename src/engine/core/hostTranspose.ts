@@ -46,18 +46,10 @@ function heapCopy(t: tf.Tensor, shape: number[]) {
   return { heap, src, out, dst };
 }
 
-/** Whether hostTranspose runs here (the wasm backend, with wasm SIMD); asked once a backend. */
+/** Whether hostTranspose runs here (the wasm backend, with wasm SIMD; wasmHeap is made once a backend). */
 export function canTransposeOnHost(): boolean {
-  const backend = tf.backend();
-  let can = available.get(backend);
-  if (can === undefined) {
-    can = wasmHeap() !== null;
-    available.set(backend, can);
-  }
-  return can;
+  return wasmHeap() !== null;
 }
-
-const available = new WeakMap<object, boolean>();
 
 /** What hostPermute reads of its tensor: a slice (`begin`, `size`), some axes back to front. */
 export interface PermuteRead {

@@ -46,7 +46,7 @@ function heapCopy(t: tf.Tensor, shape: number[]) {
   return { heap, src, out, dst };
 }
 
-/** Whether hostTranspose runs here (the wasm backend, with wasm SIMD; wasmHeap is made once a backend). */
+/** Whether hostTranspose runs here: the wasm backend, with wasm SIMD (wasmHeap, made once). */
 export function canTransposeOnHost(): boolean {
   return wasmHeap() !== null;
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { HOST_CONV_KERNEL } from '../core/hostConv';
 import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
-import { convOutputSize, inferConv, inferMatMul, isPeakKernel, kernelCall } from './kernelShapes';
+import {
+  convOutputSize,
+  inferConv,
+  inferMatMul,
+  isHostKernel,
+  isPeakKernel,
+  kernelCall,
+} from './kernelShapes';
 
 describe('inferMatMul', () => {
   it('reads each transpose combination back from non-square shapes', () => {
@@ -155,6 +163,32 @@ describe('kernelCall', () => {
         [128, 512],
       ),
     ).toThrow('takes no transposed operand');
+  });
+
+  it('times the lab’s heap convolution as XNNPACK’s Conv2D, or FusedConv2D with its bias, of the same shapes', () => {
+    const plain = kernelCall(
+      HOST_CONV_KERNEL,
+      [
+        [16, 32, 32, 8],
+        [3, 3, 8, 8],
+      ],
+      [16, 32, 32, 8],
+    );
+    expect(plain.name).toBe('Conv2D');
+    expect(plain.inputs).toEqual({ x: [16, 32, 32, 8], filter: [3, 3, 8, 8] });
+    expect(plain.attrs).toMatchObject({ strides: 1, pad: 1, dilations: 1 });
+    expect(plain.geometry).toBe('heap convolution, stride 1, pad 1');
+    // a weight gradient: dy as a filter dilated by the forward stride
+    const grad = kernelCall(
+      HOST_CONV_KERNEL,
+      [[8, 32, 32, 16], [16, 16, 16, 16], [16]],
+      [8, 4, 4, 16],
+    );
+    expect(grad.name).toBe('FusedConv2D');
+    expect(grad.inputs.bias).toEqual([16]);
+    expect(grad.attrs).toMatchObject({ strides: 1, pad: 1, dilations: 2 });
+    expect(isHostKernel(HOST_CONV_KERNEL)).toBe(true);
+    expect(isHostKernel('Conv2D')).toBe(false);
   });
 
   it('says which kernels it can time', () => {

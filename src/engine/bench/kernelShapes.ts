@@ -1,4 +1,5 @@
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { HOST_CONV_KERNEL } from '../core/hostConv';
 import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
 
 /**
@@ -23,8 +24,16 @@ export function isPeakKernel(name: string): name is PeakKernelName {
   return (PEAK_KERNELS as readonly string[]).includes(name);
 }
 
-/** A product a step runs: tfjs's kernels, or the lab's heap product (core/hostGemm.ts). */
-export type ProductKernelName = PeakKernelName | typeof HOST_MATMUL_KERNEL;
+/** The lab's own products on the wasm heap (core/hostGemm.ts, core/hostConv.ts). */
+export const HOST_KERNELS = [HOST_MATMUL_KERNEL, HOST_CONV_KERNEL] as const;
+export type HostKernelName = (typeof HOST_KERNELS)[number];
+
+export function isHostKernel(name: string): name is HostKernelName {
+  return (HOST_KERNELS as readonly string[]).includes(name);
+}
+
+/** A product a step runs: tfjs's kernels, or the lab's heap ones. */
+export type ProductKernelName = PeakKernelName | HostKernelName;
 
 export interface MatMulGeometry {
   transposeA: boolean;
@@ -158,6 +167,12 @@ export function kernelCall(
   outputShape: readonly number[],
 ): KernelCall {
   if (name === HOST_MATMUL_KERNEL) return xnnpackCallFor(inputShapes, outputShape);
+  if (name === HOST_CONV_KERNEL) {
+    // the heap convolution takes tf.conv2d's inputs (x, filter, bias) and attributes
+    const biased = inputShapes.length > 2 && inputShapes[2] !== null;
+    const call = kernelCall(biased ? 'FusedConv2D' : 'Conv2D', inputShapes, outputShape);
+    return { ...call, geometry: `heap convolution, ${call.geometry}` };
+  }
   // a fused kernel's absent bias / PReLU weights are recorded as null after its operands
   const present = inputShapes.length > 2 ? trimNulls(inputShapes) : inputShapes;
   const shapes = present.map((s, i) => need(s, `${name}'s input ${i}`));

@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetSession } from '../nets/session';
 import { peakKernelMs, timerMs } from './kernelPeak';
-import { HOST_MATMUL_KERNEL } from '../core/hostGemm';
-import { isPeakKernel, kernelCall, type KernelCall, type ProductKernelName } from './kernelShapes';
+import {
+  isHostKernel,
+  isPeakKernel,
+  kernelCall,
+  type KernelCall,
+  type ProductKernelName,
+} from './kernelShapes';
 import { netBenchSession, type NetBenchCase } from './netBench';
 import { disposeOptimizer } from '../core/optimizer';
 import { applyNetUpdate, createNetRunOptimizer } from '../nets/trainer';
@@ -109,7 +114,7 @@ export async function profileStep(session: NetSession): Promise<ProfiledKernel[]
  * kernels.
  */
 export function isNetworkProduct(name: string): name is ProductKernelName {
-  return (isPeakKernel(name) && name !== '_FusedMatMul') || name === HOST_MATMUL_KERNEL;
+  return (isPeakKernel(name) && name !== '_FusedMatMul') || isHostKernel(name);
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -133,7 +138,7 @@ export function peakGroups(kernels: readonly ProfiledKernel[]): Group[] {
     let g = groups.get(key);
     if (!g) {
       const call = kernelCall(k.name, k.inputShapes, k.outputShapes[0]);
-      const asRun = k.name === HOST_MATMUL_KERNEL ? { ...call, name: k.name } : call;
+      const asRun = isHostKernel(k.name) ? { ...call, name: k.name } : call;
       g = { call, asRun, kernels: [] };
       groups.set(key, g);
     }

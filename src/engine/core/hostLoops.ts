@@ -103,6 +103,31 @@ export interface HostLoops {
   ): void;
   /** c (M × N) = a·b, all row-major, b K × N; k in blocks of kc; M % 4 = 0, N % 8 = 0 */
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, kc: number): void;
+  /**
+   * out (B·Ho·Wo × O) = x (B × H × W × C) convolved with w (kh × kw × C × O), stride s,
+   * dilation d, padded by padTop / padLeft, + bias (0: none); taps outside the image read
+   * `zeros` (C numbers). O % 8 = 0, B·Ho·Wo % 4 = 0
+   */
+  conv(
+    x: number,
+    w: number,
+    bias: number,
+    zeros: number,
+    out: number,
+    B: number,
+    H: number,
+    W: number,
+    C: number,
+    Ho: number,
+    Wo: number,
+    O: number,
+    kh: number,
+    kw: number,
+    s: number,
+    d: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
   /** ReLU's input gradient: out = dy where x > 0, else 0 (n numbers) */
   reluGrad(x: number, dy: number, n: number, out: number): void;
 }
@@ -150,7 +175,7 @@ export interface Heap {
    * A float32 tensor's numbers where they lie in the heap. Allocating a tensor may grow the
    * heap and detach the view: take views after the outputs are made.
    */
-  view(t: tf.Tensor): Float32Array;
+  view(t: tf.TensorInfo): Float32Array;
 }
 
 /**
@@ -188,7 +213,7 @@ function heapOf(backend: WasmBackend): Heap | null {
     view: (t) => {
       const at = dataIdMap.get(t.dataId)?.memoryOffset;
       if (t.dtype !== 'float32' || at == null) throw new Error('view: not a float32 heap tensor');
-      return new Float32Array(memory.buffer, at, t.size);
+      return new Float32Array(memory.buffer, at, tf.util.sizeFromShape(t.shape));
     },
   };
 }

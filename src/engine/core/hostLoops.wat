@@ -885,6 +885,234 @@
       (br_if $blocks (i32.lt_u (local.get $k0) (local.get $K))))
   )
 
+  ;; conv: out (B·Ho·Wo × O, NHWC) = x (B × H × W × C, NHWC) convolved with w (kh × kw × C × O):
+  ;; stride s, dilation d, the image shifted by padTop rows and padLeft columns, + bias (O
+  ;; numbers; 0: none). O a multiple of 8, B·Ho·Wo of 4. XNNPACK's convolution to the last bit,
+  ;; without packing w: each sum starts from the bias (or +0) and adds, tap by tap (row-major)
+  ;; and channel by channel, x times w (multiplied, then added); a tap outside the image reads
+  ;; `zeros` (C of them), as XNNPACK's indirection buffer points at its zero row. Tiles of 4
+  ;; output pixels × 8 channels, as in gemm; each pixel's tap is a row of C channels of x.
+  (func (export "conv")
+    (param $x i32) (param $w i32) (param $bias i32) (param $zeros i32) (param $out i32)
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $Ho i32) (param $Wo i32) (param $O i32)
+    (param $kh i32) (param $kw i32) (param $s i32) (param $d i32)
+    (param $padTop i32) (param $padLeft i32)
+    (local $m i32) (local $M i32) (local $HoWo i32) (local $image i32) (local $rowO i32)
+    (local $j i32) (local $ti i32) (local $tj i32) (local $k i32) (local $at i32) (local $wk i32)
+    (local $img0 i32) (local $img1 i32) (local $img2 i32) (local $img3 i32)
+    (local $y0 i32) (local $y1 i32) (local $y2 i32) (local $y3 i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $colsInside i32) (local $run i32)
+    (local $pb i32) (local $py i32) (local $px i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $rowAt i32) (local $rowStride i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $v v128)
+    (local.set $HoWo (i32.mul (local.get $Ho) (local.get $Wo)))
+    (local.set $M (i32.mul (local.get $B) (local.get $HoWo)))
+    (local.set $image (i32.shl (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C)) (i32.const 2)))
+    (local.set $rowO (i32.shl (local.get $O) (i32.const 2)))
+    (local.set $rowStride (i32.shl (i32.mul (local.get $W) (local.get $C)) (i32.const 2)))
+    (block $pixelsDone
+      (loop $pixels
+        (br_if $pixelsDone (i32.ge_u (local.get $m) (local.get $M)))
+        ;; each of the four pixels: its image, and the top-left corner of its window; four
+        ;; in one row of the output (most groups) from the running (pb, py, px) of pixel m,
+        ;; else by division
+        (if (i32.le_u (i32.add (local.get $px) (i32.const 4)) (local.get $Wo))
+          (then
+            (local.set $img0 (i32.add (local.get $x) (i32.mul (local.get $pb) (local.get $image))))
+            (local.set $y0 (i32.sub (i32.mul (local.get $py) (local.get $s)) (local.get $padTop)))
+            (local.set $x0 (i32.sub (i32.mul (local.get $px) (local.get $s)) (local.get $padLeft)))
+            (local.set $img1 (local.get $img0))
+            (local.set $img2 (local.get $img0))
+            (local.set $img3 (local.get $img0))
+            (local.set $y1 (local.get $y0))
+            (local.set $y2 (local.get $y0))
+            (local.set $y3 (local.get $y0))
+            (local.set $x1 (i32.add (local.get $x0) (local.get $s)))
+            (local.set $x2 (i32.add (local.get $x1) (local.get $s)))
+            (local.set $x3 (i32.add (local.get $x2) (local.get $s))))
+          (else
+            (local.set $img0 (call $imageAt (local.get $x) (local.get $m) (local.get $HoWo) (local.get $image)))
+            (local.set $y0 (call $cornerRow (local.get $m) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
+            (local.set $x0 (call $cornerCol (local.get $m) (local.get $Wo) (local.get $s) (local.get $padLeft)))
+            (local.set $k (i32.add (local.get $m) (i32.const 1)))
+            (local.set $img1 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
+            (local.set $y1 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
+            (local.set $x1 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))
+            (local.set $k (i32.add (local.get $m) (i32.const 2)))
+            (local.set $img2 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
+            (local.set $y2 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
+            (local.set $x2 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))
+            (local.set $k (i32.add (local.get $m) (i32.const 3)))
+            (local.set $img3 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
+            (local.set $y3 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
+            (local.set $x3 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))))
+        ;; pixel m + 4's (pb, py, px)
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (block $wrapped
+          (loop $wrap
+            (br_if $wrapped (i32.lt_u (local.get $px) (local.get $Wo)))
+            (local.set $px (i32.sub (local.get $px) (local.get $Wo)))
+            (local.set $py (i32.add (local.get $py) (i32.const 1)))
+            (if (i32.eq (local.get $py) (local.get $Ho))
+              (then
+                (local.set $py (i32.const 0))
+                (local.set $pb (i32.add (local.get $pb) (i32.const 1)))))
+            (br $wrap)))
+        (local.set $colsInside (i32.and (i32.eq (local.get $d) (i32.const 1))
+          (i32.and
+            (i32.and (call $colsIn (local.get $x0) (local.get $kw) (local.get $W))
+                     (call $colsIn (local.get $x1) (local.get $kw) (local.get $W)))
+            (i32.and (call $colsIn (local.get $x2) (local.get $kw) (local.get $W))
+                     (call $colsIn (local.get $x3) (local.get $kw) (local.get $W))))))
+        ;; where each window's first row starts in x (read only when its rows are inside)
+        (local.set $r0 (call $rowStart (local.get $img0) (local.get $y0) (local.get $x0) (local.get $W) (local.get $C)))
+        (local.set $r1 (call $rowStart (local.get $img1) (local.get $y1) (local.get $x1) (local.get $W) (local.get $C)))
+        (local.set $r2 (call $rowStart (local.get $img2) (local.get $y2) (local.get $x2) (local.get $W) (local.get $C)))
+        (local.set $r3 (call $rowStart (local.get $img3) (local.get $y3) (local.get $x3) (local.get $W) (local.get $C)))
+        (local.set $j (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $O)))
+            (if (local.get $bias)
+              (then
+                (local.set $c00 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $c01 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+              (else
+                (local.set $c00 (v128.const i32x4 0 0 0 0))
+                (local.set $c01 (v128.const i32x4 0 0 0 0))))
+            (local.set $c10 (local.get $c00))
+            (local.set $c11 (local.get $c01))
+            (local.set $c20 (local.get $c00))
+            (local.set $c21 (local.get $c01))
+            (local.set $c30 (local.get $c00))
+            (local.set $c31 (local.get $c01))
+            (local.set $wk (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $ti (i32.const 0))
+            (local.set $rowAt (i32.const 0))
+            (block $rowsDone
+              (loop $taps
+                (br_if $rowsDone (i32.ge_u (local.get $ti) (local.get $kh)))
+                ;; a row of taps lies in one run of kw·C numbers of x (and of w) for each pixel
+                ;; when all four windows' columns and this row are inside the image (dilation 1)
+                (local.set $run (i32.and (local.get $colsInside)
+                  (i32.and
+                    (i32.and (i32.lt_u (i32.add (local.get $y0) (local.get $ti)) (local.get $H))
+                             (i32.lt_u (i32.add (local.get $y1) (local.get $ti)) (local.get $H)))
+                    (i32.and (i32.lt_u (i32.add (local.get $y2) (local.get $ti)) (local.get $H))
+                             (i32.lt_u (i32.add (local.get $y3) (local.get $ti)) (local.get $H))))))
+                (local.set $tj (i32.const 0))
+                (loop $tapCols
+                  (if (local.get $run)
+                    (then
+                      (local.set $a0 (i32.add (local.get $r0) (local.get $rowAt)))
+                      (local.set $a1 (i32.add (local.get $r1) (local.get $rowAt)))
+                      (local.set $a2 (i32.add (local.get $r2) (local.get $rowAt)))
+                      (local.set $a3 (i32.add (local.get $r3) (local.get $rowAt)))
+                      (local.set $k (i32.mul (local.get $kw) (local.get $C)))
+                      (local.set $tj (local.get $kw)))
+                    (else
+                      (local.set $a0 (call $tapAt (local.get $img0) (local.get $y0) (local.get $x0)
+                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
+                      (local.set $a1 (call $tapAt (local.get $img1) (local.get $y1) (local.get $x1)
+                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
+                      (local.set $a2 (call $tapAt (local.get $img2) (local.get $y2) (local.get $x2)
+                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
+                      (local.set $a3 (call $tapAt (local.get $img3) (local.get $y3) (local.get $x3)
+                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
+                      (local.set $k (local.get $C))
+                      (local.set $tj (i32.add (local.get $tj) (i32.const 1)))))
+                  (block $kDone
+                    (loop $ks
+                      (br_if $kDone (i32.eqz (local.get $k)))
+                      (local.set $b0 (v128.load (local.get $wk)))
+                      (local.set $b1 (v128.load offset=16 (local.get $wk)))
+                      (local.set $v (v128.load32_splat (local.get $a0)))
+                      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $v) (local.get $b0))))
+                      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $v) (local.get $b1))))
+                      (local.set $v (v128.load32_splat (local.get $a1)))
+                      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $v) (local.get $b0))))
+                      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $v) (local.get $b1))))
+                      (local.set $v (v128.load32_splat (local.get $a2)))
+                      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $v) (local.get $b0))))
+                      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $v) (local.get $b1))))
+                      (local.set $v (v128.load32_splat (local.get $a3)))
+                      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $v) (local.get $b0))))
+                      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $v) (local.get $b1))))
+                      (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+                      (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+                      (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+                      (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+                      (local.set $wk (i32.add (local.get $wk) (local.get $rowO)))
+                      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                      (br $ks)))
+                  (br_if $tapCols (i32.lt_u (local.get $tj) (local.get $kw))))
+                (local.set $ti (i32.add (local.get $ti) (i32.const 1)))
+                (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowStride)))
+                (br $taps)))
+            (local.set $at (i32.add (local.get $out)
+              (i32.shl (i32.add (i32.mul (local.get $m) (local.get $O)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $at) (local.get $c00))
+            (v128.store offset=16 (local.get $at) (local.get $c01))
+            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+            (v128.store (local.get $at) (local.get $c10))
+            (v128.store offset=16 (local.get $at) (local.get $c11))
+            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+            (v128.store (local.get $at) (local.get $c20))
+            (v128.store offset=16 (local.get $at) (local.get $c21))
+            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+            (v128.store (local.get $at) (local.get $c30))
+            (v128.store offset=16 (local.get $at) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (br $pixels)))
+  )
+
+  ;; conv's output pixel q (of B·Ho·Wo): where its image starts in x
+  (func $imageAt (param $x i32) (param $q i32) (param $HoWo i32) (param $image i32) (result i32)
+    (i32.add (local.get $x) (i32.mul (i32.div_u (local.get $q) (local.get $HoWo)) (local.get $image))))
+
+  ;; … the row of its window's first tap (s·y − padTop; negative in the padding)
+  (func $cornerRow (param $q i32) (param $HoWo i32) (param $Wo i32) (param $s i32) (param $pad i32) (result i32)
+    (i32.sub
+      (i32.mul (i32.div_u (i32.rem_u (local.get $q) (local.get $HoWo)) (local.get $Wo)) (local.get $s))
+      (local.get $pad)))
+
+  ;; … and its column (s·x − padLeft)
+  (func $cornerCol (param $q i32) (param $Wo i32) (param $s i32) (param $pad i32) (result i32)
+    (i32.sub (i32.mul (i32.rem_u (local.get $q) (local.get $Wo)) (local.get $s)) (local.get $pad)))
+
+  ;; the byte address of x[img][y][x][0], C channels a pixel, W pixels a row
+  (func $rowStart (param $img i32) (param $y i32) (param $x i32) (param $W i32) (param $C i32) (result i32)
+    (i32.add (local.get $img)
+      (i32.shl (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x)) (local.get $C))
+        (i32.const 2))))
+
+  ;; whether a window's kw columns from x (dilation 1) all lie inside an image W wide
+  (func $colsIn (param $x i32) (param $kw i32) (param $W i32) (result i32)
+    (i32.and (i32.ge_s (local.get $x) (i32.const 0))
+      (i32.le_s (i32.add (local.get $x) (local.get $kw)) (local.get $W))))
+
+  ;; the channels of x at tap (ti, tj) of a window from (y, x) in an image at `img`, or `zeros`
+  ;; where the tap falls outside the image
+  (func $tapAt
+    (param $img i32) (param $y i32) (param $x i32) (param $ti i32) (param $tj i32) (param $d i32)
+    (param $H i32) (param $W i32) (param $C i32) (param $zeros i32) (result i32)
+    (local.set $y (i32.add (local.get $y) (i32.mul (local.get $ti) (local.get $d))))
+    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $tj) (local.get $d))))
+    (if (result i32)
+      (i32.and (i32.lt_u (local.get $y) (local.get $H)) (i32.lt_u (local.get $x) (local.get $W)))
+      (then
+        (i32.add (local.get $img)
+          (i32.shl
+            (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x)) (local.get $C))
+            (i32.const 2))))
+      (else (local.get $zeros))))
+
   ;; reluGrad: out = dy where x > 0, else 0, n numbers, four at a time. The mask passes dy's bits
   ;; or zero, as PyTorch's threshold_backward does: a NaN or infinite dy where x ≤ 0 gives 0
   ;; (tfjs's dy · step(x) gives NaN there), and a NaN x gives 0 (tfjs's step gives NaN).

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { biasAdd, channelSums } from '../core/biasAdd';
 import { fastMatMul } from '../core/fastMatMul';
+import { hostConv2d, type ConvPad } from '../core/hostConv';
 import { heapHolding, wasmHeap } from '../core/hostLoops';
 import { hostPermute, type PermuteRead } from '../core/hostTranspose';
 
@@ -138,9 +139,7 @@ export function conv2dForwardGrads(
     return {
       // the bias inside the convolution (XNNPACK starts each sum from it): a broadcasting Add
       // was a kernel of its own, and its gradient a Sum over three axes (VGG16 ⅛: 1.6 ms a step)
-      value: b
-        ? tf.fused.conv2d({ x: xs, filter: w, strides: stride, pad, bias: b })
-        : tf.conv2d(xs, w, stride, pad),
+      value: convolve(xs, w, stride, pad, 1, b ?? null),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0] as tf.Tensor4D;
         const sw = saveFilter ? (saved[1] as tf.Tensor4D) : filter;
@@ -148,7 +147,7 @@ export function conv2dForwardGrads(
         const [kh, kw, cin, cout] = sw.shape;
         const dx =
           stride === 1 && kh === kw
-            ? tf.conv2d(g, flippedFilter(sw), 1, kh - 1 - pad)
+            ? convolve(g, flippedFilter(sw), 1, kh - 1 - pad)
             : (phasedInputGradient(g, sw, sx.shape, stride, pad) ??
               stridedInputGradient(g, sw, sx.shape, stride, pad));
         const xT = permute(sx, [3, 1, 2, 0]); // [C, H, W, B]
@@ -159,13 +158,35 @@ export function conv2dForwardGrads(
           [pad, pad],
           [0, 0],
         ];
-        const corr = tf.conv2d(xT, dyT, 1, padding, 'NHWC', stride); // [C, ≥kh, ≥kw, O]
+        const corr = convolve(xT, dyT, 1, padding, stride); // [C, ≥kh, ≥kw, O]
         const dw = permute(corr, [1, 2, 0, 3], { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
         return b ? [dx, dw, channelSums(g)] : [dx, dw];
       },
     };
   });
   return (bias ? op(x, filter, bias) : op(x, filter)) as tf.Tensor4D;
+}
+
+/**
+ * tf.conv2d (+ bias) by the lab's heap convolution where it runs (hostConv.ts: one thread of
+ * wasm, out channels a multiple of 8), else by tfjs. XNNPACK packs every new filter first, and
+ * in a step every filter is new (the weights just updated; dy, the filter of the weight
+ * gradient): ResNet18 ⅛'s convolutions took 1.4× their time at XNNPACK's best. The heap one
+ * packs nothing and gives the same numbers to the last bit.
+ */
+function convolve(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  strides: number,
+  pad: ConvPad,
+  dilations = 1,
+  bias: tf.Tensor1D | null = null,
+): tf.Tensor4D {
+  const host = hostConv2d(x, w, { strides, pad, dilations }, bias);
+  if (host) return host;
+  return bias
+    ? tf.fused.conv2d({ x, filter: w, strides, pad, dilations, bias })
+    : tf.conv2d(x, w, strides, pad, 'NHWC', dilations);
 }
 
 /**
@@ -240,7 +261,7 @@ function phasedInputGradient(
   if (!rows || !cols) return null;
   const filter = phaseFilter(w, rows, cols, stride);
   if (!filter) return null;
-  const phases = tf.conv2d(dy, filter, 1, [
+  const phases = convolve(dy, filter, 1, [
     [0, 0],
     [rows.top, rows.bottom],
     [cols.top, cols.bottom],
@@ -368,7 +389,7 @@ function stridedInputGradient(
           [B, stride * Ho + Math.min(bottom, 0), stride * Wo + Math.min(right, 0), O],
         )
       : spread;
-  return tf.conv2d(cropped, flippedFilter(w), 1, [
+  return convolve(cropped, flippedFilter(w), 1, [
     [0, 0],
     [top, Math.max(bottom, 0)],
     [left, Math.max(right, 0)],

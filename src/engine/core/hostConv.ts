@@ -25,7 +25,7 @@ export interface HostConvAttrs {
 /**
  * tf.conv2d (NHWC, + bias) on the heap; null where it does not run: another backend, no wasm
  * SIMD, tfjs's threaded wasm (XNNPACK spreads a convolution over its threads), out channels
- * not a multiple of 8 or output pixels not of 4. The caller then calls tfjs.
+ * not a multiple of 8. The caller then calls tfjs.
  */
 export function hostConv2d(
   x: tf.Tensor4D,
@@ -63,8 +63,7 @@ function geometry(xShape: number[], filterShape: number[], a: HostConvAttrs) {
 function fits(xShape: number[], filterShape: number[], a: HostConvAttrs): boolean {
   if (filterShape[2] !== xShape[3] || filterShape[3] % 8 !== 0) return false;
   const info = geometry(xShape, filterShape, a);
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  return pixels > 0 && pixels % 4 === 0;
+  return info.batchSize * info.outHeight * info.outWidth > 0;
 }
 
 const kernelFunc: tf.KernelFunc = ({ inputs, attrs }) => {
@@ -73,7 +72,7 @@ const kernelFunc: tf.KernelFunc = ({ inputs, attrs }) => {
   const heap = x && filter && heapHolding(...[x, filter, ...(bias ? [bias] : [])]);
   if (!x || !filter || !heap || !fits(x.shape, filter.shape, a)) {
     throw new Error(
-      `${HOST_CONV_KERNEL}: needs float32 tensors in the wasm heap, filter channels matching x's, out channels a multiple of 8 and output pixels of 4 (got [${x?.shape.join(', ')}] * [${filter?.shape.join(', ')}])`,
+      `${HOST_CONV_KERNEL}: needs float32 tensors in the wasm heap, filter channels matching x's, out channels a multiple of 8 (got [${x?.shape.join(', ')}] * [${filter?.shape.join(', ')}])`,
     );
   }
   const info = geometry(x.shape, filter.shape, a);

@@ -43,6 +43,9 @@ const CASES: Case[] = [
   // a weight gradient: x with batch and channels swapped, dy as a dilated filter
   [[8, 16, 16, 4], [8, 8, 4, 16], 1, 1, 2],
   [[3, 10, 10, 7], [5, 5, 7, 24], 1, 0, 1],
+  // output pixels not a multiple of 4 (27, 9): the last group's extra pixels are not stored
+  [[3, 6, 6, 4], [6, 6, 4, 8], 1, 1, 1],
+  [[1, 3, 3, 5], [3, 3, 5, 16], 1, 1, 1],
 ];
 
 describe('the heap convolution on wasm', () => {
@@ -83,19 +86,18 @@ describe('the heap convolution on wasm', () => {
     tf.dispose([x, w, mine, xnn]);
   });
 
-  it('declines what it does not run (out channels not a multiple of 8, pixels not of 4, switched off)', () => {
-    const x = normalTensor([1, 3, 3, 4], 1) as tf.Tensor4D;
+  it('declines what it does not run (out channels not a multiple of 8, switched off)', () => {
+    const x = normalTensor([1, 2, 2, 4], 1) as tf.Tensor4D;
     const w8 = normalTensor([1, 1, 4, 8], 2) as tf.Tensor4D;
     const w3 = normalTensor([1, 1, 4, 3], 3) as tf.Tensor4D;
-    expect(hostConv2d(x, w8, { strides: 1, pad: 0, dilations: 1 })).toBeNull(); // 9 pixels
-    const x4 = normalTensor([1, 2, 2, 4], 4) as tf.Tensor4D;
-    expect(hostConv2d(x4, w3, { strides: 1, pad: 0, dilations: 1 })).toBeNull();
+    const attrs = { strides: 1, pad: 0, dilations: 1 };
+    expect(hostConv2d(x, w3, attrs)).toBeNull();
     setHostConv(false);
-    expect(hostConv2d(x4, w8, { strides: 1, pad: 0, dilations: 1 })).toBeNull();
+    expect(hostConv2d(x, w8, attrs)).toBeNull();
     setHostConv(true);
-    const ran = hostConv2d(x4, w8, { strides: 1, pad: 0, dilations: 1 });
+    const ran = hostConv2d(x, w8, attrs);
     expect(ran?.shape).toEqual([1, 2, 2, 8]);
-    tf.dispose([x, w8, w3, x4, ran as tf.Tensor]);
+    tf.dispose([x, w8, w3, ran as tf.Tensor]);
   });
 
   it('runs as one kernel of its own, which tf.profile records with its operands’ shapes, and leaks nothing', async () => {

@@ -106,7 +106,7 @@ export interface HostLoops {
   /**
    * out (B·Ho·Wo × O) = x (B × H × W × C) convolved with w (kh × kw × C × O), stride s,
    * dilation d, padded by padTop / padLeft, + bias (0: none); taps outside the image read
-   * `zeros` (C numbers). O % 8 = 0, B·Ho·Wo % 4 = 0
+   * `zeros` (C numbers). O % 8 = 0
    */
   conv(
     x: number,

@@ -887,7 +887,7 @@
 
   ;; conv: out (B·Ho·Wo × O, NHWC) = x (B × H × W × C, NHWC) convolved with w (kh × kw × C × O):
   ;; stride s, dilation d, the image shifted by padTop rows and padLeft columns, + bias (O
-  ;; numbers; 0: none). O a multiple of 8, B·Ho·Wo of 4. XNNPACK's convolution to the last bit,
+  ;; numbers; 0: none). O a multiple of 8. XNNPACK's convolution to the last bit,
   ;; without packing w: each sum starts from the bias (or +0) and adds, tap by tap (row-major)
   ;; and channel by channel, x times w (multiplied, then added); a tap outside the image reads
   ;; `zeros` (C of them), as XNNPACK's indirection buffer points at its zero row. Tiles of 4
@@ -905,7 +905,9 @@
     (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $colsInside i32) (local $run i32)
     (local $pb i32) (local $py i32) (local $px i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $rowAt i32) (local $rowStride i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32)
+    (local $ty i32) (local $tx i32) (local $xoff i32) (local $tapBytes i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $v v128)
@@ -913,7 +915,7 @@
     (local.set $M (i32.mul (local.get $B) (local.get $HoWo)))
     (local.set $image (i32.shl (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C)) (i32.const 2)))
     (local.set $rowO (i32.shl (local.get $O) (i32.const 2)))
-    (local.set $rowStride (i32.shl (i32.mul (local.get $W) (local.get $C)) (i32.const 2)))
+    (local.set $tapBytes (i32.shl (i32.mul (local.get $d) (local.get $C)) (i32.const 2)))
     (block $pixelsDone
       (loop $pixels
         (br_if $pixelsDone (i32.ge_u (local.get $m) (local.get $M)))
@@ -938,15 +940,15 @@
             (local.set $img0 (call $imageAt (local.get $x) (local.get $m) (local.get $HoWo) (local.get $image)))
             (local.set $y0 (call $cornerRow (local.get $m) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
             (local.set $x0 (call $cornerCol (local.get $m) (local.get $Wo) (local.get $s) (local.get $padLeft)))
-            (local.set $k (i32.add (local.get $m) (i32.const 1)))
+            (local.set $k (call $lastFrom (i32.add (local.get $m) (i32.const 1)) (local.get $M)))
             (local.set $img1 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
             (local.set $y1 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
             (local.set $x1 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))
-            (local.set $k (i32.add (local.get $m) (i32.const 2)))
+            (local.set $k (call $lastFrom (i32.add (local.get $m) (i32.const 2)) (local.get $M)))
             (local.set $img2 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
             (local.set $y2 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
             (local.set $x2 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))
-            (local.set $k (i32.add (local.get $m) (i32.const 3)))
+            (local.set $k (call $lastFrom (i32.add (local.get $m) (i32.const 3)) (local.get $M)))
             (local.set $img3 (call $imageAt (local.get $x) (local.get $k) (local.get $HoWo) (local.get $image)))
             (local.set $y3 (call $cornerRow (local.get $k) (local.get $HoWo) (local.get $Wo) (local.get $s) (local.get $padTop)))
             (local.set $x3 (call $cornerCol (local.get $k) (local.get $Wo) (local.get $s) (local.get $padLeft)))))
@@ -968,11 +970,6 @@
                      (call $colsIn (local.get $x1) (local.get $kw) (local.get $W)))
             (i32.and (call $colsIn (local.get $x2) (local.get $kw) (local.get $W))
                      (call $colsIn (local.get $x3) (local.get $kw) (local.get $W))))))
-        ;; where each window's first row starts in x (read only when its rows are inside)
-        (local.set $r0 (call $rowStart (local.get $img0) (local.get $y0) (local.get $x0) (local.get $W) (local.get $C)))
-        (local.set $r1 (call $rowStart (local.get $img1) (local.get $y1) (local.get $x1) (local.get $W) (local.get $C)))
-        (local.set $r2 (call $rowStart (local.get $img2) (local.get $y2) (local.get $x2) (local.get $W) (local.get $C)))
-        (local.set $r3 (call $rowStart (local.get $img3) (local.get $y3) (local.get $x3) (local.get $W) (local.get $C)))
         (local.set $j (i32.const 0))
         (block $colsDone
           (loop $cols
@@ -992,39 +989,62 @@
             (local.set $c31 (local.get $c01))
             (local.set $wk (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))
             (local.set $ti (i32.const 0))
-            (local.set $rowAt (i32.const 0))
+            (local.set $ty (i32.const 0))
             (block $rowsDone
               (loop $taps
                 (br_if $rowsDone (i32.ge_u (local.get $ti) (local.get $kh)))
-                ;; a row of taps lies in one run of kw·C numbers of x (and of w) for each pixel
-                ;; when all four windows' columns and this row are inside the image (dilation 1)
+                ;; this row of each window: where it starts in x (r, read only if inside) and
+                ;; whether it lies inside the image (v)
+                (local.set $v0 (i32.add (local.get $y0) (local.get $ty)))
+                (local.set $r0 (i32.add (local.get $img0)
+                  (i32.shl (i32.mul (i32.add (i32.mul (local.get $v0) (local.get $W)) (local.get $x0)) (local.get $C))
+                    (i32.const 2))))
+                (local.set $v0 (i32.lt_u (local.get $v0) (local.get $H)))
+                (local.set $v1 (i32.add (local.get $y1) (local.get $ty)))
+                (local.set $r1 (i32.add (local.get $img1)
+                  (i32.shl (i32.mul (i32.add (i32.mul (local.get $v1) (local.get $W)) (local.get $x1)) (local.get $C))
+                    (i32.const 2))))
+                (local.set $v1 (i32.lt_u (local.get $v1) (local.get $H)))
+                (local.set $v2 (i32.add (local.get $y2) (local.get $ty)))
+                (local.set $r2 (i32.add (local.get $img2)
+                  (i32.shl (i32.mul (i32.add (i32.mul (local.get $v2) (local.get $W)) (local.get $x2)) (local.get $C))
+                    (i32.const 2))))
+                (local.set $v2 (i32.lt_u (local.get $v2) (local.get $H)))
+                (local.set $v3 (i32.add (local.get $y3) (local.get $ty)))
+                (local.set $r3 (i32.add (local.get $img3)
+                  (i32.shl (i32.mul (i32.add (i32.mul (local.get $v3) (local.get $W)) (local.get $x3)) (local.get $C))
+                    (i32.const 2))))
+                (local.set $v3 (i32.lt_u (local.get $v3) (local.get $H)))
+                ;; the row's taps lie in one run of kw·C numbers of x (and of w) for each pixel
+                ;; when all four windows' columns and rows are inside the image (dilation 1)
                 (local.set $run (i32.and (local.get $colsInside)
-                  (i32.and
-                    (i32.and (i32.lt_u (i32.add (local.get $y0) (local.get $ti)) (local.get $H))
-                             (i32.lt_u (i32.add (local.get $y1) (local.get $ti)) (local.get $H)))
-                    (i32.and (i32.lt_u (i32.add (local.get $y2) (local.get $ti)) (local.get $H))
-                             (i32.lt_u (i32.add (local.get $y3) (local.get $ti)) (local.get $H))))))
+                  (i32.and (i32.and (local.get $v0) (local.get $v1)) (i32.and (local.get $v2) (local.get $v3)))))
                 (local.set $tj (i32.const 0))
+                (local.set $tx (i32.const 0))
+                (local.set $xoff (i32.const 0))
                 (loop $tapCols
                   (if (local.get $run)
                     (then
-                      (local.set $a0 (i32.add (local.get $r0) (local.get $rowAt)))
-                      (local.set $a1 (i32.add (local.get $r1) (local.get $rowAt)))
-                      (local.set $a2 (i32.add (local.get $r2) (local.get $rowAt)))
-                      (local.set $a3 (i32.add (local.get $r3) (local.get $rowAt)))
+                      (local.set $a0 (local.get $r0))
+                      (local.set $a1 (local.get $r1))
+                      (local.set $a2 (local.get $r2))
+                      (local.set $a3 (local.get $r3))
                       (local.set $k (i32.mul (local.get $kw) (local.get $C)))
                       (local.set $tj (local.get $kw)))
                     (else
-                      (local.set $a0 (call $tapAt (local.get $img0) (local.get $y0) (local.get $x0)
-                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
-                      (local.set $a1 (call $tapAt (local.get $img1) (local.get $y1) (local.get $x1)
-                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
-                      (local.set $a2 (call $tapAt (local.get $img2) (local.get $y2) (local.get $x2)
-                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
-                      (local.set $a3 (call $tapAt (local.get $img3) (local.get $y3) (local.get $x3)
-                        (local.get $ti) (local.get $tj) (local.get $d) (local.get $H) (local.get $W) (local.get $C) (local.get $zeros)))
+                      ;; one tap: its C channels of x, or the zeros where it falls outside
+                      (local.set $a0 (select (i32.add (local.get $r0) (local.get $xoff)) (local.get $zeros)
+                        (i32.and (local.get $v0) (i32.lt_u (i32.add (local.get $x0) (local.get $tx)) (local.get $W)))))
+                      (local.set $a1 (select (i32.add (local.get $r1) (local.get $xoff)) (local.get $zeros)
+                        (i32.and (local.get $v1) (i32.lt_u (i32.add (local.get $x1) (local.get $tx)) (local.get $W)))))
+                      (local.set $a2 (select (i32.add (local.get $r2) (local.get $xoff)) (local.get $zeros)
+                        (i32.and (local.get $v2) (i32.lt_u (i32.add (local.get $x2) (local.get $tx)) (local.get $W)))))
+                      (local.set $a3 (select (i32.add (local.get $r3) (local.get $xoff)) (local.get $zeros)
+                        (i32.and (local.get $v3) (i32.lt_u (i32.add (local.get $x3) (local.get $tx)) (local.get $W)))))
                       (local.set $k (local.get $C))
-                      (local.set $tj (i32.add (local.get $tj) (i32.const 1)))))
+                      (local.set $tj (i32.add (local.get $tj) (i32.const 1)))
+                      (local.set $tx (i32.add (local.get $tx) (local.get $d)))
+                      (local.set $xoff (i32.add (local.get $xoff) (local.get $tapBytes)))))
                   (block $kDone
                     (loop $ks
                       (br_if $kDone (i32.eqz (local.get $k)))
@@ -1051,26 +1071,35 @@
                       (br $ks)))
                   (br_if $tapCols (i32.lt_u (local.get $tj) (local.get $kw))))
                 (local.set $ti (i32.add (local.get $ti) (i32.const 1)))
-                (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowStride)))
+                (local.set $ty (i32.add (local.get $ty) (local.get $d)))
                 (br $taps)))
             (local.set $at (i32.add (local.get $out)
               (i32.shl (i32.add (i32.mul (local.get $m) (local.get $O)) (local.get $j)) (i32.const 2))))
             (v128.store (local.get $at) (local.get $c00))
             (v128.store offset=16 (local.get $at) (local.get $c01))
-            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
-            (v128.store (local.get $at) (local.get $c10))
-            (v128.store offset=16 (local.get $at) (local.get $c11))
-            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
-            (v128.store (local.get $at) (local.get $c20))
-            (v128.store offset=16 (local.get $at) (local.get $c21))
-            (local.set $at (i32.add (local.get $at) (local.get $rowO)))
-            (v128.store (local.get $at) (local.get $c30))
-            (v128.store offset=16 (local.get $at) (local.get $c31))
+            ;; the last group's pixels past M repeat pixel M − 1: not stored
+            (block $stored
+              (br_if $stored (i32.ge_u (i32.add (local.get $m) (i32.const 1)) (local.get $M)))
+              (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+              (v128.store (local.get $at) (local.get $c10))
+              (v128.store offset=16 (local.get $at) (local.get $c11))
+              (br_if $stored (i32.ge_u (i32.add (local.get $m) (i32.const 2)) (local.get $M)))
+              (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+              (v128.store (local.get $at) (local.get $c20))
+              (v128.store offset=16 (local.get $at) (local.get $c21))
+              (br_if $stored (i32.ge_u (i32.add (local.get $m) (i32.const 3)) (local.get $M)))
+              (local.set $at (i32.add (local.get $at) (local.get $rowO)))
+              (v128.store (local.get $at) (local.get $c30))
+              (v128.store offset=16 (local.get $at) (local.get $c31)))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $cols)))
         (local.set $m (i32.add (local.get $m) (i32.const 4)))
         (br $pixels)))
   )
+
+  ;; pixel q, or the last, M − 1, where q is past it (the last group of M not a multiple of 4)
+  (func $lastFrom (param $q i32) (param $M i32) (result i32)
+    (select (local.get $q) (i32.sub (local.get $M) (i32.const 1)) (i32.lt_u (local.get $q) (local.get $M))))
 
   ;; conv's output pixel q (of B·Ho·Wo): where its image starts in x
   (func $imageAt (param $x i32) (param $q i32) (param $HoWo i32) (param $image i32) (result i32)
@@ -1086,32 +1115,10 @@
   (func $cornerCol (param $q i32) (param $Wo i32) (param $s i32) (param $pad i32) (result i32)
     (i32.sub (i32.mul (i32.rem_u (local.get $q) (local.get $Wo)) (local.get $s)) (local.get $pad)))
 
-  ;; the byte address of x[img][y][x][0], C channels a pixel, W pixels a row
-  (func $rowStart (param $img i32) (param $y i32) (param $x i32) (param $W i32) (param $C i32) (result i32)
-    (i32.add (local.get $img)
-      (i32.shl (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x)) (local.get $C))
-        (i32.const 2))))
-
   ;; whether a window's kw columns from x (dilation 1) all lie inside an image W wide
   (func $colsIn (param $x i32) (param $kw i32) (param $W i32) (result i32)
     (i32.and (i32.ge_s (local.get $x) (i32.const 0))
       (i32.le_s (i32.add (local.get $x) (local.get $kw)) (local.get $W))))
-
-  ;; the channels of x at tap (ti, tj) of a window from (y, x) in an image at `img`, or `zeros`
-  ;; where the tap falls outside the image
-  (func $tapAt
-    (param $img i32) (param $y i32) (param $x i32) (param $ti i32) (param $tj i32) (param $d i32)
-    (param $H i32) (param $W i32) (param $C i32) (param $zeros i32) (result i32)
-    (local.set $y (i32.add (local.get $y) (i32.mul (local.get $ti) (local.get $d))))
-    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $tj) (local.get $d))))
-    (if (result i32)
-      (i32.and (i32.lt_u (local.get $y) (local.get $H)) (i32.lt_u (local.get $x) (local.get $W)))
-      (then
-        (i32.add (local.get $img)
-          (i32.shl
-            (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x)) (local.get $C))
-            (i32.const 2))))
-      (else (local.get $zeros))))
 
   ;; reluGrad: out = dy where x > 0, else 0, n numbers, four at a time. The mask passes dy's bits
   ;; or zero, as PyTorch's threshold_backward does: a NaN or infinite dy where x ≤ 0 gives 0

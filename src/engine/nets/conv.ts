@@ -38,8 +38,12 @@ export function conv2d(
   pad: number,
   mode: ConvMode,
   bias: tf.Tensor1D | null = null,
+  /** false for a layer fed the network's input, whose gradient nobody uses (forward-grads) */
+  inputGrad = true,
 ): tf.Tensor4D {
-  if (mode === 'forward-grads') return conv2dForwardGrads(x, filter, stride, pad, bias);
+  if (mode === 'forward-grads') {
+    return conv2dForwardGrads(x, filter, stride, pad, bias, inputGrad);
+  }
   const y =
     mode === 'native' ? tf.conv2d(x, filter, stride, pad) : conv2dIm2col(x, filter, stride, pad);
   return bias ? biasAdd(y, bias) : y;
@@ -128,13 +132,20 @@ export function conv2dForwardGrads(
   stride: number,
   pad: number,
   bias: tf.Tensor1D | null = null,
+  inputGrad = true,
 ): tf.Tensor4D {
   // A variable filter is read where it is (unchanged until the update that follows the
   // backward pass): saving it would copy it (an Identity kernel) on every step.
   const saveFilter = !(filter instanceof tf.Variable);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const [xs, w, b] = args.slice(0, -1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D?];
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    // without an input gradient x is no input of the op: saving it keeps it for the weights'
+    const [xs, w, b] = (inputGrad ? inputs : [x, ...inputs]) as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor1D?,
+    ];
     save(saveFilter ? [xs, w] : [xs]);
     return {
       // the bias inside the convolution (XNNPACK starts each sum from it): a broadcasting Add
@@ -144,27 +155,50 @@ export function conv2dForwardGrads(
         const sx = saved[0] as tf.Tensor4D;
         const sw = saveFilter ? (saved[1] as tf.Tensor4D) : filter;
         const g = dy as tf.Tensor4D;
-        const [kh, kw, cin, cout] = sw.shape;
-        const dx =
-          stride === 1 && kh === kw
-            ? convolve(g, flippedFilter(sw), 1, kh - 1 - pad)
-            : (phasedInputGradient(g, sw, sx.shape, stride, pad) ??
-              stridedInputGradient(g, sw, sx.shape, stride, pad));
-        const xT = permute(sx, [3, 1, 2, 0]); // [C, H, W, B]
-        const dyT = permute(g, [1, 2, 0, 3]); // [Ho, Wo, B, O]
-        const padding: [[number, number], [number, number], [number, number], [number, number]] = [
-          [0, 0],
-          [pad, pad],
-          [pad, pad],
-          [0, 0],
-        ];
-        const corr = convolve(xT, dyT, 1, padding, stride); // [C, ≥kh, ≥kw, O]
-        const dw = permute(corr, [1, 2, 0, 3], { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
-        return b ? [dx, dw, channelSums(g)] : [dx, dw];
+        const grads: tf.Tensor[] = [filterGradient(sx, g, sw.shape, stride, pad)];
+        if (b) grads.push(channelSums(g));
+        return inputGrad ? [inputGradient(g, sw, sx.shape, stride, pad), ...grads] : grads;
       },
     };
   });
-  return (bias ? op(x, filter, bias) : op(x, filter)) as tf.Tensor4D;
+  const inputs = [...(inputGrad ? [x] : []), filter, ...(bias ? [bias] : [])];
+  return op(...inputs) as tf.Tensor4D;
+}
+
+/** dx of a convolution as forward convolutions (see conv2dForwardGrads). */
+function inputGradient(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
+  const [kh, kw] = w.shape;
+  if (stride === 1 && kh === kw) return convolve(dy, flippedFilter(w), 1, kh - 1 - pad);
+  return (
+    phasedInputGradient(dy, w, xShape, stride, pad) ??
+    stridedInputGradient(dy, w, xShape, stride, pad)
+  );
+}
+
+/** dW of a convolution: x (batch ↔ channels swapped) convolved with dy as a dilated filter. */
+function filterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  [kh, kw, cin, cout]: [number, number, number, number],
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
+  const xT = permute(x, [3, 1, 2, 0]); // [C, H, W, B]
+  const dyT = permute(dy, [1, 2, 0, 3]); // [Ho, Wo, B, O]
+  const padding: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
+  const corr = convolve(xT, dyT, 1, padding, stride); // [C, ≥kh, ≥kw, O]
+  return permute(corr, [1, 2, 0, 3], { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
 }
 
 /**

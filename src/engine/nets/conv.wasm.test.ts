@@ -106,3 +106,27 @@ describe('a convolution’s bias inside it (conv.ts, wasm)', () => {
     expect(names).not.toContain('Add');
   });
 });
+
+describe('a convolution fed the network’s input (conv.ts, wasm)', () => {
+  const c: Case = { B: 2, H: 8, W: 8, C: 3, out: 8, k: 3, stride: 1, pad: 1 };
+
+  it('gives the filter and bias the same gradients without computing the input’s, and one convolution fewer', async () => {
+    await initBackend('wasm');
+    const { x, w, r, Ho, Wo } = tensors(c);
+    const X = tf.tensor4d(x, [c.B, c.H, c.W, c.C]);
+    const W4 = tf.tensor4d(w, [c.k, c.k, c.C, c.out]);
+    const b = tf.tensor1d(Array.from({ length: c.out }, (_, i) => 0.1 * i - 0.2));
+    const R = tf.tensor4d(r, [c.B, Ho, Wo, c.out]);
+    const run = (inputGrad: boolean) =>
+      tf.grads((ws: tf.Tensor, bs: tf.Tensor) =>
+        tf.sum(
+          tf.mul(conv2dForwardGrads(X, ws as tf.Tensor4D, 1, 1, bs as tf.Tensor1D, inputGrad), R),
+        ),
+      )([W4, b]);
+    const [withDx, without] = [run(true), run(false)];
+    without.forEach((g, i) => expect(g.dataSync()).toEqual(withDx[i].dataSync()));
+    const count = async (inputGrad: boolean) =>
+      (await tf.profile(() => run(inputGrad))).kernels.filter((k) => /Conv2D/.test(k.name)).length;
+    expect(await count(false)).toBe((await count(true)) - 1);
+  });
+});

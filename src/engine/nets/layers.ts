@@ -117,6 +117,8 @@ export class Conv2d {
     bias: boolean,
     /** PyTorch's default, or torchvision ResNet's kaiming_normal_(mode='fan_out', relu). */
     init: 'default' | 'kaiming-fan-out' = 'default',
+    /** false for a layer fed the network's input: its input gradient is never used */
+    readonly inputGrad = true,
   ) {
     const fanIn = inChannels * kernel * kernel;
     const count = fanIn * outChannels;
@@ -139,7 +141,7 @@ export class Conv2d {
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    return conv2d(x, this.filter, this.stride, this.pad, mode.conv, this.bias);
+    return conv2d(x, this.filter, this.stride, this.pad, mode.conv, this.bias, this.inputGrad);
   }
 }
 

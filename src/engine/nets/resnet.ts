@@ -71,7 +71,20 @@ export class ResNet18 implements Backbone {
 
   constructor(store: ParamStore, rng: Rng, inChannels: number, widthMult: number) {
     const w = (c: number) => scaledWidth(c, widthMult);
-    this.stem = new Conv2d(store, rng, 'conv1', inChannels, w(64), 3, 1, 1, false);
+    // the network's input: no input gradient
+    this.stem = new Conv2d(
+      store,
+      rng,
+      'conv1',
+      inChannels,
+      w(64),
+      3,
+      1,
+      1,
+      false,
+      'default',
+      false,
+    );
     this.stemBn = new BatchNorm(store, 'bn1', w(64), 'backbone');
     let inCh = w(64);
     [64, 128, 256, 512].forEach((c, stage) => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import type { BackendInfo } from '../src/engine/core/backend';
@@ -27,6 +28,32 @@ export function run(cmd: string, args: string[]): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
     );
   });
+}
+
+/** What the built page is made from: a newer file here means dist/ is stale. */
+const BUILD_SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'];
+
+/** The newest modification time under `path` (0 where it does not exist). */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtime(join(path, name))), 0);
+}
+
+/**
+ * Builds dist/ where it is missing or older than its sources. The browser rows time the built
+ * page: a dist/ left from an earlier commit timed that commit's code (the heap convolution's
+ * first browser rows read the convolutions of the commit before it).
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (isStale('dist/index.html', BUILD_SOURCES)) await run('npx', ['vite', 'build']);
+}
+
+/** Whether `built` is missing or older than any file under `sources`. */
+export function isStale(built: string, sources: readonly string[]): boolean {
+  if (!existsSync(built)) return true;
+  return statSync(built).mtimeMs < Math.max(0, ...sources.map(newestMtime));
 }
 
 /** A running `vite preview`: stop() ends it and everything npx started under it. */
@@ -83,7 +110,7 @@ async function onEachBackend(
   backends: string[],
   visit: (page: Page, backend: string, info: BackendInfo) => Promise<void>,
 ): Promise<void> {
-  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  await ensureBuilt();
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const visits = backends.flatMap((b) =>

@@ -4,11 +4,11 @@
  * and the JavaScript the page loads before that (index.html's scripts and module preloads,
  * gzip-compressed as a server would send them).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
-import { PORT, run, startPreview } from './benchBrowser';
+import { PORT, ensureBuilt, startPreview } from './benchBrowser';
 
 export interface FirstChartResult {
   /** ms from navigation start to the first drawn loss curve, per cold load */
@@ -155,7 +155,7 @@ export async function coldLoad(browser: Browser, url: string): Promise<ColdLoad>
 }
 
 export async function benchFirstChart(loads = 5): Promise<FirstChartResult> {
-  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  await ensureBuilt();
   const html = readFileSync('dist/index.html', 'utf8');
   const initialJsFiles = initialScripts(html);
   const initialJsGzip = initialJsFiles

@@ -5,7 +5,6 @@
  * shows the new selection; over the whole window: the longest main-thread task (Long Tasks API)
  * and the longest gap between two animation frames.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import type { DrawStats } from '../src/app/panels/drawScheduler';
@@ -13,7 +12,7 @@ import { SCHEMA_VERSION } from '../src/engine/config/schema';
 import { toBundle } from '../src/engine/runs/exchange';
 import { APP_VERSION } from '../src/engine/core/version';
 import { syntheticUfmRuns } from '../src/app/runs/overlayBench';
-import { PORT, run, startPreview } from './benchBrowser';
+import { PORT, ensureBuilt, startPreview } from './benchBrowser';
 
 export interface OverlayUiRow {
   runs: number;
@@ -214,7 +213,7 @@ async function benchOverlay(page: Page, n: number): Promise<OverlayUiRow> {
 
 /** The overlay of `n` kept runs in headless Chromium (1440×900). */
 export async function benchOverlayInBrowser(n = 50): Promise<OverlayUiRow> {
-  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  await ensureBuilt();
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {

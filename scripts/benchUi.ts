@@ -3,10 +3,9 @@
  * task of the renderer's main thread), long tasks (PerformanceObserver 'longtask', > 50 ms) and
  * how many reports the charts lag behind the worker, for a few presets on the wasm backend.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
-import { PORT, run, startPreview } from './benchBrowser';
+import { PORT, ensureBuilt, startPreview } from './benchBrowser';
 import { median } from './benchFirstChart';
 
 export interface UiBenchRow {
@@ -175,7 +174,7 @@ export async function benchUiInBrowser(
   onRow: (row: UiBenchRow) => void,
   repeats = 1,
 ): Promise<UiBenchRow[]> {
-  if (!existsSync('dist/index.html')) await run('npx', ['vite', 'build']);
+  await ensureBuilt();
   const server = await startPreview();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const rows: UiBenchRow[] = [];

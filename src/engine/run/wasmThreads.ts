@@ -1,4 +1,5 @@
 import { isConvModel, type ExperimentConfig, type NetConfig } from '../config/schema';
+import { scaledWidth } from '../nets/resnet';
 import { MAX_WASM_THREADS, type ThreadChoice } from './threadChoice';
 
 export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './threadChoice';
@@ -23,6 +24,16 @@ export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './thread
  */
 export const THREADED_FROM_MACS = 3.2e6;
 
+/**
+ * The same for a step whose products run on the lab's own heap kernels (core/hostGemm.ts,
+ * core/hostConv.ts), which pack nothing and beat XNNPACK's best on one thread but do not run
+ * threaded: two threads of XNNPACK then lose to one of them until the products are large.
+ * Headless Chromium, 2 cores, two interleaved rounds of 2 ÷ 1 threads (2026-12-07, night):
+ * ResNet18 / VGG16 ⅛ (4.9–6.1 M a product) 0.74–0.90, the d = 2 048, M = 3 / 6 UFMs (~11 M)
+ * 0.88–0.97, seed 000's MLP (~50 M) 1.23–1.25. The threshold lies between, at 30 M.
+ */
+export const HEAP_THREADED_FROM_MACS = 3e7;
+
 /** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
 export function netInputSize(config: NetConfig): number {
   if (config.dataset === 'gaussian') return config.gaussDim;
@@ -44,6 +55,12 @@ const CONV_BACKBONES = {
 export interface StepProducts {
   macs: number;
   kernels: number;
+  /**
+   * Whether the largest of them fit the heap kernels on one thread (rows a multiple of 4,
+   * columns or out channels of 8): the UFM's K × d chain products for M ≥ 2, an MLP's layers
+   * of a width of 8s, convolutions of 8s of channels. The UFM's N × K products have K columns.
+   */
+  onHeap: boolean;
 }
 
 /**
@@ -57,7 +74,11 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
     const K = config.classSizes.length;
     const d = config.hidden;
     const inner = config.depth - 1;
-    return { macs: 3 * inner * K * d * d + 3 * N * K * d, kernels: 3 * inner + 3 };
+    return {
+      macs: 3 * inner * K * d * d + 3 * N * K * d,
+      kernels: 3 * inner + 3,
+      onHeap: inner > 0 ? K % 4 === 0 && d % 8 === 0 : K % 8 === 0,
+    };
   }
   const batch = config.batchSize || FULL_BATCH;
   const w = config.width;
@@ -66,11 +87,19 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
   if (isConvModel(config.model)) {
     const backbone = CONV_BACKBONES[config.model as keyof typeof CONV_BACKBONES];
     const macs = 3 * batch * backbone.macs * config.widthMult ** 2;
-    return { macs: macs + head.macs, kernels: 3 * backbone.layers + head.kernels };
+    return {
+      macs: macs + head.macs,
+      kernels: 3 * backbone.layers + head.kernels,
+      onHeap: scaledWidth(64, config.widthMult) % 8 === 0,
+    };
   }
   const input = inputSize ?? netInputSize(config);
   const mlp = input * w + (config.depthRelu - 1) * w * w;
-  return { macs: 3 * batch * mlp + head.macs, kernels: 3 * config.depthRelu + head.kernels };
+  return {
+    macs: 3 * batch * mlp + head.macs,
+    kernels: 3 * config.depthRelu + head.kernels,
+    onHeap: w % 8 === 0,
+  };
 }
 
 /** Samples a full-batch step is taken to have (its size is the data's, unknown here). */
@@ -95,11 +124,11 @@ export function threadsFor(
     return { threads, why: `threads=${choice} asked for` };
   }
   if (most === 1) return { threads: 1, why: 'auto: one core' };
-  const { macs, kernels } = stepProducts(config, inputSize);
+  const { macs, kernels, onHeap } = stepProducts(config, inputSize);
   const perProduct = macs / kernels;
   const size = `${formatMacs(perProduct)} multiply–adds a product`;
-  const from = formatMacs(THREADED_FROM_MACS);
-  return perProduct >= THREADED_FROM_MACS
+  const from = `${formatMacs(onHeap ? HEAP_THREADED_FROM_MACS : THREADED_FROM_MACS)}${onHeap ? ' on the heap kernels' : ''}`;
+  return perProduct >= (onHeap ? HEAP_THREADED_FROM_MACS : THREADED_FROM_MACS)
     ? { threads: most, why: `auto: ${size} (threaded from ${from})` }
     : { threads: 1, why: `auto: ${size} (one thread below ${from})` };
 }

@@ -114,6 +114,10 @@ describe('the heap convolution on wasm', () => {
       [3, 3, 8, 8],
     ]);
     expect(tf.memory().numTensors).toBe(before + 1);
+    // the row of zeros it reads for the padding goes back to the backend
+    const buffers = tf.backend().numDataIds();
+    hostConv2d(x, w, { strides: 1, pad: 1, dilations: 1 })?.dispose();
+    expect(tf.backend().numDataIds()).toBe(buffers);
     tf.dispose([x, w, out as unknown as tf.Tensor]);
   });
 });

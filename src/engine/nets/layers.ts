@@ -100,10 +100,19 @@ export class LayerNorm {
   }
 }
 
+export interface ConvOptions {
+  bias: boolean;
+  /** PyTorch's default, or torchvision ResNet's kaiming_normal_(mode='fan_out', relu). */
+  init?: 'default' | 'kaiming-fan-out';
+  /** false for a layer fed the network's input: its input gradient is never used */
+  inputGrad?: boolean;
+}
+
 /** nn.Conv2d(in, out, k, stride, padding, bias) on NHWC input; filter stored [k, k, in, out]. */
 export class Conv2d {
   readonly filter: tf.Variable<tf.Rank.R4>;
   readonly bias: tf.Variable<tf.Rank.R1> | null;
+  readonly inputGrad: boolean;
 
   constructor(
     store: ParamStore,
@@ -114,12 +123,9 @@ export class Conv2d {
     readonly kernel: number,
     readonly stride: number,
     readonly pad: number,
-    bias: boolean,
-    /** PyTorch's default, or torchvision ResNet's kaiming_normal_(mode='fan_out', relu). */
-    init: 'default' | 'kaiming-fan-out' = 'default',
-    /** false for a layer fed the network's input: its input gradient is never used */
-    readonly inputGrad = true,
+    { bias, init = 'default', inputGrad = true }: ConvOptions,
   ) {
+    this.inputGrad = inputGrad;
     const fanIn = inChannels * kernel * kernel;
     const count = fanIn * outChannels;
     this.filter = store.param(

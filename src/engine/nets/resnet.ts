@@ -36,14 +36,23 @@ export class BasicBlock {
     style: BlockStyle = CIFAR_BLOCK,
   ) {
     const { init, shortcutName: sc } = style;
-    this.conv1 = new Conv2d(store, rng, `${name}.conv1`, inCh, outCh, 3, stride, 1, false, init);
+    this.conv1 = new Conv2d(store, rng, `${name}.conv1`, inCh, outCh, 3, stride, 1, {
+      bias: false,
+      init,
+    });
     this.bn1 = new BatchNorm(store, `${name}.bn1`, outCh, 'backbone');
-    this.conv2 = new Conv2d(store, rng, `${name}.conv2`, outCh, outCh, 3, 1, 1, false, init);
+    this.conv2 = new Conv2d(store, rng, `${name}.conv2`, outCh, outCh, 3, 1, 1, {
+      bias: false,
+      init,
+    });
     this.bn2 = new BatchNorm(store, `${name}.bn2`, outCh, 'backbone');
     this.shortcut =
       stride !== 1 || inCh !== outCh
         ? {
-            conv: new Conv2d(store, rng, `${name}.${sc}.0`, inCh, outCh, 1, stride, 0, false, init),
+            conv: new Conv2d(store, rng, `${name}.${sc}.0`, inCh, outCh, 1, stride, 0, {
+              bias: false,
+              init,
+            }),
             bn: new BatchNorm(store, `${name}.${sc}.1`, outCh, 'backbone'),
           }
         : null;
@@ -72,19 +81,10 @@ export class ResNet18 implements Backbone {
   constructor(store: ParamStore, rng: Rng, inChannels: number, widthMult: number) {
     const w = (c: number) => scaledWidth(c, widthMult);
     // the network's input: no input gradient
-    this.stem = new Conv2d(
-      store,
-      rng,
-      'conv1',
-      inChannels,
-      w(64),
-      3,
-      1,
-      1,
-      false,
-      'default',
-      false,
-    );
+    this.stem = new Conv2d(store, rng, 'conv1', inChannels, w(64), 3, 1, 1, {
+      bias: false,
+      inputGrad: false,
+    });
     this.stemBn = new BatchNorm(store, 'bn1', w(64), 'backbone');
     let inCh = w(64);
     [64, 128, 256, 512].forEach((c, stage) => {

@@ -24,19 +24,11 @@ export class TorchvisionResNet18 implements Backbone {
     const w = (c: number) => scaledWidth(c, widthMult);
     const style = { shortcutName: 'downsample', init: 'kaiming-fan-out' } as const;
     // the network's input: no input gradient
-    this.stem = new Conv2d(
-      store,
-      rng,
-      'conv1',
-      inChannels,
-      w(64),
-      7,
-      2,
-      3,
-      false,
-      style.init,
-      false,
-    );
+    this.stem = new Conv2d(store, rng, 'conv1', inChannels, w(64), 7, 2, 3, {
+      bias: false,
+      init: style.init,
+      inputGrad: false,
+    });
     this.stemBn = new BatchNorm(store, 'bn1', w(64), 'backbone');
     let inCh = w(64);
     [64, 128, 256, 512].forEach((c, stage) => {

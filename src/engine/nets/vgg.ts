@@ -59,19 +59,10 @@ export class Vgg16 implements Backbone {
       const out = scaledWidth(item, widthMult);
       // the first is fed the network's input: no input gradient
       const first = this.stages.length === 0;
-      const conv = new Conv2d(
-        store,
-        rng,
-        `features.${index}`,
-        inCh,
-        out,
-        3,
-        1,
-        1,
-        true,
-        'default',
-        !first,
-      );
+      const conv = new Conv2d(store, rng, `features.${index}`, inCh, out, 3, 1, 1, {
+        bias: true,
+        inputGrad: !first,
+      });
       const bn = new BatchNorm(store, `features.${index + 1}`, out, 'backbone');
       this.stages.push({ conv, bn });
       index += 3;

@@ -1,6 +1,7 @@
 ;; Loops over the wasm backend's heap that replace chains of tfjs kernels: the optimisers'
-;; updates, a tiled transpose (hostLoops.ts loads this module into tfjs's own memory;
-;; `npm run build:wasm` embeds it in hostLoops.wasm.ts).
+;; updates, tiled transposes, BatchNorm's passes and the networks' products (gemm, conv)
+;; (hostLoops.ts loads this module into tfjs's own memory; `npm run build:wasm` embeds it in
+;; hostLoops.wasm.ts).
 ;;
 ;; In the optimiser loops each float32 operation is the one tfjs's kernels do, in the same order, with no fused
 ;; multiply-add: the numbers are tfjs's to the last bit. Pointers are byte offsets into the

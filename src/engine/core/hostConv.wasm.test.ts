@@ -86,12 +86,15 @@ describe('the heap convolution on wasm', () => {
     tf.dispose([x, w, mine, xnn]);
   });
 
-  it('declines what it does not run (out channels not a multiple of 8, switched off)', () => {
+  it('declines what it does not run (out channels not a multiple of 8, no channels in, switched off)', () => {
     const x = normalTensor([1, 2, 2, 4], 1) as tf.Tensor4D;
     const w8 = normalTensor([1, 1, 4, 8], 2) as tf.Tensor4D;
     const w3 = normalTensor([1, 1, 4, 3], 3) as tf.Tensor4D;
     const attrs = { strides: 1, pad: 0, dilations: 1 };
     expect(hostConv2d(x, w3, attrs)).toBeNull();
+    const [none, noneW] = [tf.zeros([1, 2, 2, 0]), tf.zeros([1, 1, 0, 8])] as tf.Tensor4D[];
+    expect(hostConv2d(none, noneW, attrs)).toBeNull();
+    tf.dispose([none, noneW]);
     setHostConv(false);
     expect(hostConv2d(x, w8, attrs)).toBeNull();
     setHostConv(true);

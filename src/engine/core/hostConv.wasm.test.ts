@@ -1,5 +1,6 @@
 /** On wasm: the lab's own convolution (hostLoops.wat `conv`) against XNNPACK's, number for number. */
 import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { HOST_CONV_KERNEL, hostConv2d, setHostConv, type ConvPad } from './hostConv';
@@ -59,6 +60,52 @@ describe('the heap convolution on wasm', () => {
       sameBits(mine as tf.Tensor, xnn);
       tf.dispose([x, w, mine as tf.Tensor, xnn]);
     }
+  });
+
+  it('gives tf.conv2d’s numbers to the last bit on random geometries (sizes, strides, paddings per side, dilations)', () => {
+    const geometry = fc
+      .record({
+        B: fc.integer({ min: 1, max: 3 }),
+        H: fc.integer({ min: 1, max: 9 }),
+        W: fc.integer({ min: 1, max: 9 }),
+        C: fc.integer({ min: 1, max: 6 }),
+        O: fc.constantFrom(8, 16),
+        kh: fc.integer({ min: 1, max: 4 }),
+        kw: fc.integer({ min: 1, max: 4 }),
+        strides: fc.integer({ min: 1, max: 3 }),
+        dilations: fc.integer({ min: 1, max: 2 }),
+        pads: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }),
+        seed: fc.integer({ min: 1, max: 1000 }),
+      })
+      // tfjs refuses a stride and a dilation both above 1, and a window larger than the input
+      .filter((g) => g.strides === 1 || g.dilations === 1)
+      .filter(
+        (g) =>
+          g.H + g.pads[0] + g.pads[1] >= g.dilations * (g.kh - 1) + 1 &&
+          g.W + g.pads[2] + g.pads[3] >= g.dilations * (g.kw - 1) + 1,
+      );
+    fc.assert(
+      fc.property(geometry, (g) => {
+        const x = normalTensor([g.B, g.H, g.W, g.C], g.seed) as tf.Tensor4D;
+        const w = normalTensor([g.kh, g.kw, g.C, g.O], g.seed + 1) as tf.Tensor4D;
+        const [t, b, l, r] = g.pads;
+        const pad: ConvPad = [
+          [0, 0],
+          [t, b],
+          [l, r],
+          [0, 0],
+        ];
+        const mine = hostConv2d(x, w, { strides: g.strides, pad, dilations: g.dilations });
+        const xnn = tf.conv2d(x, w, g.strides, pad, 'NHWC', g.dilations);
+        try {
+          expect(mine).not.toBeNull();
+          sameBits(mine as tf.Tensor, xnn);
+        } finally {
+          tf.dispose([x, w, xnn, ...(mine ? [mine] : [])]);
+        }
+      }),
+      { numRuns: 60, seed: 7 },
+    );
   });
 
   it('starts each sum from the bias as XNNPACK’s fused convolution does', () => {

@@ -63,6 +63,8 @@ function geometry(xShape: number[], filterShape: number[], a: HostConvAttrs) {
 function fits(xShape: number[], filterShape: number[], a: HostConvAttrs): boolean {
   // no channels (an empty sum, and no row of zeros to point at): tfjs's
   if (xShape[3] < 1 || filterShape[2] !== xShape[3] || filterShape[3] % 8 !== 0) return false;
+  // a stride and a dilation both above 1: tf.conv2d refuses it, with its own message
+  if (a.strides > 1 && a.dilations > 1) return false;
   const info = geometry(xShape, filterShape, a);
   return info.batchSize * info.outHeight * info.outWidth > 0;
 }

@@ -142,6 +142,7 @@ describe('the heap convolution on wasm', () => {
     const [none, noneW] = [tf.zeros([1, 2, 2, 0]), tf.zeros([1, 1, 0, 8])] as tf.Tensor4D[];
     expect(hostConv2d(none, noneW, attrs)).toBeNull();
     tf.dispose([none, noneW]);
+    expect(hostConv2d(x, w8, { strides: 2, pad: 0, dilations: 2 })).toBeNull();
     setHostConv(false);
     expect(hostConv2d(x, w8, attrs)).toBeNull();
     setHostConv(true);

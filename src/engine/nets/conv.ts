@@ -125,6 +125,8 @@ function tap(
  *   (stridedInputGradient);
  * - dW[i, j, c, o] = Σ_{b,y,x} x_pad[b, s·y + i, s·x + j, c] · dy[b, y, x, o]: a convolution of x
  *   (batch ↔ channels swapped) with dy as the filter, dilated by the stride.
+ * With `inputGrad` false x is no input of the op and gets no gradient (a layer fed the network's
+ * input: a custom gradient computes every input's gradient, used or not).
  */
 export function conv2dForwardGrads(
   x: tf.Tensor4D,

@@ -33,7 +33,7 @@ export function hostConv2d(
   attrs: HostConvAttrs,
   bias: tf.Tensor1D | null = null,
 ): tf.Tensor4D | null {
-  if (!enabled || wasmThreads() !== 1 || !fits(x.shape, filter.shape, attrs)) return null;
+  if (!enabled || wasmThreads() !== 1 || !plan(x.shape, filter.shape, attrs)) return null;
   if (!heapHolding(...(bias ? [x, filter, bias] : [x, filter]))) return null;
   if (!tf.getKernel(HOST_CONV_KERNEL, 'wasm')) {
     tf.registerKernel({ kernelName: HOST_CONV_KERNEL, backendName: 'wasm', kernelFunc });
@@ -50,35 +50,35 @@ export function setHostConv(on: boolean): void {
   enabled = on;
 }
 
-function geometry(xShape: number[], filterShape: number[], a: HostConvAttrs) {
-  return tf.backend_util.computeConv2DInfo(
+/**
+ * The convolution's output size and padding (tfjs's computeConv2DInfo), or null where the heap
+ * loop does not run it: no channels in (an empty sum, and no row of zeros to point at), out
+ * channels not a multiple of 8, a stride and a dilation both above 1 (tf.conv2d refuses that
+ * with its own message), no output.
+ */
+function plan(xShape: number[], filterShape: number[], a: HostConvAttrs) {
+  if (xShape[3] < 1 || filterShape[2] !== xShape[3] || filterShape[3] % 8 !== 0) return null;
+  if (a.strides > 1 && a.dilations > 1) return null;
+  const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     a.strides,
     a.dilations,
     a.pad,
   );
-}
-
-function fits(xShape: number[], filterShape: number[], a: HostConvAttrs): boolean {
-  // no channels (an empty sum, and no row of zeros to point at): tfjs's
-  if (xShape[3] < 1 || filterShape[2] !== xShape[3] || filterShape[3] % 8 !== 0) return false;
-  // a stride and a dilation both above 1: tf.conv2d refuses it, with its own message
-  if (a.strides > 1 && a.dilations > 1) return false;
-  const info = geometry(xShape, filterShape, a);
-  return info.batchSize * info.outHeight * info.outWidth > 0;
+  return info.batchSize * info.outHeight * info.outWidth > 0 ? info : null;
 }
 
 const kernelFunc: tf.KernelFunc = ({ inputs, attrs }) => {
   const { x, filter, bias } = inputs as Record<string, tf.TensorInfo | undefined>;
   const a = attrs as unknown as HostConvAttrs;
   const heap = x && filter && heapHolding(...[x, filter, ...(bias ? [bias] : [])]);
-  if (!x || !filter || !heap || !fits(x.shape, filter.shape, a)) {
+  const info = x && filter && plan(x.shape, filter.shape, a);
+  if (!x || !filter || !heap || !info) {
     throw new Error(
       `${HOST_CONV_KERNEL}: needs float32 tensors in the wasm heap, filter channels matching x's, out channels a multiple of 8 (got [${x?.shape.join(', ')}] * [${filter?.shape.join(', ')}])`,
     );
   }
-  const info = geometry(x.shape, filter.shape, a);
   const [B, H, W, C] = x.shape;
   const [kh, kw, , O] = filter.shape;
   const out = heap.outputInfo([B, info.outHeight, info.outWidth, O]);

@@ -188,8 +188,9 @@ export const HISTORY_PUBLISH_MS = 100;
  * The counters, tables and status bar show the newest report at most this often, and at once
  * when the last one is older. Each time costs React's render and a layout and paint of the
  * page: 10–25 ms in a trace of a run here (2 cores), so at 100 ms it alone kept the main thread
- * 15–20 % busy, and a run of a second or two at 31–37 % with the charts (README, "The page's
- * main thread while training"). A number that changes four times a second is still read live.
+ * 15–20 % busy, and a run of a second or two at 31–37 % with the charts (docs/speed-log.md,
+ * "The page's main thread while training"). A number that changes four times a second is still
+ * read live.
  */
 export const PAGE_PUBLISH_MS = 250;
 let pendingReport: Report | null = null;

@@ -18,7 +18,8 @@ type Job = () => void;
 /**
  * The main thread's share that drawing may take. The rest of the page while a small UFM streams
  * 100+ reports a second (messages, the store, React, painting the counters, garbage collection)
- * took ~12 % here, so with this the page stays under 25 % (README, "The page's main thread").
+ * took ~12 % here, so with this the page stays under 25 % (docs/speed-log.md, "The page's main
+ * thread while training").
  */
 export const SHARE = 0.12;
 /** A figure that costs seconds (a huge overlay on a slow machine) still refreshes this often. */

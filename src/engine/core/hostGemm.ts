@@ -8,9 +8,9 @@ import { heapHolding } from './hostLoops';
  * products at 48–60 GFLOP/s here against XNNPACK's 44–48 at its best (its packing of the right
  * operand already done), and a step's right operands are all new: XNNPACK packs each again
  * (down to 11 GFLOP/s for seed 002's first layer), and the lab transposed operands to keep what
- * it packs small. This one reads b as it lies (README, "The networks' products on the heap"). Each
- * number is XNNPACK's to the last bit: the same float32 products added in the same order
- * (hostGemm.wasm.test.ts).
+ * it packs small. This one reads b as it lies (docs/speed-log.md, "The networks' products on
+ * the heap"). Each number is XNNPACK's to the last bit: the same float32 products added in the
+ * same order (hostGemm.wasm.test.ts).
  */
 export const HOST_MATMUL_KERNEL = 'NcLabMatMul';
 

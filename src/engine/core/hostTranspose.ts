@@ -21,7 +21,7 @@ export function hostTranspose(t: tf.Tensor2D): tf.Tensor2D | null {
  * put them a multiple of 4 kB apart (cache aliasing: seed 002's 3 072 × 256 first layer, 0.85 ms
  * of its ~5 ms step). Taller tiles write more of each dst row per visit: 64 rows for tall
  * matrices (3 072 × 256: 0.18 ns), 32 for squarish ones (2 048²: 1.06 → 0.57 ns); measured for
- * each tile on this machine (README, "Benchmarks").
+ * each tile on this machine (docs/speed-log.md, "A weight's product flipped").
  */
 export function transposeTileRows(rows: number, cols: number): number {
   if (rows < 1024) return 16;

@@ -1,4 +1,5 @@
 import type { BackendInfo, BackendRequest } from '../engine/core/backend';
+import type { TunedShape } from '../engine/core/heapTuner';
 import type { UfmBenchRow } from '../engine/bench/ufmBench';
 import type { NetBenchRow } from '../engine/bench/netBench';
 import { resolveConfig } from '../engine/config/resolve';
@@ -64,6 +65,11 @@ export interface NcLabApi {
   ): Promise<RunResult>;
   /** The backend in use; with a request, the worker switches to it (falling back as usual). */
   backendInfo(request?: BackendRequest): Promise<BackendInfo>;
+  /**
+   * On wasm with threads: each product shape the heap tuner timed between the lab's heap kernels
+   * and XNNPACK's pool, and its choice (src/engine/core/heapTuner.ts); empty on one thread.
+   */
+  tunedShapes(): Promise<TunedShape[]>;
   /** `npm run bench`: time preset sizes on one backend in the page's worker (ends the current run). */
   benchmark(
     presetIds: string[],
@@ -162,6 +168,7 @@ export function createNcLabApi(): NcLabApi {
     search: (spec) => gridActions.search(spec),
     benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),
     backendInfo: (request) => labClient.backendInfo(request),
+    tunedShapes: () => labClient.tunedShapes(),
     benchmark: (presetIds, backend, budgetSeconds) =>
       labClient.benchmark(presetIds, backend, budgetSeconds),
     getState() {

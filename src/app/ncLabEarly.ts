@@ -52,6 +52,7 @@ export function installEarlyNcLab(): void {
     ready: loaded.then(() => undefined),
     run: later((api, ...a: Parameters<NcLabApi['run']>) => api.run(...a)),
     backendInfo: later((api, ...a: Parameters<NcLabApi['backendInfo']>) => api.backendInfo(...a)),
+    tunedShapes: later((api) => api.tunedShapes()),
     benchmark: later((api, ...a: Parameters<NcLabApi['benchmark']>) => api.benchmark(...a)),
     sweep: later((api, ...a: Parameters<NcLabApi['sweep']>) => api.sweep(...a)),
     grid: later((api, ...a: Parameters<NcLabApi['grid']>) => api.grid(...a)),

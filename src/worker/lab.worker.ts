@@ -10,6 +10,7 @@ import {
   type BackendRequest,
 } from '../engine/core/backend';
 import '../engine/core/wasmUrls.browser';
+import { tunedShapes } from '../engine/core/heapTuner';
 import type { ExperimentConfig } from '../engine/config/schema';
 import { benchConfig } from '../engine/bench/cases';
 import { benchUfm, type UfmBenchRow } from '../engine/bench/ufmBench';
@@ -156,6 +157,9 @@ const api: LabWorkerApi = {
     listener = cb;
   },
   initBackend: (request, runId) => ensureBackend(request, runId).catch((e) => fail(e, runId)),
+  async tunedShapes() {
+    return tunedShapes();
+  },
   async setThreads(choice) {
     threadChoice = choice;
     // a fixed count is also the first initialisation's (auto starts on one thread)

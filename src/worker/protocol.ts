@@ -1,6 +1,7 @@
 import type { ThreadChoice } from '../engine/run/wasmThreads';
 import type { ExportFile } from '../engine/nets/featureExport';
 import type { BackendInfo, BackendRequest } from '../engine/core/backend';
+import type { TunedShape } from '../engine/core/heapTuner';
 import type { NetConfig } from '../engine/config/schema';
 import type { StoredSummary } from '../engine/data';
 import type {
@@ -77,6 +78,11 @@ export interface LabWorkerApi {
    * (src/engine/run/wasmThreads.ts), a number fixes them. No effect on other backends.
    */
   setThreads(choice: ThreadChoice): Promise<void>;
+  /**
+   * With wasm's thread pool, which product shapes the heap tuner timed and what it chose for
+   * each (src/engine/core/heapTuner.ts); empty on one thread.
+   */
+  tunedShapes(): Promise<TunedShape[]>;
   /**
    * Build run `runId` from a config (and optionally a saved state), replacing the one held; it
    * waits for start or step. Its events carry `runId`.

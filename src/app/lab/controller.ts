@@ -1,5 +1,6 @@
 import type { ThreadChoice } from '../../engine/run/wasmThreads';
 import type { BackendInfo, BackendRequest } from '../../engine/core/backend';
+import type { TunedShape } from '../../engine/core/heapTuner';
 import type { NetBenchRow } from '../../engine/bench/netBench';
 import type { UfmBenchRow } from '../../engine/bench/ufmBench';
 import type { ExperimentConfig, NetConfig } from '../../engine/config/schema';
@@ -241,6 +242,12 @@ export class LabController {
   setThreads(choice: ThreadChoice): void {
     useLab.setState({ threads: choice });
     void this.connection?.call((api) => api.setThreads(choice)).catch(() => undefined);
+  }
+
+  /** The heap tuner's choices in the worker (empty on one thread, or before any worker). */
+  async tunedShapes(): Promise<TunedShape[]> {
+    await this.ready();
+    return this.call((api) => api.tunedShapes());
   }
 
   async backendInfo(request?: BackendRequest): Promise<BackendInfo> {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { addBias, channelSums } from './biasAdd';
+import { heapOrPool } from './heapTuner';
 import { canGemmOnHost, hostMatMul } from './hostGemm';
 import { canTransposeOnHost, hostTranspose } from './hostTranspose';
 
@@ -7,8 +8,9 @@ import { canTransposeOnHost, hostTranspose } from './hostTranspose';
  * a·b with a gradient that never asks tfjs for a transposed matmul. tfjs's wasm backend runs its
  * fast (SIMD) kernel only when neither input is transposed, and the built-in matMul gradient
  * transposes both times; here each gradient picks the cheaper phrasing (measured 2–11× on wasm,
- * docs/backends.md §4). The values are the same products. On one wasm thread a product whose
- * shape fits runs on the lab's own heap product instead (hostGemm.ts), which packs nothing.
+ * docs/backends.md §4). The values are the same products. On wasm a product whose shape fits
+ * runs on the lab's own heap product instead (hostGemm.ts), which packs nothing; with tfjs's
+ * thread pool, where that is faster for the shape (heapTuner.ts).
  *
  * Variables are not saved for the backward pass: tfjs saves an input by copying it (an Identity
  * kernel, 16 MB for a 2048×2048 layer), and a variable outlives the step anyway.
@@ -124,8 +126,15 @@ function transposeOf(t: tf.Tensor2D): tf.Tensor2D {
  * (fastMatMul.wasm.test.ts).
  */
 export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const host = hostMatMul(a, b);
-  if (host) return host;
+  return heapOrPool(
+    () => `a·b ${a.shape}·${b.shape}`,
+    () => hostMatMul(a, b),
+    () => pooledFreshRight(a, b),
+  );
+}
+
+/** freshRightProduct by tfjs's matMul (XNNPACK), flipped where that packs fewer numbers. */
+function pooledFreshRight(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const [n, k] = a.shape;
   const m = b.shape[1];
   const direct = PACK_NS * k * m;
@@ -143,8 +152,14 @@ export function freshRightProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 
 /** X·Yᵀ: matMul(X, Yᵀ), or (Y·Xᵀ)ᵀ, whichever copies and packs fewer elements. */
 export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  const host = hostTimesTransposed(X, Y);
-  if (host) return host;
+  return heapOrPool(
+    () => `a·bᵀ ${X.shape}·${Y.shape}`,
+    () => hostTimesTransposed(X, Y),
+    () => pooledTimesTransposed(X, Y),
+  );
+}
+
+function pooledTimesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const p = packCost();
   const direct = Y.size * (1 + p);
   const flipped = X.size * (1 + p) + X.shape[0] * Y.shape[0];
@@ -155,20 +170,31 @@ export function timesTransposed(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
 
 /** Xᵀ·Y: matMul(Xᵀ, Y), or (Yᵀ·X)ᵀ, whichever copies and packs fewer elements. */
 export function transposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
-  if (canGemmOnHost(X.shape[1], Y.shape[1])) {
-    // Xᵀ copied, then read by rows: the heap product with A read down its columns ran slower
-    // than the copy and the plain product (seed 000's first layer 13.4 against 7.7 ms)
-    const xt = transposeOf(X);
-    const host = hostMatMul(xt, Y);
-    xt.dispose();
-    if (host) return host;
-  }
+  return heapOrPool(
+    () => `aᵀ·b ${X.shape}·${Y.shape}`,
+    () => hostTransposedTimes(X, Y),
+    () => pooledTransposedTimes(X, Y),
+  );
+}
+
+function pooledTransposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D {
   const p = packCost();
   const direct = X.size + p * Y.size;
   const flipped = Y.size + p * X.size + X.shape[1] * Y.shape[1];
   return direct <= flipped
     ? tf.matMul(transposeOf(X), Y)
     : transposeOf(tf.matMul(transposeOf(Y), X) as tf.Tensor2D);
+}
+
+/** Xᵀ·Y on the heap (hostGemm.ts); null where the heap product does not run. */
+function hostTransposedTimes(X: tf.Tensor2D, Y: tf.Tensor2D): tf.Tensor2D | null {
+  if (!canGemmOnHost(X.shape[1], Y.shape[1])) return null;
+  // Xᵀ copied, then read by rows: the heap product with A read down its columns ran slower
+  // than the copy and the plain product (seed 000's first layer 13.4 against 7.7 ms)
+  const xt = transposeOf(X);
+  const host = hostMatMul(xt, Y);
+  xt.dispose();
+  return host;
 }
 
 /**

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmThreads } from './backend';
 import { heapHolding } from './hostLoops';
 
 /**
@@ -24,8 +23,8 @@ export interface HostConvAttrs {
 
 /**
  * tf.conv2d (NHWC, + bias) on the heap; null where it does not run: another backend, no wasm
- * SIMD, tfjs's threaded wasm (XNNPACK spreads a convolution over its threads), out channels
- * not a multiple of 8. The caller then calls tfjs.
+ * SIMD, out channels not a multiple of 8. The caller then calls tfjs (with tfjs's thread pool it
+ * asks heapTuner.ts which of the two is faster for the shape).
  */
 export function hostConv2d(
   x: tf.Tensor4D,
@@ -33,7 +32,7 @@ export function hostConv2d(
   attrs: HostConvAttrs,
   bias: tf.Tensor1D | null = null,
 ): tf.Tensor4D | null {
-  if (!enabled || wasmThreads() !== 1 || !plan(x.shape, filter.shape, attrs)) return null;
+  if (!enabled || !plan(x.shape, filter.shape, attrs)) return null;
   if (!heapHolding(...(bias ? [x, filter, bias] : [x, filter]))) return null;
   if (!tf.getKernel(HOST_CONV_KERNEL, 'wasm')) {
     tf.registerKernel({ kernelName: HOST_CONV_KERNEL, backendName: 'wasm', kernelFunc });

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmThreads } from './backend';
 import { heapHolding } from './hostLoops';
 
 /**
@@ -15,9 +14,9 @@ import { heapHolding } from './hostLoops';
 export const HOST_MATMUL_KERNEL = 'NcLabMatMul';
 
 /**
- * a·b on the heap; null where it does not run (another backend, no wasm SIMD, tfjs's threaded
- * wasm, where XNNPACK spreads a product over its threads, or M not a multiple of 4 or N of 8):
- * the caller then phrases the product for tf.matMul.
+ * a·b on the heap; null where it does not run (another backend, no wasm SIMD, M not a multiple
+ * of 4 or N of 8): the caller then phrases the product for tf.matMul. With tfjs's thread pool
+ * the callers ask heapTuner.ts which of the two is faster for the shape.
  */
 export function hostMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D | null {
   if (b.shape[0] !== a.shape[1] || !canGemmOnHost(a.shape[0], b.shape[1])) return null;
@@ -30,7 +29,7 @@ export function hostMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D | null {
 
 /** Whether an M × N product runs on the heap here (see hostMatMul). */
 export function canGemmOnHost(M: number, N: number): boolean {
-  return enabled && M > 0 && N > 0 && M % 4 === 0 && N % 8 === 0 && wasmThreads() === 1;
+  return enabled && M > 0 && N > 0 && M % 4 === 0 && N % 8 === 0;
 }
 
 let enabled = true;

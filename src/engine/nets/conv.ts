@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { biasAdd, channelSums } from '../core/biasAdd';
 import { fastMatMul } from '../core/fastMatMul';
+import { heapOrPool } from '../core/heapTuner';
 import { hostConv2d, type ConvPad } from '../core/hostConv';
 import { heapHolding, wasmHeap } from '../core/hostLoops';
 import { hostPermute, type PermuteRead } from '../core/hostTranspose';
@@ -204,8 +205,9 @@ function filterGradient(
 }
 
 /**
- * tf.conv2d (+ bias) by the lab's heap convolution where it runs (hostConv.ts: one thread of
- * wasm, out channels a multiple of 8), else by tfjs. XNNPACK packs every new filter first, and
+ * tf.conv2d (+ bias) by the lab's heap convolution where it runs (hostConv.ts: wasm, out
+ * channels a multiple of 8; with tfjs's thread pool where it is the faster, heapTuner.ts), else
+ * by tfjs. XNNPACK packs every new filter first, and
  * in a step every filter is new (the weights just updated; dy, the filter of the weight
  * gradient): ResNet18 ⅛'s convolutions took 1.4× their time at XNNPACK's best. The heap one
  * packs nothing and gives the same numbers to the last bit.
@@ -218,11 +220,15 @@ function convolve(
   dilations = 1,
   bias: tf.Tensor1D | null = null,
 ): tf.Tensor4D {
-  const host = hostConv2d(x, w, { strides, pad, dilations }, bias);
-  if (host) return host;
-  return bias
-    ? tf.fused.conv2d({ x, filter: w, strides, pad, dilations, bias })
-    : tf.conv2d(x, w, strides, pad, 'NHWC', dilations);
+  return heapOrPool(
+    () =>
+      `conv ${x.shape}*${w.shape} s${strides} p${JSON.stringify(pad)} d${dilations}${bias ? ' b' : ''}`,
+    () => hostConv2d(x, w, { strides, pad, dilations }, bias),
+    () =>
+      bias
+        ? tf.fused.conv2d({ x, filter: w, strides, pad, dilations, bias })
+        : tf.conv2d(x, w, strides, pad, 'NHWC', dilations),
+  );
 }
 
 /**

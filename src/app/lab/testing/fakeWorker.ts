@@ -1,5 +1,6 @@
 import type { ThreadChoice } from '../../../engine/run/wasmThreads';
 import type { BackendInfo, BackendRequest } from '../../../engine/core/backend';
+import type { TunedShape } from '../../../engine/core/heapTuner';
 import type { RunResult } from '../../../engine/run/result';
 import type { Report } from '../../../engine/session/types';
 import { CrashLatch, type Connect, type WorkerConnection } from '../../../worker/connection';
@@ -103,6 +104,9 @@ export class FakeWorker implements LabWorkerApi {
   readonly threadChoices: ThreadChoice[] = [];
   async setThreads(choice: ThreadChoice): Promise<void> {
     this.threadChoices.push(choice);
+  }
+  async tunedShapes(): Promise<TunedShape[]> {
+    return [];
   }
   async load(runId: number): Promise<Report> {
     this.calls.push(`load#${runId}`);

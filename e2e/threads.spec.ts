@@ -12,20 +12,18 @@ async function wasmNote(page: Page): Promise<string> {
   return info.notes.find((n) => n.startsWith('wasm ready in ')) ?? '';
 }
 
-test('auto: a small UFM on one thread, a d = 2048, M = 3 one of K = 5 restarted on two, and back', async ({
+test('auto: a small UFM on one thread, a d = 2048, M = 3 one restarted on two, and back', async ({
   page,
 }) => {
   await page.goto('/?preset=tiny-check&backend=wasm');
   await waitForLab(page);
   await expect(page.getByTestId('wasm-threads')).toHaveText('1 thread');
-  // The large one: 14 M multiply–adds a product (the chain from the K side), above the threshold
-  // for products XNNPACK runs (K = 5 rows are no multiple of 4: the heap kernels decline them).
-  const large =
-    '?preset=tiny-check&backend=wasm&hidden=2048&depth=3&steps=3&classSizes=10,10,10,10,10';
+  // The large one: 11 M multiply–adds a product (the chain from the K side), above the threshold.
+  const large = '?preset=tiny-check&backend=wasm&hidden=2048&depth=3&steps=3';
   await page.evaluate((q) => window.ncLab.run(q, { keep: false }), large);
   await expect(page.getByTestId('wasm-threads')).toHaveText('2 threads', { timeout: 60_000 });
   expect(await wasmNote(page)).toMatch(
-    /^wasm ready in \d+ ms, 2 threads: auto: 14 M multiply–adds a product \(threaded from 3.2 M\)$/,
+    /^wasm ready in \d+ ms, 2 threads: auto: 11 M multiply–adds a product \(threaded from 3.2 M\)$/,
   );
   // Trains after each restart: the tensors of the new instance work.
   const result = await page.evaluate(() =>
@@ -33,10 +31,36 @@ test('auto: a small UFM on one thread, a d = 2048, M = 3 one of K = 5 restarted 
   );
   expect(result.status).toBe('completed');
   await expect(page.getByTestId('wasm-threads')).toHaveText('1 thread');
-  // K = 4 rows and d = 8 columns: the heap kernels' threshold
-  expect(await wasmNote(page)).toMatch(
-    /, 1 thread: auto: .* \(one thread below 30 M on the heap kernels\)$/,
+  expect(await wasmNote(page)).toMatch(/, 1 thread: auto: .* \(one thread below 3.2 M\)$/);
+});
+
+test('a run on two threads, its products timed between the heap kernels and XNNPACK, matches one thread to the bit', async ({
+  page,
+}) => {
+  // K = 4 rows and d = 2048 columns: the chain's products fit the heap kernels, so on two threads
+  // the heap tuner runs each shape's first calls on the heap and on XNNPACK's pool by turns
+  const large =
+    '?preset=tiny-check&backend=wasm&hidden=2048&depth=3&initStd=0.02&steps=12&reportEvery=1';
+  await page.goto('/?preset=tiny-check&backend=wasm&threads=2');
+  await waitForLab(page);
+  const two = await page.evaluate((q) => window.ncLab.run(q, { keep: false }), large);
+  await expect(page.getByTestId('wasm-threads')).toHaveText('2 threads');
+  // the heap kernels ran in tfjs's threaded build, beside XNNPACK on the same shapes
+  const tuned = await page.evaluate(() => window.ncLab.tunedShapes());
+  const timedBothWays = tuned.filter(
+    (t) => t.threads === 2 && t.heapMs !== null && t.poolMs !== null,
   );
+  expect(timedBothWays.length).toBeGreaterThan(0);
+  // a step's shapes are called often enough to be decided (a report's, fewer times, may not be)
+  expect(timedBothWays.some((t) => t.choice === 'heap' || t.choice === 'pool')).toBe(true);
+  await page.getByLabel('wasm threads for the next run').selectOption('1');
+  const one = await page.evaluate((q) => window.ncLab.run(q, { keep: false }), large);
+  await expect(page.getByTestId('wasm-threads')).toHaveText('1 thread');
+  expect(two.status).toBe('completed');
+  expect(two.final).not.toBeNull();
+  expect(two.history.length).toBe(13);
+  expect(JSON.stringify(two.history)).toBe(JSON.stringify(one.history));
+  expect(JSON.stringify(two.final?.metrics)).toBe(JSON.stringify(one.final?.metrics));
 });
 
 test('the picker fixes the count for the next run and keeps it in the address, not in share links', async ({

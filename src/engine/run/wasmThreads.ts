@@ -1,5 +1,4 @@
 import { isConvModel, type ExperimentConfig, type NetConfig } from '../config/schema';
-import { scaledWidth } from '../nets/resnet';
 import { MAX_WASM_THREADS, type ThreadChoice } from './threadChoice';
 
 export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './threadChoice';
@@ -7,32 +6,24 @@ export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './thread
 /**
  * How many threads the wasm backend runs a job with. XNNPACK splits each matmul and convolution
  * across its thread pool; every other kernel (and the JS between kernels) stays on one thread,
- * and the pool costs time on every small kernel. So threads pay off only when a step's products
- * are large: the lab estimates them from the config and goes threaded above a size measured on
- * the development machine (README, "Threads per step size").
+ * and the pool costs time on every small kernel. The lab's heap kernels run on one thread, and
+ * with a pool each product shape goes to whichever of them and XNNPACK was timed faster
+ * (core/heapTuner.ts). So threads pay off only when a step's products are large: the lab
+ * estimates them from the config and goes threaded above a size measured on the development
+ * machine (README, "Threads per step size").
  */
 
 /**
- * Mean multiply–adds per product kernel from which n threads beat one. XNNPACK's pool speeds up
- * one large product (~1.5× on 2 cores here) but costs time on every small one. Measured in
- * headless Chromium on the 2-core development machine (README, "Threads per step size"), three
- * rounds of 2 ÷ 1 threads after the tiled transposes (2026-12-06, later): 3.28 M a product (UFM
- * d = 2 048, M = 1) 1.11–1.41×, 4.9–6.1 M (VGG16 / ResNet18 at ⅛ width) 0.94–1.22×, 12–49 M
- * 1.07–1.49×; 3.15 M (seed 002's MLP, batch 16: many element-wise kernels per product)
- * 0.62–0.98×, and the d = 64 UFMs (≤ 0.1 M) 0.3–1.0×. The two sides meet at ~3.2 M here; a
- * machine with more cores shifts the balance towards threads.
+ * Mean multiply–adds per product kernel from which n threads beat one. Headless Chromium on
+ * the 2-core development machine, two interleaved rounds of 2 ÷ 1 threads with the heap tuner
+ * (2026-12-07): 3.3 M a product (UFM d = 2 048, M = 1) 1.18–1.30×, the M = 3 / 6 UFMs (12–15 M)
+ * 1.17–1.23×, seed 000's MLP (49 M) 1.17–1.30×, ResNet18 / VGG16 at ⅛ width (6.1 / 4.9 M)
+ * 1.03 / 0.96–1.00×; seed 002's MLP (3.15 M, batch 16: many element-wise kernels per product)
+ * 0.73–0.79× and the d = 64 UFMs (≤ 0.1 M) 0.57–0.92×. The two sides meet at ~3.2 M here; a
+ * machine with more cores shifts the balance towards threads, and the tuner keeps a product on
+ * the heap wherever the pool does not beat it.
  */
 export const THREADED_FROM_MACS = 3.2e6;
-
-/**
- * The same for a step whose products run on the lab's own heap kernels (core/hostGemm.ts,
- * core/hostConv.ts), which pack nothing and beat XNNPACK's best on one thread but do not run
- * threaded: two threads of XNNPACK then lose to one of them until the products are large.
- * Headless Chromium, 2 cores, two interleaved rounds of 2 ÷ 1 threads (2026-12-07, night):
- * ResNet18 / VGG16 ⅛ (4.9–6.1 M a product) 0.74–0.90, the d = 2 048, M = 3 / 6 UFMs (~11 M)
- * 0.88–0.97, seed 000's MLP (~50 M) 1.23–1.25. The threshold lies between, at 30 M.
- */
-export const HEAP_THREADED_FROM_MACS = 3e7;
 
 /** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
 export function netInputSize(config: NetConfig): number {
@@ -55,12 +46,6 @@ const CONV_BACKBONES = {
 export interface StepProducts {
   macs: number;
   kernels: number;
-  /**
-   * Whether the largest of them fit the heap kernels on one thread (rows a multiple of 4,
-   * columns or out channels of 8): the UFM's K × d chain products for M ≥ 2, an MLP's layers
-   * of a width of 8s, convolutions of 8s of channels. The UFM's N × K products have K columns.
-   */
-  onHeap: boolean;
 }
 
 /**
@@ -77,7 +62,6 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
     return {
       macs: 3 * inner * K * d * d + 3 * N * K * d,
       kernels: 3 * inner + 3,
-      onHeap: inner > 0 ? K % 4 === 0 && d % 8 === 0 : K % 8 === 0,
     };
   }
   const batch = config.batchSize || FULL_BATCH;
@@ -90,7 +74,6 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
     return {
       macs: macs + head.macs,
       kernels: 3 * backbone.layers + head.kernels,
-      onHeap: scaledWidth(64, config.widthMult) % 8 === 0,
     };
   }
   const input = inputSize ?? netInputSize(config);
@@ -98,7 +81,6 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
   return {
     macs: 3 * batch * mlp + head.macs,
     kernels: 3 * config.depthRelu + head.kernels,
-    onHeap: w % 8 === 0,
   };
 }
 
@@ -124,11 +106,11 @@ export function threadsFor(
     return { threads, why: `threads=${choice} asked for` };
   }
   if (most === 1) return { threads: 1, why: 'auto: one core' };
-  const { macs, kernels, onHeap } = stepProducts(config, inputSize);
+  const { macs, kernels } = stepProducts(config, inputSize);
   const perProduct = macs / kernels;
   const size = `${formatMacs(perProduct)} multiply–adds a product`;
-  const from = `${formatMacs(onHeap ? HEAP_THREADED_FROM_MACS : THREADED_FROM_MACS)}${onHeap ? ' on the heap kernels' : ''}`;
-  return perProduct >= (onHeap ? HEAP_THREADED_FROM_MACS : THREADED_FROM_MACS)
+  const from = formatMacs(THREADED_FROM_MACS);
+  return perProduct >= THREADED_FROM_MACS
     ? { threads: most, why: `auto: ${size} (threaded from ${from})` }
     : { threads: 1, why: `auto: ${size} (one thread below ${from})` };
 }

@@ -14,8 +14,8 @@ import { heapHolding } from './hostLoops';
 export const HOST_MATMUL_KERNEL = 'NcLabMatMul';
 
 /**
- * a·b on the heap; null where it does not run (another backend, no wasm SIMD, M not a multiple
- * of 4 or N of 8): the caller then phrases the product for tf.matMul. With tfjs's thread pool
+ * a·b on the heap; null where it does not run (another backend, no wasm SIMD, N not a multiple
+ * of 8): the caller then phrases the product for tf.matMul. With tfjs's thread pool
  * the callers ask heapTuner.ts which of the two is faster for the shape.
  */
 export function hostMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D | null {
@@ -29,7 +29,7 @@ export function hostMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D | null {
 
 /** Whether an M × N product runs on the heap here (see hostMatMul). */
 export function canGemmOnHost(M: number, N: number): boolean {
-  return enabled && M > 0 && N > 0 && M % 4 === 0 && N % 8 === 0;
+  return enabled && M > 0 && N > 0 && N % 8 === 0;
 }
 
 let enabled = true;
@@ -61,9 +61,9 @@ const kernelFunc: tf.KernelFunc = ({ inputs }) => {
   const heap = heapHolding(a, b);
   const [M, K] = a.shape;
   const N = b.shape[1];
-  if (!heap || b.shape[0] !== K || M % 4 !== 0 || N % 8 !== 0) {
+  if (!heap || b.shape[0] !== K || N % 8 !== 0) {
     throw new Error(
-      `${HOST_MATMUL_KERNEL}: needs float32 tensors in the wasm heap, M a multiple of 4 and N of 8 (got [${a.shape.join(', ')}] · [${b.shape.join(', ')}])`,
+      `${HOST_MATMUL_KERNEL}: needs float32 tensors in the wasm heap and N a multiple of 8 (got [${a.shape.join(', ')}] · [${b.shape.join(', ')}])`,
     );
   }
   const out = heap.outputInfo([M, N]);

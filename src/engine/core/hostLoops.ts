@@ -101,7 +101,7 @@ export interface HostLoops {
     s: number,
     q: number,
   ): void;
-  /** c (M × N) = a·b, all row-major, b K × N; k in blocks of kc; M % 4 = 0, N % 8 = 0 */
+  /** c (M × N) = a·b, all row-major, b K × N; k in blocks of kc; N % 8 = 0 */
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, kc: number): void;
   /**
    * out (B·Ho·Wo × O) = x (B × H × W × C) convolved with w (kh × kw × C × O), stride s,

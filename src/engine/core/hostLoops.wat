@@ -782,7 +782,7 @@
         (br $axis0)))
   )
 
-  ;; gemm: c (M × N) = a (M × K) · b (K × N), all row-major float32; M a multiple of 4, N of 8.
+  ;; gemm: c (M × N) = a (M × K) · b (K × N), all row-major float32; N a multiple of 8.
   ;; Tiles of 4 rows × 8 columns in eight registers: per k two loads of b's row, one number of
   ;; each of a's four rows splatted, multiply, then add (no fused multiply-add), k in order from
   ;; a sum of +0: XNNPACK's sums to the last bit, without packing b first (XNNPACK packs every
@@ -794,6 +794,8 @@
     (param $kc i32)
     (local $i i32) (local $j i32) (local $k i32) (local $k0 i32) (local $kn i32)
     (local $rowN i32) (local $rowK i32) (local $at i32)
+    (local $q i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $ak1 i32) (local $ak2 i32) (local $ak3 i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bk i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -809,6 +811,18 @@
       (block $rowsDone
         (loop $rows
           (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $M)))
+          ;; q: rows after row i (3 or more but in the last block). A tile's rows past the last
+          ;; read and sum the last row again (each row's sums are its own) and are not stored.
+          (local.set $q (i32.sub (local.get $M) (i32.add (local.get $i) (i32.const 1))))
+          (local.set $o1 (select (i32.const 1) (local.get $q) (i32.le_u (i32.const 1) (local.get $q))))
+          (local.set $o2 (select (i32.const 2) (local.get $q) (i32.le_u (i32.const 2) (local.get $q))))
+          (local.set $o3 (select (i32.const 3) (local.get $q) (i32.le_u (i32.const 3) (local.get $q))))
+          (local.set $ak1 (i32.mul (local.get $o1) (local.get $rowK)))
+          (local.set $ak2 (i32.mul (local.get $o2) (local.get $rowK)))
+          (local.set $ak3 (i32.mul (local.get $o3) (local.get $rowK)))
+          (local.set $o1 (i32.mul (local.get $o1) (local.get $rowN)))
+          (local.set $o2 (i32.mul (local.get $o2) (local.get $rowN)))
+          (local.set $o3 (i32.mul (local.get $o3) (local.get $rowN)))
           (local.set $j (i32.const 0))
           (block $colsDone
             (loop $cols
@@ -829,17 +843,17 @@
                 (else
                   (local.set $c00 (v128.load (local.get $at)))
                   (local.set $c01 (v128.load offset=16 (local.get $at)))
-                  (local.set $c10 (v128.load (i32.add (local.get $at) (local.get $rowN))))
-                  (local.set $c11 (v128.load offset=16 (i32.add (local.get $at) (local.get $rowN))))
-                  (local.set $c20 (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowN) (i32.const 1)))))
-                  (local.set $c21 (v128.load offset=16 (i32.add (local.get $at) (i32.shl (local.get $rowN) (i32.const 1)))))
-                  (local.set $c30 (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowN) (i32.const 3)))))
-                  (local.set $c31 (v128.load offset=16 (i32.add (local.get $at) (i32.mul (local.get $rowN) (i32.const 3)))))))
+                  (local.set $c10 (v128.load (i32.add (local.get $at) (local.get $o1))))
+                  (local.set $c11 (v128.load offset=16 (i32.add (local.get $at) (local.get $o1))))
+                  (local.set $c20 (v128.load (i32.add (local.get $at) (local.get $o2))))
+                  (local.set $c21 (v128.load offset=16 (i32.add (local.get $at) (local.get $o2))))
+                  (local.set $c30 (v128.load (i32.add (local.get $at) (local.get $o3))))
+                  (local.set $c31 (v128.load offset=16 (i32.add (local.get $at) (local.get $o3))))))
               (local.set $a0 (i32.add (local.get $a)
                 (i32.add (i32.mul (local.get $i) (local.get $rowK)) (i32.shl (local.get $k0) (i32.const 2)))))
-              (local.set $a1 (i32.add (local.get $a0) (local.get $rowK)))
-              (local.set $a2 (i32.add (local.get $a1) (local.get $rowK)))
-              (local.set $a3 (i32.add (local.get $a2) (local.get $rowK)))
+              (local.set $a1 (i32.add (local.get $a0) (local.get $ak1)))
+              (local.set $a2 (i32.add (local.get $a0) (local.get $ak2)))
+              (local.set $a3 (i32.add (local.get $a0) (local.get $ak3)))
               (local.set $bk (i32.add (local.get $b)
                 (i32.add (i32.mul (local.get $k0) (local.get $rowN)) (i32.shl (local.get $j) (i32.const 2)))))
               (local.set $k (local.get $kn))
@@ -869,15 +883,18 @@
                   (br $ks)))
               (v128.store (local.get $at) (local.get $c00))
               (v128.store offset=16 (local.get $at) (local.get $c01))
-              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
-              (v128.store (local.get $at) (local.get $c10))
-              (v128.store offset=16 (local.get $at) (local.get $c11))
-              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
-              (v128.store (local.get $at) (local.get $c20))
-              (v128.store offset=16 (local.get $at) (local.get $c21))
-              (local.set $at (i32.add (local.get $at) (local.get $rowN)))
-              (v128.store (local.get $at) (local.get $c30))
-              (v128.store offset=16 (local.get $at) (local.get $c31))
+              (if (i32.ge_u (local.get $q) (i32.const 1))
+                (then
+                  (v128.store (i32.add (local.get $at) (local.get $o1)) (local.get $c10))
+                  (v128.store offset=16 (i32.add (local.get $at) (local.get $o1)) (local.get $c11))))
+              (if (i32.ge_u (local.get $q) (i32.const 2))
+                (then
+                  (v128.store (i32.add (local.get $at) (local.get $o2)) (local.get $c20))
+                  (v128.store offset=16 (i32.add (local.get $at) (local.get $o2)) (local.get $c21))))
+              (if (i32.ge_u (local.get $q) (i32.const 3))
+                (then
+                  (v128.store (i32.add (local.get $at) (local.get $o3)) (local.get $c30))
+                  (v128.store offset=16 (i32.add (local.get $at) (local.get $o3)) (local.get $c31))))
               (local.set $j (i32.add (local.get $j) (i32.const 8)))
               (br $cols)))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))

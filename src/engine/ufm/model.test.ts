@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectUfm, parseConfig } from '../config/schema';
 import { randomInit } from './initState';
 import { UfmModel } from './model';
+import { HOST_MATMUL_KERNEL, setHostGemm } from '../core/hostGemm';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -77,7 +78,7 @@ describe.each(['cpu', 'wasm'])('UfmModel.gradients on %s', (backend) => {
   }
 });
 
-describe('UfmModel.product on wasm, where a wide layer’s product is flipped', () => {
+describe('UfmModel.product on wasm: on the heap, or flipped where XNNPACK runs a wide layer', () => {
   it('equals the plain chain W_M ⋯ W_1 to the last bit (d = 128, M = 3)', async () => {
     await tf.setBackend('wasm');
     const config = expectUfm(
@@ -93,18 +94,28 @@ describe('UfmModel.product on wasm, where a wide layer’s product is flipped', 
     );
     const model = new UfmModel(config, randomInit(config));
     const [W1, W2, W3] = model.layers;
-    // flipped: the products come out d × K (then transposed), not K × d
-    const profile = await tf.profile(() => model.product());
-    const shapes = profile.kernels
-      .filter((k) => k.name === 'BatchMatMul')
-      .map((k) => k.outputShapes[0].slice(-2).join('×'));
-    expect(shapes).toEqual(['128×3', '128×3']);
-    tf.dispose(profile.result as tf.Tensor);
-    const mine = model.product();
     const plain = tf.matMul(tf.matMul(W3, W2), W1);
-    expect(mine.shape).toEqual([3, 128]);
-    expect(mine.dataSync()).toEqual(plain.dataSync());
-    tf.dispose([mine, plain]);
+    const productShapes = async (kernel: string) => {
+      const profile = await tf.profile(() => model.product());
+      tf.dispose(profile.result as tf.Tensor);
+      return profile.kernels
+        .filter((k) => k.name === kernel)
+        .map((k) => k.outputShapes[0].slice(-2).join('×'));
+    };
+    // XNNPACK (the heap product off, as where the tuner picks the pool): flipped, the products
+    // come out d × K (then transposed), not K × d
+    setHostGemm(false);
+    expect(await productShapes('BatchMatMul')).toEqual(['128×3', '128×3']);
+    const flipped = model.product();
+    setHostGemm(true);
+    // the heap product takes K = 3 rows as they are
+    expect(await productShapes(HOST_MATMUL_KERNEL)).toEqual(['3×128', '3×128']);
+    const heap = model.product();
+    for (const mine of [flipped, heap]) {
+      expect(mine.shape).toEqual([3, 128]);
+      expect(mine.dataSync()).toEqual(plain.dataSync());
+    }
+    tf.dispose([flipped, heap, plain]);
     model.dispose();
   });
 });

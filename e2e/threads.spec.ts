@@ -53,9 +53,14 @@ test('a run on two threads, its products timed between the heap kernels and XNNP
   expect(timedBothWays.length).toBeGreaterThan(0);
   // a step's shapes are called often enough to be decided (a report's, fewer times, may not be)
   expect(timedBothWays.some((t) => t.choice === 'heap' || t.choice === 'pool')).toBe(true);
+  // the header's notes say where the decided shapes run
+  await expect(page.getByTestId('tuner-note')).toContainText(
+    /^heap tuner, 2 threads: \d+ product shapes on the lab’s heap kernels, \d+ on XNNPACK’s pool/,
+  );
   await page.getByLabel('wasm threads for the next run').selectOption('1');
   const one = await page.evaluate((q) => window.ncLab.run(q, { keep: false }), large);
   await expect(page.getByTestId('wasm-threads')).toHaveText('1 thread');
+  await expect(page.getByTestId('tuner-note')).toHaveCount(0);
   expect(two.status).toBe('completed');
   expect(two.final).not.toBeNull();
   expect(two.history.length).toBe(13);

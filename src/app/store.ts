@@ -1,6 +1,7 @@
 import type { ThreadChoice } from '../engine/run/wasmThreads';
 import { create } from 'zustand';
 import type { BackendInfo } from '../engine/core/backend';
+import type { TunedShape } from '../engine/core/heapTuner';
 import { DEFAULT_PRESET_ID, PRESETS, findPreset } from '../engine/config/presets';
 import {
   DEFAULT_UFM_CONFIG,
@@ -28,6 +29,21 @@ export interface LabError {
 export interface ConfigIssue {
   field: string;
   message: string;
+}
+
+/** How many product shapes the heap tuner keeps on the heap kernels and sends to the pool. */
+export interface TuningSummary {
+  threads: number;
+  heap: number;
+  pool: number;
+}
+
+/** The decided shapes of the pool size in use, counted by where they run (null: none decided). */
+export function summariseTuning(shapes: TunedShape[], threads: number): TuningSummary | null {
+  const decided = shapes.filter((t) => t.threads === threads && t.choice !== null);
+  if (threads <= 1 || decided.length === 0) return null;
+  const heap = decided.filter((t) => t.choice === 'heap').length;
+  return { threads, heap, pool: decided.length - heap };
 }
 
 export interface LabState {
@@ -58,6 +74,11 @@ export interface LabState {
   backend: BackendInfo | null;
   /** The wasm backend's threads asked for (the address's `threads`; auto: by each run's size). */
   threads: ThreadChoice;
+  /**
+   * With wasm's thread pool, where the heap tuner sent the product shapes it has decided so far
+   * (src/engine/core/heapTuner.ts), read after each run; null on one thread.
+   */
+  tuning: TuningSummary | null;
   errors: LabError[];
   /** Polite screen-reader announcements (status changes, milestones). */
   announcement: string;
@@ -82,6 +103,7 @@ export const useLab = create<LabState>()(() => ({
   timeLeft: null,
   theory: null,
   threads: 'auto',
+  tuning: null,
   history: new ReportHistory(),
   historyVersion: 0,
   backend: null,

@@ -4,6 +4,7 @@ import { useLab } from '../store';
 
 export function Header() {
   const backend = useLab((s) => s.backend);
+  const tuning = useLab((s) => s.tuning);
   const adapter = backend?.adapter;
   const onGpu = backend?.backend === 'webgpu' || backend?.backend === 'webgl';
   return (
@@ -43,11 +44,18 @@ export function Header() {
         )}
         {backend && backend.notes.length > 0 && (
           <details className="backend-notes">
-            <summary>notes ({backend.notes.length})</summary>
+            <summary>notes ({backend.notes.length + (tuning ? 1 : 0)})</summary>
             <ul>
               {backend.notes.map((n, i) => (
                 <li key={i}>{n}</li>
               ))}
+              {tuning && (
+                <li data-testid="tuner-note">
+                  heap tuner, {tuning.threads} threads: {tuning.heap} product shapes on the lab’s
+                  heap kernels, {tuning.pool} on XNNPACK’s pool (each timed both ways on its first
+                  calls)
+                </li>
+              )}
               <li>tfjs {backend.tfjsVersion}</li>
             </ul>
           </details>

@@ -409,3 +409,44 @@ describe('LabController: what a report costs the page', () => {
     expect(await kept()).toEqual({ chunks: 2, steps: [...thirty, 31] });
   });
 });
+
+describe('LabController: the heap tuner’s note after a run on wasm’s thread pool', () => {
+  const shape = (threads: number, choice: 'heap' | 'pool' | null, name = 's') => ({
+    threads,
+    shape: name,
+    choice,
+    heapMs: 1,
+    poolMs: 2,
+  });
+
+  it('counts the decided shapes of the pool in use once the run ends, and clears it for another pool size', async () => {
+    const { lab, worker } = setup();
+    const runId = await loadAndRun(lab, worker);
+    const wasm2 = { ...useLab.getState().backend!, backend: 'wasm' as const, threads: 2 };
+    worker().emit({ type: 'backend', runId, info: wasm2 });
+    worker().tuned = [
+      shape(2, 'heap', 'a'),
+      shape(2, 'pool', 'b'),
+      shape(2, 'heap', 'c'),
+      shape(2, null, 'd'),
+      shape(4, 'pool', 'e'),
+    ];
+    expect(useLab.getState().tuning).toBeNull();
+    worker().emit({ type: 'status', runId, status: 'completed', message: null, step: 100 });
+    await settle();
+    await settle();
+    expect(useLab.getState().tuning).toEqual({ threads: 2, heap: 2, pool: 1 });
+    worker().emit({ type: 'backend', runId, info: { ...wasm2, threads: 1 } });
+    expect(useLab.getState().tuning).toBeNull();
+  });
+
+  it('leaves no note after a run on one thread', async () => {
+    const { lab, worker } = setup();
+    const runId = await loadAndRun(lab, worker);
+    worker().tuned = [shape(2, 'heap')];
+    worker().emit({ type: 'status', runId, status: 'completed', message: null, step: 100 });
+    await settle();
+    await settle();
+    expect(useLab.getState().tuning).toBeNull();
+  });
+});

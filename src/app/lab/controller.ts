@@ -35,7 +35,7 @@ import type {
 } from '../../worker/protocol';
 import { DEFAULT_CHECKPOINT_EVERY, runRecorder } from '../runs/recorder';
 import { runLibrary } from '../runs/runsStore';
-import { configPending, formValid, labActions, useLab } from '../store';
+import { configPending, formValid, labActions, summariseTuning, useLab } from '../store';
 import { CommandQueue } from './commandQueue';
 import { backendTimeoutMessage, describeRun, errorText } from './messages';
 import { RunEvents, TERMINAL } from './runEvents';
@@ -94,7 +94,10 @@ export class LabController {
     this.settleGraceMs = options.settleGraceMs ?? SETTLE_GRACE_MS;
     this.backendTimeoutMs = options.backendTimeoutMs ?? BACKEND_INIT_TIMEOUT_MS;
     this.events = new RunEvents({
-      ended: (status) => this.settleWaiters(status),
+      ended: (status) => {
+        this.settleWaiters(status);
+        void this.refreshTuning();
+      },
       recordResult: () => {
         this.recorded = this.call((api) => api.result())
           .then((result) => result && runRecorder.finish(result))
@@ -242,6 +245,17 @@ export class LabController {
   setThreads(choice: ThreadChoice): void {
     useLab.setState({ threads: choice });
     void this.connection?.call((api) => api.setThreads(choice)).catch(() => undefined);
+  }
+
+  /** After a run on wasm's thread pool: the header's note of where the tuner sent each shape. */
+  private async refreshTuning(): Promise<void> {
+    const threads = useLab.getState().backend?.threads ?? 1;
+    if (threads <= 1) {
+      useLab.setState({ tuning: null });
+      return;
+    }
+    const shapes = await this.call((api) => api.tunedShapes()).catch(() => []);
+    useLab.setState({ tuning: summariseTuning(shapes, threads) });
   }
 
   /** The heap tuner's choices in the worker (empty on one thread, or before any worker). */

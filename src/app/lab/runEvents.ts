@@ -41,9 +41,12 @@ export class RunEvents {
 
   apply(event: WorkerEvent): void {
     switch (event.type) {
-      case 'backend':
-        useLab.setState({ backend: event.info });
+      case 'backend': {
+        // a backend with another pool size: the tuner's note was of the last one
+        const stale = (event.info.threads ?? 1) !== useLab.getState().tuning?.threads;
+        useLab.setState(stale ? { backend: event.info, tuning: null } : { backend: event.info });
         break;
+      }
       case 'progress':
         useLab.setState({ busy: `${event.message} (${Math.round(100 * event.fraction)} %)` });
         break;

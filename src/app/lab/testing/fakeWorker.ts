@@ -105,8 +105,10 @@ export class FakeWorker implements LabWorkerApi {
   async setThreads(choice: ThreadChoice): Promise<void> {
     this.threadChoices.push(choice);
   }
+  /** What tunedShapes answers (a test sets it). */
+  tuned: TunedShape[] = [];
   async tunedShapes(): Promise<TunedShape[]> {
-    return [];
+    return this.tuned;
   }
   async load(runId: number): Promise<Report> {
     this.calls.push(`load#${runId}`);

@@ -11,6 +11,6 @@ import { setWasmBinaryUrls } from './backend';
 setWasmBinaryUrls({
   'tfjs-backend-wasm.wasm': wasmUrl,
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  // Never fetched (backend.ts disables threaded wasm) but setWasmPaths wants all three names.
+  // the threaded build, fetched when a run asks for more than one thread (backend.ts)
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
 });

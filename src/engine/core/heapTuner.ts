@@ -33,9 +33,8 @@ let now = (): number => performance.now();
 /**
  * `heap()` where tfjs's wasm has one thread; with a pool, the faster of `heap()` and `pool()` for
  * this `shape` (a key naming the call site and its operands' shapes, made only with a pool),
- * timed on its first calls.
- * `heap()` returns null where its kernel does not run (then `pool()` runs, untimed, and this
- * shape stays with it).
+ * timed on its first calls. `heap()` returns null where its kernel does not run (then `pool()`
+ * runs, untimed, and this shape stays with it).
  */
 export function heapOrPool<T>(shape: () => string, heap: () => T | null, pool: () => T): T {
   const threads = poolThreads();
@@ -63,7 +62,7 @@ export function heapOrPool<T>(shape: () => string, heap: () => T | null, pool: (
   return out;
 }
 
-/** What the tuner chose so far, per pool size and shape (the bench and the notes print it). */
+/** What the tuner chose so far, per pool size and shape (the header's notes count it). */
 export interface TunedShape {
   threads: number;
   shape: string;

@@ -59,10 +59,7 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
     const K = config.classSizes.length;
     const d = config.hidden;
     const inner = config.depth - 1;
-    return {
-      macs: 3 * inner * K * d * d + 3 * N * K * d,
-      kernels: 3 * inner + 3,
-    };
+    return { macs: 3 * inner * K * d * d + 3 * N * K * d, kernels: 3 * inner + 3 };
   }
   const batch = config.batchSize || FULL_BATCH;
   const w = config.width;
@@ -71,17 +68,11 @@ export function stepProducts(config: ExperimentConfig, inputSize?: number): Step
   if (isConvModel(config.model)) {
     const backbone = CONV_BACKBONES[config.model as keyof typeof CONV_BACKBONES];
     const macs = 3 * batch * backbone.macs * config.widthMult ** 2;
-    return {
-      macs: macs + head.macs,
-      kernels: 3 * backbone.layers + head.kernels,
-    };
+    return { macs: macs + head.macs, kernels: 3 * backbone.layers + head.kernels };
   }
   const input = inputSize ?? netInputSize(config);
   const mlp = input * w + (config.depthRelu - 1) * w * w;
-  return {
-    macs: 3 * batch * mlp + head.macs,
-    kernels: 3 * config.depthRelu + head.kernels,
-  };
+  return { macs: 3 * batch * mlp + head.macs, kernels: 3 * config.depthRelu + head.kernels };
 }
 
 /** Samples a full-batch step is taken to have (its size is the data's, unknown here). */

@@ -440,6 +440,20 @@ describe('LabController: the heap tuner’s note after a run on wasm’s thread 
     expect(useLab.getState().tuning).toBeNull();
   });
 
+  it('a crashed worker clears the note and starts no new worker to ask for it', async () => {
+    const { lab, worker, fake } = setup();
+    const runId = await loadAndRun(lab, worker);
+    const wasm2 = { ...useLab.getState().backend!, backend: 'wasm' as const, threads: 2 };
+    worker().emit({ type: 'backend', runId, info: wasm2 });
+    useLab.setState({ tuning: { threads: 2, heap: 1, pool: 1 } });
+    worker().crash({ kind: 'load-failed' });
+    await settle();
+    await settle();
+    expect(useLab.getState().status).toBe('failed');
+    expect(fake.workers.length).toBe(1);
+    expect(useLab.getState().tuning).toBeNull();
+  });
+
   it('leaves no note after a run on one thread', async () => {
     const { lab, worker } = setup();
     const runId = await loadAndRun(lab, worker);

@@ -247,14 +247,18 @@ export class LabController {
     void this.connection?.call((api) => api.setThreads(choice)).catch(() => undefined);
   }
 
-  /** After a run on wasm's thread pool: the header's note of where the tuner sent each shape. */
+  /**
+   * After a run on wasm's thread pool: the header's note of where the tuner sent each shape.
+   * Only the worker that ran it knows; after a crash there is none (and none is started).
+   */
   private async refreshTuning(): Promise<void> {
     const threads = useLab.getState().backend?.threads ?? 1;
-    if (threads <= 1) {
+    const connection = this.connection;
+    if (threads <= 1 || !connection) {
       useLab.setState({ tuning: null });
       return;
     }
-    const shapes = await this.call((api) => api.tunedShapes()).catch(() => []);
+    const shapes = await connection.call((api) => api.tunedShapes()).catch(() => []);
     useLab.setState({ tuning: summariseTuning(shapes, threads) });
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildDatasets, DEFAULT_OUT } from './build-datasets';
 import { cpus } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import type { BackendInfo } from '../src/engine/core/backend';
@@ -44,9 +45,12 @@ function newestMtime(path: string): number {
 /**
  * Builds dist/ where it is missing or older than its sources. The browser rows time the built
  * page: a dist/ left from an earlier commit timed that commit's code (the heap convolution's
- * first browser rows read the convolutions of the commit before it).
+ * first browser rows read the convolutions of the commit before it). The embedded datasets
+ * first (as `npm run build` does), which the page's MNIST presets load: on a fresh clone the UI
+ * bench's md-mnist-quick otherwise failed to load its run.
  */
 export async function ensureBuilt(): Promise<void> {
+  buildDatasets(DEFAULT_OUT, false, (s) => process.stdout.write(s + '\n'));
   if (isStale('dist/index.html', BUILD_SOURCES)) await run('npx', ['vite', 'build']);
 }
 

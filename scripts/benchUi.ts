@@ -104,10 +104,21 @@ async function benchPreset(page: Page, preset: string, seconds: number): Promise
   await page.evaluate(installProbe);
   const reports0 = await page.evaluate(() => window.ncLab.getState().history.length);
   await page.getByTestId('btn-start').click();
-  // Time from the first report of the run (a network run first loads its dataset).
-  await page.waitForFunction((n) => window.ncLab.getState().history.length > n, reports0, {
-    timeout: 120_000,
+  // Time from the first report of the run (a network run first loads its dataset); a run that
+  // fails to load says why here rather than after the timeout.
+  await page.waitForFunction(
+    (n) => {
+      const s = window.ncLab.getState();
+      return s.history.length > n || s.status === 'failed';
+    },
+    reports0,
+    { timeout: 120_000 },
+  );
+  const failed = await page.evaluate(() => {
+    const s = window.ncLab.getState();
+    return s.status === 'failed' ? s.errors.join('; ') || 'no message' : null;
   });
+  if (failed !== null) throw new Error(`${preset}: the run failed in the page: ${failed}`);
   const step0 = await page.evaluate(() => window.ncLab.getState().step);
   const draws0 = await page.evaluate(() => {
     const p = window.__uiBench as PageProbe;

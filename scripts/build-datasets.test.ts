@@ -61,4 +61,18 @@ describe('scripts/build-datasets.ts and the browser loader', () => {
     );
     expect(assetsComplete(dir, ['mnist'])).toBe(false);
   });
+
+  it('says the datasets are missing when the server answers with its web page (an SPA host)', async () => {
+    const page = '<!doctype html><html><body>NC Lab</body></html>';
+    const spaFetch: FetchLike = async () =>
+      new Response(page, { headers: { 'content-type': 'text/html' } });
+    await expect(loadEmbedded('mnist', spaFetch, undefined, { baseUrl: BASE })).rejects.toThrow(
+      /datasets\/manifest\.json: the server answered with a web page, not this file \(the embedded datasets are not on this server: npm start and npm run build make them/,
+    );
+    // the same page without a content type is still named, not left to JSON.parse's own words
+    const untyped: FetchLike = async () => new Response(new TextEncoder().encode(page));
+    await expect(loadEmbedded('mnist', untyped, undefined, { baseUrl: BASE })).rejects.toThrow(
+      /manifest\.json: not JSON \(starts "<!doctype html><html><body>NC Lab<\/body>"; the embedded datasets are not on this server/,
+    );
+  });
 });

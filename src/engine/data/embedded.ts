@@ -144,9 +144,11 @@ export interface FetchResponse {
   ok: boolean;
   status: number;
   statusText?: string;
+  /** Read for the content type: an SPA host answers a missing file with its index page. */
+  headers?: { get(name: string): string | null };
   body?: ReadableStream<Uint8Array> | null;
   arrayBuffer(): Promise<ArrayBuffer>;
-  json(): Promise<unknown>;
+  text(): Promise<string>;
 }
 export type FetchLike = (url: string) => Promise<FetchResponse>;
 
@@ -163,7 +165,10 @@ export async function loadEmbedded(
   const base = options.baseUrl ?? 'datasets/';
   const progress = throttled(onProgress, 0.01);
   const manifestUrl = base + MANIFEST_FILE;
-  const manifest = checkManifest(await (await fetchOk(fetchFn, manifestUrl)).json(), manifestUrl);
+  const manifest = checkManifest(
+    parseJson(await (await fetchOk(fetchFn, manifestUrl)).text(), manifestUrl),
+    manifestUrl,
+  );
   const entry = manifest.datasets[name];
   if (!entry)
     fail(
@@ -191,6 +196,10 @@ export async function loadEmbedded(
   return dataset;
 }
 
+/** What to do when the server lacks the datasets (a build made without them, a bare host). */
+const MISSING_HINT =
+  'the embedded datasets are not on this server: npm start and npm run build make them in public/datasets, which the build copies to dist/datasets';
+
 async function fetchOk(fetchFn: FetchLike, url: string): Promise<FetchResponse> {
   let r: FetchResponse;
   try {
@@ -199,10 +208,19 @@ async function fetchOk(fetchFn: FetchLike, url: string): Promise<FetchResponse> 
     fail(`${url}: could not fetch (${(e as Error).message})`);
   }
   if (!r.ok)
-    fail(
-      `${url}: HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''} (run npm run build or npm start, which build public/datasets)`,
-    );
+    fail(`${url}: HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''} (${MISSING_HINT})`);
+  // vite preview and most static hosts answer an unknown path with the lab's own page (200)
+  if (r.headers?.get('content-type')?.includes('text/html'))
+    fail(`${url}: the server answered with a web page, not this file (${MISSING_HINT})`);
   return r;
+}
+
+function parseJson(text: string, url: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    fail(`${url}: not JSON (starts "${text.slice(0, 40)}"; ${MISSING_HINT})`);
+  }
 }
 
 async function readBody(r: FetchResponse, onBytes: (n: number) => void): Promise<Uint8Array> {

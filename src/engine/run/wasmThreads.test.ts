@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NET_CONFIG, DEFAULT_UFM_CONFIG } from '../config/schema';
+import { DEFAULT_NET_CONFIG, DEFAULT_UFM_CONFIG, type ExperimentConfig } from '../config/schema';
+import { findPreset } from '../config/presets';
 import { BENCH_PRESETS, benchConfig } from '../bench/cases';
 import { NET_BENCH_CASES, findNetBenchCase } from '../bench/netBench';
 import {
+  CONV_THREADED_FROM_MACS,
   MAX_WASM_THREADS,
   THREADED_FROM_MACS,
   netInputSize,
@@ -72,9 +74,10 @@ describe('stepProducts: a training step’s products, estimated from the config'
 });
 
 describe('threadsFor on the benchmarked workloads: the side of the threshold they were measured on', () => {
-  // README, "Threads per step size" (re-measured with the heap tuner, 2026-12-07): faster on two
-  // threads here were the d = 2048 UFMs, seed 000's MLP and (by 3 %) ResNet18 ⅛; the d = 64
-  // UFMs and seed 002's MLP were not; VGG16 ⅛ (4.9 M a product) ran even (0.96–1.00).
+  // README, "Threads per step size" (with the heap tuner, 2026-12-07, on the Zen 5 development
+  // machine and a 2.1 GHz Xeon): faster on two threads on both were the d = 2048 UFMs and seed
+  // 000's MLP; the d = 64 UFMs and seed 002's MLP were not; ResNet18 / VGG16 ⅛ at batch 16 ran
+  // even on the first (1.03, 0.96–1.00) and slower on the second (0.76–0.82, 0.92–0.93).
   const cases = (ids: readonly string[]) =>
     ids.map((id) =>
       id.startsWith('net-')
@@ -95,9 +98,31 @@ describe('threadsFor on the benchmarked workloads: the side of the threshold the
       'seed-imbalanced-m6': 2,
       'net-mlp-seed000': 2,
       'net-mlp-md': 1,
-      'net-resnet18-w8': 2,
-      'net-vgg16-w8': 2,
+      'net-resnet18-w8': 1,
+      'net-vgg16-w8': 1,
     });
+  });
+
+  it('a convolutional net goes threaded from its own, larger size: the MNIST ResNet18 preset does', () => {
+    // batch 64 at ⅛ width, 24 M a product: 1.18× faster on two threads on the development
+    // machine, 1.12× on the Xeon; the same net at batch 16 (6.1 M) stays on one thread
+    const preset = findPreset('net-mnist-resnet18')?.config;
+    if (preset?.experiment !== 'net') throw new Error('net-mnist-resnet18 is a network preset');
+    expect(threadsFor(preset, 2, 'auto')).toEqual({
+      threads: 2,
+      why: 'auto: 24 M multiply–adds a product (threaded from 12 M for a convolutional net)',
+    });
+    const small = { ...preset, batchSize: 16 };
+    expect(threadsFor(small, 2, 'auto')).toEqual({
+      threads: 1,
+      why: 'auto: 6.1 M multiply–adds a product (one thread below 12 M for a convolutional net)',
+    });
+    // an MLP of that size per product is threaded: the convolutional threshold is its own
+    const perProduct = (c: ExperimentConfig) => stepProducts(c).macs / stepProducts(c).kernels;
+    const mlp = { ...DEFAULT_NET_CONFIG, batchSize: 16, width: 512, depthRelu: 3 };
+    expect(perProduct(mlp)).toBeGreaterThan(THREADED_FROM_MACS);
+    expect(perProduct(mlp)).toBeLessThan(CONV_THREADED_FROM_MACS);
+    expect(threadsFor(mlp, 2, 'auto').threads).toBe(2);
   });
 });
 

@@ -25,6 +25,17 @@ export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './thread
  */
 export const THREADED_FROM_MACS = 3.2e6;
 
+/**
+ * The same for a convolutional network (ResNet18, VGG16). At ⅛ width (6.1 / 4.9 M a product)
+ * two threads gained nothing on either machine measured: 1.03 / 0.96–1.00× on the Zen 5
+ * development machine, 0.76–0.82 / 0.92–0.93× on a 2.1 GHz Xeon (2026-12-07), where the other
+ * workloads kept their sides of 3.2 M. Most of those convolutions stay on the heap (the tuner),
+ * and the rest of such a step (BatchNorm, ReLU, residual adds, pooling) is single-threaded work
+ * that the pool only competes with. The MNIST ResNet18 preset (24 M) trained 1.18× faster on
+ * two threads on the development machine.
+ */
+export const CONV_THREADED_FROM_MACS = 12e6;
+
 /** Values of one flattened net input (the MNIST family is 28×28×1 unless resized to 32×32×3). */
 export function netInputSize(config: NetConfig): number {
   if (config.dataset === 'gaussian') return config.gaussDim;
@@ -100,8 +111,10 @@ export function threadsFor(
   const { macs, kernels } = stepProducts(config, inputSize);
   const perProduct = macs / kernels;
   const size = `${formatMacs(perProduct)} multiply–adds a product`;
-  const from = formatMacs(THREADED_FROM_MACS);
-  return perProduct >= THREADED_FROM_MACS
+  const conv = config.experiment === 'net' && isConvModel(config.model);
+  const threshold = conv ? CONV_THREADED_FROM_MACS : THREADED_FROM_MACS;
+  const from = `${formatMacs(threshold)}${conv ? ' for a convolutional net' : ''}`;
+  return perProduct >= threshold
     ? { threads: most, why: `auto: ${size} (threaded from ${from})` }
     : { threads: 1, why: `auto: ${size} (one thread below ${from})` };
 }

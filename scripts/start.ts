@@ -7,8 +7,9 @@
  *
  * `npm run dev` is the development server (hot reload) instead.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, preview } from 'vite';
 
@@ -31,7 +32,20 @@ function needsBuild(): boolean {
   const built = join('dist', 'index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  return SOURCES.some((source) => newestMtime(source) > builtAt);
+  return SOURCES.some((source) => newestMtime(source) > builtAt) || !datasetsCopied();
+}
+
+/**
+ * Whether dist/ holds the datasets public/ has (their manifest, the last file the builder
+ * writes): a dist/ built before them (a bare `vite build`) served the page in their place, and
+ * every MNIST preset failed to load (the walk above leaves the generated folders out).
+ */
+export function datasetsCopied(root = '.'): boolean {
+  const manifest = join('datasets', 'manifest.json');
+  const source = join(root, 'public', manifest);
+  const copy = join(root, 'dist', manifest);
+  if (!existsSync(source)) return true;
+  return existsSync(copy) && readFileSync(copy, 'utf8') === readFileSync(source, 'utf8');
 }
 
 async function main(): Promise<void> {
@@ -51,7 +65,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\nNC Lab is ready: open ${url}\n(Ctrl+C stops it.)\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,7 @@
 import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
-import { wasmThreadsSurviveMinify } from './viteWasmThreads';
+import { wasmThreadsSurviveMinify } from './viteWasmThreads.ts';
 import react from '@vitejs/plugin-react';
-import { ISOLATION_HEADERS } from './isolationHeaders';
+import { ISOLATION_HEADERS } from './isolationHeaders.ts';
 
 /**
  * Everything the page AND the training worker import from node_modules. The dev server's

@@ -134,3 +134,17 @@ test('the embedded datasets show their counts and split in the UI', async ({ pag
     `${EXTERNAL.mnist.train} train, ${EXTERNAL.mnist.test} test`,
   );
 });
+
+test('the network benchmark runs in the page’s worker, its engine loaded on demand', async ({
+  page,
+}) => {
+  // the worker imports the network bench lazily (a static import put the whole network engine
+  // in its first chunk): the chunk must load inside the built worker
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  const rows = await page.evaluate(() => window.ncLab.benchmarkNets(['net-mlp-md'], 'wasm'));
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ id: 'net-mlp-md', backend: 'wasm', batchSize: 16 });
+  expect(rows[0].stepsPerSecond).toBeGreaterThan(0);
+  expect(rows[0].samplesPerSecond).toBeCloseTo(16 * rows[0].stepsPerSecond, 6);
+});

@@ -20,7 +20,7 @@ import { GridRun } from '../engine/grid/runner';
 import { DEFAULT_GRID_CHECKPOINT_EVERY, expandGrid } from '../engine/grid/spec';
 import { clearPartial, readPartial, savePartial } from './gridPartials';
 import { parseSearchSpec, runSearch, searchBaseConfig } from '../engine/search/protocol';
-import { benchNetCase, findNetBenchCase, type NetBenchRow } from '../engine/bench/netBench';
+import type { NetBenchRow } from '../engine/bench/netBench';
 import {
   clearCachedDatasets,
   deleteCachedDataset,
@@ -250,6 +250,8 @@ const api: LabWorkerApi = {
   async benchmarkNets(runId, ids, request) {
     await retire();
     begin(runId);
+    // loaded on demand: a static import put the whole network engine in the worker's first chunk
+    const { benchNetCase, findNetBenchCase } = await import('../engine/bench/netBench');
     const rows: NetBenchRow[] = [];
     for (const id of ids) {
       const c = findNetBenchCase(id);

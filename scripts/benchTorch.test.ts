@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTorchReference, ratios } from './benchTorch';
+import { parseTorchReference, ratios, runTorchReference } from './benchTorch';
 
 const ref = parseTorchReference(
   JSON.stringify({
@@ -39,5 +39,17 @@ describe('the PyTorch column of npm run bench', () => {
         'r.json',
       ),
     ).toThrow('r.json is not a torch_reference.py result: rows.a.value');
+  });
+
+  it('an interpreter that fails or cannot start is named, with the way to pick another', async () => {
+    const opts = { threads: 1, device: 'cpu', large: false };
+    const out = 'bench-results/never-written.json';
+    // node cannot run the Python script: it exits non-zero, as a python3 without torch does
+    await expect(runTorchReference(process.execPath, out, opts)).rejects.toThrow(
+      /^bench\/torch_reference\.py exited with 1 under .+ \(its message is above; if it could not import torch, name an interpreter that can with --python/,
+    );
+    await expect(runTorchReference('/nonexistent/python3', out, opts)).rejects.toThrow(
+      /^could not start \/nonexistent\/python3: /,
+    );
   });
 });

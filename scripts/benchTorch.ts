@@ -67,7 +67,14 @@ export function runTorchReference(
     );
     p.on('error', (e) => reject(new Error(`could not start ${python}: ${e.message}`)));
     p.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`bench/torch_reference.py exited with ${code}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `bench/torch_reference.py exited with ${code} under ${python} (its message is above; ` +
+              'if it could not import torch, name an interpreter that can with --python, e.g. ' +
+              '--python /usr/bin/python3 for Debian’s python3-torch)',
+          ),
+        );
       else {
         try {
           resolve(readTorchReference(out));

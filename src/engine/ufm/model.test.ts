@@ -105,9 +105,14 @@ describe('UfmModel.product on wasm: on the heap, or flipped where XNNPACK runs a
     // XNNPACK (the heap product off, as where the tuner picks the pool): flipped, the products
     // come out d × K (then transposed), not K × d
     setHostGemm(false);
-    expect(await productShapes('BatchMatMul')).toEqual(['128×3', '128×3']);
-    const flipped = model.product();
-    setHostGemm(true);
+    let flipped: tf.Tensor;
+    try {
+      expect(await productShapes('BatchMatMul')).toEqual(['128×3', '128×3']);
+      flipped = model.product();
+    } finally {
+      // switched back even when the assertion fails, or every later wasm test runs off the heap
+      setHostGemm(true);
+    }
     // the heap product takes K = 3 rows as they are
     expect(await productShapes(HOST_MATMUL_KERNEL)).toEqual(['3×128', '3×128']);
     const heap = model.product();

@@ -15,8 +15,8 @@ export const HOST_MATMUL_KERNEL = 'NcLabMatMul';
 
 /**
  * a·b on the heap; null where it does not run (another backend, no wasm SIMD, N not a multiple
- * of 8): the caller then phrases the product for tf.matMul. With tfjs's thread pool
- * the callers ask heapTuner.ts which of the two is faster for the shape.
+ * of 8): the caller then phrases the product for tf.matMul. With tfjs's thread pool the
+ * callers ask heapTuner.ts which of the two is faster for the shape.
  */
 export function hostMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D | null {
   if (b.shape[0] !== a.shape[1] || !canGemmOnHost(a.shape[0], b.shape[1])) return null;

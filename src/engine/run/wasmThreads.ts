@@ -9,8 +9,8 @@ export { MAX_WASM_THREADS, parseThreadChoice, type ThreadChoice } from './thread
  * and the pool costs time on every small kernel. The lab's heap kernels run on one thread, and
  * with a pool each product shape goes to whichever of them and XNNPACK was timed faster
  * (core/heapTuner.ts). So threads pay off only when a step's products are large: the lab
- * estimates them from the config and goes threaded above a size measured on the development
- * machine (README, "Threads per step size").
+ * estimates them from the config and goes threaded above a size measured on two 2-core
+ * machines, one for convolutional nets and one for the rest (README, "Threads per step size").
  */
 
 /**

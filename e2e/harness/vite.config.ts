@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { wasmThreadsSurviveMinify } from '../../viteWasmThreads';
-import { ISOLATION_HEADERS } from '../../isolationHeaders';
+import { wasmThreadsSurviveMinify } from '../../viteWasmThreads.ts';
+import { ISOLATION_HEADERS } from '../../isolationHeaders.ts';
 
 // A tiny page that runs src/engine/core/backend.ts inside a module worker, built exactly like the app
 // (Vite production build, hashed .wasm asset URLs). e2e/backend.spec.ts drives it. The output

@@ -34,6 +34,7 @@ import type {
   WorkerCrash,
 } from '../../worker/protocol';
 import { DEFAULT_CHECKPOINT_EVERY, runRecorder } from '../runs/recorder';
+import { claimRun, heldElsewhereMessage, releaseRun } from '../runs/runLocks';
 import { runLibrary } from '../runs/runsStore';
 import { configPending, formValid, labActions, summariseTuning, useLab } from '../store';
 import { CommandQueue } from './commandQueue';
@@ -197,15 +198,22 @@ export class LabController {
         throw new Error(
           `"${kept.record.name}" has no checkpoint to resume from (it stopped before its first one); start it again instead`,
         );
-      labActions.setConfig(checkpoint.config);
-      const earlier = kept.history.filter((h) => h.step < checkpoint.step);
-      const report = await this.doLoad(checkpoint.config, undefined, {
-        resumeFrom: checkpoint,
-        continues: id,
-        earlier,
-      });
-      if (!report) throw new Error(useLab.getState().statusMessage ?? 'the run could not resume');
-      await this.call((api) => api.start());
+      // One page trains a run at a time: two would write one history over the other.
+      if (!(await claimRun(id))) throw new Error(heldElsewhereMessage(kept.record.name));
+      try {
+        labActions.setConfig(checkpoint.config);
+        const earlier = kept.history.filter((h) => h.step < checkpoint.step);
+        const report = await this.doLoad(checkpoint.config, undefined, {
+          resumeFrom: checkpoint,
+          continues: id,
+          earlier,
+        });
+        if (!report) throw new Error(useLab.getState().statusMessage ?? 'the run could not resume');
+        await this.call((api) => api.start());
+      } catch (error) {
+        if (runRecorder.currentId !== id) releaseRun(id);
+        throw error;
+      }
     });
   }
 

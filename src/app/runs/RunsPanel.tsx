@@ -94,8 +94,18 @@ function PinnedRow({ r, pins }: { r: RunRecord; pins: PinnedCheckpoint[] }) {
 }
 
 /** One kept run; memoised, so ticking one run re-renders one row, not the list. */
-const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string | null }) {
+const RunRow = memo(function RunRow({
+  r,
+  color,
+  elsewhere,
+}: {
+  r: RunRecord;
+  color: string | null;
+  /** another tab of the lab trains this run: shown, overlaid and downloaded, not changed */
+  elsewhere: boolean;
+}) {
   const selected = color !== null;
+  const heldNote = elsewhere ? 'training in another tab of the lab' : undefined;
   const resume = async () => {
     try {
       await labClient.resumeKept(r.id);
@@ -125,20 +135,23 @@ const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string 
           <input
             className="run-name"
             aria-label="run name"
+            readOnly={elsewhere}
             defaultValue={r.name}
             title={`automatic name: ${r.autoName}`}
             onBlur={(e) => {
-              if (e.target.value !== r.name) void runsActions.rename(r.id, e.target.value);
+              if (e.target.value !== r.name)
+                attempt('Could not rename', () => runsActions.rename(r.id, e.target.value));
             }}
           />
           <input
             className="run-tags"
             aria-label={`tags of ${r.name}`}
             placeholder="tags, comma-separated"
+            readOnly={elsewhere}
             defaultValue={r.tags.join(', ')}
             onBlur={(e) => {
               if (e.target.value !== r.tags.join(', '))
-                void runsActions.setTags(r.id, e.target.value);
+                attempt('Could not tag', () => runsActions.setTags(r.id, e.target.value));
             }}
           />
         </td>
@@ -146,6 +159,7 @@ const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string 
         <td className="run-fields">{keyFields(r)}</td>
         <td data-testid="run-row-status" title={r.message ?? undefined}>
           {r.status}
+          {elsewhere && <span className="run-elsewhere"> (another tab)</span>}
         </td>
         <td>
           {r.step}/{r.totalSteps}
@@ -159,7 +173,7 @@ const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string 
         <td>{new Date(r.createdAt).toLocaleString()}</td>
         <td>{r.backend?.backend ?? '—'}</td>
         <td className="run-actions">
-          {RESUMABLE.has(r.status) && r.checkpointStep !== null && (
+          {RESUMABLE.has(r.status) && r.checkpointStep !== null && !elsewhere && (
             <button type="button" data-testid="run-resume" onClick={() => void resume()}>
               Resume from {r.checkpointStep}
             </button>
@@ -173,7 +187,7 @@ const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string 
               Save state
             </button>
           )}
-          {pinnable && (
+          {pinnable && !elsewhere && (
             <button
               type="button"
               data-testid="run-pin-add"
@@ -186,7 +200,9 @@ const RunRow = memo(function RunRow({ r, color }: { r: RunRecord; color: string 
           <button
             type="button"
             aria-label={`delete ${r.name}`}
-            onClick={() => void runsActions.remove([r.id])}
+            disabled={elsewhere}
+            title={heldNote}
+            onClick={() => attempt('Could not delete', () => runsActions.remove([r.id]))}
           >
             Delete
           </button>
@@ -290,6 +306,7 @@ export function RunsPanel() {
   const notes = useRuns((s) => s.notes);
   const usage = useRuns((s) => s.usage);
   const unavailable = useRuns((s) => s.unavailable);
+  const elsewhere = useRuns((s) => s.elsewhere);
   // The overlay redraws when the user changes what it shows (urgently, see drawScheduler).
   const overlayRevision = useOverlayRevision();
   const metric = useCompare((s) => s.metric);
@@ -466,6 +483,7 @@ export function RunsPanel() {
                     key={`${r.id}:${r.name}:${r.tags.join()}`}
                     r={r}
                     color={i < 0 ? null : RUN_COLORS[i % RUN_COLORS.length]}
+                    elsewhere={elsewhere.includes(r.id)}
                   />
                 );
               })}

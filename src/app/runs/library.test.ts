@@ -276,3 +276,73 @@ describe('run library, concurrent use', () => {
     expect(kept?.history.map((h) => h.step)).toEqual(Array.from({ length: 11 }, (_, i) => i * 20));
   });
 });
+
+describe('run library, several tabs (each its own RunLibrary on one store)', () => {
+  /** Two pages' libraries; `trainer` holds `held` runs (as its Web Locks would say). */
+  function twoTabs(held: Set<string>) {
+    const store = new MemoryStore();
+    const hooks = (mine: boolean) => ({
+      held: () => Promise.resolve({ all: held, elsewhere: mine ? new Set<string>() : held }),
+      isMine: (id: string) => mine && held.has(id),
+    });
+    const trainer = new RunLibrary(store, undefined, undefined, hooks(true));
+    const other = new RunLibrary(store, undefined, undefined, hooks(false));
+    return { store, trainer, other };
+  }
+
+  it('a run another tab trains is not marked interrupted, and cannot be resumed, renamed, tagged, pinned or deleted here', async () => {
+    const held = new Set<string>();
+    const { trainer, other } = twoTabs(held);
+    const live = await trainer.begin(config, null, 'page', 60);
+    held.add(live.id);
+    const orphan = await trainer.begin(config, null, 'page', 60);
+    for (const r of [live, orphan]) {
+      await trainer.setStatus(r.id, 'paused', null, 20);
+      await trainer.saveCheckpoint(r.id, ufmCheckpoint(20));
+    }
+    const marked = await other.markInterrupted();
+    expect(marked.map((r) => r.id)).toEqual([orphan.id]);
+    expect((await other.get(live.id))?.record.status).toBe('paused');
+    const message = `"${live.name}" is training in another tab of the lab: stop it there (or close that tab) first`;
+    await expect(other.delete(live.id)).rejects.toThrow(message);
+    await expect(other.rename(live.id, 'mine now')).rejects.toThrow(message);
+    await expect(other.setTags(live.id, ['x'])).rejects.toThrow(message);
+    await expect(other.pinLatest(live.id)).rejects.toThrow(message);
+    // the tab that trains it changes it as before
+    await trainer.rename(live.id, 'renamed by its tab');
+    expect((await other.get(live.id))?.record.name).toBe('renamed by its tab');
+    // "Clear all" here spares it, history and checkpoint included
+    expect(await other.clear()).toBe(1);
+    expect((await other.list()).runs.map((r) => r.id)).toEqual([live.id]);
+    expect((await other.checkpoint(live.id))?.step).toBe(20);
+  });
+
+  it('a change made here to a run another tab wrote since this tab listed it keeps that tab’s step, history and status', async () => {
+    const held = new Set<string>();
+    const { trainer, other } = twoTabs(held);
+    const run = await trainer.begin(config, null, 'page', 60);
+    held.add(run.id);
+    await trainer.setStatus(run.id, 'running', null, 0);
+    await trainer.appendHistory(run.id, [entry(0, 1)]);
+    await other.list(); // the other tab's copy: step 0, one chunk
+    await trainer.appendHistory(run.id, [entry(20, 0.5), entry(40, 0.25)]);
+    await trainer.finish(run.id, {
+      ...result([]),
+      final: { ...entry(40, 0.25), totalSteps: 60 },
+    } as RunResult);
+    held.delete(run.id); // its tab let it go
+    await other.rename(run.id, 'after the end');
+    await other.setTags(run.id, ['done']);
+    const kept = await other.get(run.id);
+    expect(kept?.record).toMatchObject({
+      name: 'after the end',
+      tags: ['done'],
+      status: 'completed',
+      step: 40,
+      chunks: 2,
+    });
+    expect(kept?.history.map((h) => h.step)).toEqual([0, 20, 40]);
+    // a run nobody holds any more was not marked interrupted: it had ended
+    expect(await other.markInterrupted()).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ import type { HistoryEntry } from '../../engine/session/types';
 import type { RunResult } from '../../engine/run/result';
 import { APP_VERSION } from '../../engine/core/version';
 import { isQuotaError, type KeyValueStore } from './keyValueStore';
+import { heldElsewhereMessage, type HeldRuns } from './runLocks';
 
 /** Keys: the record, its numbered history chunks, its end (final report…) and its checkpoint. */
 const recordKey = (id: string) => `r:${id}`;
@@ -31,6 +32,20 @@ export interface KeptRun {
   record: RunRecord;
   history: HistoryEntry[];
   end: RunEnd | null;
+}
+
+/** What a library learns from, and tells, the other pages of the lab. */
+export interface LibraryHooks {
+  /** The runs live pages hold now (runLocks.ts); null or absent: unknown, as in Node. */
+  held?: () => Promise<HeldRuns | null>;
+  /** Called after each write that landed (the page tells its other tabs). */
+  onChange?: () => void;
+  /**
+   * Whether this page trains run `id` (holds it): its newest state is then the copy in memory;
+   * any other run's is the store's, which another tab may have written since. Absent: every
+   * run's copy in memory is taken as the newest (one page, as in Node).
+   */
+  isMine?: (id: string) => boolean;
 }
 
 export interface ListResult {
@@ -61,6 +76,7 @@ export class RunLibrary {
     private readonly store: KeyValueStore,
     private readonly onWriteError: (message: string) => void = () => undefined,
     private readonly now: () => number = Date.now,
+    private readonly hooks: LibraryHooks = {},
   ) {}
 
   /** Start keeping a run; returns its record (status idle, no history yet). */
@@ -164,6 +180,7 @@ export class RunLibrary {
   async pinCheckpoint(id: string, checkpoint: Checkpoint): Promise<PinnedCheckpoint> {
     const record = await this.known(id);
     if (!record) throw new Error('that run is no longer kept');
+    await this.refuseIfHeldElsewhere(id);
     const stored = { ...checkpoint, runId: id };
     const pin: PinnedCheckpoint = {
       step: checkpoint.step,
@@ -198,6 +215,7 @@ export class RunLibrary {
   async unpin(id: string, step: number): Promise<void> {
     const record = await this.known(id);
     if (!record) return;
+    await this.refuseIfHeldElsewhere(id);
     const next = { ...record, pinned: record.pinned.filter((p) => p.step !== step) };
     this.records.set(id, next);
     await this.write(id, [[recordKey(id), next]]);
@@ -212,17 +230,20 @@ export class RunLibrary {
     const pinned = await this.pinnedCheckpoint(id, step);
     if (!pinned) throw new Error(`the run has no checkpoint pinned at step ${step}`);
     await this.known(id);
+    await this.refuseIfHeldElsewhere(id);
     await this.saveCheckpoint(id, pinned);
     await this.update(id, (r) => ({ ...r, step }));
     return pinned;
   }
 
-  rename(id: string, name: string): Promise<void> {
+  async rename(id: string, name: string): Promise<void> {
+    await this.refuseIfHeldElsewhere(id);
     const trimmed = name.trim();
     return this.update(id, (r) => ({ ...r, name: trimmed || r.autoName }));
   }
 
-  setTags(id: string, tags: string[]): Promise<void> {
+  async setTags(id: string, tags: string[]): Promise<void> {
+    await this.refuseIfHeldElsewhere(id);
     const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
     return this.update(id, (r) => ({ ...r, tags: clean }));
   }
@@ -243,8 +264,10 @@ export class RunLibrary {
       try {
         const record = parseRunRecord(raw);
         runs.push(record);
-        // The copy in memory is newer (writes may be queued behind this read): keep it.
-        if (!this.refused.has(id) && !this.records.has(id)) this.records.set(id, record);
+        // The copy in memory of a run this page writes is newer (writes may be queued behind
+        // this read): keep it. Another tab's run is as stored.
+        if (!this.refused.has(id) && !(this.records.has(id) && this.isMine(id)))
+          this.records.set(id, record);
       } catch (error) {
         const name = (raw as { name?: unknown } | null)?.name;
         notes.push(
@@ -341,27 +364,52 @@ export class RunLibrary {
   }
 
   /**
-   * At page start: runs left running or paused by a page that went away are interrupted (their
-   * history is kept; those with a checkpoint can be resumed).
+   * Runs left running or paused by a page that went away are interrupted (their history is
+   * kept; those with a checkpoint can be resumed). A run that a live page holds (this one or
+   * another tab's, `hooks.held`) is left alone. Without that knowledge every running or paused
+   * run is taken for orphaned: call it then only at page start, before this page trains.
+   * Returns the runs marked (`runs`: a listing just read, to save reading it again).
    */
-  async markInterrupted(): Promise<RunRecord[]> {
-    const { runs } = await this.list();
-    const live = runs.filter((r) => r.status === 'running' || r.status === 'paused');
-    for (const r of live)
-      await this.setStatus(r.id, 'interrupted', 'The page was closed or reloaded during the run.');
-    return live;
+  async markInterrupted(runs?: RunRecord[]): Promise<RunRecord[]> {
+    const all = runs ?? (await this.list()).runs;
+    const held = await this.held();
+    const orphans = all.filter(
+      (r) => (r.status === 'running' || r.status === 'paused') && !held?.all.has(r.id),
+    );
+    for (const r of orphans)
+      await this.setStatus(
+        r.id,
+        'interrupted',
+        'Its page was closed or reloaded, or loaded another run, before it ended.',
+      );
+    return orphans;
   }
 
+  /** Delete a kept run; refused while another page trains it. */
   async delete(id: string): Promise<void> {
     await this.queue;
+    await this.refuseIfHeldElsewhere(id);
     await this.remove(id);
+    this.hooks.onChange?.();
   }
 
-  async clear(): Promise<void> {
+  /** Delete every kept run but those other pages are training; returns how many were spared. */
+  async clear(): Promise<number> {
     await this.queue;
-    this.records.clear();
+    const spared = (await this.held())?.elsewhere ?? new Set<string>();
     this.refused.clear();
-    await this.store.clear();
+    if (spared.size === 0) {
+      this.records.clear();
+      await this.store.clear();
+      this.hooks.onChange?.();
+      return 0;
+    }
+    for (const id of [...this.records.keys()]) if (!spared.has(id)) this.records.delete(id);
+    // keys are `kind:id` or `kind:id:n`, and ids hold no colon
+    const keys = (await this.store.keys()).filter((k) => !spared.has(k.split(':')[1]));
+    await this.store.delMany(keys);
+    this.hooks.onChange?.();
+    return spared.size;
   }
 
   private async remove(id: string): Promise<void> {
@@ -377,29 +425,68 @@ export class RunLibrary {
     await this.store.delMany(keys);
   }
 
+  private async held(): Promise<HeldRuns | null> {
+    return (await this.hooks.held?.()) ?? null;
+  }
+
+  /** Changes a user asks for (rename, pin, delete…) wait until no other page trains the run. */
+  private async refuseIfHeldElsewhere(id: string): Promise<void> {
+    if (!(await this.held())?.elsewhere.has(id)) return;
+    const name = (await this.known(id))?.name ?? id;
+    throw new Error(heldElsewhereMessage(name));
+  }
+
   /** The run's record, read from the store when this page has not listed it yet. */
   private async known(id: string): Promise<RunRecord | null> {
     const inMemory = this.records.get(id);
-    if (inMemory) return inMemory;
+    if (inMemory && this.isMine(id)) return inMemory;
     const record = (await this.get(id))?.record ?? null;
     if (record) this.records.set(id, record);
     return record;
   }
 
+  private isMine(id: string): boolean {
+    return this.hooks.isMine?.(id) ?? true;
+  }
+
+  /**
+   * Change a run's record: this page's copy of its own run, else the stored record read just
+   * before the write (another tab may have written it since this page listed it: writing the
+   * copy in memory would set its step, history chunks and status back).
+   */
   private update(id: string, change: (r: RunRecord) => RunRecord): Promise<void> {
     const record = this.records.get(id);
     if (!record) return Promise.resolve();
-    const next = { ...change(record), updatedAt: this.now() };
-    this.records.set(id, next);
-    return this.write(id, [[recordKey(id), next]]);
+    if (this.isMine(id)) {
+      // at once: the next append builds on this copy
+      const next = { ...change(record), updatedAt: this.now() };
+      this.records.set(id, next);
+      return this.write(id, [[recordKey(id), next]]);
+    }
+    return this.write(id, async () => {
+      const [raw] = await this.store.getMany([recordKey(id)]);
+      if (raw === undefined) return [];
+      const next = { ...change(parseRunRecord(raw)), updatedAt: this.now() };
+      this.records.set(id, next);
+      return [[recordKey(id), next]];
+    });
   }
 
-  /** One transaction, in order after the writes before it; a refusal stops the run's writes. */
-  private write(id: string, entries: [string, unknown][]): Promise<void> {
+  /**
+   * One transaction, in order after the writes before it; a refusal stops the run's writes.
+   * `entries` may be computed when the write's turn comes (from what is stored then).
+   */
+  private write(
+    id: string,
+    entries: [string, unknown][] | (() => Promise<[string, unknown][]>),
+  ): Promise<void> {
     const task = this.queue.then(async () => {
       if (this.refused.has(id)) return;
       try {
-        await this.store.setMany(entries);
+        const list = typeof entries === 'function' ? await entries() : entries;
+        if (list.length === 0) return;
+        await this.store.setMany(list);
+        this.hooks.onChange?.();
       } catch (error) {
         this.refused.add(id);
         const name = this.records.get(id)?.name ?? id;

@@ -5,6 +5,7 @@ import type { RunRecord } from '../../engine/runs/record';
 import { scalarMetrics } from '../../engine/run/runner';
 import type { HistoryEntry, Report, RunStatus } from '../../engine/session/types';
 import type { RunResult } from '../../engine/run/result';
+import { claimRun, releaseRun } from './runLocks';
 import { libraryReady, refreshRuns, runLibrary } from './runsStore';
 
 export { DEFAULT_CHECKPOINT_EVERY } from '../../engine/runs/defaults';
@@ -53,6 +54,9 @@ class RunRecorder {
     backend: BackendInfo | null,
     options: { source?: RunRecord['source']; continues?: string; keep?: boolean } = {},
   ): void {
+    // The run loaded before is no longer this page's to train (a resume keeps its claim).
+    const before = this.current?.id;
+    if (before && before !== options.continues) releaseRun(before);
     this.current = {
       config,
       backend,
@@ -112,6 +116,8 @@ class RunRecorder {
     if (!id) return null;
     await this.flush(c, result.final?.totalSteps ?? 0);
     await runLibrary.finish(id, result);
+    // Ended: other tabs may resume (a stopped run), rename or delete it now.
+    releaseRun(id);
     void refreshRuns();
     return id;
   }
@@ -136,7 +142,9 @@ class RunRecorder {
     if (c.id) return Promise.resolve(c.id);
     c.beginning ??= libraryReady
       .then(() => runLibrary.begin(c.config, c.backend, c.source, totalSteps))
-      .then((record) => {
+      .then(async (record) => {
+        // Held before the record says "running", so no tab takes it for an orphan.
+        await claimRun(record.id);
         c.id = record.id;
         void refreshRuns();
         return record.id;

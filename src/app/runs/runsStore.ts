@@ -3,6 +3,7 @@ import { labActions } from '../store';
 import type { RunRecord } from '../../engine/runs/record';
 import { indexedDbStore, MemoryStore } from './keyValueStore';
 import { RunLibrary } from './library';
+import { heldRuns, holdsRun, locksAvailable } from './runLocks';
 
 export interface StorageUse {
   usage: number;
@@ -16,6 +17,8 @@ export interface RunsState {
   usage: StorageUse | null;
   /** Ids of the runs overlaid in the comparison figure. */
   selected: string[];
+  /** Ids of the kept runs another tab of the lab is training (read-only here). */
+  elsewhere: string[];
   /** Set when the page cannot keep runs at all (no IndexedDB). */
   unavailable: string | null;
 }
@@ -25,6 +28,7 @@ export const useRuns = create<RunsState>()(() => ({
   notes: [],
   usage: null,
   selected: [],
+  elsewhere: [],
   unavailable: null,
 }));
 
@@ -39,6 +43,32 @@ function writeError(text: string): void {
   labActions.addError(text);
 }
 
+/**
+ * The lab's other tabs hear of each change to the kept runs (at once, then at most every
+ * CHANGE_NOTE_MS) and re-read their list: a run trained in one tab moves on in the Runs panel
+ * of the others.
+ */
+const channel =
+  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('nc-lab-runs');
+const CHANGE_NOTE_MS = 1000;
+let noteTimer: ReturnType<typeof setTimeout> | undefined;
+let changedSinceNote = false;
+
+function tellOtherTabs(): void {
+  if (noteTimer !== undefined) {
+    changedSinceNote = true;
+    return;
+  }
+  channel?.postMessage('changed');
+  noteTimer = setTimeout(() => {
+    noteTimer = undefined;
+    if (changedSinceNote) {
+      changedSinceNote = false;
+      tellOtherTabs();
+    }
+  }, CHANGE_NOTE_MS);
+}
+
 function makeLibrary(): RunLibrary {
   if (typeof indexedDB === 'undefined') {
     useRuns.setState({
@@ -47,7 +77,11 @@ function makeLibrary(): RunLibrary {
     });
     return new RunLibrary(new MemoryStore(), writeError);
   }
-  return new RunLibrary(indexedDbStore(), writeError);
+  return new RunLibrary(indexedDbStore(), writeError, Date.now, {
+    held: heldRuns,
+    onChange: tellOtherTabs,
+    isMine: holdsRun,
+  });
 }
 
 /** The page's one run library. */
@@ -77,10 +111,20 @@ export function refreshRuns(): Promise<void> {
   }
   refreshing = (async () => {
     try {
-      const { runs, notes } = await runLibrary.list();
+      let { runs, notes } = await runLibrary.list();
       for (const n of notes) note(n);
+      // With Web Locks a run whose page went away is known as soon as it is gone (a closed or
+      // crashed tab): mark it now, not at the next page start.
+      if (locksAvailable() && (await runLibrary.markInterrupted(runs)).length > 0)
+        ({ runs, notes } = await runLibrary.list());
+      const elsewhere = [...((await heldRuns())?.elsewhere ?? [])];
+      if (elsewhere.length > 0) watchOtherTabs();
       const known = new Set(runs.map((r) => r.id));
-      useRuns.setState((s) => ({ runs, selected: s.selected.filter((id) => known.has(id)) }));
+      useRuns.setState((s) => ({
+        runs,
+        elsewhere,
+        selected: s.selected.filter((id) => known.has(id)),
+      }));
       const estimate = await navigator.storage?.estimate?.().catch(() => null);
       if (estimate?.quota)
         useRuns.setState({ usage: { usage: estimate.usage ?? 0, quota: estimate.quota } });
@@ -97,6 +141,31 @@ export function refreshRuns(): Promise<void> {
   return refreshing;
 }
 
+/**
+ * A tab that closes or crashes sends nothing: while other tabs hold runs, look every
+ * HELD_CHECK_MS for one that is no longer held (its run is then marked interrupted).
+ */
+const HELD_CHECK_MS = 3000;
+let heldTimer: ReturnType<typeof setTimeout> | undefined;
+
+function watchOtherTabs(): void {
+  heldTimer ??= setTimeout(() => {
+    heldTimer = undefined;
+    void heldRuns().then((held) => {
+      const now = held?.elsewhere ?? new Set<string>();
+      const before = useRuns.getState().elsewhere;
+      if (before.some((id) => !now.has(id)) || now.size !== before.length) void refreshRuns();
+      else if (now.size > 0) watchOtherTabs();
+    });
+  }, HELD_CHECK_MS);
+}
+
+// Another tab changed the kept runs, or this one comes back into view: read them again.
+if (channel) channel.onmessage = () => void refreshRuns();
+globalThis.document?.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') void refreshRuns();
+});
+
 export const runsActions = {
   toggleSelected(id: string): void {
     const { selected } = useRuns.getState();
@@ -111,11 +180,18 @@ export const runsActions = {
     useRuns.setState({ notes: [] });
   },
   async remove(ids: string[]): Promise<void> {
-    for (const id of ids) await runLibrary.delete(id);
-    await refreshRuns();
+    try {
+      for (const id of ids) await runLibrary.delete(id);
+    } finally {
+      await refreshRuns();
+    }
   },
   async clear(): Promise<void> {
-    await runLibrary.clear();
+    const spared = await runLibrary.clear();
+    if (spared > 0)
+      note(
+        `${spared === 1 ? 'One run' : `${spared} runs`} training in another tab of the lab ${spared === 1 ? 'was' : 'were'} kept.`,
+      );
     useRuns.setState({ selected: [] });
     await refreshRuns();
   },

@@ -5,6 +5,8 @@
  * ends, the tab closes) the other tabs may.
  */
 import type { Page } from '@playwright/test';
+import { parseGridSpec } from '../src/engine/grid/spec';
+import { gridToQuery } from '../src/engine/grid/url';
 import { test, expect, waitForLab } from './fixtures';
 
 const LONG = '/?preset=tiny-check&steps=400000&reportEvery=50&backend=wasm';
@@ -115,4 +117,72 @@ test('a tab closed mid-run leaves its run interrupted in the other tabs, without
   await trainer.close();
   await expect(row.getByTestId('run-row-status')).toHaveText('interrupted', { timeout: 20_000 });
   await expect(row.getByTestId('run-resume')).toHaveCount(1);
+});
+
+/** 4 small network members, long enough to be still running when the second tab looks. */
+const GRID = {
+  name: 'e2e-two-tabs',
+  base: {
+    experiment: 'net',
+    dataset: 'gaussian',
+    gaussClasses: 3,
+    gaussDim: 6,
+    perClass: [12],
+    model: 'mlp',
+    width: 8,
+    depthRelu: 1,
+    batchnorm: false,
+    optimizer: 'adam',
+    lr: 0.01,
+    lrStep: 0,
+    batchSize: 0,
+    epochs: 20000,
+    measureEvery: 500,
+    measureSamples: 0,
+    backend: 'wasm',
+  },
+  axes: [{ field: 'width', values: [8, 12] }],
+  seeds: [1, 2],
+};
+
+test('a grid running in one tab is not run again in another: Run is disabled with a note, window.ncLab.grid refuses, until the first tab cancels it', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const url = `/?${gridToQuery(parseGridSpec(GRID))}`;
+  await page.goto(url);
+  await waitForLab(page);
+  await page.getByTestId('tab-grid').click();
+  await page.getByTestId('panel-grid').getByTestId('btn-grid-run').click();
+  await expect
+    .poll(() => page.evaluate(() => window.ncLab.gridState().progress !== null), {
+      timeout: 60_000,
+    })
+    .toBe(true);
+
+  const other = await page.context().newPage();
+  const errors = errorsOf(other);
+  await other.goto(url);
+  await waitForLab(other);
+  await other.getByTestId('tab-grid').click();
+  const panel = other.getByTestId('panel-grid');
+  await expect(panel.getByTestId('grid-elsewhere')).toBeVisible();
+  await expect(panel.getByTestId('btn-grid-run')).toBeDisabled();
+  const refused = await other.evaluate(
+    (spec) =>
+      window.ncLab.grid(spec).then(
+        () => 'ran',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      ),
+    GRID,
+  );
+  expect(refused).toBe(
+    'the grid "e2e-two-tabs" is running in another tab of the lab: its members join the Runs panel as they finish; cancel it there (or close that tab) to run it here',
+  );
+
+  await page.getByTestId('panel-grid').getByTestId('btn-grid-cancel').click();
+  await expect(page.getByTestId('panel-grid').getByTestId('btn-grid-run')).toBeEnabled();
+  await expect(panel.getByTestId('grid-elsewhere')).toHaveCount(0, { timeout: 10_000 });
+  await expect(panel.getByTestId('btn-grid-run')).toBeEnabled();
+  expect(errors).toEqual([]);
 });

@@ -2,12 +2,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { gridFigure } from '../../engine/grid/figure';
 import { FIGURE_PRESETS, findFigurePreset, mdSweepOfMembers } from '../../engine/grid/figures';
 import type { FigureMetric } from '../../engine/grid/figures';
-import { listedKeptMembers } from '../../engine/grid/kept';
+import { gridIdentityTag, listedKeptMembers } from '../../engine/grid/kept';
 import { expandGrid } from '../../engine/grid/spec';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { PlotFigure, logAxis, type Figure } from '../panels/PlotFigure';
+import { gridHeldElsewhere } from '../runs/runLocks';
 import { refreshRuns, useRuns } from '../runs/runsStore';
 import { useLab } from '../store';
 import { estimateFromKept } from './gridEstimate';
@@ -131,6 +132,27 @@ function canonicalText(text: string): string | null {
 
 const secs = (ms: number | null) => (ms === null ? '…' : `${Math.max(0, Math.round(ms / 1000))} s`);
 
+/** How often the panel looks whether another tab runs its grid. */
+const ELSEWHERE_LOOK_MS = 2000;
+
+/** Whether another tab of the lab runs the grid of this identity (looked at every 2 s). */
+function useGridElsewhere(identity: string | null): boolean {
+  const [seen, setSeen] = useState<{ identity: string; held: boolean } | null>(null);
+  useEffect(() => {
+    if (!identity) return;
+    let live = true;
+    const look = () =>
+      void gridHeldElsewhere(identity).then((held) => live && setSeen({ identity, held }));
+    look();
+    const timer = setInterval(look, ELSEWHERE_LOOK_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [identity]);
+  return identity !== null && seen?.identity === identity && seen.held;
+}
+
 /**
  * Grids: a figure preset or any grid spec, run member after member in the worker, with progress,
  * pause, cancel and resume, and a figure with one line per member.
@@ -158,15 +180,24 @@ export function GridPanel() {
         text: `${grid.members.length} members (${shape} seeds)`,
         estimate: estimate.text,
         total: grid.members.length,
+        identity: gridIdentityTag(grid),
         // Finished members kept in the library (after a reload too): a Resume skips them.
         kept: listedKeptMembers(grid, kept),
       };
     } catch (error) {
-      return { ok: false, text: (error as Error).message, estimate: null, total: 0, kept: null };
+      return {
+        ok: false,
+        text: (error as Error).message,
+        estimate: null,
+        total: 0,
+        identity: null,
+        kept: null,
+      };
     }
   }, [s.specText, kept, labBackend]);
   const sameSpec = s.membersSpec !== null && canonicalText(s.specText) === s.membersSpec;
   const keptIds = new Set([...(check.kept ?? []), ...(sameSpec ? s.members.map((m) => m.id) : [])]);
+  const elsewhere = useGridElsewhere(s.running ? null : check.identity);
   const resumable = !s.running && keptIds.size > 0;
   return (
     <Panel
@@ -230,11 +261,17 @@ export function GridPanel() {
           Estimated time: {check.estimate}
         </p>
       )}
+      {elsewhere && (
+        <p className="panel-sub" data-testid="grid-elsewhere">
+          This grid is running in another tab of the lab: its members join the Runs panel as they
+          finish. Cancel it there (or close that tab) to run it here.
+        </p>
+      )}
       <div className="ff-options">
         <button
           type="button"
           data-testid="btn-grid-run"
-          disabled={s.running || !check.ok}
+          disabled={s.running || !check.ok || elsewhere}
           onClick={() => void gridActions.run().catch(() => undefined)}
         >
           {resumable ? `Resume (${keptIds.size} of ${check.total} kept)` : 'Run grid'}
@@ -244,6 +281,7 @@ export function GridPanel() {
             type="button"
             data-testid="btn-grid-fresh"
             title="Run every member again, also those finished and kept"
+            disabled={elsewhere}
             onClick={() => void gridActions.run(undefined, { fresh: true }).catch(() => undefined)}
           >
             Run afresh

@@ -9,6 +9,8 @@ import {
 } from '../../engine/grid/spec';
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
 import { gridFromQuery, gridToQuery } from '../../engine/grid/url';
+import { gridIdentityTag } from '../../engine/grid/kept';
+import { claimGrid, gridElsewhereMessage, releaseGrid } from '../runs/runLocks';
 import { errorText, labClient } from '../labClient';
 
 /**
@@ -168,8 +170,13 @@ export const gridActions = {
       useGrid.setState({ specText: JSON.stringify(spec, null, 1), figureId: same?.id ?? null });
     }
     useGrid.setState({ running: true, paused: false, error: null, progress: null, result: null });
+    let held: string | null = null;
     try {
       const grid = expandGrid(parsed);
+      // One page runs a grid at a time: two would run and keep its members twice.
+      const identity = gridIdentityTag(grid);
+      if (!(await claimGrid(identity))) throw new Error(gridElsewhereMessage(grid.name));
+      held = identity;
       rememberUnfinished(parsed);
       const completed = await finishedMembers(grid, key, choice);
       useGrid.setState({ members: completed, membersSpec: key });
@@ -188,6 +195,7 @@ export const gridActions = {
       useGrid.setState({ error: errorText(error) });
       throw error;
     } finally {
+      if (held) releaseGrid(held);
       useGrid.setState({ running: false, paused: false });
     }
   },

@@ -1,14 +1,15 @@
 /**
- * Which kept runs a live page of the lab is training, across the tabs of one browser. The page
- * that trains a run holds a Web Lock named after it (`navigator.locks`, shared by every page of
- * the origin and released by the browser when the page goes away, a crash included). Another
- * page then leaves that run alone: it does not mark it interrupted, resume, delete, rename or
- * pin it (the run library asks `heldRuns`). Without Web Locks (an insecure origin, an old
- * browser) there is no such knowledge: `heldRuns` answers null and each page sees only its own
- * run as live, as before.
+ * Which kept runs and grids a live page of the lab is training, across the tabs of one browser.
+ * The page that trains a run (or runs a grid) holds a Web Lock named after it
+ * (`navigator.locks`, shared by every page of the origin and released by the browser when the
+ * page goes away, a crash included). Another page then leaves that run alone: it does not mark
+ * it interrupted, resume, delete, rename or pin it (the run library asks `heldRuns`), and does
+ * not run that grid a second time. Without Web Locks (an insecure origin, an old browser) there
+ * is no such knowledge: `heldRuns` answers null and each page sees only its own run as live.
  */
 
-const PREFIX = 'nc-lab-run:';
+const RUN_PREFIX = 'nc-lab-run:';
+const GRID_PREFIX = 'nc-lab-grid:';
 
 type Locks = Pick<LockManager, 'request' | 'query'>;
 
@@ -16,7 +17,7 @@ function lockManager(): Locks | null {
   return (globalThis.navigator as Navigator | undefined)?.locks ?? null;
 }
 
-/** The runs this page holds: their release, or the claim still being answered. */
+/** The locks this page holds, by name: their release, or the claim still being answered. */
 const mine = new Map<string, Promise<(() => void) | null>>();
 
 /** Whether this browser tells the pages which runs are held (Web Locks). */
@@ -28,44 +29,75 @@ export function locksAvailable(): boolean {
  * Hold run `id` for this page, until `releaseRun(id)` or the page goes away. False when another
  * page holds it; true when this page holds it (already or now), or nothing can be known.
  */
-export async function claimRun(id: string): Promise<boolean> {
-  let claim = mine.get(id);
-  if (!claim) {
-    claim = acquire(id);
-    mine.set(id, claim);
-  }
-  const release = await claim;
-  if (!release) mine.delete(id);
-  return release !== null;
+export function claimRun(id: string): Promise<boolean> {
+  return claim(RUN_PREFIX + id);
 }
 
-function acquire(id: string): Promise<(() => void) | null> {
+/** Let other pages have run `id` (this page no longer trains it). */
+export function releaseRun(id: string): void {
+  release(RUN_PREFIX + id);
+}
+
+/** Whether this page holds run `id` (claimed, or being claimed). */
+export function holdsRun(id: string): boolean {
+  return mine.has(RUN_PREFIX + id);
+}
+
+/** Hold the grid of identity `key` (gridIdentityTag) while this page runs it. */
+export function claimGrid(key: string): Promise<boolean> {
+  return claim(GRID_PREFIX + key);
+}
+
+export function releaseGrid(key: string): void {
+  release(GRID_PREFIX + key);
+}
+
+/** Whether another page runs the grid of identity `key` now (false where none can know). */
+export async function gridHeldElsewhere(key: string): Promise<boolean> {
+  const name = GRID_PREFIX + key;
+  return !mine.has(name) && ((await heldNames()) ?? new Set()).has(name);
+}
+
+async function claim(name: string): Promise<boolean> {
+  let claimed = mine.get(name);
+  if (!claimed) {
+    claimed = acquire(name);
+    mine.set(name, claimed);
+  }
+  const done = await claimed;
+  if (!done) mine.delete(name);
+  return done !== null;
+}
+
+function acquire(name: string): Promise<(() => void) | null> {
   const locks = lockManager();
   if (!locks) return Promise.resolve(() => undefined);
   return new Promise((resolve, reject) => {
     locks
-      .request(PREFIX + id, { ifAvailable: true }, (lock) => {
+      .request(name, { ifAvailable: true }, (lock) => {
         if (!lock) {
           resolve(null);
           return undefined;
         }
         // The lock is held until this promise settles.
-        return new Promise<void>((release) => resolve(release));
+        return new Promise<void>((done) => resolve(done));
       })
       .catch(reject);
   });
 }
 
-/** Whether this page holds run `id` (claimed, or being claimed). */
-export function holdsRun(id: string): boolean {
-  return mine.has(id);
+function release(name: string): void {
+  const claimed = mine.get(name);
+  mine.delete(name);
+  void claimed?.then((done) => done?.());
 }
 
-/** Let other pages have run `id` (this page no longer trains it). */
-export function releaseRun(id: string): void {
-  const claim = mine.get(id);
-  mine.delete(id);
-  void claim?.then((release) => release?.());
+/** The names of every lock held now, by any page; null without Web Locks. */
+async function heldNames(): Promise<Set<string> | null> {
+  const locks = lockManager();
+  if (!locks) return null;
+  const { held = [] } = await locks.query();
+  return new Set(held.map((lock) => lock.name ?? ''));
 }
 
 export interface HeldRuns {
@@ -77,19 +109,20 @@ export interface HeldRuns {
 
 /** The runs live pages hold now; null where the browser cannot say (no Web Locks). */
 export async function heldRuns(): Promise<HeldRuns | null> {
-  const locks = lockManager();
-  if (!locks) return null;
-  const { held = [] } = await locks.query();
+  const names = await heldNames();
+  if (!names) return null;
   const all = new Set(
-    held
-      .map((lock) => lock.name ?? '')
-      .filter((name) => name.startsWith(PREFIX))
-      .map((name) => name.slice(PREFIX.length)),
+    [...names].filter((n) => n.startsWith(RUN_PREFIX)).map((n) => n.slice(RUN_PREFIX.length)),
   );
-  return { all, elsewhere: new Set([...all].filter((id) => !mine.has(id))) };
+  return { all, elsewhere: new Set([...all].filter((id) => !holdsRun(id))) };
 }
 
 /** The message for an action refused on a run another page trains. */
 export function heldElsewhereMessage(name: string): string {
   return `"${name}" is training in another tab of the lab: stop it there (or close that tab) first`;
+}
+
+/** The message for a grid another page runs. */
+export function gridElsewhereMessage(name: string): string {
+  return `the grid "${name}" is running in another tab of the lab: its members join the Runs panel as they finish; cancel it there (or close that tab) to run it here`;
 }

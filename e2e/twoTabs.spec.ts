@@ -95,6 +95,11 @@ test('a run paused in one tab is read-only in another (no resume, rename or dele
   await expect(first.getByTestId('run-row-status')).toHaveText('running (another tab)');
   await other.getByTestId('btn-stop').click();
   await expect(other.getByTestId('run-status')).toHaveText('stopped');
+  // its own tab, having let it go, never takes it for another tab's
+  await other.getByTestId('tab-runs').click();
+  await other.waitForTimeout(1000);
+  await expect(row.getByTestId('run-row-status')).toHaveText('stopped');
+  await expect(row.getByTestId('run-resume')).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 
@@ -182,6 +187,9 @@ test('a grid running in one tab is not run again in another: Run is disabled wit
 
   await page.getByTestId('panel-grid').getByTestId('btn-grid-cancel').click();
   await expect(page.getByTestId('panel-grid').getByTestId('btn-grid-run')).toBeEnabled();
+  // the tab that ran it, having let it go, never takes it for another tab's
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('panel-grid').getByTestId('grid-elsewhere')).toHaveCount(0);
   await expect(panel.getByTestId('grid-elsewhere')).toHaveCount(0, { timeout: 10_000 });
   await expect(panel.getByTestId('btn-grid-run')).toBeEnabled();
   expect(errors).toEqual([]);

@@ -55,41 +55,64 @@ export function releaseGrid(key: string): void {
 /** Whether another page runs the grid of identity `key` now (false where none can know). */
 export async function gridHeldElsewhere(key: string): Promise<boolean> {
   const name = GRID_PREFIX + key;
-  return !mine.has(name) && ((await heldNames()) ?? new Set()).has(name);
+  return !ours(name) && ((await heldNames()) ?? new Set()).has(name);
 }
 
+/** A held lock's release: resolves once the browser has let it go. */
+type LetGo = () => Promise<void>;
+
+/** Locks this page is letting go of (a query may still list them: they are not another's). */
+const releasing = new Map<string, Promise<void>>();
+
 async function claim(name: string): Promise<boolean> {
+  await releasing.get(name);
   let claimed = mine.get(name);
   if (!claimed) {
     claimed = acquire(name);
     mine.set(name, claimed);
   }
-  const done = await claimed;
-  if (!done) mine.delete(name);
-  return done !== null;
+  const letGo = await claimed;
+  if (!letGo && mine.get(name) === claimed) mine.delete(name);
+  return letGo !== null;
 }
 
-function acquire(name: string): Promise<(() => void) | null> {
+function acquire(name: string): Promise<LetGo | null> {
   const locks = lockManager();
-  if (!locks) return Promise.resolve(() => undefined);
+  if (!locks) return Promise.resolve(() => Promise.resolve());
   return new Promise((resolve, reject) => {
-    locks
-      .request(name, { ifAvailable: true }, (lock) => {
-        if (!lock) {
-          resolve(null);
-          return undefined;
-        }
-        // The lock is held until this promise settles.
-        return new Promise<void>((done) => resolve(done));
-      })
-      .catch(reject);
+    const request: Promise<unknown> = locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(null);
+        return undefined;
+      }
+      // The lock is held until this promise settles; `request` settles once it is let go.
+      return new Promise<void>((done) =>
+        resolve(() => {
+          done();
+          return request.then(() => undefined);
+        }),
+      );
+    });
+    request.catch(reject);
   });
 }
 
 function release(name: string): void {
   const claimed = mine.get(name);
+  if (!claimed) return;
   mine.delete(name);
-  void claimed?.then((done) => done?.());
+  const gone = claimed
+    .then((letGo) => letGo?.())
+    .catch(() => undefined)
+    .finally(() => {
+      if (releasing.get(name) === gone) releasing.delete(name);
+    });
+  releasing.set(name, gone);
+}
+
+/** Whether this page holds the lock `name`, or is letting go of it. */
+function ours(name: string): boolean {
+  return mine.has(name) || releasing.has(name);
 }
 
 /** The names of every lock held now, by any page; null without Web Locks. */
@@ -114,7 +137,7 @@ export async function heldRuns(): Promise<HeldRuns | null> {
   const all = new Set(
     [...names].filter((n) => n.startsWith(RUN_PREFIX)).map((n) => n.slice(RUN_PREFIX.length)),
   );
-  return { all, elsewhere: new Set([...all].filter((id) => !holdsRun(id))) };
+  return { all, elsewhere: new Set([...all].filter((id) => !ours(RUN_PREFIX + id))) };
 }
 
 /** The message for an action refused on a run another page trains. */

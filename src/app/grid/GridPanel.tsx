@@ -274,7 +274,11 @@ export function GridPanel() {
           disabled={s.running || !check.ok || elsewhere}
           onClick={() => void gridActions.run().catch(() => undefined)}
         >
-          {resumable ? `Resume (${keptIds.size} of ${check.total} kept)` : 'Run grid'}
+          {!resumable
+            ? 'Run grid'
+            : keptIds.size >= check.total
+              ? `Draw from kept runs (${check.total} of ${check.total})`
+              : `Resume (${keptIds.size} of ${check.total} kept)`}
         </button>
         {resumable && (
           <button

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { fieldsHelp, helpRequest } from './cliHelp';
+import { fieldsHelp, helpRequest, unknownOptionHint } from './cliHelp';
 import { fieldDocs } from '../src/engine/config/fields';
 
 const exec = promisify(execFile);
@@ -69,5 +69,17 @@ describe('--help of the scripts', () => {
     const { code, stderr } = await runScript('experiment', ['--bogus']);
     expect(code).toBe(1);
     expect(stderr).toContain("Unknown option '--bogus'");
+  }, 60_000);
+
+  it('a config field given as a flag (--preset, --lr) fails saying it goes in --config', async () => {
+    const { code, stderr } = await runScript('experiment', ['--preset', 'tiny-check']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "experiment: Unknown option '--preset': preset is a config field, given in --config (a JSON file, a share URL or a query: --config 'preset=tiny-check&steps=300'); --help fields lists the fields\n",
+    );
+    expect(unknownOptionHint("Unknown option '--lr'")).toContain(
+      "lr is a config field, given in --config (a JSON file, a share URL or a query: --config 'preset=tiny-check&lr=…')",
+    );
+    expect(unknownOptionHint("Unknown option '--bogus'")).toBe("Unknown option '--bogus'");
   }, 60_000);
 });

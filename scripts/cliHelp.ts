@@ -57,3 +57,18 @@ export function printHelpIfAsked(args: readonly string[], usage: string): boolea
   process.stdout.write(request === 'fields' ? fieldsHelp() : usage.trimStart());
   return true;
 }
+
+/**
+ * Node's "Unknown option '--lr'" for a config field given as a flag, with where it goes instead
+ * (a newcomer's first try is `npm run experiment -- --preset tiny-check`). Other messages are
+ * returned as they are.
+ */
+export function unknownOptionHint(message: string): string {
+  const name = /^Unknown option '--([\w-]+)'/.exec(message)?.[1];
+  const fields = new Set(['preset', ...(['ufm', 'net'] as const).flatMap(fieldNames)]);
+  if (!name || !fields.has(name)) return message;
+  const example = name === 'preset' ? 'preset=tiny-check&steps=300' : `preset=tiny-check&${name}=…`;
+  return `${message}: ${name} is a config field, given in --config (a JSON file, a share URL or a query: --config '${example}'); --help fields lists the fields`;
+}
+
+const fieldNames = (kind: ExperimentKind): string[] => fieldDocs(kind).map((f) => f.name);

@@ -28,7 +28,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printHelpIfAsked } from './cliHelp';
+import { printHelpIfAsked, unknownOptionHint } from './cliHelp';
 import { nodeData } from './nodeSources';
 import {
   initBackend,
@@ -255,7 +255,7 @@ main().catch((error: unknown) => {
     error instanceof ConfigError
       ? `invalid config: ${error.message}`
       : error instanceof Error
-        ? error.message
+        ? unknownOptionHint(error.message)
         : String(error);
   process.stderr.write(`experiment: ${message}\n`);
   process.exit(1);

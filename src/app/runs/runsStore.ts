@@ -160,10 +160,19 @@ function watchOtherTabs(): void {
   }, HELD_CHECK_MS);
 }
 
-// Another tab changed the kept runs, or this one comes back into view: read them again.
-if (channel) channel.onmessage = () => void refreshRuns();
+// Another tab changed the kept runs: read them again, now if this tab is in view, else when it
+// comes back (a hidden tab, maybe training itself, spends nothing on others' reports).
+let missed = false;
+if (channel)
+  channel.onmessage = () => {
+    if (globalThis.document?.visibilityState === 'hidden') missed = true;
+    else void refreshRuns();
+  };
 globalThis.document?.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') void refreshRuns();
+  if (document.visibilityState === 'visible' && missed) {
+    missed = false;
+    void refreshRuns();
+  }
 });
 
 export const runsActions = {

@@ -211,6 +211,11 @@ async function detectEnvironment(
 ): Promise<{ env: RuntimeEnvironment; notes: string[] }> {
   const node = isNodeRuntime();
   const notes: string[] = [];
+  if (node && request === 'auto') {
+    const { noGpuDevice } = await import('./nodeWebGpu');
+    const why = await noGpuDevice();
+    if (why) return { env: { node, webgpuApi: false, adapter: null }, notes: [why] };
+  }
   // Node has WebGPU only through Dawn (src/engine/core/nodeWebGpu.ts), loaded when it may be used.
   if (node && (request === 'webgpu' || request === 'auto')) {
     const { installNodeWebGpu } = await import('./nodeWebGpu');

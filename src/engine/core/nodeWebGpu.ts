@@ -46,6 +46,50 @@ export const VULKAN_HELP =
   '(on an NVIDIA server the driver package ships one; check with `vulkaninfo --summary`); ' +
   `for a software stand-in, set VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (Debian's chromium package)`;
 
+/** Device nodes a GPU shows as on Linux besides DRM render nodes: NVIDIA's, and WSL2's. */
+const GPU_DEVICES = ['/dev/nvidiactl', '/dev/dxg'];
+
+/**
+ * Why `auto` need not wake Dawn here: a Linux machine without a GPU device (no DRM render node,
+ * no NVIDIA or WSL2 device) can give Dawn only software adapters, which `auto` does not use,
+ * and Dawn's Vulkan probe prints its drivers' complaints ("XDG_RUNTIME_DIR is invalid",
+ * "Vulkan shaderUniform*ArrayDynamicIndexing required") on every command. null: probe (another
+ * OS, a GPU device, or VK_ICD_FILENAMES naming a driver on purpose).
+ */
+export function gpuDeviceNote(machine: {
+  platform: string;
+  icdFiles: string | undefined;
+  exists: (path: string) => boolean;
+  /** the names in /dev/dri */
+  dri: () => string[];
+}): string | null {
+  if (machine.platform !== 'linux' || machine.icdFiles) return null;
+  const renderNode =
+    machine.exists('/dev/dri') && machine.dri().some((n) => n.startsWith('renderD'));
+  if (renderNode || GPU_DEVICES.some((d) => machine.exists(d))) return null;
+  return (
+    'no GPU device on this machine (/dev/dri/renderD*, /dev/nvidiactl, /dev/dxg): WebGPU ' +
+    'not probed (backend webgpu probes it anyway)'
+  );
+}
+
+/** gpuDeviceNote for this machine. */
+export async function noGpuDevice(): Promise<string | null> {
+  const proc = (
+    globalThis as { process?: { platform: string; env: Record<string, string | undefined> } }
+  ).process;
+  if (!proc) return null;
+  const { existsSync, readdirSync } = (await import(
+    /* @vite-ignore */ NODE_FS
+  )) as typeof import('node:fs');
+  return gpuDeviceNote({
+    platform: proc.platform,
+    icdFiles: proc.env.VK_ICD_FILENAMES,
+    exists: existsSync,
+    dri: () => readdirSync('/dev/dri'),
+  });
+}
+
 let installing: Promise<NodeGpuInstall> | null = null;
 
 /** Installs Dawn's `navigator.gpu` once per process; later calls return the first answer. */

@@ -6,28 +6,11 @@
 import type { GridMemberResult, GridRunResult } from '../src/engine/grid/runner';
 import type { SearchResult } from '../src/engine/search/protocol';
 import { test, expect } from './fixtures';
+import { gaussMlpBase } from './gridSpecs';
 
 const SPEC = {
   name: 'e2e',
-  base: {
-    experiment: 'net',
-    dataset: 'gaussian',
-    gaussClasses: 3,
-    gaussDim: 6,
-    perClass: [12],
-    model: 'mlp',
-    width: 8,
-    depthRelu: 1,
-    batchnorm: false,
-    optimizer: 'adam',
-    lr: 0.01,
-    lrStep: 0,
-    batchSize: 0,
-    epochs: 3,
-    measureEvery: 1,
-    measureSamples: 0,
-    backend: 'wasm',
-  },
+  base: gaussMlpBase({ epochs: 3, measureEvery: 1 }),
   axes: [
     { field: 'depthLinear', values: [1, 2] },
     { field: 'width', values: [8, 12] },

@@ -7,30 +7,13 @@ import type { GridRunResult } from '../src/engine/grid/runner';
 import { parseGridSpec } from '../src/engine/grid/spec';
 import { gridToQuery } from '../src/engine/grid/url';
 import { test, expect, waitForLab } from './fixtures';
+import { gaussMlpBase } from './gridSpecs';
 
 /** 4 small network members (2 widths × 2 seeds), long enough that a reload lands mid-member even
  * with the optimiser update as one wasm loop (200 epochs let the third member finish first). */
 const SPEC = {
   name: 'e2e-reload',
-  base: {
-    experiment: 'net',
-    dataset: 'gaussian',
-    gaussClasses: 3,
-    gaussDim: 6,
-    perClass: [12],
-    model: 'mlp',
-    width: 8,
-    depthRelu: 1,
-    batchnorm: false,
-    optimizer: 'adam',
-    lr: 0.01,
-    lrStep: 0,
-    batchSize: 0,
-    epochs: 1000,
-    measureEvery: 25,
-    measureSamples: 0,
-    backend: 'wasm',
-  },
+  base: gaussMlpBase({ epochs: 1000, measureEvery: 25 }),
   axes: [{ field: 'width', values: [8, 12] }],
   seeds: [1, 2],
   checkpointEvery: 1,

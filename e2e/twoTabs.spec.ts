@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { parseGridSpec } from '../src/engine/grid/spec';
 import { gridToQuery } from '../src/engine/grid/url';
 import { test, expect, waitForLab } from './fixtures';
+import { gaussMlpBase } from './gridSpecs';
 
 const LONG = '/?preset=tiny-check&steps=400000&reportEvery=50&backend=wasm';
 
@@ -127,25 +128,7 @@ test('a tab closed mid-run leaves its run interrupted in the other tabs, without
 /** 4 small network members, long enough to be still running when the second tab looks. */
 const GRID = {
   name: 'e2e-two-tabs',
-  base: {
-    experiment: 'net',
-    dataset: 'gaussian',
-    gaussClasses: 3,
-    gaussDim: 6,
-    perClass: [12],
-    model: 'mlp',
-    width: 8,
-    depthRelu: 1,
-    batchnorm: false,
-    optimizer: 'adam',
-    lr: 0.01,
-    lrStep: 0,
-    batchSize: 0,
-    epochs: 20000,
-    measureEvery: 500,
-    measureSamples: 0,
-    backend: 'wasm',
-  },
+  base: gaussMlpBase({ epochs: 20000, measureEvery: 500 }),
   axes: [{ field: 'width', values: [8, 12] }],
   seeds: [1, 2],
 };

@@ -79,7 +79,7 @@ async function claim(name: string): Promise<boolean> {
 function acquire(name: string): Promise<LetGo | null> {
   const locks = lockManager();
   if (!locks) return Promise.resolve(() => Promise.resolve());
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const request: Promise<unknown> = locks.request(name, { ifAvailable: true }, (lock) => {
       if (!lock) {
         resolve(null);
@@ -93,7 +93,9 @@ function acquire(name: string): Promise<LetGo | null> {
         }),
       );
     });
-    request.catch(reject);
+    // A browser that refuses locks here (a sandboxed frame: SecurityError) leaves the page as
+    // one without Web Locks: it keeps its runs, knowing nothing of other tabs.
+    request.catch(() => resolve(() => Promise.resolve()));
   });
 }
 
@@ -119,8 +121,12 @@ function ours(name: string): boolean {
 async function heldNames(): Promise<Set<string> | null> {
   const locks = lockManager();
   if (!locks) return null;
-  const { held = [] } = await locks.query();
-  return new Set(held.map((lock) => lock.name ?? ''));
+  try {
+    const { held = [] } = await locks.query();
+    return new Set(held.map((lock) => lock.name ?? ''));
+  } catch {
+    return null; // refused here (see acquire): as without Web Locks
+  }
 }
 
 export interface HeldRuns {

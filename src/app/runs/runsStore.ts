@@ -49,7 +49,10 @@ function writeError(text: string): void {
  * of the others.
  */
 const channel =
-  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('nc-lab-runs');
+  // only pages share a store (IndexedDB); Node has BroadcastChannel too (between its threads)
+  typeof indexedDB === 'undefined' || typeof BroadcastChannel === 'undefined'
+    ? null
+    : new BroadcastChannel('nc-lab-runs');
 const CHANGE_NOTE_MS = 1000;
 let noteTimer: ReturnType<typeof setTimeout> | undefined;
 let changedSinceNote = false;

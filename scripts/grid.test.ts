@@ -1,14 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +161,49 @@ describe('npm run grid', () => {
     expect(damaged.stderr).toMatch(/partial member file ".*0004\.json": not an NC Lab checkpoint/);
     rmSync(root, { recursive: true, force: true });
   }, 180_000);
+
+  it('a second process on the same --out DIR is refused while the first runs those members; SIGTERM ends the first and releases its claim', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));
+    const specPath = join(root, 'grid.json');
+    const long = { ...spec, name: 'cli-long', base: { ...spec.base, steps: 1_000_000 } };
+    writeFileSync(specPath, JSON.stringify(long));
+    const dir = join(root, 'out');
+    // node with tsx's loader in the same process, so the signal reaches the grid itself
+    const first = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/grid.ts',
+      '--spec',
+      specPath,
+      '--out',
+      dir,
+      '--quiet',
+    ]);
+    let firstErr = '';
+    first.stderr.on('data', (b: Buffer) => (firstErr += b.toString()));
+    const ended = new Promise<NodeJS.Signals | number | null>((done) =>
+      first.on('exit', (code, signal) => done(signal ?? code)),
+    );
+    const claims = () =>
+      existsSync(join(dir, 'running')) ? readdirSync(join(dir, 'running')) : [];
+    for (let i = 0; i < 300 && claims().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(claims(), firstErr).toEqual([
+      `${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}-${first.pid}.json`,
+    ]);
+
+    const second = await grid(['--spec', specPath, '--out', dir, '--quiet']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      `is being written by another grid process (pid ${first.pid} on ${hostname()}`,
+    );
+    expect(second.stderr).toMatch(/which runs 6 of these members \(0, 1, 2, 3, 4, …\)/);
+
+    first.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    expect(claims()).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+  }, 120_000);
 
   it('--estimate prints the member count and a time from a calibration of each kind of member; an oversized grid is refused', async () => {
     const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));

@@ -51,6 +51,7 @@ import {
   type GridMember,
   type GridSpec,
 } from '../src/engine/grid/spec';
+import { claimMembers } from './gridDirClaim';
 import { gridSlurm } from './slurm/submit';
 
 const memberFile = (dir: string, index: number) =>
@@ -192,30 +193,61 @@ async function run(values: {
     return;
   }
   const dir = values.out;
-  let completed: GridMemberResult[] = [];
-  let interrupted: InterruptedMember[] = [];
-  if (dir) {
-    claimDir(dir, grid);
-    const mine = new Set(members.map((m) => m.id));
-    const found = readMembers(dir).filter((r) => mine.has(r.id));
-    if (found.length && !values.resume)
-      throw new Error(
-        `${dir} already holds ${found.length} of these members: pass --resume to keep them, or choose another --out`,
-      );
-    completed = found;
-    if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
-    mkdirSync(join(dir, 'partial'), { recursive: true });
-    if (values.resume) {
-      const done = new Set(found.map((m) => m.id));
-      interrupted = readPartials(
+  let release = (): void => {};
+  try {
+    let done: DoneInDir = { completed: [], interrupted: [] };
+    if (dir) {
+      claimDir(dir, grid);
+      // before reading what is done: another process may be writing these members right now
+      release = claimMembers(
         dir,
-        members.filter((m) => !done.has(m.id)),
+        members.map((m) => m.index),
       );
-      for (const i of interrupted)
-        process.stderr.write(`resuming ${i.id} from its checkpoint at step ${i.checkpoint.step}\n`);
+      done = readDone(dir, members, values.resume);
     }
+    await runAndWrite({ ...values, request }, grid, members, shard, dir, { ...done, every });
+  } finally {
+    release();
   }
-  const backend = await initBackend(request);
+}
+
+interface DoneInDir {
+  completed: GridMemberResult[];
+  interrupted: InterruptedMember[];
+}
+
+/** The members DIR already holds (refused without --resume) and, with it, those caught mid-run. */
+function readDone(dir: string, members: GridMember[], resume: boolean): DoneInDir {
+  const mine = new Set(members.map((m) => m.id));
+  const found = readMembers(dir).filter((r) => mine.has(r.id));
+  if (found.length && !resume)
+    throw new Error(
+      `${dir} already holds ${found.length} of these members: pass --resume to keep them, or choose another --out`,
+    );
+  if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
+  mkdirSync(join(dir, 'partial'), { recursive: true });
+  if (!resume) return { completed: found, interrupted: [] };
+  const finished = new Set(found.map((m) => m.id));
+  const interrupted = readPartials(
+    dir,
+    members.filter((m) => !finished.has(m.id)),
+  );
+  for (const i of interrupted)
+    process.stderr.write(`resuming ${i.id} from its checkpoint at step ${i.checkpoint.step}\n`);
+  return { completed: found, interrupted };
+}
+
+/** Run the members (after any in DIR) and write or print the summary. */
+async function runAndWrite(
+  values: { request: BackendRequest; data?: string[]; quiet: boolean },
+  grid: ExpandedGrid,
+  members: GridMember[],
+  shard: Shard | null,
+  dir: string | undefined,
+  from: { completed: GridMemberResult[]; interrupted: InterruptedMember[]; every: number },
+): Promise<void> {
+  const { completed, interrupted, every } = from;
+  const backend = await initBackend(values.request);
   const unmet = unmetBackendRequest(backend);
   if (unmet) throw new Error(unmet);
   const result = await runGrid(grid, backend, {

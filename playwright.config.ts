@@ -16,6 +16,8 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
+  // One browser at a time: two workers on CI's two cores took 15.2 min against 12.8 (each page
+  // trains in a worker of its own, so two pages already fill both cores) and made a test flaky.
   workers: 1,
   retries: CI ? 1 : 0,
   forbidOnly: CI,

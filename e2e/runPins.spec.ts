@@ -5,7 +5,8 @@
  */
 import { test, expect, waitForLab } from './fixtures';
 
-// long enough that the page shows it running (and takes the pin) well before it ends, on a loaded machine too
+// Long enough that the page shows it running, and takes the pin, well before it ends (on a
+// loaded machine too: a 4 000-step run once ended first).
 const RUN = '?preset=tiny-check&steps=20000&reportEvery=250&backend=wasm';
 
 test('a checkpoint pinned mid-run is listed with its size, resumes to the uninterrupted run’s final metrics, and unpins', async ({

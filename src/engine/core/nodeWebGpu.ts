@@ -29,6 +29,7 @@ export interface NodeGpuInstall {
 // Read at run time so no bundler tries to resolve the native package or node:fs.
 const DAWN_PACKAGE = 'webgpu';
 const NODE_FS = 'node:fs';
+const NODE_OS = 'node:os';
 
 /** Where Debian, Ubuntu, Fedora and the NVIDIA container images keep the Vulkan loader. */
 const LOADER_DIRS = [
@@ -52,8 +53,8 @@ const GPU_DEVICES = ['/dev/nvidiactl', '/dev/dxg'];
 /**
  * Why `auto` need not wake Dawn here: a Linux machine without a GPU device (no DRM render node,
  * no NVIDIA or WSL2 device) can give Dawn only software adapters, which `auto` does not use,
- * and Dawn's Vulkan probe prints its drivers' complaints ("XDG_RUNTIME_DIR is invalid",
- * "Vulkan shaderUniform*ArrayDynamicIndexing required") on every command. null: probe (another
+ * and Dawn's Vulkan probe prints its drivers' complaints ("Vulkan
+ * shaderUniform*ArrayDynamicIndexing required" for Mesa's lavapipe) on every command. null: probe (another
  * OS, a GPU device, or VK_ICD_FILENAMES naming a driver on purpose).
  */
 export function gpuDeviceNote(machine: {
@@ -115,11 +116,60 @@ async function install(): Promise<NodeGpuInstall> {
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, writable: true });
   }
-  const gpu = dawn.create([]);
+  const gpu = quietAdapterProbe(dawn.create([]), await nodeHost());
   const nav = existing ?? {};
   Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   if (!existing) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
   return { installed: true };
+}
+
+/** What quietAdapterProbe needs of Node (given, so a test can watch it). */
+export interface NodeHost {
+  platform: string;
+  env: Record<string, string | undefined>;
+  /** a new empty folder only this user can enter (mkdtemp's 0700) */
+  makePrivateDir: () => string;
+  removeDir: (path: string) => void;
+}
+
+async function nodeHost(): Promise<NodeHost | null> {
+  const proc = (
+    globalThis as { process?: { platform: string; env: Record<string, string | undefined> } }
+  ).process;
+  if (!proc) return null;
+  const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
+  const os = (await import(/* @vite-ignore */ NODE_OS)) as typeof import('node:os');
+  return {
+    platform: proc.platform,
+    env: proc.env,
+    makePrivateDir: () => fs.mkdtempSync(`${os.tmpdir()}/nc-lab-xdg-`),
+    removeDir: (path) => fs.rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Dawn's Vulkan probe (requestAdapter) opens libwayland, which prints "error: XDG_RUNTIME_DIR is
+ * invalid or not set in the environment." twice on a machine without a desktop session, every
+ * GPU server among them: no error of the run, yet the first lines a user reads. During each
+ * probe, where it is unset, XDG_RUNTIME_DIR names an empty private folder (no display there,
+ * nothing printed); it is unset again and the folder removed once the probe has answered.
+ */
+export function quietAdapterProbe<G extends DawnGpu>(gpu: G, host: NodeHost | null): G {
+  if (!host || host.platform !== 'linux') return gpu;
+  const probe = gpu.requestAdapter.bind(gpu);
+  const quiet = async (options?: object) => {
+    if (host.env.XDG_RUNTIME_DIR) return probe(options);
+    const dir = host.makePrivateDir();
+    host.env.XDG_RUNTIME_DIR = dir;
+    try {
+      return await probe(options);
+    } finally {
+      delete host.env.XDG_RUNTIME_DIR;
+      host.removeDir(dir);
+    }
+  };
+  Object.defineProperty(gpu, 'requestAdapter', { value: quiet, configurable: true });
+  return gpu;
 }
 
 function navigatorOf(): { gpu?: unknown } | undefined {

@@ -162,7 +162,7 @@ describe('npm run grid', () => {
     rmSync(root, { recursive: true, force: true });
   }, 180_000);
 
-  it('a second process on the same --out DIR is refused while the first runs those members; SIGTERM ends the first and releases its claim', async () => {
+  it('a second process on the same --out DIR is refused while the first runs those members, and merge names it; SIGTERM ends the first and releases its claim', async () => {
     const root = mkdtempSync(join(tmpdir(), 'nc-grid-'));
     const specPath = join(root, 'grid.json');
     const long = { ...spec, name: 'cli-long', base: { ...spec.base, steps: 1_000_000 } };
@@ -198,6 +198,15 @@ describe('npm run grid', () => {
       `is being written by another grid process (pid ${first.pid} on ${hostname()}`,
     );
     expect(second.stderr).toMatch(/which runs 6 of these members \(0, 1, 2, 3, 4, …\)/);
+
+    // A merge while it runs names it beside the missing members.
+    const early = await grid(['merge', dir]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      new RegExp(
+        `6 missing .*\\. Still running in .*: process ${first.pid} on .* \\(6 members, since .*\\); merge once it has ended`,
+      ),
+    );
 
     first.kill('SIGTERM');
     expect(await ended).toBe('SIGTERM');

@@ -51,7 +51,7 @@ import {
   type GridMember,
   type GridSpec,
 } from '../src/engine/grid/spec';
-import { claimMembers } from './gridDirClaim';
+import { claimMembers, liveClaims } from './gridDirClaim';
 import { gridSlurm } from './slurm/submit';
 
 const memberFile = (dir: string, index: number) =>
@@ -292,7 +292,12 @@ async function runAndWrite(
 function merge(dir: string | undefined): void {
   if (!dir) throw new Error('merge needs the directory: npm run grid -- merge DIR');
   const grid = gridOfDir(dir);
-  const members = mergeMembers(grid, readMembers(dir));
+  let members: GridMemberResult[];
+  try {
+    members = mergeMembers(grid, readMembers(dir));
+  } catch (error) {
+    throw withRunningNote(error, dir);
+  }
   const merged = {
     kind: 'nc-lab-grid',
     name: grid.name,
@@ -302,6 +307,16 @@ function merge(dir: string | undefined): void {
   };
   writeFileSync(join(dir, 'merged.json'), JSON.stringify(merged));
   process.stderr.write(`merged ${members.length} members into ${join(dir, 'merged.json')}\n`);
+}
+
+/** A refused merge, with the processes still writing into DIR (members missing because of them). */
+function withRunningNote(error: unknown, dir: string): unknown {
+  const live = liveClaims(dir);
+  if (!(error instanceof Error) || !live.length) return error;
+  const who = live
+    .map((c) => `process ${c.pid} on ${c.host} (${c.members.length} members, since ${c.started})`)
+    .join('; ');
+  return new Error(`${error.message}. Still running in ${dir}: ${who}; merge once it has ended`);
 }
 
 const USAGE = `

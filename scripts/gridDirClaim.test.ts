@@ -9,7 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimMembers, STALE_MS, type ClaimContext } from './gridDirClaim';
+import { claimMembers, liveClaims, STALE_MS, type ClaimContext } from './gridDirClaim';
 
 const T0 = Date.parse('2026-12-07T14:00:00Z');
 
@@ -81,6 +81,16 @@ describe('grid --out DIR claims', () => {
     const release = claimMembers(other, [0, 1], context({ afterWrite: later }));
     expect(running(other)).toEqual(['node-a-100.json', 'node-b-9.json']);
     release();
+  });
+
+  it('liveClaims lists who writes into DIR now and clears what killed processes left', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-claim-'));
+    expect(liveClaims(dir, context())).toEqual([]);
+    otherClaim(dir, { host: 'node-a', pid: 7, members: [0] });
+    otherClaim(dir, { host: 'node-a', pid: 8, members: [1, 2] });
+    const live = liveClaims(dir, context({ alive: (pid) => pid === 8 }));
+    expect(live.map((c) => [c.pid, c.members])).toEqual([[8, [1, 2]]]);
+    expect(running(dir)).toEqual(['node-a-8.json']);
   });
 
   it('ignores a damaged claim file rather than failing on it', () => {

@@ -10,6 +10,7 @@
  */
 import { hostname } from 'node:os';
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 export const RENEW_MS = 30_000;
 export const STALE_MS = 5 * 60_000;
 
-interface Claim {
+export interface Claim {
   host: string;
   pid: number;
   /** ISO time the process claimed its members */
@@ -120,9 +121,20 @@ function holdClaim(path: string, ctx: ClaimContext): () => void {
   return release;
 }
 
-/** The other live claims in `folder` sharing a member with `mine`; left-behind ones are removed. */
+/** The other live claims in `folder` sharing a member with `mine`. */
 function liveOverlaps(folder: string, own: string, mine: Claim, ctx: ClaimContext): Claim[] {
   const wanted = new Set(mine.members);
+  return liveIn(folder, own, ctx).filter((c) => c.members.some((m) => wanted.has(m)));
+}
+
+/** Who is writing into DIR now: its live claims (left-behind ones are removed). */
+export function liveClaims(dir: string, ctx: ClaimContext = processContext()): Claim[] {
+  const folder = join(dir, 'running');
+  return existsSync(folder) ? liveIn(folder, '', ctx) : [];
+}
+
+/** The live claims in `folder` but `own`; left-behind ones are removed, saying so. */
+function liveIn(folder: string, own: string, ctx: ClaimContext): Claim[] {
   const found: Claim[] = [];
   for (const name of readdirSync(folder)) {
     if (!name.endsWith('.json') || name === own) continue;
@@ -140,7 +152,7 @@ function liveOverlaps(folder: string, own: string, mine: Claim, ctx: ClaimContex
       );
       continue;
     }
-    if (claim.members.some((m) => wanted.has(m))) found.push(claim);
+    found.push(claim);
   }
   return found;
 }

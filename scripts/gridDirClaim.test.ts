@@ -20,7 +20,7 @@ function context(over: Partial<ClaimContext> = {}): ClaimContext {
 /** Another process's claim file, as claimMembers writes it, renewed at `renewed`. */
 function otherClaim(
   dir: string,
-  claim: { host: string; pid: number; started?: number; members: number[] },
+  claim: { host: string; pid: number; started?: number; members: number[]; slurm?: string },
   renewed = T0,
 ): void {
   const folder = join(dir, 'running');
@@ -64,6 +64,17 @@ describe('grid --out DIR claims', () => {
     expect(() => claimMembers(dir, [5], context({ alive: () => false }))).toThrow(
       /pid 100 on node-b/,
     );
+  });
+
+  it('a requeued Slurm task takes over the claim of its earlier run on a failed node, not that of another task', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-claim-'));
+    otherClaim(dir, { host: 'node-b', pid: 50, members: [3], slurm: '900_3' });
+    otherClaim(dir, { host: 'node-c', pid: 51, members: [4], slurm: '900_4' });
+    const ctx = context({ slurm: '900_3' });
+    const release = claimMembers(dir, [3], ctx);
+    expect(running(dir)).toEqual(['node-a-100.json', 'node-c-51.json']);
+    release();
+    expect(() => claimMembers(dir, [4], ctx)).toThrow(/pid 51 on node-c/);
   });
 
   it('of two processes that claim at the same moment, the earlier runs and the later withdraws its claim', () => {

@@ -5,8 +5,10 @@
  *
  * Each process writes DIR/running/<host>-<pid>.json naming its members, renews its time every
  * 30 s while it runs, and removes it when it ends (also on SIGINT / SIGTERM, which Slurm sends
- * before it kills a task). A claim is taken as left behind when its process is gone (same host)
- * or when it was not renewed for 5 minutes (another host, whose processes cannot be asked).
+ * before it kills a task). A claim is taken as left behind when its process is gone (same host),
+ * when it was not renewed for 5 minutes (another host, whose processes cannot be asked), or when
+ * it is an earlier run of the same Slurm task (requeued after its node failed: Slurm runs one
+ * instance of a task at a time).
  */
 import { hostname } from 'node:os';
 import {
@@ -31,6 +33,8 @@ export interface Claim {
   /** ISO time the process claimed its members */
   started: string;
   members: number[];
+  /** the Slurm task it runs as (`<array job>_<task>` or `<job>`), if any */
+  slurm?: string;
 }
 
 /** Who is asking, and how to tell a live process (tests give their own). */
@@ -39,12 +43,25 @@ export interface ClaimContext {
   pid: number;
   now: () => number;
   alive: (pid: number) => boolean;
+  /** the Slurm task this process runs as, if any */
+  slurm?: string;
   /** called between writing the claim and checking it again (tests: a process at the same moment) */
   afterWrite?: () => void;
 }
 
 export function processContext(): ClaimContext {
-  return { host: hostname(), pid: process.pid, now: Date.now, alive: processAlive };
+  return {
+    host: hostname(),
+    pid: process.pid,
+    now: Date.now,
+    alive: processAlive,
+    slurm: slurmTask(process.env),
+  };
+}
+
+function slurmTask(env: NodeJS.ProcessEnv): string | undefined {
+  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: task, SLURM_JOB_ID: job } = env;
+  return array && task ? `${array}_${task}` : job;
 }
 
 function processAlive(pid: number): boolean {
@@ -74,6 +91,7 @@ export function claimMembers(
     pid: ctx.pid,
     started: new Date(ctx.now()).toISOString(),
     members: [...members],
+    ...(ctx.slurm ? { slurm: ctx.slurm } : {}),
   };
   const blocking = liveOverlaps(folder, own, mine, ctx);
   if (blocking.length) throw new Error(refusal(dir, blocking[0], mine));
@@ -144,9 +162,11 @@ function liveIn(folder: string, own: string, ctx: ClaimContext): Claim[] {
     if (!isLive(claim, path, ctx)) {
       rmSync(path, { force: true });
       const why =
-        claim.host === ctx.host
-          ? 'no longer running'
-          : `not renewed for ${STALE_MS / 60_000} minutes`;
+        ctx.slurm && claim.slurm === ctx.slurm
+          ? `an earlier run of Slurm task ${ctx.slurm}`
+          : claim.host === ctx.host
+            ? 'no longer running'
+            : `not renewed for ${STALE_MS / 60_000} minutes`;
       process.stderr.write(
         `removed a claim on ${folder} left by process ${claim.pid} on ${claim.host} (${why})\n`,
       );
@@ -158,6 +178,7 @@ function liveIn(folder: string, own: string, ctx: ClaimContext): Claim[] {
 }
 
 function isLive(claim: Claim, path: string, ctx: ClaimContext): boolean {
+  if (ctx.slurm && claim.slurm === ctx.slurm) return false;
   if (claim.host === ctx.host) return ctx.alive(claim.pid);
   return ctx.now() - renewedAt(path) < STALE_MS;
 }

@@ -316,7 +316,8 @@ function withRunningNote(error: unknown, dir: string): unknown {
   const who = live
     .map((c) => `process ${c.pid} on ${c.host} (${c.members.length} members, since ${c.started})`)
     .join('; ');
-  return new Error(`${error.message}. Still running in ${dir}: ${who}; merge once it has ended`);
+  const ended = live.length > 1 ? 'they have ended' : 'it has ended';
+  return new Error(`${error.message}. Still running in ${dir}: ${who}; merge once ${ended}`);
 }
 
 const USAGE = `

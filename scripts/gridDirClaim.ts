@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-export const RENEW_MS = 30_000;
+const RENEW_MS = 30_000;
 export const STALE_MS = 5 * 60_000;
 
 export interface Claim {

@@ -6,7 +6,7 @@
  * runs; elsewhere it is skipped with the reason.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +120,8 @@ run(`a grid on a local Slurm cluster${missing ? `: skipped, ${missing}` : ''}`, 
       // Every task ran its own share: four shard logs.
       for (let i = 0; i < 4; i++)
         expect(existsSync(join(out, 'slurm', `${ids![1]}_${i}.out`))).toBe(true);
+      // Each task claimed its members in DIR/running while it ran and released them as it ended.
+      expect(readdirSync(join(out, 'running'))).toEqual([]);
 
       const whole = join(dir, 'one-process');
       await grid(['--spec', specPath, '--out', whole, '--backend', 'wasm', '--quiet']);

@@ -87,15 +87,16 @@ export function slurmScripts(o: SlurmOptions): SlurmScripts {
     ...resources,
     ...environment(o),
     '# Task i runs members i, i + n, i + 2n, … of the grid; --resume skips finished ones, so a',
-    '# pre-empted or requeued task continues where it stopped.',
-    `node node_modules/tsx/dist/cli.mjs scripts/grid.ts --spec ${q(o.specPath)} --out ${q(o.outDir)} \\`,
+    '# pre-empted or requeued task continues where it stopped. One node process (tsx as its',
+    "# loader): Slurm's SIGTERM reaches the grid, which removes its claim on DIR before it ends.",
+    `node --import tsx scripts/grid.ts --spec ${q(o.specPath)} --out ${q(o.outDir)} \\`,
     `  --shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --resume --backend ${checked('backend', o.backend)} --quiet${data ? ` ${data}` : ''}`,
     '',
   ].join('\n');
   const merge = [
     ...header(o, `${o.jobName}-merge`, 'merge-%j.out'),
     ...environment(o),
-    `node node_modules/tsx/dist/cli.mjs scripts/grid.ts merge ${q(o.outDir)}`,
+    `node --import tsx scripts/grid.ts merge ${q(o.outDir)}`,
     '',
   ].join('\n');
   const dir = `${o.outDir}/slurm`;

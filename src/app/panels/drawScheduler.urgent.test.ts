@@ -10,7 +10,10 @@ let waits: number[] = [];
 const realSetTimeout = globalThis.setTimeout;
 
 beforeEach(() => {
-  clock = 0;
+  // The clock only moves forward, across tests too, as a page's does: the previous test's queue
+  // (its module instance outlives it) may still finish a frame after this test began, and a
+  // clock set back to 0 made that frame's paint time negative (an uncaught error in CI).
+  clock += 10_000;
   waits = [];
   vi.spyOn(performance, 'now').mockImplementation(() => clock);
   vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) =>

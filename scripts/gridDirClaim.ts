@@ -45,7 +45,7 @@ export interface ClaimContext {
   alive: (pid: number) => boolean;
   /** the Slurm task this process runs as, if any */
   slurm?: string;
-  /** called between writing the claim and checking it again (tests: a process at the same moment) */
+  /** runs between writing the claim and checking again (tests: a process at the same moment) */
   afterWrite?: () => void;
 }
 

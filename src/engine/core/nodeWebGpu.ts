@@ -53,9 +53,9 @@ const GPU_DEVICES = ['/dev/nvidiactl', '/dev/dxg'];
 /**
  * Why `auto` need not wake Dawn here: a Linux machine without a GPU device (no DRM render node,
  * no NVIDIA or WSL2 device) can give Dawn only software adapters, which `auto` does not use,
- * and Dawn's Vulkan probe prints its drivers' complaints ("Vulkan
- * shaderUniform*ArrayDynamicIndexing required" for Mesa's lavapipe) on every command. null: probe (another
- * OS, a GPU device, or VK_ICD_FILENAMES naming a driver on purpose).
+ * and Dawn's Vulkan probe prints its drivers' complaints ("Vulkan shaderUniform*ArrayDynamic-
+ * Indexing required" for Mesa's lavapipe) on every command. null: probe (another OS, a GPU
+ * device, or VK_ICD_FILENAMES naming a driver on purpose).
  */
 export function gpuDeviceNote(machine: {
   platform: string;
@@ -76,9 +76,7 @@ export function gpuDeviceNote(machine: {
 
 /** gpuDeviceNote for this machine. */
 export async function noGpuDevice(): Promise<string | null> {
-  const proc = (
-    globalThis as { process?: { platform: string; env: Record<string, string | undefined> } }
-  ).process;
+  const proc = nodeProcess();
   if (!proc) return null;
   const { existsSync, readdirSync } = (await import(
     /* @vite-ignore */ NODE_FS
@@ -133,9 +131,7 @@ export interface NodeHost {
 }
 
 async function nodeHost(): Promise<NodeHost | null> {
-  const proc = (
-    globalThis as { process?: { platform: string; env: Record<string, string | undefined> } }
-  ).process;
+  const proc = nodeProcess();
   if (!proc) return null;
   const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
   const os = (await import(/* @vite-ignore */ NODE_OS)) as typeof import('node:os');
@@ -172,6 +168,12 @@ export function quietAdapterProbe<G extends DawnGpu>(gpu: G, host: NodeHost | nu
   return gpu;
 }
 
+/** Node's `process` (undefined in a page: this module is bundled for one). */
+function nodeProcess(): { platform: string; env: Record<string, string | undefined> } | undefined {
+  return (globalThis as { process?: { platform: string; env: Record<string, string | undefined> } })
+    .process;
+}
+
 function navigatorOf(): { gpu?: unknown } | undefined {
   return (globalThis as { navigator?: { gpu?: unknown } }).navigator;
 }
@@ -182,8 +184,7 @@ function navigatorOf(): { gpu?: unknown } | undefined {
  */
 export async function explainNoAdapter(): Promise<string> {
   const { existsSync } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process
-    ?.env;
+  const env = nodeProcess()?.env;
   const dirs = [...(env?.LD_LIBRARY_PATH?.split(':') ?? []), ...LOADER_DIRS].filter(Boolean);
   const loader = dirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
   if (!loader) return `Dawn found no Vulkan loader (libvulkan.so.1): ${VULKAN_HELP}`;

@@ -3,6 +3,7 @@ import type { Data, Layout } from '../plotly';
 import { forLog, scalar } from '../format';
 import { historySeries } from '../history';
 import type { LabState } from '../store';
+import type { RunStatus } from '../../engine/session/types';
 import { Panel } from './Panel';
 import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
 
@@ -71,14 +72,14 @@ function buildMeasures(s: LabState): Figure | null {
   SUBPLOTS.forEach((sub, i) => {
     const n = i === 0 ? '' : String(i + 1);
     const ys: (number | null)[] = [];
-    let drawn = 0;
+    const measuredAt = new Set<number>();
     for (const sr of sub.series) {
       for (const twin of paired ? [false, true] : [false]) {
         const key = twin ? twinKey(sr.key) : sr.key;
         const { x, y } = historySeries(entries, per, (m) => scalar(m, key));
         if (y.every((v) => v === null)) continue;
-        drawn++;
         ys.push(...y);
+        y.forEach((v, j) => v !== null && measuredAt.add(x[j]));
         data.push({
           type: 'scatter',
           // Markers too: some keys arrive only with the end-of-run (full) report.
@@ -100,12 +101,29 @@ function buildMeasures(s: LabState): Figure | null {
     }
     layout[`xaxis${n}`] = { title: { text: unit }, zeroline: false };
     layout[`yaxis${n}`] = sub.log ? logAxis(ys) : { rangemode: 'tozero' };
-    annotations.push(
-      subplotTitle(i, drawn ? sub.title : `${sub.title}: not measured for this run`),
-    );
+    annotations.push(subplotTitle(i, measuresTitle(sub.title, [...measuredAt], s.status, unit)));
   });
   layout.annotations = annotations;
   return { data, layout };
+}
+
+/**
+ * A subplot's title, saying when its keys are measured if the curve alone would not: keys
+ * outside the run's streaming reports come only with the full report at its last step, which
+ * a stopped run never gets, and one dot at the right edge reads as a glitch unless named.
+ */
+export function measuresTitle(
+  title: string,
+  measuredAt: readonly number[],
+  status: RunStatus,
+  unit: string,
+): string {
+  if (measuredAt.length === 1) return `${title}: measured once, at ${unit} ${measuredAt[0]}`;
+  if (measuredAt.length > 1) return title;
+  if (status === 'running' || status === 'paused')
+    return `${title}: measured when the run completes`;
+  if (status === 'completed') return `${title}: not measured for this run`;
+  return `${title}: measured only when a run completes`;
 }
 
 export function MeasuresPanel() {

@@ -72,4 +72,17 @@ describe('log axes', () => {
     expect(axis.dtick).toBe('D2');
     expect(logAxis([]).range).toBeUndefined();
   });
+
+  it('label values under 1e-4 with exponents, which fit the left margin', () => {
+    // a converged NC metric over many decades: 10⁻⁶, not "0.000001" clipped to ".000001"
+    const decades = logAxis([1, 1e-3, 1e-6]);
+    expect(decades.exponentformat).toBe('power');
+    expect(decades.tickformat).toBeUndefined();
+    // 1-2-5 ticks and a flat series: 2e-6, 1.2e-6
+    expect(logAxis([1e-6, 3e-4]).tickformat).toBe('~e');
+    expect(logAxis([1.2e-6, 1.21e-6]).tickformat).toBe('~e');
+    // above 1e-4 the plain labels stay
+    expect(logAxis([1, 1e-4]).tickformat).toBe('~g');
+    expect(logAxis([1, 1e-4]).exponentformat).toBeUndefined();
+  });
 });

@@ -64,6 +64,30 @@ describe('grid time estimate', () => {
     expect(estimateText(e)).toBe(`16 members, ≈ 6 s (5 s to 8 s): ${e.basis}`);
   });
 
+  it("ignores speeds of kinds outside the grid: a UFM's ms a step never prices a network's epochs", () => {
+    const ufm = expandGrid({ base: { preset: 'tiny-check' }, axes: [], seeds: [1] });
+    const net = expandGrid({
+      base: { preset: 'net-gauss-tiny' },
+      axes: [{ field: 'depthLinear', values: [1, 3] }],
+      seeds: [1],
+    });
+    const ufmSpeed = new Map([[speedKind(ufm.members[0].config), { msPerUnit: 0.2, source: 't' }]]);
+    const e = estimateGrid(net, ufmSpeed, 'from kept runs on wasm');
+    expect([e.totalMs, e.measuredMembers]).toEqual([null, 0]);
+    expect(e.basis).toMatch(/^no speed known for these members/);
+    // one of the grid's own two kinds measured: the other member takes its speed
+    const one = new Map([
+      ...ufmSpeed,
+      [speedKind(net.members[0].config), { msPerUnit: 50, source: 't' }],
+    ]);
+    const both = estimateGrid(net, one, 'from kept runs on wasm');
+    const first = net.members[0].config;
+    expect(both.totalMs).toBe(2 * 50 * (first.experiment === 'net' ? first.epochs : NaN));
+    expect(both.basis).toContain(
+      '1 of 2 kinds of member measured; the other member takes their mean',
+    );
+  });
+
   it('with no speed known it says so and gives no number', () => {
     const e = estimateGrid(expandGrid(spec), new Map(), 'no kept run on wasm');
     expect([e.totalMs, e.lowMs, e.highMs]).toEqual([null, null, null]);

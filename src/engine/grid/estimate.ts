@@ -79,7 +79,12 @@ export function estimateGrid(
 ): GridEstimate {
   const members = grid.members;
   const work = gridWork(members);
-  const rates = [...speeds.values()].map((s) => s.msPerUnit);
+  // Only this grid's kinds: a kept run of another kind may count another unit (a UFM's ms a
+  // step is not a network's ms an epoch) and says nothing of these members' cost.
+  const gridKinds = new Set(members.map((m) => speedKind(m.config)));
+  const rates = [...speeds]
+    .filter(([kind]) => gridKinds.has(kind))
+    .map(([, speed]) => speed.msPerUnit);
   if (!rates.length)
     return {
       members: members.length,
@@ -104,11 +109,11 @@ export function estimateGrid(
     low += units * (own?.msPerUnit ?? min);
     high += units * (own?.msPerUnit ?? max);
   }
-  const kinds = new Set(members.map((m) => speedKind(m.config))).size;
+  const kinds = gridKinds.size;
   const coverage =
     measured === members.length
       ? `every kind of member measured (${kinds})`
-      : `${speeds.size} of ${kinds} kinds of member measured; the other ${members.length - measured} members take their mean, the range their slowest and fastest`;
+      : `${rates.length} of ${kinds} kinds of member measured; ${others(members.length - measured)} their mean, the range their slowest and fastest`;
   return {
     members: members.length,
     work,
@@ -118,6 +123,11 @@ export function estimateGrid(
     measuredMembers: measured,
     basis: `${how}; ${coverage}; per-member setup not counted`,
   };
+}
+
+/** "the other member takes", "the other 8 members take". */
+function others(n: number): string {
+  return n === 1 ? 'the other member takes' : `the other ${n} members take`;
 }
 
 /** The runner's slice length (ms): calibration chunks grow until a step chunk takes this long. */

@@ -99,7 +99,10 @@ export function PlotFigure<S = LabState>({
   const boxRef = useRef<HTMLDivElement>(null);
   const buildRef = useRef(build);
   const scheduleRef = useRef<(urgent?: boolean) => void>(() => {});
-  const [state, setState] = useState<'loading' | 'ready' | 'empty' | 'error'>('loading');
+  // 'waiting': for its first turn in the draw queue; 'loading': for a plotly bundle
+  const [state, setState] = useState<'waiting' | 'loading' | 'ready' | 'empty' | 'error'>(
+    'waiting',
+  );
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -260,7 +263,8 @@ export function PlotFigure<S = LabState>({
       }
     >
       <div ref={ref} className="plot" role="img" aria-label={label} />
-      {state === 'loading' && <p className="plot-note">Loading the plotting library…</p>}
+      {state === 'waiting' && <p className="plot-note loading">Drawing…</p>}
+      {state === 'loading' && <p className="plot-note loading">Loading the plotting library…</p>}
       {state === 'empty' && <p className="plot-note">Waiting for the first report…</p>}
       {state === 'error' && <p className="plot-note error-text">{error}</p>}
     </div>

@@ -30,20 +30,19 @@ export function issueSentence(issue: RawIssue, isInt: boolean): string | undefin
       if (issue.origin === 'array') return `must list at most ${entries(issue.maximum)}`;
       return undefined;
     case 'invalid_type':
-      switch (issue.expected) {
-        case 'int':
-          return 'must be a whole number';
-        case 'number':
-          return 'must be a number';
-        case 'boolean':
-          return 'must be true or false (1 or 0)';
-        case 'array':
-          return 'must be a list of numbers';
-        case 'string':
-          return 'must be text';
-        default:
-          return undefined;
-      }
+      // zod leaves `input` out of the issue when the key was absent
+      if (issue.input === undefined) return 'is missing';
+      if (issue.expected === 'array') return `must be ${listOf(issue.inst)}`;
+      return typeWords(issue.expected) ? `must be ${typeWords(issue.expected)}` : undefined;
+    case 'invalid_union': {
+      // a discriminated union (a search space's `type`): the values it accepts
+      const options = (issue as { options?: unknown[] }).options;
+      if (issue.note === 'No matching discriminator' && options?.length)
+        return `must be one of ${options.map(fmt).join(', ')}`;
+      if (issue.input === undefined) return 'is missing';
+      const kinds = unionKinds(issue.inst);
+      return kinds ? `must be ${kinds}` : undefined;
+    }
     case 'invalid_value':
       return issue.values.length === 1
         ? `must be ${fmt(issue.values[0])}`
@@ -53,6 +52,40 @@ export function issueSentence(issue: RawIssue, isInt: boolean): string | undefin
     default:
       return undefined;
   }
+}
+
+/** A value of zod's type `expected`, in words ("a number", "an object"), or undefined. */
+function typeWords(expected: string): string | undefined {
+  const words: Record<string, string> = {
+    int: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false (1 or 0)',
+    string: 'text',
+    object: 'an object',
+    record: 'an object',
+    array: 'a list',
+  };
+  return words[expected];
+}
+
+/** The zod type name of a schema (from an issue's `inst`), if it has one. */
+function typeOf(schema: unknown): string | undefined {
+  const type = (schema as { def?: { type?: unknown } } | undefined)?.def?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/** "a list of numbers" (the config's lists), "a list" (a grid's axes, a spec's seeds). */
+function listOf(schema: unknown): string {
+  const element = (schema as { def?: { element?: unknown } } | undefined)?.def?.element;
+  return typeOf(element) === 'number' ? 'a list of numbers' : 'a list';
+}
+
+/** "an object or text" for a union of an object and a string, or undefined for other unions. */
+function unionKinds(schema: unknown): string | undefined {
+  const options = (schema as { def?: { options?: unknown[] } } | undefined)?.def?.options ?? [];
+  const words = options.map((o) => typeWords(typeOf(o) ?? ''));
+  if (!words.length || words.some((w) => w === undefined)) return undefined;
+  return [...new Set(words)].join(' or ');
 }
 
 /**

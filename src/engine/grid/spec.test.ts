@@ -88,6 +88,25 @@ describe('grid spec', () => {
     );
   });
 
+  it("says in words what a spec lacks or has the wrong kind of, not in zod's text", () => {
+    const text = (raw: unknown) => {
+      try {
+        parseGridSpec(raw);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(text(null)).toBe('invalid grid: (grid): must be an object');
+    expect(text({})).toBe('invalid grid: base: is missing; axes: is missing');
+    expect(text({ base: 3, axes: {} })).toBe(
+      'invalid grid: base: must be an object or text; axes: must be a list',
+    );
+    expect(text({ base: gauss, axes: [], seeds: 'one' })).toBe(
+      'invalid grid: seeds: must be a list of numbers',
+    );
+  });
+
   it('a member invalid only in combination is named by its id', () => {
     // Each value is fine alone; a twin with the run's own loss is not.
     expect(() =>

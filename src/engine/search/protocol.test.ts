@@ -84,6 +84,10 @@ describe('search protocol', () => {
     expect(() =>
       checkSearchSpec({ base, trials: 2, space: { epochs: { type: 'int', low: 1, high: 9 } } }),
     ).toThrow(/space.epochs: the protocol sets epochs itself/);
+    expect(() =>
+      checkSearchSpec({ base, trials: 2, space: { lr: { low: 0.1, high: 1 } } }),
+    ).toThrow('space.lr.type: must be one of "uniform", "loguniform", "int", "choice"');
+    expect(() => checkSearchSpec({ base })).toThrow('trials: is missing');
     expect(checkSearchSpec({ base, trials: 2 })).toMatchObject({
       strategy: 'bayes',
       epochFraction: 0.25,

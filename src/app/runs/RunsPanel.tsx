@@ -15,7 +15,7 @@ import { OVERLAY_METRICS, overlayFigure, RUN_COLORS } from './overlay';
 import { useOverlayRevision } from './panelOverlay';
 import { pinCheckpoint, resumeFromPinned, unpinCheckpoint } from './pins';
 import { runLibrary, runsActions, refreshRuns, useRuns, type RunsState } from './runsStore';
-import { download, exportFileName, exportRuns, importRunsText } from './transfer';
+import { download, exportFileName, exportRuns, importRunFiles } from './transfer';
 import './runs.css';
 
 type SortKey = 'date' | 'name' | 'nc1' | 'step';
@@ -349,9 +349,8 @@ export function RunsPanel() {
   const doImport = async (files: File[]) => {
     setBusy(`Importing ${files.length} file${files.length === 1 ? '' : 's'}…`);
     try {
-      for (const file of files) await importRunsText(await file.text(), file.name);
-    } catch (error) {
-      labActions.addError(`Import failed: ${errorText(error)}`);
+      const { failures } = await importRunFiles(files);
+      for (const failure of failures) labActions.addError(`Import failed: ${failure}`);
     } finally {
       setBusy(null);
     }

@@ -40,6 +40,33 @@ export async function importRunsText(text: string, fileName: string): Promise<Ru
   return records;
 }
 
+/** A file to import: a dropped or chosen `File`, or anything that reads as text. */
+export interface ImportFile {
+  name: string;
+  text(): Promise<string>;
+}
+
+/**
+ * Import each file on its own: a damaged file is named in `failures` and the files after it still
+ * come in (stopping at the first left the rest of a drop unread and unreported).
+ */
+export async function importRunFiles(
+  files: readonly ImportFile[],
+  importOne: (text: string, fileName: string) => Promise<unknown> = importRunsText,
+): Promise<{ imported: string[]; failures: string[] }> {
+  const imported: string[] = [];
+  const failures: string[] = [];
+  for (const file of files) {
+    try {
+      await importOne(await file.text(), file.name);
+      imported.push(file.name);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { imported, failures };
+}
+
 /** A file name that says what it holds: "nc-lab-3-runs-2026-12-03.csv". */
 export function exportFileName(count: number, ext: string): string {
   const day = new Date().toISOString().slice(0, 10);

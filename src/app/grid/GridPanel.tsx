@@ -187,7 +187,11 @@ export function GridPanel() {
     } catch (error) {
       return {
         ok: false,
-        text: (error as Error).message,
+        // the store's words for text that is not JSON (a SyntaxError), as Run grid gives them
+        text:
+          error instanceof SyntaxError
+            ? `the grid spec is not valid JSON: ${error.message}`
+            : (error as Error).message,
         estimate: null,
         total: 0,
         identity: null,

@@ -88,6 +88,12 @@ describe('npm run experiment', () => {
     const missing = await runCli(['--config', '/nonexistent/config.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read config file/);
+    const inline = await runCli(['--config', '{"preset": "tiny-check", "hidden": -3}']);
+    expect(inline.code).toBe(1);
+    expect(inline.stderr).toMatch(/hidden: must be a whole number ≥ 1/);
+    const broken = await runCli(['--config', '{"preset": "tiny-check",']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/the --config JSON is not valid JSON/);
   });
 
   it('refuses inherited keys (constructor, __proto__) in a config file as unknown fields, exit 1', async () => {

@@ -1,7 +1,7 @@
 /**
  * Run one experiment in Node and print its RunResult JSON (the same runner as the browser lab).
  *
- *   npm run experiment -- --config <config.json | share URL | query> [--init <state.json>]
+ *   npm run experiment -- --config <config.json | share URL | query | JSON> [--init <state.json>]
  *                         [--data <file> …] [--corrupted <list.json | ref_md_*.json>]
  *                         [--backend auto|webgpu|wasm|cpu] [--out result.json] [--quiet]
  *                         [--export-features DIR [--export-layer j]]
@@ -64,6 +64,15 @@ function readJson(path: string, what: string): unknown {
 }
 
 function loadConfig(arg: string) {
+  // inline JSON, as `window.ncLab.run` takes an object: --config '{"preset": "tiny-check"}'
+  if (arg.trimStart().startsWith('{')) {
+    try {
+      return resolveConfig(JSON.parse(arg));
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new Error(`the --config JSON is not valid JSON: ${e.message}`, { cause: e });
+    }
+  }
   const looksLikeQuery =
     /^[a-z]+:\/\//i.test(arg) ||
     arg.startsWith('?') ||
@@ -153,12 +162,13 @@ async function runAndExport(
 const USAGE = `
 Run one experiment in Node and print its RunResult JSON.
 
-Usage: npm run experiment -- --config <config.json | share URL | query> [flags]
+Usage: npm run experiment -- --config <config.json | share URL | query | JSON> [flags]
        npm run experiment -- --resume <checkpoint.json> [flags]
        npm run experiment -- --help fields     (every config field: kind, default, limits)
 
 Flags:
-  --config <file | URL | query>  the experiment config (JSON file, share URL, or a=1&b=2)
+  --config <config>              the experiment config: a JSON file, a share URL, a query
+                                 (a=1&b=2) or inline JSON ('{"preset": "tiny-check"}')
   --init <state.json>            a UFM start state (oracle init format, or an oracle file)
   --data <file>                  a dataset file (CIFAR-10/100, SVHN), repeatable
   --corrupted <list.json>        the noisy-label positions of a reference run

@@ -372,8 +372,11 @@ async function main(): Promise<void> {
     },
   });
   if (positionals[0] === 'merge') return merge(positionals[1]);
-  if (positionals.length)
-    throw new Error(`unknown command "${positionals[0]}" (commands: merge, slurm)`);
+  if (positionals.length) {
+    // a spec given without its flag: say which flag takes it
+    const hint = positionals[0].endsWith('.json') ? `; a spec file goes after --spec` : '';
+    throw new Error(`unknown command "${positionals[0]}" (commands: merge, slurm)${hint}`);
+  }
   await run(values);
 }
 

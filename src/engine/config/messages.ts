@@ -47,6 +47,8 @@ export function issueSentence(issue: RawIssue, isInt: boolean): string | undefin
       return issue.values.length === 1
         ? `must be ${fmt(issue.values[0])}`
         : `must be one of ${issue.values.map(fmt).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map(fmt).join(', ')}`;
     case 'not_multiple_of':
       return `must be a multiple of ${fmt(issue.divisor)}`;
     default:

@@ -102,6 +102,9 @@ describe('grid spec', () => {
     expect(text({ base: 3, axes: {} })).toBe(
       'invalid grid: base: must be an object or text; axes: must be a list',
     );
+    expect(text({ base: gauss, axes: [], colour: 'red', size: 2 })).toBe(
+      'invalid grid: (grid): unknown keys "colour", "size"',
+    );
     expect(text({ base: gauss, axes: [], seeds: 'one' })).toBe(
       'invalid grid: seeds: must be a list of numbers',
     );

@@ -1,5 +1,5 @@
 // NC metrics from files.
-//   npx tsx scripts/metrics.ts <file> [options]
+//   npm run metrics -- <file> [options]
 // <file> is either a metric_vectors.json-style file ({cases: [{name, inputs}]}: one result per
 // case, by name) or an N×d features .npy with --labels. Prints JSON keyed exactly as
 // docs/metrics.md §6.1; bad input → a message on stderr naming the problem, exit code 1.
@@ -23,7 +23,7 @@ import {
 } from '../src/engine/metrics/featureFiles';
 import { oracleToArrays } from '../src/engine/metrics/oracle';
 
-const USAGE = `usage: npx tsx scripts/metrics.ts <file.json|features.npy> [options]
+const USAGE = `usage: npm run metrics -- <file.json|features.npy> [options]
   <file.json>            metric_vectors.json format: {"cases": [{"name", "inputs": {K, H, y, W, b, ...}}]}
   <features.npy>         N×d features, needs --labels
   --labels <f>           labels: .npy (integers) or .json array

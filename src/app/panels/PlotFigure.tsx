@@ -336,7 +336,8 @@ export const MIN_LOG_DECADES = 0.3;
 export const SMALLEST_PLAIN_LABEL = 1e-4;
 
 /**
- * A log axis for these values: 1-2-5 labels over a few decades, decades only beyond. A nearly
+ * A log axis for these values: 1-2-5 labels over up to two decades (nine labels over three
+ * crowded the NC panel's small figures), decades only beyond. A nearly
  * flat series (NC2 of two classes, a converged run) gets at least MIN_LOG_DECADES around it:
  * Plotly put its ticks a few parts in a million apart, every label the same "0.0123739". Values
  * under SMALLEST_PLAIN_LABEL get short labels: decades as powers of ten (10⁻⁶), 1-2-5 ticks and
@@ -353,7 +354,7 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
   }
   const decades = hi > 0 ? Math.log10(hi / lo) : 0;
   const mid = hi > 0 ? (Math.log10(lo) + Math.log10(hi)) / 2 : 0;
-  const dtick = decades > 0.6 && decades <= 3 ? 'D2' : undefined;
+  const dtick = decades > 0.6 && decades <= 2 ? 'D2' : undefined;
   const axis: Record<string, unknown> = { ...LOG_AXIS, dtick };
   if (hi > 0 && lo < SMALLEST_PLAIN_LABEL) {
     // Plotly's powers of ten draw only decade ticks well: 1-2-5 ticks and narrow axes get '~e'

@@ -18,8 +18,13 @@ function drawnMeans(page: Page): Promise<[number, number][]> {
     }
     const gd = document.querySelector('[data-testid="panel-3d"] .js-plotly-plot');
     const data = (gd as (Element & { data?: Trace[] }) | null)?.data ?? [];
-    // the first marker trace is the means (the second the classifier rows)
-    const means = data.find((t) => t.mode === 'markers');
+    interface Named extends Trace {
+      name?: string;
+    }
+    // the means' trace (the samples' and the classifier rows' are the others)
+    const means = (data as Named[]).find(
+      (t) => t.mode === 'markers' && /^class means/.test(t.name ?? ''),
+    );
     const out: [number, number][] = [];
     means?.text.forEach((name, i) => {
       out[Number(/^class (\d+)/.exec(name)?.[1])] = [means.x[i], means.y[i]];
@@ -28,12 +33,13 @@ function drawnMeans(page: Page): Promise<[number, number][]> {
   });
 }
 
-/** The last report's class means, scaled as the figure does (unit max norm). */
+/** The last report's class means, scaled as the figure does (unit max norm with the samples). */
 async function reportedMeans(page: Page): Promise<number[][]> {
-  const means = await page.evaluate(
-    () => window.ncLab.getState().lastReport?.geometry.view3d.means ?? [],
-  );
-  const max = Math.max(...means.map((m) => Math.hypot(...m)));
+  const { means, samples } = await page.evaluate(() => {
+    const view = window.ncLab.getState().lastReport?.geometry.view3d;
+    return { means: view?.means ?? [], samples: view?.samples?.points ?? [] };
+  });
+  const max = Math.max(...[...means, ...samples].map((m) => Math.hypot(...m)));
   return means.map((m) => m.map((v) => v / max));
 }
 
@@ -76,7 +82,7 @@ function expectRigid(points: number[][], drawn: [number, number][]) {
   return { right, up };
 }
 
-test('dragging the 3-D view turns it rigidly; the arrow keys and tilt buttons too; the turn outlives a tab change; Reset view restores it', async ({
+test('the 3-D view draws the samples around the means; dragging it turns it rigidly; the arrow keys and tilt buttons too; the turn outlives a tab change; Reset view restores it', async ({
   page,
 }) => {
   await page.goto('/?preset=teach-etf-3d&backend=wasm&steps=300');
@@ -95,6 +101,13 @@ test('dragging the 3-D view turns it rigidly; the arrow keys and tilt buttons to
   await expect.poll(async () => round(await drawnMeans(page))).toEqual(round(opening));
   const first = await drawnMeans(page);
   expectRigid(means, first);
+  // the run's 100 samples are drawn around the means (the view shows NC1's clouds)
+  const drawnSamples = await page.evaluate(() => {
+    const gd = document.querySelector('[data-testid="panel-3d"] .js-plotly-plot');
+    const data = (gd as (Element & { data?: { name?: string; x: number[] }[] }) | null)?.data;
+    return data?.find((t) => t.name === 'training samples')?.x.length ?? 0;
+  });
+  expect(drawnSamples).toBe(100);
 
   const figure = page.getByTestId('panel-3d').locator('.figure');
   const box = await figure.boundingBox();

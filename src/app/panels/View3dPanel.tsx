@@ -19,6 +19,7 @@ function build3d(s: LabState, camera: Camera): Figure | null {
 
 export function View3dPanel() {
   const view = useLab((s) => s.lastReport?.geometry.view3d);
+  const samples = !!view?.samples;
   const rotation = useRotation('run');
   const basis = view
     ? view.basis === 'raw'
@@ -31,9 +32,9 @@ export function View3dPanel() {
       title="3-D view"
       subtitle={
         <>
-          <span data-testid="view3d-basis">{basis}</span> · means ● and classifier rows ◇, each set
-          scaled to unit max norm; drag to rotate, ▲ ▼ to tilt (the camera stays while training
-          runs).
+          <span data-testid="view3d-basis">{basis}</span> · means ●
+          {samples ? ' with training samples · on their scale' : ''} and classifier rows ◇, each set
+          to unit max norm; drag to rotate, ▲ ▼ to tilt (the camera stays while training runs).
         </>
       }
       actions={<ViewControls rotation={rotation} testId="view3d" />}

@@ -89,6 +89,31 @@ describe('view3dFigure: the orthographic projection as a 2-D figure', () => {
     expect(figure({ means }, FRONT).data).toHaveLength(3);
   });
 
+  it("draws the training samples behind the means, on the means' scale, coloured and named by class", () => {
+    // a sample twice as far out as the farthest mean sets the scale for both
+    const samples = {
+      points: [
+        [2, 0, 0],
+        [0, 0, 0.5],
+      ],
+      labels: [0, 2],
+    };
+    const { data } = figure({ means, samples }, FRONT);
+    const names = data.filter((t) => t.name).map((t) => t.name);
+    expect(names).toEqual(['training samples', 'class means']);
+    const cloud = data.find((t) => t.name === 'training samples');
+    expect(close(cloud?.x ?? [])).toEqual([0, 0]);
+    expect(close(cloud?.y ?? [])).toEqual([0, 0.25]);
+    expect(cloud?.text).toEqual([NAMES[0], NAMES[2]]);
+    expect(cloud?.marker?.color).toEqual([classColor(0), classColor(2)]);
+    expect(cloud?.hovertemplate).toBe('%{text} sample<extra></extra>');
+    // the means shrink to half: the sample at norm 2 is the unit
+    const dots = data.find((t) => t.name === 'class means');
+    expect(close(dots?.y ?? [])).toEqual([0, 0.25, 0]);
+    // without samples the means keep their own unit max (above)
+    expect(figure({ means }, FRONT).data.some((t) => t.name === 'training samples')).toBe(false);
+  });
+
   it('draws the three axes from −1.1 to 1.1, labelled PC1–PC3 (x, y, z for raw coordinates) at the + ends', () => {
     const { data, layout } = figure({ means }, FRONT);
     // from the front the PC1 axis points at the viewer: a dot at the centre

@@ -5,8 +5,9 @@ import type { Figure } from './PlotFigure';
 import { DEFAULT_CAMERA, project, type Camera, type Projected } from './projection3d';
 
 /** Display scaling: each set of vectors to unit maximum norm, so means and classifiers overlay. */
-export function unitMax(vectors: number[][]): number[][] {
-  const max = Math.max(0, ...vectors.map((v) => Math.hypot(...v)));
+export function unitMax(vectors: number[][], alongWith: number[][] = []): number[][] {
+  // `alongWith` shares the scale (the samples around the means) without being returned
+  const max = Math.max(0, ...[...vectors, ...alongWith].map((v) => Math.hypot(...v)));
   return max > 0 ? vectors.map((v) => v.map((x) => x / max)) : vectors;
 }
 
@@ -36,8 +37,9 @@ const sizeAt = (size: number, depth: number) => size * (1 + 0.2 * depth);
 const opacityAt = (depth: number) => Math.min(1, 0.775 + 0.225 * depth);
 
 /**
- * The 3-D view of class means (●) and classifier rows (◇) from the engine's View3d, for a run
- * and for a feature file alike, projected orthographically by `camera` onto a 2-D figure (SVG:
+ * The 3-D view of class means (●), classifier rows (◇) and, where the report has them, some
+ * training samples (small dots, on the means' scale) from the engine's View3d, for a run and for
+ * a feature file alike, projected orthographically by `camera` onto a 2-D figure (SVG:
  * milliseconds a redraw, where Plotly's WebGL scatter3d took most of a second on a software
  * adapter): the axes, spokes from the origin, one colour per class.
  */
@@ -49,7 +51,10 @@ export function view3dFigure(
   camera: Camera = DEFAULT_CAMERA,
 ): Figure {
   const colors = classes.map((c) => classColor(c));
-  const means = project(unitMax(view.means), camera);
+  // the means and the samples around them on one scale: a wide cloud shrinks the means
+  const cloud = view.samples?.points ?? [];
+  const means = project(unitMax(view.means, cloud), camera);
+  const samples = project(unitMax(cloud, view.means), camera);
   const rows = project(unitMax(view.classifier), camera);
 
   /** A set's markers, farthest first, each with its class's name, colour and depth cue. */
@@ -103,11 +108,25 @@ export function view3dFigure(
     camera,
   );
 
-  const data: Data[] = [
-    lines(axes, { color: '#c8ccd2', width: 1 }),
+  const data: Data[] = [lines(axes, { color: '#c8ccd2', width: 1 })];
+  if (view.samples && samples.length > 0) {
+    const labels = view.samples.labels;
+    const nameOf = (label: number) => names[classes.indexOf(label)] ?? `class ${label}`;
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'training samples',
+      x: samples.map((p) => p.x),
+      y: samples.map((p) => p.y),
+      text: labels.map(nameOf),
+      marker: { size: 4, opacity: 0.45, color: labels.map((l) => classColor(l)) },
+      hovertemplate: '%{text} sample<extra></extra>',
+    } as Data);
+  }
+  data.push(
     lines(spokes(means), { color: '#4e79a7', width: 2 }),
     points(meansName, means, 9, 'mean', () => ({ line: { color: '#1f2933', width: 1 } })),
-  ];
+  );
   if (rows.length > 0) {
     data.push(
       lines(spokes(rows), { color: '#e15759', width: 1.5, dash: 'dash' }),

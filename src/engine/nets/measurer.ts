@@ -165,19 +165,24 @@ export class NetMeasurer {
       for (const [k, v] of Object.entries(md.values)) if (v !== null) delete undefinedReasons[k];
       Object.assign(undefinedReasons, md.reasons);
     }
+    const samples =
+      model.featureDim <= 3
+        ? sampleCloud(await readTrain(), model.featureDim, trainLabels, originalLabels)
+        : undefined;
     const { geometry, axes } = ufmGeometry(
       result.values.class_means as number[][],
       result.values.counts as number[],
       Wrows,
       bias,
       this.axes,
+      samples && {
+        values: samples.points.flat(),
+        dim: model.featureDim,
+        labels: samples.labels,
+      },
     );
     this.axes = axes;
     if (!test) undefinedReasons.test_acc = 'no test samples';
-    const samples =
-      model.featureDim <= 3
-        ? sampleCloud(await readTrain(), model.featureDim, trainLabels, originalLabels)
-        : undefined;
     return { metrics, undefinedReasons, geometry, samples };
   }
 

@@ -106,4 +106,18 @@ export interface View3d {
   explained: number;
   means: number[][];
   classifier: number[][];
+  /**
+   * Some training samples' features in the means' coordinates (centred and projected as they
+   * are), so the view shows each class's cloud collapse onto its mean (NC1). Absent where the
+   * features are too large to read back at every report.
+   */
+  samples?: { points: number[][]; labels: number[] };
+}
+
+/** Training samples as the 3-D view takes them: raw feature rows, flat, and their labels. */
+export interface ViewSamples {
+  /** rows × dim numbers, row after row */
+  values: ArrayLike<number>;
+  dim: number;
+  labels: number[];
 }

@@ -10,24 +10,32 @@ import {
   symEig,
   type Mat,
 } from '../core/linalg';
-import type { ClassGeometry, View3d } from '../session/types';
+import type { ClassGeometry, View3d, ViewSamples } from '../session/types';
 
+/**
+ * What the panels draw of a run's last layer. `samples` (raw feature rows) join the 3-D view,
+ * centred by the global mean and projected as the class means are.
+ */
 export function ufmGeometry(
   classMeans: Mat,
   counts: number[],
   W: Mat,
   bias: number[] | null,
   previousAxes: Mat | null,
+  samples?: ViewSamples,
 ): { geometry: ClassGeometry; axes: Mat | null } {
   const centred = bias !== null;
   const N = counts.reduce((s, n) => s + n, 0);
-  const means = centred
-    ? centreRows(
-        classMeans,
-        counts.map((n) => n / N),
-      )
-    : classMeans;
+  const weights = counts.map((n) => n / N);
+  const means = centred ? centreRows(classMeans, weights) : classMeans;
   const { view3d, axes } = project3d(means, W, previousAxes);
+  if (samples) {
+    const d = classMeans[0].length;
+    const origin = centred
+      ? classMeans[0].map((_, j) => classMeans.reduce((s, m, k) => s + weights[k] * m[j], 0))
+      : new Array<number>(d).fill(0);
+    view3d.samples = { points: projectRows(samples, origin, axes), labels: samples.labels };
+  }
   return {
     geometry: {
       centred,
@@ -42,6 +50,32 @@ export function ufmGeometry(
     },
     axes,
   };
+}
+
+/**
+ * Each flat sample row less `origin`, on the view's axes (raw coordinates padded to three when
+ * there are none), in one pass over the numbers: no d-long row is ever built.
+ */
+function projectRows(samples: ViewSamples, origin: number[], axes: Mat | null): number[][] {
+  const { values, dim } = samples;
+  const rows = values.length / dim;
+  const out: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const at = i * dim;
+    const point = [0, 0, 0];
+    for (let a = 0; a < 3; a++) {
+      if (!axes) {
+        point[a] = a < dim ? values[at + a] - origin[a] : 0;
+        continue;
+      }
+      const u = axes[a];
+      let sum = 0;
+      for (let j = 0; j < dim; j++) sum += (values[at + j] - origin[j]) * u[j];
+      point[a] = sum;
+    }
+    out.push(point);
+  }
+  return out;
 }
 
 /**

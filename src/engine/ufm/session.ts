@@ -13,6 +13,27 @@ import { decodeFloat32, encodeFloat32 } from '../core/state/arrays';
 import type { Checkpoint, UfmSessionState } from '../session/checkpoint';
 import { captureOptimizer, restoreOptimizer } from '../core/state/optimizerState';
 
+/** At most this many samples, and this many of their numbers, go to the 3-D view a report. */
+const VIEW_SAMPLES = 400;
+const VIEW_NUMBERS = 1 << 14;
+
+/** The rows of H the 3-D view shows: evenly spaced over all N (whatever order the classes come in). */
+export function viewRows(N: number, d: number): number[] {
+  const n = Math.max(1, Math.min(N, VIEW_SAMPLES, Math.floor(VIEW_NUMBERS / d)));
+  return Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
+}
+
+/** H small enough to read back whole (256 kB) rather than gather its shown rows. */
+const readsWhole = (model: { N: number; d: number }) => model.N * model.d <= 4 * VIEW_NUMBERS;
+
+/** The given rows of a row-major matrix with `d` columns, row after row. */
+function pickRows(data: Float32Array, rows: number[], d: number): Float32Array {
+  if (rows.length * d === data.length) return data;
+  const out = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => out.set(data.subarray(r * d, (r + 1) * d), i * d));
+  return out;
+}
+
 /**
  * One UFM training session: owns the model and the optimiser, steps synchronously inside
  * tf.tidy (no read-back), and measures asynchronously (`await data()` only, never dataSync).
@@ -71,18 +92,23 @@ export class UfmSession implements TrainingSession<UfmTheory> {
   async measure(set: MetricSet = 'core'): Promise<Report> {
     const start = performance.now();
     const { model, config } = this;
-    const [terms, P] = tf.tidy(() => {
+    const rows = viewRows(model.N, model.d);
+    const [terms, P, H] = tf.tidy(() => {
       const t = model.lossTerms();
       return [
         tf.stack([t.data, t.weightDecay, t.featureDecay]),
         tf.clone(model.product()),
+        // all of a small H, picked from on the host; else only the rows shown (wasm's gather
+        // took 0.7 ms for 256 rows of 64, a whole 400 × 64 read 0.03 ms)
+        readsWhole(model) ? tf.clone(model.H) : tf.gather(model.H, tf.tensor1d(rows, 'int32')),
       ] as const;
     });
     try {
-      const [termData, Pdata, biasData] = await Promise.all([
+      const [termData, Pdata, biasData, Hdata] = await Promise.all([
         terms.data(),
         P.data(),
         model.bias ? model.bias.data() : Promise.resolve(null),
+        H.data(),
       ]);
       const W = rowsOf(Pdata, model.K, model.d);
       const bias = biasData ? Array.from(biasData) : null;
@@ -112,7 +138,9 @@ export class UfmSession implements TrainingSession<UfmTheory> {
       };
       const classMeans = result.values.class_means as number[][];
       const counts = result.values.counts as number[];
-      const { geometry, axes } = ufmGeometry(classMeans, counts, W, bias, this.axes);
+      const values = readsWhole(model) ? pickRows(Hdata as Float32Array, rows, model.d) : Hdata;
+      const samples = { values, dim: model.d, labels: rows.map((r) => model.labels[r]) };
+      const { geometry, axes } = ufmGeometry(classMeans, counts, W, bias, this.axes, samples);
       this.axes = axes;
       this.measureMs += performance.now() - start;
       return {
@@ -134,7 +162,7 @@ export class UfmSession implements TrainingSession<UfmTheory> {
         numTensors: tf.memory().numTensors,
       };
     } finally {
-      tf.dispose([terms, P]);
+      tf.dispose([terms, P, H]);
     }
   }
 

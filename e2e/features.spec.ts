@@ -175,6 +175,13 @@ test('dropped features/labels/W/b .npy files show N, d, K, class counts, every m
     });
   }
   await expect(page.getByTestId('features-view3d-basis')).toContainText('PCA');
+  // every one of the N samples is drawn around the means (N ≤ 400)
+  const drawnSamples = await page.evaluate(() => {
+    const gd = document.querySelector('[data-testid="features-panel-3d"] .js-plotly-plot');
+    const traces = (gd as (Element & { data?: { name?: string; x: number[] }[] }) | null)?.data;
+    return traces?.find((t) => t.name === 'training samples')?.x.length ?? 0;
+  });
+  expect(drawnSamples).toBe(data.N);
   // Three heatmaps: means, classifier, the ETF target.
   await expect(page.getByTestId('features-panel-gram').locator('g.hm')).toHaveCount(3);
 

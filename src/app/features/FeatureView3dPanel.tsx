@@ -27,8 +27,9 @@ export function FeatureView3dPanel() {
       title="3-D view of the class means"
       subtitle={
         <>
-          <span data-testid="features-view3d-basis">{basis}</span> · means ● and classifier rows ◇
-          on the same axes, each set scaled to unit max norm; drag to rotate, ▲ ▼ to tilt.
+          <span data-testid="features-view3d-basis">{basis}</span> · means ● with up to 400 of your
+          samples · on their scale, and classifier rows ◇ on the same axes, each set to unit max
+          norm; drag to rotate, ▲ ▼ to tilt.
         </>
       }
       actions={<ViewControls rotation={rotation} testId="features-view3d" />}
@@ -39,7 +40,7 @@ export function FeatureView3dPanel() {
         watch={(s) => [s.measurement, s.caseIndex]}
         revision={rotation.camera}
         height={380}
-        label="Centred class means and classifier rows in three dimensions"
+        label="Centred class means, samples and classifier rows in three dimensions"
         boxProps={rotation.boxProps}
       />
     </Panel>

@@ -1,6 +1,6 @@
 import { centreRows, etfTarget, gram, normalised, plain, type Mat } from '../core/linalg';
-import type { View3d } from '../session/types';
-import { project3d } from '../ufm/geometry';
+import type { View3d, ViewSamples } from '../session/types';
+import { project3d, projectRows } from '../ufm/geometry';
 
 /**
  * The class-mean geometry of measured features, for the Gram and 3-D panels (the UI never
@@ -26,21 +26,28 @@ export interface FeatureGeometry {
 
 /**
  * From the class means (rows of the non-empty classes), their counts and, when given, the
- * classifier rows of the same classes. Null for fewer than two classes (no geometry to show).
+ * classifier rows of the same classes and some samples (raw rows, centred and projected as the
+ * means are). Null for fewer than two classes (no geometry to show).
  */
 export function featureGeometry(
   classes: number[],
   classMeans: Mat,
   counts: number[],
   W: Mat | null,
+  samples?: ViewSamples,
 ): FeatureGeometry | null {
   const K = classMeans.length;
   if (K < 2) return null;
   const N = counts.reduce((s, n) => s + n, 0);
-  const centred = centreRows(
-    classMeans,
-    counts.map((n) => n / N),
-  );
+  const weights = counts.map((n) => n / N);
+  const centred = centreRows(classMeans, weights);
+  const { view3d, axes } = project3d(centred, W ?? [], null);
+  if (samples) {
+    const origin = classMeans[0].map((_, j) =>
+      classMeans.reduce((s, m, k) => s + weights[k] * m[j], 0),
+    );
+    view3d.samples = { points: projectRows(samples, origin, axes), labels: samples.labels };
+  }
   return {
     classes,
     counts,
@@ -48,6 +55,6 @@ export function featureGeometry(
     hasClassifier: W !== null,
     gramW: W ? normalised(gram(W)) : null,
     etf: plain(etfTarget(K)),
-    view3d: project3d(centred, W ?? [], null).view3d,
+    view3d,
   };
 }

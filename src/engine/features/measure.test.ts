@@ -89,6 +89,17 @@ describe('measureFeatureFiles', () => {
     // K = 5 centred means span 4 dimensions: three axes keep part, not all, of the energy
     expect(g.view3d.explained).toBeGreaterThan(0.5);
     expect(g.view3d.explained).toBeLessThan(1);
+    // every sample (N is small) on the means' axes: each class's cloud is centred on its mean
+    const { H, y } = byName('random_balanced_k5_d8').inputs;
+    const samples = g.view3d.samples!;
+    expect(samples.points).toHaveLength(H.length);
+    expect(samples.labels).toEqual(y);
+    g.view3d.means.forEach((mean, k) => {
+      const cloud = samples.points.filter((_, i) => samples.labels[i] === k);
+      mean.forEach((v, a) =>
+        expect(cloud.reduce((s, p) => s + p[a], 0) / cloud.length).toBeCloseTo(v, 5),
+      );
+    });
   });
 
   it('a perfect simplex ETF lands on the target; without W there is no classifier Gram', async () => {

@@ -15,9 +15,11 @@ import {
   type FileRole,
   type NamedBytes,
 } from '../metrics/featureFiles';
-import { rowSource } from '../metrics/hostmatrix';
+import { rowSource, type RowSource } from '../metrics/hostmatrix';
 import { oracleToArrays } from '../metrics/oracle';
 import type { ArrayMetricsInput, MetricsResult } from '../metrics/types';
+import type { ViewSamples } from '../session/types';
+import { viewRows } from '../ufm/geometry';
 import { featureGeometry, type FeatureGeometry } from './geometry';
 
 export interface FeatureFile {
@@ -106,6 +108,14 @@ function classifierRows(input: ArrayMetricsInput, classes: number[]): number[][]
   return classes.map((c) => Array.from(W.row(c)));
 }
 
+/** Evenly spaced rows of the features, with their labels, for the 3-D view (as a run's). */
+function viewSamples(H: RowSource, labels: ArrayLike<number>): ViewSamples {
+  const rows = viewRows(H.rows, H.cols);
+  const values = new Float64Array(rows.length * H.cols);
+  rows.forEach((r, i) => values.set(H.row(r), i * H.cols));
+  return { values, dim: H.cols, labels: rows.map((r) => labels[r]) };
+}
+
 async function measureOne(
   name: string,
   input: ArrayMetricsInput,
@@ -124,6 +134,7 @@ async function measureOne(
           means as number[][],
           classes.map((c) => counts[c]),
           classifierRows(input, classes),
+          viewSamples(H, input.labels),
         )
       : null;
   return { ...base, counts, result, geometry, error: null };

@@ -52,11 +52,21 @@ export function ufmGeometry(
   };
 }
 
+/** At most this many samples, and this many of their numbers, go to the 3-D view a report. */
+const VIEW_SAMPLES = 400;
+export const VIEW_NUMBERS = 1 << 14;
+
+/** The rows the 3-D view shows: evenly spaced over all N (whatever order the classes come in). */
+export function viewRows(N: number, d: number): number[] {
+  const n = Math.max(1, Math.min(N, VIEW_SAMPLES, Math.floor(VIEW_NUMBERS / d)));
+  return Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
+}
+
 /**
  * Each flat sample row less `origin`, on the view's axes (raw coordinates padded to three when
  * there are none), in one pass over the numbers: no d-long row is ever built.
  */
-function projectRows(samples: ViewSamples, origin: number[], axes: Mat | null): number[][] {
+export function projectRows(samples: ViewSamples, origin: number[], axes: Mat | null): number[][] {
   const { values, dim } = samples;
   const rows = values.length / dim;
   const out: number[][] = [];

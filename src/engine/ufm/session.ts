@@ -4,7 +4,7 @@ import { computeMetrics, type MetricSet } from '../metrics';
 import { applyWithDecay, createOptimizer, disposeOptimizer } from '../core/optimizer';
 import type { Report, MetricsRecord } from '../session/types';
 import { arraysFromState, randomInit, type UfmInitState } from './initState';
-import { ufmGeometry } from './geometry';
+import { ufmGeometry, viewRows, VIEW_NUMBERS } from './geometry';
 import { UfmModel } from './model';
 import { theoryForConfig, type UfmTheory } from './theory';
 import type { TrainingSession } from '../session/trainingSession';
@@ -12,16 +12,6 @@ import { rowsOf, type Mat } from '../core/linalg';
 import { decodeFloat32, encodeFloat32 } from '../core/state/arrays';
 import type { Checkpoint, UfmSessionState } from '../session/checkpoint';
 import { captureOptimizer, restoreOptimizer } from '../core/state/optimizerState';
-
-/** At most this many samples, and this many of their numbers, go to the 3-D view a report. */
-const VIEW_SAMPLES = 400;
-const VIEW_NUMBERS = 1 << 14;
-
-/** The rows of H the 3-D view shows: evenly spaced over all N (whatever order the classes come in). */
-export function viewRows(N: number, d: number): number[] {
-  const n = Math.max(1, Math.min(N, VIEW_SAMPLES, Math.floor(VIEW_NUMBERS / d)));
-  return Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
-}
 
 /** H small enough to read back whole (256 kB) rather than gather its shown rows. */
 const readsWhole = (model: { N: number; d: number }) => model.N * model.d <= 4 * VIEW_NUMBERS;

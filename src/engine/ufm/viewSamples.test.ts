@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import type { UfmConfig } from '../config/schema';
-import { UfmSession, viewRows } from './session';
+import { viewRows } from './geometry';
+import { UfmSession } from './session';
 
 beforeAll(async () => {
   await initBackend('wasm');

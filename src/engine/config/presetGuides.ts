@@ -45,7 +45,7 @@ const UFM_TRAINED =
 export const PRESET_GUIDES = {
   'teach-etf-3d': {
     lookAt:
-      'Watch the 3-D view: the four class means (and the classifier rows on top of them) spread into a regular tetrahedron. NC1 falls towards 0, and the NC2 ETF error follows once the means have separated.',
+      'Watch the 3-D view: the samples (small dots) gather onto their class means, and the four means (and the classifier rows on top of them) spread into a regular tetrahedron. NC1 falls towards 0, and the NC2 ETF error follows once the means have separated.',
     panels: ['panel-3d', 'panel-nc', 'panel-theory', 'panel-loss'],
     steps: [
       {
@@ -55,7 +55,7 @@ export const PRESET_GUIDES = {
       },
       {
         title: 'Early: the features gather by class',
-        text: 'The run is paused early. In the 3-D view each class is already a tight cloud around its mean: within-class variability is collapsing, so NC1 (hover its name in the NC panel) is falling fast. The means are not yet equally spaced.',
+        text: 'The run is paused early. In the 3-D view each class is already a tight cloud of dots around its mean (at step 0 they were one random cloud): within-class variability is collapsing, so NC1 (hover its name in the NC panel) is falling fast. The means are not yet equally spaced.',
         panel: 'panel-3d',
         pauseAt: 100,
       },

@@ -76,7 +76,7 @@ function typeOf(schema: unknown): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-/** "a list of numbers" (the config's lists), "a list" (a grid's axes, a spec's seeds). */
+/** "a list of numbers" (the config's lists, a grid's seeds), "a list" (a grid's axes). */
 function listOf(schema: unknown): string {
   const element = (schema as { def?: { element?: unknown } } | undefined)?.def?.element;
   return typeOf(element) === 'number' ? 'a list of numbers' : 'a list';

@@ -208,9 +208,14 @@ export function plain(A: RowsLike): Mat {
 
 /** The rows minus their weighted mean (uniform weights by default). */
 export function centreRows(A: RowsLike, weights?: readonly number[]): Mat {
-  const w = weights ?? A.map(() => 1 / A.length);
-  const mean = Array.from(A[0], (_, j) => A.reduce((s, row, i) => s + w[i] * row[j], 0));
+  const mean = rowMean(A, weights);
   return A.map((row) => Array.from(row, (v, j) => v - mean[j]));
+}
+
+/** Σ_i w_i A_i, the rows' (weighted) mean; equal weights by default. */
+export function rowMean(A: RowsLike, weights?: readonly number[]): number[] {
+  const w = weights ?? A.map(() => 1 / A.length);
+  return Array.from(A[0], (_, j) => A.reduce((s, row, i) => s + w[i] * row[j], 0));
 }
 
 /** A/‖A‖_F as plain rows, or null when A is zero. */

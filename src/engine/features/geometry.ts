@@ -1,6 +1,6 @@
-import { centreRows, etfTarget, gram, normalised, plain, type Mat } from '../core/linalg';
+import { centreRows, etfTarget, gram, normalised, plain, rowMean, type Mat } from '../core/linalg';
 import type { View3d, ViewSamples } from '../session/types';
-import { project3d, projectRows } from '../ufm/geometry';
+import { project3d, samplesInView } from '../ufm/geometry';
 
 /**
  * The class-mean geometry of measured features, for the Gram and 3-D panels (the UI never
@@ -42,12 +42,7 @@ export function featureGeometry(
   const weights = counts.map((n) => n / N);
   const centred = centreRows(classMeans, weights);
   const { view3d, axes } = project3d(centred, W ?? [], null);
-  if (samples) {
-    const origin = classMeans[0].map((_, j) =>
-      classMeans.reduce((s, m, k) => s + weights[k] * m[j], 0),
-    );
-    view3d.samples = { points: projectRows(samples, origin, axes), labels: samples.labels };
-  }
+  if (samples) view3d.samples = samplesInView(samples, rowMean(classMeans, weights), axes);
   return {
     classes,
     counts,

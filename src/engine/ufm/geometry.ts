@@ -1,5 +1,6 @@
 import {
   centreRows,
+  rowMean,
   dot,
   etfTarget,
   gram,
@@ -29,13 +30,8 @@ export function ufmGeometry(
   const weights = counts.map((n) => n / N);
   const means = centred ? centreRows(classMeans, weights) : classMeans;
   const { view3d, axes } = project3d(means, W, previousAxes);
-  if (samples) {
-    const d = classMeans[0].length;
-    const origin = centred
-      ? classMeans[0].map((_, j) => classMeans.reduce((s, m, k) => s + weights[k] * m[j], 0))
-      : new Array<number>(d).fill(0);
-    view3d.samples = { points: projectRows(samples, origin, axes), labels: samples.labels };
-  }
+  if (samples)
+    view3d.samples = samplesInView(samples, centred ? rowMean(classMeans, weights) : null, axes);
   return {
     geometry: {
       centred,
@@ -63,11 +59,17 @@ export function viewRows(N: number, d: number): number[] {
 }
 
 /**
- * Each flat sample row less `origin`, on the view's axes (raw coordinates padded to three when
- * there are none), in one pass over the numbers: no d-long row is ever built.
+ * The samples as the 3-D view draws them: each flat row less `origin` (the means' centre; null:
+ * none), on the view's axes (raw coordinates padded to three when there are none), in one pass
+ * over the numbers: no d-long row is ever built.
  */
-export function projectRows(samples: ViewSamples, origin: number[], axes: Mat | null): number[][] {
+export function samplesInView(
+  samples: ViewSamples,
+  origin: number[] | null,
+  axes: Mat | null,
+): NonNullable<View3d['samples']> {
   const { values, dim } = samples;
+  const o = origin ?? new Array<number>(dim).fill(0);
   const rows = values.length / dim;
   const out: number[][] = [];
   for (let i = 0; i < rows; i++) {
@@ -75,17 +77,17 @@ export function projectRows(samples: ViewSamples, origin: number[], axes: Mat | 
     const point = [0, 0, 0];
     for (let a = 0; a < 3; a++) {
       if (!axes) {
-        point[a] = a < dim ? values[at + a] - origin[a] : 0;
+        point[a] = a < dim ? values[at + a] - o[a] : 0;
         continue;
       }
       const u = axes[a];
       let sum = 0;
-      for (let j = 0; j < dim; j++) sum += (values[at + j] - origin[j]) * u[j];
+      for (let j = 0; j < dim; j++) sum += (values[at + j] - o[j]) * u[j];
       point[a] = sum;
     }
     out.push(point);
   }
-  return out;
+  return { points: out, labels: samples.labels };
 }
 
 /**

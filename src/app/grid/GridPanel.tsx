@@ -12,7 +12,7 @@ import { gridHeldElsewhere } from '../runs/runLocks';
 import { refreshRuns, useRuns } from '../runs/runsStore';
 import { useLab } from '../store';
 import { estimateFromKept } from './gridEstimate';
-import { gridActions, useGrid, type GridState } from './gridStore';
+import { gridActions, specFromText, useGrid, type GridState } from './gridStore';
 
 /** What a grid not made from a figure preset offers to draw. */
 const DEFAULT_METRICS: FigureMetric[] = [
@@ -172,7 +172,7 @@ export function GridPanel() {
   // The spec checked as it is typed: its member count and estimated time, or what is wrong.
   const check = useMemo(() => {
     try {
-      const grid = expandGrid(JSON.parse(s.specText));
+      const grid = expandGrid(specFromText(s.specText));
       const shape = [...grid.axes.map((a) => a.values.length), grid.seeds.length].join(' × ');
       const estimate = estimateFromKept(grid, kept, labBackend);
       return {
@@ -187,11 +187,7 @@ export function GridPanel() {
     } catch (error) {
       return {
         ok: false,
-        // the store's words for text that is not JSON (a SyntaxError), as Run grid gives them
-        text:
-          error instanceof SyntaxError
-            ? `the grid spec is not valid JSON: ${error.message}`
-            : (error as Error).message,
+        text: (error as Error).message,
         estimate: null,
         total: 0,
         identity: null,

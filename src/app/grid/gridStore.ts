@@ -47,6 +47,15 @@ const firstFigure = FIGURE_PRESETS[0];
  * The grid this browser left unfinished (a reload, a closed tab, a cancel), so that the panel
  * opens on it and offers its Resume; forgotten once a run of it completes.
  */
+/** The editor's text as JSON, or an error saying it is not (the panel, Run grid, Copy link). */
+export function specFromText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the grid spec is not valid JSON: ${errorText(error)}`, { cause: error });
+  }
+}
+
 const UNFINISHED_KEY = 'nclab.grid.unfinished';
 
 function unfinishedSpec(): GridSpec | null {
@@ -157,9 +166,9 @@ export const gridActions = {
     let parsed: unknown = spec;
     if (parsed === undefined) {
       try {
-        parsed = JSON.parse(useGrid.getState().specText);
+        parsed = specFromText(useGrid.getState().specText);
       } catch (error) {
-        useGrid.setState({ error: `the grid spec is not valid JSON: ${errorText(error)}` });
+        useGrid.setState({ error: errorText(error) });
         return null;
       }
     }
@@ -202,7 +211,7 @@ export const gridActions = {
 
   /** A link that opens the lab with this grid's spec loaded (throws naming what is wrong). */
   link(): string {
-    const spec = parseGridSpec(JSON.parse(useGrid.getState().specText));
+    const spec = parseGridSpec(specFromText(useGrid.getState().specText));
     return `${location.origin}${location.pathname}?${gridToQuery(spec)}`;
   },
 

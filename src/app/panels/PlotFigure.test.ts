@@ -71,8 +71,10 @@ describe('log axes', () => {
     expect(axis.range).toBeUndefined();
     expect(axis.dtick).toBe('D2');
     expect(logAxis([]).range).toBeUndefined();
-    // three decades: decade labels only (1-2-5 ticks made nine labels on a small figure)
-    expect(logAxis([180, 0.2]).dtick).toBeUndefined();
+    // three decades: every decade asked for (Plotly's own choice was 1-2-5: nine labels on a
+    // small figure); many decades: Plotly spaces them
+    expect(logAxis([180, 0.2]).dtick).toBe(1);
+    expect(logAxis([1, 1e-16]).dtick).toBeUndefined();
   });
 
   it('label values under 1e-4 with exponents, which fit the left margin', () => {

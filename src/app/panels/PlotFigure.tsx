@@ -354,11 +354,13 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
   }
   const decades = hi > 0 ? Math.log10(hi / lo) : 0;
   const mid = hi > 0 ? (Math.log10(lo) + Math.log10(hi)) / 2 : 0;
-  const dtick = decades > 0.6 && decades <= 2 ? 'D2' : undefined;
+  // Plotly's own choice for 2–3 decades is 1-2-5 again (nine labels): every decade is asked for
+  // up to five decades; beyond, Plotly spaces the decades itself.
+  const dtick = decades > 0.6 && decades <= 2 ? 'D2' : decades > 2 && decades <= 5 ? 1 : undefined;
   const axis: Record<string, unknown> = { ...LOG_AXIS, dtick };
   if (hi > 0 && lo < SMALLEST_PLAIN_LABEL) {
     // Plotly's powers of ten draw only decade ticks well: 1-2-5 ticks and narrow axes get '~e'
-    if (dtick === undefined && decades >= 1)
+    if (dtick !== 'D2' && decades >= 1)
       Object.assign(axis, { tickformat: undefined, exponentformat: 'power' });
     else axis.tickformat = '~e';
   }

@@ -8,7 +8,8 @@ import { panelOverlay, useOverlayRevision } from '../runs/panelOverlay';
 import { useLab, type LabState } from '../store';
 import { FigureLegend, type LegendEntry } from './FigureGrid';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, type Figure } from './PlotFigure';
+import { logAxis } from './logAxis';
+import { PlotFigure, type Figure } from './PlotFigure';
 
 const TERMS = [
   { key: 'loss', name: 'loss f', color: '#1f2933', width: 2 },

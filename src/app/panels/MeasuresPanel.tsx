@@ -5,7 +5,8 @@ import { historySeries } from '../history';
 import type { LabState } from '../store';
 import type { RunStatus } from '../../engine/session/types';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
+import { logAxis } from './logAxis';
+import { PlotFigure, subplotTitle, type Figure } from './PlotFigure';
 
 /**
  * Measures the engine reports that the other panels do not draw (Nguyen et al. 2023 plot them):

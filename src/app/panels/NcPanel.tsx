@@ -16,7 +16,8 @@ import {
 } from '../../engine/metrics/targets';
 import { FigureCell, FigureGrid, FigureLegend, type LegendEntry } from './FigureGrid';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, type Figure } from './PlotFigure';
+import { logAxis } from './logAxis';
+import { PlotFigure, type Figure } from './PlotFigure';
 import { MetricTerm } from '../guide/MetricTerm';
 
 interface Metric {

@@ -5,7 +5,8 @@ import { classColor, fmt } from '../format';
 import { useLab, type LabState } from '../store';
 import { theoryComparisons } from '../../engine/ufm/comparisons';
 import { Panel } from './Panel';
-import { PlotFigure, logAxis, subplotTitle, type Figure } from './PlotFigure';
+import { logAxis } from './logAxis';
+import { PlotFigure, subplotTitle, type Figure } from './PlotFigure';
 
 /** The closed form belongs to UFM runs only. */
 function ufmConfig(config: ExperimentConfig | null): UfmConfig | null {

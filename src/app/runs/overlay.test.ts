@@ -69,6 +69,31 @@ describe('run overlay', () => {
     ]);
   });
 
+  it("draws a log y axis as the panels do: runs falling to 1e-7 get decade labels as powers of ten, not '.000001'", () => {
+    const runs = [1, 1e-7].map((last, i) => ({
+      id: `r${i}`,
+      config: { ...base, depth: i + 1 },
+      history: [
+        { step: 0, metrics: { nc1_pinv: 1 } },
+        { step: 10, metrics: { nc1_pinv: last } },
+      ],
+      stepsPerSecond: null,
+      totalSteps: 10,
+    }));
+    const options = {
+      metric: 'nc1_pinv' as const,
+      deepMetric: null,
+      x: 'step' as const,
+      smoothing: 0,
+      logX: false,
+      title: 'NC1',
+    };
+    const log = overlayFigure(runs, { ...options, logY: true })?.layout.yaxis;
+    expect(log).toMatchObject({ type: 'log', exponentformat: 'power' });
+    const linear = overlayFigure(runs, { ...options, logY: false })?.layout.yaxis;
+    expect(linear).toMatchObject({ type: 'linear' });
+  });
+
   it('with more runs than colours, the lines of one colour and dash are one trace, each point hovering its run’s name', () => {
     const runs = Array.from({ length: 12 }, (_, i) => ({
       id: `run-${i}`,

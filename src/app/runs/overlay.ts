@@ -2,6 +2,7 @@ import type { Data, Layout } from 'plotly.js';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import type { ReportKey } from '../../engine/metrics/reportKeys';
 import { distinguishingLabels } from '../../engine/runs/naming';
+import { logAxis } from '../panels/logAxis';
 import type { HistoryEntry } from '../../engine/session/types';
 
 /** One colour per run, in selection order, the same in every figure. */
@@ -242,14 +243,17 @@ export function overlayFigure(
   options: OverlayOptions,
 ): { data: Data[]; layout: Partial<Layout> } | null {
   if (runs.length === 0) return null;
+  const data = overlayTraces(runs, options);
+  // the lab's log axis: short labels (10⁻⁶, not ".000001" clipped at the margin), few ticks
+  const ys = data.flatMap((d) => (d as { y?: readonly (number | null)[] }).y ?? []);
   return {
-    data: overlayTraces(runs, options),
+    data,
     layout: {
       title: { text: options.title, font: { size: 12 } },
       showlegend: true,
       legend: { orientation: 'h', y: -0.25 },
       xaxis: { title: { text: X_TITLES[options.x] }, type: options.logX ? 'log' : 'linear' },
-      yaxis: { type: options.logY ? 'log' : 'linear', tickformat: '~g' },
+      yaxis: options.logY ? logAxis(ys) : { type: 'linear', tickformat: '~g' },
     },
   };
 }

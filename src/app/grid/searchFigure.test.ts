@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchTrial } from '../../engine/search/protocol';
+import type { GridState } from './gridStore';
+import { buildTrials } from './searchFigure';
+
+function trial(index: number, lr: number, lossAlpha: number, value: number | null): SearchTrial {
+  return {
+    index,
+    params: { lr, lossAlpha },
+    value,
+    status: value === null ? 'failed' : 'completed',
+    valAccuracy: value,
+    testAccuracy: null,
+    epochs: 10,
+  };
+}
+
+function figureOf(trials: SearchTrial[]) {
+  const search: GridState['search'] = {
+    running: false,
+    trials,
+    best: null,
+    result: null,
+    error: null,
+  };
+  const figure = buildTrials({ search });
+  if (!figure) throw new Error('no figure');
+  return { data: figure.data, axes: figure.layout as Record<string, Record<string, unknown>> };
+}
+
+describe('the search figure', () => {
+  const trials = [
+    trial(0, 2e-4, 0.02, 0.7),
+    trial(1, 3e-3, 0.2, 0.75),
+    trial(2, 0.08, 0.05, null),
+    trial(3, 0.05, 0.11, 0.66),
+  ];
+
+  it('draws the finished trials, and the best so far over every trial', () => {
+    const { data } = figureOf(trials);
+    expect((data[0] as { x: number[] }).x).toEqual([1, 2, 4]);
+    expect((data[1] as { y: number[] }).y).toEqual([0.7, 0.75, 0.75, 0.75]);
+  });
+
+  it("gives a parameter spanning decades the lab's log axis: decade ticks beyond two decades", () => {
+    // lr over the finished trials: 2e-4 … 0.05, 2.4 decades
+    expect(figureOf(trials).axes.xaxis2).toMatchObject({ type: 'log', dtick: 1 });
+  });
+
+  it('gives one to two decades 1-2-5 ticks, and under a decade a linear axis', () => {
+    // lossAlpha 0.02 … 0.2: exactly one decade is not "more than a decade"
+    expect(figureOf(trials).axes.xaxis3.type).toBeUndefined();
+    const wider = [...trials, trial(4, 1e-3, 0.25, 0.7)];
+    expect(figureOf(wider).axes.xaxis3).toMatchObject({ type: 'log', dtick: 'D2' });
+  });
+});

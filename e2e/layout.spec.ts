@@ -93,6 +93,21 @@ for (const vp of VIEWPORTS) {
             expect(b.y + b.height, `${id} bottom edge`).toBeLessThanOrEqual(vp.height);
             expect(b.height, `${id} is a usable size`).toBeGreaterThan(300);
           }
+          // Each figure ends inside its panel: text or controls above it never push its axes
+          // past the panel's edge (a table below the figures may scroll).
+          for (const id of c.key) {
+            const overhang = await page.getByTestId(id).evaluate((panel) => {
+              const body = panel.querySelector('.panel-body')?.getBoundingClientRect();
+              if (!body) return Infinity;
+              const figures = [...panel.querySelectorAll('.figure, .figure-grid')].filter(
+                (f) => !f.parentElement?.closest('.figure-grid'),
+              );
+              return Math.max(
+                ...figures.map((f) => f.getBoundingClientRect().bottom - body.bottom),
+              );
+            });
+            expect(overhang, `${id}: its figures end inside it`).toBeLessThanOrEqual(1);
+          }
           // Side by side: both key panels share the top row.
           const [a, b] = [await box(page, c.key[0]), await box(page, c.key[1])];
           expect(Math.abs(a.y - b.y)).toBeLessThan(2);

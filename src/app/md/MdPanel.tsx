@@ -368,11 +368,17 @@ export function MdPanel() {
           class means (Nguyen et al. 2023).
         </>
       }
+      below={
+        <>
+          <Values />
+          <FourClassNote />
+        </>
+      }
     >
       {hasSamples && (
         <>
           <FigureLegend entries={legend} label="Markers of the feature scatter" />
-          <FigureGrid cols={runLabels.length} rows={1} height={330} share={0.5}>
+          <FigureGrid cols={runLabels.length} rows={1} height={330} share={0.55}>
             {runLabels.map((label, i) => (
               <FigureCell key={label} title={`Penultimate features (h₁, h₂), ${label}`}>
                 <PlotFigure
@@ -388,7 +394,7 @@ export function MdPanel() {
       )}
       {overlay && <OverlayBar />}
       <FigureLegend entries={curvesLegend(report, runLabels)} label="Lines of the curves" />
-      <FigureGrid cols={2} rows={1} height={300} share={hasSamples ? 0.38 : 0.85}>
+      <FigureGrid cols={2} rows={1} height={300} share={hasSamples ? 0.45 : 1}>
         {(
           [
             'memorization and dilation (÷ clean-mean distance)',
@@ -409,8 +415,6 @@ export function MdPanel() {
           </FigureCell>
         ))}
       </FigureGrid>
-      <Values />
-      <FourClassNote />
     </Panel>
   );
 }

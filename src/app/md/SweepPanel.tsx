@@ -176,7 +176,7 @@ export function SweepPanel() {
         </p>
       )}
       {result && (
-        <div className="sweep-figures">
+        <div className="sweep-figures fill-rest">
           <PlotFigure
             source={useSweep}
             build={buildScatter}

@@ -15,7 +15,7 @@ export function FigureGrid({
 }: {
   cols: number;
   rows: number;
-  /** Height in px when the page scrolls; in the dashboard `share` of the panel's height. */
+  /** Height in px when the page scrolls; in the dashboard, `share` of what the rest leaves. */
   height: number;
   share?: number;
   children: ReactNode;

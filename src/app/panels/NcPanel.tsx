@@ -201,6 +201,7 @@ export function NcPanel() {
           )}
         </>
       }
+      below={<CurrentValues kind={kind} config={config} />}
       actions={
         <label className="inline-field">
           Compare with{' '}
@@ -231,7 +232,6 @@ export function NcPanel() {
           );
         })}
       </FigureGrid>
-      <CurrentValues kind={kind} config={config} />
     </Panel>
   );
 }

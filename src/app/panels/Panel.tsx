@@ -1,12 +1,17 @@
 import type { ReactNode } from 'react';
 
-/** A titled panel section; `testId` is what the e2e tests look for. */
+/**
+ * A titled panel section; `testId` is what the e2e tests look for. In the dashboard `children`
+ * fill the panel's height, their figures sharing what their other content leaves, and `below`
+ * (tables, notes) follows under them, reached by scrolling the panel.
+ */
 export function Panel({
   testId,
   title,
   subtitle,
   actions,
   children,
+  below,
   wide,
 }: {
   testId: string;
@@ -14,6 +19,7 @@ export function Panel({
   subtitle?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
+  below?: ReactNode;
   wide?: boolean;
 }) {
   const id = `${testId}-title`;
@@ -30,7 +36,10 @@ export function Panel({
         </div>
         {actions && <div className="panel-actions">{actions}</div>}
       </header>
-      <div className="panel-body">{children}</div>
+      <div className="panel-body">
+        <div className="panel-fill">{children}</div>
+        {below}
+      </div>
     </section>
   );
 }

@@ -34,8 +34,10 @@ interface Props<S> {
   revision?: unknown;
   /** Height in px when the page scrolls; in the one-screen dashboard the panel's height decides. */
   height: number;
-  /** This figure's share of its panel's height in the dashboard (default: all of it). */
+  /** In the dashboard, its share of the height its panel's other content leaves (default: all). */
   share?: number;
+  /** In the dashboard, the height it keeps however little room is left (px, default 180). */
+  minHeight?: number;
   label: string;
   /** Extra attributes and handlers of the figure's box (the 3-D view's drag to rotate). */
   boxProps?: HTMLAttributes<HTMLDivElement>;
@@ -90,6 +92,7 @@ export function PlotFigure<S = LabState>({
   revision,
   height,
   share = 1,
+  minHeight = 180,
   label,
   source,
   boxProps,
@@ -259,7 +262,12 @@ export function PlotFigure<S = LabState>({
       ref={boxRef}
       className="figure"
       style={
-        { ...boxProps?.style, '--plot-h': `${height}px`, '--plot-share': share } as CSSProperties
+        {
+          ...boxProps?.style,
+          '--plot-h': `${height}px`,
+          '--plot-share': share,
+          '--plot-min': `${minHeight}px`,
+        } as CSSProperties
       }
     >
       <div ref={ref} className="plot" role="img" aria-label={label} />

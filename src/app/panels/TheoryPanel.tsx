@@ -1,4 +1,4 @@
-import type { CeUfmTheory, MseUfmTheory, UfmTheory } from '../../engine/ufm/theory';
+import type { CeUfmTheory, MseUfmTheory } from '../../engine/ufm/theory';
 import type { ExperimentConfig, UfmConfig } from '../../engine/config/schema';
 import type { Data, Layout } from '../plotly';
 import { classColor, fmt } from '../format';
@@ -65,7 +65,15 @@ function buildTheory(s: LabState): Figure | null {
       hovertemplate: '%{x}: theory %{y:.4g}<extra></extra>',
     });
     const visible = sr.labels.length > 0;
-    layout[`xaxis${n}`] = { visible, tickfont: { size: 9 }, automargin: true };
+    // "class 0" over "(n=60)": four one-line labels overlapped under a subplot of a 1366-px screen
+    const ticktext = sr.labels.map((l) => l.replace(' (', '<br>('));
+    layout[`xaxis${n}`] = {
+      visible,
+      tickfont: { size: 9 },
+      automargin: true,
+      tickvals: sr.labels,
+      ticktext,
+    };
     layout[`yaxis${n}`] = { visible, rangemode: 'tozero', zeroline: true };
     annotations.push(subplotTitle(i, sr.note ? `${sr.title}: ${sr.note}` : sr.title));
   });
@@ -155,6 +163,13 @@ export function TheoryPanel() {
       testId="panel-theory"
       title="Theory vs measurement"
       subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (Dang et al. 2023)."
+      below={
+        theory?.loss === 'ce' ? (
+          <CeNotes config={config} theory={theory} />
+        ) : (
+          theory?.loss === 'mse' && <MinorityTable config={config} theory={theory} />
+        )
+      }
     >
       {config.loss === 'ce' && !theory && (
         <p className="panel-sub" data-testid="ce-no-theory">
@@ -162,25 +177,28 @@ export function TheoryPanel() {
           still measures the collapse.
         </p>
       )}
-      {theory?.loss === 'ce' ? (
-        <CeSection config={config} theory={theory} />
-      ) : (
-        <MseSections config={config} theory={theory} />
-      )}
+      {theory?.loss === 'ce' ? <TheoryFigure /> : <MseFigures />}
     </Panel>
   );
 }
 
-function CeSection({ config, theory: t }: { config: UfmConfig; theory: CeUfmTheory }) {
+function TheoryFigure() {
+  return (
+    <PlotFigure
+      build={buildTheory}
+      watch={(s) => [s.lastReport, s.theory]}
+      height={380}
+      // four subplots with two-line labels: on a short screen the minority figure scrolls instead
+      minHeight={250}
+      label="Per-class measured values against closed-form predictions"
+    />
+  );
+}
+
+function CeNotes({ config, theory: t }: { config: UfmConfig; theory: CeUfmTheory }) {
   const K = config.classSizes.length;
   return (
     <>
-      <PlotFigure
-        build={buildTheory}
-        watch={(s) => [s.lastReport, s.theory]}
-        height={380}
-        label="Per-class measured values against closed-form predictions"
-      />
       <h3 className="sub-head">Cross-entropy closed form</h3>
       <p className="panel-sub">
         Balanced cross-entropy{t.labelSmoothing > 0 && ' with label smoothing'}: a simplex ETF at
@@ -236,16 +254,10 @@ function CeSection({ config, theory: t }: { config: UfmConfig; theory: CeUfmTheo
   );
 }
 
-function MseSections({ config, theory }: { config: UfmConfig; theory: UfmTheory | null }) {
+function MseFigures() {
   return (
     <>
-      <PlotFigure
-        build={buildTheory}
-        watch={(s) => [s.lastReport, s.theory]}
-        height={380}
-        share={0.6}
-        label="Per-class measured values against closed-form predictions"
-      />
+      <TheoryFigure />
       <h3 className="sub-head">Minority collapse</h3>
       <p className="panel-sub">
         A class (bias-free) or direction (with bias) survives when b̃/a_k is below the global-minimum
@@ -255,10 +267,10 @@ function MseSections({ config, theory }: { config: UfmConfig; theory: UfmTheory 
         build={buildMinority}
         watch={(s) => s.theory}
         height={220}
-        share={0.32}
+        // its smallest height in the dashboard: the four comparisons above get the rest
+        share={0}
         label="Ratio b over a_k per class against the collapse thresholds"
       />
-      {theory?.loss === 'mse' && <MinorityTable config={config} theory={theory} />}
     </>
   );
 }

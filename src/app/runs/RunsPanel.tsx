@@ -361,6 +361,7 @@ export function RunsPanel() {
       testId="runs-panel"
       title="Runs"
       wide
+      below={selectedRuns.length > 0 && <ConfigDiff runs={selectedRuns} />}
       subtitle={
         <>
           Every run is kept in this browser as it goes (IndexedDB).{' '}
@@ -491,7 +492,7 @@ export function RunsPanel() {
         </div>
       )}
       {selectedRuns.length > 0 && (
-        <div data-testid="runs-compare">
+        <div className="fill-rest" data-testid="runs-compare">
           <CompareControls chooseMetric />
           <PlotFigure
             source={compareSource}
@@ -501,7 +502,6 @@ export function RunsPanel() {
             height={340}
             label="Selected runs overlaid on one metric"
           />
-          <ConfigDiff runs={selectedRuns} />
         </div>
       )}
     </Panel>

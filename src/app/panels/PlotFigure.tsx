@@ -142,6 +142,8 @@ export function PlotFigure<S = LabState>({
           if (plotly && created) plotly.api.purge(el);
           created = false;
           plotly = { bundle, api };
+          // loaded: a figure scrolled out of view meanwhile waits to be drawn, not for the library
+          setState('waiting');
           schedule();
         },
         (e: unknown) => {

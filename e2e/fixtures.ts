@@ -3,7 +3,13 @@
  * every test then fails on a console error, an uncaught page error or a crashed page (SwiftShader
  * WebGPU has crashed pages here, docs/backends.md §6), including those from web workers.
  */
-import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type ConsoleMessage,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 
 export interface PageErrors {
   /** Everything collected so far, in order. */
@@ -92,4 +98,19 @@ export async function showPanel(page: Page, testId: string): Promise<void> {
   if ((await panel.count()) === 0)
     await page.getByTestId(testId.replace(/^panel-/, 'tab-')).click();
   await panel.scrollIntoViewIfNeeded();
+}
+
+/**
+ * A figure's legend and its x axis's title do not overlap. A legend below the plot sits a share of
+ * the plot's height lower, the title a fixed distance: once the dashboard made a figure short, the
+ * two ran into each other.
+ */
+export async function expectLegendClearOfXTitle(plot: Locator): Promise<void> {
+  const legend = await plot.locator('g.legend').first().boundingBox();
+  const title = await plot.locator('text.xtitle').first().boundingBox();
+  if (!legend || !title) throw new Error('the figure has no legend or no x axis title drawn');
+  const apart = legend.y + legend.height <= title.y || title.y + title.height <= legend.y;
+  expect(apart, `legend ${JSON.stringify(legend)} clear of x title ${JSON.stringify(title)}`).toBe(
+    true,
+  );
 }

@@ -5,7 +5,7 @@
  */
 import type { GridMemberResult, GridRunResult } from '../src/engine/grid/runner';
 import type { SearchResult } from '../src/engine/search/protocol';
-import { test, expect } from './fixtures';
+import { test, expect, expectLegendClearOfXTitle } from './fixtures';
 import { gaussMlpBase } from './gridSpecs';
 
 const SPEC = {
@@ -57,6 +57,7 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await page.getByTestId('tab-grid').click();
   const panel = page.getByTestId('panel-grid');
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
+  await expectLegendClearOfXTitle(panel.locator('.plot'));
   await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
   const shot = testInfo.outputPath('grid-panel.png');
   await panel.screenshot({ path: shot });

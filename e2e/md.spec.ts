@@ -6,7 +6,7 @@
 import { fmt } from '../src/app/format';
 import type { SweepResult } from '../src/engine/grid/sweepRunner';
 import { twinKey, type ReportKey } from '../src/engine/metrics/reportKeys';
-import { test, expect, showPanel, waitForLab } from './fixtures';
+import { test, expect, expectLegendClearOfXTitle, showPanel, waitForLab } from './fixtures';
 
 const QUICK =
   'preset=md-mnist-quick&perClass=150&width=32&depthRelu=2&batchSize=50&lrStep=0&backend=wasm';
@@ -82,6 +82,7 @@ test('a small noise sweep produces the dilation-against-memorization data and pl
   const sweepPanel = page.getByTestId('panel-sweep');
   await expect(sweepPanel.locator('.plot')).toHaveCount(2);
   await expect(sweepPanel.locator('svg.main-svg').first()).toBeVisible();
+  for (const plot of await sweepPanel.locator('.plot').all()) await expectLegendClearOfXTitle(plot);
 
   const result: SweepResult = await page.evaluate(() =>
     window.ncLab.sweep(

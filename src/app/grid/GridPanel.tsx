@@ -8,7 +8,7 @@ import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { logAxis } from '../panels/logAxis';
-import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { LEGEND_ABOVE, PlotFigure, type Figure } from '../panels/PlotFigure';
 import { gridHeldElsewhere } from '../runs/runLocks';
 import { refreshRuns, useRuns } from '../runs/runsStore';
 import { useLab } from '../store';
@@ -64,7 +64,7 @@ function buildCurves(s: GridState, metric: FigureMetric): Figure | null {
         title: { text: metric.title },
         ...(metric.log ? logAxis([...ys, ...fig.reference.map((r) => r.value)]) : {}),
       },
-      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      legend: LEGEND_ABOVE,
       margin: { l: 60, r: 10, t: 12, b: 40 },
     },
   };
@@ -104,7 +104,7 @@ function buildMd(s: GridState): Figure | null {
       uirevision: 'grid-md',
       xaxis: { title: { text: 'memorization (relative)' } },
       yaxis: { title: { text: 'dilation (relative)' } },
-      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      legend: LEGEND_ABOVE,
       margin: { l: 56, r: 10, t: 12, b: 40 },
     },
   };

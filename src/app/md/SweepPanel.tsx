@@ -3,7 +3,7 @@ import type { SweepResult } from '../../engine/grid/sweepRunner';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
-import { PlotFigure, type Figure } from '../panels/PlotFigure';
+import { LEGEND_ABOVE, PlotFigure, type Figure } from '../panels/PlotFigure';
 import { useLab } from '../store';
 import { sweepActions, useSweep, type SweepState } from './sweepStore';
 
@@ -50,7 +50,7 @@ function buildScatter(s: SweepState): Figure | null {
       uirevision: 'sweep-scatter',
       xaxis: { title: { text: 'memorization (relative)' }, zeroline: false },
       yaxis: { title: { text: 'dilation (relative)' }, zeroline: false },
-      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      legend: LEGEND_ABOVE,
       margin: { l: 56, r: 10, t: 12, b: 40 },
     },
   };
@@ -76,7 +76,7 @@ function buildAccuracy(s: SweepState): Figure | null {
       uirevision: 'sweep-accuracy',
       xaxis: { title: { text: 'label noise η' }, zeroline: false },
       yaxis: { title: { text: 'test accuracy' } },
-      legend: { orientation: 'h', y: -0.25, x: 0, font: { size: 10 } },
+      legend: LEGEND_ABOVE,
       margin: { l: 56, r: 10, t: 12, b: 40 },
     },
   };

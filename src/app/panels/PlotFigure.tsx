@@ -333,6 +333,19 @@ function shallowEqual(a: unknown, b: unknown): boolean {
   return Object.is(a, b);
 }
 
+/**
+ * A one-line legend above the plot. Below it (y = −0.25 of the plot) it ran into the x axis's title
+ * once the dashboard made a figure short: the gap is a share of the plot, the title's offset is not.
+ */
+export const LEGEND_ABOVE = {
+  orientation: 'h',
+  x: 0,
+  y: 1.02,
+  xanchor: 'left',
+  yanchor: 'bottom',
+  font: { size: 10 },
+} as const;
+
 /** The title of subplot i of a grid, left-aligned above it. */
 export function subplotTitle(i: number, text: string): Partial<Layout['annotations'][number]> {
   const n = i === 0 ? '' : String(i + 1);

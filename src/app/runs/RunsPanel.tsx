@@ -458,7 +458,7 @@ export function RunsPanel() {
           {runs.length ? 'No kept run matches the filter.' : 'No runs kept yet: start one.'}
         </p>
       ) : (
-        <div className="runs-table-wrap">
+        <div className={selectedRuns.length > 0 ? 'runs-table-wrap comparing' : 'runs-table-wrap'}>
           <table className="values compact runs-table" data-testid="runs-table">
             <thead>
               <tr>

@@ -129,3 +129,21 @@ for (const vp of VIEWPORTS) {
     }
   });
 }
+
+test.describe('touch phone 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the small figures carry no tool bar over their curves (nothing can hover to hide it); a full-width figure keeps its own', async ({
+    page,
+  }) => {
+    await page.goto('/?preset=teach-deep-m3&backend=wasm');
+    await waitForLab(page);
+    for (const id of ['panel-nc', 'panel-loss']) {
+      await page.getByTestId(id).scrollIntoViewIfNeeded();
+      await expect(page.getByTestId(id).locator('svg.main-svg').first()).toBeVisible();
+    }
+    await expect(page.getByTestId('panel-nc').locator('.js-plotly-plot')).toHaveCount(6);
+    await expect(page.getByTestId('panel-nc').locator('.modebar')).toHaveCount(0);
+    await expect(page.getByTestId('panel-loss').locator('.modebar')).toHaveCount(1);
+  });
+});

@@ -57,10 +57,18 @@ export function imageFileName(label: string, date = new Date()): string {
  * The modebar's camera saves SVG, an added button PNG at twice the size, both named by
  * `imageFileName`; Plotly's "send to cloud" stays off (files stay on this computer).
  */
-function plotConfig(plotly: Plotly, label: string): Partial<Config> {
+/** Whether the page has a pointer that hovers (not a phone's touch screen). */
+function canHover(): boolean {
+  return typeof window.matchMedia !== 'function' || window.matchMedia('(hover: hover)').matches;
+}
+
+function plotConfig(plotly: Plotly, label: string, inFigureGrid: boolean): Partial<Config> {
   const filename = imageFileName(label);
   return {
     displaylogo: false,
+    // Where nothing can hover Plotly shows the tool bar all the time: on a figure grid's small
+    // figures it covered the top of the curves and the y labels, so they have none there.
+    displayModeBar: inFigureGrid && !canHover() ? false : 'hover',
     // Sizes come from the figure's box (ResizeObserver below), not from Plotly's window listener.
     responsive: false,
     showSendToCloud: false,
@@ -195,7 +203,8 @@ export function PlotFigure<S = LabState>({
       });
       try {
         if (!created) {
-          void plotly.api.newPlot(el, figure.data, layout, plotConfig(plotly.api, label));
+          const config = plotConfig(plotly.api, label, box.closest('.figure-grid') !== null);
+          void plotly.api.newPlot(el, figure.data, layout, config);
           created = true;
         } else {
           // The config is the newPlot's (`label` is fixed per mount). Given one, Plotly.react

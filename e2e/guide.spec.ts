@@ -52,6 +52,34 @@ test('a metric name shows its definition on hover and on keyboard focus', async 
   await expect(row.getByRole('tooltip')).toContainText('simplex');
 });
 
+test.describe('on a touch phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("a tap shows a metric's definition, and a tap on a name its open tip covers shows that one's", async ({
+    page,
+  }) => {
+    await page.goto('/?preset=tiny-check&backend=wasm&autorun=1');
+    await page.getByTestId('intro-dismiss').click();
+    await waitForLab(page);
+    await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 60_000 });
+    // The NC values table: one name a row, each tip as tall as several rows.
+    const table = page.getByTestId('panel-nc').locator('table.values');
+    const first = table.getByTestId('term-nc1_pinv');
+    const covered = table.getByTestId('term-nc3_wh_etf_error');
+    await first.scrollIntoViewIfNeeded();
+    await first.tap();
+    await expect(first.getByRole('tooltip')).toBeVisible();
+    const tip = await first.getByRole('tooltip').boundingBox();
+    const next = await covered.boundingBox();
+    expect(tip && next && next.y > tip.y && next.y < tip.y + tip.height, 'the tip covers it').toBe(
+      true,
+    );
+    await covered.tap();
+    await expect(covered.getByRole('tooltip')).toBeVisible();
+    await expect(first.getByRole('tooltip')).toBeHidden();
+  });
+});
+
 test('teaching mode walks through a preset and pauses the run where there is something to see', async ({
   page,
 }) => {

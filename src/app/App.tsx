@@ -31,7 +31,7 @@ function Footer() {
           2023); NC metrics at the input of every head layer, eval mode.
         </>
       )}{' '}
-      Metric definitions: hover or focus a metric name. Metrics and theory are computed by the
+      Metric definitions: hover, focus or tap a metric name. Metrics and theory are computed by the
       engine in the worker; the page only draws them.
     </footer>
   );

@@ -66,13 +66,14 @@ export function Intro() {
         This lab trains that live in your browser: the <em>unconstrained-features model</em>, where
         the theory has a closed form to compare with, and real networks on small datasets, including
         the label-noise experiments of Nguyen et al. 2023 (memorization and dilation). Every metric
-        is computed in a background worker; hover or focus a metric's name for its definition.
+        is computed in a background worker; hover, focus or tap a metric's name for its definition.
       </p>
       <p>
-        <strong>How to start:</strong> pick a preset on the left (the <em>Teaching</em> ones run in
-        seconds), press <kbd>Start</kbd> (or the space bar) and read the “What to look at” note
-        above the charts. <em>Teaching mode</em> walks through a preset step by step and pauses the
-        run where there is something to see.
+        <strong>How to start:</strong> pick a preset under <em>Presets</em> (beside the charts; on a
+        phone behind ☰ Presets &amp; settings; the <em>Teaching</em> ones run in seconds), press{' '}
+        <kbd>Start</kbd> (or the space bar) and read the “What to look at” note above the charts.{' '}
+        <em>Teaching mode</em> walks through a preset step by step and pauses the run where there is
+        something to see.
       </p>
       <div className="intro-actions">
         <button

@@ -3,7 +3,7 @@ import { metricDefinition, splitTwin, type ReportKey } from '../../engine/metric
 import './guide.css';
 
 /**
- * A metric's name with its definition as a tooltip: shown on hover and on keyboard focus, read
+ * A metric's name with its definition as a tooltip: shown on hover and on focus (Tab, a tap), read
  * by screen readers through aria-describedby. Unknown keys render as plain names.
  */
 export function MetricTerm({ metric, children }: { metric: ReportKey; children?: ReactNode }) {

@@ -26,7 +26,7 @@
  * Prints a table and writes bench-results/bench-<timestamp>.json.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/core/backend';
@@ -56,6 +56,7 @@ import {
   type LabFigure,
   type TorchReference,
 } from './benchTorch';
+import { makeDirs } from './makeDirs';
 
 // The browser benches load Playwright: imported when used, so `--node-only` runs on a server
 // that has Node alone (the GPU bundle of bench/gpu/pack.sh leaves them out).
@@ -272,7 +273,7 @@ async function main(): Promise<void> {
   // the PyTorch column: run first, so both columns are measured in the same session
   let torch: TorchReference | null = null;
   if (values['torch-run']) {
-    mkdirSync('bench-results', { recursive: true });
+    makeDirs('bench-results');
     torch = await runTorchReference(values.python, 'bench-results/torch-reference.json', {
       threads: 1,
       device: values['torch-device'],
@@ -435,7 +436,7 @@ async function checkpointRows(budgetS: number): Promise<CheckpointBenchRow[]> {
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function writeResults(results: Record<string, unknown>): void {
-  mkdirSync('bench-results', { recursive: true });
+  makeDirs('bench-results');
   const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = {
     cpus: cpus().length,

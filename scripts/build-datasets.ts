@@ -2,7 +2,7 @@
 // public/datasets/: gzipped IDX files per split and manifest.json. Does nothing when the assets
 // are already there and complete (npm start / build / test:unit run it first).
 //   npx tsx scripts/build-datasets.ts [--force] [--out <dir>]
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import {
   type EmbeddedName,
 } from '../src/engine/data/embedded';
 import { loadEmbeddedNode } from '../src/engine/data/node';
+import { makeDirs } from './makeDirs';
 
 export const DEFAULT_OUT = fileURLToPath(new URL('../public/datasets/', import.meta.url));
 
@@ -69,7 +70,7 @@ export function buildDatasets(
     const dataset = loadEmbeddedNode(name);
     const { entry, files } = encodeEmbedded(dataset, packageVersion(PACKAGES[name]));
     for (const f of files) {
-      mkdirSync(dirname(join(outDir, f.path)), { recursive: true });
+      makeDirs(dirname(join(outDir, f.path)));
       writeFileSync(join(outDir, f.path), f.bytes);
     }
     manifest.datasets[name] = entry;

@@ -96,6 +96,23 @@ describe('npm run experiment', () => {
     expect(broken.stderr).toMatch(/the --config JSON is not valid JSON/);
   });
 
+  it('writes --out into folders it creates, and refuses an output it cannot write before training', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nc-exp-out-'));
+    const out = join(root, 'made', 'by', 'the', 'cli', 'result.json');
+    const made = await runCli(['--config', 'preset=tiny-check&steps=20', '--out', out, '--quiet']);
+    expect(made.code).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).status).toBe('completed');
+    // refused at once: no progress line was printed, so nothing trained
+    const folder = await runCli(['--config', 'preset=tiny-check', '--out', root]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/--out .* is a folder: give a file name/);
+    expect(folder.stderr).not.toMatch(/step \d/);
+    const proc = await runCli(['--config', 'preset=tiny-check', '--out', '/proc/nclab.json']);
+    expect(proc.code).toBe(1);
+    expect(proc.stderr).toMatch(/--out \/proc\/nclab.json cannot be written: ENOENT/);
+    expect(proc.stderr).not.toMatch(/step \d/);
+  });
+
   it('refuses inherited keys (constructor, __proto__) in a config file as unknown fields, exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
     const file = join(dir, 'config.json');

@@ -25,7 +25,7 @@
  * for the backend). --checkpoint-every k writes the latest checkpoint every k reports ("auto":
  * sized so checkpoints cost under 5 % of the run), and at the end, to --checkpoint (default: the --out path with .checkpoint.json, else checkpoint.json).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked, unknownOptionHint } from './cliHelp';
@@ -46,6 +46,7 @@ import type { CorruptedList } from '../src/engine/data/fromConfig';
 import { parseCheckpoint, type Checkpoint } from '../src/engine/session/checkpoint';
 import type { CheckpointEvery } from '../src/engine/runs/checkpointSchedule';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
+import { makeDirs, prepareOutputFile } from './makeDirs';
 
 function readJson(path: string, what: string): unknown {
   let text: string;
@@ -144,11 +145,12 @@ async function runAndExport(
   options: Parameters<typeof runExperiment>[2] & object,
 ): Promise<RunResult> {
   if (!dir) return runExperiment(config, backend, options);
+  // both refused before training, not after it
+  if (config.experiment === 'ufm') throw new Error('--export-features takes a network run');
+  makeDirs(dir);
   const runner = await ExperimentRunner.create(config, backend, options, options.events);
   try {
     const result = await runner.run();
-    if (config.experiment === 'ufm') throw new Error('--export-features takes a network run');
-    mkdirSync(dir, { recursive: true });
     for (const f of await runner.exportFeatures(headLayer)) {
       writeFileSync(join(dir, f.name), f.bytes);
     }
@@ -211,6 +213,8 @@ async function main(): Promise<void> {
   const checkpointPath =
     values.checkpoint ??
     (values.out ? values.out.replace(/(\.json)?$/, '.checkpoint.json') : 'checkpoint.json');
+  if (values.out) prepareOutputFile(values.out, '--out');
+  if (every !== 0) prepareOutputFile(checkpointPath, '--checkpoint');
   for (const w of configWarnings(config))
     process.stderr.write(`warning: ${w.field}: ${w.message}\n`);
   const request = (values.backend ??

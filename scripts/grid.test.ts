@@ -251,6 +251,10 @@ describe('npm run grid', () => {
     expect(unknown.stderr).toMatch(
       /unknown figure preset "fig-nope" \(one of fig-mlp-depth-gauss, /,
     );
+    // an --out the system refuses (under /proc, Node's recursive mkdir never returned) is named
+    const proc = await grid(['--spec', specPath, '--out', '/proc/nclab-grid', '--quiet']);
+    expect(proc.code).toBe(1);
+    expect(proc.stderr).toMatch(/grid: cannot create the folder \/proc\/nclab-grid: ENOENT/);
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 });

@@ -18,15 +18,7 @@
  * that every member is there exactly once and writes DIR/merged.json. `slurm` writes a job array
  * of n shard tasks and the merge as a dependent job (scripts/slurm/submit.ts).
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
@@ -53,6 +45,7 @@ import {
 } from '../src/engine/grid/spec';
 import { claimMembers, liveClaims } from './gridDirClaim';
 import { gridSlurm } from './slurm/submit';
+import { makeDirs } from './makeDirs';
 
 const memberFile = (dir: string, index: number) =>
   join(dir, 'members', `${String(index).padStart(4, '0')}.json`);
@@ -89,7 +82,7 @@ function readPartials(dir: string, members: readonly GridMember[]): InterruptedM
 
 /** The grid a directory belongs to: written by the first shard, the same for every other. */
 function claimDir(dir: string, grid: ExpandedGrid): void {
-  mkdirSync(join(dir, 'members'), { recursive: true });
+  makeDirs(join(dir, 'members'));
   const path = join(dir, 'grid.json');
   const text = JSON.stringify({ name: grid.name, spec: grid.spec }, null, 1);
   if (!existsSync(path)) writeFileSync(path, text);
@@ -225,7 +218,7 @@ function readDone(dir: string, members: GridMember[], resume: boolean): DoneInDi
       `${dir} already holds ${found.length} of these members: pass --resume to keep them, or choose another --out`,
     );
   if (found.length) process.stderr.write(`resuming: ${found.length} members already done\n`);
-  mkdirSync(join(dir, 'partial'), { recursive: true });
+  makeDirs(join(dir, 'partial'));
   if (!resume) return { completed: found, interrupted: [] };
   const finished = new Set(found.map((m) => m.id));
   const interrupted = readPartials(

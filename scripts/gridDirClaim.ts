@@ -13,7 +13,6 @@
 import { hostname } from 'node:os';
 import {
   existsSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -23,6 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from './makeDirs';
 
 const RENEW_MS = 30_000;
 export const STALE_MS = 5 * 60_000;
@@ -84,7 +84,7 @@ export function claimMembers(
   ctx: ClaimContext = processContext(),
 ): () => void {
   const folder = join(dir, 'running');
-  mkdirSync(folder, { recursive: true });
+  makeDirs(folder);
   const own = `${safeName(ctx.host)}-${ctx.pid}.json`;
   const mine: Claim = {
     host: ctx.host,

@@ -14,6 +14,7 @@ import { nodeData, readJson } from './nodeSources';
 import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/core/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { checkSearchSpec, runSearch, SEARCH_PROTOCOL } from '../src/engine/search/protocol';
+import { prepareOutputFile } from './makeDirs';
 
 const fmt = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const request = (values.backend ?? 'auto') as BackendRequest;
   if (!(BACKEND_REQUESTS as readonly string[]).includes(request))
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
+  if (values.out) prepareOutputFile(values.out, '--out');
   if (!values.quiet) process.stderr.write(`${SEARCH_PROTOCOL}\n`);
   const backend = await initBackend(request);
   const unmet = unmetBackendRequest(backend);

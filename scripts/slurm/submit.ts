@@ -8,13 +8,14 @@
  * refused here, not in n jobs on the cluster.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BACKEND_REQUESTS } from '../../src/engine/config/schema';
 import { expandGrid } from '../../src/engine/grid/spec';
 import { slurmScripts } from './jobScripts';
+import { makeDirs } from '../makeDirs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -60,7 +61,7 @@ export function gridSlurm(args: string[]): Submitted {
       `--shards ${shards} is more than the grid's ${grid.members.length} members: some tasks would have nothing to do`,
     );
   const outDir = resolve(values.out ?? `grid-${grid.name}`);
-  mkdirSync(join(outDir, 'slurm'), { recursive: true });
+  makeDirs(join(outDir, 'slurm'));
   // The jobs read their own copy: editing the spec after submitting cannot change a running grid.
   const frozenSpec = join(outDir, 'slurm', 'spec.json');
   copyFileSync(specPath, frozenSpec);

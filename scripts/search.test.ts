@@ -57,6 +57,12 @@ describe('npm run search', () => {
     const bad = await search(['--spec', spec]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/search: invalid search: strategy:/);
+    // an --out it cannot write is named before the first trial, not after the last
+    writeFileSync(spec, JSON.stringify({ base: { preset: 'net-gauss-tiny' }, trials: 2 }));
+    const out = await search(['--spec', spec, '--out', '/proc/nclab-search.json']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/--out \/proc\/nclab-search.json cannot be written: ENOENT/);
+    expect(out.stderr).not.toMatch(/^trial /m);
     rmSync(root, { recursive: true, force: true });
   }, 120_000);
 });

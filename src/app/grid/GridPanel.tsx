@@ -238,11 +238,12 @@ export function GridPanel() {
       <textarea
         data-testid="grid-spec"
         aria-label="grid spec (JSON)"
-        rows={8}
+        // a figure preset's spec is there to read or tweak: four lines leave its figure the room
+        rows={figure ? 4 : 8}
         spellCheck={false}
         style={{
           width: '100%',
-          minHeight: '7em',
+          minHeight: figure ? '4em' : '7em',
           flexShrink: 0,
           fontFamily: 'monospace',
           fontSize: '0.8em',

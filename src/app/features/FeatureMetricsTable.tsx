@@ -48,8 +48,8 @@ export function FeatureMetricsTable({ result }: { result: MetricsResult }) {
   return (
     <div className="fm-table-wrap">
       <p className="panel-sub">
-        {entries.length} metrics (hover a key for its definition), {undefinedCount} undefined for
-        this input.
+        {entries.length} metrics (hover, focus or tap a key for its definition), {undefinedCount}{' '}
+        undefined for this input.
       </p>
       <table className="values fm-table" data-testid="features-metrics">
         <thead>

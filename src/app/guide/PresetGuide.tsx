@@ -44,8 +44,12 @@ export function PresetGuide() {
   const preset = findPreset(presetId);
   const walking = teaching?.presetId === presetId;
   return (
-    <aside className="preset-guide" data-testid="preset-guide" aria-label="What to look at">
-      <p className="guide-look">
+    <aside
+      className={walking ? 'preset-guide walking' : 'preset-guide'}
+      data-testid="preset-guide"
+      aria-label="What to look at"
+    >
+      <p className="guide-look" data-testid="guide-look">
         <strong>What to look at{preset ? ` (${preset.title})` : ''}:</strong> {guide.lookAt}
       </p>
       <p className="guide-panels">

@@ -43,10 +43,6 @@ export interface GridState {
 
 const firstFigure = FIGURE_PRESETS[0];
 
-/**
- * The grid this browser left unfinished (a reload, a closed tab, a cancel), so that the panel
- * opens on it and offers its Resume; forgotten once a run of it completes.
- */
 /** The editor's text as JSON, or an error saying it is not (the panel, Run grid, Copy link). */
 export function specFromText(text: string): unknown {
   try {
@@ -56,6 +52,10 @@ export function specFromText(text: string): unknown {
   }
 }
 
+/**
+ * The grid this browser left unfinished (a reload, a closed tab, a cancel), so that the panel
+ * opens on it and offers its Resume; forgotten once a run of it completes.
+ */
 const UNFINISHED_KEY = 'nclab.grid.unfinished';
 
 function unfinishedSpec(): GridSpec | null {

@@ -53,15 +53,15 @@ export function imageFileName(label: string, date = new Date()): string {
   return `nc-lab-${what}-${date.toISOString().slice(0, 10)}`;
 }
 
-/**
- * The modebar's camera saves SVG, an added button PNG at twice the size, both named by
- * `imageFileName`; Plotly's "send to cloud" stays off (files stay on this computer).
- */
 /** Whether the page has a pointer that hovers (not a phone's touch screen). */
 function canHover(): boolean {
   return typeof window.matchMedia !== 'function' || window.matchMedia('(hover: hover)').matches;
 }
 
+/**
+ * The modebar's camera saves SVG, an added button PNG at twice the size, both named by
+ * `imageFileName`; Plotly's "send to cloud" stays off (files stay on this computer).
+ */
 function plotConfig(plotly: Plotly, label: string, inFigureGrid: boolean): Partial<Config> {
   const filename = imageFileName(label);
   return {

@@ -145,8 +145,8 @@ async function runAndExport(
   options: Parameters<typeof runExperiment>[2] & object,
 ): Promise<RunResult> {
   if (!dir) return runExperiment(config, backend, options);
-  // both refused before training, not after it
-  if (config.experiment === 'ufm') throw new Error('--export-features takes a network run');
+  // made before training, so a folder that cannot be made is named before any work
+  // (main has already refused --export-features for a UFM)
   makeDirs(dir);
   const runner = await ExperimentRunner.create(config, backend, options, options.events);
   try {

@@ -208,7 +208,7 @@ export const NET_FIELD_META: FieldTable<NetConfig> = {
     label: 'Model',
     group: 'Model',
     hint: 'mlp: Dang et al. 2023; mlp-md: Nguyen et al. 2023 (K-dim penultimate); resnet18-tv: torchvision ResNet18 (Nguyen et al. 2023 large scale)',
-    note: 'mlp-md: Linear→BN→ReLU with a K-dim non-negative penultimate; resnet18, vgg16: the CIFAR nets of Dang et al. 2023; resnet18-tv: 7×7/2 stem, max-pool, Kaiming init, no feature BN (11 181 642 parameters for K = 10, as PyTorch)',
+    note: "mlp-md's blocks are Linear→BN→ReLU, its penultimate non-negative; resnet18 and vgg16 are the CIFAR nets of Dang et al. 2023; resnet18-tv has a 7×7/2 stem, a max-pool, Kaiming init and no feature BN (11 181 642 parameters for K = 10, as PyTorch)",
   },
   width: { label: 'Width', group: 'Model', hint: 'MLP width and head width d' },
   depthRelu: {

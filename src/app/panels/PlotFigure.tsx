@@ -281,7 +281,7 @@ export function PlotFigure<S = LabState>({
         } as CSSProperties
       }
     >
-      <div ref={ref} className="plot" role="img" aria-label={label} />
+      <div ref={ref} className="plot" role="figure" aria-label={label} />
       {state === 'waiting' && <p className="plot-note loading">Drawing…</p>}
       {state === 'loading' && <p className="plot-note loading">Loading the plotting library…</p>}
       {state === 'empty' && <p className="plot-note">Waiting for the first report…</p>}

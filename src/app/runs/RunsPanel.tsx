@@ -472,7 +472,9 @@ export function RunsPanel() {
                 <th scope="col">accuracy</th>
                 <th scope="col">date</th>
                 <th scope="col">backend</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -103,3 +103,37 @@ test.describe('phone 390×844', () => {
     await expectAccessible(page, 'phone, settings open');
   });
 });
+
+test('keyboard: the first tab stop skips to Start, and the arrow keys move between the panel tabs', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('skip-link')).toBeFocused();
+  await expect(page.getByTestId('skip-link')).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('btn-start')).toBeFocused();
+  // The skip link leaves the share link in the address bar as it was.
+  expect(new URL(page.url()).hash).toBe('');
+
+  const tabs = page.getByRole('tab');
+  const names = await tabs.allInnerTexts();
+  await tabs.first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: names[1], exact: true })).toBeFocused();
+  await expect(page.getByRole('tab', { name: names[1], exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: names.at(-1), exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: names[0], exact: true })).toBeFocused();
+  // One tab stop for the whole list: Tab leaves it for the open panel.
+  await expect(tabs.and(page.locator('[tabindex="0"]'))).toHaveCount(1);
+});

@@ -37,10 +37,32 @@ function Footer() {
   );
 }
 
+/**
+ * The first tab stop: past the presets and the form (some 40 stops) to the run controls. It
+ * focuses the panels' column itself rather than following `#main`, which would add a fragment
+ * to the share link in the address bar.
+ */
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href="#main"
+      data-testid="skip-link"
+      onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+    >
+      Skip to the run controls
+    </a>
+  );
+}
+
 export function App() {
   useShortcuts();
   return (
     <div className="app">
+      <SkipLink />
       <Header />
       <Intro />
       <div className="layout">
@@ -49,7 +71,7 @@ export function App() {
           <ConfigForm />
           <ConfigWarnings />
         </Sidebar>
-        <main className="main">
+        <main className="main" id="main" tabIndex={-1}>
           {/* One screen on a laptop: everything in main-top fits the window, the dashboard
               taking the height the rest leaves; what follows scrolls. */}
           <div className="main-top">

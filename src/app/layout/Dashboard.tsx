@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { GridPanel } from '../grid/GridPanel';
 import { SearchPanel } from '../grid/SearchPanel';
 import { RunsPanel } from '../runs/RunsPanel';
@@ -12,6 +12,7 @@ import { TheoryPanel } from '../panels/TheoryPanel';
 import { View3dPanel } from '../panels/View3dPanel';
 import { matchPreset, useLab } from '../store';
 import { dashboardTabs, type DashboardTab, type PanelId } from './panels';
+import { tabIndexForKey } from './tabKeys';
 
 const RENDER: Record<PanelId, () => ReactNode> = {
   loss: () => <LossPanel />,
@@ -49,9 +50,17 @@ export function Dashboard() {
   const tabs = useTabs();
   const [chosen, setChosen] = useState<DashboardTab['id']>('key');
   const open = tabs.find((t) => t.id === chosen) ?? tabs[0];
+  // One tab stop for the list; the arrow keys choose the tab and take the focus with them.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const next = tabIndexForKey(e.key, tabs.indexOf(open), tabs.length);
+    if (next === null) return;
+    e.preventDefault();
+    setChosen(tabs[next].id);
+    document.getElementById(`tab-${tabs[next].id}`)?.focus();
+  };
   return (
     <section className="dashboard" data-testid="panels" aria-label="Panels">
-      <div className="dash-tabs" role="tablist" aria-label="Panels">
+      <div className="dash-tabs" role="tablist" aria-label="Panels" onKeyDown={onKeyDown}>
         {tabs.map((t) => (
           <button
             key={t.id}
@@ -60,6 +69,7 @@ export function Dashboard() {
             id={`tab-${t.id}`}
             data-testid={`tab-${t.id}`}
             aria-selected={t.id === open.id}
+            tabIndex={t.id === open.id ? 0 : -1}
             aria-controls="dash-tabpanel"
             className={t.id === open.id ? 'dash-tab active' : 'dash-tab'}
             onClick={() => setChosen(t.id)}

@@ -317,6 +317,20 @@ describe('run library, several tabs (each its own RunLibrary on one store)', () 
     expect((await other.checkpoint(live.id))?.step).toBe(20);
   });
 
+  it('marks by the look at the locks it is given, not a later one: a run seen held is left for the next look', async () => {
+    const held = new Set<string>();
+    const { trainer, other } = twoTabs(held);
+    const run = await trainer.begin(config, null, 'page', 60);
+    await trainer.setStatus(run.id, 'running', null, 0);
+    // The caller saw the run held; its tab closes before the marking looks again.
+    const seen = { all: new Set([run.id]), elsewhere: new Set([run.id]) };
+    expect(await other.markInterrupted(undefined, seen)).toEqual([]);
+    expect((await other.get(run.id))?.record.status).toBe('running');
+    // The next look (the caller's watch on other tabs) finds it gone and marks it.
+    const marked = await other.markInterrupted(undefined, { all: held, elsewhere: held });
+    expect(marked.map((r) => r.id)).toEqual([run.id]);
+  });
+
   it('a change made here to a run another tab wrote since this tab listed it keeps that tab’s step, history and status', async () => {
     const held = new Set<string>();
     const { trainer, other } = twoTabs(held);

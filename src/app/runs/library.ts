@@ -368,11 +368,12 @@ export class RunLibrary {
    * kept; those with a checkpoint can be resumed). A run that a live page holds (this one or
    * another tab's, `hooks.held`) is left alone. Without that knowledge every running or paused
    * run is taken for orphaned: call it then only at page start, before this page trains.
-   * Returns the runs marked (`runs`: a listing just read, to save reading it again).
+   * Returns the runs marked (`runs`: a listing just read, to save reading it again; `held`: the
+   * locks as the caller saw them, so that what it shows of other tabs agrees with what is marked).
    */
-  async markInterrupted(runs?: RunRecord[]): Promise<RunRecord[]> {
+  async markInterrupted(runs?: RunRecord[], seen?: HeldRuns | null): Promise<RunRecord[]> {
     const all = runs ?? (await this.list()).runs;
-    const held = await this.held();
+    const held = seen !== undefined ? seen : await this.held();
     const orphans = all.filter(
       (r) => (r.status === 'running' || r.status === 'paused') && !held?.all.has(r.id),
     );

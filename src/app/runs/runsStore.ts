@@ -117,10 +117,13 @@ export function refreshRuns(): Promise<void> {
       let { runs, notes } = await runLibrary.list();
       for (const n of notes) note(n);
       // With Web Locks a run whose page went away is known as soon as it is gone (a closed or
-      // crashed tab): mark it now, not at the next page start.
-      if (locksAvailable() && (await runLibrary.markInterrupted(runs)).length > 0)
+      // crashed tab): mark it now, not at the next page start. One look at the locks decides
+      // both what is marked and what is watched: with two, a tab closing between them (its
+      // last reports broadcast as it goes) left its run 'running', neither marked nor watched.
+      const held = await heldRuns();
+      if (locksAvailable() && (await runLibrary.markInterrupted(runs, held)).length > 0)
         ({ runs, notes } = await runLibrary.list());
-      const elsewhere = [...((await heldRuns())?.elsewhere ?? [])];
+      const elsewhere = [...(held?.elsewhere ?? [])];
       if (elsewhere.length > 0) watchOtherTabs();
       const known = new Set(runs.map((r) => r.id));
       useRuns.setState((s) => ({

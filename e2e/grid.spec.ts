@@ -3,6 +3,7 @@
  * 2 × 2 × 2 grid with a figure line each, a grid interrupted by a reload that resumes from its
  * kept members to the same numbers, and a small search that selects by the held-out split.
  */
+import { readFile } from 'node:fs/promises';
 import type { GridMemberResult, GridRunResult } from '../src/engine/grid/runner';
 import type { SearchResult } from '../src/engine/search/protocol';
 import { test, expect, expectLegendClearOfXTitle } from './fixtures';
@@ -59,6 +60,18 @@ test('a 2 × 2 × 2 grid gives the 8 runs of the cross product and a figure line
   await expect(panel.locator('.scatterlayer .trace')).toHaveCount(8);
   await expectLegendClearOfXTitle(panel.locator('.plot'));
   await expect(panel.getByTestId('grid-check')).toHaveText('8 members (2 × 2 × 2 seeds)');
+  // Download members (JSON): the spec and every member's result, as the CLI's grid file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Download members (JSON)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^nc-lab-grid-.*\.json$/);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+    kind: string;
+    members: GridMemberResult[];
+  };
+  expect(saved.kind).toBe('nc-lab-grid');
+  expect(losses(saved.members)).toEqual(losses(full.members));
   const shot = testInfo.outputPath('grid-panel.png');
   await panel.screenshot({ path: shot });
   await testInfo.attach('grid-panel', { path: shot, contentType: 'image/png' });

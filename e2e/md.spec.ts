@@ -4,6 +4,7 @@
  * dilation-against-memorization data with a fitted line per loss. wasm keeps it quick.
  */
 import { fmt } from '../src/app/format';
+import { readFile } from 'node:fs/promises';
 import type { SweepResult } from '../src/engine/grid/sweepRunner';
 import { twinKey, type ReportKey } from '../src/engine/metrics/reportKeys';
 import { test, expect, expectLegendClearOfXTitle, showPanel, waitForLab } from './fixtures';
@@ -83,6 +84,18 @@ test('a small noise sweep produces the dilation-against-memorization data and pl
   await expect(sweepPanel.locator('.plot')).toHaveCount(2);
   await expect(sweepPanel.locator('svg.main-svg').first()).toBeVisible();
   for (const plot of await sweepPanel.locator('.plot').all()) await expectLegendClearOfXTitle(plot);
+  // Download sweep (JSON): the config, the six runs' measures and the fits drawn.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    sweepPanel.getByRole('button', { name: 'Download sweep (JSON)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^nc-lab-sweep-.*\.json$/);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as SweepResult & {
+    config: { labelNoise: number };
+  };
+  expect(saved.runs).toHaveLength(6);
+  expect(saved.sweep.scatter.map((s) => s.points.length)).toEqual([2, 2]);
+  expect(typeof saved.config.labelNoise).toBe('number');
 
   const result: SweepResult = await page.evaluate(() =>
     window.ncLab.sweep(

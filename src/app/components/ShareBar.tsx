@@ -1,50 +1,24 @@
 import { useRef, useState } from 'react';
-import { findPreset } from '../../engine/config/presets';
-import { CHECKPOINT_FORMAT, parseCheckpoint } from '../../engine/session/checkpoint';
-import { configForState, ufmInitStateSchema } from '../../engine/ufm/initState';
-import { dateStamp } from '../format';
-import { errorText, labClient } from '../labClient';
-import { configPending, labActions, useLab } from '../store';
+import { errorText } from '../labClient';
+import { configPending, useLab } from '../store';
 import { currentShareUrl } from '../urlState';
+import { exportFeatures, loadStateFile, saveResults, saveState } from './runFiles';
 
-function download(name: string, value: unknown): void {
-  saveBlob(name, new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' }));
-}
-
-function downloadBytes(name: string, bytes: Uint8Array): void {
-  saveBlob(
-    name,
-    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+/** The run bar's right side: the share link, and the run's files (results, state, features). */
+export function ShareBar() {
+  return (
+    <div className="share-bar">
+      <ShareLink />
+      <RunFiles />
+    </div>
   );
 }
 
-function saveBlob(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function baseName(): string {
-  const s = useLab.getState();
-  const preset = s.presetId && findPreset(s.presetId) ? s.presetId : 'ufm';
-  return `nc-lab-${preset}-${dateStamp()}`;
-}
-
-export function ShareBar() {
+function ShareLink() {
   const config = useLab((s) => s.config);
   const loadedConfig = useLab((s) => s.loadedConfig);
   const formDiffers = useLab((s) => s.loadedConfig !== null && configPending(s));
-  const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
-  const isNet = useLab((s) => s.loadedConfig?.experiment === 'net');
-  const running = useLab((s) => s.status === 'running');
   const [copied, setCopied] = useState<string | null>(null);
-  const [stateError, setStateError] = useState<string | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   // The link of the run on screen, not of a form edited since (Start loads the form's).
   const link = currentShareUrl({ config, loadedConfig });
 
@@ -58,93 +32,8 @@ export function ShareBar() {
     setTimeout(() => setCopied(null), 4000);
   };
 
-  const saveResults = async () => {
-    try {
-      const result = await labClient.result();
-      if (!result) throw new Error('no run loaded');
-      download(`${baseName()}.json`, result);
-    } catch (error) {
-      labActions.addError(`Download failed: ${errorText(error)}`);
-    }
-  };
-
-  const exportFeatures = async () => {
-    try {
-      const files = await labClient.exportFeatures(0);
-      if (!files) throw new Error('feature export takes a network run');
-      // Plain names: the ones "Measure your features" and `npm run metrics` recognise.
-      for (const f of files) downloadBytes(f.name, f.bytes);
-      labActions.announce(`Exported ${files.map((f) => f.name).join(', ')}.`);
-    } catch (error) {
-      labActions.addError(`Export features failed: ${errorText(error)}`);
-    }
-  };
-
-  // The run library's checkpoint (what `npm run experiment -- --resume` continues); a run kind
-  // without checkpoints yet (paired runs) falls back to the oracle `init` format.
-  const saveState = async () => {
-    try {
-      const s = useLab.getState();
-      const checkpoint = await labClient.checkpointNow();
-      if (checkpoint) {
-        download(`${baseName()}-state-step${checkpoint.step}.json`, checkpoint);
-        return;
-      }
-      const state = await labClient.snapshot();
-      if (!state) throw new Error('no run loaded');
-      download(`${baseName()}-state-step${s.step}.json`, {
-        ...state,
-        config: s.loadedConfig,
-        step: s.step,
-      });
-    } catch (error) {
-      labActions.addError(`Save state failed: ${errorText(error)}`);
-    }
-  };
-
-  const loadState = async (file: File) => {
-    setStateError(null);
-    try {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await file.text());
-      } catch {
-        throw new Error(`${file.name} is not JSON`);
-      }
-      if ((raw as { format?: unknown } | null)?.format === CHECKPOINT_FORMAT) {
-        const checkpoint = parseCheckpoint(raw);
-        const loaded = await labClient.loadCheckpoint(checkpoint);
-        if (!loaded)
-          throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the checkpoint');
-        labActions.setConfig(checkpoint.config);
-        labActions.announce(`Loaded the checkpoint at step ${checkpoint.step} from ${file.name}.`);
-        return;
-      }
-      const parsed = ufmInitStateSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issues = parsed.error.issues
-          .slice(0, 4)
-          .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
-        throw new Error(
-          `${file.name} is not a state file (needs H, fc_weights, fc_last_bias, targets): ${issues.join('; ')}`,
-        );
-      }
-      // A saved state file: the oracle `init` format, plus the config when NC Lab wrote it.
-      const saved = (raw as { config?: unknown }).config;
-      const config = configForState(parsed.data, saved, useLab.getState().config);
-      const report = await labClient.load(config, parsed.data);
-      if (!report)
-        throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
-      // Only a state the worker accepted changes the form (and the URL).
-      labActions.setConfig(config);
-      labActions.announce(`Loaded the state from ${file.name}.`);
-    } catch (error) {
-      setStateError(`Load state: ${errorText(error)}`);
-    }
-  };
-
   return (
-    <div className="share-bar">
+    <>
       <button type="button" data-testid="btn-copy-link" onClick={() => void copy()}>
         Copy link
       </button>
@@ -163,6 +52,24 @@ export function ShareBar() {
           the form&apos;s settings.
         </span>
       )}
+    </>
+  );
+}
+
+function RunFiles() {
+  const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
+  const isNet = useLab((s) => s.loadedConfig?.experiment === 'net');
+  const running = useLab((s) => s.status === 'running');
+  const [stateError, setStateError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const loadState = (file: File) => {
+    setStateError(null);
+    loadStateFile(file).catch((error: unknown) => setStateError(`Load state: ${errorText(error)}`));
+  };
+
+  return (
+    <>
       <button
         type="button"
         data-testid="btn-download"
@@ -203,7 +110,7 @@ export function ShareBar() {
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = '';
-          if (file) void loadState(file);
+          if (file) loadState(file);
         }}
       />
       {stateError && (
@@ -214,6 +121,6 @@ export function ShareBar() {
           </button>
         </p>
       )}
-    </div>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { FeatureMeasurement, MeasuredFile } from '../../engine/features/measure';
 import { ROLE_NAMES } from '../../engine/metrics/featureFiles';
+import { saveJson } from '../download';
 import { dateStamp, fmtInt } from '../format';
 import { FeatureGramPanel } from './FeatureGramPanel';
 import { FeatureMetricsTable } from './FeatureMetricsTable';
@@ -13,16 +14,8 @@ function resultsJson(m: FeatureMeasurement): unknown {
 }
 
 function download(m: FeatureMeasurement): void {
-  const blob = new Blob([JSON.stringify(resultsJson(m), null, 1)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
   const base = (m.files[0]?.name ?? 'features').replace(/\.[^.]*$/, '');
-  a.download = `nc-lab-metrics-${base}-${dateStamp()}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveJson(`nc-lab-metrics-${base}-${dateStamp()}.json`, resultsJson(m), 1);
 }
 
 function fileText(f: MeasuredFile): string {

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { FIGURE_PRESETS, findFigurePreset, type FigureMetric } from '../../engine/grid/figures';
+import { saveJson } from '../download';
 import { dateStamp } from '../format';
 import { Panel } from '../panels/Panel';
 import { PlotFigure } from '../panels/PlotFigure';
@@ -8,15 +9,8 @@ import { buildCurves, buildMd, DEFAULT_METRICS } from './gridPlots';
 import { useGridPlan, type GridPlan } from './useGridPlan';
 
 function download(s: GridState): void {
-  const blob = new Blob(
-    [JSON.stringify({ kind: 'nc-lab-grid', spec: s.membersSpec, members: s.members })],
-    { type: 'application/json' },
-  );
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `nc-lab-grid-${dateStamp()}.json`;
-  a.click();
-  URL.revokeObjectURL(a.href);
+  const grid = { kind: 'nc-lab-grid', spec: s.membersSpec, members: s.members };
+  saveJson(`nc-lab-grid-${dateStamp()}.json`, grid);
 }
 
 const secs = (ms: number | null) => (ms === null ? '…' : `${Math.max(0, Math.round(ms / 1000))} s`);
@@ -160,15 +154,7 @@ function runLabel({ check, keptCount, resumable }: GridPlan): string {
     : `Resume (${keptCount} of ${check.total} kept)`;
 }
 
-function GridButtons({
-  s,
-  plan,
-  children,
-}: {
-  s: GridState;
-  plan: GridPlan;
-  children: ReactNode;
-}) {
+function GridButtons({ s, plan, children }: { s: GridState; plan: GridPlan; children: ReactNode }) {
   const [link, setLink] = useState<string | null>(null);
   const copyLink = () => {
     try {

@@ -1,5 +1,6 @@
 import type { NetConfig } from '../../engine/config/schema';
 import type { SweepResult } from '../../engine/grid/sweepRunner';
+import { saveJson } from '../download';
 import { dateStamp, fmt } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
@@ -83,14 +84,7 @@ function buildAccuracy(s: SweepState): Figure | null {
 }
 
 function download(result: SweepResult, config: NetConfig): void {
-  const blob = new Blob([JSON.stringify({ config, ...result }, null, 1)], {
-    type: 'application/json',
-  });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `nc-lab-sweep-${dateStamp()}.json`;
-  a.click();
-  URL.revokeObjectURL(a.href);
+  saveJson(`nc-lab-sweep-${dateStamp()}.json`, { config, ...result }, 1);
 }
 
 /**

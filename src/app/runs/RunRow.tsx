@@ -1,13 +1,13 @@
 import { Fragment, memo } from 'react';
 import type { Checkpoint } from '../../engine/session/checkpoint';
 import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
+import { saveJson } from '../download';
 import { fmt, fmtBytes } from '../format';
 import { errorText, labClient } from '../labClient';
 import { labActions } from '../store';
 import { pinCheckpoint, resumeFromPinned, unpinCheckpoint } from './pins';
 import { keyFields } from './runList';
 import { runLibrary, runsActions } from './runsStore';
-import { download } from './transfer';
 
 const RESUMABLE = new Set(['interrupted', 'paused', 'stopped']);
 
@@ -26,7 +26,7 @@ function PinnedRow({ r, pins }: { r: RunRecord; pins: PinnedCheckpoint[] }) {
   const save = async (step: number) => {
     const checkpoint = await runLibrary.pinnedCheckpoint(r.id, step);
     if (!checkpoint) throw new Error(`no checkpoint is pinned at step ${step}`);
-    download(JSON.stringify(checkpoint), stateFileName(r, step), 'application/json');
+    saveJson(stateFileName(r, step), checkpoint);
   };
   return (
     <tr className="run-pins" data-testid="run-pins" data-run-id={r.id}>
@@ -76,8 +76,7 @@ function RunActions({ r, elsewhere }: { r: RunRecord; elsewhere: boolean }) {
   };
   const saveState = async () => {
     const checkpoint: Checkpoint | null = await runLibrary.checkpoint(r.id);
-    if (checkpoint)
-      download(JSON.stringify(checkpoint), stateFileName(r, checkpoint.step), 'application/json');
+    if (checkpoint) saveJson(stateFileName(r, checkpoint.step), checkpoint);
   };
   const pinnable = r.checkpointStep !== null || r.status === 'running' || r.status === 'paused';
   return (

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { configDiff } from '../../engine/runs/naming';
 import type { RunRecord } from '../../engine/runs/record';
 import { DropZone } from '../components/DropZone';
+import { saveText } from '../download';
 import { fmtBytes } from '../format';
 import { labActions } from '../store';
 import { PlotFigure } from '../panels/PlotFigure';
@@ -15,7 +16,7 @@ import { useOverlayRevision } from './panelOverlay';
 import { RunRow } from './RunRow';
 import { listRuns, type SortKey } from './runList';
 import { runsActions, refreshRuns, useRuns } from './runsStore';
-import { download, exportFileName, exportRuns, importRunFiles } from './transfer';
+import { exportFileName, exportRuns, importRunFiles } from './transfer';
 import './runs.css';
 
 function ConfigDiff({ runs }: { runs: RunRecord[] }) {
@@ -144,11 +145,8 @@ function StorageNote({ runs }: { runs: RunRecord[] }) {
 function LibraryActions({ runs, exportIds }: { runs: RunRecord[]; exportIds: string[] }) {
   const doExport = async (format: 'json' | 'csv') => {
     const text = await exportRuns(exportIds, format);
-    download(
-      text,
-      exportFileName(exportIds.length, format),
-      format === 'json' ? 'application/json' : 'text/csv',
-    );
+    const type = format === 'json' ? 'application/json' : 'text/csv';
+    saveText(exportFileName(exportIds.length, format), text, type);
   };
   return (
     <>

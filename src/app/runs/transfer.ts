@@ -72,12 +72,3 @@ export function exportFileName(count: number, ext: string): string {
   const day = new Date().toISOString().slice(0, 10);
   return `nc-lab-${count}-run${count === 1 ? '' : 's'}-${day}.${ext}`;
 }
-
-export function download(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_LOG_DECADES, logAxis } from './logAxis';
-import { imageFileName, redrawFor } from './PlotFigure';
+import { imageFileName, redrawFor } from './figureDrawer';
 
 describe('figure image files', () => {
   it('are named after what the figure shows and the day', () => {

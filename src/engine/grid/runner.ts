@@ -113,102 +113,19 @@ export class GridRun {
   async run(): Promise<GridRunResult> {
     const { grid, options } = this;
     const members = options.only ?? grid.members;
-    const known = new Map(grid.members.map((m) => [m.id, m]));
-    const finished = new Map<string, GridMemberResult>();
-    for (const c of options.completed ?? []) {
-      const member = known.get(c.id);
-      if (!member) throw new Error(`grid: a kept result "${c.id}" is not a member of it`);
-      // Ids name only the axis values: a kept run of another base config must not pass for one.
-      if (JSON.stringify(c.result.config) !== JSON.stringify(member.config))
-        throw new Error(
-          `grid: the kept result "${c.id}" was run with another config than this grid's`,
-        );
-      finished.set(c.id, c);
-    }
-    const resumable = new Map<string, InterruptedMember>();
-    for (const i of options.interrupted ?? []) {
-      const member = known.get(i.id);
-      if (!member) throw new Error(`grid: an interrupted member "${i.id}" is not a member of it`);
-      if (finished.has(i.id)) continue; // it finished after all: the kept result stands
-      try {
-        checkResumable(i.checkpoint, member.config);
-      } catch (error) {
-        throw new Error(`grid: the interrupted member "${i.id}": ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      resumable.set(i.id, i);
-    }
+    const finished = keptResults(grid, options.completed ?? []);
+    const resumable = resumableMembers(grid, options.interrupted ?? [], finished);
     const todo = members.filter((m) => !finished.has(m.id));
+    const clock = new GridClock(members.length, todo, options.onProgress, () => this.paused);
     const continued: GridRunResult['resumed'] = [];
-    const totalWork = todo.reduce((n, m) => n + workOf(m), 0);
-    let doneWork = 0;
-    let doneHere = 0;
-    let trainedMs = 0;
-    const started = performance.now();
-    const progress = (current: GridProgress['current'], memberWork = 0): void => {
-      const work = doneWork + memberWork;
-      const rate = work > 0 ? trainedMs / work : null;
-      options.onProgress?.({
-        done: members.length - todo.length + doneHere,
-        total: members.length,
-        current,
-        elapsedMs: performance.now() - started,
-        timeLeftMs: rate === null ? null : rate * (totalWork - work),
-        paused: this.paused,
-      });
-    };
     for (const member of todo) {
       if (this.paused && !this.cancelled) await new Promise<void>((r) => (this.wake = r));
       if (this.cancelled) break;
-      const memberStart = performance.now();
-      const trainedBefore = trainedMs;
       const resumed = resumable.get(member.id);
-      // The history before the checkpoint comes from the interrupted run; the rest from this one.
-      const before = resumed?.history.filter((h) => h.step < resumed.checkpoint.step) ?? [];
-      const backend = (await options.beforeMember?.(member.config)) ?? this.backend;
-      const runner: ExperimentRunner = await ExperimentRunner.create(
-        member.config,
-        backend,
-        { ...options, resumeFrom: resumed?.checkpoint },
-        {
-          checkpointEvery: options.onMemberCheckpoint ? options.checkpointEvery : 0,
-          onCheckpoint: (checkpoint) =>
-            void options.onMemberCheckpoint?.({
-              id: member.id,
-              checkpoint,
-              history: [...before, ...runner.history],
-            }),
-          onReport: (r) => {
-            trainedMs = trainedBefore + (performance.now() - memberStart);
-            // Progress in the unit gridWork counts: steps (UFM) or epochs (networks).
-            progress(
-              { index: member.index, id: member.id, step: r.step, totalSteps: r.totalSteps },
-              r.step / r.shape.stepsPerUnit,
-            );
-          },
-          // A pause asked for while the member was being built takes effect as it starts.
-          onStatus: (status) => {
-            if (status === 'running' && this.paused) runner.pause();
-          },
-        },
-      );
-      this.runner = runner;
-      let result: RunResult;
-      try {
-        const running = runner.run();
-        if (this.cancelled) runner.stop();
-        result = await running;
-      } finally {
-        this.runner = null;
-        runner.dispose();
-      }
-      trainedMs = trainedBefore + (performance.now() - memberStart);
-      if (this.cancelled && result.status === 'stopped') break;
+      const result = await this.runMember(member, resumed, clock);
+      if (!result) break;
       if (resumed) continued.push({ id: member.id, step: resumed.checkpoint.step });
-      if (before.length) result = { ...result, history: [...before, ...result.history] };
-      doneWork += workOf(member);
-      doneHere++;
+      clock.memberDone(member);
       const done: GridMemberResult = {
         index: member.index,
         id: member.id,
@@ -217,7 +134,7 @@ export class GridRun {
       };
       finished.set(member.id, done);
       await options.onMemberDone?.(done);
-      progress(null);
+      clock.report(null);
     }
     const inGrid = members.map((m) => finished.get(m.id)).filter((m): m is GridMemberResult => !!m);
     return {
@@ -227,6 +144,148 @@ export class GridRun {
       total: members.length,
       resumed: continued,
     };
+  }
+
+  /**
+   * One member, from its seed or from an interrupted run's checkpoint (whose history before the
+   * checkpoint heads the result's); null when a cancel stopped it.
+   */
+  private async runMember(
+    member: GridMember,
+    resumed: InterruptedMember | undefined,
+    clock: GridClock,
+  ): Promise<RunResult | null> {
+    const { options } = this;
+    const memberStart = performance.now();
+    const trainedBefore = clock.trainedMs;
+    const timeIt = () => (clock.trainedMs = trainedBefore + (performance.now() - memberStart));
+    const before = resumed?.history.filter((h) => h.step < resumed.checkpoint.step) ?? [];
+    const backend = (await options.beforeMember?.(member.config)) ?? this.backend;
+    const runner: ExperimentRunner = await ExperimentRunner.create(
+      member.config,
+      backend,
+      { ...options, resumeFrom: resumed?.checkpoint },
+      {
+        checkpointEvery: options.onMemberCheckpoint ? options.checkpointEvery : 0,
+        onCheckpoint: (checkpoint) =>
+          void options.onMemberCheckpoint?.({
+            id: member.id,
+            checkpoint,
+            history: [...before, ...runner.history],
+          }),
+        onReport: (r) => {
+          timeIt();
+          // Progress in the unit gridWork counts: steps (UFM) or epochs (networks).
+          clock.report(
+            { index: member.index, id: member.id, step: r.step, totalSteps: r.totalSteps },
+            r.step / r.shape.stepsPerUnit,
+          );
+        },
+        // A pause asked for while the member was being built takes effect as it starts.
+        onStatus: (status) => {
+          if (status === 'running' && this.paused) runner.pause();
+        },
+      },
+    );
+    this.runner = runner;
+    let result: RunResult;
+    try {
+      const running = runner.run();
+      if (this.cancelled) runner.stop();
+      result = await running;
+    } finally {
+      this.runner = null;
+      runner.dispose();
+    }
+    timeIt();
+    if (this.cancelled && result.status === 'stopped') return null;
+    return before.length ? { ...result, history: [...before, ...result.history] } : result;
+  }
+}
+
+/** Members finished earlier, checked to be this grid's: by id, and run with its config. */
+function keptResults(
+  grid: ExpandedGrid,
+  completed: readonly GridMemberResult[],
+): Map<string, GridMemberResult> {
+  const known = new Map(grid.members.map((m) => [m.id, m]));
+  const finished = new Map<string, GridMemberResult>();
+  for (const c of completed) {
+    const member = known.get(c.id);
+    if (!member) throw new Error(`grid: a kept result "${c.id}" is not a member of it`);
+    // Ids name only the axis values: a kept run of another base config must not pass for one.
+    if (JSON.stringify(c.result.config) !== JSON.stringify(member.config))
+      throw new Error(
+        `grid: the kept result "${c.id}" was run with another config than this grid's`,
+      );
+    finished.set(c.id, c);
+  }
+  return finished;
+}
+
+/** Interrupted members whose checkpoint this grid can continue (those finished since aside). */
+function resumableMembers(
+  grid: ExpandedGrid,
+  interrupted: readonly InterruptedMember[],
+  finished: ReadonlyMap<string, GridMemberResult>,
+): Map<string, InterruptedMember> {
+  const known = new Map(grid.members.map((m) => [m.id, m]));
+  const resumable = new Map<string, InterruptedMember>();
+  for (const i of interrupted) {
+    const member = known.get(i.id);
+    if (!member) throw new Error(`grid: an interrupted member "${i.id}" is not a member of it`);
+    if (finished.has(i.id)) continue; // it finished after all: the kept result stands
+    try {
+      checkResumable(i.checkpoint, member.config);
+    } catch (error) {
+      throw new Error(`grid: the interrupted member "${i.id}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    resumable.set(i.id, i);
+  }
+  return resumable;
+}
+
+/**
+ * A grid's progress and time left: work in the unit gridWork counts (steps for a UFM, epochs
+ * for networks), timed by what this run has trained (members kept from before cost nothing).
+ */
+class GridClock {
+  /** Time spent training members in this run, up to the running member's last report. */
+  trainedMs = 0;
+  private doneWork = 0;
+  private doneHere = 0;
+  private readonly totalWork: number;
+  private readonly skipped: number;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly total: number,
+    todo: readonly GridMember[],
+    private readonly onProgress: GridRunOptions['onProgress'],
+    private readonly paused: () => boolean,
+  ) {
+    this.totalWork = todo.reduce((n, m) => n + workOf(m), 0);
+    this.skipped = total - todo.length;
+  }
+
+  memberDone(member: GridMember): void {
+    this.doneWork += workOf(member);
+    this.doneHere++;
+  }
+
+  report(current: GridProgress['current'], memberWork = 0): void {
+    const work = this.doneWork + memberWork;
+    const rate = work > 0 ? this.trainedMs / work : null;
+    this.onProgress?.({
+      done: this.skipped + this.doneHere,
+      total: this.total,
+      current,
+      elapsedMs: performance.now() - this.started,
+      timeLeftMs: rate === null ? null : rate * (this.totalWork - work),
+      paused: this.paused(),
+    });
   }
 }
 

@@ -37,6 +37,17 @@ export function layerValue(
   return typeof x === 'number' ? x : null;
 }
 
+/**
+ * Where a series ends in exact zeros (a metric collapsed below float32's precision, as NC1 of a
+ * converged tetrahedron): the index its trailing zeros start at, else null. A log axis leaves
+ * them out, so a figure says so rather than show a curve that seems to stop.
+ */
+export function trailingZerosFrom(values: readonly (number | null)[]): number | null {
+  let i = values.length;
+  while (i > 0 && values[i - 1] === 0) i--;
+  return i < values.length ? i : null;
+}
+
 /** Log axes cannot show 0 or negative numbers: such values become gaps (not fake points). */
 export function forLog(v: number | null): number | null {
   return v !== null && v > 0 && Number.isFinite(v) ? v : null;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { measuresTitle } from './MeasuresPanel';
+import { ReportHistory } from '../history';
+import { useLab } from '../store';
+import { buildMeasures, measuresTitle } from './MeasuresPanel';
 
 describe('a More measures subplot title', () => {
   it('names the one step of a key that only the final report carries', () => {
@@ -18,5 +20,23 @@ describe('a More measures subplot title', () => {
       'ECE: measured only when a run completes',
     );
     expect(measuresTitle('ECE', [], 'completed', 'step')).toBe('ECE: not measured for this run');
+  });
+});
+
+describe('the More measures figure', () => {
+  it('says in its subplot where tr Σ_W ends in exact zeros, which its log axis cannot draw', () => {
+    const history = new ReportHistory();
+    for (const [step, w] of [
+      [0, 1],
+      [10, 0.01],
+      [20, 0],
+      [30, 0],
+    ])
+      history.push({ step, metrics: { trace_sigma_w: w, trace_sigma_b: 2 } });
+    const figure = buildMeasures({ ...useLab.getState(), history });
+    const notes = (figure?.layout.annotations ?? []).filter((a) => a.hovertext);
+    expect(notes).toEqual([
+      expect.objectContaining({ text: 'tr Σ_W = 0 from step 20', xref: 'x domain', y: 0 }),
+    ]);
   });
 });

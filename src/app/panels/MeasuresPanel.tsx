@@ -1,11 +1,11 @@
 import { twinKey, type NetworkKey } from '../../engine/metrics/reportKeys';
 import type { Data, Layout } from '../plotly';
-import { forLog, scalar } from '../format';
+import { fmt, forLog, scalar, trailingZerosFrom } from '../format';
 import { historySeries } from '../history';
 import type { LabState } from '../store';
 import type { RunStatus } from '../../engine/session/types';
 import { Panel } from './Panel';
-import { logAxis } from './logAxis';
+import { logAxis, zeroNote } from './logAxis';
 import { PlotFigure, subplotTitle, type Figure } from './PlotFigure';
 
 /**
@@ -55,7 +55,7 @@ const SUBPLOTS: Subplot[] = [
   },
 ];
 
-function buildMeasures(s: LabState): Figure | null {
+export function buildMeasures(s: LabState): Figure | null {
   const entries = s.history.entries;
   if (!entries.length) return null;
   const shape = s.lastReport?.shape;
@@ -73,6 +73,7 @@ function buildMeasures(s: LabState): Figure | null {
   SUBPLOTS.forEach((sub, i) => {
     const n = i === 0 ? '' : String(i + 1);
     const ys: (number | null)[] = [];
+    const zeros: string[] = [];
     const measuredAt = new Set<number>();
     for (const sr of sub.series) {
       for (const twin of paired ? [false, true] : [false]) {
@@ -81,6 +82,9 @@ function buildMeasures(s: LabState): Figure | null {
         if (y.every((v) => v === null)) continue;
         ys.push(...y);
         y.forEach((v, j) => v !== null && measuredAt.add(x[j]));
+        const from = sub.log ? trailingZerosFrom(y) : null;
+        if (from !== null)
+          zeros.push(`${sr.name}${twin ? ' (twin)' : ''} = 0 from ${unit} ${fmt(x[from])}`);
         data.push({
           type: 'scatter',
           // Markers too: some keys arrive only with the end-of-run (full) report.
@@ -103,6 +107,7 @@ function buildMeasures(s: LabState): Figure | null {
     layout[`xaxis${n}`] = { title: { text: unit }, zeroline: false };
     layout[`yaxis${n}`] = sub.log ? logAxis(ys) : { rangemode: 'tozero' };
     annotations.push(subplotTitle(i, measuresTitle(sub.title, [...measuredAt], s.status, unit)));
+    if (zeros.length > 0) annotations.push(zeroNote(zeros, n));
   });
   layout.annotations = annotations;
   return { data, layout };

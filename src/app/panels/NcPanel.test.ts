@@ -44,6 +44,21 @@ describe('the NC panel as six small figures', () => {
     expect(nc1.every((t) => t.showlegend === false)).toBe(true);
   });
 
+  it('says where a curve ends in exact zeros, which its log axis cannot draw, and not for a zero mid-run', () => {
+    const state = deepRun();
+    // Layer 2 has a zero at step 10 only: a gap, no note.
+    expect(buildNcFigure(state, 'etf', 0)?.layout.annotations).toBeUndefined();
+    const entries = state.history.entries;
+    const history = new ReportHistory();
+    for (const e of entries)
+      history.push({
+        step: e.step,
+        metrics: { ...e.metrics, deep_nc1_pinv: [e.step >= 10 ? 0 : 1, 2, e.step === 20 ? 0 : 3] },
+      });
+    const notes = buildNcFigure({ ...state, history }, 'etf', 0)?.layout.annotations ?? [];
+    expect(notes.map((n) => n.text)).toEqual(['l = 0: 0 from step 10<br>l = 2: 0 from step 20']);
+  });
+
   it('draws NC4 and accuracy in the sixth figure, only for the keys the run reports', () => {
     const figure = buildNcFigure(deepRun(), 'etf', 5);
     const nc4 = (figure?.data ?? []) as Trace[];

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ReportKey } from '../../engine/metrics/reportKeys';
 import type { RunShape } from '../../engine/session/types';
 import type { Data, Layout } from '../plotly';
-import { depthColor, fmt, forLog, layerValue, scalar } from '../format';
+import { depthColor, fmt, forLog, layerValue, scalar, trailingZerosFrom } from '../format';
 import { historySeries } from '../history';
 import { OverlayBar } from '../runs/OverlayBar';
 import { panelOverlay, useOverlayRevision, type PanelOverlay } from '../runs/panelOverlay';
@@ -16,7 +16,7 @@ import {
 } from '../../engine/metrics/targets';
 import { FigureCell, FigureGrid, FigureLegend, type LegendEntry } from './FigureGrid';
 import { Panel } from './Panel';
-import { logAxis } from './logAxis';
+import { logAxis, zeroNote } from './logAxis';
 import { PlotFigure, type Figure } from './PlotFigure';
 import { MetricTerm } from '../guide/MetricTerm';
 
@@ -117,11 +117,16 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
   const m = metricsFor(kind)[index];
   const deepKey = M > 1 ? m.deepKey : null;
   const ys: (number | null)[] = [];
+  const zeros: string[] = [];
   for (let l = 0; l < (deepKey ? M : 1); l++) {
-    const { x, y } = historySeries(entries, stepsPerUnit, (metrics) =>
-      forLog(deepKey ? layerValue(metrics, deepKey, l) : scalar(metrics, m.key)),
+    const raw = historySeries(entries, stepsPerUnit, (metrics) =>
+      deepKey ? layerValue(metrics, deepKey, l) : scalar(metrics, m.key),
     );
+    const { x } = raw;
+    const y = raw.y.map(forLog);
     ys.push(...y);
+    const from = trailingZerosFrom(raw.y);
+    if (from !== null) zeros.push(`${M > 1 ? `l = ${l}: ` : '= '}0 from ${unit} ${fmt(x[from])}`);
     const name = layerName(l, M);
     data.push({
       type: 'scatter',
@@ -138,7 +143,9 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
   }
   if (overlay)
     data.push(...overlay.traces(m.key, m.deepKey, { showlegend: legend, positive: overlay.logY }));
-  layout.yaxis = overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys);
+  const linear = overlay !== null && !overlay.logY;
+  layout.yaxis = linear ? { type: 'linear' } : logAxis(ys);
+  if (zeros.length > 0 && !linear) layout.annotations = [zeroNote(zeros)];
   return { data, layout };
 }
 

@@ -1,4 +1,5 @@
 /** The lab's log axes (Plotly layout), for every figure with a log scale. */
+import type { Layout } from '../plotly';
 
 /** Log axes with few, plain labels (0.05, 0.1, 1e-6) instead of every 2 and 5. */
 export const LOG_AXIS = { type: 'log', tickformat: '~g', nticks: 5 } as const;
@@ -44,4 +45,25 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
   if (!(hi > 0 && decades < MIN_LOG_DECADES)) return axis;
   // a log axis's range is in decades
   return { ...axis, range: [mid - MIN_LOG_DECADES / 2, mid + MIN_LOG_DECADES / 2] };
+}
+
+/**
+ * Says where curves end in exact zeros, which a log axis cannot draw (`lines`: one per curve,
+ * "= 0 from step 600"): in the bottom right corner of the figure or of subplot `subplot` ("2"
+ * for x2/y2), where the curves would have gone on.
+ */
+export function zeroNote(lines: string[], subplot = ''): Partial<Layout['annotations'][number]> {
+  return {
+    text: lines.join('<br>'),
+    hovertext: 'Exactly 0 from there on: a log axis cannot draw 0.',
+    xref: `x${subplot} domain` as 'paper',
+    yref: `y${subplot} domain` as 'paper',
+    x: 1,
+    y: 0,
+    xanchor: 'right',
+    yanchor: 'bottom',
+    align: 'right',
+    showarrow: false,
+    font: { size: 9, color: '#5f6b7a' },
+  };
 }

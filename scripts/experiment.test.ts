@@ -113,6 +113,35 @@ describe('npm run experiment', () => {
     expect(proc.stderr).not.toMatch(/step \d/);
   });
 
+  it('checks --export-layer before training, writes checkpoints given only --checkpoint, and says when --data goes unread', async () => {
+    const net = ['--config', 'preset=net-gauss-tiny'];
+    const alone = await runCli([...net, '--export-layer', '1']);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/--export-layer takes --export-features <DIR>/);
+    const dir = mkdtempSync(join(tmpdir(), 'nc-exp-layer-'));
+    // net-gauss-tiny's head has depthLinear = 2 layers: 0 and 1.
+    for (const bad of ['2', 'x', '1.5']) {
+      const r = await runCli([...net, '--export-features', dir, '--export-layer', bad]);
+      expect(r.code, bad).toBe(1);
+      expect(r.stderr).toContain(`--export-layer must be a head layer of this run, 0…1`);
+      expect(r.stderr, 'refused before training').not.toMatch(/step \d/);
+    }
+    const checkpoint = join(dir, 'ck', 'state.json');
+    const ufm = await runCli([
+      '--config',
+      'preset=tiny-check&steps=40',
+      '--checkpoint',
+      checkpoint,
+      '--data',
+      'package.json',
+      '--quiet',
+    ]);
+    expect(ufm.code).toBe(0);
+    expect(ufm.stderr).toMatch(/warning: --data is not read: a UFM trains on no dataset/);
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { format: string; step: number };
+    expect(saved).toMatchObject({ format: 'nc-lab-checkpoint', step: 40 });
+  });
+
   it('refuses inherited keys (constructor, __proto__) in a config file as unknown fields, exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nclab-'));
     const file = join(dir, 'config.json');

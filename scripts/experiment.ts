@@ -133,6 +133,33 @@ function checkpointEvery(arg: string | undefined): CheckpointEvery {
   return k;
 }
 
+/** --export-layer as a head layer of this run, checked before training (0 without the flag). */
+function exportLayer(
+  arg: string | undefined,
+  exportDir: string | undefined,
+  config: ExperimentConfig,
+) {
+  if (arg === undefined) return 0;
+  if (!exportDir)
+    throw new Error('--export-layer takes --export-features <DIR> (where the layer goes)');
+  const M = config.experiment === 'net' ? config.depthLinear : 0;
+  const j = Number(arg);
+  if (!(arg.trim() !== '' && Number.isInteger(j) && j >= 0 && j < M))
+    throw new Error(
+      `--export-layer must be a head layer of this run, 0…${M - 1} (depthLinear = ${M}), got "${arg}"`,
+    );
+  return j;
+}
+
+/** Files given with --data that this run will not read: said at once, not silently dropped. */
+function unreadDataNote(config: ExperimentConfig): string {
+  if (config.experiment === 'ufm') return 'a UFM trains on no dataset';
+  if (config.dataset === 'gaussian') return 'dataset=gaussian is generated';
+  if (config.dataset === 'mnist' || config.dataset === 'fashion-mnist')
+    return `dataset=${config.dataset} is embedded`;
+  return '';
+}
+
 /**
  * runExperiment, and with an export directory the final state's features, labels and classifier
  * written there as .npy files (the main run of a pair) before the session is freed.
@@ -181,7 +208,8 @@ Flags:
   --export-layer <j>             the head layer whose input is exported (default 0)
   --resume <checkpoint.json>     continue a checkpoint from its step
   --checkpoint-every <k|auto>    write a checkpoint every k reports (and at the end); auto: under 5 % of run time
-  --checkpoint <path>            where checkpoints go
+  --checkpoint <path>            where checkpoints go (default: beside --out as <out>.checkpoint.json,
+                                 else ./checkpoint.json); alone, it means --checkpoint-every auto
   --help, -h                     this text; --help fields (or --fields) lists the config fields
 `;
 
@@ -209,7 +237,10 @@ async function main(): Promise<void> {
   // The checkpoint's own config, unless --config names one (then createSession checks they agree).
   const config = values.config ? loadConfig(values.config) : (resumeFrom as Checkpoint).config;
   if (resumeFrom && values.init) throw new Error('--init and --resume cannot be combined');
-  const every = checkpointEvery(values['checkpoint-every']);
+  // A checkpoint path alone asks for checkpoints: at the automatic interval.
+  const every = checkpointEvery(
+    values['checkpoint-every'] ?? (values.checkpoint ? 'auto' : undefined),
+  );
   const checkpointPath =
     values.checkpoint ??
     (values.out ? values.out.replace(/(\.json)?$/, '.checkpoint.json') : 'checkpoint.json');
@@ -223,17 +254,19 @@ async function main(): Promise<void> {
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
   }
   const init = values.init ? loadInit(values.init) : undefined;
-  const exportLayer = Number(values['export-layer'] ?? '0');
   if (values['export-features'] && config.experiment !== 'net') {
     throw new Error(
       '--export-features takes a network run (experiment=net); a UFM state is saved with Save state',
     );
   }
+  const layer = exportLayer(values['export-layer'], values['export-features'], config);
+  const unread = values.data?.length ? unreadDataNote(config) : '';
+  if (unread) process.stderr.write(`warning: --data is not read: ${unread}\n`);
   const backend = await initBackend(request);
   const unmet = unmetBackendRequest(backend);
   if (unmet) throw new Error(unmet);
   if (!values.quiet) process.stderr.write(`backend: ${backend.notes.at(-1) ?? backend.backend}\n`);
-  const result = await runAndExport(config, backend, values['export-features'], exportLayer, {
+  const result = await runAndExport(config, backend, values['export-features'], layer, {
     init,
     resumeFrom,
     loadData: nodeData(

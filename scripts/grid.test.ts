@@ -247,6 +247,16 @@ describe('npm run grid', () => {
       '2\tdepth=6,seed=2',
       '3\tdepth=9,seed=2',
     ]);
+    // flags that need another are refused, not ignored
+    for (const [flags, message] of [
+      [['--full'], /--full takes --figure <id>/],
+      [['--resume'], /--resume takes --out <DIR>/],
+      [['--checkpoint-every', '5'], /--checkpoint-every takes --out <DIR>/],
+    ] as const) {
+      const lone = await grid(['--spec', specPath, ...flags, '--dry-run']);
+      expect(lone.code, flags[0]).toBe(1);
+      expect(lone.stderr).toMatch(message);
+    }
     const unknown = await grid(['--figure', 'fig-nope', '--dry-run']);
     expect(unknown.stderr).toMatch(
       /unknown figure preset "fig-nope" \(one of fig-mlp-depth-gauss, /,

@@ -142,6 +142,22 @@ function specOf(values: { spec?: string; figure?: string; full: boolean }): unkn
   return readJson(values.spec, 'grid spec');
 }
 
+/** Flags that mean something only beside another: refused, not silently ignored. */
+function refuseLoneFlags(values: {
+  figure?: string;
+  full: boolean;
+  out?: string;
+  resume: boolean;
+  'checkpoint-every'?: string;
+}): void {
+  if (values.full && !values.figure)
+    throw new Error('--full takes --figure <id> (its full-size grid)');
+  if (values.resume && !values.out)
+    throw new Error('--resume takes --out <DIR> (the folder whose finished members it skips)');
+  if (values['checkpoint-every'] !== undefined && !values.out)
+    throw new Error('--checkpoint-every takes --out <DIR> (where the checkpoints go)');
+}
+
 async function run(values: {
   spec?: string;
   figure?: string;
@@ -156,6 +172,7 @@ async function run(values: {
   data?: string[];
   quiet: boolean;
 }): Promise<void> {
+  refuseLoneFlags(values);
   const grid = expandGrid(specOf(values));
   const shard: Shard | null = values.shard ? parseShard(values.shard) : null;
   const members = shard ? shardMembers(grid, shard) : grid.members;

@@ -57,6 +57,28 @@ describe('the grid curves', () => {
     expect(figure.layout.xaxis).toEqual({ title: { text: 'step' } });
   });
 
+  it('say which members end in exact zeros, which the log axis cannot draw', () => {
+    const nc1 = DEFAULT_METRICS.find((m) => m.key === 'nc1_pinv')!;
+    // depth 1 reaches exactly 0 at its third report (step 20); depth 2 never does
+    const zeroed = members.map((m) =>
+      m.result.config.experiment === 'ufm' && m.result.config.depth === 1
+        ? {
+            ...m,
+            result: {
+              ...m.result,
+              history: m.result.history.map((h, i) => ({
+                ...h,
+                metrics: { ...h.metrics, nc1_pinv: i >= 2 ? 0 : 1 },
+              })),
+            },
+          }
+        : m,
+    );
+    const notes = buildCurves(state(zeroed), nc1)!.layout.annotations ?? [];
+    expect(notes.map((n) => n.text)).toEqual(['depth = 1: = 0 from step 20']);
+    expect(buildCurves(state(members), nc1)!.layout.annotations).toBeUndefined();
+  });
+
   it('draw nothing before a member has finished', () => {
     expect(buildCurves(state([]), loss)).toBeNull();
   });

@@ -9,7 +9,9 @@ import {
 } from './schema';
 import { fieldDocs, type FieldShape } from './fields';
 import { parseNumber, parseNumberList } from './numberList';
-import { findPreset } from './presets';
+import { findPreset, type Preset } from './presets';
+
+type ExperimentKind = ExperimentConfig['experiment'];
 
 /**
  * Config ⇄ URL query. Every config field is a flat, human-readable key (`hidden=64&depth=3`),
@@ -86,19 +88,7 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
     });
     return { config: defaultsFor('ufm'), presetId: null, autorun: false, issues, rejected };
   }
-
-  const seen = new Set<string>();
-  for (const key of params.keys()) {
-    if (seen.has(key) && !issues.some((i) => i.field === key)) {
-      issues.push({
-        field: key,
-        message: `"${key}" appears more than once in the link: give it once`,
-      });
-    }
-    seen.add(key);
-  }
-  const repeated = new Set(issues.map((i) => i.field));
-
+  const repeated = repeatedKeys(params, issues);
   const version = params.get('v');
   if (version !== null && version !== String(SCHEMA_VERSION)) {
     issues.push({
@@ -106,23 +96,71 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
       message: `schema version ${version} is not supported (this lab reads version ${SCHEMA_VERSION})`,
     });
   }
+  const { preset, kind } = presetAndKind(params, repeated, issues, rejected);
+  const defaults = defaultsFor(kind);
+  const start = preset && preset.config.experiment === kind ? preset.config : defaults;
+  const raw = readFields(params, kind, { ...start }, repeated, issues, rejected);
+  for (const key of repeated)
+    if (isConfigField(defaults, key)) rejected[key] = params.getAll(key).join(' | ');
+  const config = schemaChecked(params, raw, start, defaults, issues, rejected);
+  const autorun = params.get('autorun');
+  return {
+    config,
+    presetId: preset ? preset.id : null,
+    autorun: autorun === '1' || autorun === 'true',
+    issues: dedupe(issues),
+    rejected,
+  };
+}
 
+/** Keys given more than once: each named once in `issues`, and none of their values read. */
+function repeatedKeys(params: URLSearchParams, issues: ConfigIssue[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const key of params.keys()) {
+    if (seen.has(key) && !repeated.has(key)) {
+      issues.push({
+        field: key,
+        message: `"${key}" appears more than once in the link: give it once`,
+      });
+      repeated.add(key);
+    }
+    seen.add(key);
+  }
+  return repeated;
+}
+
+/** The link's preset, and the experiment kind that decides which keys exist (else the preset's, else UFM). */
+function presetAndKind(
+  params: URLSearchParams,
+  repeated: ReadonlySet<string>,
+  issues: ConfigIssue[],
+  rejected: Record<string, string>,
+): { preset: Preset | undefined; kind: ExperimentKind } {
   const presetText = repeated.has('preset') ? null : params.get('preset');
   const preset = presetText ? findPreset(presetText) : undefined;
   if (presetText && !preset)
     issues.push({ field: 'preset', message: `unknown preset "${presetText}"` });
-
-  // The experiment kind decides which keys exist: the URL's own, else the preset's, else UFM.
   const kindText = repeated.has('experiment') ? null : params.get('experiment');
-  let kind = preset?.config.experiment ?? 'ufm';
+  let kind: ExperimentKind = preset?.config.experiment ?? 'ufm';
   if (kindText === 'ufm' || kindText === 'net') kind = kindText;
   else if (kindText !== null) {
     issues.push({ field: 'experiment', message: `unknown experiment "${kindText}" (ufm or net)` });
     rejected.experiment = kindText;
   }
+  return { preset, kind };
+}
+
+/** Each config field of the link parsed by its kind onto `raw` (the start config); bad ones named. */
+function readFields(
+  params: URLSearchParams,
+  kind: ExperimentKind,
+  raw: Record<string, unknown>,
+  repeated: ReadonlySet<string>,
+  issues: ConfigIssue[],
+  rejected: Record<string, string>,
+): Record<string, unknown> {
   const defaults = defaultsFor(kind);
-  const start = preset && preset.config.experiment === kind ? preset.config : defaults;
-  const raw: Record<string, unknown> = { ...start };
   for (const [key, text] of params) {
     if (CONTROL_KEYS.has(key) || key === 'experiment' || repeated.has(key)) continue;
     if (!isConfigField(defaults, key)) {
@@ -140,18 +178,24 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
       raw[key] = value;
     }
   }
-  for (const key of repeated)
-    if (isConfigField(defaults, key)) rejected[key] = params.getAll(key).join(' | ');
+  return raw;
+}
 
-  // The schema's own checks (ranges, fields that depend on each other): a field it refuses goes
-  // back to the start value, then the rest is checked again.
-  let config = defaults;
+/**
+ * The schema's own checks (ranges, fields that depend on each other): a field it refuses goes
+ * back to the start value, then the rest is checked again.
+ */
+function schemaChecked(
+  params: URLSearchParams,
+  raw: Record<string, unknown>,
+  start: ExperimentConfig,
+  defaults: ExperimentConfig,
+  issues: ConfigIssue[],
+  rejected: Record<string, string>,
+): ExperimentConfig {
   for (let attempt = 0; attempt < 4; attempt++) {
     const parsed = experimentConfigSchema.safeParse(raw);
-    if (parsed.success) {
-      config = parsed.data;
-      break;
-    }
+    if (parsed.success) return parsed.data;
     const found = issuesOf(parsed.error);
     issues.push(...found);
     for (const { field } of found) {
@@ -161,20 +205,9 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
         raw[key] = (start as Record<string, unknown>)[key];
       }
     }
-    if (!found.some(({ field }) => params.has(field.split('.')[0]))) {
-      config = start;
-      break;
-    }
+    if (!found.some(({ field }) => params.has(field.split('.')[0]))) return start;
   }
-
-  const autorun = params.get('autorun');
-  return {
-    config,
-    presetId: preset ? preset.id : null,
-    autorun: autorun === '1' || autorun === 'true',
-    issues: dedupe(issues),
-    rejected,
-  };
+  return defaults;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -167,6 +167,11 @@ function checkLabelRange(y: Float64Array, K: number, label: string, whyK: string
   }
 }
 
+/** Reads one file in its role, noting its shape and dtype for the page. */
+type ReadArray = (role: ArrayRole, f: NamedBytes) => NpyArray;
+
+const labelOf = (role: ArrayRole, f: NamedBytes) => `${ROLE_NAMES[role]} (${f.name})`;
+
 /**
  * Reads a features file, its labels and the optional classifier, bias, test set and original
  * labels into the metrics library's array input, checking shapes against each other.
@@ -176,95 +181,37 @@ export function featureFilesToInput(set: FeatureFileSet): {
   arrays: ArrayFileInfo[];
 } {
   const arrays: ArrayFileInfo[] = [];
-  const label = (role: ArrayRole, f: NamedBytes) => `${ROLE_NAMES[role]} (${f.name})`;
-  const read = (role: ArrayRole, f: NamedBytes): NpyArray => {
+  const read: ReadArray = (role, f) => {
     const a = readArrayFile(f, ROLE_NAMES[role]);
     arrays.push({ role, name: f.name, shape: a.shape, dtype: a.dtype });
     return a;
   };
-
-  const features = asMatrix(read('features', set.features), label('features', set.features));
-  const labels = asVector(read('labels', set.labels), label('labels', set.labels), true);
+  const features = asMatrix(read('features', set.features), labelOf('features', set.features));
+  const labels = asVector(read('labels', set.labels), labelOf('labels', set.labels), true);
   if (labels.length !== features.rows) {
     throw new FeatureFileError(
       `labels has ${labels.length} entries, features has ${features.rows} rows (labels: ${set.labels.name}, features: ${set.features.name})`,
     );
   }
   const W = set.weights
-    ? asMatrix(read('weights', set.weights), label('weights', set.weights))
+    ? asMatrix(read('weights', set.weights), labelOf('weights', set.weights))
     : null;
   if (W && set.weights && W.cols !== features.cols) {
     throw new FeatureFileError(
       `weights has ${W.cols} columns, features has ${features.cols} (weights: ${set.weights.name}, features: ${set.features.name}); W must be K×d`,
     );
   }
-  let K: number;
-  let whyK: string;
-  if (set.K !== undefined) {
-    if (!Number.isInteger(set.K) || set.K < 1)
-      throw new FeatureFileError(`K must be a positive integer, got ${set.K}`);
-    if (set.K > MAX_CLASSES)
-      throw new FeatureFileError(`K = ${set.K} is more than the class limit ${MAX_CLASSES}`);
-    K = set.K;
-    whyK = 'as given';
-    if (W && set.weights && W.rows !== K)
-      throw new FeatureFileError(
-        `${label('weights', set.weights)}: has ${W.rows} rows, K = ${K}; W must be K×d`,
-      );
-  } else if (W && set.weights) {
-    K = W.rows;
-    whyK = `from the rows of ${set.weights.name}`;
-    if (K > MAX_CLASSES)
-      throw new FeatureFileError(
-        `${label('weights', set.weights)}: ${K} rows (classes), more than the class limit ${MAX_CLASSES}`,
-      );
-  } else {
-    // The largest label sets K: checked against the class limit before anything is sized from it.
-    let top = 0;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] >= MAX_CLASSES) {
-        throw new FeatureFileError(
-          `${label('labels', set.labels)}: entry ${i} = ${labels[i]} is beyond the class limit ` +
-            `(labels 0..${MAX_CLASSES - 1}); check the labels, or give K`,
-        );
-      }
-      top = Math.max(top, labels[i]);
-    }
-    K = top + 1;
-    whyK = 'from the largest label';
-  }
-  checkLabelRange(labels, K, label('labels', set.labels), whyK);
-
-  const b = set.bias ? asVector(read('bias', set.bias), label('bias', set.bias)) : null;
+  const { K, whyK } = classCount(set, labels, W);
+  checkLabelRange(labels, K, labelOf('labels', set.labels), whyK);
+  const b = set.bias ? asVector(read('bias', set.bias), labelOf('bias', set.bias)) : null;
   if (b && set.bias && b.length !== K)
     throw new FeatureFileError(
-      `${label('bias', set.bias)}: has ${b.length} entries, K = ${K} ${whyK}`,
+      `${labelOf('bias', set.bias)}: has ${b.length} entries, K = ${K} ${whyK}`,
     );
-
-  let testFeatures: DenseMatrix | null = null;
-  let testLabels: Float64Array | null = null;
-  if (set.testFeatures) {
-    const tl = label('testFeatures', set.testFeatures);
-    testFeatures = asMatrix(read('testFeatures', set.testFeatures), tl);
-    if (testFeatures.cols !== features.cols)
-      throw new FeatureFileError(
-        `${tl}: has ${testFeatures.cols} columns, features has ${features.cols}`,
-      );
-    if (!set.testLabels) throw new FeatureFileError(`${tl}: given without test labels`);
-  }
-  if (set.testLabels) {
-    const ll = label('testLabels', set.testLabels);
-    if (!testFeatures) throw new FeatureFileError(`${ll}: given without test features`);
-    testLabels = asVector(read('testLabels', set.testLabels), ll, true);
-    if (testLabels.length !== testFeatures.rows)
-      throw new FeatureFileError(
-        `${ll}: has ${testLabels.length} entries, test features has ${testFeatures.rows} rows`,
-      );
-    checkLabelRange(testLabels, K, ll, whyK);
-  }
+  const test = readTestSet(set, read, features.cols, K, whyK);
   let labelsOriginal: Float64Array | null = null;
   if (set.labelsOriginal) {
-    const ol = label('labelsOriginal', set.labelsOriginal);
+    const ol = labelOf('labelsOriginal', set.labelsOriginal);
     labelsOriginal = asVector(read('labelsOriginal', set.labelsOriginal), ol, true);
     if (labelsOriginal.length !== features.rows)
       throw new FeatureFileError(
@@ -272,10 +219,75 @@ export function featureFilesToInput(set: FeatureFileSet): {
       );
     checkLabelRange(labelsOriginal, K, ol, whyK);
   }
-  return {
-    input: { K, features, labels, W, b, testFeatures, testLabels, labelsOriginal },
-    arrays,
-  };
+  return { input: { K, features, labels, W, b, ...test, labelsOriginal }, arrays };
+}
+
+/**
+ * The number of classes, and why: as given (checked against W), W's rows, or the largest label
+ * (checked against the class limit before anything is sized from it).
+ */
+function classCount(
+  set: FeatureFileSet,
+  labels: Float64Array,
+  W: DenseMatrix | null,
+): { K: number; whyK: string } {
+  if (set.K !== undefined) {
+    if (!Number.isInteger(set.K) || set.K < 1)
+      throw new FeatureFileError(`K must be a positive integer, got ${set.K}`);
+    if (set.K > MAX_CLASSES)
+      throw new FeatureFileError(`K = ${set.K} is more than the class limit ${MAX_CLASSES}`);
+    if (W && set.weights && W.rows !== set.K)
+      throw new FeatureFileError(
+        `${labelOf('weights', set.weights)}: has ${W.rows} rows, K = ${set.K}; W must be K×d`,
+      );
+    return { K: set.K, whyK: 'as given' };
+  }
+  if (W && set.weights) {
+    if (W.rows > MAX_CLASSES)
+      throw new FeatureFileError(
+        `${labelOf('weights', set.weights)}: ${W.rows} rows (classes), more than the class limit ${MAX_CLASSES}`,
+      );
+    return { K: W.rows, whyK: `from the rows of ${set.weights.name}` };
+  }
+  let top = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= MAX_CLASSES) {
+      throw new FeatureFileError(
+        `${labelOf('labels', set.labels)}: entry ${i} = ${labels[i]} is beyond the class limit ` +
+          `(labels 0..${MAX_CLASSES - 1}); check the labels, or give K`,
+      );
+    }
+    top = Math.max(top, labels[i]);
+  }
+  return { K: top + 1, whyK: 'from the largest label' };
+}
+
+/** The test features and labels: both or neither, as wide as the training features. */
+function readTestSet(
+  set: FeatureFileSet,
+  read: ReadArray,
+  cols: number,
+  K: number,
+  whyK: string,
+): { testFeatures: DenseMatrix | null; testLabels: Float64Array | null } {
+  let testFeatures: DenseMatrix | null = null;
+  if (set.testFeatures) {
+    const tl = labelOf('testFeatures', set.testFeatures);
+    testFeatures = asMatrix(read('testFeatures', set.testFeatures), tl);
+    if (testFeatures.cols !== cols)
+      throw new FeatureFileError(`${tl}: has ${testFeatures.cols} columns, features has ${cols}`);
+    if (!set.testLabels) throw new FeatureFileError(`${tl}: given without test labels`);
+  }
+  if (!set.testLabels) return { testFeatures, testLabels: null };
+  const ll = labelOf('testLabels', set.testLabels);
+  if (!testFeatures) throw new FeatureFileError(`${ll}: given without test features`);
+  const testLabels = asVector(read('testLabels', set.testLabels), ll, true);
+  if (testLabels.length !== testFeatures.rows)
+    throw new FeatureFileError(
+      `${ll}: has ${testLabels.length} entries, test features has ${testFeatures.rows} rows`,
+    );
+  checkLabelRange(testLabels, K, ll, whyK);
+  return { testFeatures, testLabels };
 }
 
 /** The cases of a metric_vectors.json-style file, each with its name (or case_<i>). */

@@ -86,6 +86,17 @@ export class NetMeasurer {
     }
   }
 
+  /** The measured rows of each split through the network (features owned by the caller). */
+  private async evaluateSplits(owned: tf.Tensor[]): Promise<Splits> {
+    const train = await this.evaluate('train');
+    owned.push(train.features);
+    const test = this.rows.test.length > 0 ? await this.evaluate('test') : null;
+    if (test) owned.push(test.features);
+    const val = this.rows.val.length > 0 ? await this.evaluate('val') : null;
+    if (val) owned.push(val.features);
+    return { train, test, val };
+  }
+
   /** measure's body; every tensor it creates goes into `owned`, which the caller disposes. */
   private async measureInto(
     set: MetricSet,
@@ -95,12 +106,7 @@ export class NetMeasurer {
   ): Promise<Measured> {
     const { config, data, model } = this;
     const K = data.K;
-    const train = await this.evaluate('train');
-    owned.push(train.features);
-    const test = this.rows.test.length > 0 ? await this.evaluate('test') : null;
-    if (test) owned.push(test.features);
-    const val = this.rows.val.length > 0 ? await this.evaluate('val') : null;
-    if (val) owned.push(val.features);
+    const { train, test, val } = await this.evaluateSplits(owned);
     const W = tf.tidy(() => model.head.product());
     owned.push(W);
     const layers = config.depthLinear > 1 ? tf.tidy(() => model.head.weightsOutIn()) : null;
@@ -134,21 +140,8 @@ export class NetMeasurer {
       },
       withGeometryKeys(set),
     );
-    const [total, dataTerm, wd, fd] = Array.from(termData);
     const metrics: MetricsRecord = {
-      loss: total,
-      loss_data: dataTerm,
-      loss_weight_decay: wd,
-      loss_feature_decay: fd,
-      train_acc: train.accuracy,
-      test_acc: test ? test.accuracy : null,
-      ...(val ? { val_acc: val.accuracy } : {}),
-      // Top-5 (seed 002's large-scale logs) only where it is not trivially 1 (K ≥ 5).
-      ...(train.top5 !== null && { train_acc5: train.top5 }),
-      ...(test?.top5 != null && { test_acc5: test.top5 }),
-      ...(val?.top5 != null && { val_acc5: val.top5 }),
-      epoch: at.epoch,
-      lr: at.lr,
+      ...lossAndAccuracy(termData, { train, test, val }, at),
       ...result.values,
     };
     const Wrows = rowsOf(Wdata, K, model.featureDim);
@@ -310,6 +303,36 @@ export class NetMeasurer {
       depth: c.depthLinear,
     };
   }
+}
+
+interface Splits {
+  train: EvaluatedSplit;
+  test: EvaluatedSplit | null;
+  val: EvaluatedSplit | null;
+}
+
+/** The loss and its terms, the accuracies of each split, and where in training they were taken. */
+function lossAndAccuracy(
+  terms: ArrayLike<number>,
+  { train, test, val }: Splits,
+  at: { epoch: number; lr: number },
+): MetricsRecord {
+  const [total, dataTerm, wd, fd] = Array.from(terms);
+  return {
+    loss: total,
+    loss_data: dataTerm,
+    loss_weight_decay: wd,
+    loss_feature_decay: fd,
+    train_acc: train.accuracy,
+    test_acc: test ? test.accuracy : null,
+    ...(val ? { val_acc: val.accuracy } : {}),
+    // Top-5 (seed 002's large-scale logs) only where it is not trivially 1 (K ≥ 5).
+    ...(train.top5 !== null && { train_acc5: train.top5 }),
+    ...(test?.top5 != null && { test_acc5: test.top5 }),
+    ...(val?.top5 != null && { val_acc5: val.top5 }),
+    epoch: at.epoch,
+    lr: at.lr,
+  };
 }
 
 function pickLabels(labels: Int32Array, rows: Int32Array): Int32Array {

@@ -219,67 +219,43 @@ async function streamingMetrics(
   return r;
 }
 
+const BENCH_OPTIONS = {
+  'node-only': { type: 'boolean', default: false },
+  'browser-only': { type: 'boolean', default: false },
+  budget: { type: 'string', default: '2' },
+  backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
+  'ui-only': { type: 'boolean', default: false },
+  torch: { type: 'string' },
+  'torch-run': { type: 'boolean', default: false },
+  python: { type: 'string', default: 'python3' },
+  'first-chart-loads': { type: 'string', default: '5' },
+  'node-backends': { type: 'string', default: 'wasm,cpu' },
+  'checkpoints-only': { type: 'boolean', default: false },
+  'overlay-only': { type: 'boolean', default: false },
+  'streaming-only': { type: 'boolean', default: false },
+  'threads-only': { type: 'boolean', default: false },
+  repeats: { type: 'string', default: '2' },
+  'ui-repeats': { type: 'string', default: '3' },
+  'compare-backend': { type: 'string', default: 'wasm' },
+  'torch-device': { type: 'string', default: 'cpu' },
+  large: { type: 'boolean', default: false },
+  'efficiency-only': { type: 'boolean', default: false },
+} as const;
+
+type BenchArgs = ReturnType<typeof parseArgs<{ options: typeof BENCH_OPTIONS }>>['values'];
+type CompareBackend = (typeof NODE_BENCH_BACKENDS)[number];
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'node-only': { type: 'boolean', default: false },
-      'browser-only': { type: 'boolean', default: false },
-      budget: { type: 'string', default: '2' },
-      backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
-      'ui-only': { type: 'boolean', default: false },
-      torch: { type: 'string' },
-      'torch-run': { type: 'boolean', default: false },
-      python: { type: 'string', default: 'python3' },
-      'first-chart-loads': { type: 'string', default: '5' },
-      'node-backends': { type: 'string', default: 'wasm,cpu' },
-      'checkpoints-only': { type: 'boolean', default: false },
-      'overlay-only': { type: 'boolean', default: false },
-      'streaming-only': { type: 'boolean', default: false },
-      'threads-only': { type: 'boolean', default: false },
-      repeats: { type: 'string', default: '2' },
-      'ui-repeats': { type: 'string', default: '3' },
-      'compare-backend': { type: 'string', default: 'wasm' },
-      'torch-device': { type: 'string', default: 'cpu' },
-      large: { type: 'boolean', default: false },
-      'efficiency-only': { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ options: BENCH_OPTIONS });
   const compare = values['compare-backend'];
   if (!NODE_BENCH_BACKENDS.some((b) => b === compare))
     throw new Error(`--compare-backend must be one of ${NODE_BENCH_BACKENDS.join(', ')}`);
-  const compareBackend = compare as (typeof NODE_BENCH_BACKENDS)[number];
-  if (values['checkpoints-only']) {
-    writeResults({ checkpoints: await checkpointRows(Number(values.budget)) });
-    return;
-  }
-  if (values['overlay-only']) {
-    const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
-    const overlayUi = await benchOverlayInBrowser(50);
-    printOverlayRow(overlayUi);
-    writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
-    return;
-  }
-  if (values['threads-only']) {
-    await threadRows(Number(values.budget));
-    return;
-  }
-  if (values['streaming-only']) {
-    writeResults({ streaming: [await streamingMetrics(Number(values.repeats), compareBackend)] });
-    return;
-  }
+  const compareBackend = compare as CompareBackend;
+  if (await oneSection(values, compareBackend)) return;
   const nodeBackends = values['node-backends'].split(',');
   if (values['efficiency-only'] && !nodeBackends.includes('wasm'))
     throw new Error('--efficiency-only measures Node wasm: --node-backends must include wasm');
-  // the PyTorch column: run first, so both columns are measured in the same session
-  let torch: TorchReference | null = null;
-  if (values['torch-run']) {
-    makeDirs('bench-results');
-    torch = await runTorchReference(values.python, 'bench-results/torch-reference.json', {
-      threads: 1,
-      device: values['torch-device'],
-      large: values.large,
-    });
-  } else if (values.torch) torch = readTorchReference(values.torch);
+  const torch = await torchColumn(values);
   if (values['efficiency-only']) {
     writeResults({ efficiency: await efficiencyRows(torch), torch });
     return;
@@ -291,28 +267,102 @@ async function main(): Promise<void> {
     printFirstChart(firstChart);
   }
   const budget = Number(values.budget);
-  const ui: UiBenchRow[] = [];
-  let uiSummary: UiBenchSummary[] = [];
-  let overlayUi: OverlayUiRow | null = null;
-  if (!values['node-only']) {
-    const { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, printUiSummary, summariseUi } =
-      await uiBench();
-    const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
-    console.log('page main thread while training (1440×900, wasm backend)');
-    const runs = Number(values['ui-repeats']);
-    if (!Number.isInteger(runs) || runs < 1)
-      throw new Error(`--ui-repeats must be a whole number ≥ 1 (got ${values['ui-repeats']})`);
-    ui.push(...(await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow, runs)));
-    uiSummary = summariseUi(ui);
-    console.log('\neach preset over its runs');
-    uiSummary.forEach(printUiSummary);
-    overlayUi = await benchOverlayInBrowser(50);
-    printOverlayRow(overlayUi);
-    if (values['ui-only']) {
-      writeResults({ ui, uiSummary, overlayUi });
-      return;
+  const page = values['node-only'] ? null : await pageSection(values, budget);
+  if (values['ui-only'] && page) {
+    writeResults({ ...page });
+    return;
+  }
+  const { rows, netRows, efficiency } = await stepSection(values, budget, nodeBackends, torch);
+  const threadsTable = threadSpeedups(threadedRows(rows, netRows));
+  printThreadSpeedups(threadsTable);
+  const streaming: StreamingBenchResult[] = [];
+  if (!values['browser-only']) {
+    try {
+      streaming.push(await streamingMetrics(2, compareBackend));
+    } catch (e) {
+      console.log(`streaming metrics on ${compareBackend}: failed: ${errorText(e)}`);
     }
   }
+  if (torch) printTorchRatios(torch, compareBackend, rows, netRows, streaming);
+  // Checkpoints (run library): capture cost against the run time between two of them (wasm).
+  const checkpoints: CheckpointBenchRow[] = [];
+  if (!values['browser-only'] && nodeBackends.includes('wasm'))
+    checkpoints.push(...(await checkpointRows(budget)));
+  const overlay = benchOverlayBuild(50);
+  console.log(
+    `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
+  );
+  writeResults({
+    rows,
+    netRows,
+    threads: threadsTable,
+    efficiency,
+    streaming,
+    ui: page?.ui ?? [],
+    uiSummary: page?.uiSummary ?? [],
+    overlayUi: page?.overlayUi ?? null,
+    firstChart,
+    torch,
+    checkpoints,
+    overlay,
+  });
+}
+
+/** The --…-only flags that run one section alone; true when one did. */
+async function oneSection(values: BenchArgs, compareBackend: CompareBackend): Promise<boolean> {
+  if (values['checkpoints-only']) {
+    writeResults({ checkpoints: await checkpointRows(Number(values.budget)) });
+  } else if (values['overlay-only']) {
+    const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
+    const overlayUi = await benchOverlayInBrowser(50);
+    printOverlayRow(overlayUi);
+    writeResults({ overlayUi, overlay: benchOverlayBuild(50) });
+  } else if (values['threads-only']) {
+    await threadRows(Number(values.budget));
+  } else if (values['streaming-only']) {
+    writeResults({ streaming: [await streamingMetrics(Number(values.repeats), compareBackend)] });
+  } else return false;
+  return true;
+}
+
+/** The PyTorch column: run first (--torch-run), so both columns come from one session, or read. */
+async function torchColumn(values: BenchArgs): Promise<TorchReference | null> {
+  if (values['torch-run']) {
+    makeDirs('bench-results');
+    return runTorchReference(values.python, 'bench-results/torch-reference.json', {
+      threads: 1,
+      device: values['torch-device'],
+      large: values.large,
+    });
+  }
+  return values.torch ? readTorchReference(values.torch) : null;
+}
+
+/** The page's main thread while each preset trains, and while kept runs are overlaid. */
+async function pageSection(values: BenchArgs, budget: number) {
+  const { UI_BENCH_PRESETS, benchUiInBrowser, printUiRow, printUiSummary, summariseUi } =
+    await uiBench();
+  const { benchOverlayInBrowser, printOverlayRow } = await overlayUiBench();
+  console.log('page main thread while training (1440×900, wasm backend)');
+  const runs = Number(values['ui-repeats']);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--ui-repeats must be a whole number ≥ 1 (got ${values['ui-repeats']})`);
+  const ui: UiBenchRow[] = await benchUiInBrowser(UI_BENCH_PRESETS, 4 * budget, printUiRow, runs);
+  const uiSummary: UiBenchSummary[] = summariseUi(ui);
+  console.log('\neach preset over its runs');
+  uiSummary.forEach(printUiSummary);
+  const overlayUi: OverlayUiRow = await benchOverlayInBrowser(50);
+  printOverlayRow(overlayUi);
+  return { ui, uiSummary, overlayUi };
+}
+
+/** UFM and network steps per second, in Node and in the browser, and the networks' efficiency. */
+async function stepSection(
+  values: BenchArgs,
+  budget: number,
+  nodeBackends: string[],
+  torch: TorchReference | null,
+): Promise<{ rows: Row[]; netRows: NetRow[]; efficiency: EfficiencyRow[] }> {
   const rows: Row[] = [];
   console.log(
     'where    backend preset                  size                       steps    lab steps/s     bare         overhead   metrics read-back',
@@ -339,58 +389,35 @@ async function main(): Promise<void> {
     );
     netRows.push(...browserNets.map((r) => ({ ...r, where: 'chromium' as const })));
   }
-  const threadsTable = threadSpeedups(threadedRows(rows, netRows));
-  printThreadSpeedups(threadsTable);
-  const streaming: StreamingBenchResult[] = [];
-  if (!values['browser-only']) {
-    try {
-      streaming.push(await streamingMetrics(2, compareBackend));
-    } catch (e) {
-      console.log(`streaming metrics on ${compareBackend}: failed: ${errorText(e)}`);
-    }
-  }
-  if (torch) {
-    const lab: LabFigure[] = [
-      ...rows
-        .filter((r) => r.where === 'node' && r.backend === compareBackend)
-        .map((r) => ({
-          key: r.preset,
-          label: `UFM d=${r.d} M=${r.M}`,
-          value: r.labStepsPerSecond,
-        })),
-      ...netRows
-        .filter((r) => r.where === 'node' && r.backend === compareBackend)
-        .map((r) => ({ key: r.id, label: r.label, value: r.stepsPerSecond })),
-      ...streaming.map((r) => ({
-        key: 'streaming-metrics',
-        label: `streaming metrics ${r.N}×${r.d}, K=${r.K} (s a pass)`,
-        value: Math.min(...r.ms) / 1000,
+  return { rows, netRows, efficiency };
+}
+
+/** Lab ÷ PyTorch for every workload both measured, on the compared Node backend. */
+function printTorchRatios(
+  torch: TorchReference,
+  compareBackend: CompareBackend,
+  rows: Row[],
+  netRows: NetRow[],
+  streaming: StreamingBenchResult[],
+): void {
+  const lab: LabFigure[] = [
+    ...rows
+      .filter((r) => r.where === 'node' && r.backend === compareBackend)
+      .map((r) => ({
+        key: r.preset,
+        label: `UFM d=${r.d} M=${r.M}`,
+        value: r.labStepsPerSecond,
       })),
-    ];
-    printRatios(ratios(lab, torch), torch, `Node ${compareBackend}`);
-  }
-  // Checkpoints (run library): capture cost against the run time between two of them (wasm).
-  const checkpoints: CheckpointBenchRow[] = [];
-  if (!values['browser-only'] && nodeBackends.includes('wasm'))
-    checkpoints.push(...(await checkpointRows(budget)));
-  const overlay = benchOverlayBuild(50);
-  console.log(
-    `overlay figure data, ${overlay.runs} kept 30 000-step UFM runs per layer (${overlay.points} points): ${overlay.ms.toFixed(1)} ms`,
-  );
-  writeResults({
-    rows,
-    netRows,
-    threads: threadsTable,
-    efficiency,
-    streaming,
-    ui,
-    uiSummary,
-    overlayUi,
-    firstChart,
-    torch,
-    checkpoints,
-    overlay,
-  });
+    ...netRows
+      .filter((r) => r.where === 'node' && r.backend === compareBackend)
+      .map((r) => ({ key: r.id, label: r.label, value: r.stepsPerSecond })),
+    ...streaming.map((r) => ({
+      key: 'streaming-metrics',
+      label: `streaming metrics ${r.N}×${r.d}, K=${r.K} (s a pass)`,
+      value: Math.min(...r.ms) / 1000,
+    })),
+  ];
+  printRatios(ratios(lab, torch), torch, `Node ${compareBackend}`);
 }
 
 /** The preset sizes and network cases on Chromium wasm at each thread count, with n ÷ 1 and auto. */

@@ -56,81 +56,21 @@ export function view3dFigure(
   const means = project(unitMax(view.means, cloud), camera);
   const samples = project(unitMax(cloud, view.means), camera);
   const rows = project(unitMax(view.classifier), camera);
-
-  /** A set's markers, farthest first, each with its class's name, colour and depth cue. */
-  const points = (
-    name: string,
-    pts: Projected[],
-    size: number,
-    what: string,
-    style: (color: string[]) => object,
-  ) => {
-    const order = pts.map((_, i) => i).sort((a, b) => pts[a].depth - pts[b].depth);
-    const color = order.map((i) => colors[i]);
-    return {
-      type: 'scatter',
-      mode: 'markers',
-      name,
-      x: order.map((i) => pts[i].x),
-      y: order.map((i) => pts[i].y),
-      text: order.map((i) => names[i]),
-      marker: {
-        size: order.map((i) => sizeAt(size, pts[i].depth)),
-        opacity: order.map((i) => opacityAt(pts[i].depth)),
-        color,
-        ...style(color),
-      },
-      hovertemplate: `%{text} ${what}<extra></extra>`,
-    } as Data;
-  };
-  const lines = (xy: { x: (number | null)[]; y: (number | null)[] }, line: object) =>
-    ({
-      type: 'scatter',
-      mode: 'lines',
-      showlegend: false,
-      hoverinfo: 'skip',
-      ...xy,
-      line,
-    }) as Data;
-
-  const axisEnds = project(
-    [0, 1, 2].flatMap((a) => [-AXIS, AXIS].map((v) => [0, 1, 2].map((i) => (i === a ? v : 0)))),
-    camera,
-  );
-  const axes = { x: [] as (number | null)[], y: [] as (number | null)[] };
-  for (let a = 0; a < 3; a++) {
-    axes.x.push(axisEnds[2 * a].x, axisEnds[2 * a + 1].x, null);
-    axes.y.push(axisEnds[2 * a].y, axisEnds[2 * a + 1].y, null);
-  }
   const labels = view.basis === 'pca' ? ['PC1', 'PC2', 'PC3'] : ['x', 'y', 'z'];
-  const labelAt = project(
-    labels.map((_, a) => [0, 1, 2].map((i) => (i === a ? LABEL_AT : 0))),
-    camera,
-  );
+  const { axes, labelAt } = axisLines(camera, labels.length);
 
   const data: Data[] = [lines(axes, { color: '#c8ccd2', width: 1 })];
-  if (view.samples && samples.length > 0) {
-    const labels = view.samples.labels;
-    const nameOf = (label: number) => names[classes.indexOf(label)] ?? `class ${label}`;
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: 'training samples',
-      x: samples.map((p) => p.x),
-      y: samples.map((p) => p.y),
-      text: labels.map(nameOf),
-      marker: { size: 4, opacity: 0.45, color: labels.map((l) => classColor(l)) },
-      hovertemplate: '%{text} sample<extra></extra>',
-    } as Data);
-  }
+  if (view.samples && samples.length > 0)
+    data.push(samplesTrace(samples, view.samples.labels, names, classes));
+  const marks = { names, colors };
   data.push(
     lines(spokes(means), { color: '#4e79a7', width: 2 }),
-    points(meansName, means, 9, 'mean', () => ({ line: { color: '#1f2933', width: 1 } })),
+    points(marks, meansName, means, 9, 'mean', () => ({ line: { color: '#1f2933', width: 1 } })),
   );
   if (rows.length > 0) {
     data.push(
       lines(spokes(rows), { color: '#e15759', width: 1.5, dash: 'dash' }),
-      points('classifier rows w_k', rows, 8, 'classifier', (color) => ({
+      points(marks, 'classifier rows w_k', rows, 8, 'classifier', (color) => ({
         symbol: 'diamond-open',
         line: { color, width: 2 },
       })),
@@ -155,4 +95,81 @@ export function view3dFigure(
     margin: { l: 0, r: 0, t: 22, b: 0 },
   };
   return { data, layout };
+}
+
+/** A set's markers, farthest first, each with its class's name, colour and depth cue. */
+function points(
+  { names, colors }: { names: string[]; colors: string[] },
+  name: string,
+  pts: Projected[],
+  size: number,
+  what: string,
+  style: (color: string[]) => object,
+): Data {
+  const order = pts.map((_, i) => i).sort((a, b) => pts[a].depth - pts[b].depth);
+  const color = order.map((i) => colors[i]);
+  return {
+    type: 'scatter',
+    mode: 'markers',
+    name,
+    x: order.map((i) => pts[i].x),
+    y: order.map((i) => pts[i].y),
+    text: order.map((i) => names[i]),
+    marker: {
+      size: order.map((i) => sizeAt(size, pts[i].depth)),
+      opacity: order.map((i) => opacityAt(pts[i].depth)),
+      color,
+      ...style(color),
+    },
+    hovertemplate: `%{text} ${what}<extra></extra>`,
+  } as Data;
+}
+
+function lines(xy: { x: (number | null)[]; y: (number | null)[] }, line: object): Data {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    showlegend: false,
+    hoverinfo: 'skip',
+    ...xy,
+    line,
+  } as Data;
+}
+
+/** The three axes through the origin as one broken line, and where their labels go. */
+function axisLines(camera: Camera, count: number) {
+  const ends = project(
+    [0, 1, 2].flatMap((a) => [-AXIS, AXIS].map((v) => [0, 1, 2].map((i) => (i === a ? v : 0)))),
+    camera,
+  );
+  const axes = { x: [] as (number | null)[], y: [] as (number | null)[] };
+  for (let a = 0; a < 3; a++) {
+    axes.x.push(ends[2 * a].x, ends[2 * a + 1].x, null);
+    axes.y.push(ends[2 * a].y, ends[2 * a + 1].y, null);
+  }
+  const labelAt = project(
+    Array.from({ length: count }, (_, a) => [0, 1, 2].map((i) => (i === a ? LABEL_AT : 0))),
+    camera,
+  );
+  return { axes, labelAt };
+}
+
+/** The training samples as small dots in their class's colour. */
+function samplesTrace(
+  samples: Projected[],
+  labels: number[],
+  names: string[],
+  classes: number[],
+): Data {
+  const nameOf = (label: number) => names[classes.indexOf(label)] ?? `class ${label}`;
+  return {
+    type: 'scatter',
+    mode: 'markers',
+    name: 'training samples',
+    x: samples.map((p) => p.x),
+    y: samples.map((p) => p.y),
+    text: labels.map(nameOf),
+    marker: { size: 4, opacity: 0.45, color: labels.map((l) => classColor(l)) },
+    hovertemplate: '%{text} sample<extra></extra>',
+  } as Data;
 }

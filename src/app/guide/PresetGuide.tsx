@@ -1,5 +1,10 @@
 import { useEffect, useMemo } from 'react';
-import { guideFor, presetOfConfig, type PanelId } from '../../engine/config/presetGuides';
+import {
+  guideFor,
+  presetOfConfig,
+  type GuideStep,
+  type PanelId,
+} from '../../engine/config/presetGuides';
 import { findPreset } from '../../engine/config/presets';
 import { labClient } from '../labClient';
 import { useLab } from '../store';
@@ -81,13 +86,13 @@ export function PresetGuide() {
   );
 }
 
-function Teaching({ presetId }: { presetId: string }) {
-  const steps = useMemo(() => guideFor(presetId)?.steps ?? [], [presetId]);
+/**
+ * Teaching mode's pause points: the worker is told where the next one is whenever the run is at
+ * rest, so it stops exactly there; each step shows (with its panel) when the run reaches it.
+ */
+function useTeachingPauses(presetId: string, steps: GuideStep[]): void {
   const teaching = useGuide((s) => s.teaching);
   const status = useLab((s) => s.status);
-  const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
-  const unitName = kind === 'net' ? 'epoch' : 'step';
-
   // Whenever the run is at rest (loaded, paused), tell the worker where the next pause point is,
   // so it stops exactly there once started; the report there then shows that step (below).
   const report = useLab((s) => s.lastReport);
@@ -115,6 +120,16 @@ function Teaching({ presetId }: { presetId: string }) {
       }),
     [presetId, steps],
   );
+}
+
+function Teaching({ presetId }: { presetId: string }) {
+  const steps = useMemo(() => guideFor(presetId)?.steps ?? [], [presetId]);
+  const teaching = useGuide((s) => s.teaching);
+  const status = useLab((s) => s.status);
+  const kind = useLab((s) => s.loadedConfig?.experiment ?? s.config.experiment);
+  const unitName = kind === 'net' ? 'epoch' : 'step';
+
+  useTeachingPauses(presetId, steps);
 
   if (!teaching) return null;
   const i = Math.min(teaching.index, steps.length - 1);

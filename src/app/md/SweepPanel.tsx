@@ -99,7 +99,8 @@ export function SweepPanel() {
       ? s.config
       : null,
   );
-  const { etas, seeds, running, progress, result, error } = useSweep();
+  const result = useSweep((s) => s.result);
+  const error = useSweep((s) => s.error);
   if (!config) return null;
   const losses = config.pairWith !== 'none' ? [config.loss, config.pairWith] : ['ce', 'ls'];
   return (
@@ -114,56 +115,8 @@ export function SweepPanel() {
         </>
       }
     >
-      <form
-        className="ff-options"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void sweepActions.run(config);
-        }}
-      >
-        <label className="inline-field">
-          η values{' '}
-          <input
-            data-testid="sweep-etas"
-            value={etas}
-            onChange={(e) => sweepActions.edit('etas', e.target.value)}
-          />
-        </label>
-        <label className="inline-field">
-          seeds{' '}
-          <input
-            data-testid="sweep-seeds"
-            value={seeds}
-            onChange={(e) => sweepActions.edit('seeds', e.target.value)}
-          />
-        </label>
-        <button type="submit" data-testid="btn-sweep" disabled={running}>
-          Run sweep
-        </button>
-        <button type="button" disabled={!running} onClick={() => sweepActions.stop()}>
-          Stop
-        </button>
-        <button
-          type="button"
-          disabled={!result}
-          data-testid="btn-sweep-download"
-          onClick={() => result && download(result, config)}
-        >
-          Download sweep (JSON)
-        </button>
-      </form>
-      <p className="ff-status" role="status" data-testid="sweep-status">
-        {running && progress && (
-          <span className="busy">
-            <span className="spinner" aria-hidden="true" /> run {progress.done + 1} of{' '}
-            {progress.total}
-            {progress.current &&
-              `: ${progress.current.loss}, η = ${progress.current.eta}, seed ${progress.current.seed}`}{' '}
-            <progress max={progress.total} value={progress.done} />
-          </span>
-        )}
-        {!running && result && <>{result.runs.length} runs done.</>}
-      </p>
+      <SweepForm config={config} />
+      <SweepStatus />
       {error && (
         <p className="banner banner-error" role="alert" data-testid="sweep-error">
           {error}
@@ -188,5 +141,68 @@ export function SweepPanel() {
         </div>
       )}
     </Panel>
+  );
+}
+
+/** The sweep's η values and seeds, and its buttons. */
+function SweepForm({ config }: { config: NetConfig }) {
+  const { etas, seeds, running, result } = useSweep();
+  return (
+    <form
+      className="ff-options"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void sweepActions.run(config);
+      }}
+    >
+      <label className="inline-field">
+        η values{' '}
+        <input
+          data-testid="sweep-etas"
+          value={etas}
+          onChange={(e) => sweepActions.edit('etas', e.target.value)}
+        />
+      </label>
+      <label className="inline-field">
+        seeds{' '}
+        <input
+          data-testid="sweep-seeds"
+          value={seeds}
+          onChange={(e) => sweepActions.edit('seeds', e.target.value)}
+        />
+      </label>
+      <button type="submit" data-testid="btn-sweep" disabled={running}>
+        Run sweep
+      </button>
+      <button type="button" disabled={!running} onClick={() => sweepActions.stop()}>
+        Stop
+      </button>
+      <button
+        type="button"
+        disabled={!result}
+        data-testid="btn-sweep-download"
+        onClick={() => result && download(result, config)}
+      >
+        Download sweep (JSON)
+      </button>
+    </form>
+  );
+}
+
+function SweepStatus() {
+  const { running, progress, result } = useSweep();
+  return (
+    <p className="ff-status" role="status" data-testid="sweep-status">
+      {running && progress && (
+        <span className="busy">
+          <span className="spinner" aria-hidden="true" /> run {progress.done + 1} of{' '}
+          {progress.total}
+          {progress.current &&
+            `: ${progress.current.loss}, η = ${progress.current.eta}, seed ${progress.current.seed}`}{' '}
+          <progress max={progress.total} value={progress.done} />
+        </span>
+      )}
+      {!running && result && <>{result.runs.length} runs done.</>}
+    </p>
   );
 }

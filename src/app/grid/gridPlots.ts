@@ -7,6 +7,7 @@ import { mdSweepOfMembers, type FigureMetric } from '../../engine/grid/figures';
 import { fmt, trailingZerosFrom } from '../format';
 import type { Data } from '../plotly';
 import { logAxis, zeroNote } from '../panels/logAxis';
+import { mdScatterFigure } from '../md/mdScatter';
 import { LEGEND_ABOVE, type Figure } from '../panels/PlotFigure';
 import type { GridState } from './gridStore';
 
@@ -85,40 +86,5 @@ function zeroLines(
 
 /** Dilation against memorization, a line per loss (the noise-sweep figure of a grid). */
 export function buildMd(s: GridState): Figure | null {
-  if (!s.members.length) return null;
-  const sweep = mdSweepOfMembers(s.members);
-  const data: Data[] = [];
-  sweep.scatter.forEach((series, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: series.loss,
-      x: series.points.map((p) => p.memorization),
-      y: series.points.map((p) => p.dilation),
-      text: series.points.map((p) => `η = ${p.eta}, seed ${p.seed}`),
-      marker: { color, size: 8 },
-    });
-    if (series.line && series.fit) {
-      const r2 = series.fit.r2 === null ? '—' : fmt(series.fit.r2, 3);
-      data.push({
-        type: 'scatter',
-        mode: 'lines',
-        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}${series.fit.caveat ? ` (${series.fit.caveat})` : ''}`,
-        x: series.line.map((p) => p.x),
-        y: series.line.map((p) => p.y),
-        line: { color, dash: 'dash', width: 1.5 },
-      });
-    }
-  });
-  return {
-    data,
-    layout: {
-      uirevision: 'grid-md',
-      xaxis: { title: { text: 'memorization (relative)' } },
-      yaxis: { title: { text: 'dilation (relative)' } },
-      legend: LEGEND_ABOVE,
-      margin: { l: 56, r: 10, t: 12, b: 40 },
-    },
-  };
+  return s.members.length ? mdScatterFigure(mdSweepOfMembers(s.members), 'grid-md') : null;
 }

@@ -1,60 +1,18 @@
 import type { NetConfig } from '../../engine/config/schema';
 import type { SweepResult } from '../../engine/grid/sweepRunner';
 import { saveJson } from '../download';
-import { dateStamp, fmt } from '../format';
+import { dateStamp } from '../format';
 import type { Data } from '../plotly';
 import { Panel } from '../panels/Panel';
 import { LEGEND_ABOVE, PlotFigure, type Figure } from '../panels/PlotFigure';
 import { useLab } from '../store';
+import { lossColor, mdScatterFigure } from './mdScatter';
 import { sweepActions, useSweep, type SweepState } from './sweepStore';
-
-const LOSS_COLORS: Record<string, string> = {
-  ce: '#4e79a7',
-  ls: '#e15759',
-  lr: '#59a14f',
-  mse: '#f28e2b',
-};
 
 /** Dilation against memorization, one colour and fitted line per loss (seed 002's figure). */
 function buildScatter(s: SweepState): Figure | null {
   const sweep = s.result?.sweep;
-  if (!sweep) return null;
-  const data: Data[] = [];
-  for (const series of sweep.scatter) {
-    const color = LOSS_COLORS[series.loss] ?? '#1f2933';
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: series.loss,
-      x: series.points.map((p) => p.memorization),
-      y: series.points.map((p) => p.dilation),
-      text: series.points.map((p) => `η = ${p.eta}, seed ${p.seed}`),
-      marker: { color, size: 8 },
-      hovertemplate: `${series.loss}: %{text}<br>memorization %{x:.4g}, dilation %{y:.4g}<extra></extra>`,
-    });
-    if (series.line && series.fit) {
-      const r2 = series.fit.r2 === null ? '—' : fmt(series.fit.r2, 3);
-      data.push({
-        type: 'scatter',
-        mode: 'lines',
-        name: `${series.loss} fit: slope ${fmt(series.fit.slope, 3)}, r² ${r2}${series.fit.caveat ? ` (${series.fit.caveat})` : ''}`,
-        x: series.line.map((p) => p.x),
-        y: series.line.map((p) => p.y),
-        line: { color, dash: 'dash', width: 1.5 },
-        hoverinfo: 'name',
-      });
-    }
-  }
-  return {
-    data,
-    layout: {
-      uirevision: 'sweep-scatter',
-      xaxis: { title: { text: 'memorization (relative)' }, zeroline: false },
-      yaxis: { title: { text: 'dilation (relative)' }, zeroline: false },
-      legend: LEGEND_ABOVE,
-      margin: { l: 56, r: 10, t: 12, b: 40 },
-    },
-  };
+  return sweep ? mdScatterFigure(sweep, 'sweep-scatter') : null;
 }
 
 /** Clean test accuracy against η, mean ± standard deviation over seeds. */
@@ -68,7 +26,7 @@ function buildAccuracy(s: SweepState): Figure | null {
     x: curve.points.map((p) => p.eta),
     y: curve.points.map((p) => p.mean),
     error_y: { type: 'data', array: curve.points.map((p) => p.std ?? 0), visible: true },
-    line: { color: LOSS_COLORS[curve.loss] ?? '#1f2933' },
+    line: { color: lossColor(curve.loss) },
     hovertemplate: `${curve.loss}: η %{x} → %{y:.4f}<extra></extra>`,
   }));
   return {

@@ -54,6 +54,23 @@ test.describe('first visit', () => {
     await expect(page.getByTestId('intro')).toBeVisible();
     await expectAccessible(page, 'introduction');
   });
+
+  test('closed from the keyboard, the introduction leaves the next Tab on Start, the settings open', async ({
+    page,
+  }) => {
+    await page.goto('/?preset=tiny-check&backend=wasm');
+    await waitForLab(page);
+    await expect(page.getByTestId('intro-dismiss')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('intro')).toBeHidden();
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('btn-start')).toBeFocused();
+    await expect(page.getByTestId('sidebar-toggle')).toHaveAttribute('aria-expanded', 'true');
+    // Opened from the header, it gives the focus back to its button.
+    await page.getByTestId('intro-open').click();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('intro-open')).toBeFocused();
+  });
 });
 
 test('a UFM run: every tab passes axe, with two kept runs overlaid and the form’s inapplicable fields muted', async ({

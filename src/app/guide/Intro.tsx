@@ -23,11 +23,22 @@ export function IntroButton() {
 export function Intro() {
   const open = useGuide((s) => s.introOpen);
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (open && !dialog.open) {
+      opener.current = document.activeElement;
+      dialog.showModal();
+    }
+    if (!open && dialog.open) {
+      dialog.close();
+      // Closing gives focus back to what opened the dialog. Opened by the first visit there is
+      // none, and the next Tab went into the settings (the first press of Enter then folded
+      // them): the keyboard starts at the run controls instead, as after the skip link.
+      if (!opener.current || opener.current === document.body)
+        document.getElementById('main')?.focus();
+    }
   }, [open]);
   return (
     <dialog

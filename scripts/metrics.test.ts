@@ -158,4 +158,16 @@ describe('scripts/metrics.ts CLI', () => {
     expect(p.stdout).toBe('');
     expect(p.stderr).toMatch(/metrics: features: cannot read \/nonexistent\/features\.npy/);
   });
+
+  it("as a process on the cpu engine: stderr carries no tfjs advice to install tfjs-node", () => {
+    const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+    const script = fileURLToPath(new URL('./metrics.ts', import.meta.url));
+    const p = spawnSync(process.execPath, [tsx, script, ORACLE_PATH, '--set', 'cheap'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(p.status).toBe(0);
+    expect(Object.keys(JSON.parse(p.stdout) as object).length).toBe(oracle.cases.length);
+    expect(p.stderr).not.toMatch(/tfjs-node|Hi, looks like/);
+  });
 });

@@ -15,6 +15,7 @@ import {
   type MetricSet,
   type MetricsResult,
 } from '../src/engine/metrics/index';
+import { quietCpuBackendAdvice } from '../src/engine/core/backend';
 import { computeMetricsOnDevice } from '../src/engine/metrics/arraysOnDevice';
 import {
   featureFilesToInput,
@@ -172,6 +173,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (opts.engine === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend(opts.engine)))
         throw new CliError(`tfjs backend ${opts.engine} is not available`);
+      quietCpuBackendAdvice();
     }
     let out: unknown;
     if (opts.file.endsWith('.npy')) {

@@ -429,6 +429,16 @@ async function loadBackend(name: BackendName, env: RuntimeEnvironment): Promise<
 }
 
 /** One tiny matmul, read back asynchronously (never dataSync: see the header comment). */
+/**
+ * tfjs's cpu backend prints "install tfjs-node to speed things up" on its first tensor in
+ * Node. The lab's fast Node path is wasm (docs/backends.md), so that advice only misleads: mark
+ * the backend's first use as spent. Harmless where the field does not exist.
+ */
+export function quietCpuBackendAdvice(): void {
+  const cpu = tf.engine().registry['cpu'] as { firstUse?: boolean } | undefined;
+  if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+}
+
 async function checkBackendComputes(): Promise<void> {
   const product = tf.tidy(() => tf.matMul(tf.ones([4, 8]), tf.ones([8, 4])));
   try {
@@ -472,6 +482,7 @@ async function tryBackend(
       );
     }
     await tf.ready();
+    if (name === 'cpu') quietCpuBackendAdvice();
     // Chromium grants software GL contexts in workers despite failIfMajorPerformanceCaveat, so
     // 'auto' has to look at the renderer itself.
     const softwareGl = name === 'webgl' && request === 'auto' ? softwareWebglRenderer() : null;

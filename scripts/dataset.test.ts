@@ -210,4 +210,25 @@ describe('npm run dataset -- info', () => {
       stderr: expect.stringMatching(/notes\.txt: unrecognised file/),
     });
   });
+
+  it('--help (or -h, also after info) prints the usage on stdout and exits 0 (spawned)', async () => {
+    const r = spawnCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^usage: npm run dataset -- info <name \| file\.\.\.> \[options\]\n/);
+    for (const flag of [
+      '--classes',
+      '--train-per-class',
+      '--val',
+      '--noise',
+      '--corrupted',
+      '--four-class',
+      '--seed',
+      '--input',
+      '--json',
+    ])
+      expect(r.stdout, flag).toContain(`  ${flag} `);
+    for (const args of [['-h'], ['info', '--help'], ['info', 'mnist', '-h']])
+      expect(await cli(args), args.join(' ')).toEqual({ code: 0, stdout: r.stdout, stderr: '' });
+  });
 });

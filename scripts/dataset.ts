@@ -217,6 +217,10 @@ export function formatSummary(s: DatasetSummary): string {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.some((a) => a === '--help' || a === '-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   try {
     const args = parseArgs(argv);
     const options = prepareOptions(args);

@@ -201,4 +201,19 @@ describe('npm run experiment', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/labelNoise and corrupted are exclusive/);
   });
+
+  it("--corrupted is refused before anything trains: on a UFM, and beside a preset's labelNoise (saying labelNoise=0)", async () => {
+    const oracle = `${ORACLE_DIR}md/ref_md_CE.json`;
+    const ufm = await runCli(['--config', '?preset=tiny-check', '--corrupted', oracle, '--quiet']);
+    expect(ufm.code).toBe(1);
+    expect(ufm.stdout).toBe('');
+    expect(ufm.stderr).toBe(
+      'experiment: --corrupted takes a network run (experiment=net): a UFM has no labels\n',
+    );
+    const noisy = await runCli(['--config', '?preset=md-mnist-reference', '--corrupted', oracle]);
+    expect(noisy.code).toBe(1);
+    expect(noisy.stderr).toBe(
+      'experiment: labelNoise and corrupted are exclusive: --corrupted gives the noisy labels, and this config has labelNoise = 0.2 (add labelNoise=0 to --config)\n',
+    );
+  });
 });

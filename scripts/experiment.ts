@@ -108,6 +108,17 @@ function loadCorrupted(path: string): CorruptedList {
   return { indices: indices as number[], labels: labels as number[] | undefined };
 }
 
+/** --corrupted, checked against the run before anything trains (it replaces labelNoise). */
+function corruptedFor(path: string, config: ExperimentConfig): CorruptedList {
+  if (config.experiment !== 'net')
+    throw new Error('--corrupted takes a network run (experiment=net): a UFM has no labels');
+  if (config.labelNoise > 0)
+    throw new Error(
+      `labelNoise and corrupted are exclusive: --corrupted gives the noisy labels, and this config has labelNoise = ${config.labelNoise} (add labelNoise=0 to --config)`,
+    );
+  return loadCorrupted(path);
+}
+
 function loadCheckpoint(path: string): Checkpoint {
   try {
     return parseCheckpoint(readJson(path, 'checkpoint'));
@@ -260,6 +271,7 @@ async function main(): Promise<void> {
     );
   }
   const layer = exportLayer(values['export-layer'], values['export-features'], config);
+  const corrupted = values.corrupted ? corruptedFor(values.corrupted, config) : undefined;
   const unread = values.data?.length ? unreadDataNote(config) : '';
   if (unread) process.stderr.write(`warning: --data is not read: ${unread}\n`);
   const backend = await initBackend(request);
@@ -269,10 +281,7 @@ async function main(): Promise<void> {
   const result = await runAndExport(config, backend, values['export-features'], layer, {
     init,
     resumeFrom,
-    loadData: nodeData(
-      values.data ?? [],
-      values.corrupted ? loadCorrupted(values.corrupted) : undefined,
-    ),
+    loadData: nodeData(values.data ?? [], corrupted),
     events: {
       checkpointEvery: every,
       onCheckpoint: (c) => writeAtomically(checkpointPath, JSON.stringify(c)),

@@ -21,7 +21,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printHelpIfAsked } from './cliHelp';
+import { helpRequest, printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
 import { initBackend, unmetBackendRequest, type BackendRequest } from '../src/engine/core/backend';
 import { BACKEND_REQUESTS } from '../src/engine/config/schema';
@@ -44,7 +44,7 @@ import {
   type GridSpec,
 } from '../src/engine/grid/spec';
 import { claimMembers, liveClaims } from './gridDirClaim';
-import { gridSlurm } from './slurm/submit';
+import { gridSlurm, SLURM_USAGE } from './slurm/submit';
 import { makeDirs } from './makeDirs';
 
 const memberFile = (dir: string, index: number) =>
@@ -354,11 +354,18 @@ Flags:
   --data <file>           a dataset file (CIFAR-10/100, SVHN), repeatable
   --quiet                 no progress lines on stderr
   --help, -h              this text; --help fields (or --fields) lists the config fields
+
+slurm (the job array and its merge): npm run grid -- slurm --help lists its flags (--shards,
+--submit, --partition, --time, --gres, --cpus-per-task, --mem, --account, --sbatch=<option>).
 `;
 
 async function main(): Promise<void> {
   // `slurm` has flags of its own (scripts/slurm/submit.ts).
   if (process.argv[2] === 'slurm') {
+    if (helpRequest(process.argv.slice(3)) !== null) {
+      process.stdout.write(SLURM_USAGE.trimStart());
+      return;
+    }
     const submitted = gridSlurm(process.argv.slice(3));
     process.stdout.write(JSON.stringify(submitted) + '\n');
     return;

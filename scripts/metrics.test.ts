@@ -143,6 +143,18 @@ describe('scripts/metrics.ts CLI', () => {
     }
   });
 
+  it('--help (or -h) prints the usage on stdout and exits 0', async () => {
+    for (const args of [['--help'], ['-h'], [ORACLE_PATH, '--help']]) {
+      const r = await cli(args);
+      expect(r, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toMatch(
+        /^usage: npm run metrics -- <file\.json\|features\.npy> \[options\]\n/,
+      );
+      for (const flag of ['--labels', '--weights', '--bias', '--test-features', '--set'])
+        expect(r.stdout, flag).toContain(`  ${flag} `);
+    }
+  });
+
   it('as a process: `tsx scripts/metrics.ts <missing file>` exits with code 1 and explains on stderr', () => {
     const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
     const script = fileURLToPath(new URL('./metrics.ts', import.meta.url));
@@ -159,7 +171,7 @@ describe('scripts/metrics.ts CLI', () => {
     expect(p.stderr).toMatch(/metrics: features: cannot read \/nonexistent\/features\.npy/);
   });
 
-  it("as a process on the cpu engine: stderr carries no tfjs advice to install tfjs-node", () => {
+  it('as a process on the cpu engine: stderr carries no tfjs advice to install tfjs-node', () => {
     const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
     const script = fileURLToPath(new URL('./metrics.ts', import.meta.url));
     const p = spawnSync(process.execPath, [tsx, script, ORACLE_PATH, '--set', 'cheap'], {

@@ -44,6 +44,9 @@ export interface CliIo {
 
 class CliError extends Error {}
 
+/** `--help` / `-h`: the usage on stdout, exit 0 (not an error). */
+class HelpAsked extends Error {}
+
 interface Options {
   file: string;
   labels?: string;
@@ -86,7 +89,7 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') throw new CliError(USAGE);
+    if (a === '--help' || a === '-h') throw new HelpAsked(USAGE);
     const key = FLAGS[a];
     if (key) {
       const v = argv[++i];
@@ -202,6 +205,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(formatJson(out) + '\n');
     return 0;
   } catch (e) {
+    if (e instanceof HelpAsked) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
     io.stderr(`metrics: ${(e as Error).message}\n`);
     return 1;
   }

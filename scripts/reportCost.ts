@@ -11,7 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendRequest } from '../src/engine/core/backend';
-import { findPreset } from '../src/engine/config/presets';
+import { findPreset, PRESETS } from '../src/engine/config/presets';
+import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import { measureMd } from '../src/engine/md/measures';
 import {
   flatten,
@@ -25,23 +26,51 @@ import { NetSession, type MeasurePass } from '../src/engine/nets/session';
 import { createRng } from '../src/engine/core/rng';
 import { nodeData } from './nodeSources';
 
-const { values } = parseArgs({
-  options: {
-    preset: { type: 'string', default: 'md-mnist-quick' },
-    backend: { type: 'string', default: 'wasm' },
-    reports: { type: 'string', default: '5' },
-    steps: { type: 'string', default: '20' },
-  },
-});
+const USAGE = `Time one network report of a preset and list its metric-library passes.
+
+Usage: npx tsx scripts/reportCost.ts [--preset <id>] [--backend <b>] [--reports n] [--steps n]
+  --preset <id>     a network preset (default md-mnist-quick)
+  --backend <b>     ${BACKEND_REQUESTS.join(' | ')} (default wasm)
+  --reports <n>     reports timed (default 5)
+  --steps <n>       training steps before the first report (default 20)
+`;
+
+/** A bad flag: its message on stderr and exit code 1, not a stack trace. */
+function fail(message: string): never {
+  process.stderr.write(`reportCost: ${message}\n`);
+  process.exit(1);
+}
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+let values: { preset: string; backend: string; reports: string; steps: string };
+try {
+  ({ values } = parseArgs({
+    options: {
+      preset: { type: 'string', default: 'md-mnist-quick' },
+      backend: { type: 'string', default: 'wasm' },
+      reports: { type: 'string', default: '5' },
+      steps: { type: 'string', default: '20' },
+    },
+  }));
+} catch (e) {
+  fail((e as Error).message);
+}
 const preset = findPreset(values.preset);
-if (!preset || preset.config.experiment !== 'net')
-  throw new Error(`--preset ${values.preset} is not a network preset`);
+if (!preset || preset.config.experiment !== 'net') {
+  const nets = PRESETS.filter((p) => p.config.experiment === 'net').map((p) => p.id);
+  fail(`--preset ${values.preset} is not a network preset (one of ${nets.join(', ')})`);
+}
+if (!(BACKEND_REQUESTS as readonly string[]).includes(values.backend))
+  fail(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}, got "${values.backend}"`);
 const reports = Number(values.reports);
 const steps = Number(values.steps);
 if (!(Number.isInteger(reports) && reports >= 1))
-  throw new Error(`--reports needs a whole number ≥ 1, got "${values.reports}"`);
+  fail(`--reports needs a whole number ≥ 1, got "${values.reports}"`);
 if (!(Number.isInteger(steps) && steps >= 1))
-  throw new Error(`--steps needs a whole number ≥ 1, got "${values.steps}"`);
+  fail(`--steps needs a whole number ≥ 1, got "${values.steps}"`);
 
 const backend = await initBackend(values.backend as BackendRequest);
 const config = { ...preset.config, pairWith: 'none' as const };

@@ -8,7 +8,7 @@
  * refused here, not in n jobs on the cluster.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { BACKEND_REQUESTS } from '../../src/engine/config/schema';
 import { expandGrid } from '../../src/engine/grid/spec';
 import { slurmScripts } from './jobScripts';
 import { makeDirs } from '../makeDirs';
+import { readJson } from '../nodeSources';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,6 +26,29 @@ export interface Submitted {
   /** Job ids of the array and the merge, when submitted. */
   jobs: { array: string; merge: string } | null;
 }
+
+export const SLURM_USAGE = `
+Write (and with --submit, submit) a Slurm job array that runs a grid in shards, and its merge.
+
+Usage: npm run grid -- slurm --spec grid.json --shards n [--out DIR] [--submit] [Slurm flags]
+
+Flags:
+  --spec <grid.json>      the grid spec (the jobs read a frozen copy, DIR/slurm/spec.json)
+  --shards <n>            array tasks; task i runs members i, i+n, i+2n, … with --resume
+  --out <DIR>             where the scripts, members and merged.json go (default:
+                          ./grid-<the grid's name, with characters other than letters, digits,
+                          . and - as _>)
+  --submit                submit the array and the merge (afterok) with sbatch; print the ids
+  --backend <${BACKEND_REQUESTS.join('|')}>  the members' backend (default auto)
+  --data <file>           a dataset file (CIFAR-10/100, SVHN), repeatable
+Slurm flags (#SBATCH lines):
+  --partition <p>  --time <hh:mm:ss>  --gres <gpu:1>  --cpus-per-task <c>  --mem <16G>
+  --account <a>    --sbatch=<option>  (repeatable, e.g. --sbatch=--qos=short)
+  --help, -h              this text
+`;
+
+/** A grid's name as a file or job name: letters, digits, `.`, `-` and `_` only. */
+export const safeName = (name: string): string => name.replace(/[^\w.-]/g, '_');
 
 export function gridSlurm(args: string[]): Submitted {
   const { values } = parseArgs({
@@ -48,6 +72,8 @@ export function gridSlurm(args: string[]): Submitted {
   if (!values.spec) throw new Error('missing --spec <grid.json>');
   if (!values.shards) throw new Error('missing --shards <n> (how many array tasks share the grid)');
   const shards = Number(values.shards);
+  if (!Number.isInteger(shards))
+    throw new Error(`--shards must be a whole number from 1 to 10000 (got "${values.shards}")`);
   if (!(BACKEND_REQUESTS as readonly string[]).includes(values.backend))
     throw new Error(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}`);
   const cpus = values['cpus-per-task'] === undefined ? undefined : Number(values['cpus-per-task']);
@@ -55,22 +81,21 @@ export function gridSlurm(args: string[]): Submitted {
     throw new Error(`--cpus-per-task must be a whole number ≥ 1 (got ${values['cpus-per-task']})`);
 
   const specPath = resolve(values.spec);
-  const grid = expandGrid(JSON.parse(readFileSync(specPath, 'utf8')) as unknown);
+  const grid = expandGrid(readJson(specPath, 'grid spec'));
   if (shards > grid.members.length)
     throw new Error(
       `--shards ${shards} is more than the grid's ${grid.members.length} members: some tasks would have nothing to do`,
     );
-  const outDir = resolve(values.out ?? `grid-${grid.name}`);
-  makeDirs(join(outDir, 'slurm'));
+  const outDir = resolve(values.out ?? `grid-${safeName(grid.name)}`);
   // The jobs read their own copy: editing the spec after submitting cannot change a running grid.
   const frozenSpec = join(outDir, 'slurm', 'spec.json');
-  copyFileSync(specPath, frozenSpec);
+  // Built (and every flag checked) before anything is written: a refused flag leaves no folder.
   const scripts = slurmScripts({
     outDir,
     specPath: frozenSpec,
     repoDir: REPO,
-    shards: Number.isFinite(shards) ? shards : NaN,
-    jobName: `nclab-${grid.name}`.replace(/[^\w.-]/g, '_'),
+    shards,
+    jobName: safeName(`nclab-${grid.name}`),
     backend: values.backend,
     partition: values.partition,
     time: values.time,
@@ -81,6 +106,8 @@ export function gridSlurm(args: string[]): Submitted {
     extra: values.sbatch,
     data: values.data?.map((f) => resolve(f)),
   });
+  makeDirs(join(outDir, 'slurm'));
+  copyFileSync(specPath, frozenSpec);
   for (const [name, text] of [
     ['shards.sbatch', scripts.shards],
     ['merge.sbatch', scripts.merge],

@@ -1,4 +1,4 @@
-import { parseImport, toBundle, toLongCsv, type NamedResult } from '../../engine/runs/exchange';
+import { parseImportText, toBundle, toLongCsv, type NamedResult } from '../../engine/runs/exchange';
 import type { RunRecord } from '../../engine/runs/record';
 import { refreshRuns, runLibrary } from './runsStore';
 
@@ -27,15 +27,12 @@ export async function exportRuns(ids: string[], format: 'json' | 'csv'): Promise
   );
 }
 
-/** Keep the runs of a JSON file (a RunResult, a list of them, or an export bundle). */
+/**
+ * Keep the runs of a JSON file (a RunResult, a list of them, an export bundle or a grid's
+ * results); a damaged file is refused whole with a RunImportError naming it.
+ */
 export async function importRunsText(text: string, fileName: string): Promise<RunRecord[]> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const records = await runLibrary.importResults(parseImport(raw, fileName));
+  const records = await runLibrary.importResults(parseImportText(text, fileName));
   await refreshRuns();
   return records;
 }

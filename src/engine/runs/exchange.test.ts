@@ -3,7 +3,15 @@ import { initBackend, type BackendInfo } from '../core/backend';
 import { resolveConfig } from '../config/resolve';
 import { runExperiment } from '../run/runner';
 import type { RunResult } from '../run/result';
-import { parseImport, parseLongCsv, toBundle, toLongCsv } from './exchange';
+import type { HistoryEntry } from '../session/types';
+import {
+  parseImport,
+  parseImportText,
+  parseLongCsv,
+  RunImportError,
+  toBundle,
+  toLongCsv,
+} from './exchange';
 
 let backend: BackendInfo;
 let a: RunResult;
@@ -93,5 +101,94 @@ describe('run export and import', () => {
     expect(() => parseLongCsv('run,step,key,layer,value\nr,x,loss,,1\n')).toThrow(
       /CSV line 2: step "x"/,
     );
+  });
+
+  it('refuses with a RunImportError naming the file (fuzz.test.ts regressions)', () => {
+    const csv = (rows: string) => () => parseLongCsv(`run,step,key,layer,value\n${rows}`, 'r.csv');
+    const refused = (f: () => unknown, message: RegExp) => {
+      expect(f).toThrow(RunImportError);
+      expect(f).toThrow(message);
+    };
+    // A key a scalar on one row and a list on another: was a TypeError ("Cannot create property
+    // '0' on number '1'"); the same for a layer that is a value and a list.
+    refused(
+      csv('r,0,loss,,1\nr,0,loss,1,2\n'),
+      /r\.csv: CSV line 3: "loss" at step 0 is a single value/,
+    );
+    refused(
+      csv('r,0,deep_nc1_pinv,1,1\nr,0,deep_nc1_pinv,1.1,2\n'),
+      /r\.csv: CSV line 3: "deep_nc1_pinv" layer 1 at step 0 is both a value and a list/,
+    );
+    // A layer numbered past what the file holds: was a sparse list 999 999 999 long (its export
+    // then walks every hole); layer 0 was kept under the key "-1" and lost on export.
+    refused(
+      csv('r,0,deep_nc1_pinv,999999999,1\n'),
+      /line 2: layer "999999999" numbers more entries than the file has rows/,
+    );
+    refused(csv('r,0,deep_nc1_pinv,0,1\n'), /line 2: layer "0" is not a layer number/);
+    refused(
+      csv('r,0,deep_nc1_pinv,2,1\nr,0,loss,,1\n'),
+      /step 0, "deep_nc1_pinv": no row for layer 1/,
+    );
+    // Steps and values Number() reads loosely: "" was step 0, "0x10" the value 16, "1e999" Infinity.
+    refused(csv('r,,loss,,1\n'), /line 2: step "" is not a whole number/);
+    refused(csv('r,0,loss,,0x10\n'), /line 2: value "0x10" is not a number/);
+    refused(csv('r,0,loss,,1e999\n'), /line 2: value "1e999" is not a number/);
+    refused(csv('"r,0,loss,,1\n'), /line 2: a quoted field is not closed/);
+    // JSON: not JSON, nested past any result (was accepted in "theory" and then a RangeError on
+    // export; a RangeError describing a bundle's "version").
+    refused(() => parseImportText('{', 'x.json'), /^x\.json is not valid JSON/);
+    const deep = '['.repeat(100_000) + '1' + ']'.repeat(100_000);
+    const text = JSON.stringify(a).replace('"theory":', `"theory":{"x":${deep}},"_":`);
+    refused(
+      () => parseImportText(text, 'd.json'),
+      /d\.json: \(root\)\.theory\.x\.0.* nested more than 32 levels/,
+    );
+    refused(
+      () => parseImportText(`{"format":"nc-lab-runs","version":${deep},"runs":[]}`, 'v.json'),
+      /v\.json: runs bundle version a list is not supported/,
+    );
+  });
+
+  it('refuses a run the library could not keep as it came in (was imported, then dropped with a note at the next page load)', () => {
+    const run = JSON.parse(JSON.stringify(a)) as RunResult & Record<string, unknown>;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ timing: { trainMs: 1, measureMs: 1 } }, /timing\.stepsPerSecond: is missing/],
+      [{ timing: { ...run.timing, trainMs: -5 } }, /timing\.trainMs: must be a number ≥ 0/],
+      [{ final: { ...run.final, step: -1 } }, /final\.step: must be a number ≥ 0/],
+      [{ final: { ...run.final, totalSteps: 'x' } }, /final\.totalSteps: must be a number/],
+      [
+        { final: { ...run.final, metrics: { nc1_pinvv: 1 } } },
+        /final\.metrics\.nc1_pinvv: not a metric any run reports/,
+      ],
+      [{ breakdown: 'x' }, /breakdown: must be an object/],
+      [{ theory: 5 }, /theory: must be an object/],
+    ];
+    for (const [change, message] of cases) {
+      const f = () => parseImport({ ...run, ...change }, 'f.json');
+      expect(f).toThrow(RunImportError);
+      expect(f).toThrow(new RegExp(`f\\.json: ${message.source}`));
+    }
+  });
+
+  it('a run name with a line break and a 3-D value (md_corrupted_means) export to CSV and read back (were refused: "expected 5 fields")', () => {
+    const history = [
+      {
+        step: 0,
+        metrics: {
+          loss: 1,
+          md_corrupted_means: [
+            [[1, 2], null],
+            [
+              [3, 4],
+              [5, 6],
+            ],
+          ],
+        },
+      },
+    ] as HistoryEntry[];
+    const csv = toLongCsv([{ name: 'two\nlines, "quoted"', history }]);
+    expect(csv).toContain('md_corrupted_means,1.1.2,2\n');
+    expect(parseLongCsv(csv, 'x.csv').get('two\nlines, "quoted"')).toEqual(history);
   });
 });

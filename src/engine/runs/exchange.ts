@@ -3,7 +3,7 @@ import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
 import { isReportKey } from '../metrics/reportKeys';
 import type { HistoryEntry, MetricsRecord } from '../session/types';
 import type { RunResult } from '../run/result';
-import { historyChunkSchema, RUN_STATUSES } from './record';
+import { historyChunkSchema, historyEntrySchema, RUN_STATUSES } from './record';
 
 /**
  * Moving runs between machines: a JSON bundle of RunResults (what "Export JSON" writes and
@@ -30,6 +30,51 @@ export function toBundle(runs: NamedResult[], exportedAt = new Date().toISOStrin
   return { format: RUNS_BUNDLE_FORMAT, version: RUNS_BUNDLE_VERSION, exportedAt, runs };
 }
 
+/**
+ * An import that cannot be read: not JSON, not a result, a damaged field, a CSV row that does not
+ * parse. The message starts with the file's name and says what is wrong and where.
+ */
+export class RunImportError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunImportError';
+  }
+}
+
+/** A value named for a message without serialising it (it may be huge or nested deeply). */
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Array.isArray(value) ? 'a list' : 'an object';
+}
+
+/** Deeper than any result nests (a grid member's final report's sample points: about 10 levels). */
+export const MAX_IMPORT_DEPTH = 32;
+
+/**
+ * The path of the first value nested deeper than `limit` in parsed JSON, or null. Iterative: the
+ * value may be nested far deeper than the call stack allows (JSON.parse reads such a text, but
+ * JSON.stringify, a structured clone or a recursive walk of it then throws a RangeError).
+ */
+export function tooDeep(raw: unknown, limit: number): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [
+    { value: raw, depth: 0, path: '(root)' },
+  ];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop() as (typeof stack)[number];
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= limit) return path;
+    for (const [k, v] of Object.entries(value))
+      if (v && typeof v === 'object')
+        stack.push({ value: v, depth: depth + 1, path: `${path}.${k}` });
+  }
+  return null;
+}
+
+const nonNegative = z.number().min(0);
+const count = z.number().int().min(0);
+
 const runResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   app: z.looseObject({ name: z.literal('nc-lab'), version: z.string() }),
@@ -38,23 +83,39 @@ const runResultSchema = z.object({
   status: z.enum(RUN_STATUSES),
   message: z.string().nullable(),
   history: historyChunkSchema,
-  final: z.looseObject({ step: z.number(), metrics: z.record(z.string(), z.unknown()) }).nullable(),
-  theory: z.unknown().nullable(),
-  timing: z.looseObject({ trainMs: z.number(), measureMs: z.number() }),
-  breakdown: z.unknown().nullable().optional(),
+  // What the library keeps of the end (its step, total and summary) is read from here: checked as
+  // the history is, so an imported run reads back from the library as it came in.
+  final: z
+    .looseObject({ step: count, totalSteps: count, metrics: historyEntrySchema.shape.metrics })
+    .nullable(),
+  theory: z.looseObject({}).nullable(),
+  timing: z.object({
+    trainMs: nonNegative,
+    measureMs: nonNegative,
+    stepsPerSecond: nonNegative,
+  }),
+  breakdown: z
+    .object({ step: count, lastFiniteStep: count, lastFiniteLoss: z.number().nullable() })
+    .nullable()
+    .optional(),
 });
 
-/** Validate one RunResult (parsed JSON); throws naming the field at fault. */
+/** Validate one RunResult (parsed JSON); throws a RunImportError naming the field at fault. */
 export function parseRunResult(raw: unknown, where = 'run'): RunResult {
+  const deep = tooDeep(raw, MAX_IMPORT_DEPTH);
+  if (deep !== null)
+    throw new RunImportError(
+      `${where}: ${deep} is nested more than ${MAX_IMPORT_DEPTH} levels deep`,
+    );
   const parsed = runResultSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${where}: ${issueText(parsed.error, '(root)', true)}`);
+    throw new RunImportError(`${where}: ${issueText(parsed.error, '(root)', true)}`);
   }
   let config;
   try {
     config = parseConfig(parsed.data.config);
   } catch (e) {
-    throw new Error(`${where}: config: ${(e as Error).message}`, { cause: e });
+    throw new RunImportError(`${where}: config: ${(e as Error).message}`, { cause: e });
   }
   return {
     ...(parsed.data as unknown as RunResult),
@@ -63,9 +124,22 @@ export function parseRunResult(raw: unknown, where = 'run'): RunResult {
   };
 }
 
+/** The runs in an imported file's text (JSON); throws a RunImportError naming the file. */
+export function parseImportText(text: string, fileName: string): NamedResult[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new RunImportError(`${fileName} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseImport(raw, fileName);
+}
+
 /**
  * The runs in an imported file: an export bundle, one RunResult, or a list of them. Throws a
- * sentence naming the file's problem (which run, which field).
+ * RunImportError, a sentence naming the file's problem (which run, which field).
  */
 export function parseImport(raw: unknown, fileName: string): NamedResult[] {
   const base = fileName.replace(/\.json$/i, '');
@@ -82,10 +156,10 @@ export function parseImport(raw: unknown, fileName: string): NamedResult[] {
   ) {
     const bundle = raw as { version?: unknown; runs?: unknown };
     if (bundle.version !== RUNS_BUNDLE_VERSION)
-      throw new Error(
-        `${fileName}: runs bundle version ${JSON.stringify(bundle.version)} is not supported`,
+      throw new RunImportError(
+        `${fileName}: runs bundle version ${describe(bundle.version)} is not supported (this lab reads version ${RUNS_BUNDLE_VERSION})`,
       );
-    if (!Array.isArray(bundle.runs)) throw new Error(`${fileName}: "runs" must be a list`);
+    if (!Array.isArray(bundle.runs)) throw new RunImportError(`${fileName}: "runs" must be a list`);
     return bundle.runs.map((entry: unknown, i) => {
       const e = (entry ?? {}) as { name?: unknown; tags?: unknown; result?: unknown };
       const tags = Array.isArray(e.tags)
@@ -102,7 +176,7 @@ export function parseImport(raw: unknown, fileName: string): NamedResult[] {
     return gridRuns(raw as { name?: unknown; members?: unknown }, fileName, base);
   if (raw && typeof raw === 'object' && 'history' in raw)
     return [{ name: base, tags: ['imported'], result: parseRunResult(raw, fileName) }];
-  throw new Error(
+  throw new RunImportError(
     `${fileName}: not an NC Lab result: expected a RunResult ("Download results"), a list of them, a runs export or a grid's results`,
   );
 }
@@ -119,7 +193,8 @@ function gridRuns(
   fileName: string,
   base: string,
 ): NamedResult[] {
-  if (!Array.isArray(raw.members)) throw new Error(`${fileName}: a grid file without "members"`);
+  if (!Array.isArray(raw.members))
+    throw new RunImportError(`${fileName}: a grid file without "members"`);
   const grid = typeof raw.name === 'string' && raw.name ? raw.name : base;
   return raw.members.map((entry: unknown, i) => {
     const m = (entry ?? {}) as { id?: unknown; result?: unknown };
@@ -141,13 +216,15 @@ function csvField(text: string): string {
 }
 
 /** A number exactly as JavaScript prints it (round-trips float64); null as an empty field. */
-function cell(v: number | null): string {
-  return v === null ? '' : String(v);
+function cell(v: number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(v);
 }
 
 /**
  * One row per (run, step, key, layer): scalars have an empty layer; per-layer values are
- * numbered from 1 (W_1 … W_M); a value of a 2-D list is numbered "i.j".
+ * numbered from 1 (W_1 … W_M); a value of a 2-D list is numbered "i.j", of a 3-D one (the
+ * corrupted samples' means, class × class × dimension) "i.j.k". A null or undefined value, or
+ * a null row of a list, is an empty field.
  */
 export function toLongCsv(runs: { name: string; history: readonly HistoryEntry[] }[]): string {
   const lines = [CSV_HEADER];
@@ -156,87 +233,177 @@ export function toLongCsv(runs: { name: string; history: readonly HistoryEntry[]
     for (const { step, metrics } of run.history) {
       for (const [key, value] of Object.entries(metrics)) {
         const k = csvField(key);
-        if (!Array.isArray(value)) {
-          lines.push(`${name},${step},${k},,${cell(value)}`);
-          continue;
-        }
-        value.forEach((v, i) => {
+        const put = (v: unknown, layer: string): void => {
           if (Array.isArray(v))
-            v.forEach((w, j) =>
-              lines.push(`${name},${step},${k},${i + 1}.${j + 1},${cell(w as number | null)}`),
-            );
-          else lines.push(`${name},${step},${k},${i + 1},${cell(v)}`);
-        });
+            v.forEach((w, i) => put(w, layer ? `${layer}.${i + 1}` : `${i + 1}`));
+          else lines.push(`${name},${step},${k},${layer},${cell(v as number | null | undefined)}`);
+        };
+        put(value, '');
       }
     }
   }
   return lines.join('\n') + '\n';
 }
 
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
+/**
+ * The records of a CSV text (RFC 4180: a quoted field may hold commas, quotes doubled and line
+ * breaks), each with the line it starts on; blank lines are skipped. Throws naming the line
+ * where a quote is not closed or a quoted field runs on past its closing quote.
+ */
+function csvRecords(text: string, fail: (line: number, message: string) => never) {
+  const records: { line: number; fields: string[] }[] = [];
+  let line = 1;
   let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let text = '';
-      i++;
-      while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          text += '"';
-          i += 2;
-        } else if (line[i] === '"') {
-          i++;
+  const n = text.length;
+  while (i < n) {
+    const start = line;
+    const fields: string[] = [];
+    for (;;) {
+      let field: string;
+      if (text[i] === '"') {
+        const parts: string[] = [];
+        let from = ++i;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) fail(start, 'a quoted field is not closed');
+          for (let at = i; at < q; at++) if (text.charCodeAt(at) === 10) line++;
+          if (text[q + 1] === '"') {
+            parts.push(text.slice(from, q + 1));
+            i = from = q + 2;
+            continue;
+          }
+          parts.push(text.slice(from, q));
+          i = q + 1;
           break;
-        } else text += line[i++];
+        }
+        field = parts.join('');
+        if (
+          i < n &&
+          text[i] !== ',' &&
+          text[i] !== '\n' &&
+          !(text[i] === '\r' && text[i + 1] === '\n')
+        )
+          fail(line, 'a quoted field goes on after its closing quote');
+      } else {
+        let end = i;
+        while (end < n && text[end] !== ',' && text[end] !== '\n') end++;
+        field = text.slice(i, end);
+        if (end < n && text[end] === '\n' && field.endsWith('\r')) field = field.slice(0, -1);
+        if (field.includes('"')) fail(line, 'a quote inside a field that is not quoted');
+        i = end;
       }
-      out.push(text);
+      fields.push(field);
+      if (text[i] === '\r') i++;
+      if (i >= n || text[i] === '\n') {
+        if (i < n) line++;
+        i++;
+        break;
+      }
       i++; // the comma
-    } else {
-      const end = line.indexOf(',', i);
-      const stop = end < 0 ? line.length : end;
-      out.push(line.slice(i, stop));
-      i = stop + 1;
     }
+    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
   }
-  return out;
+  return records;
 }
 
-/** Read a long-format CSV back into histories by run name (the inverse of toLongCsv). */
-export function parseLongCsv(text: string): Map<string, HistoryEntry[]> {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines[0] !== CSV_HEADER)
-    throw new Error(`not a long-format runs CSV: the first line must be "${CSV_HEADER}"`);
-  const runs = new Map<string, Map<number, MetricsRecord>>();
-  lines.slice(1).forEach((line, n) => {
-    const fields = parseCsvLine(line);
-    if (fields.length !== 5)
-      throw new Error(`CSV line ${n + 2}: expected 5 fields, found ${fields.length}`);
+const STEP = /^\d{1,16}$/;
+const LAYER = /^[1-9]\d{0,8}(\.[1-9]\d{0,8}){0,2}$/;
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A value field: empty (null), NaN, ±Infinity or a decimal number that a float64 holds. */
+function cellValue(text: string): number | null | undefined {
+  if (text === '') return null;
+  if (text === 'NaN') return NaN;
+  if (text === 'Infinity' || text === '-Infinity') return Number(text);
+  if (!NUMBER.test(text)) return undefined;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+type Cell = number | null | Cell[];
+
+/**
+ * Read a long-format CSV back into histories by run name (the inverse of toLongCsv). Throws a
+ * RunImportError naming `fileName` and the line: a malformed row, a step that is not a whole
+ * number, a key no run reports, a value that is not a number, a layer numbered past what the file
+ * could hold, a value that is a scalar on one row and a list on another, or a layer missing from
+ * a list (rows `1` and `3` without `2`).
+ */
+export function parseLongCsv(text: string, fileName = 'runs.csv'): Map<string, HistoryEntry[]> {
+  const fail = (line: number, message: string): never => {
+    throw new RunImportError(`${fileName}: CSV line ${line}: ${message}`);
+  };
+  const records = csvRecords(text, fail);
+  if (records[0]?.fields.join(',') !== CSV_HEADER)
+    throw new RunImportError(
+      `${fileName}: not a long-format runs CSV: the first line must be "${CSV_HEADER}"`,
+    );
+  // a list has at most one entry per row: a larger index claims rows the file does not have
+  const rows = records.length - 1;
+  const runs = new Map<string, Map<number, Map<string, Cell>>>();
+  for (const { line, fields } of records.slice(1)) {
+    if (fields.length !== 5) fail(line, `expected 5 fields, found ${fields.length}`);
     const [run, stepText, key, layer, valueText] = fields;
     const step = Number(stepText);
-    if (!Number.isInteger(step) || step < 0)
-      throw new Error(`CSV line ${n + 2}: step "${stepText}" is not a whole number`);
-    if (!isReportKey(key))
-      throw new Error(`CSV line ${n + 2}: "${key}" is not a metric any run reports`);
-    const value = valueText === '' ? null : Number(valueText);
-    if (value !== null && Number.isNaN(value) && valueText !== 'NaN')
-      throw new Error(`CSV line ${n + 2}: value "${valueText}" is not a number`);
-    const steps = runs.get(run) ?? new Map<number, MetricsRecord>();
+    if (!STEP.test(stepText) || !Number.isSafeInteger(step))
+      fail(line, `step "${stepText.slice(0, 40)}" is not a whole number`);
+    if (!isReportKey(key)) fail(line, `"${key.slice(0, 80)}" is not a metric any run reports`);
+    const value = cellValue(valueText);
+    if (value === undefined) fail(line, `value "${valueText.slice(0, 40)}" is not a number`);
+    if (layer !== '' && !LAYER.test(layer))
+      fail(line, `layer "${layer.slice(0, 40)}" is not a layer number (1, 2, … or i.j, i.j.k)`);
+    const at = layer === '' ? [] : layer.split('.').map((x) => Number(x) - 1);
+    if (at.some((i) => i >= rows))
+      fail(line, `layer "${layer}" numbers more entries than the file has rows`);
+    const steps = runs.get(run) ?? new Map<number, Map<string, Cell>>();
     runs.set(run, steps);
-    const metrics = steps.get(step) ?? {};
+    const metrics = steps.get(step) ?? new Map<string, Cell>();
     steps.set(step, metrics);
-    if (layer === '') {
-      metrics[key] = value;
-      return;
+    if (at.length === 0) {
+      if (Array.isArray(metrics.get(key)))
+        fail(line, `"${key}" at step ${step} is a list on another row, a single value here`);
+      metrics.set(key, value as number | null);
+      continue;
     }
-    const [i, j] = layer.split('.').map((x) => Number(x) - 1);
-    const list = (metrics[key] ??= []) as unknown[];
-    if (j === undefined) list[i] = value;
-    else ((list[i] ??= []) as unknown[])[j] = value;
-  });
-  return new Map(
-    [...runs].map(([name, steps]) => [
-      name,
-      [...steps].map(([step, metrics]) => ({ step, metrics })),
-    ]),
-  );
+    let list = metrics.get(key) ?? [];
+    if (!Array.isArray(list))
+      fail(line, `"${key}" at step ${step} is a single value on another row, a list here`);
+    metrics.set(key, list);
+    for (let d = 0; d < at.length; d++) {
+      const i = at[d];
+      const here = (list as Cell[])[i];
+      const last = d === at.length - 1;
+      if (last ? Array.isArray(here) : here !== undefined && !Array.isArray(here))
+        fail(
+          line,
+          `"${key}" layer ${at
+            .slice(0, d + 1)
+            .map((x) => x + 1)
+            .join('.')} at step ${step} is both a value and a list`,
+        );
+      if (last) (list as Cell[])[i] = value as number | null;
+      else list = (list as Cell[])[i] ??= [];
+    }
+  }
+  const missing = (value: Cell, where: string, layer: string): void => {
+    if (!Array.isArray(value)) return;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value))
+        throw new RunImportError(
+          `${fileName}: ${where}: no row for layer ${layer}${i + 1} (the list has ${value.length} entries)`,
+        );
+      missing(value[i], where, `${layer}${i + 1}.`);
+    }
+  };
+  const out = new Map<string, HistoryEntry[]>();
+  for (const [name, steps] of runs) {
+    const history: HistoryEntry[] = [];
+    for (const [step, metrics] of steps) {
+      for (const [key, value] of metrics)
+        missing(value, `run "${name.slice(0, 80)}", step ${step}, "${key}"`, '');
+      history.push({ step, metrics: Object.fromEntries(metrics) as MetricsRecord });
+    }
+    out.set(name, history);
+  }
+  return out;
 }

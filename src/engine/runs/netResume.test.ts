@@ -4,7 +4,7 @@ import { DEFAULT_NET_CONFIG, type NetConfig } from '../config/schema';
 import { preparedFromArrays } from '../data/fromArrays';
 import { gaussianClusters } from '../testing/nets';
 import { ExperimentRunner, runExperiment } from '../run/runner';
-import { parseCheckpoint, type Checkpoint } from '../session/checkpoint';
+import { CheckpointError, parseCheckpoint, type Checkpoint } from '../session/checkpoint';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -70,5 +70,68 @@ describe('network checkpoint and resume', () => {
     expect(resumed.history[0].step).toBe(stepsPerEpoch);
     expect(resumed.history).toEqual(whole.history.slice(1));
     expect(resumed.final?.metrics).toEqual(whole.final?.metrics);
+  });
+
+  it('a damaged network checkpoint is refused with a CheckpointError before any step (checkpointFuzz.test.ts regressions)', async () => {
+    let kept: Checkpoint | null = null;
+    const runner = await ExperimentRunner.create(
+      config,
+      backend,
+      { loadData },
+      {
+        checkpointEvery: 2,
+        onCheckpoint: (c) => {
+          kept ??= c;
+          runner.stop();
+        },
+      },
+    );
+    await runner.run();
+    runner.dispose();
+    if (!kept) throw new Error('no checkpoint was taken');
+    const saved = JSON.parse(JSON.stringify(kept)) as Checkpoint;
+    const net = (c: Checkpoint) => {
+      if (c.state.kind !== 'net') throw new Error('expected a network checkpoint');
+      return c.state;
+    };
+    const refusals: [(c: Checkpoint) => void, RegExp][] = [
+      // A slot moved: was adopted, and the first step threw "the parameters changed between steps".
+      [
+        (c) => (net(c).optimizer.slots[0] = net(c).optimizer.slots[1]),
+        /state\.optimizer\.slots\.0 \(\S+\/m\): shape \d+, but parameter layers\.0\.weight is 6×12/,
+      ],
+      // Moments gone: was resumed silently with fresh ones.
+      [
+        (c) => (net(c).optimizer.slots = []),
+        /Adam over \d+ variables keeps \d+ slots, the checkpoint has 0/,
+      ],
+      // A parameter twice: the last copy was restored.
+      [(c) => net(c).params.push(net(c).params[0]), /"layers\.0\.weight" appears twice/],
+      // A step the optimiser never reached: was resumed, reporting at step 1 099 511 627 776 of 20.
+      [
+        (c) => (c.step = 2 ** 40),
+        /the optimiser has taken 4 steps, the checkpoint is at step 1099511627776/,
+      ],
+    ];
+    for (const [edit, message] of refusals) {
+      const c = structuredClone(saved);
+      edit(c);
+      const checkpoint = parseCheckpoint(c, 'net.json');
+      let reports = 0;
+      const resumed = runExperiment(config, backend, {
+        loadData,
+        resumeFrom: checkpoint,
+        events: { onReport: () => reports++ },
+      });
+      await expect(resumed).rejects.toThrow(CheckpointError);
+      await expect(resumed).rejects.toThrow(message);
+      expect(reports).toBe(0);
+    }
+    // The loss terms of the last step are four numbers: a list of one was restored as it was.
+    const terms = structuredClone(saved);
+    net(terms).lastTerms = [1];
+    expect(() => parseCheckpoint(terms, 'net.json')).toThrow(
+      /^net\.json: damaged checkpoint: state\.lastTerms/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeFloat32, encodeFloat32, type EncodedArray } from './arrays';
+import { CheckpointError, decodeFloat32, encodeFloat32, type EncodedArray } from './arrays';
 
 interface NamedVariable {
   name: string;
@@ -17,22 +17,36 @@ export async function captureNamed(
   );
 }
 
-/** Assign saved values by name; throws naming the first parameter missing or of another shape. */
+/**
+ * Assign saved values by name; throws a CheckpointError naming the first parameter missing,
+ * repeated or of another shape. Names and shapes are all checked before any value is assigned.
+ */
 export function restoreNamed(
   items: readonly NamedVariable[],
   saved: readonly { name: string; value: EncodedArray }[],
   what: string,
 ): void {
-  const byName = new Map(saved.map((s) => [s.name, s.value]));
+  const byName = new Map<string, EncodedArray>();
+  for (const s of saved) {
+    if (byName.has(s.name))
+      throw new CheckpointError(`the checkpoint has ${what} "${s.name}" twice`);
+    byName.set(s.name, s.value);
+  }
   if (byName.size !== items.length)
-    throw new Error(`the checkpoint has ${byName.size} ${what}s, this network ${items.length}`);
-  for (const { name, variable } of items) {
+    throw new CheckpointError(
+      `the checkpoint has ${byName.size} ${what}s, this network ${items.length}`,
+    );
+  const checked = items.map(({ name, variable }) => {
     const value = byName.get(name);
-    if (!value) throw new Error(`the checkpoint has no ${what} "${name}"`);
+    if (!value) throw new CheckpointError(`the checkpoint has no ${what} "${name}"`);
     if (value.shape.join('×') !== variable.shape.join('×'))
-      throw new Error(
+      throw new CheckpointError(
         `${what} "${name}" has shape ${value.shape.join('×')} in the checkpoint, ${variable.shape.join('×')} here`,
       );
-    tf.tidy(() => variable.assign(tf.tensor(decodeFloat32(value, `${what} ${name}`), value.shape)));
+    return { name, variable, value };
+  });
+  for (const { name, variable, value } of checked) {
+    const values = decodeFloat32(value, `${what} ${name}`);
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
   }
 }

@@ -4,7 +4,7 @@
  * re-import to the same values.
  */
 import { parseLongCsv } from '../src/engine/runs/exchange';
-import { test, expect, waitForLab } from './fixtures';
+import { test, expect, expectLegendClearOfXTitle, waitForLab } from './fixtures';
 
 /** Long enough that a reload lands mid-run; checkpoints every 10 reports = every 500 steps. */
 const LONG = '?preset=tiny-check&steps=8000&reportEvery=50&backend=wasm';
@@ -112,6 +112,7 @@ test('two kept runs overlay in one figure with a legend naming what differs and 
     await box.check();
   const compare = page.getByTestId('runs-compare');
   await expect(compare.locator('.legendtext')).toHaveText(['depth=3', 'depth=1']);
+  await expectLegendClearOfXTitle(compare.locator('.plot'));
   await expect(page.getByTestId('runs-diff')).toContainText('depth');
   // Image export: PNG and SVG named by what the figure shows; no "send to cloud" button.
   await compare.locator('.plot').hover();

@@ -4,9 +4,9 @@
  */
 import { gridFigure } from '../../engine/grid/figure';
 import { mdSweepOfMembers, type FigureMetric } from '../../engine/grid/figures';
-import { fmt, trailingZerosFrom } from '../format';
+import { fmt } from '../format';
 import type { Data } from '../plotly';
-import { logAxis, zeroNote } from '../panels/logAxis';
+import { logAxis, zeroLines, zeroNote } from '../panels/logAxis';
 import { mdScatterFigure } from '../md/mdScatter';
 import { LEGEND_ABOVE, type Figure } from '../panels/PlotFigure';
 import type { GridState } from './gridStore';
@@ -51,7 +51,7 @@ export function buildCurves(s: GridState, metric: FigureMetric): Figure | null {
     });
   }
   const ys = fig.lines.flatMap((l) => l.y);
-  const zeros = metric.log ? zeroLines(fig.lines, fig.xUnit) : [];
+  const zeros = metric.log ? zeroLines(fig.lines, (x) => `${fig.xUnit} ${fmt(x)}`) : [];
   return {
     data,
     layout: {
@@ -66,22 +66,6 @@ export function buildCurves(s: GridState, metric: FigureMetric): Figure | null {
       margin: { l: 60, r: 10, t: 12, b: 40 },
     },
   };
-}
-
-/** The members whose curve ends in exact zeros (not drawn on a log axis), a few by name. */
-function zeroLines(
-  lines: readonly { label: string; x: number[]; y: (number | null)[] }[],
-  unit: string,
-): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    const from = trailingZerosFrom(line.y);
-    if (from !== null) out.push(`${line.label}: = 0 from ${unit} ${fmt(line.x[from])}`);
-  }
-  const SHOWN = 4;
-  return out.length > SHOWN
-    ? [...out.slice(0, SHOWN - 1), `and ${out.length - SHOWN + 1} more`]
-    : out;
 }
 
 /** Dilation against memorization, a line per loss (the noise-sweep figure of a grid). */

@@ -1,4 +1,5 @@
 /** The lab's log axes (Plotly layout), for every figure with a log scale. */
+import { trailingZerosFrom } from '../format';
 import type { Layout } from '../plotly';
 
 /** Log axes with few, plain labels (0.05, 0.1, 1e-6) instead of every 2 and 5. */
@@ -66,4 +67,25 @@ export function zeroNote(lines: string[], subplot = ''): Partial<Layout['annotat
     showarrow: false,
     font: { size: 9, color: '#5f6b7a' },
   };
+}
+
+/** A zero note names at most this many curves (the rest as "and n more"). */
+const ZERO_NOTE_LINES = 4;
+
+/**
+ * The lines of a zero note for the curves that end in exact zeros: "label: = 0 from step 600",
+ * `at` writing the x where the zeros start.
+ */
+export function zeroLines(
+  curves: readonly { label: string; x: readonly number[]; y: readonly (number | null)[] }[],
+  at: (x: number) => string,
+): string[] {
+  const out: string[] = [];
+  for (const curve of curves) {
+    const from = trailingZerosFrom(curve.y);
+    if (from !== null) out.push(`${curve.label}: = 0 from ${at(curve.x[from])}`);
+  }
+  return out.length > ZERO_NOTE_LINES
+    ? [...out.slice(0, ZERO_NOTE_LINES - 1), `and ${out.length - ZERO_NOTE_LINES + 1} more`]
+    : out;
 }

@@ -148,7 +148,7 @@ export const RunRow = memo(function RunRow({
             aria-label="run name"
             readOnly={elsewhere}
             defaultValue={r.name}
-            title={`automatic name: ${r.autoName}`}
+            title={`${r.name}\n(automatic name: ${r.autoName})`}
             onBlur={(e) => {
               if (e.target.value !== r.name)
                 attempt('Could not rename', () => runsActions.rename(r.id, e.target.value));
@@ -181,7 +181,7 @@ export const RunRow = memo(function RunRow({
             ? '—'
             : `${(100 * r.summary.accuracy).toFixed(1)} %`}
         </td>
-        <td>{new Date(r.createdAt).toLocaleString()}</td>
+        <td className="run-date">{new Date(r.createdAt).toLocaleString()}</td>
         <td>{r.backend?.backend ?? '—'}</td>
         <RunActions r={r} elsewhere={elsewhere} />
       </tr>

@@ -94,6 +94,40 @@ describe('run overlay', () => {
     expect(linear).toMatchObject({ type: 'linear' });
   });
 
+  it('on a log axis, runs and layers whose values end in exact zeros are named in a note, read from the values before smoothing; the metric names the y axis and the legend sits above', () => {
+    const runs = [0, 0.5].map((last, i) => ({
+      id: `r${i}`,
+      config: { ...base, depth: 2, lr: 0.1 * (i + 1) },
+      history: [
+        { step: 0, metrics: { nc1_pinv: 1, deep_nc1_pinv: [1, 1] } },
+        { step: 10, metrics: { nc1_pinv: last, deep_nc1_pinv: [last, 0.5] } },
+        { step: 20, metrics: { nc1_pinv: last, deep_nc1_pinv: [last, 0.5] } },
+      ],
+      stepsPerSecond: 10,
+      totalSteps: 20,
+    }));
+    const options = {
+      metric: 'nc1_pinv' as const,
+      deepMetric: null,
+      x: 'step' as const,
+      smoothing: 0.6,
+      logX: false,
+      logY: true,
+      title: 'NC1 pinv',
+    };
+    const flat = overlayFigure(runs, options)?.layout;
+    expect(flat?.annotations?.map((a) => a.text)).toEqual(['lr=0.1: = 0 from step 10']);
+    expect(flat?.yaxis?.title).toMatchObject({ text: 'NC1 pinv' });
+    expect(flat?.legend).toMatchObject({ y: 1.02, yanchor: 'bottom' });
+    expect(flat?.title).toBeUndefined();
+    const perLayer = overlayFigure(runs, { ...options, deepMetric: 'deep_nc1_pinv', x: 'time' });
+    expect(perLayer?.layout.annotations?.map((a) => a.text)).toEqual([
+      'lr=0.1 · layer 1: = 0 from 1 s',
+    ]);
+    // a linear axis draws the zeros: no note
+    expect(overlayFigure(runs, { ...options, logY: false })?.layout.annotations).toBeUndefined();
+  });
+
   it('with more runs than colours, the lines of one colour and dash are one trace, each point hovering its run’s name', () => {
     const runs = Array.from({ length: 12 }, (_, i) => ({
       id: `run-${i}`,

@@ -2,7 +2,9 @@ import type { Data, Layout } from 'plotly.js';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import type { ReportKey } from '../../engine/metrics/reportKeys';
 import { distinguishingLabels } from '../../engine/runs/naming';
-import { logAxis } from '../panels/logAxis';
+import { fmt } from '../format';
+import { logAxis, zeroLines, zeroNote } from '../panels/logAxis';
+import { LEGEND_ABOVE } from '../panels/PlotFigure';
 import type { HistoryEntry } from '../../engine/session/types';
 
 /** One colour per run, in selection order, the same in every figure. */
@@ -178,66 +180,97 @@ function mergeByStyle(data: readonly Data[]): Data[] {
   return [...merged.values()] as unknown as Data[];
 }
 
-function runTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
+/** One line of the overlay before smoothing: a run's values of the metric, or of one layer. */
+interface RunCurve {
+  /** The run's place in the list (its colour). */
+  index: number;
+  run: OverlayRun;
+  /** The layer drawn (0-based), null for a metric without layers. */
+  layer: number | null;
+  /** The legend's name: what differs between the runs, and the layer. */
+  label: string;
+  x: number[];
+  /** The reported values (a value that is not a number: null). */
+  y: (number | null)[];
+}
+
+/** The layers a run reports of a per-layer key (0 when it has none). */
+function layersOf(run: OverlayRun, key: ReportKey): number {
+  let n = 0;
+  for (const h of run.history) {
+    const v = h.metrics[key];
+    if (Array.isArray(v)) n = Math.max(n, v.length);
+  }
+  return n;
+}
+
+/** Every line of the overlay, unsmoothed; a run with no value of the metric has none. */
+function runCurves(runs: readonly OverlayRun[], options: TraceOptions): RunCurve[] {
   const labels = distinguishingLabels(runs.map((r) => r.config));
-  const data: Data[] = [];
-  const value = (v: unknown): number | null =>
-    typeof v === 'number' && (!options.positive || v > 0) ? v : null;
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  return runs.flatMap((run, index): RunCurve[] => {
+    const x = run.history.map((h) => xOf(run, h.step, options.x));
+    const deep = options.deepMetric;
+    const layers = deep ? layersOf(run, deep) : 0;
+    if (deep && layers > 1) {
+      return Array.from({ length: layers }, (_, layer) => ({
+        index,
+        run,
+        layer,
+        label: `${labels[index]} · layer ${layer + 1}`,
+        x,
+        y: run.history.map((h) => num((h.metrics[deep] as unknown[] | undefined)?.[layer])),
+      }));
+    }
+    const y = run.history.map((h) => num(h.metrics[options.metric]));
+    return y.every((v) => v === null)
+      ? []
+      : [{ index, run, layer: null, label: labels[index], x, y }];
+  });
+}
+
+function runTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
   const axes = {
     ...(options.xaxis ? { xaxis: options.xaxis } : {}),
     ...(options.yaxis ? { yaxis: options.yaxis } : {}),
     showlegend: options.showlegend ?? true,
   };
-  runs.forEach((run, i) => {
-    const color = run.color ?? RUN_COLORS[i % RUN_COLORS.length];
-    const x = run.history.map((h) => xOf(run, h.step, options.x));
-    const deep = options.deepMetric;
-    const layers = deep
-      ? Math.max(
-          0,
-          ...run.history.map((h) =>
-            Array.isArray(h.metrics[deep]) ? (h.metrics[deep] as unknown[]).length : 0,
-          ),
-        )
-      : 0;
-    if (deep && layers > 1) {
-      for (let l = 0; l < layers; l++) {
-        const y = run.history.map((h) =>
-          value((h.metrics[deep] as (number | null)[] | undefined)?.[l]),
-        );
-        data.push({
-          type: 'scatter',
-          mode: 'lines',
-          name: `${labels[i]} · layer ${l + 1}`,
-          legendgroup: run.id,
-          ...axes,
-          // Beyond a few runs, one legend entry a run (its layer 1): a long legend is unreadable
-          // and slow to draw (Plotly lays out every entry on each redraw).
-          ...(runs.length > LEGEND_LAYERS_UP_TO && l > 0 ? { showlegend: false } : {}),
-          x,
-          y: ema(y, options.smoothing),
-          line: { color, dash: DASHES[l % DASHES.length], width: 1.5 },
-        });
-      }
-      return;
-    }
-    const y = run.history.map((h) => value(h.metrics[options.metric]));
-    if (y.every((v) => v === null)) return;
-    data.push({
+  return runCurves(runs, options).map(({ index, run, layer, label, x, y }): Data => {
+    const color = run.color ?? RUN_COLORS[index % RUN_COLORS.length];
+    const shown = options.positive ? y.map((v) => (v !== null && v > 0 ? v : null)) : y;
+    return {
       type: 'scatter',
       mode: 'lines',
-      name: labels[i],
+      name: label,
       legendgroup: run.id,
       ...axes,
+      // Beyond a few runs, one legend entry a run (its layer 1): a long legend is unreadable
+      // and slow to draw (Plotly lays out every entry on each redraw).
+      ...(layer !== null && runs.length > LEGEND_LAYERS_UP_TO && layer > 0
+        ? { showlegend: false }
+        : {}),
       x,
-      y: ema(y, options.smoothing),
-      line: { color, width: 1.5 },
-    });
+      y: ema(shown, options.smoothing),
+      line:
+        layer === null
+          ? { color, width: 1.5 }
+          : { color, dash: DASHES[layer % DASHES.length], width: 1.5 },
+    };
   });
-  return data;
 }
 
-/** The overlay of several runs on one metric: legend entries say what differs between runs. */
+/** How a zero note writes the x where a curve's zeros start. */
+const ZEROS_FROM: Record<XAxisKind, (x: number) => string> = {
+  step: (x) => `step ${fmt(x)}`,
+  epoch: (x) => `epoch ${fmt(x)}`,
+  time: (x) => `${fmt(x)} s`,
+};
+
+/**
+ * The overlay of several runs on one metric: legend entries say what differs between runs, the
+ * metric names the y axis (the legend sits above the plot: below, it ran into the x axis's title
+ * in a short figure). On a log axis, runs whose values end in exact zeros are named in a note.
+ */
 export function overlayFigure(
   runs: readonly OverlayRun[],
   options: OverlayOptions,
@@ -246,14 +279,19 @@ export function overlayFigure(
   const data = overlayTraces(runs, options);
   // the lab's log axis: short labels (10⁻⁶, not ".000001" clipped at the margin), few ticks
   const ys = data.flatMap((d) => (d as { y?: readonly (number | null)[] }).y ?? []);
+  const zeros = options.logY ? zeroLines(runCurves(runs, options), ZEROS_FROM[options.x]) : [];
   return {
     data,
     layout: {
-      title: { text: options.title, font: { size: 12 } },
       showlegend: true,
-      legend: { orientation: 'h', y: -0.25 },
+      legend: LEGEND_ABOVE,
+      margin: { l: 60, r: 10, t: 12, b: 40 },
+      ...(zeros.length > 0 ? { annotations: [zeroNote(zeros)] } : {}),
       xaxis: { title: { text: X_TITLES[options.x] }, type: options.logX ? 'log' : 'linear' },
-      yaxis: options.logY ? logAxis(ys) : { type: 'linear', tickformat: '~g' },
+      yaxis: {
+        title: { text: options.title, font: { size: 11 } },
+        ...(options.logY ? logAxis(ys) : { type: 'linear', tickformat: '~g' }),
+      },
     },
   };
 }

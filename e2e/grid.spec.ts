@@ -233,9 +233,29 @@ test('a small search scores trials on the held-out split and retrains the best',
     lr: result.best!.params.lr,
   });
   await page.getByTestId('tab-search').click();
-  await expect(page.getByTestId('panel-search').getByTestId('search-status')).toContainText(
-    '3 trials',
+  const panel = page.getByTestId('panel-search');
+  await expect(panel.getByTestId('search-status')).toContainText('3 trials');
+  // The retrained best is kept in the run library, named by the parameters it chose.
+  const kept = await page.evaluate(async () =>
+    (await window.ncLab.runs.list()).filter((r) => r.tags.includes('search')).map((r) => r.name),
   );
+  expect(kept).toHaveLength(1);
+  expect(kept[0]).toMatch(/^search \(random, 3 trials\) · best: lr = /);
+  // The trials table lists every trial, the best first.
+  await panel.getByText('Trials (table, best first)').click();
+  const rows = panel.getByTestId('search-trials').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first().locator('td').first()).toHaveText(String(result.best!.index + 1));
+  await expect(rows.first()).toHaveClass('best');
+  // Download result (JSON): the same trials the page's search returned.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByTestId('btn-search-download').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^nc-lab-search-random-3-trials-.*\.json$/);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as SearchResult;
+  expect(saved.trials).toEqual(result.trials);
+  expect(saved.retrained?.config).toEqual(result.retrained?.config);
   const shot = testInfo.outputPath('search-panel.png');
   await page.getByTestId('panel-search').screenshot({ path: shot });
   await testInfo.attach('search-panel', { path: shot, contentType: 'image/png' });

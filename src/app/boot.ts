@@ -2,6 +2,7 @@ import { labClient } from './labClient';
 import { installNcLabApi } from './ncLabApi';
 import { openComparisonLink } from './runs/compareLink';
 import { keepGridMembers } from './runs/keepGridMembers';
+import { keepSearchBest } from './runs/keepSearchBest';
 import { keepSweepMembers } from './runs/keepSweepMembers';
 import { configPending, labActions, matchPreset, useLab } from './store';
 import { readInitialUrl, syncUrlWithStore, writeUrl } from './urlState';
@@ -16,6 +17,7 @@ export function boot(): void {
   installNcLabApi();
   keepGridMembers();
   keepSweepMembers();
+  keepSearchBest();
   const search = window.location.search;
   const threads = threadsOfSearch(search);
   labClient.setThreads(threads.choice);

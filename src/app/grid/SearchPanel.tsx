@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { SEARCH_PROTOCOL } from '../../engine/search/protocol';
+import { SEARCH_PROTOCOL, type SearchTrial } from '../../engine/search/protocol';
 import { fmt } from '../format';
 import { Panel } from '../panels/Panel';
 import { PlotFigure } from '../panels/PlotFigure';
-import { gridActions, useGrid } from './gridStore';
+import { saveJson } from '../download';
+import { gridActions, useGrid, type SearchState } from './gridStore';
 import { buildTrials } from './searchFigure';
+import { paramsText, searchFileName, searchProgressText } from './searchProgress';
 
 const EXAMPLE = {
   base: { preset: 'net-gauss-tiny', labelNoise: 0.2, loss: 'ls', epochs: 40 },
@@ -34,7 +36,6 @@ export function SearchPanel() {
     void gridActions.search(spec).catch(() => undefined);
   };
   const error = parseError ?? search.error;
-  const retrained = search.result?.retrained;
   return (
     <Panel
       testId="panel-search"
@@ -64,28 +65,17 @@ export function SearchPanel() {
         <button type="button" disabled={!search.running} onClick={() => gridActions.stopSearch()}>
           Stop
         </button>
+        <button
+          type="button"
+          data-testid="btn-search-download"
+          disabled={!search.result}
+          title="The spec, every trial (parameters, held-out and test accuracy) and the retrained run"
+          onClick={() => search.result && saveJson(searchFileName(search.result), search.result, 1)}
+        >
+          Download result (JSON)
+        </button>
       </div>
-      <p className="ff-status" role="status" data-testid="search-status">
-        {search.running && (
-          <span className="busy">
-            <span className="spinner" aria-hidden="true" /> {search.trials.length} trials done
-            {search.best && ` · best held-out accuracy ${fmt(search.best.value, 4)}`}
-          </span>
-        )}
-        {!search.running && search.result && (
-          <>
-            {search.result.trials.length} trials; best{' '}
-            {search.best
-              ? `${Object.entries(search.best.params)
-                  .map(([k, v]) => `${k} = ${typeof v === 'number' ? fmt(v, 4) : String(v)}`)
-                  .join(', ')} (held-out accuracy ${fmt(search.best.value, 4)})`
-              : 'none (every trial failed)'}
-            {retrained &&
-              `; retrained on all data: test accuracy ${fmt(Number(retrained.final?.metrics.test_acc), 4)}`}
-            .
-          </>
-        )}
-      </p>
+      <SearchStatus search={search} />
       {error && (
         <p className="banner banner-error" role="alert" data-testid="search-error">
           {error}
@@ -100,6 +90,83 @@ export function SearchPanel() {
           label="Held-out accuracy per trial with the best so far, and against each searched parameter"
         />
       )}
+      {search.trials.length > 0 && <TrialsTable trials={search.trials} best={search.best} />}
     </Panel>
   );
+}
+
+/** The trials done (of how many, the time left) while it runs; the best and its retrain after. */
+function SearchStatus({ search }: { search: SearchState }) {
+  const retrained = search.result?.retrained;
+  const progress = searchProgressText({
+    done: search.trials.length,
+    total: search.plan.total,
+    elapsedMs: search.trialsMs,
+    retrain: search.plan.retrain,
+    epochFraction: search.plan.epochFraction,
+  });
+  return (
+    <p className="ff-status" role="status" data-testid="search-status">
+      {search.running && (
+        <span className="busy">
+          <span className="spinner" aria-hidden="true" /> {progress}
+          {search.best && ` · best held-out accuracy ${fmt(search.best.value, 4)}`}
+        </span>
+      )}
+      {!search.running && search.result && (
+        <>
+          {search.result.trials.length} trials; best{' '}
+          {search.best
+            ? `${paramsText(search.best.params)} (held-out accuracy ${fmt(search.best.value, 4)})`
+            : 'none (every trial failed)'}
+          {retrained &&
+            `; retrained on all data: test accuracy ${fmt(Number(retrained.final?.metrics.test_acc), 4)} (kept in Runs)`}
+          .
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Every trial's numbers, best first: what the figure shows, to read off or copy. */
+function TrialsTable({ trials, best }: { trials: SearchTrial[]; best: SearchTrial | null }) {
+  const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  const sorted = [...trials].sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
+  return (
+    <details className="search-trials">
+      <summary>Trials (table, best first)</summary>
+      <table className="values compact" data-testid="search-trials">
+        <thead>
+          <tr>
+            <th scope="col">trial</th>
+            {names.map((n) => (
+              <th scope="col" key={n}>
+                {n}
+              </th>
+            ))}
+            <th scope="col">held-out accuracy</th>
+            <th scope="col">test accuracy</th>
+            <th scope="col">status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((t) => (
+            <tr key={t.index} className={t.index === best?.index ? 'best' : undefined}>
+              <td>{t.index + 1}</td>
+              {names.map((n) => (
+                <td key={n}>{cell(t.params[n])}</td>
+              ))}
+              <td>{fmt(t.valAccuracy, 4)}</td>
+              <td>{fmt(t.testAccuracy, 4)}</td>
+              <td title={t.error}>{t.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+function cell(v: unknown): string {
+  return typeof v === 'number' ? fmt(v, 4) : v === undefined ? '—' : String(v);
 }

@@ -32,13 +32,41 @@ export interface GridState {
   membersSpec: string | null;
   result: GridRunResult | null;
   error: string | null;
-  search: {
-    running: boolean;
-    trials: SearchTrial[];
-    best: SearchTrial | null;
-    result: SearchResult | null;
-    error: string | null;
-  };
+  search: SearchState;
+}
+
+export interface SearchState {
+  running: boolean;
+  trials: SearchTrial[];
+  best: SearchTrial | null;
+  result: SearchResult | null;
+  error: string | null;
+  /** The spec's trial count, its epoch fraction and retrain (read before the worker checks it). */
+  plan: { total: number | null; epochFraction: number; retrain: boolean };
+  /** When the search started (Date.now()). */
+  startedAt: number | null;
+  /** From the start to the end of the latest trial (ms): the pace the time left assumes. */
+  trialsMs: number;
+}
+
+const IDLE_SEARCH: SearchState = {
+  running: false,
+  trials: [],
+  best: null,
+  result: null,
+  error: null,
+  plan: { total: null, epochFraction: 0.25, retrain: true },
+  startedAt: null,
+  trialsMs: 0,
+};
+
+/** What the progress line needs of a spec the worker has not checked yet (defaults as its schema). */
+function searchPlan(spec: unknown): SearchState['plan'] {
+  const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Record<string, unknown>;
+  const total = typeof s.trials === 'number' && s.trials >= 1 ? Math.floor(s.trials) : null;
+  const fraction =
+    typeof s.epochFraction === 'number' && s.epochFraction > 0 ? s.epochFraction : 0.25;
+  return { total, epochFraction: Math.min(1, fraction), retrain: s.retrain !== false };
 }
 
 const firstFigure = FIGURE_PRESETS[0];
@@ -106,7 +134,7 @@ export const useGrid = create<GridState>()(() => ({
   members: [],
   membersSpec: null,
   result: null,
-  search: { running: false, trials: [], best: null, result: null, error: null },
+  search: IDLE_SEARCH,
 }));
 
 /** Hooks for whoever keeps runs (the run library). */
@@ -115,9 +143,12 @@ export const gridHooks: {
   memberDone: ((member: GridMemberResult, grid: ExpandedGrid) => void)[];
   /** The grid's members finished earlier and kept (across reloads): a Resume skips them. */
   keptMembers: ((grid: ExpandedGrid) => Promise<GridMemberResult[]>) | null;
+  /** Each search as it ends (completed or stopped), with its retrained best if any. */
+  searchDone: ((result: SearchResult) => void)[];
 } = {
   memberDone: [],
   keptMembers: null,
+  searchDone: [],
 };
 
 /** How a grid starts: from given finished members, afresh, or (default) from every kept one. */
@@ -231,15 +262,21 @@ export const gridActions = {
 
   async search(spec: unknown): Promise<SearchResult> {
     useGrid.setState({
-      search: { running: true, trials: [], best: null, result: null, error: null },
+      search: { ...IDLE_SEARCH, running: true, plan: searchPlan(spec), startedAt: Date.now() },
     });
     try {
       const result = await labClient.runSearch(spec, (trial, best) =>
         useGrid.setState((st) => ({
-          search: { ...st.search, trials: [...st.search.trials, trial], best },
+          search: {
+            ...st.search,
+            trials: [...st.search.trials, trial],
+            best,
+            trialsMs: Date.now() - (st.search.startedAt ?? Date.now()),
+          },
         })),
       );
       useGrid.setState((st) => ({ search: { ...st.search, result, best: result.best } }));
+      for (const hook of gridHooks.searchDone) hook(result);
       return result;
     } catch (error) {
       useGrid.setState((st) => ({ search: { ...st.search, error: errorText(error) } }));

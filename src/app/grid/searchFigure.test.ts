@@ -22,6 +22,9 @@ function figureOf(trials: SearchTrial[]) {
     best: null,
     result: null,
     error: null,
+    plan: { total: null, epochFraction: 0.25, retrain: true },
+    startedAt: null,
+    trialsMs: 0,
   };
   const figure = buildTrials({ search });
   if (!figure) throw new Error('no figure');

@@ -218,6 +218,16 @@ test('Save state downloads the run library’s checkpoint, Load state takes it b
   });
   // Its shapes make a 2-class config with N = 3, which the single row of H cannot fill.
   await expect(page.getByTestId('state-error')).toContainText('H has 1 rows, expected N = 3');
+
+  // A checkpoint whose first layer lost four bytes' worth of base64 is refused by file name.
+  const state = saved.state as { layers: { data: string }[] };
+  state.layers[0].data = state.layers[0].data.slice(0, -8);
+  await page.getByTestId('load-state-input').setInputFiles({
+    name: 'damaged-state.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(saved)),
+  });
+  await expect(page.getByTestId('state-error')).toContainText(/^.*damaged-state\.json: .*bytes/);
 });
 
 test('Reset or a preset click during a run leaves no trace of the old run', async ({ page }) => {

@@ -75,7 +75,7 @@ export async function loadStateFile(file: File): Promise<void> {
     throw new Error(`${file.name} is not JSON`);
   }
   if ((raw as { format?: unknown } | null)?.format === CHECKPOINT_FORMAT) {
-    const checkpoint = parseCheckpoint(raw);
+    const checkpoint = parseCheckpoint(raw, file.name);
     const loaded = await labClient.loadCheckpoint(checkpoint);
     if (!loaded)
       throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the checkpoint');

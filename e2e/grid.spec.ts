@@ -260,3 +260,52 @@ test('a small search scores trials on the held-out split and retrains the best',
   await page.getByTestId('panel-search').screenshot({ path: shot });
   await testInfo.attach('search-panel', { path: shot, contentType: 'image/png' });
 });
+
+test('a search reloaded mid-way offers Resume and ends with the trials of an uninterrupted run, running only the rest', async ({
+  page,
+}) => {
+  const spec = {
+    base: { preset: 'net-gauss-tiny', labelNoise: 0.1, loss: 'ce', epochs: 60 },
+    space: { lr: { type: 'loguniform', low: 1e-3, high: 0.1 } },
+    strategy: 'bayes',
+    trials: 6,
+    epochFraction: 0.5,
+    retrain: false,
+  };
+  await page.goto('/');
+  const whole: SearchResult = await page.evaluate((s) => window.ncLab.search(s), spec);
+  expect(whole.finished).toBe(true);
+
+  await page.getByTestId('tab-search').click();
+  const panel = page.getByTestId('panel-search');
+  await panel.getByTestId('search-spec').fill(JSON.stringify(spec, null, 1));
+  await panel.getByTestId('btn-search-run').click();
+  const kept = () =>
+    page.evaluate(() => {
+      const text = localStorage.getItem('nclab.search.unfinished');
+      return text === null ? 0 : (JSON.parse(text) as { trials: unknown[] }).trials.length;
+    });
+  await expect.poll(kept, { timeout: 60_000, intervals: [25] }).toBeGreaterThanOrEqual(2);
+  await page.reload();
+  const done = await kept();
+  expect(done).toBeLessThan(6);
+
+  await page.getByTestId('tab-search').click();
+  const resume = panel.getByTestId('btn-search-resume');
+  await expect(resume).toHaveText(`Resume search (${done} of 6 trials done)`);
+  await expect(panel.getByTestId('btn-search-run')).toHaveText('Run afresh');
+  await resume.click();
+  await expect(panel.getByTestId('search-status')).toContainText('6 trials; best', {
+    timeout: 60_000,
+  });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByTestId('btn-search-download').click(),
+  ]);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as SearchResult;
+  expect(saved).toMatchObject({ finished: true, resumedTrials: done });
+  expect(saved.trials).toEqual(whole.trials);
+  // finished: nothing is offered any more
+  expect(await kept()).toBe(0);
+  await expect(resume).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,4 +65,54 @@ describe('npm run search', () => {
     expect(out.stderr).not.toMatch(/^trial /m);
     rmSync(root, { recursive: true, force: true });
   }, 120_000);
+
+  it('--out is rewritten after every trial; a search killed mid-way continues with --resume to the trials of an uninterrupted run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nc-search-resume-'));
+    const spec = join(root, 'search.json');
+    const out = join(root, 'result.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        base: { preset: 'net-gauss-tiny', labelNoise: 0.1, loss: 'ce', epochs: 60 },
+        space: { lr: { type: 'loguniform', low: 1e-3, high: 0.1 } },
+        strategy: 'bayes',
+        trials: 6,
+        epochFraction: 0.5,
+        retrain: false,
+      }),
+    );
+    const whole = await search(['--spec', spec, '--quiet']);
+    expect(whole.code, whole.stderr).toBe(0);
+    const uninterrupted = JSON.parse(whole.stdout) as SearchResult;
+
+    // Kill the process (no clean exit) once its --out file holds two finished trials.
+    const child = spawn('npx', ['tsx', 'scripts/search.ts', '--spec', spec, '--out', out], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    let partial: SearchResult | null = null;
+    for (let i = 0; i < 2400 && !partial; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      if (!existsSync(out)) continue;
+      const read = JSON.parse(readFileSync(out, 'utf8')) as SearchResult;
+      if (read.trials.length >= 2 && !read.finished) partial = read;
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    expect(partial, 'no partial result with two trials appeared').not.toBeNull();
+    const killedAt = (JSON.parse(readFileSync(out, 'utf8')) as SearchResult).trials.length;
+    expect(killedAt).toBeLessThan(6);
+
+    const resumed = await search(['--resume', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resuming after ${killedAt} of 6 trials`);
+    expect(resumed.stderr.match(/^trial \d\/6 /gm)).toHaveLength(6 - killedAt);
+    const done = JSON.parse(readFileSync(out, 'utf8')) as SearchResult;
+    expect(done).toMatchObject({ finished: true, resumedTrials: killedAt });
+    expect(done.trials).toEqual(uninterrupted.trials);
+
+    const again = await search(['--resume', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/that search finished; there is nothing to continue/);
+    rmSync(root, { recursive: true, force: true });
+  }, 240_000);
 });

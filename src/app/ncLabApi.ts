@@ -15,6 +15,7 @@ import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/gr
 import type { SearchResult } from '../engine/search/protocol';
 import { estimateOnPage, type PageGridEstimate } from './grid/gridEstimate';
 import { gridActions, useGrid } from './grid/gridStore';
+import { searchActions } from './grid/searchActions';
 import { drawStats, type DrawStats } from './panels/drawScheduler';
 import { useLab } from './store';
 import { provideNcLab } from './ncLabEarly';
@@ -112,8 +113,11 @@ export interface NcLabApi {
   };
   /** Pause, resume or cancel the running grid. */
   gridControl(action: 'pause' | 'resume' | 'stop'): Promise<void>;
-  /** A hyper-parameter search by seed 002's protocol (the spec of `npm run search`). */
-  search(spec: unknown): Promise<SearchResult>;
+  /**
+   * A hyper-parameter search by seed 002's protocol (the spec of `npm run search`); `resume`
+   * continues this browser's unfinished run of the same spec (as the panel's Resume search).
+   */
+  search(spec: unknown, options?: { resume?: boolean }): Promise<SearchResult>;
   /** `npm run bench`: network training steps per second of NET_BENCH_CASES ids on one backend. */
   benchmarkNets(ids: string[], backend: BackendRequest): Promise<NetBenchRow[]>;
   getState(): NcLabState;
@@ -165,7 +169,7 @@ export function createNcLabApi(): NcLabApi {
         resumed: g.result?.resumed ?? [],
       };
     },
-    search: (spec) => gridActions.search(spec),
+    search: (spec, options) => searchActions.run(spec, options?.resume ?? false),
     benchmarkNets: (ids, backend) => labClient.benchmarkNets(ids, backend),
     backendInfo: (request) => labClient.backendInfo(request),
     tunedShapes: () => labClient.tunedShapes(),

@@ -59,7 +59,7 @@ export function installEarlyNcLab(): void {
     gridEstimate: later((api, spec: unknown) => api.gridEstimate(spec)),
     gridState: now('gridState', (api) => api.gridState()),
     gridControl: later((api, ...a: Parameters<NcLabApi['gridControl']>) => api.gridControl(...a)),
-    search: later((api, spec: unknown) => api.search(spec)),
+    search: later((api, ...a: Parameters<NcLabApi['search']>) => api.search(...a)),
     benchmarkNets: later((api, ...a: Parameters<NcLabApi['benchmarkNets']>) =>
       api.benchmarkNets(...a),
     ),

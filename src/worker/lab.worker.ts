@@ -333,7 +333,7 @@ const api: LabWorkerApi = {
   async stopGrid() {
     gridRun?.cancel();
   },
-  async runSearch(runId, spec, onTrial) {
+  async runSearch(runId, spec, onTrial, resume) {
     await retire();
     begin(runId);
     searchAbort?.abort();
@@ -345,6 +345,7 @@ const api: LabWorkerApi = {
         loadData: (c) => loadWorkerData(c, progressOf(runId)),
         onTrial: (t, best) => onTrial?.(t, best),
         signal: abort.signal,
+        resume,
       });
     } catch (error) {
       return fail(error, runId);

@@ -11,7 +11,7 @@ import type {
   SweepResult,
 } from '../engine/grid/sweepRunner';
 import type { GridMemberResult, GridProgress, GridRunResult } from '../engine/grid/runner';
-import type { SearchResult, SearchTrial } from '../engine/search/protocol';
+import type { SearchResult, SearchResume, SearchTrial } from '../engine/search/protocol';
 import type { DatasetName } from '../engine/data/types';
 import type { CachedDatasetInfo } from './datasetCache';
 import type { ImportedDataset } from './datasets';
@@ -155,6 +155,7 @@ export interface LabWorkerApi {
     runId: number,
     spec: unknown,
     onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+    resume?: SearchResume,
   ): Promise<SearchResult>;
   /** Stop the search after its current trial (no retrain). */
   stopSearch(): Promise<void>;

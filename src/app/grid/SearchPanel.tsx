@@ -4,7 +4,9 @@ import { fmt } from '../format';
 import { Panel } from '../panels/Panel';
 import { PlotFigure } from '../panels/PlotFigure';
 import { saveJson } from '../download';
-import { gridActions, useGrid, type SearchState } from './gridStore';
+import { useGrid, type SearchState } from './gridStore';
+import { searchActions } from './searchActions';
+import { sameSpec } from './unfinishedSearch';
 import { buildTrials } from './searchFigure';
 import { paramsText, searchFileName, searchProgressText } from './searchProgress';
 
@@ -22,9 +24,12 @@ const EXAMPLE = {
 /** Hyper-parameter search by seed 002's protocol, random or Bayesian, in the worker. */
 export function SearchPanel() {
   const search = useGrid((s) => s.search);
-  const [text, setText] = useState(() => JSON.stringify(EXAMPLE, null, 1));
+  // The panel opens on the search this browser left unfinished, if any.
+  const [text, setText] = useState(() =>
+    JSON.stringify(useGrid.getState().search.unfinished?.spec ?? EXAMPLE, null, 1),
+  );
   const [parseError, setParseError] = useState<string | null>(null);
-  const run = () => {
+  const run = (resume: boolean) => {
     let spec: unknown;
     try {
       spec = JSON.parse(text);
@@ -33,9 +38,10 @@ export function SearchPanel() {
       return;
     }
     setParseError(null);
-    void gridActions.search(spec).catch(() => undefined);
+    void searchActions.run(spec, resume).catch(() => undefined);
   };
   const error = parseError ?? search.error;
+  const resumable = !search.running && resumableOffer(search.unfinished, text);
   return (
     <Panel
       testId="panel-search"
@@ -58,23 +64,7 @@ export function SearchPanel() {
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      <div className="ff-options">
-        <button type="button" data-testid="btn-search-run" disabled={search.running} onClick={run}>
-          Run search
-        </button>
-        <button type="button" disabled={!search.running} onClick={() => gridActions.stopSearch()}>
-          Stop
-        </button>
-        <button
-          type="button"
-          data-testid="btn-search-download"
-          disabled={!search.result}
-          title="The spec, every trial (parameters, held-out and test accuracy) and the retrained run"
-          onClick={() => search.result && saveJson(searchFileName(search.result), search.result, 1)}
-        >
-          Download result (JSON)
-        </button>
-      </div>
+      <SearchButtons search={search} resumable={resumable} run={run} />
       <SearchStatus search={search} />
       {error && (
         <p className="banner banner-error" role="alert" data-testid="search-error">
@@ -95,6 +85,53 @@ export function SearchPanel() {
   );
 }
 
+/** Run (afresh), Resume this browser's unfinished run, Stop, Download result. */
+function SearchButtons({
+  search,
+  resumable,
+  run,
+}: {
+  search: SearchState;
+  resumable: string | null | false;
+  run: (resume: boolean) => void;
+}) {
+  return (
+    <div className="ff-options">
+      <button
+        type="button"
+        data-testid="btn-search-run"
+        disabled={search.running}
+        onClick={() => run(false)}
+      >
+        {resumable ? 'Run afresh' : 'Run search'}
+      </button>
+      {resumable && (
+        <button
+          type="button"
+          className="primary"
+          data-testid="btn-search-resume"
+          title="Continue this browser's unfinished run of this search: its finished trials are not run again"
+          onClick={() => run(true)}
+        >
+          Resume search ({resumable})
+        </button>
+      )}
+      <button type="button" disabled={!search.running} onClick={() => searchActions.stop()}>
+        Stop
+      </button>
+      <button
+        type="button"
+        data-testid="btn-search-download"
+        disabled={!search.result}
+        title="The spec, every trial (parameters, held-out and test accuracy) and the retrained run"
+        onClick={() => search.result && saveJson(searchFileName(search.result), search.result, 1)}
+      >
+        Download result (JSON)
+      </button>
+    </div>
+  );
+}
+
 /** The trials done (of how many, the time left) while it runs; the best and its retrain after. */
 function SearchStatus({ search }: { search: SearchState }) {
   const retrained = search.result?.retrained;
@@ -104,6 +141,7 @@ function SearchStatus({ search }: { search: SearchState }) {
     elapsedMs: search.trialsMs,
     retrain: search.plan.retrain,
     epochFraction: search.plan.epochFraction,
+    resumed: search.resumed,
   });
   return (
     <p className="ff-status" role="status" data-testid="search-status">
@@ -169,4 +207,20 @@ function TrialsTable({ trials, best }: { trials: SearchTrial[]; best: SearchTria
 
 function cell(v: unknown): string {
   return typeof v === 'number' ? fmt(v, 4) : v === undefined ? '—' : String(v);
+}
+
+/** "5 of 12 trials done" when the editor holds the spec of this browser's unfinished search. */
+function resumableOffer(unfinished: SearchState['unfinished'], text: string): string | null {
+  if (!unfinished) return null;
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!sameSpec(spec, unfinished.spec)) return null;
+  const total = (spec as { trials?: unknown }).trials;
+  return typeof total === 'number'
+    ? `${unfinished.done} of ${total} trials done`
+    : `${unfinished.done} trials done`;
 }

@@ -12,6 +12,7 @@ import { gridFromQuery, gridToQuery } from '../../engine/grid/url';
 import { gridIdentityTag } from '../../engine/grid/kept';
 import { claimGrid, gridElsewhereMessage, releaseGrid } from '../runs/runLocks';
 import { errorText, labClient } from '../labClient';
+import { readUnfinishedSearch } from './unfinishedSearch';
 
 /**
  * The page's grid and search: what runs, its progress, and the members / trials finished so far.
@@ -47,9 +48,13 @@ export interface SearchState {
   startedAt: number | null;
   /** From the start to the end of the latest trial (ms): the pace the time left assumes. */
   trialsMs: number;
+  /** Trials taken from the earlier run this one continues (not timed here). */
+  resumed: number;
+  /** This browser's unfinished run of a search (its spec and trials done): Resume continues it. */
+  unfinished: { spec: unknown; done: number } | null;
 }
 
-const IDLE_SEARCH: SearchState = {
+export const IDLE_SEARCH: SearchState = {
   running: false,
   trials: [],
   best: null,
@@ -58,10 +63,18 @@ const IDLE_SEARCH: SearchState = {
   plan: { total: null, epochFraction: 0.25, retrain: true },
   startedAt: null,
   trialsMs: 0,
+  resumed: 0,
+  unfinished: null,
 };
 
+/** The unfinished search this browser kept, if it finished any trial (offered to Resume). */
+function unfinishedSearchOffer(): SearchState['unfinished'] {
+  const kept = readUnfinishedSearch();
+  return kept && kept.trials.length > 0 ? { spec: kept.spec, done: kept.trials.length } : null;
+}
+
 /** What the progress line needs of a spec the worker has not checked yet (defaults as its schema). */
-function searchPlan(spec: unknown): SearchState['plan'] {
+export function searchPlan(spec: unknown): SearchState['plan'] {
   const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Record<string, unknown>;
   const total = typeof s.trials === 'number' && s.trials >= 1 ? Math.floor(s.trials) : null;
   const fraction =
@@ -134,7 +147,7 @@ export const useGrid = create<GridState>()(() => ({
   members: [],
   membersSpec: null,
   result: null,
-  search: IDLE_SEARCH,
+  search: { ...IDLE_SEARCH, unfinished: unfinishedSearchOffer() },
 }));
 
 /** Hooks for whoever keeps runs (the run library). */
@@ -258,35 +271,5 @@ export const gridActions = {
 
   cancel(): void {
     void labClient.gridControl('stop');
-  },
-
-  async search(spec: unknown): Promise<SearchResult> {
-    useGrid.setState({
-      search: { ...IDLE_SEARCH, running: true, plan: searchPlan(spec), startedAt: Date.now() },
-    });
-    try {
-      const result = await labClient.runSearch(spec, (trial, best) =>
-        useGrid.setState((st) => ({
-          search: {
-            ...st.search,
-            trials: [...st.search.trials, trial],
-            best,
-            trialsMs: Date.now() - (st.search.startedAt ?? Date.now()),
-          },
-        })),
-      );
-      useGrid.setState((st) => ({ search: { ...st.search, result, best: result.best } }));
-      for (const hook of gridHooks.searchDone) hook(result);
-      return result;
-    } catch (error) {
-      useGrid.setState((st) => ({ search: { ...st.search, error: errorText(error) } }));
-      throw error;
-    } finally {
-      useGrid.setState((st) => ({ search: { ...st.search, running: false } }));
-    }
-  },
-
-  stopSearch(): void {
-    void labClient.stopSearch();
   },
 };

@@ -25,6 +25,8 @@ function figureOf(trials: SearchTrial[]) {
     plan: { total: null, epochFraction: 0.25, retrain: true },
     startedAt: null,
     trialsMs: 0,
+    resumed: 0,
+    unfinished: null,
   };
   const figure = buildTrials({ search });
   if (!figure) throw new Error('no figure');

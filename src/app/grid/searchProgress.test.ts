@@ -16,6 +16,13 @@ describe('search progress', () => {
     );
   });
 
+  it('a resumed search paces the rest by the trials run since it resumed, not by those it took over', () => {
+    const p = { done: 7, total: 12, elapsedMs: 4000, retrain: false, epochFraction: 0.25 };
+    // 5 trials taken over, 2 run here in 4 s: 5 left at 2 s = 10 s
+    expect(searchProgressText({ ...p, resumed: 5 })).toBe('7 of 12 trials done · about 10 s left');
+    expect(searchProgressText({ ...p, done: 5, resumed: 5 })).toBe('5 of 12 trials done');
+  });
+
   it('before the first trial, or without a total, it only counts', () => {
     expect(
       searchProgressText({ done: 0, total: 12, elapsedMs: 0, retrain: true, epochFraction: 0.25 }),

@@ -12,6 +12,8 @@ export interface SearchProgress {
   retrain: boolean;
   /** Each trial trains this share of the epochs (the retrain costs ~1/epochFraction trials). */
   epochFraction: number;
+  /** Of `done`, the trials an earlier run finished (resumed, so not in `elapsedMs`). */
+  resumed?: number;
 }
 
 /**
@@ -21,8 +23,9 @@ export interface SearchProgress {
 export function searchProgressText(p: SearchProgress): string {
   const counted =
     p.total === null ? `${p.done} trials done` : `${p.done} of ${p.total} trials done`;
-  if (p.done === 0 || p.total === null) return counted;
-  const perTrial = p.elapsedMs / 1000 / p.done;
+  const timed = p.done - (p.resumed ?? 0);
+  if (timed <= 0 || p.total === null) return counted;
+  const perTrial = p.elapsedMs / 1000 / timed;
   const left = Math.max(0, p.total - p.done) * perTrial;
   const retrain = p.retrain
     ? `, and ${formatTimeLeft(perTrial / p.epochFraction)} to retrain the best`

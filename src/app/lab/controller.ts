@@ -20,7 +20,7 @@ import type {
 } from '../../engine/grid/sweepRunner';
 import type { ExportFile } from '../../engine/nets/featureExport';
 import type { Checkpoint } from '../../engine/session/checkpoint';
-import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
+import type { SearchResult, SearchResume, SearchTrial } from '../../engine/search/protocol';
 import type { RunResult } from '../../engine/run/result';
 import type { HistoryEntry, Report, RunStatus } from '../../engine/session/types';
 import type { UfmInitState } from '../../engine/ufm/initState';
@@ -404,9 +404,10 @@ export class LabController {
   runSearch(
     spec: unknown,
     onTrial?: (trial: SearchTrial, best: SearchTrial | null) => void,
+    resume?: SearchResume,
   ): Promise<SearchResult> {
     return this.job((runId) =>
-      this.call((api) => api.runSearch(runId, spec, this.callbackOf(onTrial))),
+      this.call((api) => api.runSearch(runId, spec, this.callbackOf(onTrial), resume)),
     );
   }
 

@@ -93,4 +93,75 @@ describe('search protocol', () => {
       epochFraction: 0.25,
     });
   });
+
+  it('a search stopped after 3 of 6 trials and resumed ends with exactly the trials, best and retrain of an uninterrupted run (Bayes, replayed from the same stream)', async () => {
+    const spec = {
+      base,
+      space: {
+        lr: { type: 'loguniform', low: 1e-3, high: 0.1 },
+        width: { type: 'int', low: 4, high: 16 },
+      },
+      strategy: 'bayes',
+      trials: 6,
+      seed: 2,
+    };
+    const whole = await runSearch(spec, backend, { loadData });
+    expect(whole).toMatchObject({ finished: true, resumedTrials: 0 });
+    const abort = new AbortController();
+    const stopped = await runSearch(spec, backend, {
+      loadData,
+      signal: abort.signal,
+      onTrial: (t) => {
+        if (t.index === 2) abort.abort();
+      },
+    });
+    expect(stopped).toMatchObject({ finished: false, retrained: null });
+    expect(stopped.trials).toHaveLength(3);
+    // through JSON, as a partial result file or the page's storage keeps it
+    const resume = JSON.parse(JSON.stringify({ spec: stopped.spec, trials: stopped.trials })) as {
+      spec: unknown;
+      trials: unknown;
+    };
+    const ran: number[] = [];
+    const resumed = await runSearch(spec, backend, {
+      loadData,
+      resume,
+      onTrial: (t) => ran.push(t.index),
+    });
+    expect(ran).toEqual([3, 4, 5]);
+    expect(resumed).toMatchObject({ finished: true, resumedTrials: 3 });
+    expect(resumed.trials).toEqual(whole.trials);
+    expect(resumed.best).toEqual(whole.best);
+    expect(resumed.retrained!.final!.metrics).toEqual(whole.retrained!.final!.metrics);
+  }, 120_000);
+
+  it('refuses to resume another search’s trials, naming what differs', async () => {
+    const spec = { base, space: { lr: { type: 'loguniform', low: 1e-3, high: 0.1 } }, trials: 3 };
+    const parsed = checkSearchSpec(spec);
+    const trial = {
+      index: 0,
+      params: { lr: 0.01 },
+      value: 0.5,
+      status: 'completed',
+      valAccuracy: 0.5,
+      testAccuracy: 0.4,
+      epochs: 3,
+    };
+    const resume = (over: object, trials: unknown[] = [trial]) =>
+      runSearch(spec, backend, { loadData, resume: { spec: { ...parsed, ...over }, trials } });
+    await expect(resume({ seed: 9 })).rejects.toThrow(
+      'cannot resume: it was another search (seed differ)',
+    );
+    await expect(resume({}, [{ ...trial, epochs: 5 }])).rejects.toThrow(
+      'cannot resume: its trial 1 trained 5 epochs, not 3',
+    );
+    await expect(resume({}, [{ ...trial, value: 'x' }])).rejects.toThrow(
+      'cannot resume: trials.0.value: must be a number',
+    );
+    await expect(resume({}, [trial, trial, trial, trial])).rejects.toThrow(
+      /cannot resume: trials: must list at most 3/,
+    );
+    // the same spec, but a trial this search would not have proposed
+    await expect(resume({})).rejects.toThrow(/trial 1 of the run to resume has other parameters/);
+  });
 });

@@ -58,13 +58,47 @@ export interface SearchResult {
   best: SearchTrial | null;
   /** The best configuration retrained on all the data (null: no retrain, or no trial succeeded). */
   retrained: RunResult | null;
+  /** Every trial ran (and the retrain, if asked for): false for a stopped or partial search. */
+  finished: boolean;
+  /** Trials taken from the earlier run this one resumed (0: it started afresh). */
+  resumedTrials: number;
 }
+
+/** A search to continue: its spec and the trials it finished (a partial result file, or the page's). */
+export interface SearchResume {
+  spec: unknown;
+  trials: unknown;
+}
+
+const TRIAL_STATUSES = [
+  'idle',
+  'running',
+  'paused',
+  'completed',
+  'stopped',
+  'diverged',
+  'failed',
+  'invalid',
+] as const satisfies readonly (RunStatus | 'invalid')[];
+
+const searchTrialSchema = z.strictObject({
+  index: z.number().int().min(0),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  value: z.number().nullable(),
+  error: z.string().optional(),
+  status: z.enum(TRIAL_STATUSES),
+  valAccuracy: z.number().nullable(),
+  testAccuracy: z.number().nullable(),
+  epochs: z.number().int().min(1),
+});
 
 export interface SearchOptions extends SessionSources {
   onTrial?(trial: SearchTrial, best: SearchTrial | null): void;
   /** The retrained run, as it finishes: the hook a run library keeps it through. */
   onRetrained?(result: RunResult): void | Promise<void>;
   signal?: AbortSignal;
+  /** Continue an unfinished run of this same search: its trials are replayed, not run again. */
+  resume?: SearchResume;
 }
 
 export class SearchError extends Error {
@@ -121,8 +155,10 @@ export async function runSearch(
   const base = searchBaseConfig(spec);
   const space = spec.space ?? SEED_DEFAULT_SPACE;
   const epochs = Math.max(1, Math.round(base.epochs * spec.epochFraction));
-  const trials: SearchTrial[] = [];
+  const previous = options.resume ? resumedTrials(spec, epochs, options.resume) : [];
+  const trials: SearchTrial[] = previous.map((t) => ({ ...t, params: { ...t.params } }));
   await optimize({
+    previous,
     space,
     budget: spec.trials,
     strategy: spec.strategy,
@@ -173,13 +209,48 @@ export async function runSearch(
     await options.onRetrained?.(retrained);
   }
   return {
-    name: spec.name ?? `search (${spec.strategy}, ${spec.trials} trials)`,
+    name: searchName(spec),
     spec,
     protocol: SEARCH_PROTOCOL,
     trials,
     best,
     retrained,
+    finished: trials.length === spec.trials && (retrained !== null || !spec.retrain || !best),
+    resumedTrials: previous.length,
   };
+}
+
+export function searchName(spec: SearchSpec): string {
+  return spec.name ?? `search (${spec.strategy}, ${spec.trials} trials)`;
+}
+
+/**
+ * The trials of an unfinished run to continue, checked: the same search (every spec field
+ * alike), at most its trial count, in order, trained for this search's epochs. (That each one
+ * is the point this search proposes is checked as they are replayed.)
+ */
+export function resumedTrials(
+  spec: SearchSpec,
+  epochs: number,
+  resume: SearchResume,
+): SearchTrial[] {
+  const fail = (why: string): never => {
+    throw new SearchError(`cannot resume: ${why}`);
+  };
+  const earlier = parseSearchSpec(resume.spec);
+  const differ = (Object.keys({ ...spec, ...earlier }) as (keyof SearchSpec)[]).filter(
+    (k) => JSON.stringify(spec[k]) !== JSON.stringify(earlier[k]),
+  );
+  if (differ.length) fail(`it was another search (${differ.join(', ')} differ)`);
+  const parsed = z
+    .object({ trials: z.array(searchTrialSchema).max(spec.trials) })
+    .safeParse({ trials: resume.trials });
+  if (!parsed.success) return fail(issueText(parsed.error, 'trials', true));
+  parsed.data.trials.forEach((t, i) => {
+    if (t.index !== i) fail(`its trial ${i + 1} has index ${t.index}`);
+    if (t.epochs !== epochs) fail(`its trial ${i + 1} trained ${t.epochs} epochs, not ${epochs}`);
+  });
+  return parsed.data.trials;
 }
 
 function bestOf(trials: readonly SearchTrial[]): SearchTrial | null {

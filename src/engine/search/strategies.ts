@@ -30,6 +30,12 @@ export interface OptimizeOptions {
   onTrial?: (trial: Trial, best: Trial | null) => void;
   /** Stop early (cancel): the trials so far are returned. */
   signal?: AbortSignal;
+  /**
+   * Trials an earlier run of this same search finished (a resume): they are proposed again, in
+   * order, from the same random stream, and their recorded values taken instead of evaluating
+   * them, so the search goes on exactly as if it had never stopped.
+   */
+  previous?: readonly Trial[];
 }
 
 export interface OptimizeResult {
@@ -85,6 +91,22 @@ function proposeBayes(
   return pick;
 }
 
+/**
+ * An earlier run's trial where this run proposes `params` as its `index`-th: the same point, or the
+ * earlier trials belong to another search (another space, strategy or seed) and are refused.
+ */
+function replayed(earlier: Trial, params: Params, index: number): Trial {
+  const same =
+    earlier.index === index &&
+    Object.keys(params).length === Object.keys(earlier.params).length &&
+    Object.entries(params).every(([k, v]) => earlier.params[k] === v);
+  if (!same)
+    throw new Error(
+      `search: trial ${index + 1} of the run to resume has other parameters than this search proposes (${JSON.stringify(earlier.params)} there, ${JSON.stringify(params)} here): it was another search`,
+    );
+  return { ...earlier, params: { ...earlier.params } };
+}
+
 /** Run `budget` trials of the objective, one after another; returns them and the best. */
 export async function optimize(options: OptimizeOptions): Promise<OptimizeResult> {
   const { space, objective, budget, strategy, goal, seed } = options;
@@ -102,6 +124,11 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
         ? proposeBayes(space, trials, goal, rng)
         : randomUnit(space, rng);
     const params = pointFromUnit(space, u);
+    const earlier = options.previous?.[index];
+    if (earlier) {
+      trials.push(replayed(earlier, params, index));
+      continue;
+    }
     const trial: Trial = { index, params, value: null };
     try {
       const v = await objective(params, index);

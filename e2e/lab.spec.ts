@@ -129,6 +129,29 @@ test('invalid form input names the field and disables Start', async ({ page }) =
   await expect(page.getByTestId('btn-start')).toBeEnabled();
 });
 
+test('Start pressed while the first run is still being built is queued: the run starts once it is ready', async ({
+  page,
+}) => {
+  // Hold the worker's script back, so the page is up while the run cannot be built yet.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/lab\.worker[^/]*\.js/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/?preset=tiny-check&backend=wasm&steps=200');
+  const start = page.getByTestId('btn-start');
+  await expect(page.getByTestId('busy')).toBeVisible();
+  await start.click();
+  await expect(start).toHaveText('▶ Starting…');
+  await expect(start).toBeDisabled();
+  release();
+  await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 60_000 });
+  await expect(page.getByTestId('run-step')).toHaveText('200');
+  await expect(start).toHaveText('▶ Start');
+  expect(await page.evaluate(() => window.ncLab.getState().errors)).toEqual([]);
+});
+
 test('keyboard: "." steps, space starts and pauses, "r" resets', async ({ page }) => {
   // webgpu, not wasm: on wasm the worker's loop does not yield between reports yet, so a pause
   // can take seconds to arrive (reported to the engine). WebGPU read-backs are truly async.

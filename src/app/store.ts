@@ -63,6 +63,13 @@ export interface LabState {
   statusMessage: string | null;
   /** What the lab is waiting for ("Initialising backend…"), null when ready. */
   busy: string | null;
+  /**
+   * A run is being built (on a first visit, the worker and its backend too): Start is queued
+   * behind it rather than refused, as a user (or a script) pressing Start at once expects.
+   */
+  loading: boolean;
+  /** Start was pressed while the run was being built: it starts as soon as the run is ready. */
+  startQueued: boolean;
   step: number;
   lastReport: Report | null;
   /** Estimated seconds to the end of a running run (null when not running or not known yet). */
@@ -98,6 +105,8 @@ export const useLab = create<LabState>()(() => ({
   status: 'idle',
   statusMessage: null,
   busy: 'Starting the training worker…',
+  loading: true,
+  startQueued: false,
   step: 0,
   lastReport: null,
   timeLeft: null,

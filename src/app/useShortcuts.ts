@@ -15,7 +15,8 @@ export function useShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || typingTarget(e.target)) return;
       const s = useLab.getState();
-      if (s.busy) return;
+      // While a run is being built only Start (queued behind it) is taken.
+      if (s.busy && !(s.loading && e.key === ' ' && s.status === 'idle')) return;
       if (e.key === ' ') {
         e.preventDefault();
         if (s.status === 'running' || s.status === 'paused' || formValid(s))

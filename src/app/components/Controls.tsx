@@ -22,9 +22,12 @@ export function Controls() {
   const status = useLab((s) => s.status);
   const valid = useLab(formValid);
   const busy = useLab((s) => s.busy !== null);
+  const loading = useLab((s) => s.loading);
+  const queued = useLab((s) => s.startQueued);
   const running = status === 'running';
   const paused = status === 'paused';
-  const canStart = valid && !busy && !running && !paused;
+  // While the run is being built Start is queued behind it (see labClient.start), not refused.
+  const canStart = valid && (!busy || loading) && !queued && !running && !paused;
   return (
     <div className="controls" role="toolbar" aria-label="Run controls">
       <button
@@ -33,9 +36,9 @@ export function Controls() {
         data-testid="btn-start"
         disabled={!canStart}
         onClick={act(() => labClient.start())}
-        title="Start (space)"
+        title={busy ? 'Start (space): starts as soon as the run is ready' : 'Start (space)'}
       >
-        ▶ Start
+        {queued ? '▶ Starting…' : '▶ Start'}
       </button>
       <button
         type="button"

@@ -126,14 +126,18 @@ export class LabController {
     return p;
   }
 
+  /** Start (or resume) the run; pressed while the run is being built, it waits for it. */
   start(): Promise<void> {
-    return this.queue.enqueue(async () => {
+    if (useLab.getState().busy !== null) useLab.setState({ startQueued: true });
+    const started = this.queue.enqueue(async () => {
       const s = useLab.getState();
       if (s.status === 'running') return;
       if (s.status === 'paused') return this.call((api) => api.resume());
       if (!(await this.ensureFresh())) return;
+      useLab.setState({ startQueued: false });
       await this.call((api) => api.start());
     });
+    return started.finally(() => useLab.setState({ startQueued: false }));
   }
 
   pause(): Promise<void> {
@@ -495,6 +499,7 @@ export class LabController {
     this.init = init;
     this.events.reset();
     useLab.setState({
+      loading: true,
       busy: useLab.getState().backend
         ? 'Building the run…'
         : 'Initialising the backend (first run compiles shaders)…',
@@ -527,6 +532,7 @@ export class LabController {
         theory: result?.theory ?? null,
         backend: result?.backend ?? useLab.getState().backend,
         busy: null,
+        loading: false,
       });
       labActions.report(report);
       labActions.announce(`Loaded: ${describeRun(config)}. Ready to start.`);
@@ -538,6 +544,7 @@ export class LabController {
         status: 'failed',
         statusMessage: `Could not load the run: ${message}`,
         busy: null,
+        loading: false,
       });
       if (!this.connection) labActions.addError(`Could not load the run: ${message}`);
       this.settleWaiters('failed');

@@ -7,12 +7,12 @@ import {
   type ExpandedGrid,
   type GridSpec,
 } from '../../engine/grid/spec';
-import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
+import type { SearchResult } from '../../engine/search/protocol';
 import { gridFromQuery, gridToQuery } from '../../engine/grid/url';
 import { gridIdentityTag } from '../../engine/grid/kept';
 import { claimGrid, gridElsewhereMessage, releaseGrid } from '../runs/runLocks';
 import { errorText, labClient } from '../labClient';
-import { readUnfinishedSearch } from './unfinishedSearch';
+import { IDLE_SEARCH, unfinishedSearchOffer, type SearchState } from './searchState';
 
 /**
  * The page's grid and search: what runs, its progress, and the members / trials finished so far.
@@ -34,52 +34,6 @@ export interface GridState {
   result: GridRunResult | null;
   error: string | null;
   search: SearchState;
-}
-
-export interface SearchState {
-  running: boolean;
-  trials: SearchTrial[];
-  best: SearchTrial | null;
-  result: SearchResult | null;
-  error: string | null;
-  /** The spec's trial count, its epoch fraction and retrain (read before the worker checks it). */
-  plan: { total: number | null; epochFraction: number; retrain: boolean };
-  /** When the search started (Date.now()). */
-  startedAt: number | null;
-  /** From the start to the end of the latest trial (ms): the pace the time left assumes. */
-  trialsMs: number;
-  /** Trials taken from the earlier run this one continues (not timed here). */
-  resumed: number;
-  /** This browser's unfinished run of a search (its spec and trials done): Resume continues it. */
-  unfinished: { spec: unknown; done: number } | null;
-}
-
-export const IDLE_SEARCH: SearchState = {
-  running: false,
-  trials: [],
-  best: null,
-  result: null,
-  error: null,
-  plan: { total: null, epochFraction: 0.25, retrain: true },
-  startedAt: null,
-  trialsMs: 0,
-  resumed: 0,
-  unfinished: null,
-};
-
-/** The unfinished search this browser kept, if it finished any trial (offered to Resume). */
-function unfinishedSearchOffer(): SearchState['unfinished'] {
-  const kept = readUnfinishedSearch();
-  return kept && kept.trials.length > 0 ? { spec: kept.spec, done: kept.trials.length } : null;
-}
-
-/** What the progress line needs of a spec the worker has not checked yet (defaults as its schema). */
-export function searchPlan(spec: unknown): SearchState['plan'] {
-  const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Record<string, unknown>;
-  const total = typeof s.trials === 'number' && s.trials >= 1 ? Math.floor(s.trials) : null;
-  const fraction =
-    typeof s.epochFraction === 'number' && s.epochFraction > 0 ? s.epochFraction : 0.25;
-  return { total, epochFraction: Math.min(1, fraction), retrain: s.retrain !== false };
 }
 
 const firstFigure = FIGURE_PRESETS[0];

@@ -1,6 +1,7 @@
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
 import { errorText, labClient } from '../labClient';
-import { gridHooks, IDLE_SEARCH, searchPlan, useGrid, type SearchState } from './gridStore';
+import { gridHooks, useGrid } from './gridStore';
+import { IDLE_SEARCH, searchPlan, type SearchState } from './searchState';
 import { readUnfinishedSearch, rememberSearch, sameSpec } from './unfinishedSearch';
 
 /** The best trial: the first of the highest held-out accuracy (as the engine picks it). */

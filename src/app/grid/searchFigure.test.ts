@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchTrial } from '../../engine/search/protocol';
-import type { GridState } from './gridStore';
+import { IDLE_SEARCH } from './searchState';
 import { buildTrials } from './searchFigure';
 
 function trial(index: number, lr: number, lossAlpha: number, value: number | null): SearchTrial {
@@ -16,18 +16,7 @@ function trial(index: number, lr: number, lossAlpha: number, value: number | nul
 }
 
 function figureOf(trials: SearchTrial[]) {
-  const search: GridState['search'] = {
-    running: false,
-    trials,
-    best: null,
-    result: null,
-    error: null,
-    plan: { total: null, epochFraction: 0.25, retrain: true },
-    startedAt: null,
-    trialsMs: 0,
-    resumed: 0,
-    unfinished: null,
-  };
+  const search = { ...IDLE_SEARCH, trials };
   const figure = buildTrials({ search });
   if (!figure) throw new Error('no figure');
   return { data: figure.data, axes: figure.layout as Record<string, Record<string, unknown>> };

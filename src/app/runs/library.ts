@@ -7,6 +7,7 @@ import {
   parseHistoryChunk,
   parseRunRecord,
   recordToResult,
+  resultRecord,
   RUN_RECORD_VERSION,
   summarize,
   type KeptStatus,
@@ -321,31 +322,10 @@ export class RunLibrary {
     source: 'import' | 'grid' = 'import',
   ): Promise<RunRecord[]> {
     const out: RunRecord[] = [];
-    for (const { name, tags, result } of runs) {
+    for (const run of runs) {
       const t = this.now();
-      const auto = autoName(result.config);
-      const last = result.final ?? result.history[result.history.length - 1] ?? null;
-      const record: RunRecord = {
-        v: RUN_RECORD_VERSION,
-        id: newId(t),
-        name: name || auto,
-        autoName: auto,
-        tags: [...new Set([...(source === 'import' ? ['imported'] : []), ...tags])],
-        source,
-        config: result.config,
-        backend: result.backend,
-        status: result.status,
-        message: result.message,
-        createdAt: t,
-        updatedAt: t,
-        step: last?.step ?? 0,
-        totalSteps: result.final?.totalSteps ?? last?.step ?? 0,
-        chunks: 1,
-        summary: summarize(last?.metrics),
-        timing: result.timing,
-        checkpointStep: null,
-        pinned: [],
-      };
+      const { result } = run;
+      const record = resultRecord(run, source, newId(t), t);
       const end: RunEnd = {
         final: result.final,
         theory: result.theory,

@@ -32,7 +32,7 @@ import {
   type NamedResult,
 } from './exchange';
 import { editJson, jsonEdits, toText } from './jsonMutations';
-import { parseHistoryChunk, RUN_RECORD_VERSION, runRecordSchema, summarize } from './record';
+import { parseHistoryChunk, resultRecord, runRecordSchema } from './record';
 
 let ufm: RunResult;
 let deep: RunResult;
@@ -95,7 +95,7 @@ function sources(): Record<'single' | 'list' | 'bundle' | 'grid', unknown> {
 
 /**
  * An import is consistent when everything the run library keeps of it reads back (the record
- * as importResults builds it in src/app/runs/library.ts, the history chunk) and when it exports
+ * importResults keeps, resultRecord, and the history chunk) and when it exports
  * as a bundle and re-imports to itself.
  */
 function checkImported(runs: NamedResult[]): void {
@@ -104,28 +104,7 @@ function checkImported(runs: NamedResult[]): void {
       throw new Error('a name or tag that is not a string');
     parseConfig(result.config);
     parseHistoryChunk(json(result.history));
-    const last = result.final ?? result.history[result.history.length - 1] ?? null;
-    const record = {
-      v: RUN_RECORD_VERSION,
-      id: 'r',
-      name,
-      autoName: 'r',
-      tags,
-      source: 'import',
-      config: result.config,
-      backend: result.backend,
-      status: result.status,
-      message: result.message,
-      createdAt: 0,
-      updatedAt: 0,
-      step: last?.step ?? 0,
-      totalSteps: result.final?.totalSteps ?? last?.step ?? 0,
-      chunks: 1,
-      summary: summarize(last?.metrics),
-      timing: result.timing,
-      checkpointStep: null,
-      pinned: [],
-    };
+    const record = resultRecord({ name, tags, result }, 'import', 'r', 0);
     const kept = runRecordSchema.safeParse(json(record));
     if (!kept.success)
       throw new Error(`the library would drop the imported run: ${kept.error.message}`);

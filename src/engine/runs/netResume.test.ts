@@ -39,26 +39,31 @@ const config: NetConfig = {
   measureSamples: 0,
 };
 
+/** The run's first checkpoint (its second report, epoch 1); the run is stopped there. */
+async function firstCheckpoint(): Promise<Checkpoint> {
+  let kept: Checkpoint | null = null;
+  const runner = await ExperimentRunner.create(
+    config,
+    backend,
+    { loadData },
+    {
+      checkpointEvery: 2,
+      onCheckpoint: (c) => {
+        kept ??= c;
+        runner.stop();
+      },
+    },
+  );
+  await runner.run();
+  runner.dispose();
+  if (!kept) throw new Error('no checkpoint was taken');
+  return kept;
+}
+
 describe('network checkpoint and resume', () => {
   it('a BatchNorm + Adam run resumed after epoch 1 crosses its StepLR boundary (epoch 3) and ends bit-identical to the uninterrupted run', async () => {
     const whole = await runExperiment(config, backend, { loadData });
-    let kept: Checkpoint | null = null;
-    const runner = await ExperimentRunner.create(
-      config,
-      backend,
-      { loadData },
-      {
-        checkpointEvery: 2,
-        onCheckpoint: (c) => {
-          kept ??= c;
-          runner.stop();
-        },
-      },
-    );
-    await runner.run();
-    runner.dispose();
-    if (!kept) throw new Error('no checkpoint was taken');
-    const checkpoint = parseCheckpoint(JSON.parse(JSON.stringify(kept)));
+    const checkpoint = parseCheckpoint(JSON.parse(JSON.stringify(await firstCheckpoint())));
     const stepsPerEpoch = Math.ceil(60 / 16);
     // Reports at epochs 0 and 1: the second report (epoch 1) is the checkpoint.
     expect(checkpoint.step).toBe(stepsPerEpoch);
@@ -73,23 +78,7 @@ describe('network checkpoint and resume', () => {
   });
 
   it('a damaged network checkpoint is refused with a CheckpointError before any step (checkpointFuzz.test.ts regressions)', async () => {
-    let kept: Checkpoint | null = null;
-    const runner = await ExperimentRunner.create(
-      config,
-      backend,
-      { loadData },
-      {
-        checkpointEvery: 2,
-        onCheckpoint: (c) => {
-          kept ??= c;
-          runner.stop();
-        },
-      },
-    );
-    await runner.run();
-    runner.dispose();
-    if (!kept) throw new Error('no checkpoint was taken');
-    const saved = JSON.parse(JSON.stringify(kept)) as Checkpoint;
+    const saved = JSON.parse(JSON.stringify(await firstCheckpoint())) as Checkpoint;
     const net = (c: Checkpoint) => {
       if (c.state.kind !== 'net') throw new Error('expected a network checkpoint');
       return c.state;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { issueText, parseConfig, SCHEMA_VERSION, type ExperimentConfig } from '../config/schema';
 import type { BackendInfo } from '../core/backend';
 import { isReportKey } from '../metrics/reportKeys';
+import { autoName } from './naming';
 import type {
   Breakdown,
   HistoryEntry,
@@ -10,6 +11,7 @@ import type {
   RunStatus,
   Timing,
 } from '../session/types';
+import { RUN_STATUS_VALUES } from '../session/types';
 import type { RunResult } from '../run/result';
 import type { UfmTheory } from '../ufm/theory';
 
@@ -21,17 +23,8 @@ import type { UfmTheory } from '../ufm/theory';
  */
 export const RUN_RECORD_VERSION = 1;
 
-export const RUN_STATUSES = [
-  'idle',
-  'running',
-  'paused',
-  'completed',
-  'stopped',
-  'diverged',
-  'failed',
-  /** The page went away (reload, closed tab, crashed worker) while the run was live. */
-  'interrupted',
-] as const;
+/** A run's statuses, and 'interrupted': the page went away (reload, closed tab, crashed worker) while it was live. */
+export const RUN_STATUSES = [...RUN_STATUS_VALUES, 'interrupted'] as const;
 export type KeptStatus = (typeof RUN_STATUSES)[number];
 
 /** Where a kept run came from; 'grid': a member of a grid run in the page. */
@@ -111,6 +104,42 @@ export const runRecordSchema = z.object({
 export interface RunRecord extends Omit<z.infer<typeof runRecordSchema>, 'config' | 'backend'> {
   config: ExperimentConfig;
   backend: BackendInfo | null;
+}
+
+/**
+ * The record the library keeps of a finished result (an imported file, a grid member, a search's
+ * retrained best), made at time `t` under `id`; an import is tagged `imported`.
+ */
+export function resultRecord(
+  run: { name: string; tags: readonly string[]; result: RunResult },
+  source: 'import' | 'grid',
+  id: string,
+  t: number,
+): RunRecord {
+  const { result } = run;
+  const auto = autoName(result.config);
+  const last = result.final ?? result.history[result.history.length - 1] ?? null;
+  return {
+    v: RUN_RECORD_VERSION,
+    id,
+    name: run.name || auto,
+    autoName: auto,
+    tags: [...new Set([...(source === 'import' ? ['imported'] : []), ...run.tags])],
+    source,
+    config: result.config,
+    backend: result.backend,
+    status: result.status,
+    message: result.message,
+    createdAt: t,
+    updatedAt: t,
+    step: last?.step ?? 0,
+    totalSteps: result.final?.totalSteps ?? last?.step ?? 0,
+    chunks: 1,
+    summary: summarize(last?.metrics),
+    timing: result.timing,
+    checkpointStep: null,
+    pinned: [],
+  };
 }
 
 /** A stored record, validated; throws a sentence naming the problem (the library drops it). */

@@ -14,7 +14,7 @@ import {
 } from '../config/schema';
 import { runExperiment } from '../run/runner';
 import type { SessionSources } from '../run/sessions';
-import type { RunStatus } from '../session/types';
+import { RUN_STATUS_VALUES, type RunStatus } from '../session/types';
 import type { RunResult } from '../run/result';
 import { SEED_DEFAULT_SPACE, searchSpaceSchema, type Params } from './space';
 import { optimize, STRATEGIES, type Trial } from './strategies';
@@ -70,16 +70,8 @@ export interface SearchResume {
   trials: unknown;
 }
 
-const TRIAL_STATUSES = [
-  'idle',
-  'running',
-  'paused',
-  'completed',
-  'stopped',
-  'diverged',
-  'failed',
-  'invalid',
-] as const satisfies readonly (RunStatus | 'invalid')[];
+/** A trial's run status, or 'invalid': its parameters made no valid config. */
+const TRIAL_STATUSES = [...RUN_STATUS_VALUES, 'invalid'] as const;
 
 const searchTrialSchema = z.strictObject({
   index: z.number().int().min(0),

@@ -13,8 +13,16 @@ export interface HistoryEntry {
   metrics: MetricsRecord;
 }
 
-export type RunStatus =
-  'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
+export const RUN_STATUS_VALUES = [
+  'idle',
+  'running',
+  'paused',
+  'completed',
+  'stopped',
+  'diverged',
+  'failed',
+] as const;
+export type RunStatus = (typeof RUN_STATUS_VALUES)[number];
 
 /** What the panels need to know of a run, whatever its kind. */
 export interface RunShape {

@@ -15,8 +15,8 @@ function trial(index: number, lr: number, lossAlpha: number, value: number | nul
   };
 }
 
-function figureOf(trials: SearchTrial[]) {
-  const search = { ...IDLE_SEARCH, trials };
+function figureOf(trials: SearchTrial[], logScale: string[] = []) {
+  const search = { ...IDLE_SEARCH, trials, plan: { ...IDLE_SEARCH.plan, logScale } };
   const figure = buildTrials({ search });
   if (!figure) throw new Error('no figure');
   return { data: figure.data, axes: figure.layout as Record<string, Record<string, unknown>> };
@@ -46,5 +46,14 @@ describe('the search figure', () => {
     expect(figureOf(trials).axes.xaxis3.type).toBeUndefined();
     const wider = [...trials, trial(4, 1e-3, 0.25, 0.7)];
     expect(figureOf(wider).axes.xaxis3).toMatchObject({ type: 'log', dtick: 'D2' });
+  });
+
+  it('draws a log-uniform parameter on a log axis even when its trials so far span under a decade, and the trial axis in whole trials', () => {
+    const close = [trial(0, 0.02, 0.1, 0.7), trial(1, 0.05, 0.12, 0.72), trial(2, 0.08, 0.2, 0.6)];
+    expect(figureOf(close).axes.xaxis2.type).toBeUndefined();
+    expect(figureOf(close, ['lr']).axes.xaxis2).toMatchObject({ type: 'log' });
+    expect(figureOf(close).axes.xaxis).toMatchObject({ tick0: 1, dtick: 1 });
+    const many = Array.from({ length: 40 }, (_, i) => trial(i, 0.01, 0.1, 0.5));
+    expect(figureOf(many).axes.xaxis).toMatchObject({ dtick: 5 });
   });
 });

@@ -8,7 +8,7 @@ const done = (trials: SearchTrial[]) => trials.filter((t) => t.value !== null);
 
 /**
  * The held-out accuracy per trial with the best so far, then the accuracy against each searched
- * parameter (log axis for positive numbers spanning more than a decade).
+ * parameter (log axis for log-uniform parameters and positive numbers spanning over a decade).
  */
 export function buildTrials(s: Pick<GridState, 'search'>): Figure | null {
   const trials = s.search.trials;
@@ -47,10 +47,11 @@ export function buildTrials(s: Pick<GridState, 'search'>): Figure | null {
     const k = String(i + 2);
     const xs = ok.map((t) => t.params[p]);
     const nums = xs.filter((v): v is number => typeof v === 'number');
+    const positive = nums.length === xs.length && nums.every((v) => v > 0);
+    // log-uniform parameters always; others when their values span more than a decade
     const log =
-      nums.length === xs.length &&
-      nums.every((v) => v > 0) &&
-      Math.max(...nums) / Math.min(...nums) > 10;
+      positive &&
+      (s.search.plan.logScale.includes(p) || Math.max(...nums) / Math.min(...nums) > 10);
     data.push({
       type: 'scatter',
       mode: 'markers',
@@ -64,6 +65,11 @@ export function buildTrials(s: Pick<GridState, 'search'>): Figure | null {
     axes[`xaxis${k}`] = { title: { text: p }, ...(log ? logAxis(nums) : {}) };
     (layout.annotations as unknown[]).push(subplotTitle(i + 1, `accuracy against ${p}`));
   });
-  axes.xaxis = { title: { text: 'trial' } };
+  // whole trials only: no ticks at 1.5, 2.5
+  axes.xaxis = {
+    title: { text: 'trial' },
+    tick0: 1,
+    dtick: Math.max(1, Math.ceil(trials.length / 8)),
+  };
   return { data, layout };
 }

@@ -1,4 +1,5 @@
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
+import { SEED_DEFAULT_SPACE } from '../../engine/search/space';
 import { readUnfinishedSearch } from './unfinishedSearch';
 
 /** The page's search, as the Search panel shows it (in the grid store's `search`). */
@@ -9,7 +10,13 @@ export interface SearchState {
   result: SearchResult | null;
   error: string | null;
   /** The spec's trial count, its epoch fraction and retrain (read before the worker checks it). */
-  plan: { total: number | null; epochFraction: number; retrain: boolean };
+  plan: {
+    total: number | null;
+    epochFraction: number;
+    retrain: boolean;
+    /** Parameters searched log-uniformly: drawn on log axes. */
+    logScale: string[];
+  };
   /** When the search started (Date.now()). */
   startedAt: number | null;
   /** From the start to the end of the latest trial (ms): the pace the time left assumes. */
@@ -26,7 +33,7 @@ export const IDLE_SEARCH: SearchState = {
   best: null,
   result: null,
   error: null,
-  plan: { total: null, epochFraction: 0.25, retrain: true },
+  plan: { total: null, epochFraction: 0.25, retrain: true, logScale: [] },
   startedAt: null,
   trialsMs: 0,
   resumed: 0,
@@ -45,5 +52,9 @@ export function searchPlan(spec: unknown): SearchState['plan'] {
   const total = typeof s.trials === 'number' && s.trials >= 1 ? Math.floor(s.trials) : null;
   const fraction =
     typeof s.epochFraction === 'number' && s.epochFraction > 0 ? s.epochFraction : 0.25;
-  return { total, epochFraction: Math.min(1, fraction), retrain: s.retrain !== false };
+  const space = (
+    typeof s.space === 'object' && s.space !== null ? s.space : SEED_DEFAULT_SPACE
+  ) as Record<string, { type?: unknown } | null>;
+  const logScale = Object.keys(space).filter((k) => space[k]?.type === 'loguniform');
+  return { total, epochFraction: Math.min(1, fraction), retrain: s.retrain !== false, logScale };
 }

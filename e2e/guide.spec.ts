@@ -29,6 +29,19 @@ test('the introduction shows on the first visit, not after dismissal, and again 
   await expect(page.getByTestId('intro')).toBeHidden();
 });
 
+test('a shared link with autorun=1 opened on a first visit starts its run once the introduction is closed, not behind it', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm&autorun=1');
+  await expect(page.getByTestId('intro')).toBeVisible();
+  await waitForLab(page);
+  // tiny-check trains in well under a second: behind the dialog it would be done by now
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => window.ncLab.getState().status)).toBe('idle');
+  await page.getByTestId('intro-dismiss').click();
+  await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 60_000 });
+});
+
 test('a metric name shows its definition on hover and on keyboard focus', async ({ page }) => {
   await page.goto('/?preset=tiny-check&backend=wasm');
   await page.getByTestId('intro-dismiss').click();

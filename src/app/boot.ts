@@ -1,3 +1,4 @@
+import { introClosed } from './guide/guideStore';
 import { labClient } from './labClient';
 import { installNcLabApi } from './ncLabApi';
 import { openComparisonLink } from './runs/compareLink';
@@ -33,8 +34,12 @@ export function boot(): void {
 
   // A comparison link runs its configs once the first load is done (and stops autorun).
   const comparing = openComparisonLink(search);
-  void labClient.load(initial.config).then((report) => {
-    if (report && initial.autorun && !initial.issues && !comparing) void labClient.start();
+  // A first visitor reads the introduction first: `autorun` starts the run once it is closed,
+  // rather than train it unseen behind the dialog.
+  void labClient.load(initial.config).then(async (report) => {
+    if (!report || !initial.autorun || initial.issues || comparing) return;
+    await introClosed();
+    void labClient.start();
   });
 
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -13,6 +13,18 @@ export const useGuide = create<GuideState>()(() => ({
   teaching: null,
 }));
 
+/** Resolves once the introduction is closed (at once when it is not open). */
+export function introClosed(): Promise<void> {
+  if (!useGuide.getState().introOpen) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = useGuide.subscribe((s) => {
+      if (s.introOpen) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 export const guideActions = {
   openIntro(): void {
     useGuide.setState({ introOpen: true });

@@ -444,10 +444,30 @@ export function issuesOf(
   error: z.ZodError,
   root = '(config)',
 ): { field: string; message: string }[] {
-  return error.issues.map((i) => ({
+  return error.issues.filter(looserBound).map((i) => ({
     field: i.path.length ? i.path.map(String).join('.') : root,
     message: i.message,
   }));
+}
+
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * False for a bound that a tighter one on the same field makes moot: `steps=1e20` broke both
+ * int()'s safe-integer maximum and the field's own, and was told "≤ 9007199254740991" and
+ * "≤ 1000000" at once.
+ */
+function looserBound(issue: Issue, _index: number, all: readonly Issue[]): boolean {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return true;
+  const path = issue.path.join('.');
+  return !all.some((other) => {
+    if (other === issue || other.code !== issue.code || other.path.join('.') !== path) return false;
+    if (issue.code === 'too_big' && other.code === 'too_big')
+      return Number(other.maximum) < Number(issue.maximum);
+    if (issue.code === 'too_small' && other.code === 'too_small')
+      return Number(other.minimum) > Number(issue.minimum);
+    return false;
+  });
 }
 
 /**

@@ -190,4 +190,31 @@ describe('readQuery (the page reading a link that may be partly bad)', () => {
     expect(expectUfm(reading.config).hidden).toBe(DEFAULT_UFM_CONFIG.hidden);
     expect(expectUfm(reading.config).depth).toBe(2);
   });
+
+  it('a number past both the safe-integer bound and the field’s own is told only the field’s bound', () => {
+    const reading = readQuery(`?preset=tiny-check&steps=99999999999999999999`);
+    expect(reading.issues).toEqual([
+      { field: 'steps', message: `must be a whole number ≤ ${LIMITS.maxSteps}` },
+    ]);
+  });
+
+  it('an experiment that contradicts the preset is named, not taken for the other kind’s defaults', () => {
+    const reading = readQuery('?preset=tiny-check&experiment=net');
+    expect(reading.issues).toEqual([
+      {
+        field: 'experiment',
+        message: '"net" contradicts preset tiny-check (a ufm preset): give one of them',
+      },
+    ]);
+    expect(reading.config.experiment).toBe('ufm');
+    expect(readQuery('?preset=tiny-check&experiment=ufm').issues).toEqual([]);
+  });
+
+  it('autorun is 1 / true or 0 / false; anything else is named rather than ignored', () => {
+    expect(readQuery('?preset=tiny-check&autorun=1').autorun).toBe(true);
+    expect(readQuery('?preset=tiny-check&autorun=0')).toMatchObject({ autorun: false, issues: [] });
+    const odd = readQuery('?preset=tiny-check&autorun=yes');
+    expect(odd.autorun).toBe(false);
+    expect(odd.issues.map((i) => i.field)).toEqual(['autorun']);
+  });
 });

@@ -103,14 +103,25 @@ export function readQuery(input: string | URLSearchParams): UrlReading {
   for (const key of repeated)
     if (isConfigField(defaults, key)) rejected[key] = params.getAll(key).join(' | ');
   const config = schemaChecked(params, raw, start, defaults, issues, rejected);
-  const autorun = params.get('autorun');
   return {
     config,
     presetId: preset ? preset.id : null,
-    autorun: autorun === '1' || autorun === 'true',
+    autorun: readAutorun(params, issues),
     issues: dedupe(issues),
     rejected,
   };
+}
+
+/** `autorun=1` (or true) starts the run; 0 / false does not; anything else is named, not ignored. */
+function readAutorun(params: URLSearchParams, issues: ConfigIssue[]): boolean {
+  const text = params.get('autorun');
+  if (text === null || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  issues.push({
+    field: 'autorun',
+    message: `"${text}" is not 1 or 0 (start the run on load or not)`,
+  });
+  return false;
 }
 
 /** Keys given more than once: each named once in `issues`, and none of their values read. */
@@ -143,7 +154,14 @@ function presetAndKind(
     issues.push({ field: 'preset', message: `unknown preset "${presetText}"` });
   const kindText = repeated.has('experiment') ? null : params.get('experiment');
   let kind: ExperimentKind = preset?.config.experiment ?? 'ufm';
-  if (kindText === 'ufm' || kindText === 'net') kind = kindText;
+  if (preset && (kindText === 'ufm' || kindText === 'net') && kindText !== kind) {
+    // the preset would be dropped without a word for the other kind's defaults
+    issues.push({
+      field: 'experiment',
+      message: `"${kindText}" contradicts preset ${preset.id} (a ${kind} preset): give one of them`,
+    });
+    rejected.experiment = kindText;
+  } else if (kindText === 'ufm' || kindText === 'net') kind = kindText;
   else if (kindText !== null) {
     issues.push({ field: 'experiment', message: `unknown experiment "${kindText}" (ufm or net)` });
     rejected.experiment = kindText;

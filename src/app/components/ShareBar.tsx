@@ -48,8 +48,7 @@ function ShareLink() {
       {copied && <span role="status">{copied}</span>}
       {formDiffers && (
         <span className="form-differs" data-testid="form-differs">
-          The form differs from the run on screen: this link is the run&apos;s. Start or Reset loads
-          the form&apos;s settings.
+          This link is the run&apos;s on screen, not the edited form&apos;s.
         </span>
       )}
     </>

@@ -168,6 +168,16 @@ describe('aggregateSweep', () => {
     expect(s.scatter[0].fit!.caveat).toMatch(/2 η values: too few/);
     const three = aggregateSweep([run(0.1, 1, 0.1), run(0.2, 1, 0.2), run(0.3, 1, 0.3)]);
     expect(three.scatter[0].fit!.caveat).toBeNull();
+    // η = 0 has no corrupted sample: asked for three η values, the user is told which one dropped
+    const withClean = aggregateSweep([
+      { ...run(0, 1, 0), memorization: null },
+      run(0.2, 1, 0.2),
+      run(0.2, 2, 0.21),
+      run(0.4, 1, 0.4),
+    ]);
+    expect(withClean.scatter[0].fit!.caveat).toBe(
+      'fitted through 2 η values (η = 0 left out: memorization undefined): too few for the line or r² to mean much (use 3 or more)',
+    );
   });
 
   it('refuses duplicates, η outside [0, 1], non-integer seeds, NaN measures and percentages, naming the run', () => {

@@ -176,6 +176,16 @@ function checkRuns(runs: readonly SweepRun[]): void {
   });
 }
 
+/** " (η = 0 left out: memorization undefined)": the η values no point of the fit comes from. */
+function leftOut(excluded: MdScatterSeries['excluded'], points: readonly MdPoint[]): string {
+  const used = new Set(points.map((p) => etaKey(p.eta)));
+  const gone = excluded.filter((e) => !used.has(etaKey(e.eta)));
+  if (!gone.length) return '';
+  const etas = [...new Set(gone.map((e) => e.eta))].join(', ');
+  const reasons = [...new Set(gone.map((e) => e.reason))].join('; ');
+  return ` (η = ${etas} left out: ${reasons})`;
+}
+
 function scatterOf(loss: string, runs: SweepRun[]): MdScatterSeries {
   const points: MdPoint[] = [];
   const excluded: MdScatterSeries['excluded'] = [];
@@ -197,7 +207,7 @@ function scatterOf(loss: string, runs: SweepRun[]): MdScatterSeries {
     );
     const etas = new Set(points.map((p) => etaKey(p.eta))).size;
     if (!fit.caveat && etas < 3)
-      fit.caveat = `fitted through ${etas} η value${etas === 1 ? '' : 's'}: too few for the line or r² to mean much (use 3 or more)`;
+      fit.caveat = `fitted through ${etas} η value${etas === 1 ? '' : 's'}${leftOut(excluded, points)}: too few for the line or r² to mean much (use 3 or more)`;
     const lo = Math.min(...x);
     const hi = Math.max(...x);
     series.fit = fit;

@@ -7,7 +7,7 @@ import { Panel } from '../panels/Panel';
 import { LEGEND_ABOVE, PlotFigure, type Figure } from '../panels/PlotFigure';
 import { useLab } from '../store';
 import { lossColor, mdScatterFigure } from './mdScatter';
-import { sweepActions, useSweep, type SweepState } from './sweepStore';
+import { sweepActions, sweepRequest, useSweep, type SweepState } from './sweepStore';
 
 /** Dilation against memorization, one colour and fitted line per loss (seed 002's figure). */
 function buildScatter(s: SweepState): Figure | null {
@@ -105,6 +105,8 @@ export function SweepPanel() {
 /** The sweep's η values and seeds, and its buttons. */
 function SweepForm({ config }: { config: NetConfig }) {
   const { etas, seeds, running, result } = useSweep();
+  const checked = sweepRequest(etas, seeds, config);
+  const problem = 'problem' in checked ? checked.problem : null;
   return (
     <form
       className="ff-options"
@@ -129,7 +131,7 @@ function SweepForm({ config }: { config: NetConfig }) {
           onChange={(e) => sweepActions.edit('seeds', e.target.value)}
         />
       </label>
-      <button type="submit" data-testid="btn-sweep" disabled={running}>
+      <button type="submit" data-testid="btn-sweep" disabled={running || problem !== null}>
         Run sweep
       </button>
       <button type="button" disabled={!running} onClick={() => sweepActions.stop()}>
@@ -143,6 +145,11 @@ function SweepForm({ config }: { config: NetConfig }) {
       >
         Download sweep (JSON)
       </button>
+      {problem && (
+        <span className="error-text" data-testid="sweep-problem">
+          {problem}
+        </span>
+      )}
     </form>
   );
 }

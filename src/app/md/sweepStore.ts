@@ -1,7 +1,12 @@
 import { create } from 'zustand';
 import { parseNumberList } from '../../engine/config/numberList';
 import type { NetConfig } from '../../engine/config/schema';
-import type { SweepProgress, SweepRequest, SweepResult } from '../../engine/grid/sweepRunner';
+import {
+  checkSweepRequest,
+  type SweepProgress,
+  type SweepRequest,
+  type SweepResult,
+} from '../../engine/grid/sweepRunner';
 import { errorText, labClient } from '../labClient';
 
 export interface SweepState {
@@ -30,20 +35,37 @@ export function parseList(text: string, what: string): number[] {
   return list.values;
 }
 
+/**
+ * The sweep the form describes for this base config, checked by the engine's own rules
+ * (checkSweepRequest), or what is wrong with it: shown as the user types, before any run.
+ */
+export function sweepRequest(
+  etas: string,
+  seeds: string,
+  base: NetConfig,
+): { request: SweepRequest } | { problem: string } {
+  try {
+    const request = { etas: parseList(etas, 'η values'), seeds: parseList(seeds, 'seeds') };
+    checkSweepRequest(base, request);
+    return { request };
+  } catch (error) {
+    return { problem: errorText(error) };
+  }
+}
+
 export const sweepActions = {
   edit(field: 'etas' | 'seeds', text: string): void {
     useSweep.setState({ [field]: text } as Partial<SweepState>);
   },
 
   async run(base: NetConfig): Promise<SweepResult | null> {
-    let request: SweepRequest;
-    try {
-      const { etas, seeds } = useSweep.getState();
-      request = { etas: parseList(etas, 'η values'), seeds: parseList(seeds, 'seeds') };
-    } catch (error) {
-      useSweep.setState({ error: errorText(error) });
+    const { etas, seeds } = useSweep.getState();
+    const checked = sweepRequest(etas, seeds, base);
+    if ('problem' in checked) {
+      useSweep.setState({ error: checked.problem });
       return null;
     }
+    const { request } = checked;
     useSweep.setState({ running: true, error: null, progress: null });
     try {
       const result = await labClient.runSweep(base, request, (progress) =>

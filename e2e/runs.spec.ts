@@ -219,3 +219,43 @@ test('renaming a run, then tabbing into its tags and typing, keeps both; keys ty
   expect(await page.evaluate(() => window.ncLab.getState().status)).toBe(before);
   await expect(page.getByTestId('run-row')).toHaveCount(1);
 });
+
+test('importing a run already kept skips it with a note, keeping its date; the CSV export dropped on the import zone is refused with a sentence', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  const { json, csv, createdAt } = await page.evaluate(async () => {
+    await window.ncLab.runs.clear();
+    await window.ncLab.run('?preset=tiny-check&steps=40&reportEvery=20&backend=wasm');
+    const [run] = await window.ncLab.runs.list();
+    return {
+      json: await window.ncLab.runs.export(undefined, 'json'),
+      csv: await window.ncLab.runs.export(undefined, 'csv'),
+      createdAt: run.createdAt,
+    };
+  });
+  await page.getByTestId('tab-runs').click();
+  const input = page.getByTestId('runs-import-input');
+  const file = (name: string, text: string) => ({
+    name,
+    mimeType: 'text/plain',
+    buffer: Buffer.from(text),
+  });
+  await input.setInputFiles(file('runs.json', json));
+  await expect(page.getByTestId('runs-notes')).toContainText(
+    'runs.json: its run was skipped as already in the library.',
+  );
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  // Kept elsewhere (cleared here), the export comes back with the run's own date.
+  await page.evaluate(() => window.ncLab.runs.clear());
+  await input.setInputFiles(file('runs.json', json));
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  const [back] = await page.evaluate(() => window.ncLab.runs.list());
+  expect(back.createdAt).toBe(createdAt);
+  await input.setInputFiles(file('export.csv', csv));
+  await expect(page.getByTestId('lab-error')).toContainText(
+    'export.csv: the CSV export is for pandas and cannot be imported',
+  );
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+});

@@ -172,3 +172,90 @@ test('JSON and CSV exports re-import to the same values; a damaged record is dro
   );
   await expect(page.getByTestId('run-row')).toHaveCount(1);
 });
+
+test('renaming a run, then tabbing into its tags and typing, keeps both; keys typed there start or reset nothing; Enter saves', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  const id = await page.evaluate(async () => {
+    await window.ncLab.runs.clear();
+    await window.ncLab.run('?preset=tiny-check&steps=40&reportEvery=20&backend=wasm');
+    const [run] = await window.ncLab.runs.list();
+    return run.id;
+  });
+  const before = await page.evaluate(() => window.ncLab.getState().status);
+  await page.getByTestId('tab-runs').click();
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+  const name = row.getByRole('textbox', { name: 'run name' });
+  await name.click();
+  await name.press('ControlOrMeta+A');
+  await page.keyboard.type('my run');
+  // Tab saves the name (blur) and moves into the tags: the row must not be rebuilt under the
+  // typing (it was, and "r" then reset the lab and the space started a run).
+  await page.keyboard.press('Tab');
+  const tags = row.locator('input.run-tags');
+  await expect(tags).toBeFocused();
+  await page.keyboard.type('warm, rerun');
+  await expect(tags).toHaveValue('warm, rerun');
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(() =>
+      page.evaluate(() => window.ncLab.runs.list().then((r) => r.map((x) => [x.name, x.tags]))),
+    )
+    .toEqual([['my run', ['warm', 'rerun']]]);
+  await expect(tags).toBeFocused();
+  await expect(tags).toHaveValue('warm, rerun');
+  await expect(name).toHaveValue('my run');
+  // Enter in the name field saves it too.
+  await name.click();
+  await name.press('ControlOrMeta+A');
+  await page.keyboard.type('renamed again');
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(() => page.evaluate(() => window.ncLab.runs.list().then((r) => r.map((x) => x.name))))
+    .toEqual(['renamed again']);
+  await expect(name).toBeFocused();
+  expect(await page.evaluate(() => window.ncLab.getState().status)).toBe(before);
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+});
+
+test('importing a run already kept skips it with a note, keeping its date; the CSV export dropped on the import zone is refused with a sentence', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  const { json, csv, createdAt } = await page.evaluate(async () => {
+    await window.ncLab.runs.clear();
+    await window.ncLab.run('?preset=tiny-check&steps=40&reportEvery=20&backend=wasm');
+    const [run] = await window.ncLab.runs.list();
+    return {
+      json: await window.ncLab.runs.export(undefined, 'json'),
+      csv: await window.ncLab.runs.export(undefined, 'csv'),
+      createdAt: run.createdAt,
+    };
+  });
+  await page.getByTestId('tab-runs').click();
+  const input = page.getByTestId('runs-import-input');
+  const file = (name: string, text: string) => ({
+    name,
+    mimeType: 'text/plain',
+    buffer: Buffer.from(text),
+  });
+  await input.setInputFiles(file('runs.json', json));
+  await expect(page.getByTestId('runs-notes')).toContainText(
+    'runs.json: its run was skipped as already in the library.',
+  );
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  // Kept elsewhere (cleared here), the export comes back with the run's own date.
+  await page.evaluate(() => window.ncLab.runs.clear());
+  await input.setInputFiles(file('runs.json', json));
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  const [back] = await page.evaluate(() => window.ncLab.runs.list());
+  expect(back.createdAt).toBe(createdAt);
+  await input.setInputFiles(file('export.csv', csv));
+  await expect(page.getByTestId('lab-error')).toContainText(
+    'export.csv: the CSV export is for pandas and cannot be imported',
+  );
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+});

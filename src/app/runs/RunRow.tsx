@@ -1,4 +1,4 @@
-import { Fragment, memo } from 'react';
+import { Fragment, memo, useState } from 'react';
 import type { Checkpoint } from '../../engine/session/checkpoint';
 import type { PinnedCheckpoint, RunRecord } from '../../engine/runs/record';
 import { saveJson } from '../download';
@@ -118,6 +118,51 @@ function RunActions({ r, elsewhere }: { r: RunRecord; elsewhere: boolean }) {
   );
 }
 
+/**
+ * A field of a kept run (its name, its tags) that saves on blur and on Enter. It follows the
+ * record when that changes from elsewhere (another tab, an import, the save's own tidying), but
+ * never while it holds an edit not yet saved: what the user is typing is not clobbered.
+ */
+function RunField({
+  value,
+  save,
+  ...input
+}: {
+  value: string;
+  save: (text: string) => void;
+  className: string;
+  'aria-label': string;
+  placeholder?: string;
+  readOnly: boolean;
+  title?: string;
+}) {
+  const [draft, setDraft] = useState(value);
+  const [dirty, setDirty] = useState(false);
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    if (!dirty) setDraft(value);
+  }
+  const commit = () => {
+    setDirty(false);
+    if (draft !== value) save(draft);
+  };
+  return (
+    <input
+      {...input}
+      value={draft}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        setDirty(true);
+      }}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+      }}
+    />
+  );
+}
+
 /** One kept run; memoised, so ticking one run re-renders one row, not the list. */
 export const RunRow = memo(function RunRow({
   r,
@@ -143,27 +188,21 @@ export const RunRow = memo(function RunRow({
           {color && <span className="run-swatch" style={{ background: color }} aria-hidden />}
         </td>
         <td>
-          <input
+          <RunField
             className="run-name"
             aria-label="run name"
             readOnly={elsewhere}
-            defaultValue={r.name}
+            value={r.name}
             title={`${r.name}\n(automatic name: ${r.autoName})`}
-            onBlur={(e) => {
-              if (e.target.value !== r.name)
-                attempt('Could not rename', () => runsActions.rename(r.id, e.target.value));
-            }}
+            save={(text) => attempt('Could not rename', () => runsActions.rename(r.id, text))}
           />
-          <input
+          <RunField
             className="run-tags"
             aria-label={`tags of ${r.name}`}
             placeholder="tags, comma-separated"
             readOnly={elsewhere}
-            defaultValue={r.tags.join(', ')}
-            onBlur={(e) => {
-              if (e.target.value !== r.tags.join(', '))
-                attempt('Could not tag', () => runsActions.setTags(r.id, e.target.value));
-            }}
+            value={r.tags.join(', ')}
+            save={(text) => attempt('Could not tag', () => runsActions.setTags(r.id, text))}
           />
         </td>
         <td>{r.config.experiment}</td>

@@ -259,7 +259,7 @@ function RunsTable({
             const i = selected.indexOf(r.id);
             return (
               <RunRow
-                key={`${r.id}:${r.name}:${r.tags.join()}`}
+                key={r.id}
                 r={r}
                 color={i < 0 ? null : RUN_COLORS[i % RUN_COLORS.length]}
                 elsewhere={elsewhere.includes(r.id)}

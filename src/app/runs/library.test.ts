@@ -160,6 +160,59 @@ describe('run library', () => {
   });
 });
 
+describe('run library, imports', () => {
+  it('importing the same export twice keeps its runs once and says how many it skipped; a run already kept from the page is skipped too', async () => {
+    const lib = new RunLibrary(new MemoryStore());
+    const page = await lib.begin(config, null, 'page', 20);
+    const mine = result([entry(0, 1), entry(20, 0.5)]);
+    await lib.appendHistory(page.id, mine.history);
+    await lib.finish(page.id, mine);
+    const other = result([entry(0, 1), entry(20, 0.25)]);
+    const exported = [
+      { name: 'a', tags: [], result: (await lib.result(page.id)) as RunResult },
+      { name: 'b', tags: [], result: other },
+    ];
+    const first = await lib.importNew(JSON.parse(JSON.stringify(exported)));
+    expect(first.kept.map((r) => r.name)).toEqual(['b']);
+    expect(first.skipped).toBe(1);
+    const second = await lib.importNew(JSON.parse(JSON.stringify(exported)));
+    expect(second).toEqual({ kept: [], skipped: 2, notes: [] });
+    expect((await lib.list()).runs).toHaveLength(2);
+    // the same config with another status is another run
+    const stopped = await lib.importNew([
+      { name: 'c', tags: [], result: { ...other, status: 'stopped' } },
+    ]);
+    expect(stopped.kept).toHaveLength(1);
+  });
+
+  it('two identical runs in one import are kept once', async () => {
+    const lib = new RunLibrary(new MemoryStore());
+    const run = { name: 'x', tags: [], result: result([entry(0, 1)]) };
+    const out = await lib.importNew([run, { ...run, name: 'x again' }]);
+    expect([out.kept.length, out.skipped]).toEqual([1, 1]);
+  });
+
+  it('an imported run keeps the date its export gives, and one without (an older bundle) is dated at its import', async () => {
+    const NOW = Date.parse('2025-01-01T00:00:00.000Z');
+    const lib = new RunLibrary(new MemoryStore(), undefined, () => NOW);
+    const { kept } = await lib.importNew([
+      {
+        name: 'dated',
+        tags: [],
+        result: result([entry(0, 1)]),
+        createdAt: '2024-05-01T10:00:00.000Z',
+      },
+      { name: 'undated', tags: [], result: result([entry(0, 2)]) },
+    ]);
+    expect(kept.map((r) => [r.name, r.createdAt])).toEqual([
+      ['dated', Date.parse('2024-05-01T10:00:00.000Z')],
+      ['undated', NOW],
+    ]);
+    const listed = (await lib.list()).runs.map((r) => r.name);
+    expect(listed).toEqual(['undated', 'dated']); // newest first, by the runs' own dates
+  });
+});
+
 /** A tiny UFM checkpoint at `step` whose H holds `h` (so checkpoints of two steps differ). */
 function ufmCheckpoint(step: number, h = 1) {
   const bytes = new Uint8Array(new Float32Array([h]).buffer);

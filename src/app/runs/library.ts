@@ -1,7 +1,7 @@
 import type { BackendInfo } from '../../engine/core/backend';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import { parseCheckpoint, type Checkpoint } from '../../engine/session/checkpoint';
-import type { NamedResult } from '../../engine/runs/exchange';
+import { configIdentity, runIdentity, type NamedResult } from '../../engine/runs/exchange';
 import { autoName } from '../../engine/runs/naming';
 import {
   parseHistoryChunk,
@@ -323,24 +323,85 @@ export class RunLibrary {
   ): Promise<RunRecord[]> {
     const out: RunRecord[] = [];
     for (const run of runs) {
-      const t = this.now();
-      const { result } = run;
-      const record = resultRecord(run, source, newId(t), t);
-      const end: RunEnd = {
-        final: result.final,
-        theory: result.theory,
-        breakdown: result.breakdown,
-      };
-      this.records.set(record.id, record);
-      await this.write(record.id, [
-        [chunkKey(record.id, 0), result.history],
-        [endKey(record.id), end],
-        [recordKey(record.id), record],
-      ]);
-      if (this.refused.has(record.id)) break;
+      const record = await this.keepResult(run, source);
+      if (!record) break;
       out.push(record);
     }
     return out;
+  }
+
+  /**
+   * Keep imported results, skipping each that is the same run as one already kept (runIdentity:
+   * config, status, final step and metrics, history), or as one kept earlier in this import:
+   * importing an export twice keeps its runs once. Returns the records kept, how many runs were
+   * skipped, and the notes of the listing it compared with (damaged records dropped).
+   */
+  async importNew(
+    runs: NamedResult[],
+  ): Promise<{ kept: RunRecord[]; skipped: number; notes: string[] }> {
+    const byConfig = new Map<string, { id: string; identity: string | null }[]>();
+    const listed = await this.list();
+    for (const r of listed.runs) {
+      const key = configIdentity(r.config);
+      byConfig.set(key, [...(byConfig.get(key) ?? []), { id: r.id, identity: null }]);
+    }
+    const kept: RunRecord[] = [];
+    let skipped = 0;
+    for (const run of runs) {
+      const key = configIdentity(run.result.config);
+      const identity = runIdentity(run.result);
+      const same = byConfig.get(key) ?? [];
+      if (await this.anyIdentical(same, identity)) {
+        skipped++;
+        continue;
+      }
+      const record = await this.keepResult(run, 'import');
+      if (!record) break;
+      kept.push(record);
+      byConfig.set(key, [...same, { id: record.id, identity }]);
+    }
+    return { kept, skipped, notes: listed.notes };
+  }
+
+  /** Whether one of `candidates` (read and fingerprinted as needed) has `identity`. */
+  private async anyIdentical(
+    candidates: { id: string; identity: string | null }[],
+    identity: string,
+  ): Promise<boolean> {
+    for (const c of candidates) {
+      if (c.identity === null) {
+        const result = await this.result(c.id);
+        c.identity = result ? runIdentity(result) : '';
+      }
+      if (c.identity === identity) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Keep one finished result under a new id, dated by its `createdAt` (an export's) or else now;
+   * null when the store refused it.
+   */
+  private async keepResult(run: NamedResult, source: 'import' | 'grid'): Promise<RunRecord | null> {
+    const t = this.now();
+    const { result } = run;
+    const created = run.createdAt === undefined ? NaN : Date.parse(run.createdAt);
+    const record: RunRecord = {
+      ...resultRecord(run, source, newId(t), t),
+      ...(Number.isFinite(created) ? { createdAt: created } : {}),
+    };
+    const end: RunEnd = {
+      final: result.final,
+      theory: result.theory,
+      breakdown: result.breakdown,
+    };
+    this.records.set(record.id, record);
+    await this.write(record.id, [
+      [chunkKey(record.id, 0), result.history],
+      [endKey(record.id), end],
+      [recordKey(record.id), record],
+    ]);
+    return this.refused.has(record.id) ? null : record;
   }
 
   /**

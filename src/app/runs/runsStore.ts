@@ -191,6 +191,10 @@ export const runsActions = {
   setSelected(ids: string[]): void {
     useRuns.setState({ selected: ids });
   },
+  /** A sentence for the Runs panel's notes (an import's runs skipped as already kept…). */
+  note(text: string): void {
+    note(text);
+  },
   dismissNotes(): void {
     useRuns.setState({ notes: [] });
   },

@@ -1,13 +1,19 @@
 import { parseImportText, toBundle, toLongCsv, type NamedResult } from '../../engine/runs/exchange';
 import type { RunRecord } from '../../engine/runs/record';
-import { refreshRuns, runLibrary } from './runsStore';
+import { refreshRuns, runLibrary, runsActions } from './runsStore';
 
 /** The kept runs `ids` as RunResults with their names and tags (missing ones skipped). */
 async function namedResults(ids: string[]): Promise<NamedResult[]> {
   const out: NamedResult[] = [];
   for (const id of ids) {
     const [kept, result] = await Promise.all([runLibrary.get(id), runLibrary.result(id)]);
-    if (kept && result) out.push({ name: kept.record.name, tags: kept.record.tags, result });
+    if (kept && result)
+      out.push({
+        name: kept.record.name,
+        tags: kept.record.tags,
+        result,
+        createdAt: new Date(kept.record.createdAt).toISOString(),
+      });
   }
   return out;
 }
@@ -29,12 +35,28 @@ export async function exportRuns(ids: string[], format: 'json' | 'csv'): Promise
 
 /**
  * Keep the runs of a JSON file (a RunResult, a list of them, an export bundle or a grid's
- * results); a damaged file is refused whole with a RunImportError naming it.
+ * results); a damaged file is refused whole with a RunImportError naming it. A run already in
+ * the library (the same export imported again) is skipped, and a note in the Runs panel says how
+ * many were.
  */
 export async function importRunsText(text: string, fileName: string): Promise<RunRecord[]> {
-  const records = await runLibrary.importResults(parseImportText(text, fileName));
+  const runs = parseImportText(text, fileName);
+  const { kept, skipped, notes } = await runLibrary.importNew(runs);
+  for (const n of notes) runsActions.note(n);
+  if (skipped > 0) runsActions.note(skippedNote(fileName, skipped, runs.length));
   await refreshRuns();
-  return records;
+  return kept;
+}
+
+/** "runs.json: 2 of 3 runs were skipped as already in the library." */
+export function skippedNote(fileName: string, skipped: number, total: number): string {
+  const what =
+    total === 1
+      ? 'its run was'
+      : skipped === total
+        ? `all ${total} runs were`
+        : `${skipped} of ${total} runs were`;
+  return `${fileName}: ${what} skipped as already in the library.`;
 }
 
 /** A file to import: a dropped or chosen `File`, or anything that reads as text. */

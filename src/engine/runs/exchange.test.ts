@@ -9,6 +9,7 @@ import {
   parseImportText,
   parseLongCsv,
   RunImportError,
+  runIdentity,
   toBundle,
   toLongCsv,
 } from './exchange';
@@ -190,5 +191,53 @@ describe('run export and import', () => {
     const csv = toLongCsv([{ name: 'two\nlines, "quoted"', history }]);
     expect(csv).toContain('md_corrupted_means,1.1.2,2\n');
     expect(parseLongCsv(csv, 'x.csv').get('two\nlines, "quoted"')).toEqual(history);
+  });
+
+  it("a bundle carries each run's date and reads it back; a bundle without dates (written before) still imports, undated", () => {
+    const dated = [{ name: 'old run', tags: [], result: a, createdAt: '2024-05-01T10:00:00.000Z' }];
+    const back = parseImportText(JSON.stringify(toBundle(dated)), 'dated.json');
+    expect(back[0].createdAt).toBe('2024-05-01T10:00:00.000Z');
+    const before = {
+      format: 'nc-lab-runs',
+      version: 1,
+      exportedAt: '2025-01-01T00:00:00.000Z',
+      runs: [{ name: 'undated', tags: ['x'], result: JSON.parse(JSON.stringify(b)) }],
+    };
+    const old = parseImportText(JSON.stringify(before), 'old.json');
+    expect(old.map((r) => [r.name, r.createdAt])).toEqual([['undated', undefined]]);
+    const bad = { ...before, runs: [{ ...before.runs[0], createdAt: 'last Tuesday-ish' }] };
+    expect(() => parseImportText(JSON.stringify(bad), 'bad.json')).toThrow(
+      /bad\.json, run 1: createdAt "last Tuesday-ish" is not a date/,
+    );
+  });
+
+  it('the CSV export dropped on the import is refused with a sentence saying to import the JSON export (was "not valid JSON: Unexpected token")', () => {
+    const csv = toLongCsv([{ name: 'seed 5', history: b.history }]);
+    for (const name of ['export.csv', 'renamed.txt']) {
+      const f = () => parseImportText(csv, name);
+      expect(f).toThrow(RunImportError);
+      expect(f).toThrow(
+        `${name}: the CSV export is for pandas and cannot be imported (it holds no config to run or resume); import the JSON export`,
+      );
+    }
+    expect(() => parseImportText('{oops', 'x.json')).toThrow(/x\.json is not valid JSON/);
+  });
+
+  it('a run and its JSON round trip have the same identity; another config, status or metric does not', () => {
+    const again = parseImportText(
+      JSON.stringify(toBundle([{ name: 'n', tags: [], result: a }])),
+      'r.json',
+    );
+    expect(runIdentity(again[0].result)).toBe(runIdentity(a));
+    const renamed = { ...a, timing: { trainMs: 1, measureMs: 1, stepsPerSecond: 1 } };
+    expect(runIdentity(renamed)).toBe(runIdentity(a)); // timing is not identity
+    expect(runIdentity(b)).not.toBe(runIdentity(a));
+    expect(runIdentity({ ...a, status: 'stopped' })).not.toBe(runIdentity(a));
+    const last = a.history[a.history.length - 1];
+    const changed = {
+      ...a,
+      history: [...a.history.slice(0, -1), { ...last, metrics: { ...last.metrics, loss: 7 } }],
+    };
+    expect(runIdentity(changed)).not.toBe(runIdentity(a));
   });
 });

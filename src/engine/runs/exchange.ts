@@ -17,6 +17,12 @@ export interface NamedResult {
   name: string;
   tags: string[];
   result: RunResult;
+  /**
+   * When the run was first kept (ISO 8601), written per run in an export bundle so that an
+   * imported run keeps its date; absent (bundles written before it, single RunResult files): the
+   * library dates the run at its import.
+   */
+  createdAt?: string;
 }
 
 export interface RunsBundle {
@@ -124,17 +130,44 @@ export function parseRunResult(raw: unknown, where = 'run'): RunResult {
   };
 }
 
-/** The runs in an imported file's text (JSON); throws a RunImportError naming the file. */
+/** Whether a text that is not JSON is the long CSV export (its header, or a .csv name). */
+function looksLikeCsvExport(text: string, fileName: string): boolean {
+  const first = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .trim();
+  return first === CSV_HEADER || /\.csv$/i.test(fileName);
+}
+
+/**
+ * The runs in an imported file's text (JSON); throws a RunImportError naming the file. The CSV
+ * export is refused with a sentence of its own: it holds histories only, no config, so it cannot
+ * become a kept run (it is for pandas).
+ */
 export function parseImportText(text: string, fileName: string): NamedResult[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
+    if (looksLikeCsvExport(text, fileName))
+      throw new RunImportError(
+        `${fileName}: the CSV export is for pandas and cannot be imported (it holds no config to run or resume); import the JSON export`,
+        { cause: error },
+      );
     throw new RunImportError(`${fileName} is not valid JSON: ${(error as Error).message}`, {
       cause: error,
     });
   }
   return parseImport(raw, fileName);
+}
+
+/** A bundle entry's `createdAt` as ISO 8601; absent stays absent, a non-date is refused. */
+function parseCreatedAt(value: unknown, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (!Number.isFinite(t))
+    throw new RunImportError(`${where}: createdAt ${describe(value)} is not a date`);
+  return new Date(t).toISOString();
 }
 
 /**
@@ -161,14 +194,22 @@ export function parseImport(raw: unknown, fileName: string): NamedResult[] {
       );
     if (!Array.isArray(bundle.runs)) throw new RunImportError(`${fileName}: "runs" must be a list`);
     return bundle.runs.map((entry: unknown, i) => {
-      const e = (entry ?? {}) as { name?: unknown; tags?: unknown; result?: unknown };
+      const e = (entry ?? {}) as {
+        name?: unknown;
+        tags?: unknown;
+        result?: unknown;
+        createdAt?: unknown;
+      };
       const tags = Array.isArray(e.tags)
         ? e.tags.filter((t): t is string => typeof t === 'string')
         : [];
+      const where = `${fileName}, run ${i + 1}`;
+      const createdAt = parseCreatedAt(e.createdAt, where);
       return {
         name: typeof e.name === 'string' ? e.name : `${base} #${i + 1}`,
         tags,
-        result: parseRunResult(e.result, `${fileName}, run ${i + 1}`),
+        result: parseRunResult(e.result, where),
+        ...(createdAt === undefined ? {} : { createdAt }),
       };
     });
   }
@@ -204,6 +245,40 @@ function gridRuns(
       tags: ['grid', `grid:${grid}`],
       result: parseRunResult(m.result, `${fileName}, member ${id}`),
     };
+  });
+}
+
+// --- identity of a run, for imports ------------------------------------------------------
+
+/** JSON with each object's keys sorted (a config read back may order its fields otherwise). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+}
+
+/** A run's config alone, canonical: the quick test before comparing whole identities. */
+export function configIdentity(config: unknown): string {
+  return canonicalJson(config);
+}
+
+/**
+ * What makes two results the same run: config, status, final step, total and metrics, and the
+ * whole history, compared as a JSON export writes them (NaN and ±Infinity as null, so a run and
+ * its own export are the same run). Name, tags, timing, backend and date are left out: a renamed
+ * or re-tagged copy is still the same run.
+ */
+export function runIdentity(result: RunResult): string {
+  const { final } = result;
+  return canonicalJson({
+    config: result.config,
+    status: result.status,
+    final: final && { step: final.step, totalSteps: final.totalSteps, metrics: final.metrics },
+    history: result.history,
   });
 }
 

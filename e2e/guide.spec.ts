@@ -128,6 +128,22 @@ test('teaching mode walks through a preset and pauses the run where there is som
   await expect(page.getByTestId('guide-look')).toBeVisible();
 });
 
+test('a preset run with another seed or length keeps its note and teaching mode, saying what differs', async ({
+  page,
+}) => {
+  await page.goto('/?preset=teach-etf-3d&seed=5&steps=1500&backend=wasm');
+  await page.getByTestId('intro-dismiss').click();
+  await waitForLab(page);
+  await expect(page.getByTestId('guide-look')).toContainText(
+    'What to look at (Simplex ETF in 3-D (K = 4, d = 3, bias), with your steps and seed)',
+  );
+  await expect(page.getByTestId('teach-start')).toBeVisible();
+  // a field that changes what the run shows: the note is gone
+  await page.getByTestId('field-lr').fill('0.3');
+  await page.getByTestId('btn-reset').click();
+  await expect(page.getByTestId('preset-guide')).toHaveCount(0);
+});
+
 test('a degenerate config gets a warning under the form', async ({ page }) => {
   await page.goto('/?preset=tiny-check&hidden=2&backend=wasm');
   await page.getByTestId('intro-dismiss').click();

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import {
   guideFor,
-  presetOfConfig,
+  presetVariantOf,
   type GuideStep,
   type PanelId,
 } from '../../engine/config/presetGuides';
@@ -33,16 +33,22 @@ function showPanel(panel: PanelId, scroll = true): void {
   if (scroll) el.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
-/** The preset of the run on screen (or, before a run, of the form). */
-function useGuidedPresetId(): string | null {
+/** The preset of the run on screen (or, before a run, of the form), and its changed seed or length. */
+function useGuidedPreset(): { id: string; changed: string[] } | null {
   const loaded = useLab((s) => s.loadedConfig);
   const form = useLab((s) => s.config);
-  return useMemo(() => presetOfConfig(loaded ?? form), [loaded, form]);
+  return useMemo(() => presetVariantOf(loaded ?? form), [loaded, form]);
+}
+
+/** ", with your seed and steps": the run-length fields a preset's run changed. */
+function variantNote(changed: readonly string[]): string {
+  return changed.length ? `, with your ${changed.join(' and ')}` : '';
 }
 
 /** The preset's "what to look at" note, its key panels, and teaching mode. */
 export function PresetGuide() {
-  const presetId = useGuidedPresetId();
+  const variant = useGuidedPreset();
+  const presetId = variant?.id ?? null;
   const teaching = useGuide((s) => s.teaching);
   const guide = presetId ? guideFor(presetId) : null;
   if (!presetId || !guide) return null;
@@ -55,7 +61,11 @@ export function PresetGuide() {
       aria-label="What to look at"
     >
       <p className="guide-look" data-testid="guide-look">
-        <strong>What to look at{preset ? ` (${preset.title})` : ''}:</strong> {guide.lookAt}
+        <strong>
+          What to look at
+          {preset ? ` (${preset.title}${variantNote(variant?.changed ?? [])})` : ''}:
+        </strong>{' '}
+        {guide.lookAt}
       </p>
       <p className="guide-panels">
         Key panels:{' '}

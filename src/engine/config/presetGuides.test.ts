@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PANEL_IDS, PRESET_GUIDES, guideFor, presetOfConfig, type GuideStep } from './presetGuides';
+import {
+  PANEL_IDS,
+  PRESET_GUIDES,
+  guideFor,
+  presetOfConfig,
+  presetVariantOf,
+  type GuideStep,
+} from './presetGuides';
 import { PRESETS, findPreset } from './presets';
 import { expectUfm } from './schema';
 
@@ -61,6 +68,20 @@ describe('preset guides', () => {
     const etf = expectUfm(findPreset('teach-etf-3d')!.config);
     expect(presetOfConfig({ ...etf, backend: 'wasm' })).toBe('teach-etf-3d');
     expect(presetOfConfig({ ...etf, hidden: 5 })).toBeNull();
+  });
+
+  it('a preset run with its own seed or length keeps the preset (its note and teaching), saying what changed', () => {
+    const etf = expectUfm(findPreset('teach-etf-3d')!.config);
+    expect(presetVariantOf({ ...etf, backend: 'wasm' })).toEqual({
+      id: 'teach-etf-3d',
+      changed: [],
+    });
+    expect(presetVariantOf({ ...etf, seed: 5, steps: 30_000 })).toEqual({
+      id: 'teach-etf-3d',
+      changed: ['steps', 'seed'],
+    });
+    // what the run shows changed: no longer the preset
+    expect(presetVariantOf({ ...etf, seed: 5, lr: 0.5 })).toBeNull();
   });
 
   it('the scanner itself catches the old citation forms', () => {

@@ -300,17 +300,47 @@ export function guideFor(presetId: string): PresetGuide | null {
   return p ? familyGuide(p) : null;
 }
 
-/** Same experiment: every field equal except the compute backend, which changes no result. */
-function sameExperiment(a: ExperimentConfig, b: ExperimentConfig): boolean {
-  const strip = (c: ExperimentConfig) => {
-    const rest: Record<string, unknown> = { ...c };
-    delete rest.backend;
-    return JSON.stringify(rest, Object.keys(rest).sort());
-  };
-  return strip(a) === strip(b);
+/**
+ * Fields that change how long a run goes, which draw it is or how often it is measured, not what
+ * it shows: a preset run with another seed or more steps keeps the preset's note and teaching.
+ */
+const RUN_LENGTH_FIELDS = new Set([
+  'backend',
+  'seed',
+  'steps',
+  'epochs',
+  'reportEvery',
+  'measureEvery',
+]);
+
+/** The fields of `b` that differ from `a`, by name. */
+function differingFields(a: ExperimentConfig, b: ExperimentConfig): string[] {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
 }
 
-/** The preset a config runs (on any backend), or null for a config of the user's own. */
+/**
+ * The preset a config runs and the run-length fields it changed ("seed", "steps"): the preset
+ * itself (on any backend) first, else the one it differs from only in RUN_LENGTH_FIELDS; null for
+ * a config of the user's own.
+ */
+export function presetVariantOf(
+  config: ExperimentConfig,
+): { id: string; changed: string[] } | null {
+  let variant: { id: string; changed: string[] } | null = null;
+  for (const p of PRESETS) {
+    const differ = differingFields(p.config, config);
+    if (!differ.every((k) => RUN_LENGTH_FIELDS.has(k))) continue;
+    const changed = differ.filter((k) => k !== 'backend');
+    if (changed.length === 0) return { id: p.id, changed };
+    variant ??= { id: p.id, changed };
+  }
+  return variant;
+}
+
+/** The preset a config runs (on any backend, with its own seed or length), or null. */
 export function presetOfConfig(config: ExperimentConfig): string | null {
-  return PRESETS.find((p) => sameExperiment(p.config, config))?.id ?? null;
+  return presetVariantOf(config)?.id ?? null;
 }

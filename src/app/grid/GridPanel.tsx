@@ -63,6 +63,8 @@ export function GridPanel() {
           watch={(st) => st.members}
           revision={`${metric.key}-${md}`}
           height={340}
+          // never squeezed under the chooser, the spec and the buttons: the panel scrolls instead
+          minHeight={300}
           label={
             md
               ? 'Dilation against memorization per member, a fitted line per loss'

@@ -158,51 +158,67 @@ function Teaching({ presetId }: { presetId: string }) {
       aria-live="polite"
       aria-label="Teaching mode"
     >
-      <p className="teach-count">
-        Teaching mode · step {i + 1} of {steps.length}
-        {pausedHere && (
+      {/* One line for where we are, the step's title and the buttons: the box takes the height of
+          its text, which the panels under it need on a laptop's short screen. */}
+      <div className="teach-head">
+        <p className="teach-count">
+          Teaching mode · step {i + 1} of {steps.length}
+          {pausedHere && (
+            <>
+              {' '}
+              · paused at {unitName} {step.pauseAt}
+            </>
+          )}
+        </p>
+        <h3 data-testid="teach-title">{step.title}</h3>
+        <div className="teach-actions">
+          <button
+            type="button"
+            data-testid="teach-back"
+            disabled={i === 0}
+            onClick={() => go(i - 1)}
+          >
+            ← Back
+          </button>
+          <button
+            type="button"
+            data-testid="teach-next"
+            disabled={i === steps.length - 1}
+            onClick={() => go(i + 1)}
+          >
+            Next →
+          </button>
+          {status === 'paused' && (
+            <button
+              type="button"
+              className="primary"
+              data-testid="teach-resume"
+              onClick={() => void labClient.resume()}
+            >
+              ▶ Resume the run
+            </button>
+          )}
+          <button
+            type="button"
+            data-testid="teach-close"
+            onClick={() => guideActions.stopTeaching()}
+          >
+            Close teaching mode
+          </button>
+        </div>
+      </div>
+      <p>
+        {step.text}
+        {step.panel && (
           <>
             {' '}
-            · paused at {unitName} {step.pauseAt}
+            <button type="button" className="link" onClick={() => showPanel(step.panel!)}>
+              Show the {PANEL_NAMES[step.panel]} panel
+            </button>
           </>
         )}
       </p>
-      <h3 data-testid="teach-title">{step.title}</h3>
-      <p>{step.text}</p>
-      {step.panel && (
-        <p>
-          <button type="button" className="link" onClick={() => showPanel(step.panel!)}>
-            Show the {PANEL_NAMES[step.panel]} panel
-          </button>
-        </p>
-      )}
       {note && <p className="teach-note">{note}</p>}
-      <div className="teach-actions">
-        <button type="button" data-testid="teach-back" disabled={i === 0} onClick={() => go(i - 1)}>
-          ← Back
-        </button>
-        <button
-          type="button"
-          data-testid="teach-next"
-          disabled={i === steps.length - 1}
-          onClick={() => go(i + 1)}
-        >
-          Next →
-        </button>
-        {status === 'paused' && (
-          <button
-            type="button"
-            className="primary"
-            data-testid="teach-resume"
-            onClick={() => void labClient.resume()}
-          >
-            ▶ Resume the run
-          </button>
-        )}
-        <button type="button" data-testid="teach-close" onClick={() => guideActions.stopTeaching()}>
-          Close teaching mode
-        </button>
-      </div>
     </section>
   );
 }

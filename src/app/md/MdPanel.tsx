@@ -249,12 +249,25 @@ export function buildCurves(s: LabState, side: 0 | 1): Figure | null {
       },
       yaxis:
         side === 0
-          ? { title: { text: 'relative to the clean-mean distance' }, rangemode: 'tozero' }
+          ? // short enough for the height of a 1366×768 screen's figure; the title says the rest
+            { title: { text: '÷ mean dist.', font: { size: 10 } }, rangemode: 'tozero' }
           : { title: { text: 'fraction' }, range: [-0.02, 1.02] },
       margin: { l: 52, r: 10, t: 4, b: 36 },
     },
   };
 }
+
+/**
+ * The curves' titles: short enough for a figure some 240 px wide (a 1366-px screen cut the long
+ * ones to "Memorization and dilation (÷ clean-mean…"), and in full on hover and for screen readers.
+ */
+const CURVE_TITLES = [
+  [
+    'Memorization and dilation',
+    'Memorization and dilation, each divided by the distance between the clean class means, against epoch',
+  ],
+  ['Noisy labels fitted, test accuracy', 'Noisy labels fitted and test accuracy against epoch'],
+] as const;
 
 /** The curves' legend: a colour per run, a dash per measure. */
 function curvesLegend(report: Report | null, labels: string[]): LegendEntry[] {
@@ -395,22 +408,14 @@ export function MdPanel() {
       {overlay && <OverlayBar />}
       <FigureLegend entries={curvesLegend(report, runLabels)} label="Lines of the curves" />
       <FigureGrid cols={2} rows={1} height={300} share={hasSamples ? 0.45 : 1}>
-        {(
-          [
-            'memorization and dilation (÷ clean-mean distance)',
-            'noisy labels fitted and test accuracy',
-          ] as const
-        ).map((title, side) => (
-          <FigureCell
-            key={title}
-            title={`${title[0].toUpperCase()}${title.slice(1)} against epoch`}
-          >
+        {CURVE_TITLES.map(([title, full], side) => (
+          <FigureCell key={title} title={title} full={full}>
             <PlotFigure
               build={(s) => buildCurves(s, side as 0 | 1)}
               watch={(s) => s.historyVersion}
               revision={overlay}
               height={300}
-              label={`${title[0].toUpperCase()}${title.slice(1)} against epoch for each loss`}
+              label={`${full} for each loss`}
             />
           </FigureCell>
         ))}

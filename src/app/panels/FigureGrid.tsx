@@ -33,10 +33,22 @@ export function FigureGrid({
   );
 }
 
-export function FigureCell({ title, children }: { title: string; children: ReactNode }) {
+/**
+ * A figure of the grid under its title: a short one (the cells of a 1366-px screen are some 240 px
+ * wide), `full` saying it all on hover; the figure's accessible label says it all too.
+ */
+export function FigureCell({
+  title,
+  full,
+  children,
+}: {
+  title: string;
+  full?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="figure-cell">
-      <h3 className="figure-title" title={title}>
+      <h3 className="figure-title" title={full ?? title}>
         {title}
       </h3>
       {children}

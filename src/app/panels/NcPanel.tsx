@@ -63,6 +63,9 @@ const NC4: { key: ReportKey; name: string; color: string }[] = [
   { key: 'net_accuracy_test', name: 'net accuracy (test)', color: '#4e79a7' },
 ];
 
+/** The most y labels a small figure gets (more overlapped, "0.55 0.5", at 1366×768). */
+const NC_TICKS = 4;
+
 /** The panel's six small figures: one per metric of `metricsFor`, then NC4 with accuracies. */
 const SUBPLOTS = 6;
 const NC4_INDEX = 5;
@@ -144,7 +147,8 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
   if (overlay)
     data.push(...overlay.traces(m.key, m.deepKey, { showlegend: legend, positive: overlay.logY }));
   const linear = overlay !== null && !overlay.logY;
-  layout.yaxis = linear ? { type: 'linear' } : logAxis(ys);
+  // Some 70 px of plot on a 1366×768 screen: four labels at most.
+  layout.yaxis = linear ? { type: 'linear', nticks: NC_TICKS } : logAxis(ys, NC_TICKS);
   if (zeros.length > 0 && !linear) layout.annotations = [zeroNote(zeros)];
   return { data, layout };
 }
@@ -204,7 +208,8 @@ export function NcPanel() {
             </span>
           )}
           {config && config.depth > 1 && kind === 'gof' && (
-            <> · the engine has no per-layer GOF keys, so GOF curves are for l = 0 (H)</>
+            // short: the panel's head takes the height its three rows of figures need
+            <> · GOF curves: l = 0 (H) only, no per-layer GOF keys</>
           )}
         </>
       }

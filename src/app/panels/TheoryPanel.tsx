@@ -162,12 +162,24 @@ export function TheoryPanel() {
     <Panel
       testId="panel-theory"
       title="Theory vs measurement"
-      subtitle="Bars: measured now. Black ticks: the closed-form global minimiser (Dang et al. 2023)."
+      subtitle={
+        <>
+          Bars: measured now. Black ticks: the closed-form global minimiser (Dang et al. 2023).
+          {theory?.loss === 'mse' && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={showMinority}>
+                Minority collapse ↓
+              </button>
+            </>
+          )}
+        </>
+      }
       below={
         theory?.loss === 'ce' ? (
           <CeNotes config={config} theory={theory} />
         ) : (
-          theory?.loss === 'mse' && <MinorityTable config={config} theory={theory} />
+          theory?.loss === 'mse' && <Minority config={config} theory={theory} />
         )
       }
     >
@@ -177,9 +189,16 @@ export function TheoryPanel() {
           still measures the collapse.
         </p>
       )}
-      {theory?.loss === 'ce' ? <TheoryFigure /> : <MseFigures />}
+      <TheoryFigure />
     </Panel>
   );
+}
+
+/** Scrolls the panel to its minority-collapse chart (below the four comparisons). */
+function showMinority(): void {
+  document
+    .querySelector('[data-testid="minority-section"]')
+    ?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
 function TheoryFigure() {
@@ -188,7 +207,7 @@ function TheoryFigure() {
       build={buildTheory}
       watch={(s) => [s.lastReport, s.theory]}
       height={380}
-      // four subplots with two-line labels: on a short screen the minority figure scrolls instead
+      // four subplots with two-line labels: under 250 px their titles ran into the labels
       minHeight={250}
       label="Per-class measured values against closed-form predictions"
     />
@@ -254,11 +273,17 @@ function CeNotes({ config, theory: t }: { config: UfmConfig; theory: CeUfmTheory
   );
 }
 
-function MseFigures() {
+/**
+ * The minority-collapse chart and its table, one scroll of the panel below the four comparisons:
+ * both figures in the panel's height left each too short on a 1366×768 screen (the chart ran
+ * past the panel's bottom).
+ */
+function Minority({ config, theory }: { config: UfmConfig; theory: MseUfmTheory }) {
   return (
-    <>
-      <TheoryFigure />
-      <h3 className="sub-head">Minority collapse</h3>
+    <section data-testid="minority-section" aria-labelledby="minority-title">
+      <h3 className="sub-head" id="minority-title">
+        Minority collapse
+      </h3>
       <p className="panel-sub">
         A class (bias-free) or direction (with bias) survives when b̃/a_k is below the global-minimum
         threshold; above it the global minimiser sends it to 0.
@@ -267,11 +292,13 @@ function MseFigures() {
         build={buildMinority}
         watch={(s) => s.theory}
         height={220}
-        // its smallest height in the dashboard: the four comparisons above get the rest
+        // below the panel's figures: its own height, not a share
         share={0}
+        minHeight={220}
         label="Ratio b over a_k per class against the collapse thresholds"
       />
-    </>
+      <MinorityTable config={config} theory={theory} />
+    </section>
   );
 }
 

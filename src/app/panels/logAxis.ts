@@ -22,7 +22,11 @@ export const SMALLEST_PLAIN_LABEL = 1e-4;
  * under SMALLEST_PLAIN_LABEL get short labels: decades as powers of ten (10⁻⁶), 1-2-5 ticks and
  * narrow axes as 2e-6.
  */
-export function logAxis(values: readonly (number | null | undefined)[]): Record<string, unknown> {
+export function logAxis(
+  values: readonly (number | null | undefined)[],
+  /** At most this many labels (a short figure: labels 14 px high overlapped, "35 30"). */
+  maxTicks?: number,
+): Record<string, unknown> {
   let lo = Infinity;
   let hi = 0;
   for (const v of values) {
@@ -35,7 +39,10 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
   const mid = hi > 0 ? (Math.log10(lo) + Math.log10(hi)) / 2 : 0;
   // Plotly's own choice for 2–3 decades is 1-2-5 again (nine labels): every decade is asked for
   // up to five decades; beyond, Plotly spaces the decades itself.
-  const dtick = decades > 0.6 && decades <= 2 ? 'D2' : decades > 2 && decades <= 5 ? 1 : undefined;
+  // A short figure: 1-2-5 labels over one decade at most, decades beyond.
+  const d2Max = maxTicks !== undefined && maxTicks < 7 ? 1 : 2;
+  const dtick =
+    decades > 0.6 && decades <= d2Max ? 'D2' : decades > d2Max && decades <= 5 ? 1 : undefined;
   const axis: Record<string, unknown> = { ...LOG_AXIS, dtick };
   if (hi > 0 && lo < SMALLEST_PLAIN_LABEL) {
     // Plotly's powers of ten draw only decade ticks well: 1-2-5 ticks and narrow axes get '~e'
@@ -43,9 +50,25 @@ export function logAxis(values: readonly (number | null | undefined)[]): Record<
       Object.assign(axis, { tickformat: undefined, exponentformat: 'power' });
     else axis.tickformat = '~e';
   }
-  if (!(hi > 0 && decades < MIN_LOG_DECADES)) return axis;
+  const narrow = hi > 0 && decades < MIN_LOG_DECADES;
   // a log axis's range is in decades
-  return { ...axis, range: [mid - MIN_LOG_DECADES / 2, mid + MIN_LOG_DECADES / 2] };
+  const range = narrow ? [mid - MIN_LOG_DECADES / 2, mid + MIN_LOG_DECADES / 2] : null;
+  if (maxTicks !== undefined && hi > 0 && dtick === undefined && decades <= 0.6) {
+    // Under a decade Plotly labels the axis linearly, about twice nticks labels (0.35 to 0.65
+    // by 0.05): a linear step that leaves at most maxTicks.
+    const [a, b] = range ? range.map((r) => 10 ** r) : [lo, hi];
+    Object.assign(axis, { tick0: 0, dtick: `L${linearStep((b - a) * 1.1, maxTicks)}` });
+  }
+  return range ? { ...axis, range } : axis;
+}
+
+/** The smallest 1-2-5 step that puts at most `ticks` labels on a span (of at least 1e-12). */
+export function linearStep(span: number, ticks: number): number {
+  const rough = Math.max(span, 1e-12) / Math.max(1, ticks - 1);
+  const decade = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * decade).find((s) => s >= rough) ?? 10 * decade;
+  // 0.1 + 0.2 style float noise would print as 0.30000000000000004
+  return Number(step.toPrecision(3));
 }
 
 /**

@@ -138,6 +138,8 @@ test('a preset run with another seed or length keeps its note and teaching mode,
     'What to look at (Simplex ETF in 3-D (K = 4, d = 3, bias), with your steps and seed)',
   );
   await expect(page.getByTestId('teach-start')).toBeVisible();
+  // its key panels too: the tetrahedron's 3-D view is on the first tab
+  await expect(page.getByTestId('panel-3d')).toBeVisible();
   // a field that changes what the run shows: the note is gone
   await page.getByTestId('field-lr').fill('0.3');
   await page.getByTestId('btn-reset').click();

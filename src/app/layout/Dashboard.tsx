@@ -10,7 +10,8 @@ import { MeasuresPanel } from '../panels/MeasuresPanel';
 import { NcPanel } from '../panels/NcPanel';
 import { TheoryPanel } from '../panels/TheoryPanel';
 import { View3dPanel } from '../panels/View3dPanel';
-import { matchPreset, useLab } from '../store';
+import { presetOfConfig } from '../../engine/config/presetGuides';
+import { useLab } from '../store';
 import { dashboardTabs, type DashboardTab, type PanelId } from './panels';
 import { tabIndexForKey } from './tabKeys';
 
@@ -32,13 +33,13 @@ const RENDER: Record<PanelId, () => ReactNode> = {
 function useTabs(): DashboardTab[] {
   const loaded = useLab((s) => s.loadedConfig);
   const formConfig = useLab((s) => s.config);
-  const formPreset = useLab((s) => s.presetId);
   return useMemo(() => {
     const config = loaded ?? formConfig;
-    return dashboardTabs(config, loaded ? matchPreset(loaded) : formPreset);
+    // a preset run with its own seed or length keeps the preset's key panels (its 3-D view)
+    return dashboardTabs(config, presetOfConfig(config));
     // The form's config only matters before the first run is loaded.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [loaded, loaded ? null : formConfig, loaded ? null : formPreset]);
+  }, [loaded, loaded ? null : formConfig]);
 }
 
 /**

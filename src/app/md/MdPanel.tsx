@@ -233,15 +233,15 @@ export function buildCurves(s: LabState, side: 0 | 1): Figure | null {
   if (overlay)
     data.push(
       ...overlay.traces(side === 0 ? 'md_memorization_rel_avg' : 'md_noisy_fitted_train', null, {
-        showlegend: side === 0,
+        showlegend: false,
       }),
     );
   return {
     data,
     layout: {
       uirevision: `md-curves-${side}${overlay ? '-overlay' : ''}`,
-      showlegend: overlay !== null && side === 0,
-      legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+      // kept runs are named in the overlay bar's legend
+      showlegend: false,
       xaxis: {
         title: { text: overlay?.xTitle ?? 'epoch' },
         zeroline: false,

@@ -72,9 +72,8 @@ function buildLoss(s: LabState): Figure | null {
         ...(overlay && !overlay.logY ? { type: 'linear' } : logAxis(ys)),
         title: { text: 'loss' },
       },
-      // The live run's terms are named in the panel's HTML legend; kept runs in Plotly's.
-      showlegend: overlay !== null,
-      legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+      // The live run's terms are named in the panel's HTML legend, kept runs in the overlay bar's.
+      showlegend: false,
       margin: { l: 56, r: 16, t: 8, b: 40 },
     },
   };

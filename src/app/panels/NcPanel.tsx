@@ -90,12 +90,10 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
   );
   const mode = entries.length > 1 ? 'lines' : 'markers';
   const bottom = index >= 4;
-  // The kept runs are named in the first figure's legend; the live run's colours in the panel's.
-  const legend = overlay !== null && index === 0;
+  // The live run's colours are named in the panel's legend, the kept runs' in the overlay bar.
   const layout: Partial<Layout> & Record<string, unknown> = {
     uirevision: `nc-${kind}-${index}`,
-    showlegend: legend,
-    legend: { orientation: 'v', x: 1.02, y: 1, font: { size: 9 } },
+    showlegend: false,
     margin: { l: 50, r: 16, t: 4, b: bottom ? 34 : 20 },
     xaxis: xAxis(overlay, bottom ? unit : null, total),
   };
@@ -136,7 +134,6 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
       mode,
       name,
       legendgroup: name,
-      showlegend: legend,
       x,
       y,
       line: { color: depthColor(l, M), width: 1.4 },
@@ -145,7 +142,7 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
     });
   }
   if (overlay)
-    data.push(...overlay.traces(m.key, m.deepKey, { showlegend: legend, positive: overlay.logY }));
+    data.push(...overlay.traces(m.key, m.deepKey, { positive: overlay.logY }));
   const linear = overlay !== null && !overlay.logY;
   // Some 70 px of plot on a 1366×768 screen: four labels at most.
   layout.yaxis = linear ? { type: 'linear', nticks: NC_TICKS } : logAxis(ys, NC_TICKS);

@@ -7,18 +7,22 @@ import { logAxis, zeroLines, zeroNote } from '../panels/logAxis';
 import { LEGEND_ABOVE } from '../panels/PlotFigure';
 import type { HistoryEntry } from '../../engine/session/types';
 
-/** One colour per run, in selection order, the same in every figure. */
+/**
+ * One colour per run, in selection order, the same in every figure. The first ones keep clear of
+ * the live panels' own colours (Tableau blue, orange, red and green for loss terms and NC4;
+ * viridis for layers), since kept runs are drawn inside those panels too.
+ */
 export const RUN_COLORS = [
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#7f7f7f',
   '#1f77b4',
   '#d62728',
   '#2ca02c',
-  '#9467bd',
   '#ff7f0e',
-  '#17becf',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
 ];
 /** Per-layer lines of one run: same colour, a dash per layer. */
 const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;

@@ -134,6 +134,7 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
       mode,
       name,
       legendgroup: name,
+      showlegend: false,
       x,
       y,
       line: { color: depthColor(l, M), width: 1.4 },

@@ -413,3 +413,60 @@ describe('run library, several tabs (each its own RunLibrary on one store)', () 
     expect(await other.markInterrupted()).toEqual([]);
   });
 });
+
+describe('run library: a run’s end survives a page that goes away', () => {
+  it('writes a status with the reports before it in one transaction', async () => {
+    const store = new MemoryStore();
+    const calls: string[][] = [];
+    const setMany = store.setMany.bind(store);
+    store.setMany = (entries) => (calls.push(entries.map(([k]) => k[0])), setMany(entries));
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 60);
+    calls.length = 0;
+    await lib.setStatus(run.id, 'completed', null, 60, [entry(40, 0.1), entry(60, 0.01)]);
+    expect(calls).toEqual([['h', 'r']]);
+    const kept = await lib.get(run.id);
+    expect([kept?.record.status, kept?.record.step, kept?.history.length]).toEqual([
+      'completed',
+      60,
+      2,
+    ]);
+  });
+
+  it('writeNow starts every write not yet landed at once, in one transaction, newest value of each key', async () => {
+    const store = new MemoryStore();
+    const lib = new RunLibrary(store);
+    const run = await lib.begin(config, null, 'page', 60);
+    // writes that never land (a page busy until it goes away)
+    const stuck = store.setMany.bind(store);
+    store.setMany = () => new Promise<void>(() => undefined);
+    void lib.appendHistory(run.id, [entry(20, 0.5)]);
+    void lib.setStatus(run.id, 'completed', null, 60, [entry(40, 0.1), entry(60, 0.01)]);
+    const now: [string, unknown][][] = [];
+    store.setManyNow = (entries) => {
+      now.push(entries);
+      void stuck(entries);
+    };
+    lib.writeNow();
+    expect(now.map((e) => e.map(([k]) => k))).toEqual([
+      [`h:${run.id}:0`, `r:${run.id}`, `h:${run.id}:1`],
+    ]);
+    expect(store.data.get(`r:${run.id}`)).toMatchObject({
+      status: 'completed',
+      step: 60,
+      chunks: 2,
+    });
+  });
+
+  it('markInterrupted leaves a run whose end was written after the listing', async () => {
+    const store = new MemoryStore();
+    const mine = new RunLibrary(store);
+    const run = await mine.begin(config, null, 'page', 60);
+    await mine.setStatus(run.id, 'running', null, 0);
+    const other = new RunLibrary(store, undefined, Date.now, { isMine: () => false });
+    const { runs } = await other.list();
+    await mine.setStatus(run.id, 'completed', null, 60, [entry(60, 0.01)]);
+    expect(await other.markInterrupted(runs, null)).toHaveLength(1);
+    expect((await other.get(run.id))?.record.status).toBe('completed');
+  });
+});

@@ -72,6 +72,8 @@ export class RunLibrary {
   private readonly records = new Map<string, RunRecord>();
   /** Writes are chained per library, so chunks and records land in order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The writes (of known entries) begun and not yet settled, oldest first (see writeNow). */
+  private readonly unsettled = new Set<{ id: string; entries: [string, unknown][] }>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -117,49 +119,66 @@ export class RunLibrary {
 
   /** Append reports (one new chunk) and the step they reached. */
   appendHistory(id: string, entries: HistoryEntry[]): Promise<void> {
-    const record = this.records.get(id);
-    if (!record || entries.length === 0) return Promise.resolve();
-    const last = entries[entries.length - 1];
-    const next: RunRecord = {
-      ...record,
-      chunks: record.chunks + 1,
-      step: Math.max(record.step, last.step),
-      summary: summarize(last.metrics) ?? record.summary,
-      updatedAt: this.now(),
-    };
-    this.records.set(id, next);
-    return this.write(id, [
-      [chunkKey(id, record.chunks), entries],
-      [recordKey(id), next],
-    ]);
+    if (entries.length === 0) return Promise.resolve();
+    return this.writeOwn(id, entries, (r) => r);
   }
 
-  setStatus(id: string, status: KeptStatus, message: string | null, step?: number): Promise<void> {
-    return this.update(id, (r) => ({ ...r, status, message, step: Math.max(r.step, step ?? 0) }));
+  /**
+   * Set the run's status; `history`, the reports not yet appended, goes into the same
+   * transaction (a run's end is written whole or not at all).
+   */
+  setStatus(
+    id: string,
+    status: KeptStatus,
+    message: string | null,
+    step?: number,
+    history: HistoryEntry[] = [],
+  ): Promise<void> {
+    const change = (r: RunRecord): RunRecord => ({
+      ...r,
+      status,
+      message,
+      step: Math.max(r.step, step ?? 0),
+    });
+    return history.length > 0 ? this.writeOwn(id, history, change) : this.update(id, change);
   }
 
-  /** The run ended: keep its final report, theory, breakdown, timing and status. */
-  finish(id: string, result: RunResult): Promise<void> {
-    const record = this.records.get(id);
-    if (!record) return Promise.resolve();
+  /**
+   * The run ended: keep its final report, theory, breakdown, timing and status, with `history`
+   * (the reports not yet appended) in the same transaction.
+   */
+  finish(id: string, result: RunResult, history: HistoryEntry[] = []): Promise<void> {
     const end: RunEnd = { final: result.final, theory: result.theory, breakdown: result.breakdown };
-    const next: RunRecord = {
-      ...record,
-      status: result.status,
-      message: result.message,
-      step: Math.max(record.step, result.final?.step ?? 0),
-      // A record begun from a status event before any report may not know the total yet.
-      totalSteps: result.final?.totalSteps || record.totalSteps,
-      summary: summarize(result.final?.metrics) ?? record.summary,
-      timing: result.timing,
-      backend: result.backend,
-      updatedAt: this.now(),
-    };
-    this.records.set(id, next);
-    return this.write(id, [
-      [endKey(id), end],
-      [recordKey(id), next],
-    ]);
+    return this.writeOwn(
+      id,
+      history,
+      (record) => ({
+        ...record,
+        status: result.status,
+        message: result.message,
+        step: Math.max(record.step, result.final?.step ?? 0),
+        // A record begun from a status event before any report may not know the total yet.
+        totalSteps: result.final?.totalSteps || record.totalSteps,
+        summary: summarize(result.final?.metrics) ?? record.summary,
+        timing: result.timing,
+        backend: result.backend,
+      }),
+      [[endKey(id), end]],
+    );
+  }
+
+  /**
+   * The page is going away (or may be, unseen): start every write of it not yet settled now, in
+   * one transaction committed at once (`KeyValueStore.setManyNow`), the newest value of each
+   * key. A write still queued behind another, or waiting for its transaction to commit, would
+   * otherwise be lost with the page: a run just completed was then found interrupted. The
+   * queued writes still run if the page stays (they write the same values).
+   */
+  writeNow(): void {
+    const latest = new Map<string, unknown>();
+    for (const { id, entries } of this.unsettled)
+      if (!this.refused.has(id)) for (const [key, value] of entries) latest.set(key, value);
+    if (latest.size > 0) this.store.setManyNow?.([...latest]);
   }
 
   /** Keep `checkpoint` as the run's latest (replacing the one before). */
@@ -418,11 +437,14 @@ export class RunLibrary {
     const orphans = all.filter(
       (r) => (r.status === 'running' || r.status === 'paused') && !held?.all.has(r.id),
     );
+    const message = 'Its page was closed or reloaded, or loaded another run, before it ended.';
+    // Only as still stored when the write's turn comes: the page that went away may have
+    // written the run's end since it was listed (see writeNow), and that end stands.
     for (const r of orphans)
-      await this.setStatus(
-        r.id,
-        'interrupted',
-        'Its page was closed or reloaded, or loaded another run, before it ended.',
+      await this.update(r.id, (stored) =>
+        stored.status === 'running' || stored.status === 'paused'
+          ? { ...stored, status: 'interrupted', message }
+          : stored,
       );
     return orphans;
   }
@@ -492,7 +514,38 @@ export class RunLibrary {
   }
 
   /**
-   * Change a run's record: this page's copy of its own run, else the stored record read just
+   * Write this page's run: `history` as its next chunk (none when empty) and the record that
+   * chunk and then `change` make, with `extra` entries, in one transaction.
+   */
+  private writeOwn(
+    id: string,
+    history: HistoryEntry[],
+    change: (r: RunRecord) => RunRecord,
+    extra: [string, unknown][] = [],
+  ): Promise<void> {
+    const record = this.records.get(id);
+    if (!record) return Promise.resolve();
+    const entries = [...extra];
+    let next = record;
+    if (history.length > 0) {
+      const last = history[history.length - 1];
+      entries.push([chunkKey(id, record.chunks), history]);
+      next = {
+        ...record,
+        chunks: record.chunks + 1,
+        step: Math.max(record.step, last.step),
+        summary: summarize(last.metrics) ?? record.summary,
+      };
+    }
+    next = { ...change(next), updatedAt: this.now() };
+    this.records.set(id, next);
+    entries.push([recordKey(id), next]);
+    return this.write(id, entries);
+  }
+
+  /**
+   * Change a run's record (a change that returns the record it was given writes nothing):
+   * this page's copy of its own run, else the stored record read just
    * before the write (another tab may have written it since this page listed it: writing the
    * copy in memory would set its step, history chunks and status back).
    */
@@ -501,14 +554,19 @@ export class RunLibrary {
     if (!record) return Promise.resolve();
     if (this.isMine(id)) {
       // at once: the next append builds on this copy
-      const next = { ...change(record), updatedAt: this.now() };
+      const changed = change(record);
+      if (changed === record) return Promise.resolve();
+      const next = { ...changed, updatedAt: this.now() };
       this.records.set(id, next);
       return this.write(id, [[recordKey(id), next]]);
     }
     return this.write(id, async () => {
       const [raw] = await this.store.getMany([recordKey(id)]);
       if (raw === undefined) return [];
-      const next = { ...change(parseRunRecord(raw)), updatedAt: this.now() };
+      const stored = parseRunRecord(raw);
+      const changed = change(stored);
+      if (changed === stored) return [];
+      const next = { ...changed, updatedAt: this.now() };
       this.records.set(id, next);
       return [[recordKey(id), next]];
     });
@@ -522,24 +580,43 @@ export class RunLibrary {
     id: string,
     entries: [string, unknown][] | (() => Promise<[string, unknown][]>),
   ): Promise<void> {
-    const task = this.queue.then(async () => {
+    const pending = typeof entries === 'function' ? null : { id, entries };
+    if (pending) this.unsettled.add(pending);
+    let landed: Promise<void> = Promise.resolve();
+    // Begun in order after the writes before it, without waiting to hear that they landed
+    // (IndexedDB runs a store's read-write transactions, and reads after them, in the order
+    // they were begun): on a busy page that took ~0.4 s a write, and a run's end queued
+    // behind three of them was lost when the page went away.
+    const issued = this.queue.then(async () => {
       if (this.refused.has(id)) return;
       try {
         const list = typeof entries === 'function' ? await entries() : entries;
         if (list.length === 0) return;
-        await this.store.setMany(list);
-        this.hooks.onChange?.();
-      } catch (error) {
-        this.refused.add(id);
-        const name = this.records.get(id)?.name ?? id;
-        this.onWriteError(
-          isQuotaError(error)
-            ? `The browser refused to store more (storage quota reached): run "${name}" is kept only up to what was already stored. Delete old runs in the Runs panel to make room.`
-            : `Could not store run "${name}": ${(error as Error).message}. What was stored before is unchanged.`,
+        landed = this.store.setMany(list).then(
+          () => this.hooks.onChange?.(),
+          (error: unknown) => this.refuse(id, error),
         );
+      } catch (error) {
+        this.refuse(id, error);
       }
     });
-    this.queue = task.catch(() => undefined);
-    return task;
+    this.queue = issued.catch(() => undefined);
+    return issued
+      .then(() => landed)
+      .finally(() => {
+        if (pending) this.unsettled.delete(pending);
+      });
+  }
+
+  /** A write of run `id` was refused: say so, and write the run no further. */
+  private refuse(id: string, error: unknown): void {
+    if (this.refused.has(id)) return;
+    this.refused.add(id);
+    const name = this.records.get(id)?.name ?? id;
+    this.onWriteError(
+      isQuotaError(error)
+        ? `The browser refused to store more (storage quota reached): run "${name}" is kept only up to what was already stored. Delete old runs in the Runs panel to make room.`
+        : `Could not store run "${name}": ${(error as Error).message}. What was stored before is unchanged.`,
+    );
   }
 }

@@ -41,11 +41,20 @@ class RunRecorder {
   private current: Current | null = null;
 
   constructor() {
-    // A closed or reloaded tab writes what is pending (IndexedDB usually completes it).
-    globalThis.addEventListener?.('pagehide', () => {
-      const c = this.current;
-      if (c?.writeTimer !== undefined) void this.flush(c, 0);
+    // A page that goes away runs none of its later tasks: write what is pending, and every
+    // write still queued, in one transaction committed at once. `pagehide` is a closed,
+    // reloaded or navigated tab; a hidden one may be discarded without another event.
+    globalThis.addEventListener?.('pagehide', () => this.writeNow());
+    globalThis.document?.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.writeNow();
     });
+  }
+
+  /** Hand the pending reports to the library, then have it start all it has not written. */
+  private writeNow(): void {
+    const c = this.current;
+    if (c?.id && c.pending.length > 0) void this.flush(c, 0);
+    runLibrary.writeNow();
   }
 
   /** A run was loaded (`continues`: the kept run a resume picks up). */
@@ -86,14 +95,18 @@ class RunRecorder {
   status(status: RunStatus, message: string | null, step: number, totalSteps: number): void {
     const c = this.current;
     if (!c?.keep) return;
-    if (!c.id && status !== 'running') return;
-    void (async () => {
-      const id = await this.ensure(c, totalSteps);
+    // (a run that ends while its record is being begun is written once it is)
+    if (!c.id && !c.beginning && status !== 'running') return;
+    // The status and the reports before it in one write, queued now (the run may have just
+    // ended, and the page may go away at once: see writeNow).
+    const write = (id: string | null): void => {
       if (!id) return;
-      void this.flush(c, totalSteps);
-      await runLibrary.setStatus(id, status, message, step);
-      void refreshRuns();
-    })();
+      void runLibrary
+        .setStatus(id, status, message, step, this.takePending(c))
+        .then(() => refreshRuns());
+    };
+    if (c.id) write(c.id);
+    else void this.ensure(c, totalSteps).then(write);
   }
 
   checkpoint(checkpoint: Checkpoint): void {
@@ -114,8 +127,8 @@ class RunRecorder {
     // A short run may end while its record is still being begun: wait for it, not skip it.
     const id = c.id ?? (await c.beginning);
     if (!id) return null;
-    await this.flush(c, result.final?.totalSteps ?? 0);
-    await runLibrary.finish(id, result);
+    // The end and the reports not yet written, in one write.
+    await runLibrary.finish(id, result, this.takePending(c));
     // Ended: other tabs may resume (a stopped run), rename or delete it now.
     releaseRun(id);
     void refreshRuns();
@@ -129,13 +142,18 @@ class RunRecorder {
   private flush(c: Current, totalSteps: number): Promise<void> {
     clearTimeout(c.writeTimer);
     c.writeTimer = undefined;
-    const append = (id: string | null): Promise<void> => {
-      if (!id || c.pending.length === 0) return Promise.resolve();
-      const entries = c.pending;
-      c.pending = [];
-      return runLibrary.appendHistory(id, entries);
-    };
+    const append = (id: string | null): Promise<void> =>
+      id ? runLibrary.appendHistory(id, this.takePending(c)) : Promise.resolve();
     return c.id ? append(c.id) : this.ensure(c, totalSteps).then(append);
+  }
+
+  /** The pending reports, now the caller's to write (a waiting write is dropped). */
+  private takePending(c: Current): HistoryEntry[] {
+    clearTimeout(c.writeTimer);
+    c.writeTimer = undefined;
+    const entries = c.pending;
+    c.pending = [];
+    return entries;
   }
 
   private ensure(c: Current, totalSteps: number): Promise<string | null> {

@@ -41,20 +41,27 @@ function collectErrors(page: Page, messages: string[]): void {
 /** localStorage key of the dismissed first-visit introduction (src/app/guide/introStorage.ts). */
 const INTRO_KEY = 'nclab.intro.dismissed';
 
+/**
+ * A page that has seen the introduction (its modal dialog would cover the page, and hold back a
+ * link's autorun): what the fixture does for `page`, for pages a test opens itself.
+ */
+export async function asReturningVisitor(page: Page): Promise<Page> {
+  await page.addInitScript((key) => {
+    try {
+      localStorage.setItem(key, '1');
+    } catch {
+      // opaque origins (about:blank) have no storage
+    }
+  }, INTRO_KEY);
+  return page;
+}
+
 export const test = base.extend<{ pageErrors: PageErrors; firstVisit: boolean }>({
   /** Start as a first-time visitor (the introduction dialog shows); e2e/guide.spec.ts sets it. */
   firstVisit: [false, { option: true }],
   page: async ({ page, firstVisit }, use) => {
     // Every other test is a returning visitor: the intro's modal dialog would cover the page.
-    if (!firstVisit) {
-      await page.addInitScript((key) => {
-        try {
-          localStorage.setItem(key, '1');
-        } catch {
-          // opaque origins (about:blank) have no storage
-        }
-      }, INTRO_KEY);
-    }
+    if (!firstVisit) await asReturningVisitor(page);
     await use(page);
   },
   pageErrors: [

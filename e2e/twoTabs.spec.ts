@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { parseGridSpec } from '../src/engine/grid/spec';
 import { gridToQuery } from '../src/engine/grid/url';
-import { test, expect, waitForLab } from './fixtures';
+import { asReturningVisitor, test, expect, waitForLab } from './fixtures';
 import { gaussMlpBase } from './gridSpecs';
 
 const LONG = '/?preset=tiny-check&steps=400000&reportEvery=50&backend=wasm';
@@ -43,7 +43,7 @@ test('a run paused in one tab is read-only in another (no resume, rename or dele
   await page.getByTestId('btn-pause').click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
 
-  const other = await page.context().newPage();
+  const other = await asReturningVisitor(await page.context().newPage());
   const errors = errorsOf(other);
   await other.goto('/');
   await waitForLab(other);
@@ -108,7 +108,7 @@ test('a tab closed mid-run leaves its run interrupted in the other tabs, without
   page,
 }) => {
   test.setTimeout(180_000);
-  const trainer = await page.context().newPage();
+  const trainer = await asReturningVisitor(await page.context().newPage());
   const errors = errorsOf(trainer);
   await trainer.goto(`${LONG}&autorun=1`);
   await waitForLab(trainer);
@@ -148,7 +148,7 @@ test('a grid running in one tab is not run again in another: Run is disabled wit
     })
     .toBe(true);
 
-  const other = await page.context().newPage();
+  const other = await asReturningVisitor(await page.context().newPage());
   const errors = errorsOf(other);
   await other.goto(url);
   await waitForLab(other);

@@ -142,8 +142,7 @@ export function buildNcFigure(s: LabState, kind: TargetKind, index: number): Fig
       hovertemplate: `${name}: %{y:.3g}<extra>${unit} %{x}</extra>`,
     });
   }
-  if (overlay)
-    data.push(...overlay.traces(m.key, m.deepKey, { positive: overlay.logY }));
+  if (overlay) data.push(...overlay.traces(m.key, m.deepKey, { positive: overlay.logY }));
   const linear = overlay !== null && !overlay.logY;
   // Some 70 px of plot on a 1366×768 screen: four labels at most.
   layout.yaxis = linear ? { type: 'linear', nticks: NC_TICKS } : logAxis(ys, NC_TICKS);

@@ -231,7 +231,8 @@ test('bad files show a message naming the file and the problem, and the page kee
     [
       'not an .npy',
       [npyFile('features.npy', new TextEncoder().encode('hello, not numpy')), data.labels],
-      /features \(features\.npy\): invalid \.npy data: missing \\x93NUMPY magic \(not a \.npy file\)/,
+      // named at once, from its first bytes, and set aside (not left waiting for a role)
+      /features\.npy: not a \.npy file \(it does not start with NumPy's \\x93NUMPY header\); set aside/,
     ],
     [
       'wrong dtype',

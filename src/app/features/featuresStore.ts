@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { FeatureCaseResult, FeatureMeasurement } from '../../engine/features/measure';
 import { suggestRoles, type FileRole } from '../../engine/metrics/featureFiles';
+import { hasNpyMagic } from '../../engine/metrics/npy';
 import { errorText, labClient } from '../labClient';
 
 /**
@@ -71,6 +72,34 @@ export function missingRoles(files: PickedFile[]): string | null {
   return null;
 }
 
+/** The `.npy` files among `files` that do not start as one (read from their first bytes only). */
+export async function notNpyFiles(files: readonly File[]): Promise<string[]> {
+  const bad: string[] = [];
+  for (const f of files) {
+    if (!/\.npy$/i.test(f.name)) continue;
+    const head = new Uint8Array(await f.slice(0, 6).arrayBuffer());
+    if (!hasNpyMagic(head)) bad.push(f.name);
+  }
+  return bad;
+}
+
+/**
+ * Damaged `.npy` files are named at once and set aside (role "ignore"), rather than left waiting
+ * for a role they could never fill; returns the note (null when every file looks whole).
+ */
+async function setAsideDamaged(list: File[]): Promise<string | null> {
+  const bad = await notNpyFiles(list);
+  if (!bad.length) return null;
+  const note = `${bad.join(', ')}: not a .npy file (it does not start with NumPy's \\x93NUMPY header); set aside`;
+  useFeatures.setState((s) => ({
+    error: note,
+    files: s.files.map((f) =>
+      bad.includes(f.file.name) ? { ...f, role: 'ignore' as const, chosen: true } : f,
+    ),
+  }));
+  return note;
+}
+
 export const featureActions = {
   /**
    * Files dropped or picked: they join the list (a file of the same name is replaced); a case
@@ -88,7 +117,11 @@ export const featureActions = {
       ? [newCase]
       : withSuggestedRoles(merged.filter((f) => isNew(f) || f.role !== 'cases'));
     useFeatures.setState({ files, error: null });
-    void featureActions.measure();
+    void setAsideDamaged(list).then(async (note) => {
+      await featureActions.measure();
+      // a measurement of the other files clears errors: the set-aside file stays named
+      if (note) useFeatures.setState((s) => ({ error: s.error ?? note }));
+    });
   },
 
   setRole(name: string, role: FileRole): void {

@@ -62,6 +62,11 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
   return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims };
 }
 
+/** True when `head` (a file's first bytes) starts with NumPy's \x93NUMPY magic. */
+export function hasNpyMagic(head: Uint8Array): boolean {
+  return head.length >= MAGIC.length && MAGIC.every((m, i) => head[i] === m);
+}
+
 export function readNpy(input: ArrayBuffer | ArrayBufferView): NpyArray {
   const bytes =
     input instanceof ArrayBuffer

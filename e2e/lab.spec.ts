@@ -232,6 +232,10 @@ test('Save state downloads the run library’s checkpoint, Load state takes it b
   await expect(page.getByText('from saved state')).toBeVisible();
   await expect(page.getByTestId('run-step')).toHaveText('40');
   await expect(page.getByTestId('state-error')).toHaveCount(0);
+  // Saved at the run's last step: Start would end at once, so the page says so.
+  await expect(page.getByTestId('state-note')).toHaveText(
+    /^state\.json is at the run's last step \(40 of 40\): there is nothing left to train\./,
+  );
 
   const bad = { H: [[1, 2]], fc_weights: [[[1, 2]]], fc_last_bias: null, targets: [0, 1, 1] };
   await page.getByTestId('load-state-input').setInputFiles({

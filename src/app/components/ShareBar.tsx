@@ -60,11 +60,15 @@ function RunFiles() {
   const isNet = useLab((s) => s.loadedConfig?.experiment === 'net');
   const running = useLab((s) => s.status === 'running');
   const [stateError, setStateError] = useState<string | null>(null);
+  const [stateNote, setStateNote] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const loadState = (file: File) => {
     setStateError(null);
-    loadStateFile(file).catch((error: unknown) => setStateError(`Load state: ${errorText(error)}`));
+    setStateNote(null);
+    loadStateFile(file)
+      .then(setStateNote)
+      .catch((error: unknown) => setStateError(`Load state: ${errorText(error)}`));
   };
 
   return (
@@ -116,6 +120,14 @@ function RunFiles() {
         <p className="inline-error" role="alert" data-testid="state-error">
           {stateError}{' '}
           <button type="button" className="link" onClick={() => setStateError(null)}>
+            dismiss
+          </button>
+        </p>
+      )}
+      {stateNote && (
+        <p className="form-note" role="status" data-testid="state-note">
+          {stateNote}{' '}
+          <button type="button" className="link" onClick={() => setStateNote(null)}>
             dismiss
           </button>
         </p>

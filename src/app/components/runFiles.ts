@@ -65,9 +65,9 @@ export async function saveState(): Promise<void> {
 /**
  * Load a checkpoint (a new kept run at its step) or a UFM state in the oracle `init` format.
  * Throws a sentence naming the file and what is wrong with it; only a state the worker accepted
- * changes the form (and the URL).
+ * changes the form (and the URL). Returns a note for the user, or null.
  */
-export async function loadStateFile(file: File): Promise<void> {
+export async function loadStateFile(file: File): Promise<string | null> {
   let raw: unknown;
   try {
     raw = JSON.parse(await file.text());
@@ -81,7 +81,11 @@ export async function loadStateFile(file: File): Promise<void> {
       throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the checkpoint');
     labActions.setConfig(checkpoint.config);
     labActions.announce(`Loaded the checkpoint at step ${checkpoint.step} from ${file.name}.`);
-    return;
+    const total = useLab.getState().lastReport?.totalSteps;
+    // Start would end at once: say so rather than seem to do nothing
+    return total !== undefined && checkpoint.step >= total
+      ? `${file.name} is at the run's last step (${checkpoint.step} of ${total}): there is nothing left to train.`
+      : null;
   }
   const parsed = ufmInitStateSchema.safeParse(raw);
   if (!parsed.success) {
@@ -99,4 +103,5 @@ export async function loadStateFile(file: File): Promise<void> {
   if (!report) throw new Error(useLab.getState().statusMessage ?? 'the worker rejected the state');
   labActions.setConfig(config);
   labActions.announce(`Loaded the state from ${file.name}.`);
+  return null;
 }

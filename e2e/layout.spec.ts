@@ -230,6 +230,36 @@ test.describe('touch phone 390×844, every tab', () => {
     }
   });
 
+  test('kept runs are cards on a phone: each run’s status, NC1, accuracy and actions in view, no scrolling inside the table', async ({
+    page,
+  }) => {
+    await page.goto('/?preset=tiny-check&backend=wasm');
+    await waitForLab(page);
+    await page.evaluate(async () => {
+      await window.ncLab.run('?preset=tiny-check&steps=60&reportEvery=20&backend=wasm&depth=1');
+      await window.ncLab.run('?preset=tiny-check&steps=60&reportEvery=20&backend=wasm&depth=3');
+    });
+    await page.getByTestId('tab-runs').click();
+    const rows = page.getByTestId('run-row');
+    await expect(rows).toHaveCount(2);
+    const wrap = await page.locator('.runs-table-wrap').evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }));
+    expect(wrap.scrollWidth, 'the table fits its box').toBeLessThanOrEqual(wrap.clientWidth);
+    const first = rows.first();
+    for (const cell of [
+      first.getByTestId('run-row-status'),
+      first.locator('td[data-label="NC1"]'),
+      first.locator('td[data-label="accuracy"]'),
+      first.getByRole('button', { name: 'Delete' }),
+    ]) {
+      const box = await cell.boundingBox();
+      expect(box, 'drawn').not.toBeNull();
+      expect(box!.x + box!.width, 'inside the phone').toBeLessThanOrEqual(390);
+    }
+  });
+
   test('choosing a preset folds the settings and brings Start back; no keyboard hint on touch', async ({
     page,
   }) => {

@@ -205,23 +205,23 @@ export const RunRow = memo(function RunRow({
             save={(text) => attempt('Could not tag', () => runsActions.setTags(r.id, text))}
           />
         </td>
-        <td>{r.config.experiment}</td>
+        <td className="col-minor">{r.config.experiment}</td>
         <td className="run-fields">{keyFields(r)}</td>
         <td data-testid="run-row-status" title={r.message ?? undefined}>
           {r.status}
           {elsewhere && <span className="run-elsewhere"> (another tab)</span>}
         </td>
-        <td>
+        <td data-label="steps">
           {r.step}/{r.totalSteps}
         </td>
-        <td>{fmt(r.summary?.nc1 ?? null)}</td>
-        <td>
+        <td data-label="NC1">{fmt(r.summary?.nc1 ?? null)}</td>
+        <td data-label="accuracy">
           {r.summary?.accuracy === null || !r.summary
             ? '—'
             : `${(100 * r.summary.accuracy).toFixed(1)} %`}
         </td>
-        <td className="run-date">{new Date(r.createdAt).toLocaleString()}</td>
-        <td>{r.backend?.backend ?? '—'}</td>
+        <td className="run-date col-minor">{new Date(r.createdAt).toLocaleString()}</td>
+        <td className="col-minor">{r.backend?.backend ?? '—'}</td>
         <RunActions r={r} elsewhere={elsewhere} />
       </tr>
       {r.pinned.length > 0 && <PinnedRow r={r} pins={r.pinned} />}

@@ -241,14 +241,20 @@ function RunsTable({
           <tr>
             <th scope="col">overlay</th>
             <th scope="col">name</th>
-            <th scope="col">kind</th>
+            <th scope="col" className="col-minor">
+              kind
+            </th>
             <th scope="col">config</th>
             <th scope="col">status</th>
             <th scope="col">steps</th>
             <th scope="col">NC1</th>
             <th scope="col">accuracy</th>
-            <th scope="col">date</th>
-            <th scope="col">backend</th>
+            <th scope="col" className="col-minor">
+              date
+            </th>
+            <th scope="col" className="col-minor">
+              backend
+            </th>
             <th scope="col">
               <span className="visually-hidden">actions</span>
             </th>

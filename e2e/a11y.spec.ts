@@ -108,6 +108,40 @@ test('teaching mode passes axe', async ({ page }) => {
   await expectAccessible(page, 'teaching mode, first step');
 });
 
+test('a finished search (its figure, trials table and buttons) and a stopped one offering Resume pass axe', async ({
+  page,
+}) => {
+  await page.goto('/?preset=tiny-check&backend=wasm');
+  await waitForLab(page);
+  const spec = {
+    base: { preset: 'net-gauss-tiny', labelNoise: 0.2, loss: 'ce', epochs: 8 },
+    space: { lr: { type: 'loguniform', low: 1e-3, high: 0.1 } },
+    strategy: 'random',
+    trials: 3,
+    epochFraction: 0.5,
+  };
+  const result = await page.evaluate((s) => window.ncLab.search(s), spec);
+  await page.getByTestId('tab-search').click();
+  const panel = page.getByTestId('panel-search');
+  await panel.getByText('Trials (table, best first)').click();
+  await expect(panel.getByTestId('search-trials')).toBeVisible();
+  await expectAccessible(page, 'a finished search');
+  // an unfinished run of the spec on screen: Resume is offered beside Run afresh
+  await page.evaluate(
+    ([s, first]) => {
+      localStorage.setItem('nclab.search.unfinished', JSON.stringify({ spec: s, trials: [first] }));
+    },
+    [spec, result.trials[0]] as const,
+  );
+  await page.reload();
+  await waitForLab(page);
+  await page.getByTestId('tab-search').click();
+  await expect(panel.getByTestId('btn-search-resume')).toHaveText(
+    'Resume search (1 of 3 trials done)',
+  );
+  await expectAccessible(page, 'the search panel');
+});
+
 test.describe('phone 390×844', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 

@@ -308,4 +308,19 @@ test('a search reloaded mid-way offers Resume and ends with the trials of an uni
   // finished: nothing is offered any more
   expect(await kept()).toBe(0);
   await expect(resume).toHaveCount(0);
+
+  // A spec the worker refuses leaves another search's kept progress as it was.
+  await page.evaluate(
+    ([s, first]) =>
+      localStorage.setItem('nclab.search.unfinished', JSON.stringify({ spec: s, trials: [first] })),
+    [spec, whole.trials[0]] as const,
+  );
+  const refused = await page.evaluate(() =>
+    window.ncLab.search({ base: { preset: 'tiny-check' }, trials: 2 }).then(
+      () => 'ran',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(refused).toMatch(/needs a network config/);
+  expect(await kept()).toBe(1);
 });

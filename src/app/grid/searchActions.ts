@@ -1,7 +1,7 @@
 import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
 import { errorText, labClient } from '../labClient';
 import { gridHooks, useGrid } from './gridStore';
-import { IDLE_SEARCH, searchPlan, type SearchState } from './searchState';
+import { IDLE_SEARCH, searchPlan, unfinishedSearchOffer, type SearchState } from './searchState';
 import { readUnfinishedSearch, rememberSearch, sameSpec } from './unfinishedSearch';
 
 /** The best trial: the first of the highest held-out accuracy (as the engine picks it). */
@@ -47,7 +47,8 @@ export const searchActions = {
     useGrid.setState({ search: { ...IDLE_SEARCH, running: true, startedAt: Date.now() } });
     try {
       const earlier = resume ? resumableTrials(spec) : [];
-      rememberSearch({ spec, trials: earlier });
+      // kept from its first trial on: a spec the worker refuses leaves an earlier search's
+      // progress as it was
       setSearch(() => ({
         trials: earlier,
         best: bestOf(earlier),
@@ -60,16 +61,14 @@ export const searchActions = {
         (trial, best) => trialDone(spec, trial, best),
         resume ? { spec, trials: earlier } : undefined,
       );
-      rememberSearch(result.finished ? null : { spec, trials: result.trials });
-      setSearch((s) => ({
-        result,
-        best: result.best,
-        unfinished: result.finished ? null : s.unfinished,
-      }));
+      if (result.finished) rememberSearch(null);
+      else if (result.trials.length) rememberSearch({ spec, trials: result.trials });
+      setSearch(() => ({ result, best: result.best, unfinished: unfinishedSearchOffer() }));
       for (const hook of gridHooks.searchDone) hook(result);
       return result;
     } catch (error) {
-      setSearch(() => ({ error: errorText(error) }));
+      // what this browser still holds (an earlier search's progress) stays on offer
+      setSearch(() => ({ error: errorText(error), unfinished: unfinishedSearchOffer() }));
       throw error;
     } finally {
       setSearch(() => ({ running: false }));

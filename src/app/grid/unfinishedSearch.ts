@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../engine/core/canonicalJson';
 import type { SearchTrial } from '../../engine/search/protocol';
 
 /**
@@ -35,15 +36,7 @@ export function rememberSearch(search: UnfinishedSearch | null): void {
   }
 }
 
-/** JSON with object keys sorted, so that a spec re-typed in another key order is the same spec. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
+/** The same spec, whatever its key order (a spec re-typed in the editor). */
 export function sameSpec(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -1,7 +1,8 @@
 import type { BackendInfo } from '../../engine/core/backend';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import { parseCheckpoint, type Checkpoint } from '../../engine/session/checkpoint';
-import { configIdentity, runIdentity, type NamedResult } from '../../engine/runs/exchange';
+import { canonicalJson } from '../../engine/core/canonicalJson';
+import { runIdentity, type NamedResult } from '../../engine/runs/exchange';
 import { autoName } from '../../engine/runs/naming';
 import {
   parseHistoryChunk,
@@ -361,13 +362,13 @@ export class RunLibrary {
     const byConfig = new Map<string, { id: string; identity: string | null }[]>();
     const listed = await this.list();
     for (const r of listed.runs) {
-      const key = configIdentity(r.config);
+      const key = canonicalJson(r.config);
       byConfig.set(key, [...(byConfig.get(key) ?? []), { id: r.id, identity: null }]);
     }
     const kept: RunRecord[] = [];
     let skipped = 0;
     for (const run of runs) {
-      const key = configIdentity(run.result.config);
+      const key = canonicalJson(run.result.config);
       const identity = runIdentity(run.result);
       const same = byConfig.get(key) ?? [];
       if (await this.anyIdentical(same, identity)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
+import { canonicalJson } from '../core/canonicalJson';
 import { isReportKey } from '../metrics/reportKeys';
 import type { HistoryEntry, MetricsRecord } from '../session/types';
 import type { RunResult } from '../run/result';
@@ -249,22 +250,6 @@ function gridRuns(
 }
 
 // --- identity of a run, for imports ------------------------------------------------------
-
-/** JSON with each object's keys sorted (a config read back may order its fields otherwise). */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
-}
-
-/** A run's config alone, canonical: the quick test before comparing whole identities. */
-export function configIdentity(config: unknown): string {
-  return canonicalJson(config);
-}
 
 /**
  * What makes two results the same run: config, status, final step, total and metrics, and the

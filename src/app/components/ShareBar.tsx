@@ -59,16 +59,15 @@ function RunFiles() {
   const hasRun = useLab((s) => s.loadedConfig !== null && s.busy === null);
   const isNet = useLab((s) => s.loadedConfig?.experiment === 'net');
   const running = useLab((s) => s.status === 'running');
-  const [stateError, setStateError] = useState<string | null>(null);
-  const [stateNote, setStateNote] = useState<string | null>(null);
+  // What Load state said: why a file was refused, or a note on one it took
+  const [said, setSaid] = useState<{ text: string; error: boolean } | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const loadState = (file: File) => {
-    setStateError(null);
-    setStateNote(null);
+    setSaid(null);
     loadStateFile(file)
-      .then(setStateNote)
-      .catch((error: unknown) => setStateError(`Load state: ${errorText(error)}`));
+      .then((note) => setSaid(note === null ? null : { text: note, error: false }))
+      .catch((error: unknown) => setSaid({ text: `Load state: ${errorText(error)}`, error: true }));
   };
 
   return (
@@ -116,18 +115,14 @@ function RunFiles() {
           if (file) loadState(file);
         }}
       />
-      {stateError && (
-        <p className="inline-error" role="alert" data-testid="state-error">
-          {stateError}{' '}
-          <button type="button" className="link" onClick={() => setStateError(null)}>
-            dismiss
-          </button>
-        </p>
-      )}
-      {stateNote && (
-        <p className="form-note" role="status" data-testid="state-note">
-          {stateNote}{' '}
-          <button type="button" className="link" onClick={() => setStateNote(null)}>
+      {said && (
+        <p
+          className={said.error ? 'inline-error' : 'form-note'}
+          role={said.error ? 'alert' : 'status'}
+          data-testid={said.error ? 'state-error' : 'state-note'}
+        >
+          {said.text}{' '}
+          <button type="button" className="link" onClick={() => setSaid(null)}>
             dismiss
           </button>
         </p>

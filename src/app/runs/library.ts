@@ -398,18 +398,11 @@ export class RunLibrary {
     return false;
   }
 
-  /**
-   * Keep one finished result under a new id, dated by its `createdAt` (an export's) or else now;
-   * null when the store refused it.
-   */
+  /** Keep one finished result under a new id (resultRecord); null when the store refused it. */
   private async keepResult(run: NamedResult, source: 'import' | 'grid'): Promise<RunRecord | null> {
     const t = this.now();
     const { result } = run;
-    const created = run.createdAt === undefined ? NaN : Date.parse(run.createdAt);
-    const record: RunRecord = {
-      ...resultRecord(run, source, newId(t), t),
-      ...(Number.isFinite(created) ? { createdAt: created } : {}),
-    };
+    const record = resultRecord(run, source, newId(t), t);
     const end: RunEnd = {
       final: result.final,
       theory: result.theory,

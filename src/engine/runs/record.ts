@@ -108,15 +108,17 @@ export interface RunRecord extends Omit<z.infer<typeof runRecordSchema>, 'config
 
 /**
  * The record the library keeps of a finished result (an imported file, a grid member, a search's
- * retrained best), made at time `t` under `id`; an import is tagged `imported`.
+ * retrained best), made at time `t` under `id` and dated by its `createdAt` (an export's) or
+ * else `t`; an import is tagged `imported`.
  */
 export function resultRecord(
-  run: { name: string; tags: readonly string[]; result: RunResult },
+  run: { name: string; tags: readonly string[]; result: RunResult; createdAt?: string },
   source: 'import' | 'grid',
   id: string,
   t: number,
 ): RunRecord {
   const { result } = run;
+  const created = run.createdAt === undefined ? NaN : Date.parse(run.createdAt);
   const auto = autoName(result.config);
   const last = result.final ?? result.history[result.history.length - 1] ?? null;
   return {
@@ -130,7 +132,7 @@ export function resultRecord(
     backend: result.backend,
     status: result.status,
     message: result.message,
-    createdAt: t,
+    createdAt: Number.isFinite(created) ? created : t,
     updatedAt: t,
     step: last?.step ?? 0,
     totalSteps: result.final?.totalSteps ?? last?.step ?? 0,

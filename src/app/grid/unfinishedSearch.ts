@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../engine/core/canonicalJson';
+import { canonicalJson } from '../../engine/core/jsonValues';
 import type { SearchTrial } from '../../engine/search/protocol';
 
 /**

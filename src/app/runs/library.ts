@@ -1,7 +1,7 @@
 import type { BackendInfo } from '../../engine/core/backend';
 import type { ExperimentConfig } from '../../engine/config/schema';
 import { parseCheckpoint, type Checkpoint } from '../../engine/session/checkpoint';
-import { canonicalJson } from '../../engine/core/canonicalJson';
+import { canonicalJson } from '../../engine/core/jsonValues';
 import { runIdentity, type NamedResult } from '../../engine/runs/exchange';
 import { autoName } from '../../engine/runs/naming';
 import {

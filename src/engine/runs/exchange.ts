@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, issueText, parseConfig } from '../config/schema';
-import { canonicalJson } from '../core/canonicalJson';
+import { canonicalJson, describeValue as describe } from '../core/jsonValues';
 import { isReportKey } from '../metrics/reportKeys';
 import type { HistoryEntry, MetricsRecord } from '../session/types';
 import type { RunResult } from '../run/result';
@@ -46,14 +46,6 @@ export class RunImportError extends Error {
     super(message, options);
     this.name = 'RunImportError';
   }
-}
-
-/** A value named for a message without serialising it (it may be huge or nested deeply). */
-function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value !== 'object' || value === null) return String(value);
-  return Array.isArray(value) ? 'a list' : 'an object';
 }
 
 /** Deeper than any result nests (a grid member's final report's sample points: about 10 levels). */

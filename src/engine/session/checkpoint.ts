@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issueText, parseConfig, type ExperimentConfig } from '../config/schema';
+import { describeValue as describe } from '../core/jsonValues';
 import { CheckpointError, encodedArraySchema, type EncodedArray } from '../core/state/arrays';
 import { checkOptimizerState, optimizerStateSchema } from '../core/state/optimizerState';
 
@@ -76,17 +77,6 @@ const checkpointSchema = z.object({
 
 export interface Checkpoint extends Omit<z.infer<typeof checkpointSchema>, 'config'> {
   config: ExperimentConfig;
-}
-
-/** A value named for a message without serialising it (it may be huge or nested deeply). */
-function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
-  return Array.isArray(value)
-    ? 'a list'
-    : `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
 }
 
 /**

@@ -12,6 +12,11 @@ export class CheckpointError extends Error {
   }
 }
 
+/** Padded base64: the alphabet, at most two '=' at the end, a length a multiple of 4. */
+function isBase64(data: string): boolean {
+  return data.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(data);
+}
+
 /** Bytes the base64 text `data` decodes to (canonical, padded base64: length a multiple of 4). */
 export function base64Bytes(data: string): number {
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
@@ -33,13 +38,10 @@ export function shapeSize(shape: readonly number[]): number {
 export const encodedArraySchema = z
   .object({
     shape: z.array(z.number().int().min(0)).max(8),
-    data: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-      .refine((s) => s.length % 4 === 0, 'must be base64 (its length a multiple of 4)'),
+    data: z.string().refine(isBase64, 'must be base64 (padded: its length a multiple of 4)'),
   })
   .superRefine((a, ctx) => {
-    if (a.data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data)) return;
+    if (!isBase64(a.data)) return;
     const need = shapeSize(a.shape) * 4;
     const have = base64Bytes(a.data);
     if (need !== have)
@@ -71,8 +73,7 @@ export function encodeFloat32(values: Float32Array, shape: number[]): EncodedArr
  */
 export function decodeFloat32(encoded: EncodedArray, what: string): Float32Array {
   const { data, shape } = encoded;
-  if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
-    throw new CheckpointError(`${what}: the data is not base64`);
+  if (!isBase64(data)) throw new CheckpointError(`${what}: the data is not base64`);
   const count = shapeSize(shape);
   const bytes = base64Bytes(data);
   if (bytes !== count * 4)

@@ -133,8 +133,13 @@ export interface TraceOptions {
  * layer draw as 30 traces instead of 150.
  */
 export function overlayTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
-  const data = runTraces(runs, options);
-  return runs.length > RUN_COLORS.length ? mergeByStyle(data) : data;
+  return tracesOf(runCurves(runs, options), runs.length, options);
+}
+
+/** The traces of curves of `runCount` runs (merged by style past the colours, see above). */
+function tracesOf(curves: readonly RunCurve[], runCount: number, options: TraceOptions): Data[] {
+  const data = runTraces(curves, runCount, options);
+  return runCount > RUN_COLORS.length ? mergeByStyle(data) : data;
 }
 
 /** The lines of one colour and dash as one trace (see overlayTraces). */
@@ -233,13 +238,13 @@ function runCurves(runs: readonly OverlayRun[], options: TraceOptions): RunCurve
   });
 }
 
-function runTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
+function runTraces(curves: readonly RunCurve[], runCount: number, options: TraceOptions): Data[] {
   const axes = {
     ...(options.xaxis ? { xaxis: options.xaxis } : {}),
     ...(options.yaxis ? { yaxis: options.yaxis } : {}),
     showlegend: options.showlegend ?? true,
   };
-  return runCurves(runs, options).map(({ index, run, layer, label, x, y }): Data => {
+  return curves.map(({ index, run, layer, label, x, y }): Data => {
     const color = run.color ?? RUN_COLORS[index % RUN_COLORS.length];
     const shown = options.positive ? y.map((v) => (v !== null && v > 0 ? v : null)) : y;
     return {
@@ -250,7 +255,7 @@ function runTraces(runs: readonly OverlayRun[], options: TraceOptions): Data[] {
       ...axes,
       // Beyond a few runs, one legend entry a run (its layer 1): a long legend is unreadable
       // and slow to draw (Plotly lays out every entry on each redraw).
-      ...(layer !== null && runs.length > LEGEND_LAYERS_UP_TO && layer > 0
+      ...(layer !== null && runCount > LEGEND_LAYERS_UP_TO && layer > 0
         ? { showlegend: false }
         : {}),
       x,
@@ -280,10 +285,11 @@ export function overlayFigure(
   options: OverlayOptions,
 ): { data: Data[]; layout: Partial<Layout> } | null {
   if (runs.length === 0) return null;
-  const data = overlayTraces(runs, options);
+  const curves = runCurves(runs, options);
+  const data = tracesOf(curves, runs.length, options);
   // the lab's log axis: short labels (10⁻⁶, not ".000001" clipped at the margin), few ticks
   const ys = data.flatMap((d) => (d as { y?: readonly (number | null)[] }).y ?? []);
-  const zeros = options.logY ? zeroLines(runCurves(runs, options), ZEROS_FROM[options.x]) : [];
+  const zeros = options.logY ? zeroLines(curves, ZEROS_FROM[options.x]) : [];
   return {
     data,
     layout: {

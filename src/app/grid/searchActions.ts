@@ -1,15 +1,8 @@
-import type { SearchResult, SearchTrial } from '../../engine/search/protocol';
+import { bestOf, type SearchResult, type SearchTrial } from '../../engine/search/protocol';
 import { errorText, labClient } from '../labClient';
 import { gridHooks, useGrid } from './gridStore';
 import { IDLE_SEARCH, searchPlan, unfinishedSearchOffer, type SearchState } from './searchState';
 import { readUnfinishedSearch, rememberSearch, sameSpec } from './unfinishedSearch';
-
-/** The best trial: the first of the highest held-out accuracy (as the engine picks it). */
-function bestOf(trials: readonly SearchTrial[]): SearchTrial | null {
-  let best: SearchTrial | null = null;
-  for (const t of trials) if (t.value !== null && (!best || t.value > best.value!)) best = t;
-  return best;
-}
 
 /** The trials of this browser's unfinished run of `spec`; throws when there is none. */
 function resumableTrials(spec: unknown): SearchTrial[] {

@@ -245,7 +245,8 @@ export function resumedTrials(
   return parsed.data.trials;
 }
 
-function bestOf(trials: readonly SearchTrial[]): SearchTrial | null {
+/** The best trial: the first of the highest held-out accuracy (failed trials never). */
+export function bestOf(trials: readonly SearchTrial[]): SearchTrial | null {
   let best: SearchTrial | null = null;
   for (const t of trials) if (t.value !== null && (!best || t.value > best.value!)) best = t;
   return best;

@@ -25,7 +25,7 @@
  * for the backend). --checkpoint-every k writes the latest checkpoint every k reports ("auto":
  * sized so checkpoints cost under 5 % of the run), and at the end, to --checkpoint (default: the --out path with .checkpoint.json, else checkpoint.json).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked, unknownOptionHint } from './cliHelp';
@@ -46,7 +46,7 @@ import type { CorruptedList } from '../src/engine/data/fromConfig';
 import { parseCheckpoint, type Checkpoint } from '../src/engine/session/checkpoint';
 import type { CheckpointEvery } from '../src/engine/runs/checkpointSchedule';
 import { ufmInitStateSchema, type UfmInitState } from '../src/engine/ufm/initState';
-import { makeDirs, prepareOutputFile } from './makeDirs';
+import { makeDirs, prepareOutputFile, writeAtomically } from './makeDirs';
 
 function readJson(path: string, what: string): unknown {
   let text: string;
@@ -125,12 +125,6 @@ function loadCheckpoint(path: string): Checkpoint {
   } catch (e) {
     throw new Error(`--resume "${path}": ${(e as Error).message}`, { cause: e });
   }
-}
-
-/** Write via a temporary file, so a run killed mid-write leaves the previous checkpoint whole. */
-function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 function checkpointEvery(arg: string | undefined): CheckpointEvery {

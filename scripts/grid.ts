@@ -18,7 +18,7 @@
  * that every member is there exactly once and writes DIR/merged.json. `slurm` writes a job array
  * of n shard tasks and the merge as a dependent job (scripts/slurm/submit.ts).
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { helpRequest, printHelpIfAsked } from './cliHelp';
@@ -45,7 +45,7 @@ import {
 } from '../src/engine/grid/spec';
 import { claimMembers, liveClaims } from './gridDirClaim';
 import { gridSlurm, SLURM_USAGE } from './slurm/submit';
-import { makeDirs } from './makeDirs';
+import { makeDirs, writeAtomically } from './makeDirs';
 
 const memberFile = (dir: string, index: number) =>
   join(dir, 'members', `${String(index).padStart(4, '0')}.json`);
@@ -53,12 +53,6 @@ const memberFile = (dir: string, index: number) =>
 /** A member caught mid-run: its latest checkpoint and history (removed once it finishes). */
 const partialFile = (dir: string, index: number) =>
   join(dir, 'partial', `${String(index).padStart(4, '0')}.json`);
-
-/** Write through a temporary file, so a job killed mid-write leaves the previous file whole. */
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
 
 /** The partial files of these members, checked as checkpoints (a damaged one is named). */
 function readPartials(dir: string, members: readonly GridMember[]): InterruptedMember[] {
@@ -269,11 +263,12 @@ async function runAndWrite(
     checkpointEvery: dir ? every : 0,
     onMemberCheckpoint: (state) => {
       const index = grid.members.find((m) => m.id === state.id)?.index;
-      if (dir && index !== undefined) writeAtomic(partialFile(dir, index), JSON.stringify(state));
+      if (dir && index !== undefined)
+        writeAtomically(partialFile(dir, index), JSON.stringify(state));
     },
     onMemberDone: (m) => {
       if (!dir) return;
-      writeAtomic(memberFile(dir, m.index), JSON.stringify(m));
+      writeAtomically(memberFile(dir, m.index), JSON.stringify(m));
       rmSync(partialFile(dir, m.index), { force: true });
     },
   });

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -46,4 +55,10 @@ export function prepareOutputFile(path: string, flag: string): void {
     throw new Error(`${flag} ${path} cannot be written: ${(e as Error).message}`, { cause: e });
   }
   if (!existed) rmSync(path);
+}
+
+/** Write via a temporary file, so a process killed mid-write leaves the previous file whole. */
+export function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
 }

@@ -10,7 +10,7 @@
  * file is rewritten after every trial (`finished: false` until the end), so a search that was
  * stopped continues from it with --resume, to the same trials as an uninterrupted one.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { printHelpIfAsked } from './cliHelp';
 import { nodeData, readJson } from './nodeSources';
@@ -19,14 +19,14 @@ import { BACKEND_REQUESTS } from '../src/engine/config/schema';
 import {
   checkSearchSpec,
   runSearch,
-  searchName,
+  searchResultOf,
   SEARCH_PROTOCOL,
   type SearchResult,
   type SearchResume,
   type SearchSpec,
   type SearchTrial,
 } from '../src/engine/search/protocol';
-import { prepareOutputFile } from './makeDirs';
+import { prepareOutputFile, writeAtomically } from './makeDirs';
 
 const fmt = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
 
@@ -59,22 +59,13 @@ function readResume(path: string): SearchResume {
 /** The SearchResult so far, rewritten after every trial (atomically: a stop never halves it). */
 function partialWriter(path: string | undefined, spec: SearchSpec, earlier: SearchTrial[]) {
   const trials: SearchTrial[] = [...earlier];
-  const resumed = earlier.length;
-  return (trial: SearchTrial, best: SearchTrial | null) => {
+  return (trial: SearchTrial) => {
     trials[trial.index] = trial;
-    if (!path) return;
-    const partial: SearchResult = {
-      name: searchName(spec),
-      spec,
-      protocol: SEARCH_PROTOCOL,
-      trials: trials.filter(Boolean),
-      best,
-      retrained: null,
-      finished: false,
-      resumedTrials: resumed,
-    };
-    writeFileSync(`${path}.tmp`, JSON.stringify(partial, null, 1));
-    renameSync(`${path}.tmp`, path);
+    if (path)
+      writeAtomically(
+        path,
+        JSON.stringify(searchResultOf(spec, trials.filter(Boolean), null, earlier.length), null, 1),
+      );
   };
 }
 
@@ -121,7 +112,7 @@ async function main(): Promise<void> {
     loadData: nodeData(values.data ?? []),
     resume,
     onTrial: (t, best) => {
-      writePartial(t, best);
+      writePartial(t);
       if (!values.quiet) process.stderr.write(progressLine(t, best, spec.trials));
     },
   });

@@ -200,20 +200,30 @@ export async function runSearch(
     retrained = await runExperiment(config, backend, { ...options });
     await options.onRetrained?.(retrained);
   }
+  return searchResultOf(spec, trials, retrained, previous.length);
+}
+
+/**
+ * A search's result as it stands: the trials done so far and the retrained best once there is
+ * one (a CLI writes it after every trial, so that a stop loses nothing and --resume continues).
+ */
+export function searchResultOf(
+  spec: SearchSpec,
+  trials: SearchTrial[],
+  retrained: RunResult | null,
+  resumedTrials: number,
+): SearchResult {
+  const best = bestOf(trials);
   return {
-    name: searchName(spec),
+    name: spec.name ?? `search (${spec.strategy}, ${spec.trials} trials)`,
     spec,
     protocol: SEARCH_PROTOCOL,
     trials,
     best,
     retrained,
     finished: trials.length === spec.trials && (retrained !== null || !spec.retrain || !best),
-    resumedTrials: previous.length,
+    resumedTrials,
   };
-}
-
-export function searchName(spec: SearchSpec): string {
-  return spec.name ?? `search (${spec.strategy}, ${spec.trials} trials)`;
 }
 
 /**
